@@ -1,0 +1,207 @@
+"""The catalogue in the database, read as domain plans; installing the defaults."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lehrer_licenses.domain.catalogue import (
+    Billing,
+    Catalogue,
+    Plan,
+    PlanKind,
+    PricePoint,
+    TierBand,
+    TierMode,
+)
+from lehrer_licenses.domain.default_catalogue import DEFAULT_PLANS, PRODUCT_LEHREROFFICE
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.domain.periods import TermAlignment
+from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import PlanRow, PriceRow, Product, TierRow, VatRateRow
+
+
+def plan_from_row(row: PlanRow) -> Plan:
+    return Plan(
+        code=row.code,
+        product_code=row.product.code,
+        name=row.name,
+        kind=PlanKind(row.kind),
+        currency=row.currency,
+        term=TermAlignment(row.term),
+        term_days=row.term_days,
+        notice_months=row.notice_months,
+        billing=Billing(row.billing),
+        proration_cap=row.proration_cap,
+        prices=tuple(PricePoint(p.component, p.amount, p.valid_from) for p in row.prices),
+        tiers=tuple(TierBand(t.from_quantity, t.percent_off, t.valid_from) for t in row.tiers),
+        tier_mode=TierMode(row.tier_mode),
+        tier_components=tuple(c for c in row.tier_components.split(",") if c),
+        options=tuple(sorted(json.loads(row.options or "{}").items())),
+    )
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    rows = session.scalars(
+        select(PlanRow).options(
+            selectinload(PlanRow.prices), selectinload(PlanRow.tiers), selectinload(PlanRow.product)
+        )
+    ).all()
+    return Catalogue(tuple(plan_from_row(r) for r in rows))
+
+
+def load_vat_rates(session: Session) -> list[VatRate]:
+    return [VatRate(r.country, r.rate, r.valid_from) for r in session.scalars(select(VatRateRow))]
+
+
+def plan_row(session: Session, code: str) -> PlanRow:
+    row = session.scalar(select(PlanRow).where(PlanRow.code == code))
+    if row is None:
+        raise NotFound(_("unknown plan: {code}").format(code=code))
+    return row
+
+
+def add_plan(session: Session, plan: Plan, product_name: str) -> PlanRow:
+    product = session.scalar(select(Product).where(Product.code == plan.product_code))
+    if product is None:
+        product = Product(code=plan.product_code, name=product_name)
+        session.add(product)
+    row = PlanRow(
+        code=plan.code,
+        product=product,
+        name=plan.name,
+        kind=plan.kind.value,
+        currency=plan.currency,
+        term=plan.term.value,
+        term_days=plan.term_days,
+        notice_months=plan.notice_months,
+        billing=plan.billing.value,
+        proration_cap=plan.proration_cap,
+        tier_mode=plan.tier_mode.value,
+        tier_components=",".join(plan.tier_components),
+        options=json.dumps(dict(plan.options)),
+    )
+    session.add(row)
+    for price in plan.prices:
+        row.prices.append(
+            PriceRow(component=price.component, amount=price.amount, valid_from=price.valid_from)
+        )
+    for tier in plan.tiers:
+        row.tiers.append(
+            TierRow(
+                from_quantity=tier.from_quantity,
+                percent_off=tier.percent_off,
+                valid_from=tier.valid_from,
+            )
+        )
+    return row
+
+
+def install_defaults(session: Session) -> bool:
+    """Load the default catalogue and VAT rates into an empty database; True if it did."""
+    if session.scalar(select(PlanRow.id).limit(1)) is not None:
+        return False
+    for plan in DEFAULT_PLANS:
+        add_plan(session, plan, PRODUCT_LEHREROFFICE[1])
+    for rate in DEFAULT_VAT_RATES:
+        session.add(VatRateRow(country=rate.country, rate=rate.rate, valid_from=rate.valid_from))
+    audit.record(
+        session,
+        "catalogue.install_defaults",
+        "plan",
+        None,
+        after={"plans": [p.code for p in DEFAULT_PLANS]},
+    )
+    return True
+
+
+def add_tier(
+    db: Database,
+    plan_code: str,
+    from_quantity: int,
+    percent_off: Decimal,
+    valid_from: date,
+    note: str = "",
+) -> None:
+    if from_quantity < 2:
+        raise InvalidInput(_("a tier starts at seat 2 or later, not {n}").format(n=from_quantity))
+    if not (Decimal(0) < percent_off < Decimal(100)):
+        raise InvalidInput(
+            _("a discount must be between 0 and 100 percent, not {p}").format(p=percent_off)
+        )
+    with db.transaction() as session:
+        row = plan_row(session, plan_code)
+        if any(t.from_quantity == from_quantity and t.valid_from == valid_from for t in row.tiers):
+            raise DomainError(
+                _("plan {plan} already has a tier from {n} valid from {day}").format(
+                    plan=plan_code, n=from_quantity, day=valid_from.isoformat()
+                )
+            )
+        tier = TierRow(
+            from_quantity=from_quantity, percent_off=percent_off, valid_from=valid_from, note=note
+        )
+        row.tiers.append(tier)
+        session.flush()
+        audit.record(
+            session,
+            "catalogue.add_tier",
+            "tier_band",
+            tier.id,
+            after={
+                "plan": plan_code,
+                "from": from_quantity,
+                "percent_off": percent_off,
+                "valid_from": valid_from,
+                "note": note,
+            },
+        )
+
+
+def add_price(
+    db: Database, plan_code: str, component: str, amount: Decimal, valid_from: date, note: str = ""
+) -> None:
+    """A new price from a date on (L13); earlier prices stay for orders dated before it."""
+    if amount < 0:
+        raise InvalidInput(_("a price cannot be negative: {amount}").format(amount=amount))
+    with db.transaction() as session:
+        row = plan_row(session, plan_code)
+        if any(p.component == component and p.valid_from == valid_from for p in row.prices):
+            raise DomainError(
+                _("plan {plan} already has a {component} price from {day}").format(
+                    plan=plan_code, component=component, day=valid_from.isoformat()
+                )
+            )
+        price = PriceRow(
+            component=component,
+            amount=amount,
+            valid_from=valid_from,
+            note=note,
+            announced_on=date.today(),
+        )
+        row.prices.append(price)
+        session.flush()
+        audit.record(
+            session,
+            "catalogue.add_price",
+            "price",
+            price.id,
+            after={
+                "plan": plan_code,
+                "component": component,
+                "amount": amount,
+                "valid_from": valid_from,
+            },
+        )
+
+
+def list_plans(db: Database) -> list[Plan]:
+    with db.reading() as session:
+        return list(load_catalogue(session).plans)

@@ -1,0 +1,11 @@
+"""Errors of the use cases: all are DomainError, the message is for the user, nothing written."""
+
+from lehrer_licenses.domain.errors import DomainError
+
+
+class NotFound(DomainError):
+    pass
+
+
+class InvalidInput(DomainError):
+    pass

@@ -1,0 +1,226 @@
+"""The year-end renewal of calendar-year contracts (L4, L5, L7).
+
+``--year Y`` renews into the term starting 1 January Y and bills the DB-hosting usage of Y-1 in
+arrears. Each contract is handled in a transaction of its own: after a crash, a re-run picks up
+exactly the contracts not yet renewed (their term still ends on 31 December Y-1), and the unique
+billing key of each renewal/usage invoice makes double billing impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.catalogue import Billing
+from lehrer_licenses.domain.periods import TermAlignment, next_term
+from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
+from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services.contracts import (
+    ACTIVE,
+    LAPSED,
+    RELEASED,
+    active_seats,
+    open_assignment,
+    subscription_plan,
+    term_of,
+)
+from lehrer_licenses.services.invoicing import (
+    InvoiceView,
+    create_draft,
+    invoice_view,
+    preview_invoice,
+)
+from lehrer_licenses.services.usage import usage_for_year
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import Cancellation, PlanRow, Subscription
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RenewalItem:
+    school: str
+    school_name: str
+    action: str  # renew | lapse | usage_only
+    seats_before: int
+    seats_after: int
+    seats_released: int
+    invoices: list[InvoiceView] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "school": self.school,
+            "school_name": self.school_name,
+            "action": self.action,
+            "seats_before": self.seats_before,
+            "seats_after": self.seats_after,
+            "seats_released": self.seats_released,
+            "invoices": [i.to_json() for i in self.invoices],
+        }
+
+
+@dataclass
+class RenewalRun:
+    year: int
+    dry_run: bool
+    items: list[RenewalItem] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        per_currency: dict[str, dict[str, Decimal]] = {}
+        for item in self.items:
+            for inv in item.invoices:
+                sums = per_currency.setdefault(
+                    inv.currency, {"net": Decimal("0.00"), "payable": Decimal("0.00")}
+                )
+                sums["net"] += inv.totals.net.amount
+                sums["payable"] += inv.totals.payable.amount
+        return {
+            "schools": len(self.items),
+            "renewed": sum(1 for i in self.items if i.action == "renew"),
+            "lapsed": sum(1 for i in self.items if i.action == "lapse"),
+            "seats_renewed": sum(i.seats_after for i in self.items if i.action == "renew"),
+            "seats_released": sum(i.seats_released for i in self.items),
+            "invoices": sum(len(i.invoices) for i in self.items),
+            "amounts": {
+                cur: {k: f"{v:.2f}" for k, v in sums.items()}
+                for cur, sums in sorted(per_currency.items())
+            },
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "year": self.year,
+            "dry_run": self.dry_run,
+            "summary": self.summary(),
+            "invoices": [inv.to_json() for item in self.items for inv in item.invoices],
+            "schools": [item.to_json() for item in self.items],
+        }
+
+
+def due_subscription_ids(session: Session, year: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Subscription.id)
+            .join(PlanRow, PlanRow.id == Subscription.plan_id)
+            .where(
+                Subscription.status == ACTIVE,
+                Subscription.term_end == date(year - 1, 12, 31),
+                PlanRow.term == TermAlignment.CALENDAR_YEAR.value,
+            )
+            .order_by(Subscription.id)
+        )
+    )
+
+
+def _renew_one(session: Session, sub: Subscription, year: int, write: bool) -> RenewalItem:
+    school = sub.school
+    plan = subscription_plan(sub)
+    old_term = term_of(sub)
+    new_term = next_term(plan.term, old_term, plan.term_days)
+    seats = active_seats(sub)
+    releasing = [s for s in seats if s.release_on is not None and s.release_on <= old_term.end]
+    whole = sub.ends_on is not None and sub.ends_on <= old_term.end
+    remaining = 0 if whole else len(seats) - len(releasing)
+    tr = gettext_for(school.language)
+
+    bills: list[tuple[str, list[Line]]] = []
+    if plan.billing is Billing.ARREARS:
+        counts = usage_for_year(session, school.id, year - 1)
+        lines = price_usage_in_arrears(
+            plan, term=old_term, monthly_counts=counts, canton_licence=school.canton_licence, tr=tr
+        )
+        if lines:
+            bills.append((f"usage:{sub.id}:{year - 1}", lines))
+    elif remaining > 0:
+        bills.append(
+            (f"renewal:{sub.id}:{year}", price_renewal(plan, seats=remaining, term=new_term, tr=tr))
+        )
+
+    action = "renew" if remaining > 0 else "lapse"
+    if plan.billing is Billing.ARREARS and remaining == 0 and bills:
+        action = "lapse"
+    item = RenewalItem(
+        school.number, school.name, action, len(seats), remaining, len(seats) - remaining
+    )
+    for key, lines in bills:
+        reason = "usage" if key.startswith("usage") else "renewal"
+        if write:
+            item.invoices.append(
+                invoice_view(
+                    create_draft(
+                        session, school, sub, plan.currency, reason, lines, new_term.start, key
+                    )
+                )
+            )
+        else:
+            item.invoices.append(
+                preview_invoice(session, school, plan.currency, reason, lines, new_term.start)
+            )
+    if not write:
+        return item
+
+    ending = seats if remaining == 0 else releasing
+    for seat in ending:
+        last_day = seat.release_on or old_term.end
+        seat.status, seat.released_on = RELEASED, last_day
+        holder = open_assignment(seat)
+        if holder is not None:
+            holder.end_on = last_day
+    for cancellation in session.scalars(
+        select(Cancellation).where(
+            Cancellation.subscription_id == sub.id,
+            Cancellation.status == "pending",
+            Cancellation.effective_on <= old_term.end,
+        )
+    ):
+        cancellation.status = "applied"
+    before = {"term_end": old_term.end, "seats": len(seats)}
+    if remaining == 0:
+        sub.status, sub.lapsed_on = LAPSED, new_term.start
+    else:
+        sub.term_start, sub.term_end = new_term.start, new_term.end
+    audit.record(
+        session,
+        f"renewal.{action}",
+        "subscription",
+        sub.id,
+        school_id=school.id,
+        before=before,
+        after={
+            "term_end": sub.term_end,
+            "seats": remaining,
+            "status": sub.status,
+            "invoices": [i.id for i in item.invoices],
+        },
+    )
+    return item
+
+
+def run_renewals(
+    db: Database, year: int, *, dry_run: bool = True, progress: Progress | None = None
+) -> RenewalRun:
+    run = RenewalRun(year, dry_run)
+    with db.reading() as session:
+        ids = due_subscription_ids(session, year)
+    for done, sub_id in enumerate(ids, start=1):
+        if dry_run:
+            with db.reading() as session:
+                run.items.append(
+                    _renew_one(session, session.get(Subscription, sub_id), year, write=False)
+                )
+        else:
+            with db.transaction() as session:
+                sub = session.get(Subscription, sub_id)
+                # Another run may have renewed it since the list was read.
+                if sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
+                    continue
+                run.items.append(_renew_one(session, sub, year, write=True))
+        if progress:
+            progress(done, len(ids))
+    return run

@@ -1,0 +1,160 @@
+"""Schools: adding, finding, and the validation of what a clerk types."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.vat import COUNTRIES
+from lehrer_licenses.i18n import LANGUAGES, _
+from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import School
+
+FIRST_SCHOOL_NUMBER = 100001
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTCODE = {"CH": r"\d{4}", "AT": r"\d{4}", "DE": r"\d{5}", "NL": r"\d{4} ?[A-Z]{2}"}
+
+
+@dataclass
+class SchoolInput:
+    name: str
+    country: str
+    language: str
+    street: str = ""
+    house_number: str = ""
+    postcode: str = ""
+    city: str = ""
+    email: str = ""
+    vat_id: str = ""
+    db_hosting: bool = False
+    canton_licence: bool = False
+    note: str = ""
+    errors: dict[str, str] = field(default_factory=dict, repr=False)
+
+
+def _vat_valid(country: str, number: str) -> bool:
+    from stdnum.at import uid as at_uid
+    from stdnum.ch import uid as ch_uid
+    from stdnum.de import vat as de_vat
+    from stdnum.nl import btw as nl_btw
+
+    module = {"CH": ch_uid, "DE": de_vat, "AT": at_uid, "NL": nl_btw}[country]
+    candidate = number
+    if country == "CH":
+        # The Swiss UID is printed as CHE-123.456.789 with an optional MWST/TVA/IVA suffix.
+        candidate = re.sub(r"\s*(MWST|TVA|IVA|VAT)$", "", number.strip(), flags=re.I)
+    return bool(module.is_valid(candidate))
+
+
+def validate_school(data: SchoolInput) -> dict[str, str]:
+    """Field -> reason for everything wrong; empty when the input is fine."""
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = _("the name is required")
+    if data.country not in COUNTRIES:
+        errors["country"] = _("the country must be one of {countries}, not {value!r}").format(
+            countries=", ".join(COUNTRIES), value=data.country
+        )
+    if data.language not in LANGUAGES:
+        errors["language"] = _("the language must be one of {languages}, not {value!r}").format(
+            languages=", ".join(LANGUAGES), value=data.language
+        )
+    if data.email and not EMAIL.match(data.email.strip()):
+        errors["email"] = _("not an e-mail address: {value!r}").format(value=data.email)
+    if (
+        data.postcode
+        and data.country in POSTCODE
+        and not re.fullmatch(POSTCODE[data.country], data.postcode.strip())
+    ):
+        errors["postcode"] = _("not a postcode of {country}: {value!r}").format(
+            country=data.country, value=data.postcode
+        )
+    if data.vat_id and data.country in COUNTRIES and not _vat_valid(data.country, data.vat_id):
+        errors["vat_id"] = _("not a valid VAT/UID number for {country}: {value!r}").format(
+            country=data.country, value=data.vat_id
+        )
+    if data.canton_licence and not data.db_hosting:
+        errors["canton_licence"] = _("a canton licence only applies to DB-hosting schools")
+    return errors
+
+
+def school_by_number(session: Session, number: str) -> School:
+    school = session.scalar(select(School).where(School.number == str(number).strip()))
+    if school is None:
+        raise NotFound(_("no school with number {number}").format(number=number))
+    return school
+
+
+def next_school_number(session: Session) -> str:
+    highest = session.scalar(select(func.max(School.number)))
+    return str(max(FIRST_SCHOOL_NUMBER, int(highest) + 1 if highest else FIRST_SCHOOL_NUMBER))
+
+
+def school_snapshot(school: School) -> dict:
+    return {
+        k: getattr(school, k)
+        for k in (
+            "number",
+            "name",
+            "country",
+            "language",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "email",
+            "vat_id",
+            "db_hosting",
+            "canton_licence",
+        )
+    }
+
+
+def add_school(db: Database, data: SchoolInput) -> str:
+    errors = validate_school(data)
+    if errors:
+        raise InvalidInput("; ".join(f"{k}: {v}" for k, v in errors.items()))
+    with db.transaction() as session:
+        school = School(
+            number=next_school_number(session),
+            name=data.name.strip(),
+            country=data.country,
+            language=data.language,
+            street=data.street.strip(),
+            house_number=data.house_number.strip(),
+            postcode=data.postcode.strip(),
+            city=data.city.strip(),
+            email=data.email.strip(),
+            vat_id=data.vat_id.strip(),
+            db_hosting=data.db_hosting,
+            canton_licence=data.canton_licence,
+            note=data.note,
+            created_at=datetime.now(),
+        )
+        session.add(school)
+        session.flush()
+        audit.record(
+            session,
+            "school.add",
+            "school",
+            school.id,
+            school_id=school.id,
+            after=school_snapshot(school),
+        )
+        return school.number
+
+
+def search_condition(text: str):
+    pattern = f"%{text.strip()}%"
+    return or_(
+        School.name.ilike(pattern),
+        School.number.like(pattern),
+        School.city.ilike(pattern),
+        School.postcode.like(pattern),
+    )

@@ -1,0 +1,53 @@
+"""The audit trail: every use case writes when, what and before/after in its own transaction."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.store.models import AuditEntry
+
+
+def current_actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts
+        return "unknown"
+
+
+def _default(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot audit {type(value).__name__}")
+
+
+def record(
+    session: Session,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    school_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    actor: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=datetime.now(),
+            actor=actor or current_actor(),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            school_id=school_id,
+            before=json.dumps(before or {}, default=_default, ensure_ascii=False, sort_keys=True),
+            after=json.dumps(after or {}, default=_default, ensure_ascii=False, sort_keys=True),
+        )
+    )

@@ -1,0 +1,298 @@
+"""The database schema as typed SQLAlchemy 2 models. Every change here is an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from lehrer_licenses.store.types import ScaledDecimal
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = ScaledDecimal(2)
+PRICE = ScaledDecimal(6)
+RATE = ScaledDecimal(4)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """Business settings (vendor identity, numbering) that belong with the data, not the machine."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Product(Base):
+    __tablename__ = "product"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PlanRow(Base):
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    term: Mapped[str] = mapped_column(String(20))
+    term_days: Mapped[int] = mapped_column(Integer, default=365)
+    notice_months: Mapped[int] = mapped_column(Integer)
+    billing: Mapped[str] = mapped_column(String(20))
+    proration_cap: Mapped[bool] = mapped_column(Boolean, default=True)
+    tier_mode: Mapped[str] = mapped_column(String(20), default="graduated")
+    tier_components: Mapped[str] = mapped_column(String(200), default="")
+    options: Mapped[str] = mapped_column(Text, default="{}")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    product: Mapped[Product] = relationship()
+    prices: Mapped[list[PriceRow]] = relationship(
+        back_populates="plan", order_by="PriceRow.valid_from"
+    )
+    tiers: Mapped[list[TierRow]] = relationship(
+        back_populates="plan", order_by="TierRow.from_quantity"
+    )
+
+
+class PriceRow(Base):
+    __tablename__ = "price"
+    __table_args__ = (UniqueConstraint("plan_id", "component", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    component: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal] = mapped_column(PRICE)
+    valid_from: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    announced_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    plan: Mapped[PlanRow] = relationship(back_populates="prices")
+
+
+class TierRow(Base):
+    __tablename__ = "tier_band"
+    __table_args__ = (UniqueConstraint("plan_id", "from_quantity", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    from_quantity: Mapped[int] = mapped_column(Integer)
+    percent_off: Mapped[Decimal] = mapped_column(RATE)
+    valid_from: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    plan: Mapped[PlanRow] = relationship(back_populates="tiers")
+
+
+class VatRateRow(Base):
+    __tablename__ = "vat_rate"
+    __table_args__ = (UniqueConstraint("country", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    rate: Mapped[Decimal] = mapped_column(RATE)
+    valid_from: Mapped[date] = mapped_column(Date)
+
+
+class School(Base):
+    __tablename__ = "school"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2))
+    street: Mapped[str] = mapped_column(String(200), default="")
+    house_number: Mapped[str] = mapped_column(String(20), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
+    city: Mapped[str] = mapped_column(String(100), default="", index=True)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    vat_id: Mapped[str] = mapped_column(String(40), default="")
+    db_hosting: Mapped[bool] = mapped_column(Boolean, default=False)
+    canton_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    teachers: Mapped[list[Teacher]] = relationship(back_populates="school")
+    subscriptions: Mapped[list[Subscription]] = relationship(back_populates="school")
+
+
+class Teacher(Base):
+    """A person with (or waiting for) a login; seats belong to the school, not to them (L10)."""
+
+    __tablename__ = "teacher"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # L11: one free admin login
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)  # L9
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    school: Mapped[School] = relationship(back_populates="teachers")
+
+
+class Subscription(Base):
+    """A school's contract on one plan; its current term and whether it goes on."""
+
+    __tablename__ = "subscription"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | lapsed
+    started_on: Mapped[date] = mapped_column(Date)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # cancelled as a whole
+    lapsed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    school: Mapped[School] = relationship(back_populates="subscriptions")
+    plan: Mapped[PlanRow] = relationship()
+    seats: Mapped[list[Seat]] = relationship(
+        back_populates="subscription", order_by="Seat.position"
+    )
+
+
+class Seat(Base):
+    __tablename__ = "seat"
+    __table_args__ = (Index("ix_seat_school_status", "school_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | released
+    acquired_on: Mapped[date] = mapped_column(Date)
+    release_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # cancelled, runs until
+    released_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    subscription: Mapped[Subscription] = relationship(back_populates="seats")
+    assignments: Mapped[list[SeatAssignment]] = relationship(
+        back_populates="seat", order_by="SeatAssignment.start_on"
+    )
+
+
+class SeatAssignment(Base):
+    """Who held a seat when: transfers end one row and start another (L10)."""
+
+    __tablename__ = "seat_assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id"), index=True)
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    seat: Mapped[Seat] = relationship(back_populates="assignments")
+    teacher: Mapped[Teacher] = relationship()
+
+
+class Cancellation(Base):
+    __tablename__ = "cancellation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    seats: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the whole contract
+    deadline: Mapped[date] = mapped_column(Date)
+    in_time: Mapped[bool] = mapped_column(Boolean)
+    effective_on: Mapped[date] = mapped_column(Date)  # last day the cancelled licences run
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | applied
+
+
+class UsageCount(Base):
+    """Registered users counted once a month (L7); admin and frozen users are not in it."""
+
+    __tablename__ = "usage_count"
+    __table_args__ = (UniqueConstraint("school_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    month: Mapped[date] = mapped_column(Date)
+    count: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    __table_args__ = (Index("ix_invoice_school_status", "school_id", "status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), default="invoice")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscription.id"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))  # order | renewal | usage
+    # Makes a renewal or usage invoice for one term unique, so a re-run cannot bill it twice.
+    billing_key: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    language: Mapped[str] = mapped_column(String(2))
+    invoice_date: Mapped[date] = mapped_column(Date)
+    net: Mapped[Decimal] = mapped_column(MONEY)
+    vat_rate: Mapped[Decimal] = mapped_column(RATE)
+    vat: Mapped[Decimal] = mapped_column(MONEY)
+    total: Mapped[Decimal] = mapped_column(MONEY)
+    rounding: Mapped[Decimal] = mapped_column(MONEY)
+    payable: Mapped[Decimal] = mapped_column(MONEY)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
+    )
+
+
+class InvoiceLine(Base):
+    __tablename__ = "invoice_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[Decimal] = mapped_column(RATE)
+    unit_price: Mapped[Decimal] = mapped_column(PRICE)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    period_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    period_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+
+
+class AuditEntry(Base):
+    """When, what, before/after: written by every use case, never edited."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school.id"), nullable=True, index=True
+    )
+    before: Mapped[str] = mapped_column(Text, default="{}")
+    after: Mapped[str] = mapped_column(Text, default="{}")
