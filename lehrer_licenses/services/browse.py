@@ -1,0 +1,639 @@
+"""Read queries shaped for the desktop views: paging, sorting and filtering happen in SQL.
+
+Every function opens its own reading session and returns plain dataclasses, so a view (or a
+worker thread) never holds an ORM object or a session. List queries are one SELECT per page with
+grouped subqueries instead of per-row lazy loads; detail queries are a fixed handful of SELECTs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from lehrer_licenses.domain.periods import cancellation_effective, notice_deadline
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.contracts import (
+    ACTIVE,
+    cancellable_seats,
+    latest_subscription,
+    open_assignment,
+    require_in_term,
+    running_subscription,
+    subscription_plan,
+    term_of,
+)
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.schools import school_by_number, search_condition
+from lehrer_licenses.services.seats import full_name
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import (
+    AuditEntry,
+    Cancellation,
+    Invoice,
+    PlanRow,
+    School,
+    Seat,
+    SeatAssignment,
+    Subscription,
+    Teacher,
+)
+
+# Invoices that still wait for money. Drafts count: a clerk looking at a school wants to see
+# what is about to be billed, not only what was sent.
+OPEN_INVOICE_STATUSES = ("draft", "issued", "open", "overdue")
+HISTORY_LIMIT = 30
+
+# School status as shown in the list: a running contract, one that runs out (cancelled as a
+# whole), one that lapsed, or none ever.
+STATUS_ACTIVE = "active"
+STATUS_ENDING = "ending"
+STATUS_LAPSED = "lapsed"
+STATUS_NONE = "none"
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    id: int
+    number: str
+    name: str
+    postcode: str
+    city: str
+    country: str
+    language: str
+    status: str
+    plan: str | None
+    term_end: date | None
+    seats: int
+    seats_assigned: int
+    seats_cancel_pending: int
+    open_total: Decimal
+    open_currency: str | None  # None when nothing is open or the open invoices mix currencies
+    open_mixed_currencies: bool = False
+
+    @property
+    def seats_free(self) -> int:
+        return max(0, self.seats - self.seats_assigned)
+
+
+@dataclass(frozen=True)
+class ContractInfo:
+    subscription_id: int
+    plan: str
+    plan_name: str
+    currency: str
+    status: str
+    started_on: date
+    term_start: date
+    term_end: date
+    ends_on: date | None
+    lapsed_on: date | None
+    notice_deadline: date
+    seats_held: int
+    seats_assigned: int
+    seats_cancel_pending: int
+
+    @property
+    def seats_free(self) -> int:
+        return max(0, self.seats_held - self.seats_assigned)
+
+
+@dataclass(frozen=True)
+class TeacherRow:
+    id: int
+    name: str
+    email: str
+    is_admin: bool
+    frozen: bool
+    left_on: date | None
+    seat: int | None  # position of the seat held now
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    position: int
+    acquired_on: date
+    release_on: date | None
+    holder: str | None
+    holder_since: date | None
+    holder_frozen: bool
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    number: str | None
+    status: str
+    reason: str
+    school: str
+    school_name: str
+    invoice_date: date
+    currency: str
+    net: Decimal
+    vat: Decimal
+    payable: Decimal
+
+
+@dataclass(frozen=True)
+class CancellationRow:
+    received_on: date
+    seats: int | None  # None: the whole contract
+    deadline: date
+    in_time: bool
+    effective_on: date
+    status: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    actor: str
+    action: str
+    before: dict
+    after: dict
+
+
+@dataclass(frozen=True)
+class SchoolDetail:
+    id: int
+    number: str
+    name: str
+    country: str
+    language: str
+    street: str
+    house_number: str
+    postcode: str
+    city: str
+    email: str
+    vat_id: str
+    db_hosting: bool
+    canton_licence: bool
+    note: str
+    contract: ContractInfo | None
+    teachers: list[TeacherRow] = field(default_factory=list)
+    seats: list[SeatRow] = field(default_factory=list)
+    invoices: list[InvoiceRow] = field(default_factory=list)
+    cancellations: list[CancellationRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CancellationPreview:
+    school: str
+    received: date
+    deadline: date
+    in_time: bool
+    effective: date
+    seats_cancellable: int
+    seats_after: int  # seats still running after the cancellation takes effect
+    whole_contract: bool
+
+
+# --- schools list -----------------------------------------------------------------------------
+
+
+def _school_list_query() -> tuple[Select, dict]:
+    active_sub = (
+        select(
+            Subscription.school_id.label("school_id"),
+            func.min(PlanRow.code).label("plan"),
+            func.min(Subscription.term_end).label("term_end"),
+            func.count(Subscription.ends_on).label("ending"),
+        )
+        .join(PlanRow, PlanRow.id == Subscription.plan_id)
+        .where(Subscription.status == ACTIVE)
+        .group_by(Subscription.school_id)
+        .subquery()
+    )
+    running_seat = and_(Seat.status == ACTIVE, Subscription.status == ACTIVE)
+    seat_counts = (
+        select(
+            Seat.school_id.label("school_id"),
+            func.count(Seat.id).label("seats"),
+            func.count(Seat.release_on).label("pending"),
+        )
+        .join(Subscription, Subscription.id == Seat.subscription_id)
+        .where(running_seat)
+        .group_by(Seat.school_id)
+        .subquery()
+    )
+    assigned = (
+        select(
+            Seat.school_id.label("school_id"),
+            func.count(SeatAssignment.id).label("assigned"),
+        )
+        .join(Subscription, Subscription.id == Seat.subscription_id)
+        .join(SeatAssignment, SeatAssignment.seat_id == Seat.id)
+        .where(running_seat, SeatAssignment.end_on.is_(None))
+        .group_by(Seat.school_id)
+        .subquery()
+    )
+    open_invoices = (
+        select(
+            Invoice.school_id.label("school_id"),
+            func.sum(Invoice.payable).label("open_total"),
+            func.min(Invoice.currency).label("currency"),
+            func.count(distinct(Invoice.currency)).label("currencies"),
+        )
+        .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
+        .group_by(Invoice.school_id)
+        .subquery()
+    )
+    ever_subscribed = exists(select(Subscription.id).where(Subscription.school_id == School.id))
+    status = case(
+        (
+            active_sub.c.school_id.is_not(None),
+            case((active_sub.c.ending > 0, STATUS_ENDING), else_=STATUS_ACTIVE),
+        ),
+        (ever_subscribed, STATUS_LAPSED),
+        else_=STATUS_NONE,
+    )
+    seats = func.coalesce(seat_counts.c.seats, 0)
+    open_total = func.coalesce(open_invoices.c.open_total, 0)
+    query = (
+        select(
+            School.id,
+            School.number,
+            School.name,
+            School.postcode,
+            School.city,
+            School.country,
+            School.language,
+            status.label("status"),
+            active_sub.c.plan,
+            active_sub.c.term_end,
+            seats.label("seats"),
+            func.coalesce(assigned.c.assigned, 0).label("assigned"),
+            func.coalesce(seat_counts.c.pending, 0).label("pending"),
+            open_invoices.c.open_total,
+            open_invoices.c.currency,
+            func.coalesce(open_invoices.c.currencies, 0).label("currencies"),
+        )
+        .outerjoin(active_sub, active_sub.c.school_id == School.id)
+        .outerjoin(seat_counts, seat_counts.c.school_id == School.id)
+        .outerjoin(assigned, assigned.c.school_id == School.id)
+        .outerjoin(open_invoices, open_invoices.c.school_id == School.id)
+    )
+    sort_columns = {
+        "number": School.number,
+        "name": func.lower(School.name),
+        "city": func.lower(School.city),
+        "postcode": School.postcode,
+        "country": School.country,
+        "status": status,
+        "plan": active_sub.c.plan,
+        "term_end": active_sub.c.term_end,
+        "seats": seats,
+        "open_total": open_total,
+    }
+    return query, sort_columns
+
+
+SCHOOL_SORT_KEYS = (
+    "number",
+    "name",
+    "postcode",
+    "city",
+    "country",
+    "status",
+    "plan",
+    "term_end",
+    "seats",
+    "open_total",
+)
+
+
+def _school_row(r) -> SchoolRow:
+    mixed = (r.currencies or 0) > 1
+    return SchoolRow(
+        id=r.id,
+        number=r.number,
+        name=r.name,
+        postcode=r.postcode,
+        city=r.city,
+        country=r.country,
+        language=r.language,
+        status=r.status,
+        plan=r.plan,
+        term_end=r.term_end,
+        seats=int(r.seats),
+        seats_assigned=int(r.assigned),
+        seats_cancel_pending=int(r.pending),
+        open_total=r.open_total if r.open_total is not None else Decimal("0.00"),
+        open_currency=None if mixed else r.currency,
+        open_mixed_currencies=mixed,
+    )
+
+
+def count_schools(db: Database, search: str = "") -> int:
+    query = select(func.count(School.id))
+    if search.strip():
+        query = query.where(search_condition(search))
+    with db.reading() as session:
+        return int(session.scalar(query) or 0)
+
+
+def list_schools(
+    db: Database,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 200,
+    sort_key: str = "number",
+    descending: bool = False,
+) -> list[SchoolRow]:
+    """One page of schools with their contract figures, in one SELECT."""
+    if sort_key not in SCHOOL_SORT_KEYS:
+        raise InvalidInput(_("cannot sort schools by {key}").format(key=sort_key))
+    query, sort_columns = _school_list_query()
+    if search.strip():
+        query = query.where(search_condition(search))
+    column = sort_columns[sort_key]
+    ordered = column.desc() if descending else column.asc()
+    # Empty values (no contract, no term end) go last either way; the school number makes the
+    # order total, which offset paging needs to neither skip nor repeat a row.
+    tie = School.number.desc() if descending else School.number.asc()
+    query = query.order_by(ordered.nulls_last(), tie).offset(max(0, offset)).limit(max(0, limit))
+    with db.reading() as session:
+        return [_school_row(r) for r in session.execute(query)]
+
+
+def school_row(db: Database, number: str) -> SchoolRow | None:
+    """The list row of one school (dialogs use it to show whom they act on)."""
+    query, _sort = _school_list_query()
+    with db.reading() as session:
+        row = session.execute(query.where(School.number == str(number).strip())).first()
+        return _school_row(row) if row else None
+
+
+# --- one school -------------------------------------------------------------------------------
+
+
+def _contract(session: Session, school: School) -> tuple[ContractInfo | None, list[Seat]]:
+    sub = running_subscription(session, school) or latest_subscription(session, school)
+    if sub is None:
+        return None, []
+    seats = list(
+        session.scalars(
+            select(Seat)
+            .where(Seat.subscription_id == sub.id, Seat.status == ACTIVE)
+            .options(selectinload(Seat.assignments).selectinload(SeatAssignment.teacher))
+            .order_by(Seat.position)
+        )
+    )
+    plan = subscription_plan(sub)
+    assigned = sum(1 for s in seats if open_assignment(s) is not None)
+    info = ContractInfo(
+        subscription_id=sub.id,
+        plan=sub.plan.code,
+        plan_name=sub.plan.name,
+        currency=sub.plan.currency,
+        status=sub.status,
+        started_on=sub.started_on,
+        term_start=sub.term_start,
+        term_end=sub.term_end,
+        ends_on=sub.ends_on,
+        lapsed_on=sub.lapsed_on,
+        notice_deadline=notice_deadline(term_of(sub).renewal_date, plan.notice_months),
+        seats_held=len(seats),
+        seats_assigned=assigned,
+        seats_cancel_pending=sum(1 for s in seats if s.release_on is not None),
+    )
+    return info, seats
+
+
+def _invoice_row(inv: Invoice, school: School) -> InvoiceRow:
+    return InvoiceRow(
+        inv.id,
+        inv.number,
+        inv.status,
+        inv.reason,
+        school.number,
+        school.name,
+        inv.invoice_date,
+        inv.currency,
+        inv.net,
+        inv.vat,
+        inv.payable,
+    )
+
+
+def _json(text: str) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def school_detail(db: Database, number: str) -> SchoolDetail:
+    with db.reading() as session:
+        school = school_by_number(session, number)
+        contract, seats = _contract(session, school)
+        held: dict[int, int] = {}
+        seat_rows = []
+        for seat in seats:
+            holder = open_assignment(seat)
+            if holder is not None:
+                held[holder.teacher_id] = seat.position
+            seat_rows.append(
+                SeatRow(
+                    seat.position,
+                    seat.acquired_on,
+                    seat.release_on,
+                    full_name(holder.teacher) if holder else None,
+                    holder.start_on if holder else None,
+                    bool(holder and holder.teacher.frozen),
+                )
+            )
+        teachers = [
+            TeacherRow(
+                t.id,
+                full_name(t),
+                t.email,
+                t.is_admin,
+                t.frozen,
+                t.left_on,
+                held.get(t.id),
+            )
+            for t in session.scalars(
+                select(Teacher)
+                .where(Teacher.school_id == school.id)
+                .order_by(Teacher.left_on.is_not(None), Teacher.last_name, Teacher.first_name)
+            )
+        ]
+        invoices = [
+            _invoice_row(inv, school)
+            for inv in session.scalars(
+                select(Invoice)
+                .where(Invoice.school_id == school.id)
+                .order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
+            )
+        ]
+        cancellations = [
+            CancellationRow(c.received_on, c.seats, c.deadline, c.in_time, c.effective_on, c.status)
+            for c in session.scalars(
+                select(Cancellation)
+                .where(Cancellation.school_id == school.id)
+                .order_by(Cancellation.received_on.desc(), Cancellation.id.desc())
+            )
+        ]
+        history = [
+            HistoryRow(a.at, a.actor, a.action, _json(a.before), _json(a.after))
+            for a in session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.school_id == school.id)
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                .limit(HISTORY_LIMIT)
+            )
+        ]
+        return SchoolDetail(
+            id=school.id,
+            number=school.number,
+            name=school.name,
+            country=school.country,
+            language=school.language,
+            street=school.street,
+            house_number=school.house_number,
+            postcode=school.postcode,
+            city=school.city,
+            email=school.email,
+            vat_id=school.vat_id,
+            db_hosting=school.db_hosting,
+            canton_licence=school.canton_licence,
+            note=school.note,
+            contract=contract,
+            teachers=teachers,
+            seats=seat_rows,
+            invoices=invoices,
+            cancellations=cancellations,
+            history=history,
+        )
+
+
+def preview_cancellation(
+    db: Database,
+    school_number: str,
+    *,
+    seats: int | None,
+    received: date,
+    whole_contract: bool = False,
+) -> CancellationPreview:
+    """What ``cancellations.cancel`` would record, written nowhere (same refusals, same dates)."""
+    if not whole_contract and (seats is None or seats <= 0):
+        raise InvalidInput(
+            _("the number of seats to cancel must be at least 1, not {n}").format(n=seats)
+        )
+    with db.reading() as session:
+        school = school_by_number(session, school_number)
+        sub = running_subscription(session, school)
+        if sub is None:
+            raise InvalidInput(
+                _("school {school} has no running contract to cancel").format(school=school.number)
+            )
+        require_in_term(sub, received, _("a cancellation received"))
+        plan = subscription_plan(sub)
+        outcome = cancellation_effective(
+            plan.term, term_of(sub), received, plan.notice_months, plan.term_days
+        )
+        candidates = len(cancellable_seats(sub))
+        if whole_contract and sub.ends_on is not None:
+            raise InvalidInput(
+                _("the contract of school {school} is already cancelled, ending on {day}").format(
+                    school=school.number, day=sub.ends_on.isoformat()
+                )
+            )
+        if not whole_contract and seats is not None and seats > candidates:
+            raise InvalidInput(
+                _("school {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
+                    school=school.number, n=candidates, wanted=seats
+                )
+            )
+        after = 0 if whole_contract else candidates - (seats or 0)
+        return CancellationPreview(
+            school.number,
+            received,
+            outcome.deadline,
+            outcome.in_time,
+            outcome.effective,
+            candidates,
+            after,
+            whole_contract,
+        )
+
+
+# --- invoices ---------------------------------------------------------------------------------
+
+INVOICE_SORT_KEYS = ("date", "number", "school", "status", "reason", "net", "payable")
+
+
+def _invoice_query(search: str, status: str | None) -> Select:
+    query = select(Invoice, School.number, School.name).join(School, School.id == Invoice.school_id)
+    if search.strip():
+        pattern = f"%{search.strip()}%"
+        query = query.where(
+            or_(
+                Invoice.number.like(pattern),
+                School.number.like(pattern),
+                School.name.ilike(pattern),
+            )
+        )
+    if status:
+        query = query.where(Invoice.status == status)
+    return query
+
+
+def count_invoices(db: Database, search: str = "", status: str | None = None) -> int:
+    query = _invoice_query(search, status).with_only_columns(func.count(Invoice.id))
+    with db.reading() as session:
+        return int(session.scalar(query) or 0)
+
+
+def list_invoices(
+    db: Database,
+    search: str = "",
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 200,
+    sort_key: str = "date",
+    descending: bool = True,
+) -> list[InvoiceRow]:
+    if sort_key not in INVOICE_SORT_KEYS:
+        raise InvalidInput(_("cannot sort invoices by {key}").format(key=sort_key))
+    column = {
+        "date": Invoice.invoice_date,
+        "number": Invoice.number,
+        "school": func.lower(School.name),
+        "status": Invoice.status,
+        "reason": Invoice.reason,
+        "net": Invoice.net,
+        "payable": Invoice.payable,
+    }[sort_key]
+    ordered = column.desc() if descending else column.asc()
+    tie = Invoice.id.desc() if descending else Invoice.id.asc()
+    query = (
+        _invoice_query(search, status)
+        .order_by(ordered.nulls_last(), tie)
+        .offset(max(0, offset))
+        .limit(max(0, limit))
+    )
+    with db.reading() as session:
+        return [
+            InvoiceRow(
+                inv.id,
+                inv.number,
+                inv.status,
+                inv.reason,
+                number,
+                name,
+                inv.invoice_date,
+                inv.currency,
+                inv.net,
+                inv.vat,
+                inv.payable,
+            )
+            for inv, number, name in session.execute(query)
+        ]
