@@ -288,6 +288,7 @@ def _school_list_query() -> tuple[Select, dict]:
         "plan": active_sub.c.plan,
         "term_end": active_sub.c.term_end,
         "seats": seats,
+        "free": seats - func.coalesce(assigned.c.assigned, 0),
         "open_total": open_total,
     }
     return query, sort_columns
@@ -303,6 +304,7 @@ SCHOOL_SORT_KEYS = (
     "plan",
     "term_end",
     "seats",
+    "free",
     "open_total",
 )
 

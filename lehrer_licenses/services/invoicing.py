@@ -17,26 +17,10 @@ from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import NotFound
+from lehrer_licenses.services.text import money_text, price_text, quantity_text
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, InvoiceLine, School, Subscription
-
-
-def money_text(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def price_text(value: Decimal) -> str:
-    """Unit prices keep the decimals they need (3.5125 per user-month) but at least two."""
-    normal = value.normalize()
-    if normal.as_tuple().exponent >= -2:
-        return f"{value:.2f}"
-    return f"{normal:f}"
-
-
-def quantity_text(value: Decimal) -> str:
-    normal = value.normalize()
-    return f"{normal:f}" if normal != normal.to_integral_value() else str(int(normal))
 
 
 @dataclass(frozen=True)

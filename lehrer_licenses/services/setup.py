@@ -1,11 +1,24 @@
-"""Creating or migrating a database and loading the default catalogue (``init``)."""
+"""Creating or migrating a database and loading the default catalogue (``init``).
+
+The ui and cli layers get the database handle from here, never from store/ directly.
+"""
 
 from __future__ import annotations
 
 import os
 
 from lehrer_licenses.services.catalogue import install_defaults
-from lehrer_licenses.store.database import Database, head_revision, open_database
+from lehrer_licenses.store.database import (
+    ENV_VAR,
+    Database,
+    default_database_path,
+    head_revision,
+    open_database,
+    resolve_url,
+)
+
+__all__ = ["ENV_VAR", "Database", "default_database_path", "init_database", "open_database",
+           "resolve_url", "schema_version"]
 
 
 def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Database, bool]:

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Developer entry point: sets up .venv and then starts the app or runs the tests.
+
+    python3 dev.py app      set up, create a sample database on first start, open the app
+    python3 dev.py test     set up and run the whole test suite (extra args go to pytest)
+
+Uses only the standard library, so it runs on a fresh machine with nothing but Python 3.11+.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed-from"
+SAMPLE_SCHOOLS = "300"
+
+
+def _fingerprint() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def setup() -> None:
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    if STAMP.exists() and STAMP.read_text() == _fingerprint():
+        return
+    print("Installing lehrer-licenses and its dependencies into .venv ...", flush=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"],
+                   check=True)
+    STAMP.write_text(_fingerprint())
+
+
+def app(args: list[str]) -> int:
+    setup()
+    cli = [str(PYTHON), "-m", "lehrer_licenses"]
+    if "--db" not in args:
+        default = subprocess.run(
+            [str(PYTHON), "-c", "from lehrer_licenses.services.setup import resolve_url;"
+             "print(resolve_url(None))"], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        path = Path(default.removeprefix("sqlite:///"))
+        if default.startswith("sqlite:///") and not path.exists():
+            print(f"First start: creating {path} with {SAMPLE_SCHOOLS} sample schools ...",
+                  flush=True)
+            subprocess.run([*cli, "demo", "--schools", SAMPLE_SCHOOLS], check=True)
+    return subprocess.call([*cli, *args])
+
+
+def test(args: list[str]) -> int:
+    setup()
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test", "setup"):
+        print(__doc__)
+        return 2
+    command, rest = sys.argv[1], sys.argv[2:]
+    if command == "setup":
+        setup()
+        return 0
+    return app(rest) if command == "app" else test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

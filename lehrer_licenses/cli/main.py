@@ -1,0 +1,376 @@
+"""``lehrer-licenses``: with no command the desktop app, otherwise the commands of DESIGN.md §5.
+
+Bad input prints one message on stderr naming the problem and exits with status 2; the use case
+behind a command is one transaction, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from lehrer_licenses import __version__
+from lehrer_licenses.cli.output import emit_json, invoice_text, key_values
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.domain.periods import parse_date, parse_month
+from lehrer_licenses.i18n import _
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(DomainError):
+    pass
+
+
+def _date(text: str) -> date:
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _month(text: str) -> date:
+    try:
+        return parse_month(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise argparse.ArgumentTypeError(_("not a number: {text!r}").format(text=text)) from exc
+
+
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS keeps a subcommand from resetting what was given before it: both
+    # `--json order ...` and `order ... --json` work.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help=_("database file or URL (default: $LEHRER_LICENSES_DB or the user "
+                               "data folder)"))
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help=_("print one JSON document"))
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(prog="lehrer-licenses", parents=[common],
+                                     description=_("Licence desk for school software."))
+    parser.add_argument("--version", action="version", version=f"lehrer-licenses {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, parent=sub) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help_text, parents=[common])
+
+    command("init", _("create or migrate the database and load the default catalogue"))
+    demo = command("demo", _("create realistic sample data"))
+    demo.add_argument("--schools", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=1)
+
+    school = command("school", _("schools")).add_subparsers(dest="action", required=True)
+    add = command("add", _("add a school"), school)
+    add.add_argument("--name", required=True)
+    add.add_argument("--country", required=True, choices=["CH", "DE", "AT", "NL"])
+    add.add_argument("--language", required=True, choices=["de", "fr", "it", "en", "nl"])
+    for field in ("street", "house-number", "postcode", "city", "email", "vat-id"):
+        add.add_argument(f"--{field}", default="")
+    add.add_argument("--db-hosting", action="store_true")
+    add.add_argument("--canton-licence", action="store_true")
+    lst = command("list", _("list schools"), school)
+    lst.add_argument("--search", default="")
+    lst.add_argument("--limit", type=int, default=50)
+    show = command("show", _("show one school"), school)
+    show.add_argument("school")
+
+    order = command("order", _("order seats (writes a draft invoice)"))
+    order.add_argument("school")
+    order.add_argument("--seats", type=int, required=True)
+    order.add_argument("--date", type=_date, required=True)
+    order.add_argument("--plan")
+    order.add_argument("--quote", action="store_true", help=_("show the price, write nothing"))
+
+    cancel = command("cancel", _("record a written cancellation"))
+    cancel.add_argument("school")
+    which = cancel.add_mutually_exclusive_group(required=True)
+    which.add_argument("--seats", type=int)
+    which.add_argument("--all", action="store_true")
+    cancel.add_argument("--received", type=_date, required=True)
+
+    teacher = command("teacher", _("teachers")).add_subparsers(dest="action", required=True)
+    tadd = command("add", _("add a teacher"), teacher)
+    tadd.add_argument("school")
+    tadd.add_argument("--first-name", required=True)
+    tadd.add_argument("--last-name", required=True)
+    tadd.add_argument("--email", default="")
+    tadd.add_argument("--admin", action="store_true", help=_("the one free admin login (L11)"))
+
+    seat = command("seat", _("seats")).add_subparsers(dest="action", required=True)
+    slist = command("list", _("list a school's seats"), seat)
+    slist.add_argument("school")
+    assign = command("assign", _("give a free seat to a teacher"), seat)
+    assign.add_argument("school")
+    assign.add_argument("--teacher", type=int, required=True)
+    assign.add_argument("--seat", type=int)
+    assign.add_argument("--date", type=_date, default=date.today())
+    transfer = command("transfer", _("move a seat from a leaver to a newcomer (free)"), seat)
+    transfer.add_argument("school")
+    transfer.add_argument("--from", dest="from_teacher", type=int, required=True)
+    transfer.add_argument("--to", dest="to_teacher", type=int, required=True)
+    transfer.add_argument("--date", type=_date, default=date.today())
+    transfer.add_argument("--stays", action="store_true",
+                          help=_("the previous holder stays at the school"))
+    free = command("free", _("free a teacher's seat"), seat)
+    free.add_argument("school")
+    free.add_argument("--teacher", type=int, required=True)
+    free.add_argument("--date", type=_date, default=date.today())
+    free.add_argument("--stays", action="store_true")
+
+    user = command("user", _("user logins")).add_subparsers(dest="action", required=True)
+    for action in ("freeze", "unfreeze"):
+        command(action, _("freeze or unfreeze a user (L9)"), user).add_argument("teacher",
+                                                                                  type=int)
+
+    usage = command("usage", _("monthly user counts")).add_subparsers(dest="action",
+                                                                     required=True)
+    record = command("record", _("record a month's count (DB-hosting)"), usage)
+    record.add_argument("school")
+    record.add_argument("--month", type=_month, required=True)
+    record.add_argument("--count", type=int,
+                        help=_("the count; without it the users holding seats are counted"))
+
+    invoice = command("invoice", _("invoices")).add_subparsers(dest="action", required=True)
+    command("show", _("show an invoice"), invoice).add_argument("invoice")
+
+    renewals = command("renewals", _("year-end renewal")).add_subparsers(dest="action",
+                                                                        required=True)
+    run = command("run", _("renew calendar-year contracts into a year"), renewals)
+    run.add_argument("--year", type=int, required=True)
+    run.add_argument("--dry-run", action="store_true")
+
+    catalogue = command("catalogue", _("plans and prices")).add_subparsers(dest="action",
+                                                                          required=True)
+    command("list", _("list plans with their prices"), catalogue)
+    tier = command("tier", _("volume discount tiers"), catalogue).add_subparsers(
+        dest="tier_action", required=True)
+    tier_add = command("add", _("add a tier band (L8)"), tier)
+    tier_add.add_argument("plan")
+    tier_add.add_argument("--from", dest="from_quantity", type=int, required=True)
+    tier_add.add_argument("--percent", type=_decimal, required=True)
+    tier_add.add_argument("--valid-from", type=_date, required=True)
+    tier_add.add_argument("--note", default="")
+    price = command("price", _("dated prices"), catalogue).add_subparsers(dest="price_action",
+                                                                         required=True)
+    price_add = command("add", _("add a price valid from a date (L13)"), price)
+    price_add.add_argument("plan")
+    price_add.add_argument("--component", required=True)
+    price_add.add_argument("--amount", type=_decimal, required=True)
+    price_add.add_argument("--valid-from", type=_date, required=True)
+    return parser
+
+
+def _open(args, *, create: bool = False):
+    from lehrer_licenses.services.setup import open_database, resolve_url
+
+    url = resolve_url(getattr(args, "db", None))
+    if url.startswith("sqlite:///") and not create:
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            raise UsageError(_("no database at {path}: run 'lehrer-licenses init' first").format(
+                path=path))
+    return open_database(url)
+
+
+def _print(args, document, text: Callable[[], str]) -> None:
+    if getattr(args, "json", False):
+        emit_json(document)
+    else:
+        print(text())
+
+
+def cmd_init(args) -> None:
+    from lehrer_licenses.services.setup import init_database
+
+    db, installed = init_database(getattr(args, "db", None))
+    _print(args, {"database": db.url, "catalogue_installed": installed},
+           lambda: _("Database ready: {url}").format(url=db.url))
+
+
+def cmd_demo(args) -> None:
+    from lehrer_licenses.services.demo import create_demo
+    from lehrer_licenses.services.setup import init_database
+
+    if args.schools <= 0:
+        raise UsageError(_("--schools must be at least 1, not {n}").format(n=args.schools))
+    db, _installed = init_database(getattr(args, "db", None))
+    stats = create_demo(db, args.schools, seed=args.seed)
+    _print(args, stats, lambda: key_values(stats))
+
+
+def cmd_school(args) -> None:
+    from lehrer_licenses.services import schools
+
+    db = _open(args)
+    if args.action == "add":
+        number = schools.add_school(db, schools.SchoolInput(
+            name=args.name, country=args.country, language=args.language, street=args.street,
+            house_number=args.house_number, postcode=args.postcode, city=args.city,
+            email=args.email, vat_id=args.vat_id, db_hosting=args.db_hosting,
+            canton_licence=args.canton_licence))
+        _print(args, {"number": number}, lambda: number)
+    elif args.action == "list":
+        rows = schools.find_schools(db, args.search, args.limit)
+        _print(args, rows, lambda: "\n".join(
+            f"{r['number']}  {r['name']}  {r['postcode']} {r['city']}  {r['country']}"
+            for r in rows))
+    else:
+        doc = schools.school_summary(db, args.school)
+        _print(args, doc, lambda: key_values(doc))
+
+
+def cmd_order(args) -> None:
+    from lehrer_licenses.services.orders import order_seats, quote_order
+
+    db = _open(args)
+    use_case = quote_order if args.quote else order_seats
+    result = use_case(db, args.school, args.seats, args.date, args.plan)
+    doc = result.invoice.to_json()
+    doc["notices"] = result.notices
+    doc["order"] = {k: v for k, v in result.to_json().items() if k != "invoice"}
+    _print(args, doc, lambda: "\n".join([invoice_text(doc), *result.notices]))
+
+
+def cmd_cancel(args) -> None:
+    from lehrer_licenses.services.cancellations import cancel
+
+    db = _open(args)
+    result = cancel(db, args.school, seats=args.seats, received=args.received,
+                    whole_contract=args.all)
+    _print(args, result.to_json(), lambda: key_values(result.to_json()))
+
+
+def cmd_teacher(args) -> None:
+    from lehrer_licenses.services.seats import add_teacher
+
+    db = _open(args)
+    teacher_id = add_teacher(db, args.school, args.first_name, args.last_name, args.email,
+                             admin=args.admin)
+    _print(args, {"id": teacher_id}, lambda: str(teacher_id))
+
+
+def cmd_seat(args) -> None:
+    from lehrer_licenses.services import seats
+
+    db = _open(args)
+    if args.action == "list":
+        views = [s.to_json() for s in seats.list_seats(db, args.school)]
+        _print(args, views, lambda: "\n".join(
+            f"{v['seat']:>4}  {v['teacher'] or _('(free)')}"
+            + (f"  {_('until')} {v['release_on']}" if v["release_on"] else "") for v in views))
+        return
+    if args.action == "assign":
+        view = seats.assign_seat(db, args.school, args.teacher, args.date, args.seat)
+    elif args.action == "transfer":
+        view = seats.transfer_seat(db, args.school, args.from_teacher, args.to_teacher,
+                                   args.date, leaving=not args.stays)
+    else:
+        view = seats.free_seat(db, args.school, args.teacher, args.date, leaving=not args.stays)
+    _print(args, view.to_json(), lambda: key_values(view.to_json()))
+
+
+def cmd_user(args) -> None:
+    from lehrer_licenses.services.seats import set_frozen
+
+    db = _open(args)
+    set_frozen(db, args.teacher, args.action == "freeze")
+    doc = {"teacher": args.teacher, "frozen": args.action == "freeze"}
+    _print(args, doc, lambda: key_values(doc))
+
+
+def cmd_usage(args) -> None:
+    from lehrer_licenses.services.usage import record_usage
+
+    db = _open(args)
+    count = record_usage(db, args.school, args.month, args.count)
+    doc = {"school": args.school, "month": args.month.strftime("%Y-%m"), "count": count}
+    _print(args, doc, lambda: key_values(doc))
+
+
+def cmd_invoice(args) -> None:
+    from lehrer_licenses.services.invoicing import get_invoice
+
+    doc = get_invoice(_open(args), args.invoice).to_json()
+    _print(args, doc, lambda: invoice_text(doc))
+
+
+def cmd_renewals(args) -> None:
+    from lehrer_licenses.services.renewals import run_renewals
+
+    db = _open(args)
+    progress = None
+    if not getattr(args, "json", False) and sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+    result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress)
+    summary = result.summary()
+    _print(args, result.to_json(), lambda: key_values(
+        {"year": args.year, "dry_run": args.dry_run, **summary}))
+
+
+def cmd_catalogue(args) -> None:
+    from lehrer_licenses.services import catalogue
+
+    db = _open(args)
+    if args.action == "tier":
+        catalogue.add_tier(db, args.plan, args.from_quantity, args.percent, args.valid_from,
+                           args.note)
+    elif args.action == "price":
+        catalogue.add_price(db, args.plan, args.component, args.amount, args.valid_from)
+    plans = [catalogue.plan_json(p) for p in catalogue.list_plans(db)]
+    _print(args, plans, lambda: "\n".join(
+        f"{p['code']:<10} {p['currency']} {p['name']}\n" + "\n".join(
+            f"    {x['component']:<20} {x['amount']:>10}  {_('from')} {x['valid_from']}"
+            for x in p["prices"]) + "".join(
+            f"\n    {_('from seat')} {t['from']}: -{t['percent_off']}%  {_('from')} "
+            f"{t['valid_from']}" for t in p["tiers"])
+        for p in plans))
+
+
+COMMANDS = {
+    "init": cmd_init, "demo": cmd_demo, "school": cmd_school, "order": cmd_order,
+    "cancel": cmd_cancel, "teacher": cmd_teacher, "seat": cmd_seat, "user": cmd_user,
+    "usage": cmd_usage, "invoice": cmd_invoice, "renewals": cmd_renewals,
+    "catalogue": cmd_catalogue,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from lehrer_licenses.ui.app import run
+
+        return run(getattr(args, "db", None))
+    try:
+        COMMANDS[args.command](args)
+    except DomainError as exc:
+        print(f"lehrer-licenses: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

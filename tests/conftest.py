@@ -1,0 +1,42 @@
+"""Shared fixtures: a real SQLite file per test, initialised like `lehrer-licenses init` does."""
+
+from __future__ import annotations
+
+import os
+
+# Set before any test module imports Qt; a test run never opens a real window.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from lehrer_licenses.i18n import set_ui_language  # noqa: E402
+from lehrer_licenses.services.schools import SchoolInput, add_school  # noqa: E402
+from lehrer_licenses.services.setup import init_database  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_ui():
+    set_ui_language("en")
+    yield
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "desk.sqlite"
+
+
+@pytest.fixture
+def db(db_path):
+    database, _installed = init_database(db_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def make_school(db):
+    def make(name: str = "Primarschule Aesch", country: str = "CH", language: str = "de",
+             **extra) -> str:
+        return add_school(db, SchoolInput(name=name, country=country, language=language,
+                                          **extra))
+
+    return make
