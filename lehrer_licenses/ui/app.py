@@ -1,0 +1,113 @@
+"""Starting the desktop app: ``lehrer-licenses`` with no command calls ``run``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from lehrer_licenses import __version__
+from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
+from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.store.database import ENV_VAR, Database
+from lehrer_licenses.ui import formatting
+from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui.errors import install_excepthook, show_error
+from lehrer_licenses.ui.icons import icon
+from lehrer_licenses.ui.main_window import MainWindow, database_label
+from lehrer_licenses.ui.settings import Settings
+
+_qt_translator: QTranslator | None = None
+
+
+def system_language() -> str:
+    code = QLocale.system().name().split("_")[0]
+    return code if code in LANGUAGES else SOURCE_LANGUAGE
+
+
+def apply_language(settings: Settings) -> str:
+    """UI language from the settings, else the OS; Qt's own buttons follow it too."""
+    global _qt_translator
+    language = settings[opt.UI_LANGUAGE] or system_language()
+    set_ui_language(language)
+    app = QApplication.instance()
+    if _qt_translator is not None and app is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if language != SOURCE_LANGUAGE and app is not None:
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{language}", folder):
+            app.installTranslator(translator)
+            _qt_translator = translator
+    formatting.set_locale(formatting.choose_locale(settings[opt.FORMAT_LOCALE]))
+    return language
+
+
+def database_target(db_arg: str | None, settings: Settings) -> str | None:
+    """``--db`` first, then $LEHRER_LICENSES_DB, then the last database used if it is still
+    there; None lets the store pick the default in the user data folder."""
+    if db_arg:
+        return db_arg
+    if os.environ.get(ENV_VAR):
+        return None
+    last = settings[opt.LAST_DATABASE]
+    if last and ("://" in last or Path(last).is_file()):
+        return last
+    return None
+
+
+class App:
+    """Owns the window so that it can be rebuilt in another language without a restart."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.window = self._make_window()
+
+    def _make_window(self) -> MainWindow:
+        window = MainWindow(self.db, self.settings)
+        window.language_requested.connect(self.change_language)
+        return window
+
+    def change_language(self, language: str) -> None:
+        old = self.window
+        old.save_state()
+        self.settings[opt.UI_LANGUAGE] = language
+        apply_language(self.settings)
+        self.db = old.db  # the user may have opened another database meanwhile
+        self.window = self._make_window()
+        self.window.show()
+        old.hide()
+        old.deleteLater()
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(opt.ORGANISATION)
+    app.setApplicationName(opt.APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("app"))
+    return app
+
+
+def run(db_arg: str | None = None) -> int:
+    app = create_application()
+    settings = Settings()
+    apply_language(settings)
+    install_excepthook()
+    try:
+        db, _installed = init_database(database_target(db_arg, settings))
+    except Exception as exc:  # wrong path, no permission, a file that is not a database
+        show_error(None, exc, _("Cannot open the database"))
+        return 2
+    settings.add_recent_database(database_label(db))
+    controller = App(db, settings)
+    controller.window.show()
+    try:
+        return app.exec()
+    finally:
+        controller.window.db.dispose()

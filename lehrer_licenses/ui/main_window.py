@@ -1,0 +1,307 @@
+"""The main window: a navigation list on the left, one view per page, menus, shortcuts, and the
+database in the status bar. Opening another database swaps it under every view."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from lehrer_licenses import __version__
+from lehrer_licenses.i18n import LANGUAGES, _
+from lehrer_licenses.services.setup import init_database, schema_version
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.ui import labels
+from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui.dialogs.cancel import CancelDialog
+from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
+from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
+from lehrer_licenses.ui.errors import show_error
+from lehrer_licenses.ui.icons import icon
+from lehrer_licenses.ui.settings import Settings
+from lehrer_licenses.ui.views.renewals import RenewalsView
+from lehrer_licenses.ui.views.schools import SchoolsView
+
+DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
+
+
+def database_label(db: Database) -> str:
+    """The file for SQLite, the URL without its password otherwise."""
+    if db.url.startswith("sqlite:///"):
+        return db.url.removeprefix("sqlite:///")
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url)
+
+
+class MainWindow(QMainWindow):
+    language_requested = Signal(str)  # "" for the system's language
+
+    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.settings = settings
+        self.setWindowTitle("lehrer-licenses")
+        self.setWindowIcon(icon("app"))
+
+        self.schools = SchoolsView(db)
+        self.renewals = RenewalsView(db)
+        self.views: list[tuple[QWidget, str, str]] = [
+            (self.schools, _("Schools"), "schools"),
+            (self.renewals, _("Renewals"), "renewals"),
+        ]
+        # Icons above their names: a narrow strip leaves the width to the tables.
+        self.nav = QListWidget()
+        self.nav.setViewMode(QListWidget.ViewMode.IconMode)
+        self.nav.setMovement(QListWidget.Movement.Static)
+        self.nav.setFlow(QListWidget.Flow.TopToBottom)
+        self.nav.setWrapping(False)
+        self.nav.setIconSize(QSize(32, 32))
+        self.nav.setSpacing(4)
+        self.stack = QStackedWidget()
+        for widget, title, icon_name in self.views:
+            QListWidgetItem(icon(icon_name), title, self.nav)
+            self.stack.addWidget(widget)
+        width = max(self.nav.fontMetrics().horizontalAdvance(t) for _w, t, _i in self.views)
+        width = max(width + 16, 72)
+        for row in range(self.nav.count()):
+            self.nav.item(row).setSizeHint(QSize(width, 32 + self.nav.fontMetrics().height() + 14))
+        self.nav.setFixedWidth(width + 16)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._path_label = QLabel()
+        self._path_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self._path_label)
+        self._build_menus()
+        self._show_database()
+
+        self.schools.new_school_requested.connect(self.new_school)
+        self.schools.order_requested.connect(self.order_seats)
+        self.schools.cancel_requested.connect(self.cancel_licences)
+        self.renewals.renewed.connect(self.schools.refresh)
+        self.restore_state()
+
+    # --- menus ---------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self._action(_("&New database…"), self.new_database, "Ctrl+Shift+N"))
+        file_menu.addAction(self._action(_("&Open database…"), self.open_database, "Ctrl+Shift+O"))
+        self.recent_menu = file_menu.addMenu(_("Open &recent"))
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        school_menu = bar.addMenu(_("&Schools"))
+        self.new_school_action = self._action(_("&New school…"), self.new_school, "Ctrl+N")
+        self.order_action = self._action(_("&Order seats…"), self.order_seats, "Ctrl+O")
+        self.cancel_action = self._action(
+            _("Record a &cancellation…"), self.cancel_licences, "Ctrl+K"
+        )
+        self.find_action = self._action(_("&Find school"), self.focus_search, "Ctrl+F")
+        for action in (self.new_school_action, self.order_action, self.cancel_action):
+            school_menu.addAction(action)
+        school_menu.addSeparator()
+        school_menu.addAction(self.find_action)
+
+        view_menu = bar.addMenu(_("&View"))
+        for row, (_widget, title, _icon) in enumerate(self.views):
+            view_menu.addAction(
+                self._action(title, lambda _c=False, r=row: self.show_view(r), f"Ctrl+{row + 1}")
+            )
+        view_menu.addSeparator()
+        view_menu.addAction(
+            self._action(_("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
+        )
+        language_menu = view_menu.addMenu(_("&Language"))
+        current = self.settings[opt.UI_LANGUAGE]
+        for code in ("", *LANGUAGES):
+            name = labels.LANGUAGE_NAMES.get(code, _("As the system"))
+            action = language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _c=False, c=code: self.language_requested.emit(c))
+
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&About lehrer-licenses"), self.about))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings[opt.RECENT_DATABASES]
+        if not recent:
+            self.recent_menu.addAction(_("No recent databases")).setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.switch_database(p))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def show_view(self, row: int) -> None:
+        self.nav.setCurrentRow(row)
+
+    def focus_search(self) -> None:
+        self.show_view(0)
+        self.schools.focus_search()
+
+    def refresh(self) -> None:
+        self.schools.refresh()
+        self.renewals.refresh()
+
+    def new_school(self) -> None:
+        dialog = NewSchoolDialog(self.db, self)
+        if dialog.exec() and dialog.number:
+            self.show_view(0)
+            self.schools.refresh(select=dialog.number)
+            self.statusBar().showMessage(
+                _("School {number} added.").format(number=dialog.number), 8000
+            )
+
+    def order_seats(self) -> None:
+        dialog = OrderSeatsDialog(self.db, self.schools.selected_number(), parent=self)
+        if dialog.exec() and dialog.result_quote:
+            q = dialog.result_quote
+            self.schools.refresh(select=q.school)
+            self.statusBar().showMessage(
+                _("{n} seat(s) ordered for school {school}; a draft invoice was written.").format(
+                    n=q.seats, school=q.school
+                ),
+                8000,
+            )
+
+    def cancel_licences(self) -> None:
+        dialog = CancelDialog(self.db, self.schools.selected_number(), parent=self)
+        if dialog.exec() and dialog.result_cancellation:
+            r = dialog.result_cancellation
+            self.schools.refresh(select=r.school)
+            self.statusBar().showMessage(
+                _("Cancellation recorded for school {school}.").format(school=r.school), 8000
+            )
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About lehrer-licenses"),
+            _(
+                "lehrer-licenses {version}\n\nAn offline licence desk for school software: "
+                "schools, seats, subscriptions, renewals and invoices.\n\n"
+                "Database: {database}\nSchema: {schema}"
+            ).format(
+                version=__version__, database=database_label(self.db), schema=schema_version()
+            ),
+        )
+
+    # --- databases -----------------------------------------------------------------------------
+
+    def _start_folder(self) -> str:
+        label = database_label(self.db)
+        return str(Path(label).parent) if "://" not in label else ""
+
+    def open_database(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open database"), self._start_folder(), DB_FILTER
+        )
+        if path:
+            self.switch_database(path)
+
+    def new_database(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("New database"),
+            str(Path(self._start_folder()) / "licences.sqlite"),
+            DB_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return
+        if Path(path).exists():
+            QMessageBox.information(
+                self,
+                _("New database"),
+                _("{path} exists already; it is opened, not replaced.").format(path=path),
+            )
+        self.switch_database(path)
+
+    def switch_database(self, path: str) -> bool:
+        try:
+            db, _installed = init_database(path)
+        except Exception as exc:  # a missing, locked or foreign file: say so, keep the old one
+            show_error(self, exc, _("Cannot open the database"))
+            return False
+        old, self.db = self.db, db
+        self.schools.set_database(db)
+        self.renewals.set_database(db)
+        old.dispose()
+        self.settings.add_recent_database(database_label(db))
+        self._show_database()
+        return True
+
+    def _show_database(self) -> None:
+        label = database_label(self.db)
+        self._path_label.setText(_("Database: {path}").format(path=label))
+        self.setWindowTitle(f"lehrer-licenses \u2013 {Path(label).name or label}")
+
+    # --- window state --------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        geometry = self.settings[opt.WINDOW_GEOMETRY]
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings[opt.WINDOW_STATE]
+        if not state.isEmpty():
+            self.restoreState(state)
+        splitter = self.settings[opt.SCHOOLS_SPLITTER]
+        if splitter.isEmpty() or not self.schools.splitter.restoreState(splitter):
+            self.schools.splitter.setSizes([780, 420])
+        header = self.settings[opt.SCHOOLS_HEADER]
+        if not header.isEmpty():
+            self.schools.table.horizontalHeader().restoreState(header)
+        row = self.settings[opt.CURRENT_VIEW]
+        self.show_view(row if 0 <= row < len(self.views) else 0)
+
+    def save_state(self) -> None:
+        self.settings[opt.WINDOW_GEOMETRY] = self.saveGeometry()
+        self.settings[opt.WINDOW_STATE] = self.saveState()
+        self.settings[opt.SCHOOLS_SPLITTER] = self.schools.splitter.saveState()
+        self.settings[opt.SCHOOLS_HEADER] = self.schools.table.horizontalHeader().saveState()
+        self.settings[opt.CURRENT_VIEW] = self.nav.currentRow()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.renewals.task is not None:
+            answer = QMessageBox.question(
+                self,
+                _("A renewal is running"),
+                _("Stop it after the current contract and quit?"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            self.renewals.cancel()
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,65 @@
+"""A readable line for one audit entry of a school's history."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.services.browse import HistoryRow
+from lehrer_licenses.ui import formatting as fmt
+
+# Audit keys worth showing, with their label; ids and internals are left out.
+_KEYS = {
+    "seats": N_("seats"),
+    "kind": N_("kind"),
+    "ordered_on": N_("ordered on"),
+    "received": N_("received"),
+    "effective": N_("runs until"),
+    "in_time": N_("in time"),
+    "seats_cancelled": N_("seats cancelled"),
+    "whole_contract": N_("whole contract"),
+    "teacher": N_("teacher"),
+    "seat": N_("seat"),
+    "on": N_("on"),
+    "month": N_("month"),
+    "count": N_("count"),
+    "reason": N_("reason"),
+    "net": N_("net"),
+    "payable": N_("payable"),
+    "term_end": N_("term ends"),
+    "status": N_("status"),
+    "name": N_("name"),
+    "admin": N_("admin"),
+    "frozen": N_("frozen"),
+}
+
+
+def _value(key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return "\u2013"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return fmt.day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if key in ("net", "payable"):
+        try:
+            return fmt.number(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    return str(value)
+
+
+def describe(entry: HistoryRow) -> str:
+    parts = []
+    for key, label in _KEYS.items():
+        if key not in entry.after:
+            continue
+        after = _value(key, entry.after[key])
+        if key in entry.before and entry.before[key] != entry.after[key]:
+            after = f"{_value(key, entry.before[key])} \u2192 {after}"
+        parts.append(f"{_(label)}: {after}")
+    return ", ".join(parts)

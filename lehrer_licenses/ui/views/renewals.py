@@ -1,0 +1,286 @@
+"""The year-end renewal: a dry run first (what would be billed, to whom), then the real run.
+
+Both run on a worker thread with a progress bar and a Cancel button; the services open their
+own session per contract, so the UI thread stays responsive. A cancelled real run keeps the
+contracts it renewed (each is its own transaction); running again picks up the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services import renewals
+from lehrer_licenses.services.renewals import RenewalItem, RenewalRun
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.errors import show_error
+from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
+from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
+
+
+def default_year(today: date | None = None) -> int:
+    """The renewal to prepare: next January's from the autumn on, else this year's."""
+    today = today or date.today()
+    return today.year + 1 if today.month >= 7 else today.year
+
+
+def item_amounts(item: RenewalItem) -> tuple[Decimal, Decimal, str]:
+    net = sum((inv.totals.net.amount for inv in item.invoices), Decimal("0.00"))
+    payable = sum((inv.totals.payable.amount for inv in item.invoices), Decimal("0.00"))
+    currency = item.invoices[0].currency if item.invoices else ""
+    return net, payable, currency
+
+
+class RenewalsView(QWidget):
+    renewed = Signal()  # a real run wrote something: other views should re-read
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.task: Task | None = None
+        self._dry_run = True
+        self.run: RenewalRun | None = None
+
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2200)
+        self.year.setValue(default_year())
+        self.year.valueChanged.connect(self._year_changed)
+        self.preview_button = QPushButton(_("Preview"))
+        self.run_button = QPushButton(_("Run renewal…"))
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.preview_button.clicked.connect(self.start_preview)
+        self.run_button.clicked.connect(self.confirm_and_run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.state = plain_label()
+        self.state.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Renew into the term starting 1 January")))
+        top.addWidget(self.year)
+        top.addSpacing(12)
+        top.addWidget(self.preview_button)
+        top.addWidget(self.run_button)
+        top.addStretch(1)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+
+        summary_box = QGroupBox(_("Summary"))
+        grid = QGridLayout(summary_box)
+        self.summary_values: dict[str, QLabel] = {}
+        rows = [
+            ("schools", _("Contracts due")),
+            ("renewed", _("Renewed")),
+            ("lapsed", _("Lapsing")),
+            ("seats_renewed", _("Seats renewed")),
+            ("seats_released", _("Seats released")),
+            ("invoices", _("Invoices")),
+            ("amounts", _("Amounts")),
+        ]
+        for i, (key, text) in enumerate(rows):
+            value = plain_label()
+            self.summary_values[key] = value
+            grid.addWidget(QLabel(text + ":"), i % 4, (i // 4) * 2)
+            grid.addWidget(value, i % 4, (i // 4) * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 2)
+
+        self.table = ReadOnlyTable(
+            [
+                _("School"),
+                _("Name"),
+                _("Action"),
+                _("Seats before"),
+                _("Seats after"),
+                _("Released"),
+                _("Net"),
+                _("Payable"),
+            ],
+            numeric=[3, 4, 5, 6, 7],
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(busy)
+        layout.addWidget(self.state)
+        layout.addWidget(summary_box)
+        layout.addWidget(self.table, 1)
+        self._set_busy(False)
+        self._show_run(None)
+        self.state.setText(
+            _("Preview shows what the renewal would bill, without writing anything.")
+        )
+
+    def set_database(self, db: Database) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        self._db = db
+        self._show_run(None)
+
+    def refresh(self) -> None:
+        """Nothing to re-read: a preview is only valid for the moment it was made."""
+
+    # --- running -------------------------------------------------------------------------------
+
+    def start_preview(self) -> Task:
+        return self._start(dry_run=True)
+
+    def confirm_and_run(self) -> None:
+        year = self.year.value()
+        answer = QMessageBox.question(
+            self,
+            _("Run the renewal"),
+            _(
+                "Renew all contracts due into {year} and write their draft invoices? "
+                "Cancellations that took effect are applied; lapsing contracts end."
+            ).format(year=year),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.start_run()
+
+    def start_run(self) -> Task:
+        return self._start(dry_run=False)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.state.setText(_("Stopping after the current contract…"))
+
+    def _start(self, dry_run: bool) -> Task:
+        db, year = self._db, self.year.value()
+
+        def work(progress: Progress) -> RenewalRun:
+            return renewals.run_renewals(db, year, dry_run=dry_run, progress=progress)
+
+        task = Task(work)
+        task.signals.progress.connect(self._progress)
+        # Bound methods of this widget, not lambdas: Qt then queues the calls to the UI thread.
+        task.signals.succeeded.connect(self._succeeded)
+        task.signals.failed.connect(self._failed)
+        task.signals.cancelled.connect(self._cancelled)
+        task.signals.finished.connect(self._finished)
+        self.task = task
+        self._dry_run = dry_run
+        self._set_busy(True)
+        self.progress.setRange(0, 0)  # busy until the first report says how many
+        message = (
+            _("Previewing the renewal into {year}…") if dry_run else _("Renewing into {year}…")
+        )
+        self.state.setText(message.format(year=year))
+        return start(task)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(_("%v of %m contracts"))
+
+    def _succeeded(self, run: RenewalRun) -> None:
+        self._show_run(run)
+        if run.dry_run:
+            self.state.setText(
+                _("Preview of the renewal into {year}: nothing was written.").format(year=run.year)
+            )
+        else:
+            self.state.setText(
+                _("Renewal into {year} done: {n} draft invoice(s) written.").format(
+                    year=run.year, n=run.summary()["invoices"]
+                )
+            )
+            self.renewed.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self.state.setText(_("The renewal stopped with an error."))
+        show_error(self, exc)
+        if not self._dry_run:
+            self.renewed.emit()
+
+    def _cancelled(self, exc: Cancelled) -> None:
+        if self._dry_run:
+            self.state.setText(_("Preview cancelled."))
+        else:
+            self.state.setText(
+                _(
+                    "Stopped after {done} of {total} contracts. The ones done are renewed; "
+                    "run again to renew the rest."
+                ).format(done=exc.done, total=exc.total)
+            )
+            self.renewed.emit()
+
+    def _finished(self) -> None:
+        self.task = None
+        self._set_busy(False)
+
+    def _year_changed(self, _year: int) -> None:
+        self._show_run(None)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        self.preview_button.setEnabled(not busy)
+        self.year.setEnabled(not busy)
+        self.run_button.setEnabled(not busy and self.run is not None and self.run.dry_run)
+
+    def _show_run(self, run: RenewalRun | None) -> None:
+        self.run = run
+        self.run_button.setEnabled(run is not None and run.dry_run and self.task is None)
+        if run is None:
+            for value in self.summary_values.values():
+                value.setText("\u2013")
+            self.table.set_rows([])
+            return
+        summary = run.summary()
+        for key, value in self.summary_values.items():
+            if key == "amounts":
+                value.setText(
+                    "\n".join(
+                        _("{net} net, {payable} payable").format(
+                            net=fmt.money(Decimal(a["net"]), cur),
+                            payable=fmt.money(Decimal(a["payable"]), cur),
+                        )
+                        for cur, a in summary["amounts"].items()
+                    )
+                    or "\u2013"
+                )
+            else:
+                value.setText(str(summary[key]))
+        rows = []
+        for item in run.items:
+            net, payable, currency = item_amounts(item)
+            rows.append(
+                [
+                    item.school,
+                    item.school_name,
+                    labels.renewal_action(item.action),
+                    str(item.seats_before),
+                    str(item.seats_after),
+                    str(item.seats_released),
+                    fmt.money(net, currency) if item.invoices else "",
+                    fmt.money(payable, currency) if item.invoices else "",
+                ]
+            )
+        self.table.set_rows(rows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

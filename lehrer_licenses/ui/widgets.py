@@ -1,0 +1,128 @@
+"""Small widgets shared by views and dialogs: read-only tables, notices, inline errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+# Colours chosen to read on light and dark palettes alike (text keeps the palette's colour).
+NOTICE_STYLE = (
+    "QFrame#notice { background: #fff4ce; border: 1px solid #e0b400; border-radius: 4px; }"
+    "QFrame#notice QLabel { color: #3d2f00; }"
+)
+ERROR_COLOUR = "#c42b1c"
+GOOD_COLOUR = "#0f7b0f"
+
+
+class ReadOnlyTable(QTableWidget):
+    """A small table filled at once (detail lists of a few dozen rows need no model class)."""
+
+    def __init__(
+        self, headers: Sequence[str], numeric: Sequence[int] = (), parent: QWidget | None = None
+    ) -> None:
+        super().__init__(0, len(headers), parent)
+        self._numeric = set(numeric)
+        self.setHorizontalHeaderLabels(list(headers))
+        for column in self._numeric:
+            item = self.horizontalHeaderItem(column)
+            if item is not None:
+                item.setTextAlignment(RIGHT)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+
+    def set_rows(
+        self, rows: Sequence[Sequence[str]], tooltips: Sequence[str] | None = None
+    ) -> None:
+        self.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c in self._numeric:
+                    item.setTextAlignment(RIGHT)
+                if tooltips and tooltips[r]:
+                    item.setToolTip(tooltips[r])
+                self.setItem(r, c, item)
+        self.resizeColumnsToContents()
+        # Leave the stretching to the last column, but never squeeze one below its header.
+        header = self.horizontalHeader()
+        for c in range(self.columnCount() - 1):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+
+    def texts(self, column: int) -> list[str]:
+        return [self.item(r, column).text() for r in range(self.rowCount())]
+
+
+class NoticeBox(QFrame):
+    """A yellow box for what the user must read before committing (the L5 warning)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self.setStyleSheet(NOTICE_STYLE)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        icon = QLabel("\u26a0")
+        icon.setStyleSheet("font-size: 18px;")
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout.addWidget(icon)
+        layout.addWidget(self.text, 1)
+        self.hide()
+
+    def set_messages(self, messages: Sequence[str]) -> None:
+        self.text.setText("\n\n".join(messages))
+        self.setVisible(bool(messages))
+
+
+class InlineError(QLabel):
+    """A red message right where the problem is; empty text hides it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A label that never interprets what a user typed as markup (DESIGN section 4)."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def section_title(text: str) -> QLabel:
+    label = plain_label(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label

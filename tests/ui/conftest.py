@@ -1,0 +1,81 @@
+"""Fixtures of the desktop tests: offscreen Qt, a database per test, settings in a temp file."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: tests never open a real window.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QLocale, QSettings
+
+from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.services import orders, seats
+from lehrer_licenses.services.schools import SchoolInput, add_school
+from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.store.database import open_database
+from lehrer_licenses.ui import formatting
+from lehrer_licenses.ui.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory):
+    """Migrating costs a few hundred ms; do it once and copy the file for every test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    database, _installed = init_database(path)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def db(_template_db, tmp_path):
+    path = tmp_path / "ui.sqlite"
+    shutil.copy(_template_db, path)
+    database = open_database(path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _ui_defaults():
+    set_ui_language("en")
+    formatting.set_locale(QLocale("de_CH"))
+    yield
+    set_ui_language("en")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def add(db, name: str, city: str = "Bern", postcode: str = "3000", **extra) -> str:
+    return add_school(
+        db,
+        SchoolInput(name=name, country="CH", language="de", city=city, postcode=postcode, **extra),
+    )
+
+
+@pytest.fixture
+def school(db):
+    """``school("Name", city=..., postcode=...)`` adds a Swiss school and returns its number."""
+    return lambda name, *args, **extra: add(db, name, *args, **extra)
+
+
+@pytest.fixture
+def sample(db):
+    """Three schools: one with five seats (examples 1 and 2 of DESIGN.md), one without a
+    contract, one with a single seat."""
+    aarau = add(db, "Schulhaus Aarau", "Aarau", "5000")
+    geneve = add(db, "École de Genève", "Genève", "1200")
+    zurich = add(db, "Zürich Nord", "Zürich", "8050")
+    orders.order_seats(db, aarau, 3, date(2026, 3, 10))
+    orders.order_seats(db, aarau, 2, date(2026, 9, 15))
+    orders.order_seats(db, zurich, 1, date(2026, 1, 5))
+    teacher = seats.add_teacher(db, aarau, "Łukasz", "Żółć")
+    seats.assign_seat(db, aarau, teacher, date(2026, 3, 11))
+    return {"aarau": aarau, "geneve": geneve, "zurich": zurich}

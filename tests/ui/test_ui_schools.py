@@ -1,0 +1,74 @@
+"""The schools table fetches lazily in pages, sorts and searches in SQL; the view debounces."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from lehrer_licenses.services import browse
+from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
+from lehrer_licenses.ui.views.schools import SchoolsView
+
+COL = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+def test_model_fetches_page_by_page(db, school, qtmodeltester):
+    for i in range(25):
+        school(f"Schule {i:02d}")
+    model = SchoolsModel(db, page_size=10)
+    assert model.total == 25
+    assert model.rowCount() == 10  # only the first page is read
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 20
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 25
+    assert not model.canFetchMore(QModelIndex())
+    assert model.pages_fetched == 3
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_sorts_and_searches_in_sql(db, sample):
+    model = SchoolsModel(db, page_size=2)
+    model.sort(COL["seats"], Qt.SortOrder.DescendingOrder)
+    # Sorting starts over at the first page, sorted over all rows, not just the loaded ones.
+    assert model.rowCount() == 2
+    assert model.row_at(0).number == sample["aarau"]
+    assert model.data(model.index(0, COL["seats"])) == "5"
+    assert model.data(model.index(0, COL["open_total"])) == "CHF\u00a0785.75"
+    model.set_search("genève")
+    assert model.total == 1
+    assert model.row_at(0).name == "École de Genève"
+    assert model.data(model.index(0, COL["status"])) == "None"
+    assert model.headerData(COL["term_end"], Qt.Orientation.Horizontal) == "Term ends"
+
+
+def test_view_search_as_you_type_and_detail(qtbot, db, sample):
+    view = SchoolsView(db)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.count_label.text() == "3 schools"
+    qtbot.keyClicks(view.search, "nord")  # QTest types ASCII only
+    # Debounced: nothing is queried for the keystrokes themselves...
+    assert view.model.total == 3
+    # ...only once the typing paused.
+    qtbot.waitUntil(lambda: view.model.total == 1, timeout=2000)
+    assert view.count_label.text() == "1 found"
+    view.search.clear()
+    view.apply_search()
+    assert view.select_number(sample["aarau"])
+    detail = view.detail
+    assert detail.title.text() == "Schulhaus Aarau"
+    assert "5 held: 1 on teachers, 4 free" in detail.seats.text()
+    assert detail.seat_table.item(0, 1).text() == "Łukasz Żółć"
+    assert detail.invoice_table.rowCount() == 2
+    assert detail.history_table.rowCount() >= 4
+
+
+def test_refresh_keeps_the_selection(qtbot, db, sample, school):
+    view = SchoolsView(db)
+    qtbot.addWidget(view)
+    view.select_number(sample["zurich"])
+    school("Neue Schule")
+    view.refresh()
+    assert view.selected_number() == sample["zurich"]
+    assert view.model.total == 4 == browse.count_schools(db)
