@@ -1,0 +1,26 @@
+"""Printed documents: plain data in (``documents.model``), PDF bytes out.
+
+This layer depends only on ``domain`` and the standard libraries of the trade (reportlab, segno,
+qrbill, python-stdnum); it never imports Qt, SQLAlchemy, ``store``, ``services``, ``ui`` or
+``cli``.
+"""
+
+from lehrer_licenses.documents.invoice_pdf import render_invoice
+from lehrer_licenses.documents.model import (
+    Address,
+    DocumentDataError,
+    DocumentLine,
+    InvoiceDocument,
+    QRBillDataError,
+    Vendor,
+)
+
+__all__ = [
+    "Address",
+    "DocumentDataError",
+    "DocumentLine",
+    "InvoiceDocument",
+    "QRBillDataError",
+    "Vendor",
+    "render_invoice",
+]

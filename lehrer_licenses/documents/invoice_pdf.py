@@ -1,0 +1,769 @@
+"""Invoices, credit notes and quotes as A4 PDF, drawn directly on the reportlab canvas.
+
+Page layout (DIN 5008, form B - "tiefgestelltes Anschriftfeld", for left-window envelopes
+C5/6, C5 and DL; all figures in mm from the top left corner of the page):
+
+- letterhead in the top 45 mm: the vendor's logo on the left (at most 60 x 22), the vendor's
+  address and contact details on the right;
+- address field 85 x 45 at 20 from the left and 45 from the top: the upper 17.7 are the
+  "Zusatz- und Vermerkzone" (we print the one-line return address at its bottom, 7 pt), the
+  lower 27.3 the address proper (up to six lines, 10 pt, text at 25 from the left);
+- information block (number, dates, school number) at 120 from the left, from 50 from the top;
+- title ("Rechnung 2026-0001") at 98.5, then the optional note, the table of lines, the totals,
+  the terms; fold mark at 105 and hole mark at 148.5 on the left edge;
+- left margin 25, right margin 20; a footer with the vendor's details and "Page 1 of 2".
+
+Long tables continue on further pages with a repeated table header. A CHF invoice gets the Swiss
+QR-bill payment part in the bottom 105 mm of its last page (a page is added when the content
+reaches into it); a EUR invoice gets an EPC QR code ("GiroCode") with the bank details.
+
+The layout is computed first (pages of drawing operations), then drawn, so every footer knows
+the page count. Text typed by users is drawn with ``drawString``: it is never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date as Date
+from decimal import Decimal
+from functools import cache, lru_cache
+from io import BytesIO
+from pathlib import Path
+
+import segno.helpers
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from stdnum import iban as stdnum_iban
+from stdnum import iso11649
+
+from lehrer_licenses import __version__
+from lehrer_licenses.documents.formatting import (
+    format_amount,
+    format_date,
+    format_iban,
+    format_money,
+    format_percent,
+    format_quantity,
+    format_unit_price,
+)
+from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
+from lehrer_licenses.documents.qrcodes import draw_matrix, qr_matrix
+from lehrer_licenses.documents.swiss_qr_bill import (
+    QRBillData,
+    build_qr_bill,
+    draw_payment_part,
+)
+from lehrer_licenses.documents.text import BOLD, REGULAR, clean, ensure_fonts, fit, stringWidth
+from lehrer_licenses.documents.text import wrap as wrap_text
+from lehrer_licenses.i18n import N_, gettext_for
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+
+# Geometry in mm from the top left corner (see the module docstring).
+LEFT = 25.0
+RIGHT = 190.0
+ADDRESS_LEFT = 20.0
+ADDRESS_TOP = 45.0
+ADDRESS_WIDTH = 85.0
+ADDRESS_ZONE = 17.7  # Zusatz- und Vermerkzone
+ADDRESS_TEXT = 25.0
+INFO_LEFT = 120.0
+INFO_TOP = 50.0
+TITLE_BASELINE = 98.5 + 3.6
+FOLD_MARK = 105.0
+HOLE_MARK = 148.5
+
+# Table columns.
+COL_POS = LEFT
+COL_DESC = 33.0
+COL_QTY_RIGHT = 133.0
+COL_PRICE_RIGHT = 160.0
+COL_AMOUNT_RIGHT = RIGHT
+DESC_WIDTH = COL_QTY_RIGHT - 14.0 - COL_DESC
+TABLE_HEADER_HEIGHT = 7.0
+ROW_LINE = 3.8
+ROW_PAD_TOP = 1.2
+ROW_PAD_BOTTOM = 0.8
+BODY_SIZE = 9.0
+
+# Vertical limits.
+CONTINUATION_TOP = 27.0
+CONTENT_BOTTOM = 275.0
+FOOTER_TOP = 279.5
+SLIP_TOP = 297.0 - 105.0
+SLIP_FOOTER_TOP = SLIP_TOP - 11.0
+SLIP_CONTENT_BOTTOM = SLIP_FOOTER_TOP - 3.0
+
+TOTALS_LABEL = 112.0
+TOTALS_LINE = 4.6
+LEFT_COLUMN_WIDTH = TOTALS_LABEL - 6.0 - LEFT
+TERMS_LEADING = 4.2
+REG_QR = 22.0
+EPC_QR = 32.0
+
+GREY_TEXT = 0.35
+GREY_RULE = 0.75
+
+TITLES = {
+    "invoice": N_("Invoice"),
+    "credit_note": N_("Credit note"),
+    "quote": N_("Quote"),
+}
+NUMBER_LABELS = {
+    "invoice": N_("Invoice no."),
+    "credit_note": N_("Credit note no."),
+    "quote": N_("Quote no."),
+}
+FINAL_LABELS = {
+    "invoice": N_("Amount payable"),
+    "credit_note": N_("Amount credited"),
+    "quote": N_("Total amount"),
+}
+COUNTRY_NAMES = {
+    "CH": N_("Switzerland"),
+    "LI": N_("Liechtenstein"),
+    "DE": N_("Germany"),
+    "AT": N_("Austria"),
+    "NL": N_("Netherlands"),
+    "BE": N_("Belgium"),
+    "LU": N_("Luxembourg"),
+    "FR": N_("France"),
+    "IT": N_("Italy"),
+}
+
+
+def Y(top_mm: float) -> float:
+    """Page coordinate (points from the bottom) of a position given in mm from the top."""
+    return PAGE_HEIGHT - top_mm * mm
+
+
+Op = Callable[[Canvas], None]
+
+
+@dataclass
+class _Page:
+    ops: list[Op] = field(default_factory=list)
+    slip: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Epc:
+    matrix: tuple[bytes, ...]
+    name: str
+    iban: str
+    bic: str
+    reference: str | None
+    text: str | None
+
+
+@lru_cache(maxsize=64)
+def _epc_matrix(
+    name: str, iban: str, amount: Decimal, text: str | None, reference: str | None, bic: str
+) -> tuple[bytes, ...]:
+    """The EPC QR code ("GiroCode", version 002, level M) made by segno, as a module matrix."""
+    code = segno.helpers.make_epc_qr(
+        name=name, iban=iban, amount=amount, text=text, reference=reference, bic=bic or None
+    )
+    return tuple(bytes(row) for row in code.matrix)
+
+
+@cache
+def _logo(path: str, mtime: float) -> ImageReader:
+    return ImageReader(path)
+
+
+def render_invoice(doc: InvoiceDocument) -> bytes:
+    """The PDF of an invoice, credit note or quote.
+
+    Raises :class:`~lehrer_licenses.documents.model.QRBillDataError` when a CHF invoice's
+    QR-bill data is invalid (IBAN, QR-IBAN, reference, addresses), and
+    :class:`~lehrer_licenses.documents.model.DocumentDataError` for other unprintable data
+    (e.g. an invalid IBAN for the EPC QR code).
+    """
+    ensure_fonts()
+    return _InvoiceRenderer(doc).render()
+
+
+class _InvoiceRenderer:
+    def __init__(self, doc: InvoiceDocument) -> None:
+        self.doc = doc
+        self._ = gettext_for(doc.language)
+        self.title = self._(TITLES[doc.kind])
+        self.number_text = doc.number if doc.number is not None else self._("DRAFT")
+        self.pages: list[_Page] = []
+        self.page = _Page()
+        self.y = 0.0
+        self.rows_on_page = 0
+
+    # -- formatting -------------------------------------------------------------------------
+
+    def amount(self, value: Decimal) -> str:
+        return format_amount(value, self.doc.currency, self.doc.language)
+
+    def money(self, value: Decimal) -> str:
+        return format_money(value, self.doc.currency, self.doc.language)
+
+    def date(self, value: Date) -> str:
+        return format_date(value, self.doc.language)
+
+    def country_name(self, code: str) -> str:
+        name = COUNTRY_NAMES.get(code)
+        return self._(name).upper() if name else code
+
+    # -- payment data, validated before anything is drawn -------------------------------------
+
+    def _payable_invoice(self) -> bool:
+        return self.doc.kind == "invoice" and self.doc.payable > 0
+
+    def _prepare_qr_bill(self) -> QRBillData | None:
+        doc = self.doc
+        if doc.currency != "CHF" or not self._payable_invoice():
+            return None
+        return build_qr_bill(
+            vendor=doc.vendor,
+            debtor=doc.recipient,
+            amount=doc.payable,
+            currency=doc.currency,
+            reference=doc.reference,
+            additional_information=f"{self.title} {self.number_text}",
+            what=f"{doc.kind.replace('_', ' ')} {doc.number or '(draft)'}",
+        )
+
+    def _prepare_epc(self) -> _Epc | None:
+        doc = self.doc
+        if doc.currency != "EUR" or not self._payable_invoice():
+            return None
+        what = f"EPC QR code for invoice {doc.number or '(draft)'}"
+        account = "".join(doc.vendor.iban.split()).upper()
+        try:
+            stdnum_iban.validate(account)
+        except Exception as err:  # stdnum's ValidationError family
+            raise DocumentDataError(
+                f"{what}: the vendor IBAN {doc.vendor.iban!r} is not valid ({err})"
+            ) from err
+        ref = "".join((doc.reference or "").split()).upper()
+        if ref and ref.startswith("RF") and iso11649.is_valid(ref):
+            reference, text = ref, None
+        else:
+            reference = None
+            text = f"{self.title} {self.number_text}"
+            if ref:
+                text += f" {doc.reference}"
+        try:
+            matrix = _epc_matrix(
+                doc.vendor.name, account, doc.payable, text, reference, doc.vendor.bic
+            )
+        except ValueError as err:
+            raise DocumentDataError(f"{what}: {err}") from err
+        return _Epc(matrix, doc.vendor.name, account, doc.vendor.bic, reference, text)
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def _new_page(self, *, table_header: bool) -> None:
+        self.page = _Page()
+        self.pages.append(self.page)
+        self.y = CONTINUATION_TOP
+        self.rows_on_page = 0
+        if table_header:
+            self._add_table_header()
+
+    def _add(self, op: Op) -> None:
+        self.page.ops.append(op)
+
+    def _add_table_header(self) -> None:
+        top = self.y
+        self._add(lambda c: self._draw_table_header(c, top))
+        self.y += TABLE_HEADER_HEIGHT
+
+    def _place_block(self, height: float, draw: Callable[[Canvas, float], None]) -> None:
+        if self.y + height > CONTENT_BOTTOM:
+            self._new_page(table_header=False)
+        top = self.y
+        self._add(lambda c: draw(c, top))
+        self.y += height
+
+    def _layout(self, qr_bill: QRBillData | None, epc: _Epc | None) -> None:
+        doc = self.doc
+        self.pages = [self.page]
+        self.y = TITLE_BASELINE + 2.0
+        if doc.note:
+            note_lines = wrap_text(doc.note, REGULAR, 9.5, (RIGHT - LEFT) * mm)
+            note_top = self.y
+            self._add(lambda c: self._draw_lines(c, note_lines, LEFT, note_top + 3.4, 9.5, 4.4))
+            self.y += len(note_lines) * 4.4 + 1.0
+        self.y += 2.0
+        self._add_table_header()
+
+        for index, line in enumerate(doc.lines, start=1):
+            desc = wrap_text(line.description, REGULAR, BODY_SIZE, DESC_WIDTH * mm) or [""]
+            first = True
+            while desc:
+                room = CONTENT_BOTTOM - self.y - ROW_PAD_TOP - ROW_PAD_BOTTOM
+                capacity = int(room // ROW_LINE)
+                if capacity >= len(desc):
+                    take = len(desc)
+                elif self.rows_on_page == 0 and capacity >= 1:
+                    take = capacity  # a single line taller than a page: split it
+                else:
+                    self._new_page(table_header=True)
+                    continue
+                top = self.y
+                chunk = desc[:take]
+                shown = (index, line) if first else None
+                self._add(lambda c, t=top, ch=chunk, s=shown: self._draw_row(c, t, s, ch))
+                self.y += ROW_PAD_TOP + take * ROW_LINE + ROW_PAD_BOTTOM
+                self.rows_on_page += 1
+                desc = desc[take:]
+                first = False
+        table_end = self.y
+        self._add(lambda c: self._rule(c, table_end, 0.8, 0))
+        self.y += 3.0
+
+        # Totals on the right; on the left the registration code, or else the terms.
+        terms = self._terms()
+        code_lines, hint = self._registration_lines()
+        left_terms: list[str] = []
+        if not code_lines and terms:
+            left_terms = wrap_text(terms, REGULAR, BODY_SIZE, LEFT_COLUMN_WIDTH * mm)
+            terms = ""
+        height = len(self._totals_lines()) * TOTALS_LINE + 2.5
+        if code_lines:
+            text = 4.0 + len(code_lines) * 3.8 + 1.0 + len(hint) * 3.0
+            height = max(height, REG_QR + 3.0, text + 2.0)
+        height = max(height, len(left_terms) * TERMS_LEADING + 2.5)
+        self._place_block(height, lambda c, top: self._draw_totals(c, top, left_terms))
+        if terms:
+            lines = wrap_text(terms, REGULAR, BODY_SIZE, (RIGHT - LEFT) * mm)
+            self._place_block(
+                len(lines) * TERMS_LEADING + 3.0,
+                lambda c, top: self._draw_lines(
+                    c, lines, LEFT, top + 3.3, BODY_SIZE, TERMS_LEADING
+                ),
+            )
+        if epc is not None:
+            self._place_block(EPC_QR + 8.0, lambda c, top: self._draw_epc(c, top, epc))
+        if qr_bill is not None:
+            if self.y > SLIP_CONTENT_BOTTOM:
+                self._new_page(table_header=False)
+            self.page.slip = True
+
+    def _totals_lines(self) -> list[tuple[str, str, bool]]:
+        doc = self.doc
+        _ = self._
+        lines = [
+            (_("Subtotal excl. VAT"), self.amount(doc.net), False),
+            (
+                _("VAT {rate}").format(
+                    rate=format_percent(doc.vat_rate, doc.currency, doc.language)
+                ),
+                self.amount(doc.vat),
+                False,
+            ),
+        ]
+        if doc.rounding != 0 or doc.payable != doc.total:
+            lines.append((_("Total incl. VAT"), self.amount(doc.total), False))
+            lines.append((_("Rounding difference"), self.amount(doc.rounding), False))
+        lines.append((_(FINAL_LABELS[doc.kind]), self.money(doc.payable), True))
+        return lines
+
+    def _registration_lines(self) -> tuple[list[str], list[str]]:
+        code = clean(self.doc.registration_code or "").strip()
+        if not code:
+            return [], []
+        width = (TOTALS_LABEL - 5.0 - (LEFT + REG_QR + 4.0)) * mm
+        code_lines = wrap_text(code, BOLD, 8.5, width)
+        hint = wrap_text(
+            self._("Scan the QR code or type the code to register your licences."),
+            REGULAR,
+            7,
+            width,
+        )
+        return code_lines, hint
+
+    def _terms(self) -> str:
+        doc = self.doc
+        _ = self._
+        days = doc.vendor.payment_terms_days
+        parts: list[str] = []
+        if doc.kind == "invoice":
+            if doc.due_date is not None and days > 0:
+                parts.append(
+                    _("Payable within {days} days, by {date}.").format(
+                        days=days, date=self.date(doc.due_date)
+                    )
+                )
+            elif doc.due_date is not None:
+                parts.append(_("Payable by {date}.").format(date=self.date(doc.due_date)))
+            elif days > 0:
+                parts.append(_("Payable within {days} days.").format(days=days))
+        elif doc.kind == "credit_note":
+            if doc.references_invoice:
+                parts.append(
+                    _("This credit note corrects invoice {number}.").format(
+                        number=clean(doc.references_invoice)
+                    )
+                )
+            parts.append(
+                _("The amount will be refunded to you or offset against your next invoice.")
+            )
+        elif doc.kind == "quote" and doc.due_date is not None:
+            parts.append(
+                _("This quote is valid until {date}.").format(date=self.date(doc.due_date))
+            )
+        return " ".join(parts)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def render(self) -> bytes:
+        doc = self.doc
+        qr_bill = self._prepare_qr_bill()
+        epc = self._prepare_epc()
+        self._layout(qr_bill, epc)
+
+        buffer = BytesIO()
+        canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang=doc.language)
+        canvas.setTitle(f"{self.title} {self.number_text}")
+        canvas.setAuthor(clean(doc.vendor.name))
+        canvas.setSubject(f"{self.title} {self.number_text} - {clean(doc.recipient.name)}")
+        canvas.setCreator(f"lehrer-licenses {__version__}")
+        total = len(self.pages)
+        for number, page in enumerate(self.pages, start=1):
+            if doc.is_draft:
+                self._draw_watermark(canvas)
+            if number == 1:
+                self._draw_first_page_head(canvas)
+            else:
+                self._draw_continuation_head(canvas)
+            for op in page.ops:
+                op(canvas)
+            self._draw_footer(canvas, number, total, page.slip)
+            if page.slip and qr_bill is not None:
+                draw_payment_part(
+                    canvas,
+                    qr_bill,
+                    doc.language,
+                    scannable=not doc.is_draft,
+                    placeholder=(self._("DRAFT"), self._("not for payment")),
+                )
+            canvas.showPage()
+        canvas.save()
+        return buffer.getvalue()
+
+    @staticmethod
+    def _text(
+        c: Canvas,
+        x_mm: float,
+        baseline_mm: float,
+        text: str,
+        font: str = REGULAR,
+        size: float = BODY_SIZE,
+        align: str = "left",
+    ) -> None:
+        c.setFont(font, size)
+        if align == "right":
+            c.drawRightString(x_mm * mm, Y(baseline_mm), text)
+        elif align == "centre":
+            c.drawCentredString(x_mm * mm, Y(baseline_mm), text)
+        else:
+            c.drawString(x_mm * mm, Y(baseline_mm), text)
+
+    def _draw_lines(
+        self,
+        c: Canvas,
+        lines: list[str],
+        x_mm: float,
+        first_baseline: float,
+        size: float,
+        leading: float,
+        font: str = REGULAR,
+    ) -> None:
+        c.setFont(font, size)
+        for i, text in enumerate(lines):
+            c.drawString(x_mm * mm, Y(first_baseline + i * leading), text)
+
+    @staticmethod
+    def _rule(c: Canvas, top: float, width: float, grey: float, left: float = LEFT) -> None:
+        c.setStrokeGray(grey)
+        c.setLineWidth(width)
+        c.line(left * mm, Y(top), RIGHT * mm, Y(top))
+        c.setStrokeGray(0)
+
+    def _draw_watermark(self, c: Canvas) -> None:
+        text = self._("DRAFT")
+        size = fit(text, BOLD, 110, 240 * mm, minimum=40)
+        c.saveState()
+        c.setFillGray(0.9)
+        c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        c.rotate(55)
+        c.setFont(BOLD, size)
+        c.drawCentredString(0, -size * 0.35, text)
+        c.restoreState()
+
+    def _draw_first_page_head(self, c: Canvas) -> None:
+        doc = self.doc
+        vendor = doc.vendor
+        _ = self._
+        # Fold and hole marks on the left edge.
+        c.setStrokeGray(0.55)
+        c.setLineWidth(0.4)
+        c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
+        c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
+        c.setStrokeGray(0)
+
+        # Letterhead: logo (or the name in large type) left, details right.
+        logo_drawn = False
+        if vendor.logo_path:
+            path = Path(vendor.logo_path)
+            if path.is_file():
+                image = _logo(str(path), path.stat().st_mtime)
+                c.drawImage(
+                    image,
+                    LEFT * mm,
+                    Y(12 + 22),
+                    width=60 * mm,
+                    height=22 * mm,
+                    preserveAspectRatio=True,
+                    anchor="nw",
+                    mask="auto",
+                )
+                logo_drawn = True
+        details: list[tuple[str, str, float]] = []
+        if logo_drawn:
+            details.append((clean(vendor.name), BOLD, 9.5))
+        else:
+            name = clean(vendor.name)
+            size = fit(name, BOLD, 16, 95 * mm, minimum=10)
+            self._text(c, LEFT, 22, name, BOLD, size)
+        address = vendor.address
+        for extra in address.lines:
+            details.append((clean(extra), REGULAR, 8))
+        if address.street_line:
+            details.append((clean(address.street_line), REGULAR, 8))
+        city = clean(address.city_line)
+        if address.country != doc.recipient.country:
+            city = f"{address.country}-{city}"
+        details.append((city, REGULAR, 8))
+        for value in (vendor.phone, vendor.email, vendor.website):
+            if value:
+                details.append((clean(value), REGULAR, 8))
+        if vendor.vat_id:
+            details.append((_("VAT no. {vat_id}").format(vat_id=clean(vendor.vat_id)), REGULAR, 8))
+        baseline = 14.0
+        for text, font, size in details:
+            size = fit(text, font, size, 70 * mm)
+            self._text(c, RIGHT, baseline, text, font, size, align="right")
+            baseline += 3.7 if size >= 9 else 3.4
+
+        # Address field (DIN 5008 form B): return address, then the recipient.
+        c.setFillGray(GREY_TEXT)
+        back = " · ".join(
+            part for part in (clean(vendor.name), clean(address.street_line), city) if part
+        )
+        back_size = fit(back, REGULAR, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
+        back_baseline = ADDRESS_TOP + ADDRESS_ZONE - 3.0
+        self._text(c, ADDRESS_TEXT, back_baseline, back, REGULAR, back_size)
+        c.setStrokeGray(0.6)
+        c.setLineWidth(0.3)
+        width = stringWidth(back, REGULAR, back_size)
+        c.line(
+            ADDRESS_TEXT * mm,
+            Y(back_baseline + 1.0),
+            ADDRESS_TEXT * mm + width,
+            Y(back_baseline + 1.0),
+        )
+        c.setStrokeGray(0)
+        c.setFillGray(0)
+
+        recipient = doc.recipient
+        raw = [recipient.name, *recipient.lines, recipient.street_line, recipient.city_line]
+        if recipient.country and recipient.country != address.country:
+            raw.append(self.country_name(recipient.country))
+        window = (ADDRESS_WIDTH - 10) * mm
+        lines: list[str] = []
+        for value in raw:
+            lines.extend(wrap_text(value, REGULAR, 10, window))
+        zone = 45.0 - ADDRESS_ZONE - 1.0
+        leading = min(4.4, zone / max(1, len(lines)))
+        size = min(10.0, leading / 0.44)
+        first = ADDRESS_TOP + ADDRESS_ZONE + 0.8 + size * 0.3
+        self._draw_lines(c, lines, ADDRESS_TEXT, first, size, leading)
+
+        # Information block.
+        rows: list[tuple[str, str]] = [
+            (_(NUMBER_LABELS[doc.kind]), clean(self.number_text)),
+            (_("Date"), self.date(doc.issue_date)),
+        ]
+        if doc.kind == "invoice" and doc.due_date is not None:
+            rows.append((_("Due date"), self.date(doc.due_date)))
+        if doc.kind == "quote" and doc.due_date is not None:
+            rows.append((_("Valid until"), self.date(doc.due_date)))
+        if doc.kind == "credit_note" and doc.references_invoice:
+            rows.append((_("Corrects invoice"), clean(doc.references_invoice)))
+        if doc.school_number:
+            rows.append((_("School no."), clean(doc.school_number)))
+        baseline = INFO_TOP + 3.0
+        for label, value in rows:
+            c.setFillGray(GREY_TEXT)
+            self._text(c, INFO_LEFT, baseline, label, REGULAR, 8)
+            c.setFillGray(0)
+            room = (RIGHT - INFO_LEFT) * mm - stringWidth(label, REGULAR, 8) - 3 * mm
+            self._text(c, RIGHT, baseline, value, REGULAR, fit(value, REGULAR, 9, room), "right")
+            baseline += 4.6
+
+        # Title.
+        title = f"{self.title} {clean(self.number_text)}"
+        self._text(c, LEFT, TITLE_BASELINE, title, BOLD, fit(title, BOLD, 14, (RIGHT - LEFT) * mm))
+
+    def _draw_continuation_head(self, c: Canvas) -> None:
+        name = clean(self.doc.vendor.name)
+        self._text(c, LEFT, 15, name, BOLD, fit(name, BOLD, 9, 80 * mm))
+        label = f"{self.title} {clean(self.number_text)} · {self.date(self.doc.issue_date)}"
+        self._text(c, RIGHT, 15, label, REGULAR, fit(label, REGULAR, 9, 80 * mm), "right")
+        self._rule(c, 18, 0.4, 0.6)
+
+    def _draw_footer(self, c: Canvas, page: int, pages: int, slip: bool) -> None:
+        vendor = self.doc.vendor
+        _ = self._
+        top = SLIP_FOOTER_TOP if slip else FOOTER_TOP
+        self._rule(c, top, 0.4, 0.6)
+        bank = []
+        if vendor.vat_id:
+            bank.append(_("VAT no. {vat_id}").format(vat_id=clean(vendor.vat_id)))
+        if vendor.iban:
+            bank.append(f"IBAN {format_iban(vendor.iban)}")
+        if vendor.bic:
+            bank.append(f"BIC {clean(vendor.bic)}")
+        line1 = " · ".join(bank)
+        page_label = _("Page {page} of {pages}").format(page=page, pages=pages)
+        room = (RIGHT - LEFT) * mm - stringWidth(page_label, REGULAR, 7) - 4 * mm
+        c.setFillGray(GREY_TEXT)
+        baseline = top + 3.5
+        for text in (line1, clean(vendor.footer)):
+            if text:
+                self._text(c, LEFT, baseline, text, REGULAR, fit(text, REGULAR, 7, room, 5))
+                baseline += 3.2
+        self._text(c, RIGHT, top + 3.5, page_label, REGULAR, 7, "right")
+        c.setFillGray(0)
+
+    def _draw_table_header(self, c: Canvas, top: float) -> None:
+        _ = self._
+        baseline = top + 4.3
+        size = 8.0
+        c.setFillGray(0.2)
+        self._text(c, COL_POS, baseline, _("No."), BOLD, size)
+        self._text(c, COL_DESC, baseline, _("Description"), BOLD, size)
+        for label, right, width in (
+            (_("Qty"), COL_QTY_RIGHT, 16.0),
+            (_("Unit price"), COL_PRICE_RIGHT, 28.0),
+            (_("Amount") + " " + self.doc.currency, COL_AMOUNT_RIGHT, 31.0),
+        ):
+            self._text(c, right, baseline, label, BOLD, fit(label, BOLD, size, width * mm), "right")
+        c.setFillGray(0)
+        self._rule(c, top + TABLE_HEADER_HEIGHT - 1.2, 0.6, 0.2)
+
+    def _draw_row(
+        self,
+        c: Canvas,
+        top: float,
+        shown: tuple[int, object] | None,
+        desc: list[str],
+    ) -> None:
+        doc = self.doc
+        baseline = top + ROW_PAD_TOP + 2.6
+        c.setFont(REGULAR, BODY_SIZE)
+        for i, text in enumerate(desc):
+            c.drawString(COL_DESC * mm, Y(baseline + i * ROW_LINE), text)
+        if shown is not None:
+            index, line = shown
+            c.drawString(COL_POS * mm, Y(baseline), str(index))
+            for value, right in (
+                (format_quantity(line.quantity, doc.currency, doc.language), COL_QTY_RIGHT),
+                (format_unit_price(line.unit_price, doc.currency, doc.language), COL_PRICE_RIGHT),
+                (self.amount(line.amount), COL_AMOUNT_RIGHT),
+            ):
+                c.drawRightString(right * mm, Y(baseline), value)
+        bottom = top + ROW_PAD_TOP + len(desc) * ROW_LINE + ROW_PAD_BOTTOM
+        self._rule(c, bottom, 0.3, GREY_RULE)
+
+    def _draw_totals(self, c: Canvas, top: float, left_terms: list[str]) -> None:
+        baseline = top + 4.0
+        lines = self._totals_lines()
+        for label, value, final in lines:
+            if final:
+                self._rule(c, baseline - 3.6, 0.6, 0, left=TOTALS_LABEL)
+                baseline += 0.6
+                self._text(c, TOTALS_LABEL, baseline, label, BOLD, 10)
+                self._text(c, RIGHT, baseline, value, BOLD, 10, "right")
+            else:
+                self._text(c, TOTALS_LABEL, baseline, label)
+                self._text(c, RIGHT, baseline, value, align="right")
+            baseline += TOTALS_LINE
+        if left_terms:
+            self._draw_lines(c, left_terms, LEFT, top + 4.0, BODY_SIZE, TERMS_LEADING)
+        self._draw_registration(c, top)
+
+    def _draw_registration(self, c: Canvas, top: float) -> None:
+        code = clean(self.doc.registration_code or "").strip()
+        if not code:
+            return
+        code_lines, hint = self._registration_lines()
+        draw_matrix(c, qr_matrix(code), LEFT * mm, Y(top + 1.0), REG_QR * mm)
+        x = LEFT + REG_QR + 4.0
+        self._text(c, x, top + 3.8, self._("Registration code"), BOLD, 8)
+        self._draw_lines(c, code_lines, x, top + 7.8, 8.5, 3.8, font=BOLD)
+        c.setFillGray(GREY_TEXT)
+        self._draw_lines(c, hint, x, top + 8.8 + len(code_lines) * 3.8, 7, 3.0)
+        c.setFillGray(0)
+
+    def _draw_epc(self, c: Canvas, top: float, epc: _Epc) -> None:
+        doc = self.doc
+        _ = self._
+        self._rule(c, top + 1.0, 0.4, GREY_RULE)
+        qr_top = top + 4.0
+        if doc.is_draft:
+            c.saveState()
+            c.setFillGray(0.93)
+            c.setStrokeGray(0.6)
+            c.rect(LEFT * mm, Y(qr_top + EPC_QR), EPC_QR * mm, EPC_QR * mm, stroke=1, fill=1)
+            c.restoreState()
+            c.setFillGray(0.35)
+            self._text(c, LEFT + EPC_QR / 2, qr_top + EPC_QR / 2, _("DRAFT"), BOLD, 11, "centre")
+            self._text(
+                c,
+                LEFT + EPC_QR / 2,
+                qr_top + EPC_QR / 2 + 4,
+                _("not for payment"),
+                REGULAR,
+                7,
+                "centre",
+            )
+            c.setFillGray(0)
+        else:
+            draw_matrix(c, epc.matrix, LEFT * mm, Y(qr_top), EPC_QR * mm)
+        x = LEFT + EPC_QR + 6.0
+        self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), BOLD, 10)
+        rows = [(_("Account holder"), clean(epc.name)), ("IBAN", format_iban(epc.iban))]
+        if epc.bic:
+            rows.append(("BIC", clean(epc.bic)))
+        if epc.reference:
+            rows.append(
+                (
+                    _("Reference"),
+                    " ".join(epc.reference[i : i + 4] for i in range(0, len(epc.reference), 4)),
+                )
+            )
+        elif epc.text:
+            rows.append((_("Payment purpose"), clean(epc.text)))
+        rows.append((_("Amount"), self.money(doc.payable)))
+        label_width = max(stringWidth(label, REGULAR, 8.5) for label, _v in rows) / mm + 4.0
+        baseline = qr_top + 9.5
+        for label, value in rows:
+            c.setFillGray(GREY_TEXT)
+            self._text(c, x, baseline, label, REGULAR, 8.5)
+            c.setFillGray(0)
+            room = (RIGHT - x - label_width) * mm
+            self._text(c, x + label_width, baseline, value, REGULAR, fit(value, REGULAR, 9, room))
+            baseline += 4.4

@@ -1,0 +1,435 @@
+"""The Swiss QR-bill payment part (receipt + payment part), drawn with reportlab.
+
+The payload is built and validated by the ``qrbill`` library (IBAN / QR-IBAN, reference type,
+addresses, lengths) and taken from ``QRBill.qr_data()``; everything on paper is drawn here, on the
+canvas, following the Swiss Implementation Guidelines for the QR-bill (v2.3) and SIX's style
+guide:
+
+- the payment slip is the bottom 105 mm of an A4 page: receipt 62 mm wide, payment part 148 mm;
+- dashed separation lines with scissors between the slip and the letter, and between receipt
+  and payment part (the PDF is printed on plain paper);
+- titles 11 pt bold; receipt headings 6 pt bold with 8 pt values; payment part headings 8 pt
+  bold with 10 pt values; sections at the positions of the style guide (receipt information at
+  12 mm, amounts at 68 mm, acceptance point at 82 mm; payment part QR code at 17 mm, 46 x 46 mm,
+  with the 7 x 7 mm Swiss cross in its centre; information section 118 mm from the left edge);
+- headings in the document's language where an official wording exists (de, fr, it, en); a
+  Dutch document prints them in English, as SIX publishes no Dutch wording.
+
+The style guide names Arial, Frutiger, Helvetica and Liberation Sans; we print the embedded
+DejaVu Sans (a sans-serif of the same family of shapes) because reportlab's built-in Helvetica
+cannot print names such as "Łukasz Żółć", which the QR-bill character set allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from qrbill import QRBill
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from lehrer_licenses.documents.formatting import NumberStyle, format_iban, format_number
+from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
+from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
+from lehrer_licenses.documents.text import BOLD, REGULAR, stringWidth, wrap
+from lehrer_licenses.i18n import N_, gettext_for
+
+SLIP_HEIGHT = 105 * mm
+RECEIPT_WIDTH = 62 * mm
+PAYMENT_WIDTH = 148 * mm
+QR_SIZE = 46 * mm
+
+# Official headings (Annex of the Implementation Guidelines) in English; translated through the
+# documents catalogue for de, fr and it only.
+LABEL_RECEIPT = N_("Receipt")
+LABEL_PAYMENT_PART = N_("Payment part")
+LABEL_ACCOUNT = N_("Account / Payable to")
+LABEL_REFERENCE = N_("Reference")
+LABEL_ADDITIONAL = N_("Additional information")
+LABEL_PAYABLE_BY = N_("Payable by")
+LABEL_CURRENCY = N_("Currency")
+LABEL_AMOUNT = N_("Amount")
+LABEL_ACCEPTANCE = N_("Acceptance point")
+
+OFFICIAL_LANGUAGES = ("de", "fr", "it", "en")
+
+
+def qr_bill_labels(language: str) -> Callable[[str], str]:
+    """The translator for QR-bill headings: the official wording, English for other languages."""
+    if language in OFFICIAL_LANGUAGES:
+        return gettext_for(language)
+    return str  # no official Dutch (or other) wording: English, as SIX publishes it
+
+
+# Characters allowed in a QR-bill (IG v2.3, 4.1.1): Basic Latin, Latin-1 Supplement,
+# Latin Extended-A, Ș ș Ț ț and the euro sign.
+def _allowed(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xFF
+        or 0x100 <= code <= 0x17F
+        or 0x218 <= code <= 0x21B
+        or code == 0x20AC
+    )
+
+
+def _check_charset(field: str, value: str) -> None:
+    bad = sorted({ch for ch in value if not _allowed(ch)})
+    if bad:
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad)
+        raise QRBillDataError(
+            f"Swiss QR-bill: the {field} contains characters a QR-bill cannot carry: {shown}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QRBillData:
+    """A validated QR-bill: the payload for the QR code and what is printed next to it."""
+
+    payload: str
+    account: str
+    creditor: Address
+    debtor: Address
+    amount: Decimal
+    currency: str
+    reference_type: str  # "QRR", "SCOR" or "NON"
+    reference: str | None  # compact
+    additional_information: str
+
+    @property
+    def formatted_reference(self) -> str:
+        return format_reference(self.reference_type, self.reference or "")
+
+
+def format_reference(reference_type: str, reference: str) -> str:
+    """A QR reference in blocks of five from the right ("21 00000 00003 ..."), a creditor
+    reference in blocks of four from the left ("RF18 5390 0754 7034")."""
+    if reference_type == "QRR":
+        head = len(reference) % 5
+        blocks = [reference[:head]] if head else []
+        blocks += [reference[i : i + 5] for i in range(head, len(reference), 5)]
+        return " ".join(blocks)
+    if reference_type == "SCOR":
+        return " ".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+    return reference
+
+
+def _address_dict(address: Address) -> dict[str, str]:
+    return {
+        "name": address.name,
+        "street": address.street,
+        "house_num": address.house_number,
+        "pcode": address.postcode,
+        "city": address.city,
+        "country": address.country,
+    }
+
+
+def _translate_error(message: str) -> str:
+    return (
+        message.replace("The creditor address", "The vendor's address (QR-bill creditor)")
+        .replace("The debtor address", "The school's billing address (QR-bill debtor)")
+        .replace("Sorry, the IBAN is not valid", "the IBAN is not valid")
+    )
+
+
+def build_qr_bill(
+    *,
+    vendor: Vendor,
+    debtor: Address,
+    amount: Decimal,
+    currency: str,
+    reference: str | None,
+    additional_information: str,
+    what: str = "invoice",
+) -> QRBillData:
+    """Validate the QR-bill data with ``qrbill`` and return the payload and printed values.
+
+    The account is the vendor's QR-IBAN for a 27-digit QR reference and the ordinary IBAN
+    otherwise (a creditor reference "RF..." or none). Raises :class:`QRBillDataError` naming what
+    is wrong (``what`` names the document in the message, e.g. "invoice 2026-0001").
+    """
+    ref = "".join((reference or "").split())
+    if ref[:2].upper() == "RF" or not ref:
+        account = vendor.iban
+        account_name = "vendor IBAN"
+    else:
+        if not vendor.qr_iban:
+            raise QRBillDataError(
+                f"Swiss QR-bill for {what}: the QR reference {ref} needs the vendor's QR-IBAN, "
+                "and none is set"
+            )
+        account = vendor.qr_iban
+        account_name = "vendor QR-IBAN"
+    account = "".join((account or "").split()).upper()
+    if not account:
+        raise QRBillDataError(f"Swiss QR-bill for {what}: the {account_name} is empty")
+    if amount <= 0:
+        raise QRBillDataError(f"Swiss QR-bill for {what}: the amount {amount} is not positive")
+    for field, value in (
+        ("vendor's name", vendor.name),
+        ("vendor's address", " ".join(_address_dict(vendor.address).values())),
+        ("school's name", debtor.name),
+        ("school's address", " ".join(_address_dict(debtor).values())),
+        ("additional information", additional_information),
+    ):
+        _check_charset(field, value)
+    creditor = Address(
+        name=vendor.name,
+        street=vendor.address.street,
+        house_number=vendor.address.house_number,
+        postcode=vendor.address.postcode,
+        city=vendor.address.city,
+        country=vendor.address.country,
+    )
+    try:
+        bill = QRBill(
+            account=account,
+            creditor=_address_dict(creditor),
+            debtor=_address_dict(debtor),
+            amount=f"{amount:.2f}",
+            currency=currency,
+            reference_number=ref or None,
+            additional_information=additional_information,
+            language="en",
+        )
+    except ValueError as err:
+        detail = _translate_error(str(err))
+        raise QRBillDataError(
+            f"Swiss QR-bill for {what} is invalid: {detail} ({account_name} {account}, "
+            f"reference {ref or 'none'}, amount {currency} {amount:.2f})"
+        ) from err
+    return QRBillData(
+        payload=bill.qr_data(),
+        account=bill.account,
+        creditor=creditor,
+        debtor=debtor,
+        amount=amount,
+        currency=currency,
+        reference_type=bill.ref_type,
+        reference=bill.reference_number,
+        additional_information=additional_information,
+    )
+
+
+def address_lines(address: Address) -> list[str]:
+    """The address as printed on the QR-bill: name, street, postcode and town; the country code
+    precedes the postcode for addresses outside Switzerland and Liechtenstein."""
+    lines = [address.name]
+    if address.street_line:
+        lines.append(address.street_line)
+    city = address.city_line
+    if address.country and address.country not in ("CH", "LI"):
+        city = f"{address.country}-{city}"
+    lines.append(city)
+    return lines
+
+
+def format_qr_amount(amount: Decimal) -> str:
+    """Amounts on the QR-bill: a space between thousands and a decimal point ("1 234.50")."""
+    return format_number(amount, _QR_AMOUNT_STYLE, places=2)
+
+
+_QR_AMOUNT_STYLE = NumberStyle(" ", ".", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    heading: str
+    values: list[str]
+
+
+def _draw_sections(
+    canvas: Canvas,
+    sections: Iterable[_Section],
+    *,
+    x: float,
+    top: float,
+    bottom: float,
+    heading_size: float,
+    value_size: float,
+    line: float,
+) -> None:
+    """Heading/values sections from ``top`` down; spacing shrinks if they would pass ``bottom``."""
+    items = list(sections)
+    n_lines = sum(1 + len(s.values) for s in items)
+    gap = line
+    needed = n_lines * line + (len(items) - 1) * gap
+    available = top - bottom
+    if needed > available and n_lines:
+        gap = max(0.0, (available - n_lines * line) / max(1, len(items) - 1))
+        if n_lines * line > available:
+            line = available / n_lines
+            gap = 0.0
+    y = top - heading_size * 0.8
+    for index, section in enumerate(items):
+        if index:
+            y -= gap
+        canvas.setFont(BOLD, heading_size)
+        canvas.drawString(x, y, section.heading)
+        y -= line
+        canvas.setFont(REGULAR, value_size)
+        for value in section.values:
+            canvas.drawString(x, y, value)
+            y -= line
+
+
+def _scissors(canvas: Canvas, x: float, y: float, angle: float) -> None:
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.rotate(angle)
+    size = 9
+    w = stringWidth("\u2702", REGULAR, size)
+    canvas.setFillGray(1)
+    canvas.rect(-w / 2 - 1, -size * 0.4, w + 2, size * 0.8, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    canvas.setFont(REGULAR, size)
+    canvas.drawCentredString(0, -size * 0.33, "\u2702")
+    canvas.restoreState()
+
+
+def draw_payment_part(
+    canvas: Canvas,
+    bill: QRBillData,
+    language: str,
+    *,
+    scannable: bool = True,
+    placeholder: tuple[str, str] = ("DRAFT", "not for payment"),
+) -> None:
+    """Draw the receipt and the payment part in the bottom 105 mm of the current page.
+
+    With ``scannable=False`` (a draft) the QR code is replaced by a box showing ``placeholder``
+    (two lines), so a draft can be checked on paper but not paid.
+    """
+    t = qr_bill_labels(language)
+    slip_top = SLIP_HEIGHT
+
+    def y(top_mm: float) -> float:
+        return slip_top - top_mm * mm
+
+    # Separation lines: across the page above the slip, and between receipt and payment part.
+    canvas.saveState()
+    canvas.setLineWidth(0.5)
+    canvas.setDash(3, 2)
+    canvas.line(0, slip_top, 210 * mm, slip_top)
+    canvas.line(RECEIPT_WIDTH, 0, RECEIPT_WIDTH, slip_top)
+    canvas.restoreState()
+    _scissors(canvas, 10 * mm, slip_top, 0)
+    _scissors(canvas, RECEIPT_WIDTH, y(10), -90)
+
+    account = format_iban(bill.account)
+    creditor = address_lines(bill.creditor)
+    debtor = address_lines(bill.debtor)
+    reference = bill.formatted_reference
+    amount = format_qr_amount(bill.amount)
+
+    # Receipt: title, information (12 mm), amount (68 mm), acceptance point (82 mm).
+    rx = 5 * mm
+    receipt_width = 52 * mm
+    canvas.setFont(BOLD, 11)
+    canvas.drawString(rx, y(5) - 11 * 0.8, t(LABEL_RECEIPT))
+
+    def wrapped(lines: list[str], size: float, width: float) -> list[str]:
+        out: list[str] = []
+        for value in lines:
+            out.extend(wrap(value, REGULAR, size, width) or [""])
+        return out
+
+    receipt_sections = [_Section(t(LABEL_ACCOUNT), wrapped([account, *creditor], 8, receipt_width))]
+    if bill.reference:
+        receipt_sections.append(
+            _Section(t(LABEL_REFERENCE), wrapped([reference], 8, receipt_width))
+        )
+    receipt_sections.append(_Section(t(LABEL_PAYABLE_BY), wrapped(debtor, 8, receipt_width)))
+    _draw_sections(
+        canvas,
+        receipt_sections,
+        x=rx,
+        top=y(12),
+        bottom=y(66),
+        heading_size=6,
+        value_size=8,
+        line=9,
+    )
+    _draw_amount(canvas, t, rx, y(68), bill.currency, amount, heading_size=6, value_size=8)
+    canvas.setFont(BOLD, 6)
+    canvas.drawRightString(57 * mm, y(82) - 6 * 0.8, t(LABEL_ACCEPTANCE))
+
+    # Payment part: title, QR code (17 mm), amount (68 mm), information (118 mm from the left).
+    px = RECEIPT_WIDTH + 5 * mm
+    canvas.setFont(BOLD, 11)
+    canvas.drawString(px, y(5) - 11 * 0.8, t(LABEL_PAYMENT_PART))
+    qr_top = y(17)
+    if scannable:
+        draw_matrix(canvas, qr_matrix(bill.payload), px, qr_top, QR_SIZE)
+        draw_swiss_cross(canvas, px + QR_SIZE / 2, qr_top - QR_SIZE / 2)
+    else:
+        _draw_placeholder(canvas, px, qr_top, QR_SIZE, placeholder)
+    _draw_amount(canvas, t, px, y(68), bill.currency, amount, heading_size=8, value_size=10)
+
+    ix = 118 * mm
+    info_width = (210 - 118 - 5) * mm
+    info_sections = [_Section(t(LABEL_ACCOUNT), wrapped([account, *creditor], 10, info_width))]
+    if bill.reference:
+        info_sections.append(_Section(t(LABEL_REFERENCE), wrapped([reference], 10, info_width)))
+    if bill.additional_information:
+        info_sections.append(
+            _Section(t(LABEL_ADDITIONAL), wrapped([bill.additional_information], 10, info_width))
+        )
+    info_sections.append(_Section(t(LABEL_PAYABLE_BY), wrapped(debtor, 10, info_width)))
+    _draw_sections(
+        canvas,
+        info_sections,
+        x=ix,
+        top=y(5),
+        bottom=y(88),
+        heading_size=8,
+        value_size=10,
+        line=11,
+    )
+
+
+def _draw_amount(
+    canvas: Canvas,
+    t: Callable[[str], str],
+    x: float,
+    top: float,
+    currency: str,
+    amount: str,
+    *,
+    heading_size: float,
+    value_size: float,
+) -> None:
+    currency_heading = t(LABEL_CURRENCY)
+    amount_x = x + max(
+        (13 if heading_size < 8 else 14) * mm,
+        stringWidth(currency_heading, BOLD, heading_size) + 3 * mm,
+    )
+    baseline = top - heading_size * 0.8
+    canvas.setFont(BOLD, heading_size)
+    canvas.drawString(x, baseline, currency_heading)
+    canvas.drawString(amount_x, baseline, t(LABEL_AMOUNT))
+    value_baseline = baseline - (value_size + 3)
+    canvas.setFont(REGULAR, value_size)
+    canvas.drawString(x, value_baseline, currency)
+    canvas.drawString(amount_x, value_baseline, amount)
+
+
+def _draw_placeholder(
+    canvas: Canvas, x: float, top: float, size: float, text: tuple[str, str]
+) -> None:
+    canvas.saveState()
+    canvas.setFillGray(0.93)
+    canvas.setStrokeGray(0.6)
+    canvas.setLineWidth(0.75)
+    canvas.rect(x, top - size, size, size, stroke=1, fill=1)
+    canvas.setFillGray(0.35)
+    centre = x + size / 2
+    canvas.setFont(BOLD, 16)
+    canvas.drawCentredString(centre, top - size / 2 + 2, text[0])
+    canvas.setFont(REGULAR, 8)
+    canvas.drawCentredString(centre, top - size / 2 - 10, text[1])
+    canvas.restoreState()
