@@ -35,10 +35,10 @@ def setup() -> None:
     if STAMP.exists() and STAMP.read_text() == _fingerprint():
         return
     print("Installing lehrer-licenses and its dependencies into .venv ...", flush=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-                   check=True)
-    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"],
-                   check=True)
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True
+    )
     STAMP.write_text(_fingerprint())
 
 
@@ -47,13 +47,20 @@ def app(args: list[str]) -> int:
     cli = [str(PYTHON), "-m", "lehrer_licenses"]
     if "--db" not in args:
         default = subprocess.run(
-            [str(PYTHON), "-c", "from lehrer_licenses.services.setup import resolve_url;"
-             "print(resolve_url(None))"], check=True, capture_output=True, text=True
+            [
+                str(PYTHON),
+                "-c",
+                "from lehrer_licenses.services.setup import resolve_url;print(resolve_url(None))",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         path = Path(default.removeprefix("sqlite:///"))
         if default.startswith("sqlite:///") and not path.exists():
-            print(f"First start: creating {path} with {SAMPLE_SCHOOLS} sample schools ...",
-                  flush=True)
+            print(
+                f"First start: creating {path} with {SAMPLE_SCHOOLS} sample schools ...", flush=True
+            )
             subprocess.run([*cli, "demo", "--schools", SAMPLE_SCHOOLS], check=True)
     return subprocess.call([*cli, *args])
 

@@ -7,17 +7,25 @@ import os
 # Set before any test module imports Qt; a test run never opens a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from lehrer_licenses.i18n import set_ui_language  # noqa: E402
-from lehrer_licenses.services.schools import SchoolInput, add_school  # noqa: E402
-from lehrer_licenses.services.setup import init_database  # noqa: E402
+from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.services.schools import SchoolInput, add_school
+from lehrer_licenses.services.setup import init_database
 
 
 @pytest.fixture(autouse=True)
 def _english_ui():
     set_ui_language("en")
     yield
+
+
+@pytest.fixture(autouse=True)
+def keys_folder(tmp_path_factory, monkeypatch):
+    """Every test gets its own signing-key folder; no test touches the user's real keys."""
+    folder = tmp_path_factory.mktemp("keys")
+    monkeypatch.setenv("LEHRER_LICENSES_KEYS", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -34,9 +42,9 @@ def db(db_path):
 
 @pytest.fixture
 def make_school(db):
-    def make(name: str = "Primarschule Aesch", country: str = "CH", language: str = "de",
-             **extra) -> str:
-        return add_school(db, SchoolInput(name=name, country=country, language=language,
-                                          **extra))
+    def make(
+        name: str = "Primarschule Aesch", country: str = "CH", language: str = "de", **extra
+    ) -> str:
+        return add_school(db, SchoolInput(name=name, country=country, language=language, **extra))
 
     return make

@@ -52,18 +52,22 @@ def _common() -> argparse.ArgumentParser:
     # SUPPRESS keeps a subcommand from resetting what was given before it: both
     # `--json order ...` and `order ... --json` work.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS,
-                        help=_("database file or URL (default: $LEHRER_LICENSES_DB or the user "
-                               "data folder)"))
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help=_("print one JSON document"))
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help=_("database file or URL (default: $LEHRER_LICENSES_DB or the user data folder)"),
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help=_("print one JSON document")
+    )
     return common
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(prog="lehrer-licenses", parents=[common],
-                                     description=_("Licence desk for school software."))
+    parser = argparse.ArgumentParser(
+        prog="lehrer-licenses", parents=[common], description=_("Licence desk for school software.")
+    )
     parser.add_argument("--version", action="version", version=f"lehrer-licenses {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -125,8 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_argument("--from", dest="from_teacher", type=int, required=True)
     transfer.add_argument("--to", dest="to_teacher", type=int, required=True)
     transfer.add_argument("--date", type=_date, default=date.today())
-    transfer.add_argument("--stays", action="store_true",
-                          help=_("the previous holder stays at the school"))
+    transfer.add_argument(
+        "--stays", action="store_true", help=_("the previous holder stays at the school")
+    )
     free = command("free", _("free a teacher's seat"), seat)
     free.add_argument("school")
     free.add_argument("--teacher", type=int, required=True)
@@ -135,39 +140,53 @@ def build_parser() -> argparse.ArgumentParser:
 
     user = command("user", _("user logins")).add_subparsers(dest="action", required=True)
     for action in ("freeze", "unfreeze"):
-        command(action, _("freeze or unfreeze a user (L9)"), user).add_argument("teacher",
-                                                                                  type=int)
+        command(action, _("freeze or unfreeze a user (L9)"), user).add_argument("teacher", type=int)
 
-    usage = command("usage", _("monthly user counts")).add_subparsers(dest="action",
-                                                                     required=True)
+    usage = command("usage", _("monthly user counts")).add_subparsers(dest="action", required=True)
     record = command("record", _("record a month's count (DB-hosting)"), usage)
     record.add_argument("school")
     record.add_argument("--month", type=_month, required=True)
-    record.add_argument("--count", type=int,
-                        help=_("the count; without it the users holding seats are counted"))
+    record.add_argument(
+        "--count", type=int, help=_("the count; without it the users holding seats are counted")
+    )
 
     invoice = command("invoice", _("invoices")).add_subparsers(dest="action", required=True)
     command("show", _("show an invoice"), invoice).add_argument("invoice")
 
-    renewals = command("renewals", _("year-end renewal")).add_subparsers(dest="action",
-                                                                        required=True)
+    renewals = command("renewals", _("year-end renewal")).add_subparsers(
+        dest="action", required=True
+    )
     run = command("run", _("renew calendar-year contracts into a year"), renewals)
     run.add_argument("--year", type=int, required=True)
     run.add_argument("--dry-run", action="store_true")
 
-    catalogue = command("catalogue", _("plans and prices")).add_subparsers(dest="action",
-                                                                          required=True)
+    code = command("code", _("registration codes")).add_subparsers(dest="action", required=True)
+    command("issue", _("issue a code for a school's current seats"), code).add_argument("school")
+    command("list", _("the codes a school was given"), code).add_argument("school")
+    verify = command("verify", _("check a code (needs only the public key)"), code)
+    verify.add_argument("code")
+    verify.add_argument(
+        "--public-key", type=Path, help=_("PEM file of the public key (default: this desk's key)")
+    )
+    export = command("export-public-key", _("write the public key for licensed programs"), code)
+    export.add_argument("-o", "--output", type=Path, required=True)
+
+    catalogue = command("catalogue", _("plans and prices")).add_subparsers(
+        dest="action", required=True
+    )
     command("list", _("list plans with their prices"), catalogue)
     tier = command("tier", _("volume discount tiers"), catalogue).add_subparsers(
-        dest="tier_action", required=True)
+        dest="tier_action", required=True
+    )
     tier_add = command("add", _("add a tier band (L8)"), tier)
     tier_add.add_argument("plan")
     tier_add.add_argument("--from", dest="from_quantity", type=int, required=True)
     tier_add.add_argument("--percent", type=_decimal, required=True)
     tier_add.add_argument("--valid-from", type=_date, required=True)
     tier_add.add_argument("--note", default="")
-    price = command("price", _("dated prices"), catalogue).add_subparsers(dest="price_action",
-                                                                         required=True)
+    price = command("price", _("dated prices"), catalogue).add_subparsers(
+        dest="price_action", required=True
+    )
     price_add = command("add", _("add a price valid from a date (L13)"), price)
     price_add.add_argument("plan")
     price_add.add_argument("--component", required=True)
@@ -183,8 +202,9 @@ def _open(args, *, create: bool = False):
     if url.startswith("sqlite:///") and not create:
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
-            raise UsageError(_("no database at {path}: run 'lehrer-licenses init' first").format(
-                path=path))
+            raise UsageError(
+                _("no database at {path}: run 'lehrer-licenses init' first").format(path=path)
+            )
     return open_database(url)
 
 
@@ -199,8 +219,11 @@ def cmd_init(args) -> None:
     from lehrer_licenses.services.setup import init_database
 
     db, installed = init_database(getattr(args, "db", None))
-    _print(args, {"database": db.url, "catalogue_installed": installed},
-           lambda: _("Database ready: {url}").format(url=db.url))
+    _print(
+        args,
+        {"database": db.url, "catalogue_installed": installed},
+        lambda: _("Database ready: {url}").format(url=db.url),
+    )
 
 
 def cmd_demo(args) -> None:
@@ -219,17 +242,33 @@ def cmd_school(args) -> None:
 
     db = _open(args)
     if args.action == "add":
-        number = schools.add_school(db, schools.SchoolInput(
-            name=args.name, country=args.country, language=args.language, street=args.street,
-            house_number=args.house_number, postcode=args.postcode, city=args.city,
-            email=args.email, vat_id=args.vat_id, db_hosting=args.db_hosting,
-            canton_licence=args.canton_licence))
+        number = schools.add_school(
+            db,
+            schools.SchoolInput(
+                name=args.name,
+                country=args.country,
+                language=args.language,
+                street=args.street,
+                house_number=args.house_number,
+                postcode=args.postcode,
+                city=args.city,
+                email=args.email,
+                vat_id=args.vat_id,
+                db_hosting=args.db_hosting,
+                canton_licence=args.canton_licence,
+            ),
+        )
         _print(args, {"number": number}, lambda: number)
     elif args.action == "list":
         rows = schools.find_schools(db, args.search, args.limit)
-        _print(args, rows, lambda: "\n".join(
-            f"{r['number']}  {r['name']}  {r['postcode']} {r['city']}  {r['country']}"
-            for r in rows))
+        _print(
+            args,
+            rows,
+            lambda: "\n".join(
+                f"{r['number']}  {r['name']}  {r['postcode']} {r['city']}  {r['country']}"
+                for r in rows
+            ),
+        )
     else:
         doc = schools.school_summary(db, args.school)
         _print(args, doc, lambda: key_values(doc))
@@ -251,8 +290,9 @@ def cmd_cancel(args) -> None:
     from lehrer_licenses.services.cancellations import cancel
 
     db = _open(args)
-    result = cancel(db, args.school, seats=args.seats, received=args.received,
-                    whole_contract=args.all)
+    result = cancel(
+        db, args.school, seats=args.seats, received=args.received, whole_contract=args.all
+    )
     _print(args, result.to_json(), lambda: key_values(result.to_json()))
 
 
@@ -260,8 +300,9 @@ def cmd_teacher(args) -> None:
     from lehrer_licenses.services.seats import add_teacher
 
     db = _open(args)
-    teacher_id = add_teacher(db, args.school, args.first_name, args.last_name, args.email,
-                             admin=args.admin)
+    teacher_id = add_teacher(
+        db, args.school, args.first_name, args.last_name, args.email, admin=args.admin
+    )
     _print(args, {"id": teacher_id}, lambda: str(teacher_id))
 
 
@@ -271,15 +312,22 @@ def cmd_seat(args) -> None:
     db = _open(args)
     if args.action == "list":
         views = [s.to_json() for s in seats.list_seats(db, args.school)]
-        _print(args, views, lambda: "\n".join(
-            f"{v['seat']:>4}  {v['teacher'] or _('(free)')}"
-            + (f"  {_('until')} {v['release_on']}" if v["release_on"] else "") for v in views))
+        _print(
+            args,
+            views,
+            lambda: "\n".join(
+                f"{v['seat']:>4}  {v['teacher'] or _('(free)')}"
+                + (f"  {_('until')} {v['release_on']}" if v["release_on"] else "")
+                for v in views
+            ),
+        )
         return
     if args.action == "assign":
         view = seats.assign_seat(db, args.school, args.teacher, args.date, args.seat)
     elif args.action == "transfer":
-        view = seats.transfer_seat(db, args.school, args.from_teacher, args.to_teacher,
-                                   args.date, leaving=not args.stays)
+        view = seats.transfer_seat(
+            db, args.school, args.from_teacher, args.to_teacher, args.date, leaving=not args.stays
+        )
     else:
         view = seats.free_seat(db, args.school, args.teacher, args.date, leaving=not args.stays)
     _print(args, view.to_json(), lambda: key_values(view.to_json()))
@@ -316,16 +364,21 @@ def cmd_renewals(args) -> None:
     db = _open(args)
     progress = None
     if not getattr(args, "json", False) and sys.stderr.isatty():
+
         def progress(done: int, total: int) -> None:
             width = 30
             filled = width * done // max(total, 1)
             sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
             if done == total:
                 sys.stderr.write("\n")
+
     result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress)
     summary = result.summary()
-    _print(args, result.to_json(), lambda: key_values(
-        {"year": args.year, "dry_run": args.dry_run, **summary}))
+    _print(
+        args,
+        result.to_json(),
+        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **summary}),
+    )
 
 
 def cmd_catalogue(args) -> None:
@@ -333,25 +386,74 @@ def cmd_catalogue(args) -> None:
 
     db = _open(args)
     if args.action == "tier":
-        catalogue.add_tier(db, args.plan, args.from_quantity, args.percent, args.valid_from,
-                           args.note)
+        catalogue.add_tier(
+            db, args.plan, args.from_quantity, args.percent, args.valid_from, args.note
+        )
     elif args.action == "price":
         catalogue.add_price(db, args.plan, args.component, args.amount, args.valid_from)
     plans = [catalogue.plan_json(p) for p in catalogue.list_plans(db)]
-    _print(args, plans, lambda: "\n".join(
-        f"{p['code']:<10} {p['currency']} {p['name']}\n" + "\n".join(
-            f"    {x['component']:<20} {x['amount']:>10}  {_('from')} {x['valid_from']}"
-            for x in p["prices"]) + "".join(
-            f"\n    {_('from seat')} {t['from']}: -{t['percent_off']}%  {_('from')} "
-            f"{t['valid_from']}" for t in p["tiers"])
-        for p in plans))
+    _print(
+        args,
+        plans,
+        lambda: "\n".join(
+            f"{p['code']:<10} {p['currency']} {p['name']}\n"
+            + "\n".join(
+                f"    {x['component']:<20} {x['amount']:>10}  {_('from')} {x['valid_from']}"
+                for x in p["prices"]
+            )
+            + "".join(
+                f"\n    {_('from seat')} {t['from']}: -{t['percent_off']}%  {_('from')} "
+                f"{t['valid_from']}"
+                for t in p["tiers"]
+            )
+            for p in plans
+        ),
+    )
+
+
+def cmd_code(args) -> None:
+    from lehrer_licenses.services import codes
+
+    if args.action == "verify":
+        try:
+            doc = codes.verify_code(args.code, args.public_key)
+        except codes.CodeRejected as exc:
+            if getattr(args, "json", False):
+                emit_json(
+                    {"valid": False, "reason": exc.reason, "block": exc.block, "message": str(exc)}
+                )
+            raise UsageError(_("code rejected: {message}").format(message=str(exc))) from exc
+        except (OSError, ValueError) as exc:
+            raise UsageError(_("cannot read the public key: {error}").format(error=exc)) from exc
+        _print(args, doc, lambda: key_values(doc))
+        return
+    if args.action == "export-public-key":
+        path = codes.export_public_key(args.output)
+        _print(args, {"public_key": str(path)}, lambda: str(path))
+        return
+    db = _open(args)
+    if args.action == "issue":
+        view = codes.issue_code_now(db, args.school)
+        _print(args, view.to_json(), lambda: key_values(view.to_json()))
+    else:
+        views = [v.to_json() for v in codes.code_history(db, args.school)]
+        _print(args, views, lambda: "\n\n".join(key_values(v) for v in views))
 
 
 COMMANDS = {
-    "init": cmd_init, "demo": cmd_demo, "school": cmd_school, "order": cmd_order,
-    "cancel": cmd_cancel, "teacher": cmd_teacher, "seat": cmd_seat, "user": cmd_user,
-    "usage": cmd_usage, "invoice": cmd_invoice, "renewals": cmd_renewals,
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "school": cmd_school,
+    "order": cmd_order,
+    "cancel": cmd_cancel,
+    "teacher": cmd_teacher,
+    "seat": cmd_seat,
+    "user": cmd_user,
+    "usage": cmd_usage,
+    "invoice": cmd_invoice,
+    "renewals": cmd_renewals,
     "catalogue": cmd_catalogue,
+    "code": cmd_code,
 }
 
 

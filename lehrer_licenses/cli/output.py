@@ -16,12 +16,16 @@ def emit_json(document: Any) -> None:
 
 def invoice_text(doc: dict) -> str:
     title = doc["number"] or _("draft")
-    out = [f"{_('Invoice')} {title} · {doc['school']} {doc.get('school_name', '')} · "
-           f"{doc['date']} · {doc['status']}"]
+    out = [
+        f"{_('Invoice')} {title} · {doc['school']} {doc.get('school_name', '')} · "
+        f"{doc['date']} · {doc['status']}"
+    ]
     width = max([len(line["description"]) for line in doc["lines"]] + [20])
     for line in doc["lines"]:
-        out.append(f"  {line['description']:<{width}}  {line['quantity']:>6} x "
-                   f"{line['unit_price']:>10}  {line['amount']:>11}")
+        out.append(
+            f"  {line['description']:<{width}}  {line['quantity']:>6} x "
+            f"{line['unit_price']:>10}  {line['amount']:>11}"
+        )
     cur = doc["currency"]
     pad = width + 19  # the description, quantity and unit columns, less the currency
     out.append(f"  {_('Net'):<{pad}}{cur} {doc['net']:>11}")

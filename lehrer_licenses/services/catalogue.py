@@ -210,12 +210,29 @@ def list_plans(db: Database) -> list[Plan]:
 
 def plan_json(plan: Plan) -> dict:
     return {
-        "code": plan.code, "product": plan.product_code, "name": plan.name,
-        "kind": plan.kind.value, "currency": plan.currency, "term": plan.term.value,
-        "notice_months": plan.notice_months, "billing": plan.billing.value,
+        "code": plan.code,
+        "product": plan.product_code,
+        "name": plan.name,
+        "kind": plan.kind.value,
+        "currency": plan.currency,
+        "term": plan.term.value,
+        "notice_months": plan.notice_months,
+        "billing": plan.billing.value,
         "proration_cap": plan.proration_cap,
-        "prices": [{"component": p.component, "amount": price_text(p.amount),
-                    "valid_from": p.valid_from.isoformat()} for p in plan.prices],
-        "tiers": [{"from": t.from_quantity, "percent_off": f"{t.percent_off.normalize():f}",
-                   "valid_from": t.valid_from.isoformat()} for t in plan.tiers],
+        "prices": [
+            {
+                "component": p.component,
+                "amount": price_text(p.amount),
+                "valid_from": p.valid_from.isoformat(),
+            }
+            for p in plan.prices
+        ],
+        "tiers": [
+            {
+                "from": t.from_quantity,
+                "percent_off": f"{t.percent_off.normalize():f}",
+                "valid_from": t.valid_from.isoformat(),
+            }
+            for t in plan.tiers
+        ],
     }

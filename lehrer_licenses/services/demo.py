@@ -11,10 +11,10 @@ from __future__ import annotations
 import random
 import time
 import unicodedata
-from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -80,8 +80,17 @@ class _Rows:
 class _SchoolHistory:
     """One school's life from its first order until ``today``."""
 
-    def __init__(self, gen: _Generator, school_id: int, country: str, language: str,
-                 plan: Plan, plan_id: int, hosted: bool, canton: bool) -> None:
+    def __init__(
+        self,
+        gen: _Generator,
+        school_id: int,
+        country: str,
+        language: str,
+        plan: Plan,
+        plan_id: int,
+        hosted: bool,
+        canton: bool,
+    ) -> None:
         self.gen, self.school_id, self.country, self.language = gen, school_id, country, language
         self.plan, self.plan_id, self.hosted, self.canton = plan, plan_id, hosted, canton
         self.tr = gettext_for(language)
@@ -96,35 +105,73 @@ class _SchoolHistory:
         lang = self.language if self.language in names.FIRST_NAMES else "de"
         first = rng.choice(names.FIRST_NAMES[lang])
         last = rng.choice(names.LAST_NAMES[lang])
-        return self.gen.rows.add(Teacher, {
-            "school_id": self.school_id, "first_name": first, "last_name": last,
-            "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.slug}.{MAIL_DOMAIN[self.country]}",
-            "is_admin": admin, "frozen": (not admin) and rng.random() < 0.02, "left_on": None})
+        return self.gen.rows.add(
+            Teacher,
+            {
+                "school_id": self.school_id,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.domain}",
+                "is_admin": admin,
+                "frozen": (not admin) and rng.random() < 0.02,
+                "left_on": None,
+            },
+        )
 
     def invoice(self, reason: str, lines: list[Line], on: date, key: str | None = None) -> None:
         if not lines:
             return
         rate = vat_rate_for(self.gen.vat_rates, self.country, on)
         t = compute_totals(lines, rate, self.plan.currency)
-        invoice_id = self.gen.rows.add(Invoice, {
-            "number": None, "kind": "invoice", "status": "draft", "school_id": self.school_id,
-            "subscription_id": self.sub["id"], "reason": reason, "billing_key": key,
-            "currency": self.plan.currency, "language": self.language, "invoice_date": on,
-            "net": t.net.amount, "vat_rate": rate, "vat": t.vat.amount, "total": t.total.amount,
-            "rounding": t.rounding.amount, "payable": t.payable.amount,
-            "created_at": datetime.combine(on, datetime.min.time())})
+        invoice_id = self.gen.rows.add(
+            Invoice,
+            {
+                "number": None,
+                "kind": "invoice",
+                "status": "draft",
+                "school_id": self.school_id,
+                "subscription_id": self.sub["id"],
+                "reason": reason,
+                "billing_key": key,
+                "currency": self.plan.currency,
+                "language": self.language,
+                "invoice_date": on,
+                "net": t.net.amount,
+                "vat_rate": rate,
+                "vat": t.vat.amount,
+                "total": t.total.amount,
+                "rounding": t.rounding.amount,
+                "payable": t.payable.amount,
+                "created_at": datetime.combine(on, datetime.min.time()),
+            },
+        )
         for position, line in enumerate(lines, start=1):
-            self.gen.rows.add(InvoiceLine, {
-                "invoice_id": invoice_id, "position": position, "code": line.code,
-                "description": line.description, "quantity": line.quantity,
-                "unit_price": line.unit_price, "amount": line.amount,
-                "period_start": line.period_start, "period_end": line.period_end})
+            self.gen.rows.add(
+                InvoiceLine,
+                {
+                    "invoice_id": invoice_id,
+                    "position": position,
+                    "code": line.code,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                    "amount": line.amount,
+                    "period_start": line.period_start,
+                    "period_end": line.period_end,
+                },
+            )
 
     def add_seats(self, count: int, on: date) -> None:
         for _ in range(count):
-            seat = {"school_id": self.school_id, "subscription_id": self.sub["id"],
-                    "position": len(self.seats) + 1, "status": "active", "acquired_on": on,
-                    "release_on": None, "released_on": None}
+            seat = {
+                "school_id": self.school_id,
+                "subscription_id": self.sub["id"],
+                "position": len(self.seats) + 1,
+                "status": "active",
+                "acquired_on": on,
+                "release_on": None,
+                "released_on": None,
+            }
             self.gen.rows.add(Seat, seat)
             self.seats.append(seat)
             self.assign(seat, self.teacher(), on)
@@ -137,21 +184,48 @@ class _SchoolHistory:
 
     def first_order(self, seats: int, on: date) -> None:
         term = calendar_year_term(on)
-        self.sub = {"school_id": self.school_id, "plan_id": self.plan_id, "status": "active",
-                    "started_on": on, "term_start": term.start, "term_end": term.end,
-                    "ends_on": None, "lapsed_on": None}
+        self.sub = {
+            "school_id": self.school_id,
+            "plan_id": self.plan_id,
+            "status": "active",
+            "started_on": on,
+            "term_start": term.start,
+            "term_end": term.end,
+            "ends_on": None,
+            "lapsed_on": None,
+        }
         self.gen.rows.add(Subscription, self.sub)
         self.teacher(admin=True)
-        self.invoice("order", price_new_seats(
-            self.plan, seats=seats, order_date=on, first_position=1, running_term=None,
-            term_for_order=term, tr=self.tr), on)
+        self.invoice(
+            "order",
+            price_new_seats(
+                self.plan,
+                seats=seats,
+                order_date=on,
+                first_position=1,
+                running_term=None,
+                term_for_order=term,
+                tr=self.tr,
+            ),
+            on,
+        )
         self.add_seats(seats, on)
 
     def reorder(self, seats: int, on: date) -> None:
         term = Term(self.sub["term_start"], self.sub["term_end"])
-        self.invoice("order", price_new_seats(
-            self.plan, seats=seats, order_date=on, first_position=len(self.seats) + 1,
-            running_term=term, term_for_order=term, tr=self.tr), on)
+        self.invoice(
+            "order",
+            price_new_seats(
+                self.plan,
+                seats=seats,
+                order_date=on,
+                first_position=len(self.seats) + 1,
+                running_term=term,
+                term_for_order=term,
+                tr=self.tr,
+            ),
+            on,
+        )
         self.add_seats(seats, on)
 
     def transfer(self, on: date) -> None:
@@ -178,17 +252,26 @@ class _SchoolHistory:
             seat["release_on"] = outcome.effective
         if whole:
             self.sub["ends_on"] = outcome.effective
-        row = {"school_id": self.school_id, "subscription_id": self.sub["id"],
-               "received_on": received, "seats": None if whole else len(chosen),
-               "deadline": outcome.deadline, "in_time": outcome.in_time,
-               "effective_on": outcome.effective, "status": "pending"}
+        row = {
+            "school_id": self.school_id,
+            "subscription_id": self.sub["id"],
+            "received_on": received,
+            "seats": None if whole else len(chosen),
+            "deadline": outcome.deadline,
+            "in_time": outcome.in_time,
+            "effective_on": outcome.effective,
+            "status": "pending",
+        }
         self.gen.rows.add(Cancellation, row)
         self.cancellations.append(row)
 
     def users_in(self, month: date) -> int:
         mid = month + timedelta(days=14)
-        return sum(1 for a in self.assignments
-                   if a["start_on"] <= mid and (a["end_on"] is None or a["end_on"] > mid))
+        return sum(
+            1
+            for a in self.assignments
+            if a["start_on"] <= mid and (a["end_on"] is None or a["end_on"] > mid)
+        )
 
     def renew(self, year: int) -> bool:
         """Into ``year``; False when the contract lapses."""
@@ -200,11 +283,27 @@ class _SchoolHistory:
                 first = date(year - 1, month, 1)
                 if first >= month_start(self.sub["started_on"]):
                     counts[first] = self.users_in(first)
-                    self.gen.rows.add(UsageCount, {"school_id": self.school_id, "month": first,
-                                                   "count": counts[first], "source": "counted"})
-            self.invoice("usage", price_usage_in_arrears(
-                self.plan, term=old, monthly_counts=counts, canton_licence=self.canton,
-                tr=self.tr), new.start, f"usage:{self.sub['id']}:{year - 1}")
+                    self.gen.rows.add(
+                        UsageCount,
+                        {
+                            "school_id": self.school_id,
+                            "month": first,
+                            "count": counts[first],
+                            "source": "counted",
+                        },
+                    )
+            self.invoice(
+                "usage",
+                price_usage_in_arrears(
+                    self.plan,
+                    term=old,
+                    monthly_counts=counts,
+                    canton_licence=self.canton,
+                    tr=self.tr,
+                ),
+                new.start,
+                f"usage:{self.sub['id']}:{year - 1}",
+            )
         ending = [s for s in self.seats if s["release_on"] and s["release_on"] <= old.end]
         for seat in ending:
             seat["status"], seat["released_on"] = "released", seat["release_on"]
@@ -220,9 +319,12 @@ class _SchoolHistory:
             return False
         self.sub["term_start"], self.sub["term_end"] = new.start, new.end
         if self.plan.billing is Billing.ADVANCE:
-            self.invoice("renewal", price_renewal(self.plan, seats=len(self.seats), term=new,
-                                                  tr=self.tr),
-                         new.start, f"renewal:{self.sub['id']}:{year}")
+            self.invoice(
+                "renewal",
+                price_renewal(self.plan, seats=len(self.seats), term=new, tr=self.tr),
+                new.start,
+                f"renewal:{self.sub['id']}:{year}",
+            )
         return True
 
 
@@ -232,13 +334,25 @@ class _Generator:
         self.today = today
         self.left: dict[int, date] = {}
         self.slug = ""
+        self.domain = ""
         catalogue = load_catalogue(session)
-        self.plans = {code: (catalogue.plan(code), plan_row(session, code).id)
-                      for code in (LOCAL_PLAN, HOSTED_PLAN)}
+        self.plans = {
+            code: (catalogue.plan(code), plan_row(session, code).id)
+            for code in (LOCAL_PLAN, HOSTED_PLAN)
+        }
         self.vat_rates = load_vat_rates(session)
         ids = {}
-        for model in (School, Teacher, Subscription, Seat, SeatAssignment, Cancellation,
-                      UsageCount, Invoice, InvoiceLine):
+        for model in (
+            School,
+            Teacher,
+            Subscription,
+            Seat,
+            SeatAssignment,
+            Cancellation,
+            UsageCount,
+            Invoice,
+            InvoiceLine,
+        ):
             ids[model.__tablename__] = session.scalar(select(func.max(model.id))) or 0
         self.rows = _Rows(ids)
         self.next_number = int(next_school_number(session))
@@ -253,29 +367,55 @@ class _Generator:
         lang_key = language if language in names.STREETS else "de"
         pattern = rng.choice(names.SCHOOL_PATTERNS[(country, language)])
         street = rng.choice(names.STREETS[lang_key])
-        name = pattern.format(town=town, street=street, tree=rng.choice(names.TREES),
-                              lastname=rng.choice(names.LAST_NAMES[lang_key]))
+        name = pattern.format(
+            town=town,
+            street=street,
+            tree=rng.choice(names.TREES),
+            lastname=rng.choice(names.LAST_NAMES[lang_key]),
+        )
         self.slug = _ascii(name.replace(" ", "-"))[:30] or "schule"
+        self.domain = f"{self.slug}.{MAIL_DOMAIN[country]}"
         hosted = country == "CH" and rng.random() < 0.12
         plan, plan_id = self.plans[HOSTED_PLAN if hosted else LOCAL_PLAN]
-        school_id = self.rows.add(School, {
-            "number": str(self.next_number), "name": name, "country": country,
-            "language": language, "street": street, "house_number": str(rng.randint(1, 120)),
-            "postcode": postcode, "city": town, "email": f"sekretariat@{self.slug}."
-            f"{MAIL_DOMAIN[country]}", "vat_id": "", "db_hosting": hosted,
-            "canton_licence": hosted and rng.random() < 0.3, "note": "",
-            "created_at": datetime.now()})
+        school_id = self.rows.add(
+            School,
+            {
+                "number": str(self.next_number),
+                "name": name,
+                "country": country,
+                "language": language,
+                "street": street,
+                "house_number": str(rng.randint(1, 120)),
+                "postcode": postcode,
+                "city": town,
+                "email": f"sekretariat@{self.domain}",
+                "vat_id": "",
+                "db_hosting": hosted,
+                "canton_licence": hosted and rng.random() < 0.3,
+                "note": "",
+                "created_at": datetime.now(),
+            },
+        )
         self.next_number += 1
-        history = _SchoolHistory(self, school_id, country, language, plan, plan_id, hosted,
-                                 self.rows.tables[School][-1]["canton_licence"])
+        history = _SchoolHistory(
+            self,
+            school_id,
+            country,
+            language,
+            plan,
+            plan_id,
+            hosted,
+            self.rows.tables[School][-1]["canton_licence"],
+        )
         self.simulate(history)
 
     def simulate(self, h: _SchoolHistory) -> None:
         rng, today = self.rng, self.today
         first_year = today.year - 2
         start_year = rng.choices([first_year, first_year + 1, today.year], [0.7, 0.2, 0.1])[0]
-        start = self.random_day(date(start_year, 1, 5),
-                                min(date(start_year, 12, 15), today - timedelta(days=7)))
+        start = self.random_day(
+            date(start_year, 1, 5), min(date(start_year, 12, 15), today - timedelta(days=7))
+        )
         h.first_order(max(3, min(60, int(rng.triangular(3, 45, 12)))), start)
         for year in range(start.year, today.year + 1):
             if year > start.year and not h.renew(year):
@@ -296,8 +436,15 @@ class _Generator:
             month = date(today.year, 1, 1)
             while month < month_start(today):
                 if month >= month_start(h.sub["started_on"]):
-                    self.rows.add(UsageCount, {"school_id": h.school_id, "month": month,
-                                               "count": h.users_in(month), "source": "counted"})
+                    self.rows.add(
+                        UsageCount,
+                        {
+                            "school_id": h.school_id,
+                            "month": month,
+                            "count": h.users_in(month),
+                            "source": "counted",
+                        },
+                    )
                 month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
 
 
@@ -308,18 +455,19 @@ def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None
         return
     if connection.dialect.name != "sqlite":
         for chunk in range(0, len(rows), 50_000):
-            connection.execute(insert(table), rows[chunk:chunk + 50_000])
+            connection.execute(insert(table), rows[chunk : chunk + 50_000])
         return
     columns = list(table.columns)
     # The column types' own bind processing, so the stored values are exactly what the ORM
     # would write (scaled decimals, ISO dates).
     processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
     names = [c.name for c in columns]
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     values = [
-        tuple(proc(row.get(name)) if proc else row.get(name)
-              for name, proc in zip(names, processors, strict=True))
+        tuple(
+            proc(row.get(name)) if proc else row.get(name)
+            for name, proc in zip(names, processors, strict=True)
+        )
         for row in rows
     ]
     connection.exec_driver_sql(sql, values)
@@ -330,15 +478,25 @@ def _ensure_sample_tiers(session: Session) -> None:
         row = plan_row(session, code)
         if not row.tiers:
             for band in SAMPLE_VOLUME_TIERS:
-                row.tiers.append(TierRow(from_quantity=band.from_quantity,
-                                         percent_off=band.percent_off,
-                                         valid_from=band.valid_from,
-                                         note="sample tier from the demo data"))
+                row.tiers.append(
+                    TierRow(
+                        from_quantity=band.from_quantity,
+                        percent_off=band.percent_off,
+                        valid_from=band.valid_from,
+                        note="sample tier from the demo data",
+                    )
+                )
     session.flush()
 
 
-def create_demo(db: Database, schools: int, *, seed: int = 1, today: date | None = None,
-                progress: Callable[[int, int], None] | None = None) -> dict:
+def create_demo(
+    db: Database,
+    schools: int,
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     started = time.perf_counter()
     with db.transaction() as session:
         _ensure_sample_tiers(session)
@@ -350,16 +508,34 @@ def create_demo(db: Database, schools: int, *, seed: int = 1, today: date | None
         for row in gen.rows.tables.get(Teacher, []):
             row["left_on"] = gen.left.get(row["id"])
         connection = session.connection()
-        order = (School, Teacher, Subscription, Seat, SeatAssignment, Cancellation, UsageCount,
-                 Invoice, InvoiceLine)
+        order = (
+            School,
+            Teacher,
+            Subscription,
+            Seat,
+            SeatAssignment,
+            Cancellation,
+            UsageCount,
+            Invoice,
+            InvoiceLine,
+        )
         counts = {}
         for model in order:
             rows = gen.rows.tables.get(model, [])
             counts[model.__tablename__] = len(rows)
             _bulk_insert(connection, model.__table__, rows)
-        audit.record(session, "demo.create", "school", None,
-                     after={"schools": schools, "seed": seed, "rows": counts})
-    return {"schools": counts["school"], "teachers": counts["teacher"],
-            "seats": counts["seat"], "invoices": counts["invoice"],
-            "usage_counts": counts["usage_count"],
-            "seconds": round(time.perf_counter() - started, 1)}
+        audit.record(
+            session,
+            "demo.create",
+            "school",
+            None,
+            after={"schools": schools, "seed": seed, "rows": counts},
+        )
+    return {
+        "schools": counts["school"],
+        "teachers": counts["teacher"],
+        "seats": counts["seat"],
+        "invoices": counts["invoice"],
+        "usage_counts": counts["usage_count"],
+        "seconds": round(time.perf_counter() - started, 1),
+    }

@@ -13,6 +13,7 @@ from lehrer_licenses.domain.periods import term_containing
 from lehrer_licenses.domain.pricing import Line, price_new_seats
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
+from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import (
     ACTIVE,
     RELEASED,
@@ -29,6 +30,7 @@ from lehrer_licenses.services.invoicing import preview_invoice as _preview
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import School, Seat, Subscription
 
 
@@ -43,6 +45,7 @@ class OrderQuote:
     term_end: date
     invoice: InvoiceView
     notices: list[str] = field(default_factory=list)
+    code: str | None = None  # the new registration code (L6), once ordered
 
     def to_json(self) -> dict:
         return {
@@ -54,6 +57,7 @@ class OrderQuote:
             "term_start": self.term_start.isoformat(),
             "term_end": self.term_end.isoformat(),
             "notices": self.notices,
+            "code": self.code,
             "invoice": self.invoice.to_json(),
         }
 
@@ -132,9 +136,9 @@ def _plan_order(
         keep_cost = plan.price(SUBSCRIPTION, on)
         notices.append(
             _(
-                "This school gave up {n} seat(s) on {day}. A seat given up needs a new base licence "
-                "of {currency} {base} when it is taken again (L5); keeping it would have cost the "
-                "subscription of {currency} {keep} per year instead."
+                "This school gave up {n} seat(s) on {day}. A seat given up needs a new base "
+                "licence of {currency} {base} when it is taken again (L5); keeping it would have "
+                "cost the subscription of {currency} {keep} per year instead."
             ).format(
                 n=len(given_up),
                 day=last.isoformat(),
@@ -188,9 +192,16 @@ def quote_order(
 
 
 def order_seats(
-    db: Database, school_number: str, seats: int, on: date, plan_code: str | None = None
+    db: Database,
+    school_number: str,
+    seats: int,
+    on: date,
+    plan_code: str | None = None,
+    keys: KeyStore | None = None,
 ) -> OrderQuote:
-    """Add seats and write the draft invoice, in one transaction."""
+    """Add seats, write the draft invoice and issue the new registration code (L6), in one
+    transaction."""
+    signer = (keys or KeyStore()).load_private()  # before anything is written
     with db.transaction() as session:
         p = _plan_order(session, school_number, seats, on, plan_code)
         sub = p.subscription
@@ -210,6 +221,9 @@ def order_seats(
                 Seat(school_id=p.school.id, position=position, status=ACTIVE, acquired_on=on)
             )
         invoice = create_draft(session, p.school, sub, p.currency, "order", p.lines, on)
+        session.flush()
+        session.refresh(sub)
+        code = issue_for(session, p.school, sub, on, "order", signer)
         audit.record(
             session,
             "order.seats",
@@ -236,4 +250,5 @@ def order_seats(
             p.term_end,
             invoice_view(invoice),
             p.notices,
+            code.code,
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from lehrer_licenses.domain.catalogue import Billing
 from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import (
     ACTIVE,
     LAPSED,
@@ -38,6 +40,7 @@ from lehrer_licenses.services.invoicing import (
 from lehrer_licenses.services.usage import usage_for_year
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import Cancellation, PlanRow, Subscription
 
 Progress = Callable[[int, int], None]
@@ -52,6 +55,7 @@ class RenewalItem:
     seats_after: int
     seats_released: int
     invoices: list[InvoiceView] = field(default_factory=list)
+    code: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -61,6 +65,7 @@ class RenewalItem:
             "seats_before": self.seats_before,
             "seats_after": self.seats_after,
             "seats_released": self.seats_released,
+            "code": self.code,
             "invoices": [i.to_json() for i in self.invoices],
         }
 
@@ -118,7 +123,13 @@ def due_subscription_ids(session: Session, year: int) -> list[int]:
     )
 
 
-def _renew_one(session: Session, sub: Subscription, year: int, write: bool) -> RenewalItem:
+def _renew_one(
+    session: Session,
+    sub: Subscription,
+    year: int,
+    write: bool,
+    signer: Ed25519PrivateKey | None = None,
+) -> RenewalItem:
     school = sub.school
     plan = subscription_plan(sub)
     old_term = term_of(sub)
@@ -185,6 +196,10 @@ def _renew_one(session: Session, sub: Subscription, year: int, write: bool) -> R
         sub.status, sub.lapsed_on = LAPSED, new_term.start
     else:
         sub.term_start, sub.term_end = new_term.start, new_term.end
+        session.flush()
+        session.refresh(sub)
+        assert signer is not None
+        item.code = issue_for(session, school, sub, new_term.start, "renewal", signer).code
     audit.record(
         session,
         f"renewal.{action}",
@@ -203,9 +218,15 @@ def _renew_one(session: Session, sub: Subscription, year: int, write: bool) -> R
 
 
 def run_renewals(
-    db: Database, year: int, *, dry_run: bool = True, progress: Progress | None = None
+    db: Database,
+    year: int,
+    *,
+    dry_run: bool = True,
+    progress: Progress | None = None,
+    keys: KeyStore | None = None,
 ) -> RenewalRun:
     run = RenewalRun(year, dry_run)
+    signer = None if dry_run else (keys or KeyStore()).load_private()
     with db.reading() as session:
         ids = due_subscription_ids(session, year)
     for done, sub_id in enumerate(ids, start=1):
@@ -220,7 +241,7 @@ def run_renewals(
                 # Another run may have renewed it since the list was read.
                 if sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
                     continue
-                run.items.append(_renew_one(session, sub, year, write=True))
+                run.items.append(_renew_one(session, sub, year, write=True, signer=signer))
         if progress:
             progress(done, len(ids))
     return run

@@ -161,11 +161,20 @@ def search_condition(text: str):
 
 
 def _school_json(school: School) -> dict:
-    return {"number": school.number, "name": school.name, "street": school.street,
-            "house_number": school.house_number, "postcode": school.postcode,
-            "city": school.city, "country": school.country, "language": school.language,
-            "email": school.email, "vat_id": school.vat_id, "db_hosting": school.db_hosting,
-            "canton_licence": school.canton_licence}
+    return {
+        "number": school.number,
+        "name": school.name,
+        "street": school.street,
+        "house_number": school.house_number,
+        "postcode": school.postcode,
+        "city": school.city,
+        "country": school.country,
+        "language": school.language,
+        "email": school.email,
+        "vat_id": school.vat_id,
+        "db_hosting": school.db_hosting,
+        "canton_licence": school.canton_licence,
+    }
 
 
 def find_schools(db: Database, search: str = "", limit: int = 50) -> list[dict]:
@@ -184,24 +193,41 @@ def school_summary(db: Database, number: str) -> dict:
     with db.reading() as session:
         school = school_by_number(session, number)
         doc = _school_json(school)
-        subs = session.scalars(select(Subscription).where(Subscription.school_id == school.id)
-                               .order_by(Subscription.started_on)).all()
+        subs = session.scalars(
+            select(Subscription)
+            .where(Subscription.school_id == school.id)
+            .order_by(Subscription.started_on)
+        ).all()
         doc["contracts"] = []
         for sub in subs:
             seats = active_seats(sub)
-            doc["contracts"].append({
-                "plan": sub.plan.code, "status": sub.status,
-                "started_on": sub.started_on.isoformat(),
-                "term_start": sub.term_start.isoformat(), "term_end": sub.term_end.isoformat(),
-                "ends_on": sub.ends_on.isoformat() if sub.ends_on else None,
-                "seats": len(seats),
-                "seats_taken": sum(1 for s in seats if open_assignment(s) is not None),
-                "seats_cancelled": sum(1 for s in seats if s.release_on is not None),
-            })
+            doc["contracts"].append(
+                {
+                    "plan": sub.plan.code,
+                    "status": sub.status,
+                    "started_on": sub.started_on.isoformat(),
+                    "term_start": sub.term_start.isoformat(),
+                    "term_end": sub.term_end.isoformat(),
+                    "ends_on": sub.ends_on.isoformat() if sub.ends_on else None,
+                    "seats": len(seats),
+                    "seats_taken": sum(1 for s in seats if open_assignment(s) is not None),
+                    "seats_cancelled": sum(1 for s in seats if s.release_on is not None),
+                }
+            )
         doc["invoices"] = [
-            {"id": inv.id, "number": inv.number, "status": inv.status, "reason": inv.reason,
-             "date": inv.invoice_date.isoformat(), "currency": inv.currency,
-             "payable": f"{inv.payable:.2f}"}
-            for inv in session.scalars(select(Invoice).where(Invoice.school_id == school.id)
-                                       .order_by(Invoice.invoice_date, Invoice.id))]
+            {
+                "id": inv.id,
+                "number": inv.number,
+                "status": inv.status,
+                "reason": inv.reason,
+                "date": inv.invoice_date.isoformat(),
+                "currency": inv.currency,
+                "payable": f"{inv.payable:.2f}",
+            }
+            for inv in session.scalars(
+                select(Invoice)
+                .where(Invoice.school_id == school.id)
+                .order_by(Invoice.invoice_date, Invoice.id)
+            )
+        ]
         return doc

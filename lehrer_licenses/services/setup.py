@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from lehrer_licenses.services.catalogue import install_defaults
+from lehrer_licenses.services.codes import ensure_signing_key
 from lehrer_licenses.store.database import (
     ENV_VAR,
     Database,
@@ -17,15 +18,24 @@ from lehrer_licenses.store.database import (
     resolve_url,
 )
 
-__all__ = ["ENV_VAR", "Database", "default_database_path", "init_database", "open_database",
-           "resolve_url", "schema_version"]
+__all__ = [
+    "ENV_VAR",
+    "Database",
+    "default_database_path",
+    "init_database",
+    "open_database",
+    "resolve_url",
+    "schema_version",
+]
 
 
 def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Database, bool]:
-    """Open (migrating) the database and install the defaults if it is new."""
+    """Open (migrating) the database, install the defaults if it is new, and make the signing key
+    for registration codes on first use."""
     db = open_database(db_arg)
     with db.transaction() as session:
         installed = install_defaults(session)
+    ensure_signing_key()
     return db, installed
 
 

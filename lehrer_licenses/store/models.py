@@ -281,6 +281,28 @@ class InvoiceLine(Base):
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
+class IssuedCode(Base):
+    """Every registration code handed out (L6): what it grants, when and why, to re-print it."""
+
+    __tablename__ = "issued_code"
+    __table_args__ = (UniqueConstraint("school_id", "serial"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscription.id"), nullable=True
+    )
+    serial: Mapped[int] = mapped_column(Integer)
+    product: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[int] = mapped_column(Integer, default=0)
+    quantity: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(20))  # order | renewal | manual
+    code: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEntry(Base):
     """When, what, before/after: written by every use case, never edited."""
 

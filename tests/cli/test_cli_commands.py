@@ -38,8 +38,17 @@ def fingerprint(path) -> str:
 
 
 def add_school(cli, **extra) -> str:
-    args = ["--json", "school", "add", "--name", "Primarschule Aesch", "--country", "CH",
-            "--language", "de"]
+    args = [
+        "--json",
+        "school",
+        "add",
+        "--name",
+        "Primarschule Aesch",
+        "--country",
+        "CH",
+        "--language",
+        "de",
+    ]
     for key, value in extra.items():
         args += [f"--{key.replace('_', '-')}", value]
     code, out, err = cli(*args)
@@ -53,16 +62,31 @@ def test_quick_start_order_prints_the_draft_invoice_with_net_468(cli):
     doc = json.loads(out)
     assert code == 0
     assert doc["net"] == "468.00" and doc["number"] is None and doc["currency"] == "CHF"
-    assert set(doc) >= {"id", "number", "status", "school", "currency", "lines", "net",
-                        "vat_rate", "vat", "total", "rounding", "payable"}
-    assert doc["lines"][0] == {"description": "Base licence (one-time)", "quantity": "3",
-                               "unit_price": "111.45", "amount": "334.35"}
+    assert set(doc) >= {
+        "id",
+        "number",
+        "status",
+        "school",
+        "currency",
+        "lines",
+        "net",
+        "vat_rate",
+        "vat",
+        "total",
+        "rounding",
+        "payable",
+    }
+    assert doc["lines"][0] == {
+        "description": "Base licence (one-time)",
+        "quantity": "3",
+        "unit_price": "111.45",
+        "amount": "334.35",
+    }
 
 
 def test_json_flag_works_after_the_command_too(cli):
     number = add_school(cli)
-    code, out, _ = cli("order", number, "--seats", "1", "--date", "2026-03-10", "--json",
-                       "--quote")
+    code, out, _ = cli("order", number, "--seats", "1", "--date", "2026-03-10", "--json", "--quote")
     assert code == 0 and json.loads(out)["net"] == "156.00"
 
 
@@ -79,8 +103,15 @@ def test_cancel_reports_the_effective_date(cli):
     code, out, _ = cli("--json", "cancel", number, "--seats", "2", "--received", "2026-11-01")
     doc = json.loads(out)
     assert code == 0
-    assert doc == {"school": number, "received": "2026-11-01", "deadline": "2026-10-31",
-                   "in_time": False, "effective": "2027-12-31", "seats": 2, "seats_after": 3}
+    assert doc == {
+        "school": number,
+        "received": "2026-11-01",
+        "deadline": "2026-10-31",
+        "in_time": False,
+        "effective": "2027-12-31",
+        "seats": 2,
+        "seats_after": 3,
+    }
 
 
 def test_renewals_dry_run_writes_nothing_and_sums_per_currency(cli):
@@ -98,15 +129,27 @@ def test_renewals_dry_run_writes_nothing_and_sums_per_currency(cli):
 def test_seat_transfer_and_history_through_the_cli(cli):
     number = add_school(cli)
     cli("order", number, "--seats", "1", "--date", "2026-03-10")
-    _, out, _ = cli("--json", "teacher", "add", number, "--first-name", "Łukasz",
-                    "--last-name", "Żółć")
+    _, out, _ = cli(
+        "--json", "teacher", "add", number, "--first-name", "Łukasz", "--last-name", "Żółć"
+    )
     leaver = json.loads(out)["id"]
-    _, out, _ = cli("--json", "teacher", "add", number, "--first-name", "Françoise",
-                    "--last-name", "Dvořák")
+    _, out, _ = cli(
+        "--json", "teacher", "add", number, "--first-name", "Françoise", "--last-name", "Dvořák"
+    )
     newcomer = json.loads(out)["id"]
     assert cli("seat", "assign", number, "--teacher", str(leaver), "--date", "2026-03-10")[0] == 0
-    code, out, _ = cli("--json", "seat", "transfer", number, "--from", str(leaver), "--to",
-                       str(newcomer), "--date", "2026-08-01")
+    code, out, _ = cli(
+        "--json",
+        "seat",
+        "transfer",
+        number,
+        "--from",
+        str(leaver),
+        "--to",
+        str(newcomer),
+        "--date",
+        "2026-08-01",
+    )
     assert code == 0 and json.loads(out)["teacher"] == "Françoise Dvořák"
 
 
@@ -116,34 +159,92 @@ BAD_INPUTS = [
     (["order", "{school}", "--seats", "-3", "--date", "2026-03-10"], "at least 1, not -3"),
     (["order", "{school}", "--seats", "1", "--date", "2026-02-30"], "not a date"),
     (["order", "{school}", "--seats", "1", "--date", "10.03.2026"], "not a date"),
-    (["order", "{school}", "--seats", "1", "--date", "2026-03-10", "--plan", "NOPE"],
-     "unknown plan"),
-    (["order", "{school}", "--seats", "1", "--date", "2026-03-10", "--plan", "LO-HOSTED"],
-     "does not use DB-hosting"),
+    (
+        ["order", "{school}", "--seats", "1", "--date", "2026-03-10", "--plan", "NOPE"],
+        "unknown plan",
+    ),
+    (
+        ["order", "{school}", "--seats", "1", "--date", "2026-03-10", "--plan", "LO-HOSTED"],
+        "does not use DB-hosting",
+    ),
     (["order", "{school}", "--seats", "1", "--date", "2027-02-01"], "run the renewal into 2027"),
-    (["cancel", "{school}", "--seats", "9", "--received", "2026-10-01"],
-     "has 3 seat(s) that could be cancelled, not 9"),
+    (
+        ["cancel", "{school}", "--seats", "9", "--received", "2026-10-01"],
+        "has 3 seat(s) that could be cancelled, not 9",
+    ),
     (["cancel", "{school}", "--seats", "0", "--received", "2026-10-01"], "at least 1"),
     (["cancel", "999999", "--all", "--received", "2026-10-01"], "no school with number"),
     (["cancel", "{school}", "--all", "--received", "2025-10-01"], "before the running term"),
-    (["seat", "free", "{school}", "--teacher", "{teacher}", "--date", "2026-04-01"],
-     "holds no seat"),
+    (
+        ["seat", "free", "{school}", "--teacher", "{teacher}", "--date", "2026-04-01"],
+        "holds no seat",
+    ),
     (["seat", "assign", "{school}", "--teacher", "424242"], "has no teacher with id 424242"),
-    (["usage", "record", "{school}", "--month", "2026-05", "--count", "3"],
-     "is not on DB-hosting"),
+    (["usage", "record", "{school}", "--month", "2026-05", "--count", "3"], "is not on DB-hosting"),
     (["usage", "record", "{school}", "--month", "2026-13", "--count", "3"], "not a month"),
     (["invoice", "show", "2026-99999"], "no invoice with number or id"),
-    (["school", "add", "--name", " ", "--country", "CH", "--language", "de"],
-     "name is required"),
-    (["school", "add", "--name", "X", "--country", "CH", "--language", "de", "--email",
-      "not-an-address"], "not an e-mail address"),
-    (["school", "add", "--name", "X", "--country", "DE", "--language", "de", "--postcode",
-      "123"], "not a postcode of DE"),
-    (["school", "add", "--name", "X", "--country", "CH", "--language", "de", "--vat-id",
-      "CHE-123.456.789"], "not a valid VAT/UID number"),
+    (["school", "add", "--name", " ", "--country", "CH", "--language", "de"], "name is required"),
+    (
+        [
+            "school",
+            "add",
+            "--name",
+            "X",
+            "--country",
+            "CH",
+            "--language",
+            "de",
+            "--email",
+            "not-an-address",
+        ],
+        "not an e-mail address",
+    ),
+    (
+        [
+            "school",
+            "add",
+            "--name",
+            "X",
+            "--country",
+            "DE",
+            "--language",
+            "de",
+            "--postcode",
+            "123",
+        ],
+        "not a postcode of DE",
+    ),
+    (
+        [
+            "school",
+            "add",
+            "--name",
+            "X",
+            "--country",
+            "CH",
+            "--language",
+            "de",
+            "--vat-id",
+            "CHE-123.456.789",
+        ],
+        "not a valid VAT/UID number",
+    ),
     (["school", "add", "--name", "X", "--country", "FR", "--language", "de"], "invalid choice"),
-    (["catalogue", "tier", "add", "LO-LOCAL", "--from", "50", "--percent", "150",
-      "--valid-from", "2026-01-01"], "between 0 and 100"),
+    (
+        [
+            "catalogue",
+            "tier",
+            "add",
+            "LO-LOCAL",
+            "--from",
+            "50",
+            "--percent",
+            "150",
+            "--valid-from",
+            "2026-01-01",
+        ],
+        "between 0 and 100",
+    ),
 ]
 
 
@@ -151,8 +252,9 @@ BAD_INPUTS = [
 def test_bad_input_is_refused_with_exit_2_and_nothing_written(cli, args, message):
     school = add_school(cli)
     cli("order", school, "--seats", "3", "--date", "2026-03-10")
-    _, out, _ = cli("--json", "teacher", "add", school, "--first-name", "Anna",
-                    "--last-name", "Keller")
+    _, out, _ = cli(
+        "--json", "teacher", "add", school, "--first-name", "Anna", "--last-name", "Keller"
+    )
     teacher = str(json.loads(out)["id"])
     before = fingerprint(cli.path)
     filled = [a.format(school=school, teacher=teacher) for a in args]
@@ -164,9 +266,23 @@ def test_bad_input_is_refused_with_exit_2_and_nothing_written(cli, args, message
 
 
 def test_argparse_errors_name_the_problem(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "lehrer_licenses", "--db",
-                             str(tmp_path / "x.sqlite"), "order", "1", "--seats", "1",
-                             "--date", "2026-02-30"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lehrer_licenses",
+            "--db",
+            str(tmp_path / "x.sqlite"),
+            "order",
+            "1",
+            "--seats",
+            "1",
+            "--date",
+            "2026-02-30",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "not a date (expected YYYY-MM-DD): '2026-02-30'" in result.stderr
 

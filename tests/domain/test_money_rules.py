@@ -9,10 +9,20 @@ from lehrer_licenses.domain.invoice import compute_totals
 from lehrer_licenses.domain.money import Money, payable_rounding, round_half_up
 from lehrer_licenses.domain.pricing import Line
 
-amounts = st.decimals(min_value=Decimal("-100000"), max_value=Decimal("100000"), places=2,
-                      allow_nan=False, allow_infinity=False)
-prices = st.decimals(min_value=Decimal("0"), max_value=Decimal("5000"), places=4,
-                     allow_nan=False, allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("-100000"),
+    max_value=Decimal("100000"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+prices = st.decimals(
+    min_value=Decimal("0"),
+    max_value=Decimal("5000"),
+    places=4,
+    allow_nan=False,
+    allow_infinity=False,
+)
 
 
 def test_round_half_up_rounds_halves_away_from_zero():
@@ -50,10 +60,11 @@ def test_chf_payable_is_a_multiple_of_five_rappen_within_two_and_a_half(total):
     assert payable.amount - rounding.amount == total
 
 
-@given(st.lists(st.tuples(st.integers(min_value=1, max_value=500), prices), min_size=1,
-                max_size=20),
-       st.sampled_from([Decimal("8.1"), Decimal("19"), Decimal("20"), Decimal("21")]),
-       st.sampled_from(["CHF", "EUR"]))
+@given(
+    st.lists(st.tuples(st.integers(min_value=1, max_value=500), prices), min_size=1, max_size=20),
+    st.sampled_from([Decimal("8.1"), Decimal("19"), Decimal("20"), Decimal("21")]),
+    st.sampled_from(["CHF", "EUR"]),
+)
 def test_lines_sum_to_net_and_total_is_net_plus_vat(items, rate, currency):
     lines = [Line("x", "x", Decimal(q), p, round_half_up(q * p)) for q, p in items]
     totals = compute_totals(lines, rate, currency)

@@ -23,15 +23,17 @@ def test_L3_months_count_from_order_month_through_term_end_both_included():
 
 
 def test_L4_cancellation_received_31_october_ends_the_same_year():
-    outcome = cancellation_effective(TermAlignment.CALENDAR_YEAR, calendar_year_term(
-        date(2026, 10, 31)), date(2026, 10, 31), 2)
+    outcome = cancellation_effective(
+        TermAlignment.CALENDAR_YEAR, calendar_year_term(date(2026, 10, 31)), date(2026, 10, 31), 2
+    )
     assert outcome.in_time and outcome.effective == date(2026, 12, 31)
     assert outcome.deadline == date(2026, 10, 31)
 
 
 def test_L4_cancellation_received_1_november_ends_a_year_later():
-    outcome = cancellation_effective(TermAlignment.CALENDAR_YEAR, calendar_year_term(
-        date(2026, 11, 1)), date(2026, 11, 1), 2)
+    outcome = cancellation_effective(
+        TermAlignment.CALENDAR_YEAR, calendar_year_term(date(2026, 11, 1)), date(2026, 11, 1), 2
+    )
     assert not outcome.in_time and outcome.effective == date(2027, 12, 31)
 
 
@@ -55,12 +57,15 @@ def test_anniversary_term_containing_a_day_in_the_third_year():
 
 def test_a_cancellation_outside_the_running_term_is_refused():
     with pytest.raises(DomainError, match="outside the term"):
-        cancellation_effective(TermAlignment.CALENDAR_YEAR, calendar_year_term(date(2026, 1, 1)),
-                               date(2027, 1, 5), 2)
+        cancellation_effective(
+            TermAlignment.CALENDAR_YEAR, calendar_year_term(date(2026, 1, 1)), date(2027, 1, 5), 2
+        )
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
-       st.integers(min_value=1, max_value=6))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    st.integers(min_value=1, max_value=6),
+)
 def test_a_cancellation_is_in_time_exactly_until_the_deadline(day, notice):
     term = calendar_year_term(day)
     outcome = cancellation_effective(TermAlignment.CALENDAR_YEAR, term, day, notice)

@@ -29,8 +29,15 @@ def net(lines):
 
 def first_order(plan, seats, on):
     term = calendar_year_term(on)
-    return price_new_seats(plan, seats=seats, order_date=on, first_position=1,
-                           running_term=None, term_for_order=term, tr=tr)
+    return price_new_seats(
+        plan,
+        seats=seats,
+        order_date=on,
+        first_position=1,
+        running_term=None,
+        term_for_order=term,
+        tr=tr,
+    )
 
 
 def test_L2_first_year_costs_156_per_seat():
@@ -39,21 +46,30 @@ def test_L2_first_year_costs_156_per_seat():
 
 def test_L3_reorder_prorates_the_subscription_at_4_50_a_month():
     term = calendar_year_term(date(2026, 9, 15))
-    lines = price_new_seats(LOCAL, seats=2, order_date=date(2026, 9, 15), first_position=4,
-                            running_term=term, term_for_order=term, tr=tr)
+    lines = price_new_seats(
+        LOCAL,
+        seats=2,
+        order_date=date(2026, 9, 15),
+        first_position=4,
+        running_term=term,
+        term_for_order=term,
+        tr=tr,
+    )
     assert net(lines) == Decimal("258.90")
 
 
 def test_L3_the_prorated_subscription_is_capped_at_the_annual_price():
-    months, amount = prorated_subscription(LOCAL, date(2026, 1, 20), calendar_year_term(
-        date(2026, 1, 20)))
+    months, amount = prorated_subscription(
+        LOCAL, date(2026, 1, 20), calendar_year_term(date(2026, 1, 20))
+    )
     assert months == 12 and amount == Decimal("44.55")  # 12 x 4.50 = 54.00 > 44.55
 
 
 def test_L3_without_the_cap_the_full_monthly_rate_is_charged():
     uncapped = replace(LOCAL, proration_cap=False)
-    _months, amount = prorated_subscription(uncapped, date(2026, 1, 20), calendar_year_term(
-        date(2026, 1, 20)))
+    _months, amount = prorated_subscription(
+        uncapped, date(2026, 1, 20), calendar_year_term(date(2026, 1, 20))
+    )
     assert amount == Decimal("54.00")
 
 
@@ -75,11 +91,13 @@ def test_L7_hosted_first_order_charges_only_base_licences():
 def test_L7_example6_hosting_and_subscription_from_monthly_counts():
     counts = {date(2026, m, 1): 10 if m <= 6 else 12 for m in range(1, 13)}
     term = calendar_year_term(date(2026, 1, 1))
-    lines = price_usage_in_arrears(HOSTED, term=term, monthly_counts=counts,
-                                   canton_licence=False, tr=tr)
+    lines = price_usage_in_arrears(
+        HOSTED, term=term, monthly_counts=counts, canton_licence=False, tr=tr
+    )
     assert [line.amount for line in lines] == [Decimal("463.65"), Decimal("490.05")]
-    canton = price_usage_in_arrears(HOSTED, term=term, monthly_counts=counts,
-                                    canton_licence=True, tr=tr)
+    canton = price_usage_in_arrears(
+        HOSTED, term=term, monthly_counts=counts, canton_licence=True, tr=tr
+    )
     assert net(canton) == Decimal("463.65")
 
 
@@ -96,8 +114,15 @@ def test_L8_seats_below_50_get_no_discount():
 def test_L8_a_reorder_crossing_seat_50_discounts_only_the_seats_from_50():
     plan = replace(LOCAL, tiers=TEN_FROM_50)
     term = calendar_year_term(date(2026, 9, 1))
-    lines = price_new_seats(plan, seats=4, order_date=date(2026, 9, 1), first_position=48,
-                            running_term=term, term_for_order=term, tr=tr)
+    lines = price_new_seats(
+        plan,
+        seats=4,
+        order_date=date(2026, 9, 1),
+        first_position=48,
+        running_term=term,
+        term_for_order=term,
+        tr=tr,
+    )
     per_seat = Decimal("111.45") + 4 * Decimal("4.50")
     discount = [line for line in lines if line.code == "volume_discount"]
     assert len(discount) == 1 and discount[0].quantity == 2  # seats 50 and 51
@@ -107,19 +132,27 @@ def test_L8_a_reorder_crossing_seat_50_discounts_only_the_seats_from_50():
 def test_L8_volume_mode_discounts_every_seat_once_the_band_is_reached():
     assert tier_split(TEN_FROM_50, 1, 60, TierMode.VOLUME) == [(1, 60, Decimal("10"))]
     assert tier_split(TEN_FROM_50, 1, 60, TierMode.GRADUATED) == [
-        (1, 49, Decimal(0)), (50, 60, Decimal("10"))]
+        (1, 49, Decimal(0)),
+        (50, 60, Decimal("10")),
+    ]
 
 
 def test_L8_graduated_bands_split_in_order():
-    table = (TierBand(50, Decimal("10"), date(2024, 1, 1)),
-             TierBand(100, Decimal("15"), date(2024, 1, 1)))
+    table = (
+        TierBand(50, Decimal("10"), date(2024, 1, 1)),
+        TierBand(100, Decimal("15"), date(2024, 1, 1)),
+    )
     assert tier_split(table, 40, 80, TierMode.GRADUATED) == [
-        (40, 49, Decimal(0)), (50, 99, Decimal("10")), (100, 119, Decimal("15"))]
+        (40, 49, Decimal(0)),
+        (50, 99, Decimal("10")),
+        (100, 119, Decimal("15")),
+    ]
 
 
 def test_L13_an_order_is_priced_with_the_price_valid_on_its_date():
-    plan = replace(LOCAL, prices=(*LOCAL.prices,
-                                  PricePoint("base", Decimal("119.00"), date(2027, 1, 1))))
+    plan = replace(
+        LOCAL, prices=(*LOCAL.prices, PricePoint("base", Decimal("119.00"), date(2027, 1, 1)))
+    )
     assert first_order(plan, 1, date(2026, 12, 31))[0].unit_price == Decimal("111.45")
     assert first_order(plan, 1, date(2027, 1, 1))[0].unit_price == Decimal("119.00")
 

@@ -15,8 +15,11 @@ def test_demo_creates_consistent_schools_seats_and_invoices(db):
         assert countries <= {"CH", "DE", "AT", "NL"} and len(countries) >= 3
         # every invoice's lines add up to its net
         mismatched = session.execute(
-            select(Invoice.id).join(InvoiceLine).group_by(Invoice.id)
-            .having(func.sum(InvoiceLine.amount) != Invoice.net)).all()
+            select(Invoice.id)
+            .join(InvoiceLine)
+            .group_by(Invoice.id)
+            .having(func.sum(InvoiceLine.amount) != Invoice.net)
+        ).all()
         assert mismatched == []
         assert session.scalar(select(func.count(Teacher.id)).where(Teacher.is_admin)) > 0
 

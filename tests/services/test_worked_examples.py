@@ -17,7 +17,9 @@ def test_L2_example1_first_order_of_3_seats(db, make_school):
     doc = result.invoice.to_json()
     assert doc["net"] == "468.00"
     assert [(line["quantity"], line["unit_price"]) for line in doc["lines"]] == [
-        ("3", "111.45"), ("3", "44.55")]
+        ("3", "111.45"),
+        ("3", "44.55"),
+    ]
     assert result.term_end == date(2026, 12, 31)
     assert doc["number"] is None and doc["status"] == "draft"
     assert get_invoice(db, str(doc["id"])).to_json() == doc
@@ -36,8 +38,14 @@ def test_L4_example3_renewal_of_5_seats_with_vat_and_rounding(db, make_school):
     order_seats(db, school, 5, date(2026, 3, 10))
     run = run_renewals(db, 2027, dry_run=False)
     doc = run.items[0].invoices[0].to_json()
-    assert (doc["net"], doc["vat_rate"], doc["vat"], doc["total"], doc["rounding"],
-            doc["payable"]) == ("222.75", "8.1", "18.04", "240.79", "0.01", "240.80")
+    assert (
+        doc["net"],
+        doc["vat_rate"],
+        doc["vat"],
+        doc["total"],
+        doc["rounding"],
+        doc["payable"],
+    ) == ("222.75", "8.1", "18.04", "240.79", "0.01", "240.80")
 
 
 def test_L4_example4_cancellation_on_31_october_ends_the_same_year(db, make_school):

@@ -14,8 +14,9 @@ def test_upgrade_head_equals_the_models(tmp_path):
     assert migrate(engine) is True
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     assert diff == []
     assert migrate(engine) is False  # nothing left to do
 

@@ -1,0 +1,199 @@
+"""Registration codes (L6): issued on every order and renewal, on demand, and kept as history.
+
+The signing key lives in the key folder (store.keystore), never in the database. ``init`` makes
+one on first use; afterwards a missing key stops the use case with a message saying where the key
+was looked for, because a silently new key would invalidate every code already issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.regcode import (
+    CodeRejected,
+    Licence,
+    LicenceKind,
+    issue_code,
+    load_public_key,
+    verify,
+)
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.contracts import (
+    active_seats,
+    latest_subscription,
+    running_subscription,
+)
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.keystore import KeyStore
+from lehrer_licenses.store.models import IssuedCode, School, Subscription
+
+
+@dataclass(frozen=True)
+class CodeView:
+    school: str
+    serial: int
+    product: str
+    seats: int
+    issued_on: date
+    valid_until: date
+    reason: str
+    code: str
+
+    def to_json(self) -> dict:
+        return {
+            "school": self.school,
+            "serial": self.serial,
+            "product": self.product,
+            "seats": self.seats,
+            "issued_on": self.issued_on.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "reason": self.reason,
+            "code": self.code,
+        }
+
+
+def ensure_signing_key(keys: KeyStore | None = None) -> bool:
+    """Create the key pair on first use; True when a new one was made."""
+    keys = keys or KeyStore()
+    if keys.exists():
+        return False
+    keys.create()
+    return True
+
+
+def _view(row: IssuedCode, school: School) -> CodeView:
+    return CodeView(
+        school.number,
+        row.serial,
+        row.product,
+        row.quantity,
+        row.issued_on,
+        row.valid_until,
+        row.reason,
+        row.code,
+    )
+
+
+def issue_for(
+    session: Session,
+    school: School,
+    sub: Subscription,
+    on: date,
+    reason: str,
+    signer: Ed25519PrivateKey,
+) -> IssuedCode:
+    """Sign and record a code for the contract's seats as they are now (inside a use case)."""
+    serial = (
+        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school.id))
+        or 0
+    ) + 1
+    seats = len(active_seats(sub))
+    licence = Licence(
+        product=sub.plan.product.code,
+        school=school.number,
+        kind=LicenceKind.SEATS,
+        quantity=seats,
+        valid_until=sub.term_end,
+        issued_on=on,
+        serial=serial,
+    )
+    row = IssuedCode(
+        school_id=school.id,
+        subscription_id=sub.id,
+        serial=serial,
+        product=licence.product,
+        kind=int(licence.kind),
+        variant=0,
+        quantity=seats,
+        issued_on=on,
+        valid_until=sub.term_end,
+        reason=reason,
+        code=issue_code(licence, signer),
+        created_at=datetime.now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        "code.issue",
+        "issued_code",
+        row.id,
+        school_id=school.id,
+        after={"serial": serial, "seats": seats, "valid_until": sub.term_end, "reason": reason},
+    )
+    return row
+
+
+def issue_code_now(
+    db: Database, school_number: str, on: date | None = None, keys: KeyStore | None = None
+) -> CodeView:
+    """``code issue SCHOOL``: a code for the school's current contract."""
+    on = on or date.today()
+    signer = (keys or KeyStore()).load_private()
+    with db.transaction() as session:
+        school = school_by_number(session, school_number)
+        sub = running_subscription(session, school) or latest_subscription(session, school)
+        if sub is None or not active_seats(sub):
+            raise InvalidInput(
+                _("school {school} has no seats to put in a code").format(school=school.number)
+            )
+        return _view(issue_for(session, school, sub, on, "manual", signer), school)
+
+
+def code_history(db: Database, school_number: str) -> list[CodeView]:
+    with db.reading() as session:
+        school = school_by_number(session, school_number)
+        rows = session.scalars(
+            select(IssuedCode).where(IssuedCode.school_id == school.id).order_by(IssuedCode.serial)
+        )
+        return [_view(row, school) for row in rows]
+
+
+def verify_code(
+    code: str,
+    public_key: Path | None = None,
+    keys: KeyStore | None = None,
+    today: date | None = None,
+) -> dict:
+    """What a code grants, or a CodeRejected naming why not. Needs only the public key."""
+    key = (
+        load_public_key(public_key.read_bytes())
+        if public_key
+        else (keys or KeyStore()).public_key()
+    )
+    licence = verify(code, key, today=today)
+    return {
+        "valid": True,
+        "product": licence.product,
+        "school": licence.school,
+        "kind": licence.kind.name.lower(),
+        "quantity": licence.quantity,
+        "valid_until": licence.valid_until.isoformat(),
+        "issued_on": licence.issued_on.isoformat(),
+        "serial": licence.serial,
+    }
+
+
+def export_public_key(path: Path, keys: KeyStore | None = None) -> Path:
+    return (keys or KeyStore()).export_public(path)
+
+
+__all__ = [
+    "CodeRejected",
+    "CodeView",
+    "code_history",
+    "ensure_signing_key",
+    "export_public_key",
+    "issue_code_now",
+    "issue_for",
+    "verify_code",
+]
