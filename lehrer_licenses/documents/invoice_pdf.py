@@ -56,7 +56,15 @@ from lehrer_licenses.documents.swiss_qr_bill import (
     build_qr_bill,
     draw_payment_part,
 )
-from lehrer_licenses.documents.text import BOLD, REGULAR, clean, ensure_fonts, fit, stringWidth
+from lehrer_licenses.documents.text import (
+    BOLD,
+    REGULAR,
+    clean,
+    ensure_fonts,
+    fit,
+    stringWidth,
+    wrap_code,
+)
 from lehrer_licenses.documents.text import wrap as wrap_text
 from lehrer_licenses.i18n import N_, gettext_for
 
@@ -374,7 +382,7 @@ class _InvoiceRenderer:
         if not code:
             return [], []
         width = (TOTALS_LABEL - 5.0 - (LEFT + REG_QR + 4.0)) * mm
-        code_lines = wrap_text(code, BOLD, 8.5, width)
+        code_lines = wrap_code(code, BOLD, 8.5, width)
         hint = wrap_text(
             self._("Scan the QR code or type the code to register your licences."),
             REGULAR,
@@ -424,7 +432,15 @@ class _InvoiceRenderer:
         self._layout(qr_bill, epc)
 
         buffer = BytesIO()
-        canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, lang=doc.language)
+        canvas = Canvas(
+            buffer,
+            pagesize=A4,
+            invariant=1,
+            pageCompression=1,
+            lang=doc.language,
+            initialFontName=REGULAR,
+            initialFontSize=BODY_SIZE,
+        )
         canvas.setTitle(f"{self.title} {self.number_text}")
         canvas.setAuthor(clean(doc.vendor.name))
         canvas.setSubject(f"{self.title} {self.number_text} - {clean(doc.recipient.name)}")

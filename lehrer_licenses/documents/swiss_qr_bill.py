@@ -76,12 +76,13 @@ def _allowed(ch: str) -> bool:
     )
 
 
-def _check_charset(field: str, value: str) -> None:
+def _check_charset(what: str, field: str, value: str) -> None:
     bad = sorted({ch for ch in value if not _allowed(ch)})
     if bad:
         shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad)
         raise QRBillDataError(
-            f"Swiss QR-bill: the {field} contains characters a QR-bill cannot carry: {shown}"
+            f"Swiss QR-bill for {what}: the {field} contains characters a QR-bill cannot carry: "
+            f"{shown}"
         )
 
 
@@ -176,7 +177,7 @@ def build_qr_bill(
         ("school's address", " ".join(_address_dict(debtor).values())),
         ("additional information", additional_information),
     ):
-        _check_charset(field, value)
+        _check_charset(what, field, value)
     creditor = Address(
         name=vendor.name,
         street=vendor.address.street,

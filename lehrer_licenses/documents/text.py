@@ -7,6 +7,7 @@ own metrics: nothing a user typed is ever parsed as markup.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -20,7 +21,7 @@ from lehrer_licenses.paths import font_path
 REGULAR = "LLDejaVuSans"
 BOLD = "LLDejaVuSans-Bold"
 
-__all__ = ["BOLD", "REGULAR", "clean", "ensure_fonts", "fit", "stringWidth", "wrap"]
+__all__ = ["BOLD", "REGULAR", "clean", "ensure_fonts", "fit", "stringWidth", "wrap", "wrap_code"]
 
 
 @cache
@@ -106,6 +107,30 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
         lines.append(current)
     while lines and not lines[-1]:
         lines.pop()
+    return lines
+
+
+def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
+    """A code such as "LO1-ABCD-EFGH-..." in lines no wider than ``width``, broken after its
+    dashes (a group longer than a line is broken between characters)."""
+    groups = re.findall(r"[^-]+-*|-+", "".join(clean(code).split()))
+    lines: list[str] = []
+    current = ""
+    for group in groups:
+        if stringWidth(current + group, font, size) <= width:
+            current += group
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for piece in _break_word(group, font, size, width):
+            if stringWidth(current + piece, font, size) <= width:
+                current += piece
+            else:
+                lines.append(current)
+                current = piece
+    if current:
+        lines.append(current)
     return lines
 
 
