@@ -217,6 +217,14 @@ class _InvoiceRenderer:
     def date(self, value: Date) -> str:
         return format_date(value, self.doc.language)
 
+    def vat_id_text(self) -> str:
+        """The vendor's VAT number with its label; a Swiss "CHE-... MWST/TVA/IVA" number
+        already says what it is and is printed as it is."""
+        vat_id = clean(self.doc.vendor.vat_id).strip()
+        if vat_id.upper().endswith((" MWST", " TVA", " IVA", " VAT")):
+            return vat_id
+        return self._("VAT no. {vat_id}").format(vat_id=vat_id)
+
     def country_name(self, code: str) -> str:
         name = COUNTRY_NAMES.get(code)
         return self._(name).upper() if name else code
@@ -566,7 +574,7 @@ class _InvoiceRenderer:
             if value:
                 details.append((clean(value), REGULAR, 8))
         if vendor.vat_id:
-            details.append((_("VAT no. {vat_id}").format(vat_id=clean(vendor.vat_id)), REGULAR, 8))
+            details.append((self.vat_id_text(), REGULAR, 8))
         baseline = 14.0
         for text, font, size in details:
             size = fit(text, font, size, 70 * mm)
@@ -647,7 +655,7 @@ class _InvoiceRenderer:
         self._rule(c, top, 0.4, 0.6)
         bank = []
         if vendor.vat_id:
-            bank.append(_("VAT no. {vat_id}").format(vat_id=clean(vendor.vat_id)))
+            bank.append(self.vat_id_text())
         if vendor.iban:
             bank.append(f"IBAN {format_iban(vendor.iban)}")
         if vendor.bic:

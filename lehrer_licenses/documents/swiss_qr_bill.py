@@ -33,7 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 from lehrer_licenses.documents.formatting import NumberStyle, format_iban, format_number
 from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
 from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
-from lehrer_licenses.documents.text import BOLD, REGULAR, stringWidth, wrap
+from lehrer_licenses.documents.text import BOLD, REGULAR, fit, stringWidth, wrap
 from lehrer_licenses.i18n import N_, gettext_for
 
 SLIP_HEIGHT = 105 * mm
@@ -240,7 +240,7 @@ _QR_AMOUNT_STYLE = NumberStyle(" ", ".", "")
 @dataclass(frozen=True, slots=True)
 class _Section:
     heading: str
-    values: list[str]
+    values: list[tuple[str, float]]  # (text, font size)
 
 
 def _draw_sections(
@@ -272,8 +272,8 @@ def _draw_sections(
         canvas.setFont(BOLD, heading_size)
         canvas.drawString(x, y, section.heading)
         y -= line
-        canvas.setFont(REGULAR, value_size)
-        for value in section.values:
+        for value, size in section.values:
+            canvas.setFont(REGULAR, size)
             canvas.drawString(x, y, value)
             y -= line
 
@@ -282,7 +282,7 @@ def _scissors(canvas: Canvas, x: float, y: float, angle: float) -> None:
     canvas.saveState()
     canvas.translate(x, y)
     canvas.rotate(angle)
-    size = 9
+    size = 12
     w = stringWidth("\u2702", REGULAR, size)
     canvas.setFillGray(1)
     canvas.rect(-w / 2 - 1, -size * 0.4, w + 2, size * 0.8, stroke=0, fill=1)
@@ -333,17 +333,28 @@ def draw_payment_part(
     canvas.setFont(BOLD, 11)
     canvas.drawString(rx, y(5) - 11 * 0.8, t(LABEL_RECEIPT))
 
-    def wrapped(lines: list[str], size: float, width: float) -> list[str]:
-        out: list[str] = []
+    def wrapped(lines: list[str], size: float, width: float) -> list[tuple[str, float]]:
+        out: list[tuple[str, float]] = []
         for value in lines:
-            out.extend(wrap(value, REGULAR, size, width) or [""])
+            out.extend((line, size) for line in wrap(value, REGULAR, size, width) or [""])
         return out
 
-    receipt_sections = [_Section(t(LABEL_ACCOUNT), wrapped([account, *creditor], 8, receipt_width))]
-    if bill.reference:
-        receipt_sections.append(
-            _Section(t(LABEL_REFERENCE), wrapped([reference], 8, receipt_width))
+    def one_line(value: str, size: float, width: float) -> list[tuple[str, float]]:
+        """An IBAN or a reference: one line, a little smaller if need be, wrapped if still too
+        long (DejaVu Sans runs wider than the Arial the style guide measures with)."""
+        smaller = fit(value, REGULAR, size, width, minimum=size - 1.5)
+        if stringWidth(value, REGULAR, smaller) <= width:
+            return [(value, smaller)]
+        return wrapped([value], size, width)
+
+    receipt_sections = [
+        _Section(
+            t(LABEL_ACCOUNT),
+            one_line(account, 8, receipt_width) + wrapped(creditor, 8, receipt_width),
         )
+    ]
+    if bill.reference:
+        receipt_sections.append(_Section(t(LABEL_REFERENCE), one_line(reference, 8, receipt_width)))
     receipt_sections.append(_Section(t(LABEL_PAYABLE_BY), wrapped(debtor, 8, receipt_width)))
     _draw_sections(
         canvas,
@@ -373,9 +384,13 @@ def draw_payment_part(
 
     ix = 118 * mm
     info_width = (210 - 118 - 5) * mm
-    info_sections = [_Section(t(LABEL_ACCOUNT), wrapped([account, *creditor], 10, info_width))]
+    info_sections = [
+        _Section(
+            t(LABEL_ACCOUNT), one_line(account, 10, info_width) + wrapped(creditor, 10, info_width)
+        )
+    ]
     if bill.reference:
-        info_sections.append(_Section(t(LABEL_REFERENCE), wrapped([reference], 10, info_width)))
+        info_sections.append(_Section(t(LABEL_REFERENCE), one_line(reference, 10, info_width)))
     if bill.additional_information:
         info_sections.append(
             _Section(t(LABEL_ADDITIONAL), wrapped([bill.additional_information], 10, info_width))
