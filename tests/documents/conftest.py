@@ -42,6 +42,13 @@ def _parse_pgm(data: bytes) -> tuple[int, int, bytes]:
 
 def decode_qr_codes(pdf: bytes, page: int = 1, dpi: int = 200) -> list[str]:
     """The texts of all QR codes on ``page`` (1-based), read from a ``dpi`` rasterisation."""
+    return [text for text, _box in locate_qr_codes(pdf, page, dpi)]
+
+
+def locate_qr_codes(
+    pdf: bytes, page: int = 1, dpi: int = 200
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, (left, top, right, bottom) in mm from the page's top left) of every QR code."""
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed: cannot rasterise the PDF")
     zxingcpp = pytest.importorskip("zxingcpp")
@@ -55,7 +62,14 @@ def decode_qr_codes(pdf: bytes, page: int = 1, dpi: int = 200) -> list[str]:
     width, height, pixels = _parse_pgm(result.stdout)
     image = memoryview(pixels).cast("B", (height, width))
     barcodes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
-    return [barcode.text for barcode in barcodes]
+    found = []
+    for barcode in barcodes:
+        corners = barcode.position
+        points = (corners.top_left, corners.top_right, corners.bottom_left, corners.bottom_right)
+        xs = [point.x * 25.4 / dpi for point in points]
+        ys = [point.y * 25.4 / dpi for point in points]
+        found.append((barcode.text, (min(xs), min(ys), max(xs), max(ys))))
+    return found
 
 
 @pytest.fixture
@@ -66,3 +80,8 @@ def texts() -> Callable[[bytes], list[str]]:
 @pytest.fixture
 def qr_codes() -> Callable[..., list[str]]:
     return decode_qr_codes
+
+
+@pytest.fixture
+def qr_boxes() -> Callable[..., list[tuple[str, tuple[float, float, float, float]]]]:
+    return locate_qr_codes

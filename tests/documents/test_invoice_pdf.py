@@ -271,3 +271,23 @@ def test_logo_is_drawn_when_given(tmp_path, texts):
     page = PdfReader(BytesIO(pdf)).pages[0]
     assert len(page.images) == 1
     assert "Lehrer Lizenzen AG" in texts(pdf)[0]  # the name moves to the letterhead details
+
+
+def test_a_school_abroad_gets_its_country_in_the_window_and_on_the_qr_bill(texts, qr_codes):
+    school = Address(
+        name="Basisschool De Ørsted",
+        street="Keizersgracht",
+        house_number="123",
+        postcode="1015 CJ",
+        city="Amsterdam",
+        country="NL",
+    )
+    pdf = render_invoice(sample_document(language="de", recipient=school))
+    (page,) = texts(pdf)
+    assert "1015 CJ Amsterdam\nNIEDERLANDE" in page
+    assert "NL-1015 CJ Amsterdam" in page  # QR-bill: country code before a foreign postcode
+    (payload,) = [code for code in qr_codes(pdf) if code.startswith("SPC")]
+    assert (
+        "\r\nS\r\nBasisschool De Ørsted\r\nKeizersgracht\r\n123\r\n1015 CJ\r\nAmsterdam\r\nNL\r\n"
+        in payload
+    )

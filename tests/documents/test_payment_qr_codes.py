@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 from qrbill import QRBill
 
 from lehrer_licenses.documents import QRBillDataError, render_invoice
@@ -101,6 +103,33 @@ def test_qr_bill_payload_is_exactly_what_qrbill_builds(qr_codes):
         additional_information="Rechnung 2026-0001",
     ).qr_data()
     assert payload == expected
+
+
+def test_qr_bill_geometry_follows_the_style_guide(qr_boxes):
+    """The Swiss QR code is 46 x 46 mm, 5 mm right of the receipt (62 mm) and 17 mm below the
+    top of the 105 mm payment slip; the slip texts use the style guide's sizes."""
+    pdf = render_invoice(sample_document(language="de"))
+    ((_payload, (left, top, right, bottom)),) = [
+        found for found in qr_boxes(pdf, dpi=300) if found[0].startswith("SPC")
+    ]
+    tolerance = 0.6  # the detector reports module centres give or take a module (0.6 mm)
+    assert abs(left - 67) <= tolerance
+    assert abs(top - (297 - 105 + 17)) <= tolerance
+    assert abs((right - left) - 46) <= 2 * tolerance
+    assert abs((bottom - top) - 46) <= 2 * tolerance
+
+    sizes: dict[str, set[float]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(text.strip(), set()).add(round(size, 1))
+
+    PdfReader(BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    assert sizes["Zahlteil"] == {11.0} and sizes["Empfangsschein"] == {11.0}
+    assert sizes["Konto / Zahlbar an"] == {6.0, 8.0}  # receipt heading, payment part heading
+    assert sizes["Annahmestelle"] == {6.0}
+    assert 10.0 in sizes["Rechnung 2026-0001"]  # a value in the payment part
+    assert sizes["Währung"] == {6.0, 8.0}
 
 
 def test_creditor_reference_uses_the_ordinary_iban(qr_codes, texts):
