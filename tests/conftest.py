@@ -12,6 +12,7 @@ import pytest
 from lehrer_licenses.i18n import set_ui_language
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.store.keystore import KeyStore
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +23,10 @@ def _english_ui():
 
 @pytest.fixture(autouse=True)
 def keys_folder(tmp_path_factory, monkeypatch):
-    """Every test gets its own signing-key folder; no test touches the user's real keys."""
+    """Every test gets its own signing key pair; no test touches the user's real keys."""
     folder = tmp_path_factory.mktemp("keys")
     monkeypatch.setenv("LEHRER_LICENSES_KEYS", str(folder))
+    KeyStore(folder).create()
     return folder
 
 

@@ -50,8 +50,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; take control so that a use case's
-        # transaction starts with BEGIN IMMEDIATE-like semantics on first write (SQLAlchemy docs).
+        # pysqlite's own transaction handling is bypassed so that the BEGIN we emit is the one
+        # that counts (the recipe in SQLAlchemy's SQLite dialect documentation).
         event.listen(engine, "connect", _disable_pysqlite_begin)
         event.listen(engine, "begin", _emit_begin)
         return engine
@@ -63,7 +63,10 @@ def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
 
 
 def _emit_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Use cases take the write lock up front (IMMEDIATE), so a second writer waits out the busy
+    # timeout instead of failing on a stale WAL snapshot half-way through; reads stay deferred.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def alembic_config(url: str) -> Config:
@@ -105,6 +108,8 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """All of a use case or none of it."""
         with self._sessions.begin() as session:
+            if self.engine.dialect.name == "sqlite":
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             yield session
 
     @contextmanager

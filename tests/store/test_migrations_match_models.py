@@ -36,3 +36,31 @@ def test_database_location_follows_argument_then_environment(tmp_path, monkeypat
     assert resolve_url(None).endswith("env.sqlite")
     assert resolve_url(tmp_path / "arg.sqlite").endswith("arg.sqlite")
     assert resolve_url("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+def test_two_writers_at_once_both_succeed_one_after_the_other(tmp_path):
+    """Use cases begin IMMEDIATE: the second writer waits instead of failing on a stale
+    snapshot after it has read."""
+    import threading
+    import time
+
+    db = open_database(tmp_path / "w.sqlite")
+    errors = []
+
+    def writer(key: str) -> None:
+        try:
+            with db.transaction() as session:
+                session.execute(text("SELECT count(*) FROM setting")).scalar()
+                time.sleep(0.2)
+                session.execute(text("INSERT INTO setting(key, value) VALUES (:k, '')"), {"k": key})
+        except Exception as exc:  # the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"k{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with db.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM setting")).scalar() == 3
