@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from lehrer_licenses.domain.invoice import Totals, compute_totals
 from lehrer_licenses.domain.money import Money
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.domain.vat import vat_rate_for
+from lehrer_licenses.domain.vat import VatRate, vat_rate_for
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import NotFound
@@ -65,9 +65,17 @@ class InvoiceView:
 
 
 def preview_invoice(
-    session: Session, school: School, currency: str, reason: str, lines: Sequence[Line], on: date
+    session: Session,
+    school: School,
+    currency: str,
+    reason: str,
+    lines: Sequence[Line],
+    on: date,
+    vat_rates: Sequence[VatRate] | None = None,
 ) -> InvoiceView:
-    rate = vat_rate_for(load_vat_rates(session), school.country, on)
+    """The invoice as it would be written; batch runs pass the VAT table they loaded once."""
+    rates = vat_rates if vat_rates is not None else load_vat_rates(session)
+    rate = vat_rate_for(rates, school.country, on)
     return InvoiceView(
         None,
         None,
@@ -91,8 +99,9 @@ def create_draft(
     lines: Sequence[Line],
     on: date,
     billing_key: str | None = None,
+    vat_rates: Sequence[VatRate] | None = None,
 ) -> Invoice:
-    preview = preview_invoice(session, school, currency, reason, lines, on)
+    preview = preview_invoice(session, school, currency, reason, lines, on, vat_rates)
     t = preview.totals
     invoice = Invoice(
         kind="invoice",

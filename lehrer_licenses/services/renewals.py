@@ -15,12 +15,14 @@ from decimal import Decimal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from lehrer_licenses.domain.catalogue import Billing
+from lehrer_licenses.domain.catalogue import Billing, Plan
 from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
+from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import (
     ACTIVE,
@@ -28,7 +30,6 @@ from lehrer_licenses.services.contracts import (
     RELEASED,
     active_seats,
     open_assignment,
-    subscription_plan,
     term_of,
 )
 from lehrer_licenses.services.invoicing import (
@@ -44,6 +45,7 @@ from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import Cancellation, PlanRow, Subscription
 
 Progress = Callable[[int, int], None]
+DRY_RUN_BATCH = 500
 
 
 @dataclass
@@ -123,15 +125,31 @@ def due_subscription_ids(session: Session, year: int) -> list[int]:
     )
 
 
+@dataclass
+class _Context:
+    """What every contract of a run needs and does not change during it: read once."""
+
+    plans: dict[int, Plan]
+    vat_rates: list[VatRate]
+    signer: Ed25519PrivateKey | None
+
+    @classmethod
+    def load(cls, session: Session, signer: Ed25519PrivateKey | None) -> _Context:
+        rows = session.scalars(
+            select(PlanRow).options(
+                selectinload(PlanRow.prices),
+                selectinload(PlanRow.tiers),
+                selectinload(PlanRow.product),
+            )
+        )
+        return cls({row.id: plan_from_row(row) for row in rows}, load_vat_rates(session), signer)
+
+
 def _renew_one(
-    session: Session,
-    sub: Subscription,
-    year: int,
-    write: bool,
-    signer: Ed25519PrivateKey | None = None,
+    session: Session, sub: Subscription, year: int, write: bool, ctx: _Context
 ) -> RenewalItem:
     school = sub.school
-    plan = subscription_plan(sub)
+    plan = ctx.plans[sub.plan_id]
     old_term = term_of(sub)
     new_term = next_term(plan.term, old_term, plan.term_days)
     seats = active_seats(sub)
@@ -165,13 +183,23 @@ def _renew_one(
             item.invoices.append(
                 invoice_view(
                     create_draft(
-                        session, school, sub, plan.currency, reason, lines, new_term.start, key
+                        session,
+                        school,
+                        sub,
+                        plan.currency,
+                        reason,
+                        lines,
+                        new_term.start,
+                        key,
+                        ctx.vat_rates,
                     )
                 )
             )
         else:
             item.invoices.append(
-                preview_invoice(session, school, plan.currency, reason, lines, new_term.start)
+                preview_invoice(
+                    session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
+                )
             )
     if not write:
         return item
@@ -198,8 +226,8 @@ def _renew_one(
         sub.term_start, sub.term_end = new_term.start, new_term.end
         session.flush()
         session.refresh(sub)
-        assert signer is not None
-        item.code = issue_for(session, school, sub, new_term.start, "renewal", signer).code
+        assert ctx.signer is not None
+        item.code = issue_for(session, school, sub, new_term.start, "renewal", ctx.signer).code
     audit.record(
         session,
         f"renewal.{action}",
@@ -229,19 +257,32 @@ def run_renewals(
     signer = None if dry_run else (keys or KeyStore()).load_private()
     with db.reading() as session:
         ids = due_subscription_ids(session, year)
-    for done, sub_id in enumerate(ids, start=1):
-        if dry_run:
+        ctx = _Context.load(session, signer)
+    done = 0
+    if dry_run:
+        # Nothing is written, so one reading session can load contracts in batches.
+        for start in range(0, len(ids), DRY_RUN_BATCH):
             with db.reading() as session:
-                run.items.append(
-                    _renew_one(session, session.get(Subscription, sub_id), year, write=False)
+                subs = session.scalars(
+                    select(Subscription)
+                    .where(Subscription.id.in_(ids[start : start + DRY_RUN_BATCH]))
+                    .options(selectinload(Subscription.seats), joinedload(Subscription.school))
+                    .order_by(Subscription.id)
                 )
-        else:
-            with db.transaction() as session:
-                sub = session.get(Subscription, sub_id)
-                # Another run may have renewed it since the list was read.
-                if sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
-                    continue
-                run.items.append(_renew_one(session, sub, year, write=True, signer=signer))
+                for sub in subs:
+                    run.items.append(_renew_one(session, sub, year, False, ctx))
+                    done += 1
+                    if progress:
+                        progress(done, len(ids))
+        return run
+    for sub_id in ids:
+        # One transaction per contract: a crash loses at most the contract being written.
+        with db.transaction() as session:
+            sub = session.get(Subscription, sub_id)
+            # Another run may have renewed it since the list was read.
+            if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
+                run.items.append(_renew_one(session, sub, year, True, ctx))
+        done += 1
         if progress:
             progress(done, len(ids))
     return run
