@@ -192,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     price_add.add_argument("--component", required=True)
     price_add.add_argument("--amount", type=_decimal, required=True)
     price_add.add_argument("--valid-from", type=_date, required=True)
+    for module in _extensions():
+        COMMANDS.update(module.add_commands(sub, command))
     return parser
 
 
@@ -439,6 +441,22 @@ def cmd_code(args) -> None:
         views = [v.to_json() for v in codes.code_history(db, args.school)]
         _print(args, views, lambda: "\n\n".join(key_values(v) for v in views))
 
+
+# Areas with many commands keep them in a module of their own: it has
+# ``add_commands(sub, command) -> {name: handler}``, where ``command(name, help, parent=sub)`` makes
+# a subparser that takes --db and --json, and handlers get the parsed args (helpers: ``open_db``,
+# ``print_result``, ``UsageError``).
+EXTENSIONS: tuple[str, ...] = ()
+
+
+def _extensions():
+    import importlib
+
+    return [importlib.import_module(name) for name in EXTENSIONS]
+
+
+open_db = _open
+print_result = _print
 
 COMMANDS = {
     "init": cmd_init,
