@@ -77,7 +77,7 @@ def test_quick_start_order_prints_the_draft_invoice_with_net_468(cli):
         "payable",
     }
     assert doc["lines"][0] == {
-        "description": "Base licence (one-time)",
+        "description": "Grundlizenz (einmalig)",  # the school's language, not the UI's
         "quantity": "3",
         "unit_price": "111.45",
         "amount": "334.35",
