@@ -1,0 +1,57 @@
+"""The renewal view runs the dry run and the real run on a worker thread."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QMessageBox
+
+from lehrer_licenses.services import browse
+from lehrer_licenses.ui.views.renewals import RenewalsView, default_year
+
+
+def test_default_year():
+    assert default_year(date(2026, 11, 22)) == 2027
+    assert default_year(date(2027, 1, 5)) == 2027
+
+
+def test_preview_then_run(qtbot, db, sample, monkeypatch):
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    view.year.setValue(2027)
+    assert not view.run_button.isEnabled()  # nothing previewed yet
+    with qtbot.waitSignal(view.start_preview().signals.finished, timeout=10000):
+        pass
+    assert view.run is not None and view.run.dry_run
+    assert view.summary_values["schools"].text() == "2"
+    assert view.summary_values["renewed"].text() == "2"
+    assert view.summary_values["seats_renewed"].text() == "6"
+    # Example 3 for Aarau's 5 seats (222.75 net), and one seat for Zürich (44.55).
+    assert "CHF\u00a0267.30 net" in view.summary_values["amounts"].text()
+    assert sorted(view.table.texts(0)) == sorted([sample["aarau"], sample["zurich"]])
+    assert "CHF\u00a0222.75" in view.table.texts(6)
+    assert "nothing was written" in view.state.text()
+    assert browse.school_row(db, sample["aarau"]).term_end == date(2026, 12, 31)
+
+    assert view.run_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(view.renewed, timeout=10000):
+        view.run_button.click()
+    qtbot.waitUntil(lambda: view.task is None, timeout=5000)
+    assert not view.run.dry_run
+    assert browse.school_row(db, sample["aarau"]).term_end == date(2027, 12, 31)
+    assert "2 draft invoice(s) written" in view.state.text()
+    assert not view.run_button.isEnabled()  # a real run is not repeated from its own result
+
+
+def test_cancel_stops_the_preview(qtbot, db, sample):
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    view.year.setValue(2027)
+    task = view.start_preview()
+    task.cancel()  # before the first report: it stops there
+    with qtbot.waitSignal(task.signals.finished, timeout=10000):
+        pass
+    assert view.state.text() == "Preview cancelled."
+    assert view.run is None
+    assert view.preview_button.isEnabled()
