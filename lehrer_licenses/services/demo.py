@@ -55,6 +55,18 @@ from lehrer_licenses.store.models import (
 )
 
 COUNTRY_SHARE = (("CH", 0.6), ("DE", 0.2), ("AT", 0.08), ("NL", 0.12))
+# Parents before children: the insert order of the bulk load.
+DEMO_TABLES = (
+    School,
+    Teacher,
+    Subscription,
+    Seat,
+    SeatAssignment,
+    Cancellation,
+    UsageCount,
+    Invoice,
+    InvoiceLine,
+)
 MAIL_DOMAIN = {"CH": "ch", "DE": "de", "AT": "at", "NL": "nl"}
 
 
@@ -342,17 +354,7 @@ class _Generator:
         }
         self.vat_rates = load_vat_rates(session)
         ids = {}
-        for model in (
-            School,
-            Teacher,
-            Subscription,
-            Seat,
-            SeatAssignment,
-            Cancellation,
-            UsageCount,
-            Invoice,
-            InvoiceLine,
-        ):
+        for model in DEMO_TABLES:
             ids[model.__tablename__] = session.scalar(select(func.max(model.id))) or 0
         self.rows = _Rows(ids)
         self.next_number = int(next_school_number(session))
@@ -508,19 +510,8 @@ def create_demo(
         for row in gen.rows.tables.get(Teacher, []):
             row["left_on"] = gen.left.get(row["id"])
         connection = session.connection()
-        order = (
-            School,
-            Teacher,
-            Subscription,
-            Seat,
-            SeatAssignment,
-            Cancellation,
-            UsageCount,
-            Invoice,
-            InvoiceLine,
-        )
         counts = {}
-        for model in order:
+        for model in DEMO_TABLES:
             rows = gen.rows.tables.get(model, [])
             counts[model.__tablename__] = len(rows)
             _bulk_insert(connection, model.__table__, rows)

@@ -135,3 +135,21 @@ def test_every_use_case_writes_an_audit_entry(db, make_school):
     ]
     assert json.loads(cancellation.after)["effective"] == "2026-12-31"
     assert json.loads(cancellation.before) == {"seats": 2}
+
+
+def test_L4_the_cancellation_preview_shows_what_cancel_then_records(db, make_school):
+    from lehrer_licenses.services.cancellations import preview_cancellation
+
+    school = make_school()
+    order_seats(db, school, 5, date(2026, 3, 10))
+    preview = preview_cancellation(db, school, seats=2, received=date(2026, 11, 1))
+    result = cancel(db, school, seats=2, received=date(2026, 11, 1))
+    assert (preview.deadline, preview.in_time, preview.effective, preview.seats_after) == (
+        result.deadline,
+        result.in_time,
+        result.effective,
+        result.seats_after,
+    )
+    assert preview.seats_cancellable == 5 and result.seats_after == 3
+    with pytest.raises(DomainError, match="could be cancelled, not 4"):
+        preview_cancellation(db, school, seats=4, received=date(2026, 11, 2))
