@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import LANGUAGES, _
+from lehrer_licenses.services.contracts import active_seats, open_assignment
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import School
+from lehrer_licenses.store.models import Invoice, School, Subscription
 
 FIRST_SCHOOL_NUMBER = 100001
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -187,9 +188,6 @@ def find_schools(db: Database, search: str = "", limit: int = 50) -> list[dict]:
 
 def school_summary(db: Database, number: str) -> dict:
     """A school with its contract, seats and invoices, for ``school show``."""
-    from lehrer_licenses.services.contracts import active_seats, open_assignment
-    from lehrer_licenses.store.models import Invoice, Subscription
-
     with db.reading() as session:
         school = school_by_number(session, number)
         doc = _school_json(school)
