@@ -9,7 +9,7 @@ _SCHOOL_STATUS = {
     browse.STATUS_ACTIVE: N_("Running"),
     browse.STATUS_ENDING: N_("Cancelled"),
     browse.STATUS_LAPSED: N_("Lapsed"),
-    browse.STATUS_NONE: N_("None"),
+    browse.STATUS_NONE: N_("No contract"),
 }
 
 _INVOICE_STATUS = {
@@ -52,6 +52,7 @@ _HISTORY_ACTION = {
     "usage.record": N_("Usage counted"),
     "renewal.renew": N_("Renewed"),
     "renewal.lapse": N_("Lapsed"),
+    "code.issue": N_("Registration code issued"),
 }
 
 COUNTRY_NAMES = {

@@ -204,17 +204,21 @@ class MainWindow(QMainWindow):
             )
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About lehrer-licenses"),
+        self.about_box().exec()
+
+    def about_box(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setWindowTitle(_("About lehrer-licenses"))
+        box.setIconPixmap(icon("app").pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"lehrer-licenses {__version__}")
+        box.setInformativeText(
             _(
-                "lehrer-licenses {version}\n\nAn offline licence desk for school software: "
-                "schools, seats, subscriptions, renewals and invoices.\n\n"
-                "Database: {database}\nSchema: {schema}"
-            ).format(
-                version=__version__, database=database_label(self.db), schema=schema_version()
-            ),
+                "An offline licence desk for school software: schools, seats, subscriptions, "
+                "renewals and invoices.\n\nDatabase: {database}\nSchema: {schema}"
+            ).format(database=database_label(self.db), schema=schema_version())
         )
+        return box
 
     # --- databases -----------------------------------------------------------------------------
 
@@ -277,7 +281,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = self.settings[opt.SCHOOLS_SPLITTER]
         if splitter.isEmpty() or not self.schools.splitter.restoreState(splitter):
-            self.schools.splitter.setSizes([780, 420])
+            self.schools.splitter.setSizes([420, 340])
         header = self.settings[opt.SCHOOLS_HEADER]
         if not header.isEmpty():
             self.schools.table.horizontalHeader().restoreState(header)

@@ -32,10 +32,16 @@ class ReadOnlyTable(QTableWidget):
     """A small table filled at once (detail lists of a few dozen rows need no model class)."""
 
     def __init__(
-        self, headers: Sequence[str], numeric: Sequence[int] = (), parent: QWidget | None = None
+        self,
+        headers: Sequence[str],
+        numeric: Sequence[int] = (),
+        stretch: int | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(0, len(headers), parent)
         self._numeric = set(numeric)
+        # The column that takes the spare width: the last one unless a wordier one is named.
+        self._stretch = len(headers) - 1 if stretch is None else stretch
         self.setHorizontalHeaderLabels(list(headers))
         for column in self._numeric:
             item = self.horizontalHeaderItem(column)
@@ -49,7 +55,9 @@ class ReadOnlyTable(QTableWidget):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("0000"))
+        self._size_columns()
 
     def set_rows(
         self, rows: Sequence[Sequence[str]], tooltips: Sequence[str] | None = None
@@ -63,11 +71,26 @@ class ReadOnlyTable(QTableWidget):
                 if tooltips and tooltips[r]:
                     item.setToolTip(tooltips[r])
                 self.setItem(r, c, item)
-        self.resizeColumnsToContents()
-        # Leave the stretching to the last column, but never squeeze one below its header.
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Columns as wide as their contents and header, the stretch column takes the rest."""
         header = self.horizontalHeader()
-        for c in range(self.columnCount() - 1):
+        for c in range(self.columnCount()):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+        self.resizeColumnsToContents()  # the header's text counts too
+        if 0 <= self._stretch < self.columnCount():
+            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+
+    def fit_rows(self, least: int, most: int) -> None:
+        """As tall as its rows (within bounds), so a two-line invoice has no blank half-page."""
+        rows = min(max(self.rowCount(), least), most)
+        frame = 2 * self.frameWidth()
+        header = self.horizontalHeader().sizeHint().height()
+        scroll = self.horizontalScrollBar().sizeHint().height() if rows < self.rowCount() else 0
+        self.setFixedHeight(
+            frame + header + rows * self.verticalHeader().defaultSectionSize() + scroll
+        )
 
     def texts(self, column: int) -> list[str]:
         return [self.item(r, column).text() for r in range(self.rowCount())]

@@ -38,7 +38,7 @@ def test_model_sorts_and_searches_in_sql(db, sample):
     model.set_search("genève")
     assert model.total == 1
     assert model.row_at(0).name == "École de Genève"
-    assert model.data(model.index(0, COL["status"])) == "None"
+    assert model.data(model.index(0, COL["status"])) == "No contract"
     assert model.headerData(COL["term_end"], Qt.Orientation.Horizontal) == "Term ends"
 
 

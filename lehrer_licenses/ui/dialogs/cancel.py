@@ -103,7 +103,7 @@ class CancelDialog(QDialog):
         layout.addWidget(outcome_box)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

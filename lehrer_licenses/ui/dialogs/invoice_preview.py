@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.invoicing import InvoiceView
@@ -14,9 +14,10 @@ class InvoicePreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lines = ReadOnlyTable(
-            [_("Description"), _("Quantity"), _("Unit price"), _("Amount")], numeric=[1, 2, 3]
+            [_("Description"), _("Quantity"), _("Unit price"), _("Amount")],
+            numeric=[1, 2, 3],
+            stretch=0,
         )
-        self.lines.horizontalHeader().setStretchLastSection(False)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(0, 1)
         self._grid.setHorizontalSpacing(16)
@@ -34,8 +35,9 @@ class InvoicePreview(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.lines, 1)
+        layout.addWidget(self.lines)
         layout.addLayout(self._grid)
+        self.lines.fit_rows(3, 8)
 
     def _row(self, row: int, text: str) -> tuple[QLabel, QLabel]:
         label = plain_label(text)
@@ -50,6 +52,7 @@ class InvoicePreview(QWidget):
     def show_invoice(self, invoice: InvoiceView | None) -> None:
         if invoice is None:
             self.lines.set_rows([])
+            self.lines.fit_rows(3, 8)
             for value in (self.net, self.vat, self.total, self.rounding, self.payable):
                 value.setText("")
             self.vat_label.setText(_("VAT"))
@@ -66,7 +69,7 @@ class InvoicePreview(QWidget):
                 for line in invoice.lines
             ]
         )
-        self.lines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines.fit_rows(3, 8)
         t = invoice.totals
         self.net.setText(fmt.money(t.net.amount, cur))
         self.vat_label.setText(_("VAT {rate}").format(rate=fmt.percent(t.vat_rate)))

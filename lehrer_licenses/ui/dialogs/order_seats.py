@@ -78,7 +78,7 @@ class OrderSeatsDialog(QDialog):
         preview_box = QGroupBox(_("Draft invoice this order will create"))
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.kind)
-        preview_layout.addWidget(self.invoice, 1)
+        preview_layout.addWidget(self.invoice)
 
         self.buttons = QDialogButtonBox()
         self.order_button = self.buttons.addButton(
@@ -92,9 +92,10 @@ class OrderSeatsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.notices)
         layout.addWidget(self.error)
-        layout.addWidget(preview_box, 1)
+        layout.addWidget(preview_box)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(760, 580)
+        self.setMinimumWidth(760)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -21,13 +21,13 @@ SUGGESTIONS = 20
 
 def describe_school(row: SchoolRow) -> str:
     place = " ".join(p for p in (row.postcode, row.city) if p)
-    if row.plan:
-        contract = _("{plan}, {seats} seats, term ends {day}").format(
-            plan=row.plan, seats=row.seats, day=fmt.day(row.term_end)
-        )
-    else:
-        contract = _("no running contract")
-    return f"{place} \u00b7 {labels.school_status(row.status)}: {contract}"
+    status = labels.school_status(row.status)
+    if not row.plan:
+        return f"{place} \u00b7 {status}"
+    contract = _("{plan}, {seats} seats, term ends {day}").format(
+        plan=row.plan, seats=row.seats, day=fmt.day(row.term_end)
+    )
+    return f"{place} \u00b7 {status}: {contract}"
 
 
 class SchoolPicker(QWidget):

@@ -35,7 +35,16 @@ _KEYS = {
 }
 
 
+_KINDS = {
+    "first_order": N_("first order"),
+    "reorder": N_("reorder"),
+    "resumption": N_("resumption"),
+}
+
+
 def _value(key: str, value: object) -> str:
+    if key == "kind" and value in _KINDS:
+        return _(_KINDS[value])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if value is None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -117,6 +116,7 @@ class RenewalsView(QWidget):
                 _("Payable"),
             ],
             numeric=[3, 4, 5, 6, 7],
+            stretch=1,
         )
 
         layout = QVBoxLayout(self)
@@ -283,4 +283,3 @@ class RenewalsView(QWidget):
                 ]
             )
         self.table.set_rows(rows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

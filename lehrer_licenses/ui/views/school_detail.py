@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QStackedWidget,
     QTabWidget,
@@ -56,8 +57,15 @@ class SchoolDetailPanel(QWidget):
         self._empty.setWordWrap(True)
         self._stack.addWidget(self._empty)
 
+        # Below the schools table: who and what contract on the left, the lists on the right,
+        # where they get the full width their columns need.
         page = QWidget()
-        layout = QVBoxLayout(page)
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        info = QWidget()
+        info.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
+        info.setMaximumWidth(self.fontMetrics().averageCharWidth() * 80)
+        layout = QVBoxLayout(info)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = plain_label()
         font = self.title.font()
@@ -80,14 +88,13 @@ class SchoolDetailPanel(QWidget):
         self.seats = self._value(form, _("Seats"))
         self.deadline = self._value(form, _("Notice deadline"))
         layout.addWidget(self.contract_box)
+        layout.addStretch(1)
 
         self.tabs = QTabWidget()
-        # In a narrow panel shorten the tab titles rather than hide tabs behind scroll arrows.
-        self.tabs.setUsesScrollButtons(False)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.seat_table = ReadOnlyTable(
             [_("Seat"), _("Held by"), _("Since"), _("Acquired"), _("Cancelled, runs until")],
             numeric=[0],
+            stretch=1,
         )
         self.teacher_table = ReadOnlyTable([_("Teacher"), _("Seat"), _("E-mail"), _("Note")])
         self.invoice_table = ReadOnlyTable(
@@ -97,7 +104,9 @@ class SchoolDetailPanel(QWidget):
         self.cancellation_table = ReadOnlyTable(
             [_("Received"), _("Seats"), _("Deadline"), _("In time"), _("Runs until"), _("Status")]
         )
-        self.history_table = ReadOnlyTable([_("When"), _("Who"), _("What"), _("Details")])
+        self.history_table = ReadOnlyTable(
+            [_("When"), _("Who"), _("What"), _("Details")], stretch=3
+        )
         self._tabs = [
             (self.seat_table, _("Seats")),
             (self.teacher_table, _("Teachers")),
@@ -107,11 +116,13 @@ class SchoolDetailPanel(QWidget):
         ]
         for table, title in self._tabs:
             self.tabs.addTab(table, title)
-        layout.addWidget(self.tabs, 1)
+        row.addWidget(info)
+        row.addSpacing(8)
+        row.addWidget(self.tabs, 1)
         self._stack.addWidget(page)
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 0, 0, 0)
+        outer.setContentsMargins(0, 6, 0, 0)
         outer.addWidget(self._stack)
 
     @staticmethod
@@ -236,15 +247,16 @@ class SchoolDetailPanel(QWidget):
                 for x in d.cancellations
             ]
         )
+        details = [describe(h) for h in d.history]
         self.history_table.set_rows(
             [
-                [fmt.moment(h.at), h.actor, labels.history_action(h.action), describe(h)]
-                for h in d.history
-            ]
+                [fmt.moment(h.at), h.actor, labels.history_action(h.action), text]
+                for h, text in zip(d.history, details, strict=True)
+            ],
+            tooltips=details,  # the whole text when the column cuts it off
         )
-        # Counts go in the tooltips: in the titles they made five tabs too wide for the panel.
         for tab, (table, title) in enumerate(self._tabs):
-            self.tabs.setTabToolTip(tab, f"{title}: {table.rowCount()}")
+            self.tabs.setTabText(tab, f"{title} ({table.rowCount()})")
 
     @staticmethod
     def _teacher_note(t: browse.TeacherRow) -> str:

@@ -24,14 +24,15 @@ from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 SEARCH_DELAY_MS = 150
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 # Initial widths in average characters; the user's own widths are kept by the header state.
 COLUMN_CHARS = {
     "number": 8,
     "name": 24,
     "postcode": 7,
-    "city": 12,
+    "city": 15,
     "country": 7,
-    "status": 10,
+    "status": 13,
     "plan": 10,
     "term_end": 10,
     "seats": 6,
@@ -93,6 +94,7 @@ class SchoolsView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, COLUMN_CHARS.get(spec.key, 10) * average + 16)
             self.table.setColumnHidden(column, spec.hidden)
+        header.setSectionResizeMode(COLUMN_INDEX["name"], QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.setSortingEnabled(True)
@@ -103,11 +105,11 @@ class SchoolsView(QWidget):
         self.model.rowsInserted.connect(self._update_count)
 
         self.detail = SchoolDetailPanel(db)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
