@@ -349,7 +349,8 @@ def list_schools(
 ) -> list[SchoolRow]:
     """One page of schools with their contract figures, in one SELECT."""
     if sort_key not in SCHOOL_SORT_KEYS:
-        raise InvalidInput(_("cannot sort schools by {key}").format(key=sort_key))
+        # A programming error (the views pass fixed keys), so not a translated DomainError.
+        raise ValueError(f"cannot sort schools by {sort_key!r}")
     query, sort_columns = _school_list_query()
     if search.strip():
         query = query.where(search_condition(search))
@@ -604,7 +605,7 @@ def list_invoices(
     descending: bool = True,
 ) -> list[InvoiceRow]:
     if sort_key not in INVOICE_SORT_KEYS:
-        raise InvalidInput(_("cannot sort invoices by {key}").format(key=sort_key))
+        raise ValueError(f"cannot sort invoices by {sort_key!r}")
     column = {
         "date": Invoice.invoice_date,
         "number": Invoice.number,

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QApplication
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.services.setup import init_database
-from lehrer_licenses.store.database import ENV_VAR, Database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.errors import install_excepthook, show_error
+from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.main_window import MainWindow, database_label
 from lehrer_licenses.ui.settings import Settings
@@ -52,7 +52,7 @@ def database_target(db_arg: str | None, settings: Settings) -> str | None:
     there; None lets the store pick the default in the user data folder."""
     if db_arg:
         return db_arg
-    if os.environ.get(ENV_VAR):
+    if os.environ.get(DATABASE_ENV_VAR):
         return None
     last = settings[opt.LAST_DATABASE]
     if last and ("://" in last or Path(last).is_file()):

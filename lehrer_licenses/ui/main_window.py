@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, _
 from lehrer_licenses.services.setup import init_database, schema_version
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
 from lehrer_licenses.ui.errors import show_error
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.settings import Settings
 from lehrer_licenses.ui.views.renewals import RenewalsView

@@ -26,10 +26,10 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services import browse, cancellations
 from lehrer_licenses.services.browse import CancellationPreview
 from lehrer_licenses.services.cancellations import CancellationResult
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import ERROR_COLOUR, GOOD_COLOUR, InlineError, plain_label
 
 PREVIEW_DELAY_MS = 100

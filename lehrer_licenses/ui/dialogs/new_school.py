@@ -21,9 +21,9 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import LANGUAGES, _
 from lehrer_licenses.services.schools import SchoolInput, add_school, validate_school
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError
 
 # The language a school in a country most likely speaks, a sensible first choice only.

@@ -23,12 +23,12 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services import catalogue, orders
 from lehrer_licenses.services.orders import OrderQuote
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, NoticeBox, plain_label
 
 PREVIEW_DELAY_MS = 100

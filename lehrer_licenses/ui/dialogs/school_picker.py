@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QVBoxLayout, QWidget
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services import browse
 from lehrer_licenses.services.browse import SchoolRow
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import plain_label
 
 LEADING_NUMBER = re.compile(r"^\s*(\d+)")

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QApplication
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services import browse
 from lehrer_licenses.services.browse import SchoolRow
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status
 
 PAGE_SIZE = 200

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services import renewals
 from lehrer_licenses.services.renewals import RenewalItem, RenewalRun
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services import browse
 from lehrer_licenses.services.browse import ContractInfo, SchoolDetail
-from lehrer_licenses.store.database import Database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
 from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
 

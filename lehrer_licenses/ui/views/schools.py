@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.store.database import Database
+from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
