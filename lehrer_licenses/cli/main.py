@@ -446,7 +446,7 @@ def cmd_code(args) -> None:
 # ``add_commands(sub, command) -> {name: handler}``, where ``command(name, help, parent=sub)`` makes
 # a subparser that takes --db and --json, and handlers get the parsed args (helpers: ``open_db``,
 # ``print_result``, ``UsageError``).
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("lehrer_licenses.cli.data_commands",)
 
 
 def _extensions():

@@ -22,6 +22,7 @@ from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services.backups import make_backup
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import (
@@ -255,6 +256,8 @@ def run_renewals(
 ) -> RenewalRun:
     run = RenewalRun(year, dry_run)
     signer = None if dry_run else (keys or KeyStore()).load_private()
+    if not dry_run and db.url.startswith("sqlite:///"):
+        make_backup(db, reason=f"before-renewal-{year}")
     with db.reading() as session:
         ids = due_subscription_ids(session, year)
         ctx = _Context.load(session, signer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +16,8 @@ from platformdirs import user_data_dir
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from lehrer_licenses.store.backup import backup_name, copy_database
 
 ENV_VAR = "LEHRER_LICENSES_DB"
 APP_NAME = "lehrer-licenses"
@@ -86,9 +89,22 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> bool:
-    """Upgrade to the newest schema; True when something was done."""
-    if current_revision(engine) == head_revision():
+    """Upgrade to the newest schema; True when something was done.
+
+    An existing SQLite file is backed up first, so a failed or unwanted migration can be undone.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
         return False
+    url = str(engine.url)
+    if current is not None and url.startswith("sqlite:///"):
+        source = Path(url.removeprefix("sqlite:///"))
+        copy_database(
+            source,
+            source.parent
+            / "backups"
+            / backup_name(source, datetime.now(), f"before-migration-from-{current}"),
+        )
     config = alembic_config(str(engine.url))
     with engine.begin() as conn:
         config.attributes["connection"] = conn

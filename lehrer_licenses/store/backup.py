@@ -1,0 +1,152 @@
+"""Consistent copies of a SQLite database, their checks, and rotation.
+
+A copy is made with SQLite's online backup API, never by copying the file: a plain copy of a
+live WAL database can miss committed pages or catch a half-written one. The backup API copies a
+consistent snapshot and starts over by itself if another connection writes meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.i18n import _
+
+SUFFIX = ".llbackup"
+STAMP = "%Y%m%d-%H%M%S"
+
+
+class BackupError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    revision: str | None
+    schools: int
+    invoices: int
+
+
+def sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:///"):
+        raise BackupError(
+            _(
+                "backups are made of SQLite files; {url} is a server database: use "
+                "the server's own backup tools"
+            ).format(url=url)
+        )
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Online backup of ``source`` into ``target`` (written to a temporary name first)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst, pages=1024)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+    finally:
+        dst.close()
+        src.close()
+    os.replace(partial, target)
+
+
+def _known_revisions(script: ScriptDirectory) -> set[str]:
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def check_backup(path: Path, script: ScriptDirectory) -> BackupInfo:
+    """Refuse anything that is not a sound database of a schema this version knows."""
+    if not path.is_file():
+        raise BackupError(_("no backup file at {path}").format(path=path))
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+            if integrity != "ok":
+                raise BackupError(
+                    _("the backup {path} is damaged: {detail}").format(path=path, detail=integrity)
+                )
+            if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise BackupError(
+                    _("the backup {path} has rows that point nowhere").format(path=path)
+                )
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            if "alembic_version" not in tables or "school" not in tables:
+                raise BackupError(_("{path} is not a lehrer-licenses database").format(path=path))
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = revision[0] if revision else None
+            schools = con.execute("SELECT count(*) FROM school").fetchone()[0]
+            invoices = con.execute("SELECT count(*) FROM invoice").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(
+            _("the backup {path} cannot be read as a database: {error}").format(
+                path=path, error=exc
+            )
+        ) from exc
+    if revision not in _known_revisions(script):
+        raise BackupError(
+            _(
+                "the backup {path} was written by a newer version of "
+                "lehrer-licenses (schema {revision}): update the app first"
+            ).format(path=path, revision=revision)
+        )
+    return BackupInfo(path, path.stat().st_size, revision, schools, invoices)
+
+
+def backup_name(database: Path, when: datetime, reason: str) -> str:
+    return f"{database.stem}-{when.strftime(STAMP)}-{reason}{SUFFIX}"
+
+
+def rotate(
+    folder: Path, database: Path, now: datetime, keep_days: int = 14, keep_months: int = 12
+) -> list[Path]:
+    """Keep every backup of the last ``keep_days`` days and the newest of each of the last
+    ``keep_months`` months; remove the rest. Returns what was removed."""
+    prefix = f"{database.stem}-"
+    dated = []
+    for path in folder.glob(f"{prefix}*{SUFFIX}"):
+        stamp = path.name[len(prefix) : len(prefix) + 15]
+        try:
+            dated.append((datetime.strptime(stamp, STAMP), path))
+        except ValueError:
+            continue  # not one of ours
+    dated.sort(reverse=True)
+    keep: set[Path] = set()
+    months_seen: set[tuple[int, int]] = set()
+    for when, path in dated:
+        if now - when <= timedelta(days=keep_days):
+            keep.add(path)
+        month = (when.year, when.month)
+        if month not in months_seen and len(months_seen) < keep_months:
+            months_seen.add(month)
+            keep.add(path)
+    removed = [path for _when, path in dated if path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def replace_database(backup: Path, database: Path) -> None:
+    """Put the backup's content in place of ``database`` (nobody may have it open)."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    staged = database.with_name(database.name + ".restoring")
+    shutil.copyfile(backup, staged)
+    os.replace(staged, database)
