@@ -92,7 +92,11 @@ class SchoolsView(QWidget):
         average = self.fontMetrics().averageCharWidth()
         for column, spec in enumerate(COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, COLUMN_CHARS.get(spec.key, 10) * average + 16)
+            # Wide enough for the contents and for the (translated) title with its sort arrow.
+            title = header.fontMetrics().horizontalAdvance(_(spec.title)) + 28
+            self.table.setColumnWidth(
+                column, max(COLUMN_CHARS.get(spec.key, 10) * average + 16, title)
+            )
             self.table.setColumnHidden(column, spec.hidden)
         header.setSectionResizeMode(COLUMN_INDEX["name"], QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -1,0 +1,42 @@
+"""Every message of the desktop app is translated in translations/<lang>/ui.po."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from lehrer_licenses.i18n import parse_po
+from lehrer_licenses.paths import translations_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ui_msgids() -> list[str]:
+    name = "extract_messages"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    catalog = sys.modules[name].extract(["lehrer_licenses/ui"])
+    return [m.id for m in catalog if m.id]
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "it", "nl"])
+def test_every_ui_message_is_translated(language):
+    translated = parse_po(translations_dir() / language / "ui.po")
+    missing = [msgid for msgid in ui_msgids() if msgid not in translated]
+    assert missing == [], (
+        f"run scripts/extract_messages.py --area ui --source lehrer_licenses/ui --update, "
+        f"then translate translations/{language}/ui.po"
+    )
+
+
+def test_menu_mnemonics_survive_translation():
+    for language in ("de", "fr", "it", "nl"):
+        translated = parse_po(translations_dir() / language / "ui.po")
+        for msgid, msgstr in translated.items():
+            assert ("&" in msgid) == ("&" in msgstr), (language, msgid)
