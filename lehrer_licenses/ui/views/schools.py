@@ -1,44 +1,26 @@
 """The schools view: search-as-you-type over a lazily fetched, SQL-sorted table, and the
-selected school's details beside it."""
+selected school's details below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from lehrer_licenses.i18n import _
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
+from lehrer_licenses.ui.models.schools_model import SchoolsModel
+from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 SEARCH_DELAY_MS = 150
-COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-# Initial widths in average characters; the user's own widths are kept by the header state.
-COLUMN_CHARS = {
-    "number": 8,
-    "name": 24,
-    "postcode": 7,
-    "city": 15,
-    "country": 7,
-    "status": 13,
-    "plan": 10,
-    "term_end": 10,
-    "seats": 6,
-    "free": 5,
-    "open_total": 14,
-}
 
 
 class SchoolsView(QWidget):
@@ -77,32 +59,7 @@ class SchoolsView(QWidget):
         top.addWidget(self.order_button)
         top.addWidget(self.cancel_button)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
-        average = self.fontMetrics().averageCharWidth()
-        for column, spec in enumerate(COLUMNS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            # Wide enough for the contents and for the (translated) title with its sort arrow.
-            title = header.fontMetrics().horizontalAdvance(_(spec.title)) + 28
-            self.table.setColumnWidth(
-                column, max(COLUMN_CHARS.get(spec.key, 10) * average + 16, title)
-            )
-            self.table.setColumnHidden(column, spec.hidden)
-        header.setSectionResizeMode(COLUMN_INDEX["name"], QHeaderView.ResizeMode.Stretch)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._header_menu)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table = LazyTableView(self.model, stretch="name")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self.order_requested.emit())
         self.model.reloaded.connect(self._after_reload)
@@ -120,8 +77,7 @@ class SchoolsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         self._keep_selection: str | None = None
-        self._update_count()
-        self._update_buttons()
+        self._after_reload()  # the model read its first page before we listened
 
     # --- what the main window calls ------------------------------------------------------------
 
@@ -171,19 +127,12 @@ class SchoolsView(QWidget):
         self._update_count()
         wanted = self._keep_selection
         self._keep_selection = None
-        if not (wanted and self.select_number(wanted)):
+        if wanted and self.select_number(wanted):
+            return
+        # Otherwise the first school: an empty detail panel is half a window of nothing.
+        first = self.model.row_at(0)
+        if not (first and self.select_number(first.number)):
             self._show(None)
-
-    def _header_menu(self, pos: QPoint) -> None:
-        """Right-click on the header: choose the columns (the header state is saved on quit)."""
-        menu = QMenu(self)
-        for column, spec in enumerate(COLUMNS):
-            action = menu.addAction(_(spec.title))
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.setEnabled(spec.key != "name")
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def _update_count(self, *_args) -> None:
         total = self.model.total
@@ -200,9 +149,4 @@ class SchoolsView(QWidget):
             self.detail.show_school(number)
         else:
             self.detail.refresh()
-        self._update_buttons()
         self.school_selected.emit(number)
-
-    def _update_buttons(self) -> None:
-        has = self.detail.number is not None
-        self.cancel_button.setEnabled(has)

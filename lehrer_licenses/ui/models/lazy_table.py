@@ -1,0 +1,182 @@
+"""A table model that reads its rows page by page from a services query, as the view scrolls.
+
+Qt asks ``canFetchMore``/``fetchMore`` when the view nears the end of what is loaded, so a
+database of 20,000 schools costs one page query at start, not 20,000 rows. Sorting and
+searching start over from the first page in SQL: sorting the loaded rows in Python would sort
+only what happened to be scrolled through.
+
+A subclass says what a column is (``COLUMNS``), how to count and read a page, and how a row is
+shown (``display`` and friends).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from lehrer_licenses.i18n import _
+from lehrer_licenses.ui.handles import Database
+
+PAGE_SIZE = 200
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+Index = QModelIndex | QPersistentModelIndex
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the sort key of the services query
+    title: str  # marked with N_, translated when shown
+    numeric: bool = False
+    hidden: bool = False  # until the user shows it from the header's context menu
+    chars: int = 10  # initial width in average characters
+
+
+class LazyTableModel(QAbstractTableModel, Generic[Row]):
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    DEFAULT_SORT: ClassVar[tuple[str, bool]] = ("number", False)
+
+    # Emitted after the first page of a new query (search, sort, refresh) is in.
+    reloaded = Signal()
+
+    def __init__(self, db: Database, page_size: int = PAGE_SIZE, parent=None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._page_size = page_size
+        self._rows: list[Row] = []
+        self._total = 0
+        self._search = ""
+        self._sort_key, self._descending = self.DEFAULT_SORT
+        self.pages_fetched = 0
+        self.reload()
+
+    # --- what a subclass provides --------------------------------------------------------------
+
+    def count(self, db: Database, search: str) -> int:
+        raise NotImplementedError
+
+    def page(
+        self, db: Database, search: str, offset: int, limit: int, sort_key: str, descending: bool
+    ) -> list[Row]:
+        raise NotImplementedError
+
+    def display(self, row: Row, key: str) -> str:
+        value = getattr(row, key, None)
+        return "" if value is None else str(value)
+
+    def role_data(self, row: Row, key: str, role: int) -> Any:
+        """Anything beyond text and alignment (tooltips, colours)."""
+        return None
+
+    # --- query state ---------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        """Rows matching the search, loaded or not."""
+        return self._total
+
+    @property
+    def search(self) -> str:
+        return self._search
+
+    @property
+    def sort_order(self) -> tuple[str, bool]:
+        return self._sort_key, self._descending
+
+    def set_database(self, db: Database) -> None:
+        self._db = db
+        self.reload()
+
+    def set_search(self, text: str) -> None:
+        if text.strip() == self._search.strip():
+            return
+        self._search = text
+        self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.COLUMNS):
+            return
+        key = self.COLUMNS[column].key
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._sort_key, self._descending):
+            return
+        self._sort_key, self._descending = key, descending
+        self.reload()
+
+    def reload(self) -> None:
+        """Start over from the first page (after a search, a sort, or a change in the data)."""
+        self.beginResetModel()
+        self._rows = []
+        self._total = self.count(self._db, self._search)
+        self.pages_fetched = 0
+        self.endResetModel()
+        # Fetch the first page now: a view that is not shown yet would never ask for it.
+        if self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+        self.reloaded.emit()
+
+    # --- lazy fetching -------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        rows = self.page(
+            self._db,
+            self._search,
+            len(self._rows),
+            self._page_size,
+            self._sort_key,
+            self._descending,
+        )
+        self.pages_fetched += 1
+        if not rows:
+            # The data shrank under us (another clerk deleted rows): stop asking.
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    # --- the table -----------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        column = self.COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(column.title)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column.numeric else LEFT
+        return None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, column.key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if column.numeric else LEFT
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        return self.role_data(row, column.key, role)
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def column_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.COLUMNS) if c.key == key)

@@ -1,0 +1,55 @@
+"""The table widget for a LazyTableModel: SQL sorting on header click, column widths from the
+column declarations, and a header menu to choose the columns."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from lehrer_licenses.i18n import _
+from lehrer_licenses.ui.models.lazy_table import LazyTableModel
+
+
+class LazyTableView(QTableView):
+    def __init__(self, model: LazyTableModel, stretch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._stretch = stretch
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        average = self.fontMetrics().averageCharWidth()
+        for column, spec in enumerate(model.COLUMNS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            # Wide enough for the contents and for the (translated) title with its sort arrow.
+            title = header.fontMetrics().horizontalAdvance(_(spec.title)) + 28
+            self.setColumnWidth(column, max(spec.chars * average + 16, title))
+            self.setColumnHidden(column, spec.hidden)
+        header.setSectionResizeMode(model.column_of(stretch), QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        key, descending = model.sort_order
+        self.setSortingEnabled(True)
+        self.sortByColumn(
+            model.column_of(key),
+            Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
+        )
+
+    def _header_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: choose the columns (the header state is saved on quit)."""
+        model: LazyTableModel = self.model()
+        menu = QMenu(self)
+        for column, spec in enumerate(model.COLUMNS):
+            action = menu.addAction(_(spec.title))
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(column))
+            action.setEnabled(spec.key != self._stretch)
+            action.toggled.connect(lambda on, c=column: self.setColumnHidden(c, not on))
+        menu.exec(self.horizontalHeader().mapToGlobal(pos))
