@@ -176,6 +176,13 @@ def render(folder: Path, language: str) -> list[Path]:
     with_dialog(dialog, lambda: shoot("cancel-late", dialog))
 
     window.show_view(1)
+    shoot("invoices", window)
+    window.invoices.status.setCurrentIndex(window.invoices.status.findData("draft"))
+    window.invoices.search.setText("Żółć")
+    window.invoices.apply_search()
+    shoot("invoices-search", window)
+
+    window.show_view(2)
     view = window.renewals
     view.year.setValue(2027)
     shoot("renewals-empty", window)

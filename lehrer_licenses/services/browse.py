@@ -570,7 +570,7 @@ def preview_cancellation(
 
 # --- invoices ---------------------------------------------------------------------------------
 
-INVOICE_SORT_KEYS = ("date", "number", "school", "status", "reason", "net", "payable")
+INVOICE_SORT_KEYS = ("date", "number", "school", "status", "reason", "net", "vat", "payable")
 
 
 def _invoice_query(search: str, status: str | None) -> Select:
@@ -613,6 +613,7 @@ def list_invoices(
         "status": Invoice.status,
         "reason": Invoice.reason,
         "net": Invoice.net,
+        "vat": Invoice.vat,
         "payable": Invoice.payable,
     }[sort_key]
     ordered = column.desc() if descending else column.asc()

@@ -32,6 +32,7 @@ from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.settings import Settings
+from lehrer_licenses.ui.views.invoices import InvoicesView
 from lehrer_licenses.ui.views.renewals import RenewalsView
 from lehrer_licenses.ui.views.schools import SchoolsView
 
@@ -56,9 +57,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
 
         self.schools = SchoolsView(db)
+        self.invoices = InvoicesView(db)
         self.renewals = RenewalsView(db)
         self.views: list[tuple[QWidget, str, str]] = [
             (self.schools, _("Schools"), "schools"),
+            (self.invoices, _("Invoices"), "invoices"),
             (self.renewals, _("Renewals"), "renewals"),
         ]
         # Icons above their names: a narrow strip leaves the width to the tables.
@@ -97,6 +100,7 @@ class MainWindow(QMainWindow):
         self.schools.order_requested.connect(self.order_seats)
         self.schools.cancel_requested.connect(self.cancel_licences)
         self.renewals.renewed.connect(self.schools.refresh)
+        self.renewals.renewed.connect(self.invoices.refresh)
         self.restore_state()
 
     # --- menus ---------------------------------------------------------------------------------
@@ -171,6 +175,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.schools.refresh()
+        self.invoices.refresh()
         self.renewals.refresh()
 
     def new_school(self) -> None:
@@ -187,6 +192,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.result_quote:
             q = dialog.result_quote
             self.schools.refresh(select=q.school)
+            self.invoices.refresh()
             self.statusBar().showMessage(
                 _("{n} seat(s) ordered for school {school}; a draft invoice was written.").format(
                     n=q.seats, school=q.school
@@ -259,6 +265,7 @@ class MainWindow(QMainWindow):
             return False
         old, self.db = self.db, db
         self.schools.set_database(db)
+        self.invoices.set_database(db)
         self.renewals.set_database(db)
         old.dispose()
         self.settings.add_recent_database(database_label(db))
