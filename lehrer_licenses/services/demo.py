@@ -39,6 +39,7 @@ from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services import demo_names as names
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates, plan_row
 from lehrer_licenses.services.schools import next_school_number
+from lehrer_licenses.services.vendor import ensure_sample_vendor
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
@@ -501,6 +502,7 @@ def create_demo(
 ) -> dict:
     started = time.perf_counter()
     with db.transaction() as session:
+        ensure_sample_vendor(session)  # only when no vendor is set
         _ensure_sample_tiers(session)
         gen = _Generator(session, seed, today or date.today())
         for done in range(1, schools + 1):

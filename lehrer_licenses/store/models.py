@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -133,6 +134,8 @@ class School(Base):
     canton_licence: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Leitweg-ID of a German public school: the buyer reference of its XRechnung e-invoices.
+    leitweg_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
 
     teachers: Mapped[list[Teacher]] = relationship(back_populates="school")
     subscriptions: Mapped[list[Subscription]] = relationship(back_populates="school")
@@ -256,6 +259,16 @@ class Invoice(Base):
     rounding: Mapped[Decimal] = mapped_column(MONEY)
     payable: Mapped[Decimal] = mapped_column(MONEY)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # The lifecycle (services/billing.py): issued invoices, credit notes and quotes have these.
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # quote: valid until
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # QR reference (27 digits) or ISO 11649 creditor reference "RF...", to match payments.
+    reference: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    credits_invoice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice.id"), nullable=True, index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, per kind
 
     school: Mapped[School] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -318,3 +331,54 @@ class AuditEntry(Base):
     )
     before: Mapped[str] = mapped_column(Text, default="{}")
     after: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class NumberCounter(Base):
+    """The last number given per series and year: issuing takes the next one in its transaction,
+    so numbers have no gaps (a failed issue rolls the counter back with everything else)."""
+
+    __tablename__ = "number_counter"
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class InvoicePdf(Base):
+    """The PDF of an issued invoice, credit note or quote as it was sent: a re-print is this."""
+
+    __tablename__ = "invoice_pdf"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Payment(Base):
+    """Money received for an issued invoice (full or partial)."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DunningNotice(Base):
+    """A payment reminder sent for an overdue invoice: level 1 to 3, with its optional fee."""
+
+    __tablename__ = "dunning_notice"
+    __table_args__ = (UniqueConstraint("invoice_id", "level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    sent_on: Mapped[date] = mapped_column(Date)
+    open_amount: Mapped[Decimal] = mapped_column(MONEY)
+    fee: Mapped[Decimal] = mapped_column(MONEY)
+    pay_by: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

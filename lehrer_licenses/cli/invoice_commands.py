@@ -1,0 +1,326 @@
+"""Billing commands: ``vendor``, ``invoice ...``, ``quote`` and ``letters``.
+
+Every command takes --db and --json. Bad input: a message on stderr, exit status 2, nothing
+written; an output file is checked before the database is touched and written only at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from lehrer_licenses.cli.main import UsageError, _date, open_db, print_result
+from lehrer_licenses.cli.output import invoice_text, key_values
+from lehrer_licenses.i18n import _
+
+STATUSES = ("draft", "issued", "partly_paid", "paid", "overdue", "credited", "quote", "accepted")
+KINDS = ("invoice", "credit_note", "quote")
+
+# Option -> vendor setting (services.vendor.VendorSettings).
+VENDOR_OPTIONS = {
+    "name": _("company name (at most 70 characters)"),
+    "street": _("street"),
+    "house-number": _("house number"),
+    "postcode": _("postcode"),
+    "city": _("town"),
+    "country": _("country code (CH, LI, DE, AT, NL, ...)"),
+    "email": _("e-mail address on the letterhead"),
+    "phone": _("telephone number on the letterhead"),
+    "website": _("website on the letterhead"),
+    "logo-path": _("PNG or JPEG logo printed top left"),
+    "vat-id": _("VAT/UID number (CHE-123.456.788 MWST, DE136695976, ...)"),
+    "iban": _("IBAN of the account schools pay to"),
+    "qr-iban": _("QR-IBAN for Swiss QR references (optional)"),
+    "bic": _("BIC (optional)"),
+    "payment-terms-days": _("days to pay an invoice"),
+    "footer": _("footer text on every page"),
+    "invoice-format": _("invoice numbers, e.g. {year}-{seq:05d}"),
+    "credit-format": _("credit note numbers, e.g. G{year}-{seq:05d}"),
+    "quote-format": _("quote numbers, e.g. Q{year}-{seq:05d}"),
+    "quote-valid-days": _("days a quote is valid"),
+    "dunning-wait-days": _("days before reminders 1, 2, 3, e.g. 10,14,14"),
+    "dunning-fees": _("fees of reminders 1, 2, 3, e.g. 0,0,20"),
+    "dunning-pay-days": _("days to pay after a reminder"),
+}
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise argparse.ArgumentTypeError(_("not an amount: {text!r}").format(text=text)) from exc
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(_("not an amount: {text!r}").format(text=text))
+    return value
+
+
+def _output(path: Path) -> Path:
+    """Refuse an output file that cannot be written, before anything is done."""
+    target = Path(path).expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise UsageError(_("{path} is a folder, not a file").format(path=path))
+    if not folder.is_dir():
+        raise UsageError(_("no such folder: {folder}").format(folder=folder))
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise UsageError(_("cannot write {path}").format(path=path))
+    return target
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise UsageError(_("cannot write {path}: {error}").format(path=path, error=exc)) from exc
+
+
+def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
+    vendor = command("vendor", _("the vendor identity and billing settings")).add_subparsers(
+        dest="action", required=True
+    )
+    command("show", _("show the vendor settings"), vendor)
+    vset = command("set", _("change vendor settings"), vendor)
+    for option, help_text in VENDOR_OPTIONS.items():
+        vset.add_argument(f"--{option}", help=help_text.replace("%", "%%"))
+
+    invoice = command("invoice", _("invoices, credit notes and quotes")).add_subparsers(
+        dest="action", required=True
+    )
+    lst = command("list", _("list invoices"), invoice)
+    lst.add_argument("--status", choices=STATUSES)
+    lst.add_argument("--kind", choices=KINDS)
+    lst.add_argument("--school")
+    lst.add_argument("--overdue", action="store_true", help=_("only overdue invoices"))
+    lst.add_argument("--date", type=_date, help=_("the day to judge overdue on (default today)"))
+    show = command("show", _("show an invoice"), invoice)
+    show.add_argument("invoice")
+    show.add_argument("--date", type=_date, help=_("the day to judge overdue on (default today)"))
+    issue = command("issue", _("issue a draft: number it, store its PDF"), invoice)
+    issue.add_argument("invoice")
+    issue.add_argument("--date", type=_date, help=_("invoice date (default today)"))
+    pdf = command("pdf", _("write the PDF of an invoice, credit note or quote"), invoice)
+    pdf.add_argument("invoice")
+    pdf.add_argument("-o", "--output", type=Path, required=True)
+    pay = command("pay", _("book a payment"), invoice)
+    pay.add_argument("invoice", help=_("number, id or payment reference"))
+    pay.add_argument("--amount", type=_amount, required=True)
+    pay.add_argument("--date", type=_date, required=True)
+    pay.add_argument("--reference", default="")
+    credit = command("credit", _("issue a credit note for an invoice"), invoice)
+    credit.add_argument("invoice")
+    credit.add_argument("--amount", type=_amount, help=_("incl. VAT (default: all not credited)"))
+    credit.add_argument("--reason", required=True)
+    credit.add_argument("--date", type=_date, help=_("credit note date (default today)"))
+    delete = command("delete", _("delete a draft"), invoice)
+    delete.add_argument("invoice")
+    edit = command("edit", _("change a draft's lines or date"), invoice)
+    edit.add_argument("invoice")
+    edit.add_argument(
+        "--add-line",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("DESCRIPTION", "QUANTITY", "UNIT_PRICE"),
+    )
+    edit.add_argument("--remove-line", type=int, action="append", default=[], metavar="POSITION")
+    edit.add_argument("--date", type=_date)
+    accept = command("accept", _("accept a quote: order its seats (draft invoice)"), invoice)
+    accept.add_argument("invoice")
+    accept.add_argument("--date", type=_date, help=_("order date (default today)"))
+    balance = command("balance", _("a school's invoiced, credited, paid and open amounts"), invoice)
+    balance.add_argument("school")
+    balance.add_argument("--date", type=_date)
+
+    quote = command("quote", _("write a numbered quote for an order of seats"))
+    quote.add_argument("school")
+    quote.add_argument("--seats", type=int, required=True)
+    quote.add_argument("--date", type=_date, required=True)
+    quote.add_argument("--plan")
+    quote.add_argument("-o", "--output", type=Path, help=_("also write the PDF here"))
+
+    letters = command("letters", _("printed letters")).add_subparsers(dest="action", required=True)
+    dunning = command("dunning", _("payment reminders due on a day, into one PDF"), letters)
+    dunning.add_argument("--date", type=_date, required=True)
+    dunning.add_argument("-o", "--output", type=Path, help=_("one PDF with every letter"))
+    dunning.add_argument("--per-school", type=Path, help=_("a folder: one PDF per school"))
+    dunning.add_argument(
+        "--dry-run", action="store_true", help=_("show what would be sent, record nothing")
+    )
+    return {
+        "vendor": cmd_vendor,
+        "invoice": cmd_invoice,
+        "quote": cmd_quote,
+        "letters": cmd_letters,
+    }
+
+
+# --- handlers ----------------------------------------------------------------------------------
+
+
+def cmd_vendor(args) -> None:
+    from lehrer_licenses.services import vendor
+
+    db = open_db(args)
+    if args.action == "set":
+        changes = {
+            option.replace("-", "_"): getattr(args, option.replace("-", "_"))
+            for option in VENDOR_OPTIONS
+            if getattr(args, option.replace("-", "_")) is not None
+        }
+        if not changes:
+            raise UsageError(_("nothing to set: give at least one option, e.g. --name"))
+        settings = vendor.set_vendor(db, changes)
+    else:
+        settings = vendor.get_vendor(db)
+    doc = settings.to_json()
+    print_result(args, doc, lambda: key_values(doc))
+
+
+def _list_text(docs: list[dict]) -> str:
+    if not docs:
+        return _("no invoices")
+    return "\n".join(
+        f"{d['number'] or '#' + str(d['id']):<14} {d['date']}  {d['school']:<8} "
+        f"{d['status']:<12} {d['currency']} {d['payable']:>10}  {_('open')} {d['open']:>10}"
+        + (f"  {d['days_overdue']} {_('days overdue')}" if d["days_overdue"] else "")
+        for d in docs
+    )
+
+
+def _invoice_text(doc: dict) -> str:
+    text = invoice_text(doc)
+    extra = {
+        k: doc[k]
+        for k in ("kind", "due_date", "reference", "paid", "credited", "open", "days_overdue")
+        if doc.get(k) not in (None, "", 0)
+    }
+    return text + ("\n" + key_values(extra) if extra else "")
+
+
+def cmd_invoice(args) -> None:
+    from lehrer_licenses.services import billing, payments
+
+    action = args.action
+    if action == "pdf":
+        target = _output(args.output)
+        result = billing.invoice_pdf(open_db(args), args.invoice)
+        _write(target, result.pdf)
+        doc = {**result.to_json(), "file": str(target), "stored": result.stored}
+        print_result(args, doc, lambda: str(target))
+        return
+    db = open_db(args)
+    if action == "list":
+        if args.overdue:
+            docs = payments.overdue_invoices(db, args.date)
+            if args.school:
+                docs = [d for d in docs if d["school"] == args.school]
+        else:
+            docs = billing.list_invoices(
+                db, status=args.status, school=args.school, kind=args.kind, today=args.date
+            )
+        print_result(args, docs, lambda: _list_text(docs))
+        return
+    if action == "balance":
+        doc = payments.school_balance(db, args.school, args.date)
+        print_result(
+            args,
+            doc,
+            lambda: "\n".join(
+                [f"{doc['school']} {doc['school_name']}"]
+                + [key_values(b) for b in doc["balances"]]
+                + [_list_text_short(d) for d in doc["open_invoices"]]
+            ),
+        )
+        return
+    if action == "show":
+        doc = billing.show_invoice(db, args.invoice, args.date)
+    elif action == "issue":
+        doc = billing.issue_invoice(db, args.invoice, args.date)
+    elif action == "pay":
+        doc = payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
+    elif action == "credit":
+        doc = billing.credit_invoice(
+            db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
+        )
+    elif action == "delete":
+        doc = billing.delete_draft(db, args.invoice)
+        print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
+        return
+    elif action == "edit":
+        add = []
+        for description, quantity, price in args.add_line:
+            try:
+                add.append(billing.LineInput(description, Decimal(quantity), Decimal(price)))
+            except InvalidOperation:
+                raise UsageError(
+                    _(
+                        "--add-line: quantity and unit price must be numbers, not {q!r} {p!r}"
+                    ).format(q=quantity, p=price)
+                ) from None
+        if not add and not args.remove_line and args.date is None:
+            raise UsageError(_("nothing to change: give --add-line, --remove-line or --date"))
+        doc = billing.edit_draft(db, args.invoice, add=add, remove=args.remove_line, on=args.date)
+    elif action == "accept":
+        doc = billing.accept_quote(db, args.invoice, args.date)
+    else:  # pragma: no cover - argparse knows the actions
+        raise UsageError(action)
+    print_result(args, doc, lambda: _invoice_text(doc))
+
+
+def _list_text_short(d: dict) -> str:
+    return f"  {d['number']:<14} {d['date']}  {d['status']:<12} {d['currency']} {d['open']:>10}" + (
+        f"  {d['days_overdue']} {_('days overdue')}" if d["days_overdue"] else ""
+    )
+
+
+def cmd_quote(args) -> None:
+    from lehrer_licenses.services import billing
+
+    target = _output(args.output) if args.output else None
+    doc, pdf = billing.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    if target is not None:
+        _write(target, pdf)
+        doc["file"] = str(target)
+    print_result(args, doc, lambda: _invoice_text(doc))
+
+
+def cmd_letters(args) -> None:
+    from lehrer_licenses.services import dunning
+
+    if not args.output and not args.per_school and not args.dry_run:
+        raise UsageError(_("say where the letters go: -o FILE and/or --per-school FOLDER"))
+    target = _output(args.output) if args.output else None
+    folder = None
+    if args.per_school:
+        folder = Path(args.per_school).expanduser()
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise UsageError(_("no writable folder {folder}").format(folder=args.per_school))
+    run = dunning.run_dunning(open_db(args), args.date, dry_run=args.dry_run)
+    files = []
+    if target is not None and run.letters:
+        _write(target, run.batch_pdf)
+        files.append(str(target))
+    if folder is not None:
+        for school, pdf in run.pdf_per_school().items():
+            path = folder / f"dunning-{args.date.isoformat()}-{school}.pdf"
+            _write(path, pdf)
+            files.append(str(path))
+    doc = {**run.to_json(), "files": files}
+    print_result(
+        args,
+        doc,
+        lambda: "\n".join(
+            [_("{n} reminder(s)").format(n=len(run.notices))]
+            + [
+                f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
+                f"{n['currency']} {n['open']:>10}  {_('fee')} {n['fee']}"
+                for n in doc["notices"]
+            ]
+            + files
+        ),
+    )
