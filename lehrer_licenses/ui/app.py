@@ -17,7 +17,7 @@ from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
-from lehrer_licenses.ui.main_window import MainWindow, database_label
+from lehrer_licenses.ui.main_window import MainWindow, remember
 from lehrer_licenses.ui.settings import Settings
 
 _qt_translator: QTranslator | None = None
@@ -104,7 +104,7 @@ def run(db_arg: str | None = None) -> int:
     except Exception as exc:  # wrong path, no permission, a file that is not a database
         show_error(None, exc, _("Cannot open the database"))
         return 2
-    settings.add_recent_database(database_label(db))
+    remember(settings, db)
     controller = App(db, settings)
     controller.window.show()
     try:

@@ -39,6 +39,13 @@ from lehrer_licenses.ui.views.schools import SchoolsView
 DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
 
 
+def remember(settings: Settings, db: Database) -> None:
+    """Recent files are files: a server URL is shown without its password and so could not be
+    reopened from the list; it is left out."""
+    if db.url.startswith("sqlite:///"):
+        settings.add_recent_database(database_label(db))
+
+
 def database_label(db: Database) -> str:
     """The file for SQLite, the URL without its password otherwise."""
     if db.url.startswith("sqlite:///"):
@@ -268,7 +275,7 @@ class MainWindow(QMainWindow):
         self.invoices.set_database(db)
         self.renewals.set_database(db)
         old.dispose()
-        self.settings.add_recent_database(database_label(db))
+        remember(self.settings, db)
         self._show_database()
         return True
 
