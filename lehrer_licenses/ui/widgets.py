@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lehrer_licenses.i18n import _
+
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 # Colours chosen to read on light and dark palettes alike (text keeps the palette's colour).
@@ -134,6 +136,11 @@ class InlineError(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
+
+
+def field_label(text: str) -> str:
+    """``text`` as a form label: the colon is the language's (French puts a space before it)."""
+    return _("{label}:").format(label=text)
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:

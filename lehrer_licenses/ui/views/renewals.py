@@ -31,7 +31,7 @@ from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
+from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
 
@@ -99,7 +99,7 @@ class RenewalsView(QWidget):
         for i, (key, text) in enumerate(rows):
             value = plain_label()
             self.summary_values[key] = value
-            grid.addWidget(QLabel(text + ":"), i % 4, (i // 4) * 2)
+            grid.addWidget(QLabel(field_label(text)), i % 4, (i // 4) * 2)
             grid.addWidget(value, i % 4, (i // 4) * 2 + 1)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 2)

@@ -23,7 +23,7 @@ from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
-from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
+from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 
 DASH = "\u2013"
 
@@ -130,7 +130,7 @@ class SchoolDetailPanel(QWidget):
         value = plain_label()
         value.setWordWrap(True)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(label + ":", value)
+        form.addRow(field_label(label), value)
         return value
 
     def set_database(self, db: Database) -> None:
