@@ -1,0 +1,650 @@
+"""Letters as A4 PDF: payment reminders (three levels), renewal letters, notice-period reminders
+and price-increase notices, one letter or a batch of many in one PDF for printing.
+
+The page is the invoice's (``invoice_pdf``): letterhead, the school's address in the left window
+(DIN 5008 form B), the information block, fold and hole marks, the footer with the bank details.
+A reminder for a CHF invoice carries the Swiss QR-bill for the amount due, with the invoice's
+reference; for EUR an EPC QR code. Texts are in the letter's language (``translations/*/
+billing.po``); what users typed is drawn as text, never markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date as Date
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Literal
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from lehrer_licenses import __version__
+from lehrer_licenses.documents.formatting import (
+    format_amount,
+    format_date,
+    format_iban,
+    format_money,
+    format_quantity,
+    format_unit_price,
+)
+from lehrer_licenses.documents.invoice_pdf import (
+    ADDRESS_TEXT,
+    ADDRESS_TOP,
+    ADDRESS_WIDTH,
+    ADDRESS_ZONE,
+    CONTENT_BOTTOM,
+    COUNTRY_NAMES,
+    EPC_QR,
+    FOLD_MARK,
+    FOOTER_TOP,
+    GREY_RULE,
+    GREY_TEXT,
+    HOLE_MARK,
+    INFO_LEFT,
+    INFO_TOP,
+    LEFT,
+    REG_QR,
+    RIGHT,
+    SLIP_CONTENT_BOTTOM,
+    SLIP_FOOTER_TOP,
+    TITLE_BASELINE,
+    Y,
+    _epc_matrix,
+    _logo,
+)
+from lehrer_licenses.documents.model import (
+    DOCUMENT_CURRENCIES,
+    DOCUMENT_LANGUAGES,
+    Address,
+    DocumentDataError,
+    DocumentLine,
+    Vendor,
+)
+from lehrer_licenses.documents.qrcodes import draw_matrix, qr_matrix
+from lehrer_licenses.documents.swiss_qr_bill import QRBillData, build_qr_bill, draw_payment_part
+from lehrer_licenses.documents.text import (
+    BOLD,
+    REGULAR,
+    clean,
+    ensure_fonts,
+    fit,
+    stringWidth,
+    wrap_code,
+)
+from lehrer_licenses.documents.text import wrap as wrap_text
+from lehrer_licenses.i18n import N_, gettext_for
+
+LetterKind = Literal["dunning", "renewal", "notice_reminder", "price_increase"]
+LETTER_KINDS = ("dunning", "renewal", "notice_reminder", "price_increase")
+BODY = 10.0
+LEADING = 4.4
+ROW = 5.0
+
+DUNNING_SUBJECTS = {
+    1: N_("Payment reminder"),
+    2: N_("Second reminder"),
+    3: N_("Final reminder"),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenInvoice:
+    """The invoice a reminder is about, as booked: what was billed, paid or credited, open."""
+
+    number: str
+    issue_date: Date
+    due_date: Date
+    payable: Decimal
+    settled: Decimal  # paid and credited so far
+    open: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Letter:
+    """One letter. Which fields matter depends on ``kind``:
+
+    - "dunning": ``level`` 1-3, ``invoice``, ``fee`` (this reminder's), ``earlier_fees`` (of the
+      reminders before), ``pay_by``, ``reference`` (the invoice's payment reference),
+      ``previous_reminder`` (date of the last one, levels 2 and 3);
+    - "renewal": ``product``, ``seats``, ``term_start``/``term_end``, ``lines`` (what the new term
+      costs, excl. VAT), ``invoice_number`` (the renewal invoice, when issued),
+      ``registration_code``;
+    - "notice_reminder": ``product``, ``seats``, ``term_start`` (the renewal date), ``deadline``
+      (last day a written notice may arrive);
+    - "price_increase": ``product``, ``price_item``, ``old_price``, ``new_price``, ``valid_from``,
+      ``term_start`` (the school's next renewal, from which it applies).
+    """
+
+    kind: LetterKind
+    language: str
+    letter_date: Date
+    vendor: Vendor
+    recipient: Address
+    school_number: str
+    currency: str = "CHF"
+    level: int = 0
+    invoice: OpenInvoice | None = None
+    fee: Decimal = Decimal("0.00")
+    earlier_fees: Decimal = Decimal("0.00")
+    pay_by: Date | None = None
+    reference: str | None = None
+    previous_reminder: Date | None = None
+    product: str = ""
+    seats: int | None = None
+    term_start: Date | None = None
+    term_end: Date | None = None
+    deadline: Date | None = None
+    lines: tuple[DocumentLine, ...] = field(default=())
+    invoice_number: str | None = None
+    registration_code: str | None = None
+    price_item: str = ""
+    old_price: Decimal | None = None
+    new_price: Decimal | None = None
+    valid_from: Date | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in LETTER_KINDS:
+            raise DocumentDataError(f"unknown letter kind {self.kind!r}; expected {LETTER_KINDS}")
+        if self.language not in DOCUMENT_LANGUAGES:
+            raise DocumentDataError(f"unknown document language {self.language!r}")
+        if self.currency not in DOCUMENT_CURRENCIES:
+            raise DocumentDataError(f"unsupported currency {self.currency!r}")
+        if self.kind == "dunning" and (self.invoice is None or self.level not in (1, 2, 3)):
+            raise DocumentDataError("a reminder needs its invoice and a level of 1, 2 or 3")
+        if self.kind == "dunning" and self.level == 2 and self.previous_reminder is None:
+            raise DocumentDataError("a second reminder needs the date of the first one")
+        if not isinstance(self.lines, tuple):
+            object.__setattr__(self, "lines", tuple(self.lines))
+
+    @property
+    def amount_due(self) -> Decimal:
+        """A reminder: the invoice's open amount plus the fees of all reminders so far."""
+        if self.invoice is None:
+            return Decimal("0.00")
+        return self.invoice.open + self.earlier_fees + self.fee
+
+
+def render_letter(letter: Letter) -> bytes:
+    return render_letters([letter])
+
+
+def render_letters(letters: list[Letter] | tuple[Letter, ...]) -> bytes:
+    """Many letters in one PDF (for printing), each with its own page numbers."""
+    if not letters:
+        raise DocumentDataError("no letters to print")
+    ensure_fonts()
+    first = letters[0]
+    buffer = BytesIO()
+    canvas = Canvas(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        lang=first.language,
+        initialFontName=REGULAR,
+        initialFontSize=BODY,
+    )
+    canvas.setAuthor(clean(first.vendor.name))
+    canvas.setCreator(f"lehrer-licenses {__version__}")
+    titles = []
+    for letter in letters:
+        renderer = _LetterRenderer(letter)
+        renderer.draw(canvas)
+        titles.append(renderer.subject)
+    canvas.setTitle(titles[0] if len(titles) == 1 else f"{titles[0]} (+{len(titles) - 1})")
+    canvas.save()
+    return buffer.getvalue()
+
+
+class _LetterRenderer:
+    def __init__(self, letter: Letter) -> None:
+        self.letter = letter
+        self._ = gettext_for(letter.language)
+        self.subject = self._subject()
+
+    # -- words --------------------------------------------------------------------------------
+
+    def money(self, value: Decimal) -> str:
+        return format_money(value, self.letter.currency, self.letter.language)
+
+    def amount(self, value: Decimal) -> str:
+        return format_amount(value, self.letter.currency, self.letter.language)
+
+    def date(self, value: Date | None) -> str:
+        return format_date(value, self.letter.language) if value else ""
+
+    def _subject(self) -> str:
+        letter, _ = self.letter, self._
+        if letter.kind == "dunning":
+            return _(DUNNING_SUBJECTS[letter.level])
+        if letter.kind == "renewal":
+            return _("Renewal of your subscription {start} – {end}").format(
+                start=self.date(letter.term_start), end=self.date(letter.term_end)
+            )
+        if letter.kind == "notice_reminder":
+            return _("Your subscription renews on {date}").format(date=self.date(letter.term_start))
+        return _("Price change from {date}").format(date=self.date(letter.valid_from))
+
+    def paragraphs(self) -> list[str]:
+        letter, _ = self.letter, self._
+        product = clean(letter.product)
+        if letter.kind == "dunning":
+            assert letter.invoice is not None
+            pay_by = self.date(letter.pay_by)
+            if letter.level == 1:
+                body = [
+                    _(
+                        "According to our records, the invoice below has not been paid yet. "
+                        "Perhaps it was overlooked. Please pay the amount due by {date}."
+                    ).format(date=pay_by),
+                    _("If you have paid in the meantime, please disregard this letter."),
+                ]
+            elif letter.level == 2:
+                body = [
+                    _(
+                        "Despite our reminder of {previous}, the invoice below is still unpaid. "
+                        "Please pay the amount due by {date} at the latest."
+                    ).format(previous=self.date(letter.previous_reminder), date=pay_by),
+                    _("If you have paid in the meantime, please disregard this letter."),
+                ]
+            else:
+                body = [
+                    _(
+                        "The invoice below is still unpaid despite our reminders. This is our "
+                        "final reminder: please pay the amount due by {date}."
+                    ).format(date=pay_by),
+                    _(
+                        "Otherwise we shall have to suspend updates and support for your "
+                        "licences and hand the claim over for collection."
+                    ),
+                ]
+            return body
+        if letter.kind == "renewal":
+            body = [
+                _(
+                    "Thank you for your trust. Your subscription for {product} with {seats} "
+                    "licence(s) renews on {start} and runs until {end}."
+                ).format(
+                    product=product,
+                    seats=letter.seats,
+                    start=self.date(letter.term_start),
+                    end=self.date(letter.term_end),
+                )
+            ]
+            if letter.invoice_number:
+                body.append(
+                    _("The invoice {number} for the new term is enclosed.").format(
+                        number=clean(letter.invoice_number)
+                    )
+                )
+            if letter.registration_code:
+                body.append(_("Your registration code for the new term is printed below."))
+            return body
+        if letter.kind == "notice_reminder":
+            return [
+                _(
+                    "Your subscription for {product} with {seats} licence(s) renews automatically "
+                    "on {date} for another term."
+                ).format(product=product, seats=letter.seats, date=self.date(letter.term_start)),
+                _(
+                    "If you want fewer licences or wish to cancel, your written notice must reach "
+                    "us by {deadline}. A later notice takes effect one term later."
+                ).format(deadline=self.date(letter.deadline)),
+                _("If everything stays as it is, there is nothing you need to do."),
+            ]
+        assert letter.old_price is not None and letter.new_price is not None
+        return [
+            _("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).").format(
+                date=self.date(letter.valid_from),
+                item=clean(letter.price_item or product),
+                old=self.money(letter.old_price),
+                new=self.money(letter.new_price),
+            ),
+            _(
+                "For your subscription the new price applies from your next renewal on {date}. "
+                "Until then nothing changes."
+            ).format(date=self.date(letter.term_start)),
+            _(
+                "You may cancel in writing within the notice period, as set out in the terms "
+                "of your subscription."
+            ),
+        ]
+
+    def closing(self) -> list[str]:
+        return [self._("Kind regards"), clean(self.letter.vendor.name)]
+
+    # -- table rows (label, value, bold) ------------------------------------------------------
+
+    def dunning_rows(self) -> list[tuple[str, str, str, bool]]:
+        """(label, detail, amount, bold) rows of a reminder."""
+        letter, _ = self.letter, self._
+        inv = letter.invoice
+        assert inv is not None
+        rows = [
+            (
+                _("Invoice {number}").format(number=clean(inv.number)),
+                _("of {date}, due {due}").format(
+                    date=self.date(inv.issue_date), due=self.date(inv.due_date)
+                ),
+                self.amount(inv.payable),
+                False,
+            )
+        ]
+        if inv.settled:
+            rows.append((_("Paid or credited"), "", self.amount(-inv.settled), False))
+        if letter.earlier_fees:
+            rows.append(
+                (_("Fees of earlier reminders"), "", self.amount(letter.earlier_fees), False)
+            )
+        if letter.fee:
+            rows.append((_("Reminder fee"), "", self.amount(letter.fee), False))
+        rows.append((_("Amount due"), "", self.money(letter.amount_due), True))
+        return rows
+
+    # -- payment part -------------------------------------------------------------------------
+
+    def qr_bill(self) -> QRBillData | None:
+        letter = self.letter
+        if letter.kind != "dunning" or letter.currency != "CHF" or letter.amount_due <= 0:
+            return None
+        assert letter.invoice is not None
+        return build_qr_bill(
+            vendor=letter.vendor,
+            debtor=letter.recipient,
+            amount=letter.amount_due,
+            currency=letter.currency,
+            reference=letter.reference,
+            additional_information=f"{self.subject} · {letter.invoice.number}",
+            what=f"reminder for invoice {letter.invoice.number}",
+        )
+
+    def epc(self) -> tuple[tuple[bytes, ...], str, str | None] | None:
+        letter = self.letter
+        if letter.kind != "dunning" or letter.currency != "EUR" or letter.amount_due <= 0:
+            return None
+        assert letter.invoice is not None
+        account = "".join(letter.vendor.iban.split()).upper()
+        ref = "".join((letter.reference or "").split()).upper()
+        text = None if ref.startswith("RF") else f"{letter.invoice.number} {ref}".strip()
+        try:
+            matrix = _epc_matrix(
+                letter.vendor.name,
+                account,
+                letter.amount_due,
+                text,
+                ref if ref.startswith("RF") else None,
+                letter.vendor.bic,
+            )
+        except ValueError as err:
+            raise DocumentDataError(
+                f"EPC QR code for the reminder of invoice {letter.invoice.number}: {err}"
+            ) from err
+        return matrix, account, ref if ref.startswith("RF") else text
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def draw(self, c: Canvas) -> None:
+        letter = self.letter
+        qr_bill = self.qr_bill()
+        epc = self.epc()
+        body = [wrap_text(p, REGULAR, BODY, (RIGHT - LEFT) * mm) for p in self.paragraphs()]
+        # Lay the letter out in blocks; a block that does not fit starts a new page.
+        blocks: list[tuple[float, object]] = []
+        blocks.append((len(body[0]) * LEADING + 2.5, ("para", body[0])))
+        if letter.kind == "dunning":
+            rows = self.dunning_rows()
+            blocks.append((len(rows) * ROW + 4, ("dunning", rows)))
+        for para in body[1:]:
+            blocks.append((len(para) * LEADING + 2.5, ("para", para)))
+        if letter.kind == "renewal" and letter.lines:
+            rows = [
+                (line, wrap_text(line.description, REGULAR, 9, 92 * mm) or [""])
+                for line in letter.lines
+            ]
+            height = sum(len(desc) * 3.8 + 1.6 for _line, desc in rows) + 16
+            blocks.append((height, ("lines", rows)))
+        if letter.registration_code:
+            code = wrap_code(letter.registration_code, BOLD, 8.5, (RIGHT - LEFT - 30) * mm)
+            blocks.append((max(REG_QR + 4, len(code) * 3.8 + 8), ("code", code)))
+        blocks.append((2 * LEADING + 2.5, ("para", self.closing())))
+        if epc is not None:
+            blocks.append((EPC_QR + 8, ("epc", epc)))
+
+        pages: list[list[tuple[float, object]]] = [[]]
+        y = TITLE_BASELINE + 6
+        bottom = SLIP_CONTENT_BOTTOM if qr_bill is not None else CONTENT_BOTTOM
+        for height, block in blocks:
+            if y + height > CONTENT_BOTTOM:
+                pages.append([])
+                y = 27.0
+            pages[-1].append((y, block))
+            y += height
+        slip_page_needed = qr_bill is not None and y > bottom
+        total = len(pages) + (1 if slip_page_needed else 0)
+        for number, page in enumerate(pages, start=1):
+            if number == 1:
+                self._draw_head(c)
+            else:
+                self._draw_continuation(c)
+            for top, block in page:
+                self._draw_block(c, top, block)
+            last = number == len(pages)
+            slip_here = last and qr_bill is not None and not slip_page_needed
+            self._draw_footer(c, number, total, slip_here)
+            if slip_here:
+                draw_payment_part(c, qr_bill, letter.language)
+            c.showPage()
+        if slip_page_needed:
+            self._draw_continuation(c)
+            self._draw_footer(c, total, total, True)
+            draw_payment_part(c, qr_bill, letter.language)
+            c.showPage()
+
+    def _text(self, c, x, baseline, text, font=REGULAR, size=BODY, align="left") -> None:
+        c.setFont(font, size)
+        if align == "right":
+            c.drawRightString(x * mm, Y(baseline), text)
+        else:
+            c.drawString(x * mm, Y(baseline), text)
+
+    def _rule(self, c: Canvas, top: float, width: float, grey: float, left: float = LEFT) -> None:
+        c.setStrokeGray(grey)
+        c.setLineWidth(width)
+        c.line(left * mm, Y(top), RIGHT * mm, Y(top))
+        c.setStrokeGray(0)
+
+    def _draw_block(self, c: Canvas, top: float, block) -> None:
+        kind, data = block
+        letter = self.letter
+        if kind == "para":
+            for i, line in enumerate(data):
+                self._text(c, LEFT, top + 3.6 + i * LEADING, line)
+        elif kind == "dunning":
+            y = top + 2.0
+            for label, detail, value, bold in data:
+                font = BOLD if bold else REGULAR
+                if bold:
+                    self._rule(c, y + 0.6, 0.6, 0, left=LEFT)
+                    y += 1.0
+                self._text(c, LEFT, y + 4.0, label, font)
+                if detail:
+                    self._text(
+                        c, LEFT + 42, y + 4.0, detail, REGULAR, fit(detail, REGULAR, 9, 90 * mm)
+                    )
+                self._text(c, RIGHT, y + 4.0, value, font, align="right")
+                y += ROW
+        elif kind == "lines":
+            _ = self._
+            y = top + 4.0
+            c.setFillGray(0.2)
+            self._text(c, LEFT, y, _("Description"), BOLD, 8)
+            for label, right in ((_("Qty"), 133.0), (_("Unit price"), 160.0), (_("Amount"), RIGHT)):
+                self._text(c, right, y, label, BOLD, 8, "right")
+            c.setFillGray(0)
+            self._rule(c, y + 1.6, 0.6, 0.2)
+            y += 6.0
+            for line, desc in data:
+                for i, text in enumerate(desc):
+                    self._text(c, LEFT, y + i * 3.8, text, REGULAR, 9)
+                for value, right in (
+                    (format_quantity(line.quantity, letter.currency, letter.language), 133.0),
+                    (format_unit_price(line.unit_price, letter.currency, letter.language), 160.0),
+                    (self.amount(line.amount), RIGHT),
+                ):
+                    self._text(c, right, y, value, REGULAR, 9, "right")
+                y += len(desc) * 3.8 + 1.6
+            net = sum((line.amount for line, _desc in data), Decimal("0.00"))
+            self._rule(c, y - 2.6, 0.4, GREY_RULE)
+            self._text(c, LEFT, y + 1.8, _("Subtotal excl. VAT"), BOLD, 9)
+            self._text(c, RIGHT, y + 1.8, self.money(net), BOLD, 9, "right")
+        elif kind == "code":
+            draw_matrix(
+                c,
+                qr_matrix(clean(letter.registration_code or "")),
+                LEFT * mm,
+                Y(top + 1),
+                REG_QR * mm,
+            )
+            x = LEFT + REG_QR + 4
+            self._text(c, x, top + 4.6, self._("Registration code"), BOLD, 8.5)
+            for i, line in enumerate(data):
+                self._text(c, x, top + 8.8 + i * 3.8, line, BOLD, 8.5)
+        elif kind == "epc":
+            matrix, account, ref = data
+            self._rule(c, top + 1.0, 0.4, GREY_RULE)
+            qr_top = top + 4.0
+            draw_matrix(c, matrix, LEFT * mm, Y(qr_top), EPC_QR * mm)
+            x = LEFT + EPC_QR + 6.0
+            _ = self._
+            self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), BOLD, 10)
+            rows = [
+                (_("Account holder"), clean(letter.vendor.name)),
+                ("IBAN", format_iban(account)),
+            ]
+            if letter.vendor.bic:
+                rows.append(("BIC", clean(letter.vendor.bic)))
+            if ref:
+                shown = " ".join(ref[i : i + 4] for i in range(0, len(ref), 4))
+                rows.append((_("Reference"), shown if ref.startswith("RF") else ref))
+            rows.append((_("Amount"), self.money(letter.amount_due)))
+            width = max(stringWidth(label, REGULAR, 8.5) for label, _v in rows) / mm + 4.0
+            baseline = qr_top + 9.5
+            for label, value in rows:
+                c.setFillGray(GREY_TEXT)
+                self._text(c, x, baseline, label, REGULAR, 8.5)
+                c.setFillGray(0)
+                self._text(c, x + width, baseline, value, REGULAR, 9)
+                baseline += 4.4
+
+    def _draw_head(self, c: Canvas) -> None:
+        letter = self.letter
+        vendor = letter.vendor
+        _ = self._
+        c.setStrokeGray(0.55)
+        c.setLineWidth(0.4)
+        c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
+        c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
+        c.setStrokeGray(0)
+        logo_drawn = False
+        if vendor.logo_path:
+            path = Path(vendor.logo_path)
+            if path.is_file():
+                c.drawImage(
+                    _logo(str(path), path.stat().st_mtime),
+                    LEFT * mm,
+                    Y(34),
+                    width=60 * mm,
+                    height=22 * mm,
+                    preserveAspectRatio=True,
+                    anchor="nw",
+                    mask="auto",
+                )
+                logo_drawn = True
+        details: list[tuple[str, str, float]] = []
+        name = clean(vendor.name)
+        if logo_drawn:
+            details.append((name, BOLD, 9.5))
+        else:
+            self._text(c, LEFT, 22, name, BOLD, fit(name, BOLD, 16, 95 * mm, minimum=10))
+        address = vendor.address
+        if address.street_line:
+            details.append((clean(address.street_line), REGULAR, 8))
+        city = clean(address.city_line)
+        if address.country != letter.recipient.country:
+            city = f"{address.country}-{city}"
+        details.append((city, REGULAR, 8))
+        for value in (vendor.phone, vendor.email, vendor.website):
+            if value:
+                details.append((clean(value), REGULAR, 8))
+        baseline = 14.0
+        for text, font, size in details:
+            self._text(c, RIGHT, baseline, text, font, fit(text, font, size, 70 * mm), "right")
+            baseline += 3.7 if size >= 9 else 3.4
+
+        c.setFillGray(GREY_TEXT)
+        back = " · ".join(p for p in (name, clean(address.street_line), city) if p)
+        back_size = fit(back, REGULAR, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
+        self._text(c, ADDRESS_TEXT, ADDRESS_TOP + ADDRESS_ZONE - 3.0, back, REGULAR, back_size)
+        c.setFillGray(0)
+        recipient = letter.recipient
+        raw = [recipient.name, *recipient.lines, recipient.street_line, recipient.city_line]
+        if recipient.country and recipient.country != address.country:
+            country = COUNTRY_NAMES.get(recipient.country)
+            raw.append(_(country).upper() if country else recipient.country)
+        lines: list[str] = []
+        for value in raw:
+            lines.extend(wrap_text(value, REGULAR, 10, (ADDRESS_WIDTH - 10) * mm))
+        leading = min(4.4, (45.0 - ADDRESS_ZONE - 1.0) / max(1, len(lines)))
+        size = min(10.0, leading / 0.44)
+        first = ADDRESS_TOP + ADDRESS_ZONE + 0.8 + size * 0.3
+        for i, line in enumerate(lines):
+            self._text(c, ADDRESS_TEXT, first + i * leading, line, REGULAR, size)
+
+        rows = [(_("Date"), self.date(letter.letter_date))]
+        if letter.kind == "dunning" and letter.invoice is not None:
+            rows.insert(0, (_("Invoice no."), clean(letter.invoice.number)))
+        if letter.school_number:
+            rows.append((_("School no."), clean(letter.school_number)))
+        baseline = INFO_TOP + 3.0
+        for label, value in rows:
+            c.setFillGray(GREY_TEXT)
+            self._text(c, INFO_LEFT, baseline, label, REGULAR, 8)
+            c.setFillGray(0)
+            self._text(c, RIGHT, baseline, value, REGULAR, 9, "right")
+            baseline += 4.6
+        subject = clean(self.subject)
+        self._text(
+            c, LEFT, TITLE_BASELINE, subject, BOLD, fit(subject, BOLD, 14, (RIGHT - LEFT) * mm)
+        )
+
+    def _draw_continuation(self, c: Canvas) -> None:
+        name = clean(self.letter.vendor.name)
+        self._text(c, LEFT, 15, name, BOLD, fit(name, BOLD, 9, 80 * mm))
+        label = f"{clean(self.subject)} · {self.date(self.letter.letter_date)}"
+        self._text(c, RIGHT, 15, label, REGULAR, fit(label, REGULAR, 9, 80 * mm), "right")
+        self._rule(c, 18, 0.4, 0.6)
+
+    def _draw_footer(self, c: Canvas, page: int, pages: int, slip: bool) -> None:
+        vendor = self.letter.vendor
+        top = SLIP_FOOTER_TOP if slip else FOOTER_TOP
+        self._rule(c, top, 0.4, 0.6)
+        parts = []
+        if vendor.vat_id:
+            parts.append(clean(vendor.vat_id))
+        if vendor.iban:
+            parts.append(f"IBAN {format_iban(vendor.iban)}")
+        if vendor.bic:
+            parts.append(f"BIC {clean(vendor.bic)}")
+        page_label = self._("Page {page} of {pages}").format(page=page, pages=pages)
+        room = (RIGHT - LEFT) * mm - stringWidth(page_label, REGULAR, 7) - 4 * mm
+        c.setFillGray(GREY_TEXT)
+        baseline = top + 3.5
+        for text in (" · ".join(parts), clean(vendor.footer)):
+            if text:
+                self._text(c, LEFT, baseline, text, REGULAR, fit(text, REGULAR, 7, room, 5))
+                baseline += 3.2
+        self._text(c, RIGHT, top + 3.5, page_label, REGULAR, 7, "right")
+        c.setFillGray(0)
