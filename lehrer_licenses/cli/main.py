@@ -150,9 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--count", type=int, help=_("the count; without it the users holding seats are counted")
     )
 
-    invoice = command("invoice", _("invoices")).add_subparsers(dest="action", required=True)
-    command("show", _("show an invoice"), invoice).add_argument("invoice")
-
     renewals = command("renewals", _("year-end renewal")).add_subparsers(
         dest="action", required=True
     )
@@ -353,13 +350,6 @@ def cmd_usage(args) -> None:
     _print(args, doc, lambda: key_values(doc))
 
 
-def cmd_invoice(args) -> None:
-    from lehrer_licenses.services.invoicing import get_invoice
-
-    doc = get_invoice(_open(args), args.invoice).to_json()
-    _print(args, doc, lambda: invoice_text(doc))
-
-
 def cmd_renewals(args) -> None:
     from lehrer_licenses.services.renewals import run_renewals
 
@@ -446,7 +436,10 @@ def cmd_code(args) -> None:
 # ``add_commands(sub, command) -> {name: handler}``, where ``command(name, help, parent=sub)`` makes
 # a subparser that takes --db and --json, and handlers get the parsed args (helpers: ``open_db``,
 # ``print_result``, ``UsageError``).
-EXTENSIONS: tuple[str, ...] = ("lehrer_licenses.cli.data_commands",)
+EXTENSIONS: tuple[str, ...] = (
+    "lehrer_licenses.cli.data_commands",
+    "lehrer_licenses.cli.invoice_commands",
+)
 
 
 def _extensions():
@@ -468,7 +461,6 @@ COMMANDS = {
     "seat": cmd_seat,
     "user": cmd_user,
     "usage": cmd_usage,
-    "invoice": cmd_invoice,
     "renewals": cmd_renewals,
     "catalogue": cmd_catalogue,
     "code": cmd_code,
