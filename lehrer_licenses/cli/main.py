@@ -167,6 +167,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export = command("export-public-key", _("write the public key for licensed programs"), code)
     export.add_argument("-o", "--output", type=Path, required=True)
+    key_backup = command("key-backup", _("save the signing key, encrypted with a passphrase"), code)
+    key_backup.add_argument("-o", "--output", type=Path, required=True)
+    key_restore = command("key-restore", _("put a saved signing key back in place"), code)
+    key_restore.add_argument("file", type=Path)
+    key_restore.add_argument(
+        "--overwrite", action="store_true", help=_("replace a different key that is already here")
+    )
+    for parser_ in (key_backup, key_restore):
+        parser_.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help=_(
+                "read the passphrase from this file (default: "
+                "$LEHRER_LICENSES_KEY_PASSPHRASE, else asked for)"
+            ),
+        )
 
     catalogue = command("catalogue", _("plans and prices")).add_subparsers(
         dest="action", required=True
@@ -403,6 +419,28 @@ def cmd_catalogue(args) -> None:
     )
 
 
+def _passphrase(args, *, confirm: bool) -> str:
+    if args.passphrase_file:
+        try:
+            return args.passphrase_file.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise UsageError(
+                _("cannot read the passphrase file: {error}").format(error=exc)
+            ) from exc
+    if os.environ.get("LEHRER_LICENSES_KEY_PASSPHRASE"):
+        return os.environ["LEHRER_LICENSES_KEY_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _("no passphrase: give --passphrase-file or set LEHRER_LICENSES_KEY_PASSPHRASE")
+        )
+    import getpass
+
+    first = getpass.getpass(_("Passphrase: "))
+    if confirm and getpass.getpass(_("Passphrase again: ")) != first:
+        raise UsageError(_("the two passphrases differ"))
+    return first
+
+
 def cmd_code(args) -> None:
     from lehrer_licenses.services import codes
 
@@ -418,6 +456,15 @@ def cmd_code(args) -> None:
         except (OSError, ValueError) as exc:
             raise UsageError(_("cannot read the public key: {error}").format(error=exc)) from exc
         _print(args, doc, lambda: key_values(doc))
+        return
+    if args.action in ("key-backup", "key-restore"):
+        passphrase = _passphrase(args, confirm=args.action == "key-backup")
+        if args.action == "key-backup":
+            path = codes.backup_signing_key(args.output, passphrase)
+            _print(args, {"key_backup": str(path)}, lambda: str(path))
+        else:
+            pem = codes.restore_signing_key(args.file, passphrase, args.overwrite).decode()
+            _print(args, {"public_key": pem}, lambda: pem)
         return
     if args.action == "export-public-key":
         path = codes.export_public_key(args.output)

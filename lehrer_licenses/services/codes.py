@@ -183,6 +183,27 @@ def verify_code(
     }
 
 
+MIN_PASSPHRASE = 10
+
+
+def backup_signing_key(path: Path, passphrase: str, keys: KeyStore | None = None) -> Path:
+    """The key pair, encrypted with ``passphrase``, for safekeeping away from this machine."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            _("the passphrase must have at least {n} characters").format(n=MIN_PASSPHRASE)
+        )
+    return (keys or KeyStore()).backup(path, passphrase)
+
+
+def restore_signing_key(
+    path: Path, passphrase: str, overwrite: bool = False, keys: KeyStore | None = None
+) -> bytes:
+    """Put a backed-up key pair in place; returns its public key as PEM."""
+    keys = keys or KeyStore()
+    keys.restore(path, passphrase, overwrite=overwrite)
+    return keys.public_key_pem()
+
+
 def export_public_key(path: Path, keys: KeyStore | None = None) -> Path:
     return (keys or KeyStore()).export_public(path)
 

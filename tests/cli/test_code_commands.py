@@ -113,3 +113,32 @@ def test_code_issue_for_a_school_without_seats_is_refused(tmp_path, capsys):
     main(["--db", db, "school", "add", "--name", "Leer", "--country", "CH", "--language", "it"])
     assert main(["--db", db, "code", "issue", "100001"]) == 2
     assert "no seats to put in a code" in capsys.readouterr().err
+
+
+def test_key_backup_and_restore_with_a_passphrase(tmp_path, capsys, keys_folder, monkeypatch):
+    secret = tmp_path / "pass.txt"
+    secret.write_text("Schulhaus Aesch 1956\n")
+    backup = tmp_path / "key.backup"
+    assert main(["code", "key-backup", "-o", str(backup), "--passphrase-file", str(secret)]) == 0
+    public = (keys_folder / "public_key.pem").read_text()
+    for path in keys_folder.iterdir():
+        path.unlink()
+    capsys.readouterr()
+    monkeypatch.setenv("LEHRER_LICENSES_KEY_PASSPHRASE", "wrong passphrase!")
+    assert main(["code", "key-restore", str(backup)]) == 2
+    assert "passphrase" in capsys.readouterr().err.lower()
+    assert (
+        main(["--json", "code", "key-restore", str(backup), "--passphrase-file", str(secret)]) == 0
+    )
+    assert json.loads(capsys.readouterr().out)["public_key"] == public
+
+
+def test_a_short_passphrase_is_refused(tmp_path, capsys):
+    secret = tmp_path / "pass.txt"
+    secret.write_text("kurz")
+    assert (
+        main(["code", "key-backup", "-o", str(tmp_path / "k"), "--passphrase-file", str(secret)])
+        == 2
+    )
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert not (tmp_path / "k").exists()
