@@ -49,6 +49,9 @@ class PricePoint:
     component: str
     amount: Decimal
     valid_from: date
+    # When the price was announced to customers; an increase applies at a renewal only when it
+    # was announced at least 6 months before it (M11, ``domain.packages.renewal_price``).
+    announced_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,3 +65,87 @@ DEFAULT_PLANS: tuple[Plan, ...] = (
 
 # Example 7 of DESIGN.md; the demo data uses it, marked as a sample in the catalogue.
 SAMPLE_VOLUME_TIERS = (TierBand(50, Decimal("10"), PRICES_FROM),)
+
+# --- user packages (Mathegym-style, M1-M11): SAMPLE prices --------------------------------------
+# The vendor page gives the rules but no price list: these sizes and prices are samples, named as
+# such in the plan, to be replaced with the vendor's own (``catalogue price add``). The 1,000 and
+# 1,400 user packages cost 1,000.00 and 1,400.00, so worked example 9 holds on them.
+
+PRODUCT_MATHEGYM = ("MG", "Mathegym-style user packages")
+PACKAGE_PLAN = "MG-PACKAGE"
+
+# capacity: (package, one subject add-on, full package) annual prices in EUR
+SAMPLE_PACKAGE_PRICES: dict[int, tuple[str, str, str]] = {
+    250: ("400.00", "120.00", "640.00"),
+    500: ("650.00", "195.00", "1040.00"),
+    750: ("850.00", "255.00", "1360.00"),
+    1000: ("1000.00", "300.00", "1600.00"),
+    1400: ("1400.00", "420.00", "2240.00"),
+    2000: ("1900.00", "570.00", "3040.00"),
+}
+
+PACKAGE_PLANS: tuple[Plan, ...] = (
+    Plan(
+        code=PACKAGE_PLAN,
+        product_code="MG",
+        name="Mathegym-style user packages (sample prices)",
+        kind=PlanKind.PACKAGE,
+        currency="EUR",
+        term=TermAlignment.ANNIVERSARY,
+        term_days=365,
+        notice_months=3,
+        billing=Billing.ADVANCE,
+        proration_cap=False,
+        tier_components=(),
+        prices=(
+            PricePoint("upgrade_fee", Decimal("150.00"), PRICES_FROM),
+            *(
+                PricePoint(f"{prefix}:{capacity}", Decimal(amount), PRICES_FROM)
+                for capacity, amounts in SAMPLE_PACKAGE_PRICES.items()
+                for prefix, amount in zip(("package", "addon", "full"), amounts, strict=True)
+            ),
+        ),
+        options=(("addon_notice_months", "3"), ("sample_prices", "true")),
+    ),
+)
+
+# --- per-pupil subscriptions (Focus PO-style, F1-F11): the prices of the vendor page -------------
+
+PRODUCT_FOCUS_PO = ("FPO", "Focus PO-style per-pupil subscriptions")
+PUPIL_PARTS_PRICES = {"1-2": ("0.96", "11.50"), "3-8": ("0.30", "3.60"), "1-8": ("0.96", "11.50")}
+
+
+def _pupil_plan(code: str, variant: int, name: str, parts: tuple[str, ...]) -> Plan:
+    return Plan(
+        code=code,
+        product_code="FPO",
+        name=name,
+        kind=PlanKind.PER_UNIT,
+        currency="EUR",
+        term=TermAlignment.ANNIVERSARY,
+        term_days=365,
+        notice_months=1,  # the page gives none; see domain/per_pupil.py
+        billing=Billing.ADVANCE,
+        proration_cap=False,
+        tier_components=(),
+        prices=tuple(
+            PricePoint(f"{component}:{part}", Decimal(amount), PRICES_FROM)
+            for part in parts
+            for component, amount in zip(
+                ("pupil_month", "pupil_year"), PUPIL_PARTS_PRICES[part], strict=True
+            )
+        ),
+        options=(("variant", str(variant)),),
+    )
+
+
+PER_PUPIL_PLANS: tuple[Plan, ...] = (
+    _pupil_plan("FPO-12", 1, "Focus PO 1-2, per pupil", ("1-2",)),
+    _pupil_plan("FPO-38", 2, "Focus PO 3-8 (basis), per pupil", ("3-8",)),
+    _pupil_plan("FPO-COMBI", 3, "Combi Focus PO 1-2 & 3-8 (basis), per pupil", ("1-2", "3-8")),
+    _pupil_plan("FPO-18", 4, "Focus PO 1-8 (full), per pupil", ("1-8",)),
+)
+TRIAL_PLAN = "FPO-18"
+
+PRODUCT_NAMES = dict((PRODUCT_LEHREROFFICE, PRODUCT_MATHEGYM, PRODUCT_FOCUS_PO))
+ALL_DEFAULT_PLANS: tuple[Plan, ...] = (*DEFAULT_PLANS, *PACKAGE_PLANS, *PER_PUPIL_PLANS)

@@ -18,7 +18,7 @@ from lehrer_licenses.domain.catalogue import (
     TierBand,
     TierMode,
 )
-from lehrer_licenses.domain.default_catalogue import DEFAULT_PLANS, PRODUCT_LEHREROFFICE
+from lehrer_licenses.domain.default_catalogue import ALL_DEFAULT_PLANS, PRODUCT_NAMES
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment
 from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
@@ -42,7 +42,9 @@ def plan_from_row(row: PlanRow) -> Plan:
         notice_months=row.notice_months,
         billing=Billing(row.billing),
         proration_cap=row.proration_cap,
-        prices=tuple(PricePoint(p.component, p.amount, p.valid_from) for p in row.prices),
+        prices=tuple(
+            PricePoint(p.component, p.amount, p.valid_from, p.announced_on) for p in row.prices
+        ),
         tiers=tuple(TierBand(t.from_quantity, t.percent_off, t.valid_from) for t in row.tiers),
         tier_mode=TierMode(row.tier_mode),
         tier_components=tuple(c for c in row.tier_components.split(",") if c),
@@ -93,7 +95,12 @@ def add_plan(session: Session, plan: Plan, product_name: str) -> PlanRow:
     session.add(row)
     for price in plan.prices:
         row.prices.append(
-            PriceRow(component=price.component, amount=price.amount, valid_from=price.valid_from)
+            PriceRow(
+                component=price.component,
+                amount=price.amount,
+                valid_from=price.valid_from,
+                announced_on=price.announced_on,
+            )
         )
     for tier in plan.tiers:
         row.tiers.append(
@@ -107,11 +114,16 @@ def add_plan(session: Session, plan: Plan, product_name: str) -> PlanRow:
 
 
 def install_defaults(session: Session) -> bool:
-    """Load the default catalogue and VAT rates into an empty database; True if it did."""
+    """Load the default catalogue and VAT rates into an empty database; True if it did.
+
+    A database made before a product's plans were shipped gets them too (only for products it
+    has no plan of yet, so a vendor's own changes are never overwritten); that returns False.
+    """
     if session.scalar(select(PlanRow.id).limit(1)) is not None:
+        _add_new_products(session)
         return False
-    for plan in DEFAULT_PLANS:
-        add_plan(session, plan, PRODUCT_LEHREROFFICE[1])
+    for plan in ALL_DEFAULT_PLANS:
+        add_plan(session, plan, PRODUCT_NAMES[plan.product_code])
     for rate in DEFAULT_VAT_RATES:
         session.add(VatRateRow(country=rate.country, rate=rate.rate, valid_from=rate.valid_from))
     audit.record(
@@ -119,9 +131,27 @@ def install_defaults(session: Session) -> bool:
         "catalogue.install_defaults",
         "plan",
         None,
-        after={"plans": [p.code for p in DEFAULT_PLANS]},
+        after={"plans": [p.code for p in ALL_DEFAULT_PLANS]},
     )
     return True
+
+
+def _add_new_products(session: Session) -> None:
+    known = set(
+        session.scalars(select(Product.code).join(PlanRow, PlanRow.product_id == Product.id))
+    )
+    missing = [p for p in ALL_DEFAULT_PLANS if p.product_code not in known]
+    if not missing:
+        return
+    for plan in missing:
+        add_plan(session, plan, PRODUCT_NAMES[plan.product_code])
+    audit.record(
+        session,
+        "catalogue.add_default_plans",
+        "plan",
+        None,
+        after={"plans": [p.code for p in missing]},
+    )
 
 
 def add_tier(
@@ -167,9 +197,19 @@ def add_tier(
 
 
 def add_price(
-    db: Database, plan_code: str, component: str, amount: Decimal, valid_from: date, note: str = ""
+    db: Database,
+    plan_code: str,
+    component: str,
+    amount: Decimal,
+    valid_from: date,
+    note: str = "",
+    announced_on: date | None = None,
 ) -> None:
-    """A new price from a date on (L13); earlier prices stay for orders dated before it."""
+    """A new price from a date on (L13); earlier prices stay for orders dated before it.
+
+    ``announced_on`` (default today) is when customers were told: an increase applies at a
+    package renewal only if announced at least 6 months before it (M11).
+    """
     if amount < 0:
         raise InvalidInput(_("a price cannot be negative: {amount}").format(amount=amount))
     with db.transaction() as session:
@@ -185,7 +225,7 @@ def add_price(
             amount=amount,
             valid_from=valid_from,
             note=note,
-            announced_on=date.today(),
+            announced_on=announced_on or date.today(),
         )
         row.prices.append(price)
         session.flush()
@@ -199,6 +239,7 @@ def add_price(
                 "component": component,
                 "amount": amount,
                 "valid_from": valid_from,
+                "announced_on": price.announced_on,
             },
         )
 
