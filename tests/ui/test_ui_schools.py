@@ -47,11 +47,13 @@ def test_view_search_as_you_type_and_detail(qtbot, db, sample):
     qtbot.addWidget(view)
     view.show()
     assert view.count_label.text() == "3 schools"
+    reloads = []
+    view.model.reloaded.connect(lambda: reloads.append(view.model.search))
     qtbot.keyClicks(view.search, "nord")  # QTest types ASCII only
-    # Debounced: nothing is queried for the keystrokes themselves...
-    assert view.model.total == 3
-    # ...only once the typing paused.
-    qtbot.waitUntil(lambda: view.model.total == 1, timeout=2000)
+    # Only once the typing paused is the database asked, not once per keystroke.
+    qtbot.waitUntil(lambda: view.model.total == 1, timeout=3000)
+    assert reloads[-1] == "nord"
+    assert len(reloads) < 4
     assert view.count_label.text() == "1 found"
     view.search.clear()
     view.apply_search()

@@ -87,17 +87,14 @@ class SchoolPicker(QWidget):
     def _resolve(self) -> None:
         match = LEADING_NUMBER.match(self.edit.text())
         row = browse.school_row(self._db, match.group(1)) if match else None
-        if row is None:
-            text = self.edit.text().strip()
-            self.info.setText(
-                _("No school with this number.")
-                if match
-                else _("Choose a school.")
-                if not text
-                else _("Pick a school from the list.")
-            )
-        else:
+        if row is not None:
             self.info.setText(describe_school(row))
+        elif match:
+            self.info.setText(_("No school with this number."))
+        elif self.edit.text().strip():
+            self.info.setText(_("Pick a school from the list."))
+        else:
+            self.info.setText(_("Choose a school."))
         if row != self.school:
             self.school = row
             self.changed.emit(row)
