@@ -465,6 +465,13 @@ def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None
     # would write (scaled decimals, ISO dates).
     processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
     names = [c.name for c in columns]
+    # A column the rows leave out gets its scalar default, as an ORM insert would.
+    defaults = {
+        c.name: c.default.arg
+        for c in columns
+        if c.default is not None and c.default.is_scalar and any(c.name not in r for r in rows)
+    }
+    rows = [{**defaults, **row} for row in rows] if defaults else rows
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     values = [
         tuple(

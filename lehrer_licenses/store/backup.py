@@ -94,7 +94,8 @@ def check_backup(path: Path, script: ScriptDirectory) -> BackupInfo:
             invoices = con.execute("SELECT count(*) FROM invoice").fetchone()[0]
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # A damaged schema page can make even SQLite's error message undecodable text.
         raise BackupError(
             _("the backup {path} cannot be read as a database: {error}").format(
                 path=path, error=exc

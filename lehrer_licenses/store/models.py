@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -136,6 +137,10 @@ class School(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # Leitweg-ID of a German public school: the buyer reference of its XRechnung e-invoices.
     leitweg_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    # Per-pupil plans (F4): general terms accepted, data-processing agreement with the board.
+    terms_accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dpa_reference: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    dpa_signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     teachers: Mapped[list[Teacher]] = relationship(back_populates="school")
     subscriptions: Mapped[list[Subscription]] = relationship(back_populates="school")
@@ -170,6 +175,12 @@ class Subscription(Base):
     term_end: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # cancelled as a whole
     lapsed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # User packages (M3): the package size, and whether it is the full package (all subjects).
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    full_package: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Changes that take effect at the next renewal: package size (M2), plan (F11 downgrade).
+    renew_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    renew_plan_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     school: Mapped[School] = relationship(back_populates="subscriptions")
     plan: Mapped[PlanRow] = relationship()
@@ -269,6 +280,8 @@ class Invoice(Base):
     )
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     details: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, per kind
+    # A subject add-on is invoiced on its own (M10); its billing address is on the add-on.
+    addon_id: Mapped[int | None] = mapped_column(ForeignKey("addon.id"), nullable=True, index=True)
 
     school: Mapped[School] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(
@@ -381,4 +394,98 @@ class DunningNotice(Base):
     open_amount: Mapped[Decimal] = mapped_column(MONEY)
     fee: Mapped[Decimal] = mapped_column(MONEY)
     pay_by: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- user packages (M1-M11) -------------------------------------------------------------------
+
+
+class PackageCount(Base):
+    """Users a package holds on a day (M3): entered, or counted from account records (M4, M5)."""
+
+    __tablename__ = "package_count"
+    __table_args__ = (UniqueConstraint("subscription_id", "counted_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    counted_on: Mapped[date] = mapped_column(Date)
+    users: Mapped[int] = mapped_column(Integer)
+    capacity: Mapped[int] = mapped_column(Integer)  # the package size on that day
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | accounts
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Addon(Base):
+    """A subject add-on licence (M10): its own year, notice, invoices and billing address."""
+
+    __tablename__ = "addon"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active|lapsed|refunded
+    started_on: Mapped[date] = mapped_column(Date)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column(Integer)  # the package size its price follows (M3)
+    price: Mapped[Decimal] = mapped_column(MONEY)  # paid for the running year
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # cancelled: last day
+    refunded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    billing_name: Mapped[str] = mapped_column(String(200), default="")
+    billing_street: Mapped[str] = mapped_column(String(200), default="")
+    billing_postcode: Mapped[str] = mapped_column(String(20), default="")
+    billing_city: Mapped[str] = mapped_column(String(100), default="")
+    billing_country: Mapped[str] = mapped_column(String(2), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    school: Mapped[School] = relationship()
+    subscription: Mapped[Subscription] = relationship()
+
+
+# --- per-pupil subscriptions (F1-F11) ---------------------------------------------------------
+
+
+class PupilTrial(Base):
+    """The one free trial of a school (F2): unique per school."""
+
+    __tablename__ = "pupil_trial"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    start_on: Mapped[date] = mapped_column(Date)
+    end_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # a paid year began
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PupilCount(Base):
+    """Pupils with data processed in the last 9 months, counted once a month per part (F5)."""
+
+    __tablename__ = "pupil_count"
+    __table_args__ = (UniqueConstraint("school_id", "month", "part"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    month: Mapped[date] = mapped_column(Date)
+    part: Mapped[str] = mapped_column(String(10))
+    count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PreInvestmentRow(Base):
+    """One part of a licence year's pre-investment as invoiced (F5); a settlement credits it."""
+
+    __tablename__ = "pre_investment"
+    __table_args__ = (UniqueConstraint("subscription_id", "term_start", "part"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    part: Mapped[str] = mapped_column(String(10))
+    pupils: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(PRICE)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), nullable=True)
+    settled: Mapped[bool] = mapped_column(Boolean, default=False)  # credited by a settlement
     created_at: Mapped[datetime] = mapped_column(DateTime)
