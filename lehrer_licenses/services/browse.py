@@ -15,19 +15,15 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from lehrer_licenses.domain.periods import cancellation_effective, notice_deadline
-from lehrer_licenses.i18n import _
+from lehrer_licenses.domain.periods import notice_deadline
 from lehrer_licenses.services.contracts import (
     ACTIVE,
-    cancellable_seats,
     latest_subscription,
     open_assignment,
-    require_in_term,
     running_subscription,
     subscription_plan,
     term_of,
 )
-from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import school_by_number, search_condition
 from lehrer_licenses.services.seats import full_name
 from lehrer_licenses.store.database import Database
@@ -42,6 +38,7 @@ from lehrer_licenses.store.models import (
     Subscription,
     Teacher,
 )
+from lehrer_licenses.store.textsearch import contains
 
 # Invoices that still wait for money. Drafts count: a clerk looking at a school wants to see
 # what is about to be billed, not only what was sent.
@@ -179,18 +176,6 @@ class SchoolDetail:
     invoices: list[InvoiceRow] = field(default_factory=list)
     cancellations: list[CancellationRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CancellationPreview:
-    school: str
-    received: date
-    deadline: date
-    in_time: bool
-    effective: date
-    seats_cancellable: int
-    seats_after: int  # seats still running after the cancellation takes effect
-    whole_contract: bool
 
 
 # --- schools list -----------------------------------------------------------------------------
@@ -517,57 +502,6 @@ def school_detail(db: Database, number: str) -> SchoolDetail:
         )
 
 
-def preview_cancellation(
-    db: Database,
-    school_number: str,
-    *,
-    seats: int | None,
-    received: date,
-    whole_contract: bool = False,
-) -> CancellationPreview:
-    """What ``cancellations.cancel`` would record, written nowhere (same refusals, same dates)."""
-    if not whole_contract and (seats is None or seats <= 0):
-        raise InvalidInput(
-            _("the number of seats to cancel must be at least 1, not {n}").format(n=seats)
-        )
-    with db.reading() as session:
-        school = school_by_number(session, school_number)
-        sub = running_subscription(session, school)
-        if sub is None:
-            raise InvalidInput(
-                _("school {school} has no running contract to cancel").format(school=school.number)
-            )
-        require_in_term(sub, received, _("a cancellation received"))
-        plan = subscription_plan(sub)
-        outcome = cancellation_effective(
-            plan.term, term_of(sub), received, plan.notice_months, plan.term_days
-        )
-        candidates = len(cancellable_seats(sub))
-        if whole_contract and sub.ends_on is not None:
-            raise InvalidInput(
-                _("the contract of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
-                )
-            )
-        if not whole_contract and seats is not None and seats > candidates:
-            raise InvalidInput(
-                _("school {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
-                    school=school.number, n=candidates, wanted=seats
-                )
-            )
-        after = 0 if whole_contract else candidates - (seats or 0)
-        return CancellationPreview(
-            school.number,
-            received,
-            outcome.deadline,
-            outcome.in_time,
-            outcome.effective,
-            candidates,
-            after,
-            whole_contract,
-        )
-
-
 # --- invoices ---------------------------------------------------------------------------------
 
 INVOICE_SORT_KEYS = ("date", "number", "school", "status", "reason", "net", "vat", "payable")
@@ -581,7 +515,7 @@ def _invoice_query(search: str, status: str | None) -> Select:
             or_(
                 Invoice.number.like(pattern),
                 School.number.like(pattern),
-                School.name.ilike(pattern),
+                contains(School.name, search),
             )
         )
     if status:

@@ -16,6 +16,7 @@ from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, School, Subscription
+from lehrer_licenses.store.textsearch import contains
 
 FIRST_SCHOOL_NUMBER = 100001
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -152,12 +153,12 @@ def add_school(db: Database, data: SchoolInput) -> str:
 
 
 def search_condition(text: str):
-    pattern = f"%{text.strip()}%"
+    """Name, number, city or postcode contain ``text``, whatever its case and accents."""
     return or_(
-        School.name.ilike(pattern),
-        School.number.like(pattern),
-        School.city.ilike(pattern),
-        School.postcode.like(pattern),
+        contains(School.name, text),
+        contains(School.number, text),
+        contains(School.city, text),
+        contains(School.postcode, text),
     )
 
 

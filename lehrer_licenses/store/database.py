@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.store.backup import backup_name, copy_database
+from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
 APP_NAME = "lehrer-licenses"
@@ -53,6 +54,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", register_sqlite_functions)
         # pysqlite's own transaction handling is bypassed so that the BEGIN we emit is the one
         # that counts (the recipe in SQLAlchemy's SQLite dialect documentation).
         event.listen(engine, "connect", _disable_pysqlite_begin)

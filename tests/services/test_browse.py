@@ -109,7 +109,7 @@ def test_school_detail(db, three):
 
 def test_preview_cancellation_matches_cancel(db, three):
     a, b, _c = three
-    late = browse.preview_cancellation(db, a, seats=2, received=date(2026, 11, 1))
+    late = cancellations.preview_cancellation(db, a, seats=2, received=date(2026, 11, 1))
     assert not late.in_time
     assert late.effective == date(2027, 12, 31)
     assert late.seats_after == 3
@@ -120,9 +120,9 @@ def test_preview_cancellation_matches_cancel(db, three):
         late.deadline,
     )
     with pytest.raises(DomainError):
-        browse.preview_cancellation(db, a, seats=9, received=date(2026, 11, 1))
+        cancellations.preview_cancellation(db, a, seats=9, received=date(2026, 11, 1))
     with pytest.raises(DomainError):
-        browse.preview_cancellation(db, b, seats=1, received=date(2026, 11, 1))
+        cancellations.preview_cancellation(db, b, seats=1, received=date(2026, 11, 1))
 
 
 def test_list_invoices(db, three):
@@ -133,3 +133,12 @@ def test_list_invoices(db, three):
     assert rows[0].payable == Decimal("505.90")
     assert [r.school for r in browse.list_invoices(db, search="Zürich")] == [c]
     assert browse.count_invoices(db, status="issued") == 0
+
+
+def test_search_ignores_case_and_accents_beyond_ascii(db, make_school):
+    make_school(name="Primarschule Łukasz Żółć", city="Zürich", postcode="8001")
+    make_school(name="École de Genève", country="CH", language="fr", city="Genève")
+    assert [s.name for s in browse.list_schools(db, "żółć")] == ["Primarschule Łukasz Żółć"]
+    assert [s.name for s in browse.list_schools(db, "zurich")] == ["Primarschule Łukasz Żółć"]
+    assert [s.name for s in browse.list_schools(db, "ECOLE DE GENEVE")] == ["École de Genève"]
+    assert browse.list_schools(db, "50%") == []  # a wildcard typed by the user is a character

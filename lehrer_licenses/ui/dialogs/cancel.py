@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse, cancellations
-from lehrer_licenses.services.browse import CancellationPreview
-from lehrer_licenses.services.cancellations import CancellationResult
+from lehrer_licenses.services import cancellations
+from lehrer_licenses.services.cancellations import (
+    CancellationPreview,
+    CancellationResult,
+    preview_cancellation,
+)
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
@@ -143,7 +146,7 @@ class CancelDialog(QDialog):
         number = self.school.number
         if number is not None:
             try:
-                self.preview = browse.preview_cancellation(self._db, number, **self._args())
+                self.preview = preview_cancellation(self._db, number, **self._args())
             except DomainError as exc:
                 self.error.show_message(message_of(exc))
             else:
