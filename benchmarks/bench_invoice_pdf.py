@@ -11,7 +11,9 @@ Prints medians in milliseconds for:
 - ``raw reportlab canvas``: the very same strings, lines and rectangles (recorded from one render)
   replayed on a bare reportlab canvas, with the same embedded fonts and the same QR rectangles:
   the floor any layout code on the canvas could reach;
-- the parts: QR-bill validation by ``qrbill`` and QR encoding by ``segno``.
+- the parts: QR-bill validation by ``qrbill`` and QR encoding by ``segno``;
+- ``payment reminder letter with QR-bill``: a dunning letter (``documents.letters``), every
+  render a different amount (so a different QR code).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import ClassVar
@@ -32,9 +35,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from lehrer_licenses.documents import invoice_pdf, qrcodes, render_invoice
+from lehrer_licenses.documents.letters import render_letter
 from lehrer_licenses.documents.samples import sample_document
 from lehrer_licenses.documents.swiss_qr_bill import build_qr_bill
 from lehrer_licenses.documents.text import REGULAR, ensure_fonts
+from lehrer_licenses.services.letters import dunning_letter
 
 RECORDED = (
     "setFont",
@@ -156,6 +161,32 @@ def main() -> None:
     def encode(i: int) -> None:
         qrcodes.qr_matrix.__wrapped__(payload.replace("0001", f"{i:04d}"))
 
+    letters = [
+        dunning_letter(
+            vendor=doc.vendor,
+            recipient=doc.recipient,
+            school_number=doc.school_number,
+            language="de",
+            currency="CHF",
+            on=doc.issue_date,
+            level=1,
+            invoice_number="2026-00017",
+            invoice_date=doc.issue_date,
+            due_date=doc.due_date,
+            payable=doc.payable,
+            settled=Decimal(i),
+            fee=Decimal("0.00"),
+            earlier_fees=Decimal("0.00"),
+            pay_by=doc.due_date,
+            previous_reminder=None,
+            reference=doc.reference,
+        )
+        for i in range(runs)
+    ]
+
+    def letter(i: int) -> None:
+        render_letter(letters[i])
+
     qr_runs = max(20, runs // 5)
     results = [
         ("invoice, new QR code each time", median_ms(fresh, runs)),
@@ -163,6 +194,7 @@ def main() -> None:
         ("raw reportlab canvas, same content", median_ms(raw, runs)),
         ("  part: QR-bill validation (qrbill)", median_ms(validate, runs)),
         ("  part: QR code encoding (segno)", median_ms(encode, qr_runs)),
+        ("payment reminder letter with QR-bill", median_ms(letter, runs)),
     ]
     print(f"one-page CHF invoice with QR-bill ({pages} page), median of {runs} renders")
     for label, value in results:

@@ -10,7 +10,7 @@ billing.po``); what users typed is drawn as text, never markup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date as Date
 from decimal import Decimal
 from io import BytesIO
@@ -75,7 +75,7 @@ from lehrer_licenses.documents.text import (
     wrap_code,
 )
 from lehrer_licenses.documents.text import wrap as wrap_text
-from lehrer_licenses.i18n import N_, gettext_for
+from lehrer_licenses.i18n import gettext_for
 
 LetterKind = Literal["dunning", "renewal", "notice_reminder", "price_increase"]
 LETTER_KINDS = ("dunning", "renewal", "notice_reminder", "price_increase")
@@ -83,39 +83,34 @@ BODY = 10.0
 LEADING = 4.4
 ROW = 5.0
 
-DUNNING_SUBJECTS = {
-    1: N_("Payment reminder"),
-    2: N_("Second reminder"),
-    3: N_("Final reminder"),
-}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OpenInvoice:
-    """The invoice a reminder is about, as booked: what was billed, paid or credited, open."""
+class LetterRow:
+    """A row of a letter's amounts table: ``label``, an optional ``detail`` printed beside it,
+    and the ``amount`` on the right (with the currency code when ``total``, in bold)."""
 
-    number: str
-    issue_date: Date
-    due_date: Date
-    payable: Decimal
-    settled: Decimal  # paid and credited so far
-    open: Decimal
+    label: str
+    detail: str = ""
+    amount: Decimal
+    total: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"LetterRow.amount must be a Decimal, not {type(self.amount).__name__}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Letter:
-    """One letter. Which fields matter depends on ``kind``:
+    """One letter, its wording already in the school's language (the services write it).
 
-    - "dunning": ``level`` 1-3, ``invoice``, ``fee`` (this reminder's), ``earlier_fees`` (of the
-      reminders before), ``pay_by``, ``reference`` (the invoice's payment reference),
-      ``previous_reminder`` (date of the last one, levels 2 and 3);
-    - "renewal": ``product``, ``seats``, ``term_start``/``term_end``, ``lines`` (what the new term
-      costs, excl. VAT), ``invoice_number`` (the renewal invoice, when issued),
-      ``registration_code``;
-    - "notice_reminder": ``product``, ``seats``, ``term_start`` (the renewal date), ``deadline``
-      (last day a written notice may arrive);
-    - "price_increase": ``product``, ``price_item``, ``old_price``, ``new_price``, ``valid_from``,
-      ``term_start`` (the school's next renewal, from which it applies).
+    - ``subject`` (the title), ``paragraphs`` (before the amounts table), ``after`` (after it),
+      ``closing`` (greeting and signature lines);
+    - ``rows``: the amounts table of a reminder (the invoice, paid, fees, amount due);
+      ``lines``: the items of a renewal (description, quantity, unit price, amount, excl. VAT);
+    - ``invoice_number``: printed in the information block;
+    - ``registration_code``: printed as text and as a QR code;
+    - ``payment_amount`` and ``reference``: a reminder asks for this amount with a Swiss QR-bill
+      (CHF, QR reference or creditor reference) or an EPC QR code (EUR).
     """
 
     kind: LetterKind
@@ -124,26 +119,17 @@ class Letter:
     vendor: Vendor
     recipient: Address
     school_number: str
+    subject: str
+    paragraphs: tuple[str, ...]
+    after: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
     currency: str = "CHF"
-    level: int = 0
-    invoice: OpenInvoice | None = None
-    fee: Decimal = Decimal("0.00")
-    earlier_fees: Decimal = Decimal("0.00")
-    pay_by: Date | None = None
-    reference: str | None = None
-    previous_reminder: Date | None = None
-    product: str = ""
-    seats: int | None = None
-    term_start: Date | None = None
-    term_end: Date | None = None
-    deadline: Date | None = None
-    lines: tuple[DocumentLine, ...] = field(default=())
+    rows: tuple[LetterRow, ...] = ()
+    lines: tuple[DocumentLine, ...] = ()
     invoice_number: str | None = None
     registration_code: str | None = None
-    price_item: str = ""
-    old_price: Decimal | None = None
-    new_price: Decimal | None = None
-    valid_from: Date | None = None
+    payment_amount: Decimal | None = None
+    reference: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in LETTER_KINDS:
@@ -152,19 +138,11 @@ class Letter:
             raise DocumentDataError(f"unknown document language {self.language!r}")
         if self.currency not in DOCUMENT_CURRENCIES:
             raise DocumentDataError(f"unsupported currency {self.currency!r}")
-        if self.kind == "dunning" and (self.invoice is None or self.level not in (1, 2, 3)):
-            raise DocumentDataError("a reminder needs its invoice and a level of 1, 2 or 3")
-        if self.kind == "dunning" and self.level == 2 and self.previous_reminder is None:
-            raise DocumentDataError("a second reminder needs the date of the first one")
-        if not isinstance(self.lines, tuple):
-            object.__setattr__(self, "lines", tuple(self.lines))
-
-    @property
-    def amount_due(self) -> Decimal:
-        """A reminder: the invoice's open amount plus the fees of all reminders so far."""
-        if self.invoice is None:
-            return Decimal("0.00")
-        return self.invoice.open + self.earlier_fees + self.fee
+        for name in ("paragraphs", "after", "closing", "rows", "lines"):
+            if not isinstance(getattr(self, name), tuple):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.payment_amount is not None and not isinstance(self.payment_amount, Decimal):
+            raise TypeError("Letter.payment_amount must be a Decimal")
 
 
 def render_letter(letter: Letter) -> bytes:
@@ -203,7 +181,7 @@ class _LetterRenderer:
     def __init__(self, letter: Letter) -> None:
         self.letter = letter
         self._ = gettext_for(letter.language)
-        self.subject = self._subject()
+        self.subject = clean(letter.subject)
 
     # -- words --------------------------------------------------------------------------------
 
@@ -216,173 +194,45 @@ class _LetterRenderer:
     def date(self, value: Date | None) -> str:
         return format_date(value, self.letter.language) if value else ""
 
-    def _subject(self) -> str:
-        letter, _ = self.letter, self._
-        if letter.kind == "dunning":
-            return _(DUNNING_SUBJECTS[letter.level])
-        if letter.kind == "renewal":
-            return _("Renewal of your subscription {start} – {end}").format(
-                start=self.date(letter.term_start), end=self.date(letter.term_end)
-            )
-        if letter.kind == "notice_reminder":
-            return _("Your subscription renews on {date}").format(date=self.date(letter.term_start))
-        return _("Price change from {date}").format(date=self.date(letter.valid_from))
-
-    def paragraphs(self) -> list[str]:
-        letter, _ = self.letter, self._
-        product = clean(letter.product)
-        if letter.kind == "dunning":
-            assert letter.invoice is not None
-            pay_by = self.date(letter.pay_by)
-            if letter.level == 1:
-                body = [
-                    _(
-                        "According to our records, the invoice below has not been paid yet. "
-                        "Perhaps it was overlooked. Please pay the amount due by {date}."
-                    ).format(date=pay_by),
-                    _("If you have paid in the meantime, please disregard this letter."),
-                ]
-            elif letter.level == 2:
-                body = [
-                    _(
-                        "Despite our reminder of {previous}, the invoice below is still unpaid. "
-                        "Please pay the amount due by {date} at the latest."
-                    ).format(previous=self.date(letter.previous_reminder), date=pay_by),
-                    _("If you have paid in the meantime, please disregard this letter."),
-                ]
-            else:
-                body = [
-                    _(
-                        "The invoice below is still unpaid despite our reminders. This is our "
-                        "final reminder: please pay the amount due by {date}."
-                    ).format(date=pay_by),
-                    _(
-                        "Otherwise we shall have to suspend updates and support for your "
-                        "licences and hand the claim over for collection."
-                    ),
-                ]
-            return body
-        if letter.kind == "renewal":
-            body = [
-                _(
-                    "Thank you for your trust. Your subscription for {product} with {seats} "
-                    "licence(s) renews on {start} and runs until {end}."
-                ).format(
-                    product=product,
-                    seats=letter.seats,
-                    start=self.date(letter.term_start),
-                    end=self.date(letter.term_end),
-                )
-            ]
-            if letter.invoice_number:
-                body.append(
-                    _("The invoice {number} for the new term is enclosed.").format(
-                        number=clean(letter.invoice_number)
-                    )
-                )
-            if letter.registration_code:
-                body.append(_("Your registration code for the new term is printed below."))
-            return body
-        if letter.kind == "notice_reminder":
-            return [
-                _(
-                    "Your subscription for {product} with {seats} licence(s) renews automatically "
-                    "on {date} for another term."
-                ).format(product=product, seats=letter.seats, date=self.date(letter.term_start)),
-                _(
-                    "If you want fewer licences or wish to cancel, your written notice must reach "
-                    "us by {deadline}. A later notice takes effect one term later."
-                ).format(deadline=self.date(letter.deadline)),
-                _("If everything stays as it is, there is nothing you need to do."),
-            ]
-        assert letter.old_price is not None and letter.new_price is not None
-        return [
-            _("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).").format(
-                date=self.date(letter.valid_from),
-                item=clean(letter.price_item or product),
-                old=self.money(letter.old_price),
-                new=self.money(letter.new_price),
-            ),
-            _(
-                "For your subscription the new price applies from your next renewal on {date}. "
-                "Until then nothing changes."
-            ).format(date=self.date(letter.term_start)),
-            _(
-                "You may cancel in writing within the notice period, as set out in the terms "
-                "of your subscription."
-            ),
-        ]
-
-    def closing(self) -> list[str]:
-        return [self._("Kind regards"), clean(self.letter.vendor.name)]
-
-    # -- table rows (label, value, bold) ------------------------------------------------------
-
-    def dunning_rows(self) -> list[tuple[str, str, str, bool]]:
-        """(label, detail, amount, bold) rows of a reminder."""
-        letter, _ = self.letter, self._
-        inv = letter.invoice
-        assert inv is not None
-        rows = [
-            (
-                _("Invoice {number}").format(number=clean(inv.number)),
-                _("of {date}, due {due}").format(
-                    date=self.date(inv.issue_date), due=self.date(inv.due_date)
-                ),
-                self.amount(inv.payable),
-                False,
-            )
-        ]
-        if inv.settled:
-            rows.append((_("Paid or credited"), "", self.amount(-inv.settled), False))
-        if letter.earlier_fees:
-            rows.append(
-                (_("Fees of earlier reminders"), "", self.amount(letter.earlier_fees), False)
-            )
-        if letter.fee:
-            rows.append((_("Reminder fee"), "", self.amount(letter.fee), False))
-        rows.append((_("Amount due"), "", self.money(letter.amount_due), True))
-        return rows
-
     # -- payment part -------------------------------------------------------------------------
+
+    def _payable(self) -> Decimal | None:
+        amount = self.letter.payment_amount
+        return amount if amount is not None and amount > 0 else None
 
     def qr_bill(self) -> QRBillData | None:
         letter = self.letter
-        if letter.kind != "dunning" or letter.currency != "CHF" or letter.amount_due <= 0:
+        amount = self._payable()
+        if amount is None or letter.currency != "CHF":
             return None
-        assert letter.invoice is not None
+        number = clean(letter.invoice_number or "")
         return build_qr_bill(
             vendor=letter.vendor,
             debtor=letter.recipient,
-            amount=letter.amount_due,
+            amount=amount,
             currency=letter.currency,
             reference=letter.reference,
-            additional_information=f"{self.subject} · {letter.invoice.number}",
-            what=f"reminder for invoice {letter.invoice.number}",
+            additional_information=" · ".join(p for p in (self.subject, number) if p),
+            what=f"letter {self.subject!r} {number}",
         )
 
     def epc(self) -> tuple[tuple[bytes, ...], str, str | None] | None:
         letter = self.letter
-        if letter.kind != "dunning" or letter.currency != "EUR" or letter.amount_due <= 0:
+        amount = self._payable()
+        if amount is None or letter.currency != "EUR":
             return None
-        assert letter.invoice is not None
         account = "".join(letter.vendor.iban.split()).upper()
         ref = "".join((letter.reference or "").split()).upper()
-        text = None if ref.startswith("RF") else f"{letter.invoice.number} {ref}".strip()
+        creditor_reference = ref if ref.startswith("RF") else None
+        text = None if creditor_reference else f"{letter.invoice_number or ''} {ref}".strip()
         try:
             matrix = _epc_matrix(
-                letter.vendor.name,
-                account,
-                letter.amount_due,
-                text,
-                ref if ref.startswith("RF") else None,
+                letter.vendor.name, account, amount, text or None, creditor_reference,
                 letter.vendor.bic,
-            )
+            )  # fmt: skip
         except ValueError as err:
-            raise DocumentDataError(
-                f"EPC QR code for the reminder of invoice {letter.invoice.number}: {err}"
-            ) from err
-        return matrix, account, ref if ref.startswith("RF") else text
+            raise DocumentDataError(f"EPC QR code for {self.subject!r}: {err}") from err
+        return matrix, account, creditor_reference or text
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -390,16 +240,18 @@ class _LetterRenderer:
         letter = self.letter
         qr_bill = self.qr_bill()
         epc = self.epc()
-        body = [wrap_text(p, REGULAR, BODY, (RIGHT - LEFT) * mm) for p in self.paragraphs()]
+        width = (RIGHT - LEFT) * mm
+        body = [wrap_text(p, REGULAR, BODY, width) for p in letter.paragraphs]
+        after = [wrap_text(p, REGULAR, BODY, width) for p in letter.after]
         # Lay the letter out in blocks; a block that does not fit starts a new page.
         blocks: list[tuple[float, object]] = []
-        blocks.append((len(body[0]) * LEADING + 2.5, ("para", body[0])))
-        if letter.kind == "dunning":
-            rows = self.dunning_rows()
-            blocks.append((len(rows) * ROW + 4, ("dunning", rows)))
-        for para in body[1:]:
+        for para in body:
             blocks.append((len(para) * LEADING + 2.5, ("para", para)))
-        if letter.kind == "renewal" and letter.lines:
+        if letter.rows:
+            blocks.append((len(letter.rows) * ROW + 4, ("amounts", letter.rows)))
+        for para in after:
+            blocks.append((len(para) * LEADING + 2.5, ("para", para)))
+        if letter.lines:
             rows = [
                 (line, wrap_text(line.description, REGULAR, 9, 92 * mm) or [""])
                 for line in letter.lines
@@ -409,7 +261,9 @@ class _LetterRenderer:
         if letter.registration_code:
             code = wrap_code(letter.registration_code, BOLD, 8.5, (RIGHT - LEFT - 30) * mm)
             blocks.append((max(REG_QR + 4, len(code) * 3.8 + 8), ("code", code)))
-        blocks.append((2 * LEADING + 2.5, ("para", self.closing())))
+        if letter.closing:
+            closing = [clean(line) for line in letter.closing]
+            blocks.append((len(closing) * LEADING + 2.5, ("para", closing)))
         if epc is not None:
             blocks.append((EPC_QR + 8, ("epc", epc)))
 
@@ -462,18 +316,21 @@ class _LetterRenderer:
         if kind == "para":
             for i, line in enumerate(data):
                 self._text(c, LEFT, top + 3.6 + i * LEADING, line)
-        elif kind == "dunning":
+        elif kind == "amounts":
             y = top + 2.0
-            for label, detail, value, bold in data:
-                font = BOLD if bold else REGULAR
-                if bold:
+            first = clean(data[0].label)
+            detail_x = LEFT + max(42.0, stringWidth(first, REGULAR, BODY) / mm + 4.0)
+            for row in data:
+                font = BOLD if row.total else REGULAR
+                if row.total:
                     self._rule(c, y + 0.6, 0.6, 0, left=LEFT)
                     y += 1.0
-                self._text(c, LEFT, y + 4.0, label, font)
+                self._text(c, LEFT, y + 4.0, clean(row.label), font)
+                detail = clean(row.detail)
                 if detail:
-                    self._text(
-                        c, LEFT + 42, y + 4.0, detail, REGULAR, fit(detail, REGULAR, 9, 90 * mm)
-                    )
+                    size = fit(detail, REGULAR, 9, (RIGHT - 30 - detail_x) * mm)
+                    self._text(c, detail_x, y + 4.0, detail, REGULAR, size)
+                value = self.money(row.amount) if row.total else self.amount(row.amount)
                 self._text(c, RIGHT, y + 4.0, value, font, align="right")
                 y += ROW
         elif kind == "lines":
@@ -529,7 +386,7 @@ class _LetterRenderer:
             if ref:
                 shown = " ".join(ref[i : i + 4] for i in range(0, len(ref), 4))
                 rows.append((_("Reference"), shown if ref.startswith("RF") else ref))
-            rows.append((_("Amount"), self.money(letter.amount_due)))
+            rows.append((_("Amount"), self.money(letter.payment_amount or Decimal(0))))
             width = max(stringWidth(label, REGULAR, 8.5) for label, _v in rows) / mm + 4.0
             baseline = qr_top + 9.5
             for label, value in rows:
@@ -576,7 +433,7 @@ class _LetterRenderer:
         if address.country != letter.recipient.country:
             city = f"{address.country}-{city}"
         details.append((city, REGULAR, 8))
-        for value in (vendor.phone, vendor.email, vendor.website):
+        for value in (vendor.phone, vendor.email, vendor.website, vendor.vat_id):
             if value:
                 details.append((clean(value), REGULAR, 8))
         baseline = 14.0
@@ -604,8 +461,8 @@ class _LetterRenderer:
             self._text(c, ADDRESS_TEXT, first + i * leading, line, REGULAR, size)
 
         rows = [(_("Date"), self.date(letter.letter_date))]
-        if letter.kind == "dunning" and letter.invoice is not None:
-            rows.insert(0, (_("Invoice no."), clean(letter.invoice.number)))
+        if letter.invoice_number:
+            rows.insert(0, (_("Invoice no."), clean(letter.invoice_number)))
         if letter.school_number:
             rows.append((_("School no."), clean(letter.school_number)))
         baseline = INFO_TOP + 3.0

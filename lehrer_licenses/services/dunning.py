@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.documents import DocumentDataError
-from lehrer_licenses.documents.letters import Letter, OpenInvoice, render_letters
+from lehrer_licenses.documents.letters import Letter, render_letters
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing import (
     INVOICE,
@@ -31,6 +31,7 @@ from lehrer_licenses.services.billing import (
     school_address,
 )
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.letters import dunning_letter
 from lehrer_licenses.services.vendor import (
     DUNNING_LEVELS,
     VendorSettings,
@@ -143,28 +144,24 @@ def run_dunning(db: Database, on: date, *, dry_run: bool = False) -> DunningRun:
             require_postal_address(school)
             assert document_vendor is not None
             run.letters.append(
-                Letter(
-                    kind="dunning",
-                    language=invoice.language,
-                    letter_date=on,
+                dunning_letter(
                     vendor=document_vendor,
                     recipient=school_address(school),
                     school_number=school.number,
+                    language=invoice.language,
                     currency=invoice.currency,
+                    on=on,
                     level=level,
-                    invoice=OpenInvoice(
-                        number=invoice.number,
-                        issue_date=invoice.invoice_date,
-                        due_date=invoice.due_date,
-                        payable=invoice.payable,
-                        settled=settled,
-                        open=open_amount,
-                    ),
+                    invoice_number=invoice.number,
+                    invoice_date=invoice.invoice_date,
+                    due_date=invoice.due_date,
+                    payable=invoice.payable,
+                    settled=settled,
                     fee=fee,
                     earlier_fees=earlier_fees,
                     pay_by=pay_by,
-                    reference=invoice.reference,
                     previous_reminder=earlier[-1].sent_on if earlier else None,
+                    reference=invoice.reference,
                 )
             )
             session.add(

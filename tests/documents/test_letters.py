@@ -10,7 +10,7 @@ import pytest
 from qrbill import QRBill
 
 from lehrer_licenses.documents import Address, DocumentDataError
-from lehrer_licenses.documents.letters import Letter, OpenInvoice, render_letter, render_letters
+from lehrer_licenses.documents.letters import Letter, LetterRow, render_letter, render_letters
 from lehrer_licenses.documents.samples import (
     DUTCH_SCHOOL,
     EURO_VENDOR,
@@ -18,16 +18,14 @@ from lehrer_licenses.documents.samples import (
     SWISS_VENDOR,
     make_lines,
 )
+from lehrer_licenses.services.letters import (
+    dunning_letter,
+    notice_reminder_letter,
+    price_increase_letter,
+    renewal_letter,
+)
 
 QR_REFERENCE = "000000000000000002026000172"
-INVOICE = OpenInvoice(
-    number="2026-00017",
-    issue_date=date(2026, 3, 11),
-    due_date=date(2026, 4, 10),
-    payable=Decimal("505.90"),
-    settled=Decimal("300.00"),
-    open=Decimal("205.90"),
-)
 
 
 def flat(text: str) -> str:
@@ -36,20 +34,26 @@ def flat(text: str) -> str:
 
 def reminder(level: int = 1, language: str = "de", **changes) -> Letter:
     values = dict(
-        kind="dunning",
-        language=language,
-        letter_date=date(2026, 5, 20),
         vendor=SWISS_VENDOR,
         recipient=SWISS_SCHOOL,
         school_number="100001",
+        language=language,
+        currency="CHF",
+        on=date(2026, 5, 20),
         level=level,
-        invoice=INVOICE,
+        invoice_number="2026-00017",
+        invoice_date=date(2026, 3, 11),
+        due_date=date(2026, 4, 10),
+        payable=Decimal("505.90"),
+        settled=Decimal("300.00"),
+        fee=Decimal("0.00"),
+        earlier_fees=Decimal("0.00"),
         pay_by=date(2026, 5, 30),
-        reference=QR_REFERENCE,
         previous_reminder=date(2026, 5, 1) if level > 1 else None,
+        reference=QR_REFERENCE,
     )
     values.update(changes)
-    return Letter(**values)
+    return dunning_letter(**values)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +74,7 @@ def test_reminder_subject_and_language(level, language, subject, texts):
 
 def test_reminder_amount_due_with_fees_and_qr_bill_payload(texts, qr_codes):
     letter = reminder(2, fee=Decimal("20.00"), earlier_fees=Decimal("5.00"))
-    assert letter.amount_due == Decimal("230.90")
+    assert letter.payment_amount == Decimal("230.90")
     pdf = render_letter(letter)
     text = flat(texts(pdf)[0])
     assert "Trotz unserer Zahlungserinnerung vom 01.05.2026" in text
@@ -106,25 +110,20 @@ def test_eur_reminder_carries_an_epc_code(texts, qr_codes):
 
 def test_renewal_notice_and_price_letters_in_two_languages(texts, qr_codes):
     common = dict(
-        letter_date=date(2026, 9, 1),
-        vendor=SWISS_VENDOR,
-        recipient=SWISS_SCHOOL,
-        school_number="100001",
-        product="LehrerOffice",
-        seats=5,
+        on=date(2026, 9, 1), vendor=SWISS_VENDOR, recipient=SWISS_SCHOOL, school_number="100001"
     )
-    renewal = Letter(
-        kind="renewal", language="fr", term_start=date(2027, 1, 1), term_end=date(2027, 12, 31),
-        lines=make_lines(2), invoice_number="2027-00001", registration_code="LO1-ABCD-EFGH",
-        **common,
+    renewal = renewal_letter(
+        language="fr", currency="CHF", product="LehrerOffice", seats=5,
+        term_start=date(2027, 1, 1), term_end=date(2027, 12, 31), lines=make_lines(2),
+        invoice_number="2027-00001", registration_code="LO1-ABCD-EFGH", **common,
     )  # fmt: skip
-    notice = Letter(
-        kind="notice_reminder", language="de", term_start=date(2027, 1, 1),
+    notice = notice_reminder_letter(
+        language="de", product="LehrerOffice", seats=5, renewal_on=date(2027, 1, 1),
         deadline=date(2026, 10, 31), **common,
     )  # fmt: skip
-    price = Letter(
-        kind="price_increase", language="it", price_item="Abbonamento", old_price=Decimal("44.55"),
-        new_price=Decimal("46.00"), valid_from=date(2027, 1, 1), term_start=date(2027, 1, 1),
+    price = price_increase_letter(
+        language="it", currency="CHF", item="Abbonamento", old_price=Decimal("44.55"),
+        new_price=Decimal("46.00"), valid_from=date(2027, 1, 1), renewal_on=date(2027, 1, 1),
         **common,
     )  # fmt: skip
     pdf = render_letters([renewal, notice, price])
@@ -143,8 +142,13 @@ def test_user_text_is_not_markup(texts):
     assert "<b>Schule</b> & Co" in text
 
 
-def test_a_reminder_needs_its_invoice_and_level():
-    with pytest.raises(DocumentDataError):
+def test_letters_refuse_bad_data():
+    with pytest.raises(KeyError):
         reminder(level=4)
     with pytest.raises(DocumentDataError):
         render_letters([])
+    with pytest.raises(DocumentDataError):
+        Letter(kind="memo", language="de", letter_date=date(2026, 1, 1), vendor=SWISS_VENDOR,
+               recipient=SWISS_SCHOOL, school_number="1", subject="x", paragraphs=())  # fmt: skip
+    with pytest.raises(TypeError):
+        LetterRow(label="x", amount=1.5)
