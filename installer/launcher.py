@@ -1,0 +1,40 @@
+"""Entry point of the frozen executables: the same as the ``lehrer-licenses`` console script.
+
+With no command it opens the desktop app, otherwise it runs the command line. A windowed
+executable (LehrerLicenses.exe on Windows) has no console, so sys.stdout and sys.stderr are None
+there; they go to the null device so that ``--help`` or a mistyped argument ends quietly instead of
+in an error dialog about writing to None. Use lehrer-licenses.exe for the command line.
+
+``LEHRER_LICENSES_QUIT_WHEN_STARTED=1`` (used by installer/smoke-test.sh to time the start): the
+desktop app (no command given) quits as soon as its event loop runs, i.e. once the main window
+has been shown.
+"""
+
+import os
+import sys
+
+for _name in ("stdout", "stderr"):
+    if getattr(sys, _name) is None:
+        setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+from lehrer_licenses.cli.main import build_parser, main  # noqa: E402
+
+
+def _quit_when_started() -> None:
+    # The app reuses an existing QApplication (ui.app.create_application), so a zero timer set
+    # here fires on the first pass of app.exec(), after the database is open and the window shown.
+    from PySide6.QtCore import QTimer
+
+    from lehrer_licenses.ui.app import create_application
+
+    app = create_application()
+    QTimer.singleShot(0, app.quit)
+
+
+if __name__ == "__main__":
+    if (
+        os.environ.get("LEHRER_LICENSES_QUIT_WHEN_STARTED") == "1"
+        and build_parser().parse_args().command is None
+    ):
+        _quit_when_started()
+    sys.exit(main())
