@@ -36,6 +36,6 @@ echo "PyInstaller build: $(( $(date +%s) - start )) s"
 # The archive unpacks into lehrer-licenses-<version>/ (unpack an update into a new folder: files
 # of an older version must not stay next to the new ones).
 tar -C dist --owner=0 --group=0 --numeric-owner \
-  --transform "s,^lehrer-licenses,$NAME,S" -czf "dist/$NAME.tar.gz" lehrer-licenses
+  --transform "s,^lehrer-licenses,lehrer-licenses-$VERSION,S" -czf "dist/$NAME.tar.gz" lehrer-licenses
 echo "bundle:  dist/lehrer-licenses ($(du -sh dist/lehrer-licenses | cut -f1))"
 echo "archive: dist/$NAME.tar.gz ($(du -sh "dist/$NAME.tar.gz" | cut -f1))"
