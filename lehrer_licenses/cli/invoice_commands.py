@@ -151,6 +151,21 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     dunning.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent, record nothing")
     )
+    notice = command("notice", _("notice-period reminders before renewals"), letters)
+    notice.add_argument("--date", type=_date, required=True)
+    notice.add_argument(
+        "--within", type=int, default=60, help=_("notice deadlines within this many days")
+    )
+    renewal = command("renewal", _("renewal letters for the renewal invoices of a year"), letters)
+    renewal.add_argument("--year", type=int, required=True)
+    renewal.add_argument("--date", type=_date, required=True)
+    price = command("price", _("price-change notices for a plan's schools"), letters)
+    price.add_argument("plan")
+    price.add_argument("--valid-from", type=_date, required=True)
+    price.add_argument("--date", type=_date, required=True)
+    for parser_ in (notice, renewal, price):
+        parser_.add_argument("-o", "--output", type=Path, help=_("one PDF with every letter"))
+        parser_.add_argument("--per-school", type=Path, help=_("a folder: one PDF per school"))
     return {
         "vendor": cmd_vendor,
         "invoice": cmd_invoice,
@@ -290,9 +305,10 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
-    from lehrer_licenses.services import dunning
+    from lehrer_licenses.services import dunning, letters
 
-    if not args.output and not args.per_school and not args.dry_run:
+    dry = getattr(args, "dry_run", False)
+    if not args.output and not args.per_school and not dry:
         raise UsageError(_("say where the letters go: -o FILE and/or --per-school FOLDER"))
     target = _output(args.output) if args.output else None
     folder = None
@@ -300,27 +316,45 @@ def cmd_letters(args) -> None:
         folder = Path(args.per_school).expanduser()
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise UsageError(_("no writable folder {folder}").format(folder=args.per_school))
-    run = dunning.run_dunning(open_db(args), args.date, dry_run=args.dry_run)
+    db = open_db(args)
+    if args.action == "dunning":
+        run = dunning.run_dunning(db, args.date, dry_run=dry)
+        pdf = run.batch_pdf
+
+        def batch() -> bytes:
+            return pdf
+
+    elif args.action == "notice":
+        run = letters.notice_reminders(db, args.date, args.within)
+        batch = run.batch_pdf
+    elif args.action == "renewal":
+        run = letters.renewal_letters(db, args.year, args.date)
+        batch = run.batch_pdf
+    else:
+        run = letters.price_change_notices(db, args.plan, args.valid_from, args.date)
+        batch = run.batch_pdf
     files = []
     if target is not None and run.letters:
-        _write(target, run.batch_pdf)
+        _write(target, batch())
         files.append(str(target))
     if folder is not None:
         for school, pdf in run.pdf_per_school().items():
-            path = folder / f"dunning-{args.date.isoformat()}-{school}.pdf"
+            path = folder / f"{args.action}-{args.date.isoformat()}-{school}.pdf"
             _write(path, pdf)
             files.append(str(path))
     doc = {**run.to_json(), "files": files}
+    if args.action == "dunning":
+        lines = [
+            f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
+            f"{n['currency']} {n['open']:>10}  {_('fee')} {n['fee']}"
+            for n in doc["notices"]
+        ]
+    else:
+        lines = [f"  {row['school']:<8} {row['name']}" for row in doc["schools"]]
     print_result(
         args,
         doc,
         lambda: "\n".join(
-            [_("{n} reminder(s)").format(n=len(run.notices))]
-            + [
-                f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
-                f"{n['currency']} {n['open']:>10}  {_('fee')} {n['fee']}"
-                for n in doc["notices"]
-            ]
-            + files
+            [_("{n} letter(s)").format(n=len(run.letters) or len(lines)), *lines, *files]
         ),
     )

@@ -7,14 +7,29 @@ cases know what the letter is about (translations: ``translations/<lang>/billing
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from lehrer_licenses.documents import Address, DocumentLine, Vendor
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lehrer_licenses.documents import Address, DocumentDataError, DocumentLine, Vendor
 from lehrer_licenses.documents.formatting import format_date, format_money
-from lehrer_licenses.documents.letters import Letter, LetterRow
-from lehrer_licenses.i18n import N_, gettext_for
+from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
+from lehrer_licenses.domain.catalogue import SUBSCRIPTION
+from lehrer_licenses.domain.periods import notice_deadline
+from lehrer_licenses.i18n import N_, _, gettext_for
+from lehrer_licenses.services.billing import require_postal_address, school_address
+from lehrer_licenses.services.catalogue import plan_from_row, plan_row
+from lehrer_licenses.services.contracts import active_seats
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import Invoice, IssuedCode, PlanRow, Subscription
 
 DUNNING_SUBJECTS = {
     1: N_("Payment reminder"),
@@ -242,3 +257,221 @@ def price_increase_letter(
         ),
         closing=_closing(language, vendor),
     )
+
+
+# --- batch runs: which schools get which letter ----------------------------------------------
+
+
+@dataclass
+class LetterRun:
+    kind: str
+    on: date
+    letters: list[Letter] = field(default_factory=list)
+    schools: list[dict] = field(default_factory=list)
+
+    def batch_pdf(self) -> bytes:
+        return render_letters(self.letters)
+
+    def pdf_per_school(self) -> dict[str, bytes]:
+        by_school: dict[str, list[Letter]] = defaultdict(list)
+        for letter in self.letters:
+            by_school[letter.school_number].append(letter)
+        return {school: render_letters(items) for school, items in sorted(by_school.items())}
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "date": self.on.isoformat(),
+            "letters": len(self.letters),
+            "schools": self.schools,
+        }
+
+
+def _running(session: Session, plan_code: str | None = None) -> list[Subscription]:
+    query = (
+        select(Subscription)
+        .options(
+            selectinload(Subscription.school),
+            selectinload(Subscription.plan).selectinload(PlanRow.product),
+            selectinload(Subscription.plan).selectinload(PlanRow.prices),
+            selectinload(Subscription.seats),
+        )
+        .where(Subscription.status == "active", Subscription.ends_on.is_(None))
+        .order_by(Subscription.id)
+    )
+    if plan_code:
+        query = query.where(Subscription.plan_id == plan_row(session, plan_code).id)
+    return list(session.scalars(query))
+
+
+def _finish(session: Session, run: LetterRun, vendor: VendorSettings) -> LetterRun:
+    if run.letters:
+        try:
+            render_letters(run.letters[:1])  # bad data shows up before anything is recorded
+        except DocumentDataError as exc:
+            raise InvalidInput(
+                _("the letters cannot be printed: {problem}").format(problem=exc)
+            ) from exc
+    audit.record(
+        session,
+        f"letters.{run.kind}",
+        "school",
+        None,
+        after={"date": run.on, "letters": len(run.letters), "vendor": vendor.name},
+    )
+    return run
+
+
+def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun:
+    """A reminder to every school whose notice deadline falls within ``within_days`` from
+    ``on``: its subscription renews unless a written notice arrives by then."""
+    if not 0 <= within_days <= 366:
+        raise InvalidInput(_("--within must be between 0 and 366 days"))
+    run = LetterRun("notice_reminder", on)
+    with db.transaction() as session:
+        vendor = load_vendor(session)
+        require_complete(vendor)
+        for sub in _running(session):
+            renewal = sub.term_end + timedelta(days=1)
+            deadline = notice_deadline(renewal, sub.plan.notice_months)
+            if not on <= deadline <= on + timedelta(days=within_days):
+                continue
+            school = sub.school
+            require_postal_address(school)
+            seats = len(active_seats(sub))
+            run.letters.append(
+                notice_reminder_letter(
+                    vendor=vendor.document_vendor(),
+                    recipient=school_address(school),
+                    school_number=school.number,
+                    language=school.language,
+                    on=on,
+                    product=sub.plan.product.name,
+                    seats=seats,
+                    renewal_on=renewal,
+                    deadline=deadline,
+                )
+            )
+            run.schools.append(
+                {
+                    "school": school.number,
+                    "name": school.name,
+                    "renewal": renewal.isoformat(),
+                    "deadline": deadline.isoformat(),
+                    "seats": seats,
+                }
+            )
+        return _finish(session, run, vendor)
+
+
+def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
+    """A letter for every renewal invoice of the term starting in ``year`` (draft or issued),
+    with the lines of the new term and the school's newest registration code."""
+    run = LetterRun("renewal", on)
+    with db.transaction() as session:
+        vendor = load_vendor(session)
+        require_complete(vendor)
+        invoices = session.scalars(
+            select(Invoice)
+            .options(selectinload(Invoice.school), selectinload(Invoice.lines))
+            .where(
+                Invoice.kind == "invoice",
+                Invoice.reason == "renewal",
+                Invoice.subscription_id.is_not(None),
+            )
+            .order_by(Invoice.school_id, Invoice.id)
+        ).all()
+        for invoice in invoices:
+            starts = [li.period_start for li in invoice.lines if li.period_start]
+            ends = [li.period_end for li in invoice.lines if li.period_end]
+            if not starts or min(starts).year != year:
+                continue
+            school = invoice.school
+            require_postal_address(school)
+            sub = session.get(Subscription, invoice.subscription_id)
+            code = session.scalar(
+                select(IssuedCode.code)
+                .where(IssuedCode.subscription_id == invoice.subscription_id)
+                .order_by(IssuedCode.serial.desc())
+                .limit(1)
+            )
+            seats = len(active_seats(sub)) if sub is not None else 0
+            run.letters.append(
+                renewal_letter(
+                    vendor=vendor.document_vendor(),
+                    recipient=school_address(school),
+                    school_number=school.number,
+                    language=invoice.language,
+                    currency=invoice.currency,
+                    on=on,
+                    product=sub.plan.product.name if sub is not None else "",
+                    seats=seats,
+                    term_start=min(starts),
+                    term_end=max(ends) if ends else min(starts),
+                    lines=[
+                        DocumentLine(
+                            description=li.description,
+                            quantity=li.quantity,
+                            unit_price=li.unit_price,
+                            amount=li.amount,
+                        )
+                        for li in invoice.lines
+                    ],
+                    invoice_number=invoice.number,
+                    registration_code=code,
+                )
+            )
+            run.schools.append(
+                {"school": school.number, "name": school.name, "invoice": invoice.number}
+            )
+        return _finish(session, run, vendor)
+
+
+def price_change_notices(
+    db: Database, plan_code: str, valid_from: date, on: date, component: str = SUBSCRIPTION
+) -> LetterRun:
+    """A notice to every school on ``plan_code`` whose ``component`` price changes on
+    ``valid_from``, applying from its first renewal on or after that day."""
+    run = LetterRun("price_increase", on)
+    with db.transaction() as session:
+        vendor = load_vendor(session)
+        require_complete(vendor)
+        plan = plan_from_row(plan_row(session, plan_code))
+        if not plan.has_price(component, valid_from - timedelta(days=1)) or not any(
+            p.component == component and p.valid_from == valid_from for p in plan.prices
+        ):
+            raise InvalidInput(
+                _("plan {plan} has no new {component} price from {day}").format(
+                    plan=plan_code, component=component, day=valid_from.isoformat()
+                )
+            )
+        old = plan.price(component, valid_from - timedelta(days=1))
+        new = plan.price(component, valid_from)
+        for sub in _running(session, plan_code):
+            school = sub.school
+            require_postal_address(school)
+            renewal = sub.term_end + timedelta(days=1)
+            while renewal < valid_from:  # the first renewal the new price applies to
+                renewal = date(renewal.year + 1, renewal.month, renewal.day)
+            tr = gettext_for(school.language)
+            run.letters.append(
+                price_increase_letter(
+                    vendor=vendor.document_vendor(),
+                    recipient=school_address(school),
+                    school_number=school.number,
+                    language=school.language,
+                    currency=plan.currency,
+                    on=on,
+                    item=tr("the update subscription per licence and year")
+                    if component == SUBSCRIPTION
+                    else component,
+                    old_price=old,
+                    new_price=new,
+                    valid_from=valid_from,
+                    renewal_on=renewal,
+                )
+            )
+            run.schools.append(
+                {"school": school.number, "name": school.name, "renewal": renewal.isoformat()}
+            )
+        return _finish(session, run, vendor)

@@ -222,3 +222,22 @@ def test_letters_dunning_batch_and_per_school(cli, tmp_path):
     second = ok(cli, "letters", "dunning", "--date", "2026-04-26", "-o", str(batch))
     assert [(n["level"], n["fee"]) for n in second["notices"]] == [(2, "5.00"), (2, "5.00")]
     refused(cli, "letters", "dunning", "--date", "2026-05-10", match="-o FILE")
+
+
+def test_letters_notice_renewal_and_price(cli, tmp_path):
+    set_vendor(cli)
+    number = school(cli)
+    order(cli, number, "4")
+    out = tmp_path / "notice.pdf"
+    run = ok(cli, "letters", "notice", "--date", "2026-09-15", "-o", str(out))
+    assert run["letters"] == 1 and run["schools"][0]["deadline"] == "2026-10-31"
+    assert "verlängert sich am 01.01.2027" in " ".join(
+        PdfReader(out).pages[0].extract_text().split()
+    )
+    ok(cli, "renewals", "run", "--year", "2027")
+    run = ok(cli, "letters", "renewal", "--year", "2027", "--date", "2026-12-01", "-o", str(out))
+    assert run["letters"] == 1
+    refused(
+        cli, "letters", "price", "LO-LOCAL", "--valid-from", "2027-01-01", "--date", "2026-06-01",
+        "-o", str(out), match="no new subscription price",
+    )  # fmt: skip
