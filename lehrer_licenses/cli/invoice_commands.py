@@ -132,6 +132,17 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     accept = command("accept", _("accept a quote: order its seats (draft invoice)"), invoice)
     accept.add_argument("invoice")
     accept.add_argument("--date", type=_date, help=_("order date (default today)"))
+    einvoice = command("einvoice", _("write the e-invoice of an issued invoice"), invoice)
+    einvoice.add_argument("invoice")
+    einvoice.add_argument("-o", "--output", type=Path, required=True)
+    einvoice.add_argument(
+        "--xrechnung",
+        action="store_true",
+        help=_("an XRechnung CII XML (German public schools) instead of a Factur-X PDF"),
+    )
+    leitweg = command("leitweg-id", _("set a school's Leitweg-ID (XRechnung)"), invoice)
+    leitweg.add_argument("school")
+    leitweg.add_argument("leitweg_id", help=_("the Leitweg-ID; empty to clear it"))
     balance = command("balance", _("a school's invoiced, credited, paid and open amounts"), invoice)
     balance.add_argument("school")
     balance.add_argument("--date", type=_date)
@@ -228,7 +239,22 @@ def cmd_invoice(args) -> None:
         doc = {**result.to_json(), "file": str(target), "stored": result.stored}
         print_result(args, doc, lambda: str(target))
         return
+    if action == "einvoice":
+        from lehrer_licenses.services.einvoice import make_einvoice
+
+        target = _output(args.output)
+        result = make_einvoice(open_db(args), args.invoice, xrechnung=args.xrechnung)
+        _write(target, result.data)
+        doc = {**result.to_json(), "file": str(target)}
+        print_result(args, doc, lambda: str(target))
+        return
     db = open_db(args)
+    if action == "leitweg-id":
+        from lehrer_licenses.services.einvoice import set_leitweg_id
+
+        doc = set_leitweg_id(db, args.school, args.leitweg_id)
+        print_result(args, doc, lambda: key_values(doc))
+        return
     if action == "list":
         if args.overdue:
             docs = payments.overdue_invoices(db, args.date)

@@ -241,3 +241,25 @@ def test_letters_notice_renewal_and_price(cli, tmp_path):
         cli, "letters", "price", "LO-LOCAL", "--valid-from", "2027-01-01", "--date", "2026-06-01",
         "-o", str(out), match="no new subscription price",
     )  # fmt: skip
+
+
+def test_einvoice_factur_x_and_xrechnung(cli, tmp_path):
+    set_vendor(cli)
+    number = ok(
+        cli, "school", "add", "--name", "Grundschule Ørsted", "--country", "DE", "--language",
+        "de", "--postcode", "80802", "--city", "München", "--email", "schule@example.org",
+    )["number"]  # fmt: skip
+    ok(cli, "invoice", "issue", str(order(cli, number)), "--date", "2026-03-11")
+    pdf = tmp_path / "zugferd.pdf"
+    assert ok(cli, "invoice", "einvoice", "2026-00001", "-o", str(pdf))["format"] == "factur-x"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    xml = tmp_path / "xrechnung.xml"
+    refused(
+        cli, "invoice", "einvoice", "2026-00001", "--xrechnung", "-o", str(xml),
+        match="Leitweg-ID",
+    )  # fmt: skip
+    assert not xml.exists()
+    refused(cli, "invoice", "leitweg-id", number, "123", match="not a valid Leitweg-ID")
+    ok(cli, "invoice", "leitweg-id", number, "04011000-1234512345-06")
+    ok(cli, "invoice", "einvoice", "2026-00001", "--xrechnung", "-o", str(xml))
+    assert b"04011000-1234512345-06" in xml.read_bytes()

@@ -1,0 +1,254 @@
+"""E-invoices: UN/CEFACT CII XML (EN 16931) for Factur-X / ZUGFeRD and XRechnung.
+
+- :func:`cii_xml` writes the Cross Industry Invoice of an issued invoice or credit note, from
+  the same plain data the PDF is printed from (``InvoiceDocument``) plus the few e-invoice
+  fields a paper invoice does not need (:class:`EInvoiceParties`). Profile "en16931" is the
+  Factur-X/ZUGFeRD EN 16931 profile; "xrechnung" adds what the German XRechnung CIUS asks for
+  (the buyer's Leitweg-ID as buyer reference, electronic addresses, the seller contact).
+- :func:`facturx_pdf` embeds the XML in the invoice PDF (Factur-X / ZUGFeRD), with the
+  ``factur-x`` library, which checks the XML against the official XSD first.
+
+Lines with a negative unit price (a volume discount) are written with a negative quantity and
+a positive price, as EN 16931 wants net prices that are not negative (BR-27).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+from xml.etree import ElementTree as ET
+
+from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+EN16931 = "urn:cen.eu:en16931:2017"
+XRECHNUNG = "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
+PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+
+Profile = Literal["en16931", "xrechnung"]
+
+for prefix, uri in (("rsm", RSM), ("ram", RAM), ("qdt", QDT), ("udt", UDT)):
+    ET.register_namespace(prefix, uri)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EInvoiceParties:
+    """What an e-invoice says about the parties beyond the printed addresses."""
+
+    buyer_reference: str = ""  # the Leitweg-ID of a German public school (BT-10)
+    buyer_email: str = ""  # BT-49
+    buyer_vat_id: str = ""  # BT-48
+    seller_email: str = ""  # BT-34 and the contact (BT-43)
+    seller_phone: str = ""  # BT-42
+    seller_contact: str = ""  # BT-41
+
+
+def _r(tag: str) -> str:
+    return f"{{{RAM}}}{tag}"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, _r(tag), attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _date(parent: ET.Element, tag: str, day) -> None:
+    holder = _sub(parent, tag)
+    value = ET.SubElement(holder, f"{{{UDT}}}DateTimeString", {"format": "102"})
+    value.text = day.strftime("%Y%m%d")
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _number(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text if text not in ("-0",) else "0"
+
+
+def _party(
+    parent: ET.Element,
+    tag: str,
+    name: str,
+    address,
+    *,
+    email: str = "",
+    vat_id: str = "",
+    contact: tuple[str, str, str] | None = None,
+) -> None:
+    party = _sub(parent, tag)
+    _sub(party, "Name", name)
+    if contact is not None:
+        person, phone, mail = contact
+        trade_contact = _sub(party, "DefinedTradeContact")
+        _sub(trade_contact, "PersonName", person)
+        if phone:
+            _sub(_sub(trade_contact, "TelephoneUniversalCommunication"), "CompleteNumber", phone)
+        if mail:
+            _sub(_sub(trade_contact, "EmailURIUniversalCommunication"), "URIID", mail)
+    postal = _sub(party, "PostalTradeAddress")
+    if address.postcode:
+        _sub(postal, "PostcodeCode", address.postcode)
+    if address.street_line:
+        _sub(postal, "LineOne", address.street_line)
+    if address.city:
+        _sub(postal, "CityName", address.city)
+    _sub(postal, "CountryID", address.country)
+    if email:
+        _sub(_sub(party, "URIUniversalCommunication"), "URIID", email, schemeID="EM")
+    if vat_id:
+        compact = "".join(vat_id.split()).upper()
+        for suffix in ("MWST", "TVA", "IVA"):
+            compact = compact.removesuffix(suffix)
+        _sub(_sub(party, "SpecifiedTaxRegistration"), "ID", compact, schemeID="VA")
+
+
+def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "en16931") -> bytes:
+    """The CII XML (UTF-8) of an issued invoice or credit note."""
+    if doc.kind not in ("invoice", "credit_note") or doc.number is None:
+        raise DocumentDataError("only issued invoices and credit notes have an e-invoice")
+    if profile == "xrechnung":
+        missing = [
+            name
+            for name, value in (
+                ("buyer reference (Leitweg-ID)", parties.buyer_reference),
+                ("buyer e-mail", parties.buyer_email),
+                ("seller e-mail", parties.seller_email),
+                ("seller telephone", parties.seller_phone),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            raise DocumentDataError(f"an XRechnung needs the {', '.join(missing)}")
+    category = "S" if doc.vat_rate > 0 else "E"
+    root = ET.Element(f"{{{RSM}}}CrossIndustryInvoice")
+    context = ET.SubElement(root, f"{{{RSM}}}ExchangedDocumentContext")
+    if profile == "xrechnung":
+        _sub(
+            _sub(context, "BusinessProcessSpecifiedDocumentContextParameter"), "ID", PEPPOL_PROCESS
+        )
+    guideline = XRECHNUNG if profile == "xrechnung" else EN16931
+    _sub(_sub(context, "GuidelineSpecifiedDocumentContextParameter"), "ID", guideline)
+
+    header = ET.SubElement(root, f"{{{RSM}}}ExchangedDocument")
+    _sub(header, "ID", doc.number)
+    _sub(header, "TypeCode", "381" if doc.kind == "credit_note" else "380")
+    _date(header, "IssueDateTime", doc.issue_date)
+    if doc.note:
+        _sub(_sub(header, "IncludedNote"), "Content", doc.note)
+
+    transaction = ET.SubElement(root, f"{{{RSM}}}SupplyChainTradeTransaction")
+    for index, line in enumerate(doc.lines, start=1):
+        quantity, price = line.quantity, line.unit_price
+        if price < 0:
+            quantity, price = -quantity, -price
+        item = _sub(transaction, "IncludedSupplyChainTradeLineItem")
+        _sub(_sub(item, "AssociatedDocumentLineDocument"), "LineID", str(index))
+        _sub(_sub(item, "SpecifiedTradeProduct"), "Name", line.description)
+        agreement = _sub(item, "SpecifiedLineTradeAgreement")
+        _sub(_sub(agreement, "NetPriceProductTradePrice"), "ChargeAmount", _number(price))
+        delivery = _sub(item, "SpecifiedLineTradeDelivery")
+        _sub(delivery, "BilledQuantity", _number(quantity), unitCode="C62")
+        settlement = _sub(item, "SpecifiedLineTradeSettlement")
+        tax = _sub(settlement, "ApplicableTradeTax")
+        _sub(tax, "TypeCode", "VAT")
+        _sub(tax, "CategoryCode", category)
+        _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+        summation = _sub(settlement, "SpecifiedTradeSettlementLineMonetarySummation")
+        _sub(summation, "LineTotalAmount", _amount(line.amount))
+
+    agreement = _sub(transaction, "ApplicableHeaderTradeAgreement")
+    if parties.buyer_reference:
+        _sub(agreement, "BuyerReference", parties.buyer_reference)
+    vendor = doc.vendor
+    contact = None
+    if profile == "xrechnung":
+        contact = (
+            parties.seller_contact or vendor.name,
+            parties.seller_phone,
+            parties.seller_email,
+        )
+    _party(
+        agreement,
+        "SellerTradeParty",
+        vendor.name,
+        vendor.address,
+        email=parties.seller_email,
+        vat_id=vendor.vat_id,
+        contact=contact,
+    )
+    _party(
+        agreement,
+        "BuyerTradeParty",
+        doc.recipient.name,
+        doc.recipient,
+        email=parties.buyer_email,
+        vat_id=parties.buyer_vat_id,
+    )
+    delivery = _sub(transaction, "ApplicableHeaderTradeDelivery")
+    event = _sub(delivery, "ActualDeliverySupplyChainEvent")
+    _date(event, "OccurrenceDateTime", doc.issue_date)
+
+    settlement = _sub(transaction, "ApplicableHeaderTradeSettlement")
+    if doc.reference:
+        _sub(settlement, "PaymentReference", doc.reference)
+    _sub(settlement, "InvoiceCurrencyCode", doc.currency)
+    if doc.kind == "invoice":
+        means = _sub(settlement, "SpecifiedTradeSettlementPaymentMeans")
+        _sub(means, "TypeCode", "58")  # SEPA / bank transfer
+        account = "".join((vendor.iban or "").split()).upper()
+        if doc.currency == "CHF" and doc.reference and not doc.reference.startswith("RF"):
+            account = "".join((vendor.qr_iban or account).split()).upper()
+        _sub(_sub(means, "PayeePartyCreditorFinancialAccount"), "IBANID", account)
+    tax = _sub(settlement, "ApplicableTradeTax")
+    _sub(tax, "CalculatedAmount", _amount(doc.vat))
+    _sub(tax, "TypeCode", "VAT")
+    if category == "E":
+        _sub(tax, "ExemptionReason", "Exempt from VAT")
+    _sub(tax, "BasisAmount", _amount(doc.net))
+    _sub(tax, "CategoryCode", category)
+    _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+    if doc.kind == "invoice" and doc.due_date is not None:
+        _date(_sub(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime", doc.due_date)
+    sums = _sub(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
+    _sub(sums, "LineTotalAmount", _amount(sum((li.amount for li in doc.lines), Decimal(0))))
+    _sub(sums, "TaxBasisTotalAmount", _amount(doc.net))
+    _sub(sums, "TaxTotalAmount", _amount(doc.vat), currencyID=doc.currency)
+    if doc.rounding:
+        _sub(sums, "RoundingAmount", _amount(doc.rounding))
+    _sub(sums, "GrandTotalAmount", _amount(doc.total))
+    _sub(sums, "DuePayableAmount", _amount(doc.payable))
+    if doc.kind == "credit_note" and doc.references_invoice:
+        referenced = _sub(settlement, "InvoiceReferencedDocument")
+        _sub(referenced, "IssuerAssignedID", doc.references_invoice)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def check_xml(xml: bytes) -> None:
+    """Validate against the Factur-X EN 16931 XSD of the ``factur-x`` library."""
+    import facturx
+
+    try:
+        facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    except Exception as exc:  # the library raises plain Exceptions naming the XSD error
+        raise DocumentDataError(f"the e-invoice XML is not valid: {exc}") from exc
+
+
+def facturx_pdf(pdf: bytes, xml: bytes, language: str) -> bytes:
+    """The invoice PDF with the CII XML embedded as factur-x.xml (Factur-X / ZUGFeRD)."""
+    import facturx
+
+    check_xml(xml)
+    try:
+        return facturx.generate_from_binary(
+            pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang=language
+        )
+    except Exception as exc:
+        raise DocumentDataError(f"the Factur-X PDF cannot be made: {exc}") from exc
