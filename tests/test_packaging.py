@@ -1,0 +1,192 @@
+"""Packaging checks that need no build: the bundle layout, the version source, the installer files.
+
+The build itself and its smoke test run in CI after the tests (.ci/run, installer/smoke-test.sh).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import plistlib
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import lehrer_licenses
+from lehrer_licenses import paths
+from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE
+from lehrer_licenses.store import database
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLER = ROOT / "installer"
+
+
+def _load_layout():
+    spec = importlib.util.spec_from_file_location("bundle_layout", INSTALLER / "bundle_layout.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+layout = _load_layout()
+
+
+def _pyproject_version() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        return tomllib.load(fh)["project"]["version"]
+
+
+def _bundled() -> dict[str, str]:
+    """bundle-relative path -> source, for the data files the spec adds."""
+    return {f"{dest}/{Path(src).name}": src for src, dest in layout.data_files()}
+
+
+def test_version_comes_from_pyproject_and_the_installed_metadata_agrees():
+    assert layout.version() == _pyproject_version()
+    # The frozen app reads the same metadata (the spec bundles the dist-info).
+    assert lehrer_licenses.__version__ == _pyproject_version()
+
+
+def test_no_other_file_writes_the_version():
+    version = _pyproject_version()
+    for path in INSTALLER.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".spec", ".sh", ".ps1", ".iss", ".plist"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(rf"\b{re.escape(version)}\b", text), path
+
+
+def test_every_resource_file_is_bundled_where_paths_looks_for_it(monkeypatch, tmp_path):
+    bundled = _bundled()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    for source in sorted((ROOT / "resources").rglob("*")):
+        if source.is_file():
+            relative = source.relative_to(ROOT).as_posix()
+            assert bundled.get(relative) == str(source), relative
+    assert paths.resources_dir() == tmp_path / "resources"
+    assert paths.font_path() == tmp_path / "resources" / "fonts" / "DejaVuSans.ttf"
+    assert "resources/fonts/DejaVuSans.ttf" in bundled
+    assert "resources/fonts/DejaVuSans-Bold.ttf" in bundled
+
+
+def test_every_translated_language_ships_its_catalogues(monkeypatch, tmp_path):
+    bundled = _bundled()
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert paths.translations_dir() == tmp_path / "translations"
+    for language in LANGUAGES:
+        if language == SOURCE_LANGUAGE:
+            continue
+        catalogues = sorted((ROOT / "translations" / language).glob("*.po"))
+        assert catalogues, language
+        for po in catalogues:
+            assert f"translations/{language}/{po.name}" in bundled
+    assert not any(name.endswith(".pot") for name in bundled)
+
+
+def test_migrations_are_bundled_as_files_next_to_the_store_package():
+    bundled = _bundled()
+    # store/database.py finds them beside its own file, in the bundle as in a checkout.
+    folder = database.MIGRATIONS.relative_to(ROOT / "lehrer_licenses").as_posix()
+    prefix = f"lehrer_licenses/{folder}"
+    assert f"{prefix}/env.py" in bundled
+    assert f"{prefix}/script.py.mako" in bundled
+    versions = sorted((database.MIGRATIONS / "versions").glob("*.py"))
+    assert versions
+    for script in versions:
+        assert f"{prefix}/versions/{script.name}" in bundled
+    assert not any("__pycache__" in name for name in bundled)
+
+
+def test_what_the_migrations_import_is_collected():
+    names = layout.migration_imports()
+    assert "alembic.op" in names
+    assert "alembic.context" in names
+    assert "sqlalchemy" in names
+    for name in names:
+        assert importlib.util.find_spec(name) is not None, name
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("PySide6/Qt/translations/qtbase_de.qm", True),
+        ("PySide6/Qt/translations/qtbase_ja.qm", False),
+        ("pycountry/locales/de/LC_MESSAGES/iso3166-1.mo", False),
+        ("pycountry/databases/iso3166-1.json", True),
+        ("schwifty/bank_registry/generated_ch.json", True),
+    ],
+)
+def test_collected_data_filter(dest, kept):
+    assert layout.keep_collected_data(dest) is kept
+
+
+def test_the_spec_uses_the_layout_and_the_app_icons():
+    spec = (INSTALLER / "lehrer-licenses.spec").read_text(encoding="utf-8")
+    compile(spec, "lehrer-licenses.spec", "exec")
+    assert "layout.data_files()" in spec
+    assert "layout.migration_imports()" in spec
+    assert "copy_metadata(DIST_NAME)" in spec
+    assert "app-icon.ico" in spec and "app-icon.icns" in spec
+    # Windows: the windowed app and the console command line share one folder.
+    assert 'name="LehrerLicenses", console=False' in spec
+    assert 'name="lehrer-licenses", console=True' in spec
+
+
+def test_app_icons_exist_in_every_format():
+    icons = ROOT / "resources" / "icons"
+    assert (icons / "app-icon.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (icons / "app-icon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert (icons / "app-icon.icns").read_bytes()[:4] == b"icns"
+    assert (icons / "app.svg").is_file()  # the window icon; the others are rendered from it
+
+
+def test_macos_info_plist():
+    with open(INSTALLER / "macos" / "Info.plist", "rb") as fh:
+        info = plistlib.load(fh)
+    assert info["CFBundleIdentifier"] == "ch.lehrer-licenses.desk"
+    assert info["CFBundleExecutable"] == layout.DIST_NAME
+    assert info["CFBundleIconFile"] == "app-icon.icns"
+    assert info["CFBundleShortVersionString"] == info["CFBundleVersion"] == "@VERSION@"
+    assert info["NSHighResolutionCapable"] is True
+    assert tuple(int(x) for x in info["LSMinimumSystemVersion"].split(".")) >= (13, 0)
+
+
+def test_inno_setup_script():
+    iss = (INSTALLER / "windows" / "lehrer-licenses.iss").read_text(encoding="utf-8")
+    assert "#ifndef AppVersion" in iss
+    assert "AppVersion={#AppVersion}" in iss
+    assert r"{group}\{#AppName}" in iss  # start-menu entry
+    assert "LehrerLicenses.exe" in iss
+    assert r"..\..\resources\icons\app-icon.ico" in iss
+    assert ".llbackup" in iss
+    # Data lives outside {app}: nothing may delete the user data folder on uninstall.
+    assert "[UninstallDelete]" not in iss
+    assert "{localappdata}" not in iss.lower()
+    assert re.search(r"AppId=\{\{[0-9A-F-]{36}\}", iss)
+
+
+def test_build_scripts_are_valid_shell():
+    for name in ("build-linux.sh", "build-macos.sh", "smoke-test.sh"):
+        script = INSTALLER / name
+        assert script.stat().st_mode & 0o111, f"{name} is not executable"
+        subprocess.run(["bash", "-n", str(script)], check=True)
+
+
+def test_ci_builds_and_smoke_tests_the_bundle_after_the_tests():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    tests = ci.index("python3 dev.py test")
+    build = ci.index("installer/build-linux.sh")
+    smoke = ci.index("installer/smoke-test.sh")
+    assert tests < build < smoke
+
+
+def test_launcher_runs_the_command_line():
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "launcher.py"), "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == f"lehrer-licenses {_pyproject_version()}"
