@@ -35,6 +35,7 @@ from lehrer_licenses.ui.settings import Settings
 from lehrer_licenses.ui.views.invoices import InvoicesView
 from lehrer_licenses.ui.views.renewals import RenewalsView
 from lehrer_licenses.ui.views.schools import SchoolsView
+from lehrer_licenses.ui.views.seats import SeatsView
 
 DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
 
@@ -64,10 +65,12 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
 
         self.schools = SchoolsView(db)
+        self.seats = SeatsView(db)
         self.invoices = InvoicesView(db)
         self.renewals = RenewalsView(db)
         self.views: list[tuple[QWidget, str, str]] = [
             (self.schools, _("Schools"), "schools"),
+            (self.seats, _("Seats"), "seats"),
             (self.invoices, _("Invoices"), "invoices"),
             (self.renewals, _("Renewals"), "renewals"),
         ]
@@ -108,6 +111,8 @@ class MainWindow(QMainWindow):
         self.schools.cancel_requested.connect(self.cancel_licences)
         self.renewals.renewed.connect(self.schools.refresh)
         self.renewals.renewed.connect(self.invoices.refresh)
+        self.renewals.renewed.connect(self.seats.refresh)
+        self.seats.changed.connect(lambda _number: self.schools.refresh())
         self.restore_state()
 
     # --- menus ---------------------------------------------------------------------------------
@@ -182,6 +187,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.schools.refresh()
+        self.seats.refresh()
         self.invoices.refresh()
         self.renewals.refresh()
 
@@ -272,6 +278,7 @@ class MainWindow(QMainWindow):
             return False
         old, self.db = self.db, db
         self.schools.set_database(db)
+        self.seats.set_database(db)
         self.invoices.set_database(db)
         self.renewals.set_database(db)
         old.dispose()

@@ -79,3 +79,26 @@ def sample(db):
     teacher = seats.add_teacher(db, aarau, "Łukasz", "Żółć")
     seats.assign_seat(db, aarau, teacher, date(2026, 3, 11))
     return {"aarau": aarau, "geneve": geneve, "zurich": zurich}
+
+
+@pytest.fixture(autouse=True)
+def _no_task_left_running(qtbot):
+    """Background reads (the seats view) finish before the test's database goes away."""
+    yield
+    from lehrer_licenses.ui import workers
+
+    qtbot.waitUntil(lambda: workers.running() == 0, timeout=10000)
+
+
+@pytest.fixture
+def wait_loaded(qtbot):
+    """``wait_loaded(model)``: until a model that reads in the background has its first page
+    and its count."""
+
+    def wait(model, timeout: int = 10000) -> None:
+        qtbot.waitUntil(
+            lambda: not model.loading and getattr(model, "counted_total", 0) is not None,
+            timeout=timeout,
+        )
+
+    return wait

@@ -70,7 +70,7 @@ def test_window_views_shortcuts_and_state(qtbot, db, sample, settings):
     assert window.new_school_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
     assert database_label(db) in window._path_label.text()
-    window.show_view(2)
+    window.show_view(3)
     assert window.stack.currentWidget() is window.renewals
     window.find_action.trigger()
     assert window.stack.currentWidget() is window.schools
