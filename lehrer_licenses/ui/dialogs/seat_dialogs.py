@@ -406,8 +406,9 @@ class UsageDialog(_SeatDialog):
         recorded = info.usage.get(self._month())
         self.count.setValue(recorded if recorded is not None else info.counted_users)
         self.counted.setText(
-            _("Users holding a seat now: {n} (the admin login and frozen users not counted).")
-            .format(n=info.counted_users)
+            _(
+                "Users holding a seat now: {n} (the admin login and frozen users not counted)."
+            ).format(n=info.counted_users)
             + (
                 "\n" + _("Recorded for this month already: {n}.").format(n=recorded)
                 if recorded is not None
