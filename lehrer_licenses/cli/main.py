@@ -156,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", _("renew calendar-year contracts into a year"), renewals)
     run.add_argument("--year", type=int, required=True)
     run.add_argument("--dry-run", action="store_true")
+    run.add_argument(
+        "--progress",
+        action="store_true",
+        help=_("print 'progress DONE/TOTAL' lines on stderr (for scripts)"),
+    )
 
     code = command("code", _("registration codes")).add_subparsers(dest="action", required=True)
     command("issue", _("issue a code for a school's current seats"), code).add_argument("school")
@@ -371,7 +376,12 @@ def cmd_renewals(args) -> None:
 
     db = _open(args)
     progress = None
-    if not getattr(args, "json", False) and sys.stderr.isatty():
+    if args.progress:
+
+        def progress(done: int, total: int) -> None:
+            print(f"progress {done}/{total}", file=sys.stderr, flush=True)
+
+    elif not getattr(args, "json", False) and sys.stderr.isatty():
 
         def progress(done: int, total: int) -> None:
             width = 30
