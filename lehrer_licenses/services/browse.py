@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.domain.periods import notice_deadline
@@ -28,9 +28,11 @@ from lehrer_licenses.services.schools import school_by_number, search_condition
 from lehrer_licenses.services.seats import full_name
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
+    MONEY,
     AuditEntry,
     Cancellation,
     Invoice,
+    Payment,
     PlanRow,
     School,
     Seat,
@@ -40,9 +42,9 @@ from lehrer_licenses.store.models import (
 )
 from lehrer_licenses.store.textsearch import contains
 
-# Invoices that still wait for money. Drafts count: a clerk looking at a school wants to see
-# what is about to be billed, not only what was sent.
-OPEN_INVOICE_STATUSES = ("draft", "issued", "open", "overdue")
+# Invoices that still wait for money, as billing has it: issued or partly paid (overdue is one
+# of these past its due date); the open amount is payable - paid - credited.
+OPEN_INVOICE_STATUSES = ("issued", "partly_paid")
 HISTORY_LIMIT = 30
 
 # School status as shown in the list: a running contract, one that runs out (cancelled as a
@@ -217,14 +219,36 @@ def _school_list_query() -> tuple[Select, dict]:
         .group_by(Seat.school_id)
         .subquery()
     )
+    paid = (
+        select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("paid"))
+        .group_by(Payment.invoice_id)
+        .subquery()
+    )
+    note = Invoice.__table__.alias("credit_note")
+    credited = (
+        select(
+            note.c.credits_invoice_id.label("invoice_id"),
+            func.sum(note.c.payable).label("credited"),
+        )
+        .where(note.c.kind == "credit_note")
+        .group_by(note.c.credits_invoice_id)
+        .subquery()
+    )
+    # Scaled integers in SQL; the type turns the sum back into a Decimal.
+    open_amount = type_coerce(
+        Invoice.payable - func.coalesce(paid.c.paid, 0) - func.coalesce(credited.c.credited, 0),
+        MONEY,
+    )
     open_invoices = (
         select(
             Invoice.school_id.label("school_id"),
-            func.sum(Invoice.payable).label("open_total"),
+            func.sum(open_amount).label("open_total"),
             func.min(Invoice.currency).label("currency"),
             func.count(distinct(Invoice.currency)).label("currencies"),
         )
-        .where(Invoice.status.in_(OPEN_INVOICE_STATUSES))
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .where(Invoice.kind == "invoice", Invoice.status.in_(OPEN_INVOICE_STATUSES))
         .group_by(Invoice.school_id)
         .subquery()
     )

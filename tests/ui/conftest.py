@@ -102,3 +102,11 @@ def wait_loaded(qtbot):
         )
 
     return wait
+
+
+@pytest.fixture
+def vendor(db):
+    """The demo vendor identity, so that invoices can be issued."""
+    from lehrer_licenses.services.vendor import SAMPLE_VENDOR, set_vendor
+
+    return set_vendor(db, dict(SAMPLE_VENDOR))

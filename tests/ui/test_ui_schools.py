@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from PySide6.QtCore import QModelIndex, Qt
 
-from lehrer_licenses.services import browse
+from lehrer_licenses.services import billing, browse, payments
 from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
 from lehrer_licenses.ui.views.schools import SchoolsView
 
@@ -27,14 +30,18 @@ def test_model_fetches_page_by_page(db, school, qtmodeltester):
     qtmodeltester.check(model, force_py=True)
 
 
-def test_model_sorts_and_searches_in_sql(db, sample):
+def test_model_sorts_and_searches_in_sql(db, sample, vendor):
+    # Open = issued or partly paid, less payments (the drafts of the other order are not open).
+    first = min(browse.school_detail(db, sample["aarau"]).invoices, key=lambda i: i.id)
+    billing.issue_invoice(db, str(first.id), date(2026, 3, 10))
+    payments.record_payment(db, str(first.id), Decimal("100.00"), date(2026, 3, 20))
     model = SchoolsModel(db, page_size=2)
     model.sort(COL["seats"], Qt.SortOrder.DescendingOrder)
     # Sorting starts over at the first page, sorted over all rows, not just the loaded ones.
     assert model.rowCount() == 2
     assert model.row_at(0).number == sample["aarau"]
     assert model.data(model.index(0, COL["seats"])) == "5"
-    assert model.data(model.index(0, COL["open_total"])) == "CHF\u00a0785.75"
+    assert model.data(model.index(0, COL["open_total"])) == "CHF\u00a0405.90"
     model.set_search("genève")
     assert model.total == 1
     assert model.row_at(0).name == "École de Genève"
