@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services import browse
 
@@ -15,13 +18,30 @@ _SCHOOL_STATUS = {
 _INVOICE_STATUS = {
     "draft": N_("Draft"),
     "issued": N_("Issued"),
+    "partly_paid": N_("Partly paid"),
     "paid": N_("Paid"),
+    "overdue": N_("Overdue"),
+    "credited": N_("Credited"),
     "preview": N_("Preview"),
     "cancelled": N_("Cancelled"),
+    "open": N_("Open"),
+    "credit_note": N_("Credit notes"),
+    "quote": N_("Quotes"),
+}
+
+_DOCUMENT_KIND = {
+    "credit_note": N_("Credit note"),
+    "quote": N_("Quote"),
+}
+
+_QUOTE_STATUS = {
+    "quote": N_("Quote"),
+    "accepted": N_("Quote, accepted"),
 }
 
 _INVOICE_REASON = {
     "order": N_("Order"),
+    "addon": N_("Subject add-on"),
     "renewal": N_("Renewal"),
     "usage": N_("DB-hosting usage"),
 }
@@ -39,6 +59,15 @@ _RENEWAL_ACTION = {
 }
 
 _HISTORY_ACTION = {
+    "invoice.issue": N_("Invoice issued"),
+    "invoice.payment": N_("Payment received"),
+    "invoice.credit": N_("Credit note issued"),
+    "invoice.delete": N_("Draft deleted"),
+    "invoice.edit": N_("Draft changed"),
+    "quote.create": N_("Quote written"),
+    "quote.accept": N_("Quote accepted"),
+    "invoice.reminder": N_("Payment reminder"),
+    "database.restore": N_("Database restored"),
     "school.add": N_("School added"),
     "order.seats": N_("Seats ordered"),
     "invoice.draft": N_("Draft invoice"),
@@ -81,6 +110,21 @@ def school_status(code: str) -> str:
 
 def invoice_status(code: str) -> str:
     return _lookup(_INVOICE_STATUS, code)
+
+
+def document_status(kind: str, status: str) -> str:
+    """The status column: an invoice's status, or what kind of document it is otherwise."""
+    if kind == "quote":
+        return _lookup(_QUOTE_STATUS, status)
+    if kind != "invoice":
+        return _lookup(_DOCUMENT_KIND, kind)
+    return invoice_status(status)
+
+
+def warning_colour() -> QColor:
+    """Orange text that reads on light and dark backgrounds alike."""
+    dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    return QColor("#ffb454" if dark else "#b35c00")
 
 
 def invoice_reason(code: str) -> str:

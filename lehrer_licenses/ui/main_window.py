@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.renewals.renewed.connect(self.invoices.refresh)
         self.renewals.renewed.connect(self.seats.refresh)
         self.seats.changed.connect(lambda _number: self.schools.refresh())
+        self.invoices.changed.connect(self.schools.refresh)
         self.restore_state()
 
     # --- menus ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QToolBar,
     QWidget,
 )
 
@@ -156,3 +157,21 @@ def section_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def button_bar(*buttons: QWidget, trailing: Sequence[QWidget] = ()) -> QToolBar:
+    """A row of action buttons that never forces the window wider: what does not fit goes
+    behind the toolbar's » button (German labels are long)."""
+    bar = QToolBar()
+    bar.setMovable(False)
+    bar.setFloatable(False)
+    bar.setStyleSheet("QToolBar { border: none; spacing: 4px; }")
+    for button in buttons:
+        bar.addWidget(button)
+    if trailing:
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        for button in trailing:
+            bar.addWidget(button)
+    return bar

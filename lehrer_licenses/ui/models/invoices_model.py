@@ -1,14 +1,16 @@
-"""The invoices table over ``browse.list_invoices``: paged, sorted, searched and filtered in SQL."""
+"""The invoices table over ``browse_invoices``: paged, sorted, searched and filtered in SQL, with
+what is paid and still open per invoice."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
 
-from lehrer_licenses.i18n import N_
-from lehrer_licenses.services import browse
-from lehrer_licenses.services.browse import InvoiceRow
+from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.services import browse_invoices
+from lehrer_licenses.services.browse_invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.handles import Database
@@ -19,19 +21,21 @@ COLUMNS = (
     Column("number", N_("Number"), chars=11),
     Column("school", N_("School"), chars=30),
     Column("reason", N_("Reason"), chars=12),
-    Column("status", N_("Status"), chars=9),
-    Column("net", N_("Net"), numeric=True, chars=13),
-    Column("vat", N_("VAT"), numeric=True, chars=11),
+    Column("status", N_("Status"), chars=11),
+    Column("net", N_("Net"), numeric=True, chars=13, hidden=True),
+    Column("vat", N_("VAT"), numeric=True, chars=11, hidden=True),
     Column("payable", N_("Payable"), numeric=True, chars=13),
+    Column("open", N_("Open"), numeric=True, chars=13),
 )
 
 
-class InvoicesModel(LazyTableModel[InvoiceRow]):
+class InvoicesModel(LazyTableModel[InvoiceListRow]):
     COLUMNS = COLUMNS
     DEFAULT_SORT = ("date", True)  # the newest first: what a clerk looks for
 
     def __init__(self, db: Database, page_size: int = 200, parent=None) -> None:
         self._status: str | None = None
+        self.today: date | None = None  # overdue is judged on this day (tests fix it)
         super().__init__(db, page_size, parent)
 
     @property
@@ -44,12 +48,14 @@ class InvoicesModel(LazyTableModel[InvoiceRow]):
             self.reload()
 
     def count(self, db: Database, search: str) -> int:
-        return browse.count_invoices(db, search, self._status)
+        return browse_invoices.count_invoices(db, search, self._status, self.today)
 
-    def page(self, db, search, offset, limit, sort_key, descending) -> list[InvoiceRow]:
-        return browse.list_invoices(db, search, self._status, offset, limit, sort_key, descending)
+    def page(self, db, search, offset, limit, sort_key, descending) -> list[InvoiceListRow]:
+        return browse_invoices.list_invoices(
+            db, search, self._status, offset, limit, sort_key, descending, self.today
+        )
 
-    def display(self, row: InvoiceRow, key: str) -> str:
+    def display(self, row: InvoiceListRow, key: str) -> str:
         if key == "date":
             return fmt.day(row.invoice_date)
         if key == "number":
@@ -59,14 +65,20 @@ class InvoicesModel(LazyTableModel[InvoiceRow]):
         if key == "reason":
             return labels.invoice_reason(row.reason)
         if key == "status":
-            return labels.invoice_status(row.status)
+            return labels.document_status(row.kind, row.status)
         if key in ("net", "vat", "payable"):
             return fmt.money(getattr(row, key), row.currency)
+        if key == "open":
+            return fmt.money(row.open, row.currency) if row.open else ""
         return super().display(row, key)
 
-    def role_data(self, row: InvoiceRow, key: str, role: int) -> Any:
+    def role_data(self, row: InvoiceListRow, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and key == "number" and not row.number:
             return labels.invoice_status(row.status)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "status" and row.due_date:
+            return _("Due on {day}").format(day=fmt.day(row.due_date))
+        if role == Qt.ItemDataRole.ForegroundRole and key == "status" and row.status == "overdue":
+            return labels.warning_colour()
         return None
 
     def row_of_id(self, invoice_id: int) -> int | None:

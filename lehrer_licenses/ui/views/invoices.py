@@ -1,14 +1,22 @@
-"""The invoices view: every invoice, newest first, searchable by number or school and filtered
-by status; the selected one is shown line by line below, as it will be printed."""
+"""The invoices view: every invoice, credit note and quote, newest first, searchable by number
+or school and filtered by status (open and overdue too); the selected one is shown line by line
+below, as it will be printed. Actions: issue a draft, record a payment, credit note, show,
+print and save the PDF, and export the PDFs of all listed invoices (in the background)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -16,31 +24,44 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import invoicing
+from lehrer_licenses.services import billing, browse_invoices, invoicing
+from lehrer_licenses.services.browse_invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
-from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.invoices_model import InvoicesModel
+from lehrer_licenses.ui.pdf import PrintError, open_pdf, print_pdf, safe_name
+from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
-from lehrer_licenses.ui.widgets import InlineError, plain_label, section_title
+from lehrer_licenses.ui.widgets import InlineError, button_bar, plain_label, section_title
+from lehrer_licenses.ui.workers import Progress, Task
 
 SEARCH_DELAY_MS = 150
-STATUSES = ("draft", "issued", "paid")
+STATUSES = browse_invoices.FILTERS
+
+
+def pdf_name(row: InvoiceListRow) -> str:
+    number = row.number or f"{_('draft')}-{row.id}"
+    return safe_name(f"{number}-{row.school_name}")
 
 
 class InvoicesView(QWidget):
+    changed = Signal()  # an invoice was issued, paid or credited
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self.today: date | None = None  # tests and screenshots fix the day
         self.model = InvoicesModel(db, parent=self)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by invoice number, school number or name"))
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
-        self.status.addItem(_("All statuses"), None)
+        self.status.addItem(_("All documents"), None)
         for code in STATUSES:
             self.status.addItem(labels.invoice_status(code), code)
         self.count_label = QLabel()
@@ -56,6 +77,31 @@ class InvoicesView(QWidget):
         top.addWidget(self.status)
         top.addWidget(self.count_label)
 
+        self.issue_button = QPushButton(_("Issue…"))
+        self.pay_button = QPushButton(_("Payment…"))
+        self.credit_button = QPushButton(_("Credit note…"))
+        self.show_button = QPushButton(_("Show PDF"))
+        self.print_button = QPushButton(_("Print…"))
+        self.save_button = QPushButton(_("Save PDF…"))
+        self.export_button = QPushButton(_("Export all listed…"))
+        self.export_button.setToolTip(_("Save the PDFs of every invoice in the list to a folder"))
+        self.issue_button.clicked.connect(self.issue)
+        self.pay_button.clicked.connect(self.record_payment)
+        self.credit_button.clicked.connect(self.credit)
+        self.show_button.clicked.connect(self.show_pdf)
+        self.print_button.clicked.connect(self.print_invoice)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.export_button.clicked.connect(self.export_listed)
+        actions = button_bar(
+            self.issue_button,
+            self.pay_button,
+            self.credit_button,
+            self.show_button,
+            self.print_button,
+            self.save_button,
+            trailing=[self.export_button],
+        )
+
         self.table = LazyTableView(self.model, stretch="school")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.reloaded.connect(self._after_reload)
@@ -66,10 +112,14 @@ class InvoicesView(QWidget):
         detail_layout.setContentsMargins(0, 6, 0, 0)
         self.title = section_title("")
         self.subtitle = plain_label()
+        self.subtitle.setWordWrap(True)
+        self.settlement = plain_label()
+        self.settlement.setWordWrap(True)
         self.error = InlineError()
         self.preview = InvoicePreview()
         detail_layout.addWidget(self.title)
         detail_layout.addWidget(self.subtitle)
+        detail_layout.addWidget(self.settlement)
         detail_layout.addWidget(self.error)
         detail_layout.addWidget(self.preview)
         detail_layout.addStretch(1)
@@ -82,7 +132,10 @@ class InvoicesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(actions)
         layout.addWidget(self.splitter, 1)
+        self.export_task: Task | None = None
+        self._keep: int | None = None
         self._after_reload()
 
     # --- what the main window calls ------------------------------------------------------------
@@ -91,7 +144,9 @@ class InvoicesView(QWidget):
         self._db = db
         self.model.set_database(db)
 
-    def refresh(self) -> None:
+    def refresh(self, select: int | None = None) -> None:
+        self._keep = select or self.selected_id()
+        self.model.today = self.today
         self.model.reload()
 
     def apply_search(self) -> None:
@@ -99,9 +154,12 @@ class InvoicesView(QWidget):
         self.model.set_search(self.search.text())
 
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        row = self.model.row_at(rows[0].row()) if rows else None
+        row = self.selected()
         return row.id if row else None
+
+    def selected(self) -> InvoiceListRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
@@ -119,24 +177,44 @@ class InvoicesView(QWidget):
 
     def _after_reload(self) -> None:
         self._update_count()
-        if self.model.rowCount():
-            self.select_row(0)
+        wanted, self._keep = self._keep, None
+        row = self.model.row_of_id(wanted) if wanted is not None else None
+        if row is None and self.model.rowCount():
+            row = 0
+        if row is not None:
+            self.select_row(row)
         else:
             self._show(None)
 
     def _update_count(self, *_args) -> None:
-        self.count_label.setText(_("{n} invoices").format(n=self.model.total))
+        self.count_label.setText(_("{n} documents").format(n=self.model.total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_id())
 
+    def _enable(self, row: InvoiceListRow | None) -> None:
+        invoice = row is not None and row.kind == "invoice"
+        draft = invoice and row.status == "draft"
+        issued = invoice and not draft
+        self.issue_button.setEnabled(draft)
+        self.pay_button.setEnabled(issued and row.status != "credited")
+        self.credit_button.setEnabled(issued and row.credited < row.payable)
+        for button in (self.show_button, self.print_button, self.save_button):
+            button.setEnabled(row is not None)
+        self.export_button.setEnabled(self.model.total > 0 and self.export_task is None)
+
     def _show(self, invoice_id: int | None) -> None:
         self.error.show_message("")
+        row = self.selected() if invoice_id is not None else None
+        self._enable(row)
+        self.settlement.setText("")
         if invoice_id is None:
             self.title.setText(_("No invoice selected"))
             self.subtitle.setText("")
             self.preview.show_invoice(None)
             return
+        if row is not None:
+            self.settlement.setText(self._settlement(row))
         try:
             invoice = invoicing.get_invoice(self._db, str(invoice_id))
         except DomainError as exc:  # deleted meanwhile (a draft can go)
@@ -144,14 +222,163 @@ class InvoicesView(QWidget):
             self.preview.show_invoice(None)
             return
         number = invoice.number or _("Draft invoice")
+        if row is not None and row.kind == "credit_note":
+            number = _("Credit note {number}").format(number=invoice.number)
+        elif row is not None and row.kind == "quote":
+            number = _("Quote {number}").format(number=invoice.number)
         self.title.setText(f"{number} \u2013 {invoice.school} {invoice.school_name}")
         self.subtitle.setText(
             " \u00b7 ".join(
                 (
                     fmt.day(invoice.invoice_date),
                     labels.invoice_reason(invoice.reason),
-                    labels.invoice_status(invoice.status),
+                    labels.document_status(row.kind, row.status)
+                    if row
+                    else labels.invoice_status(invoice.status),
                 )
             )
         )
         self.preview.show_invoice(invoice)
+
+    def _settlement(self, row: InvoiceListRow) -> str:
+        cur = row.currency
+        if row.kind == "credit_note":
+            referenced = browse_invoices.invoice_row(self._db, row.credits_invoice_id or 0)
+            return _("Corrects invoice {number} of {day}.").format(
+                number=referenced.number if referenced else "?",
+                day=fmt.day(referenced.invoice_date) if referenced else "",
+            )
+        if row.kind == "quote":
+            return _("Valid until {day}.").format(day=fmt.day(row.due_date))
+        if row.status == "draft":
+            return _("Not issued yet: no number, nothing owed.")
+        parts = [
+            _("Due on {day}").format(day=fmt.day(row.due_date)),
+            _("paid {amount}").format(amount=fmt.money(row.paid, cur)),
+        ]
+        if row.credited:
+            parts.append(_("credited {amount}").format(amount=fmt.money(row.credited, cur)))
+        parts.append(_("open {amount}").format(amount=fmt.money(row.open, cur)))
+        return ", ".join(parts)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _run_dialog(self, dialog) -> bool:
+        if dialog.exec():
+            self.refresh(select=self.selected_id())
+            self.changed.emit()
+            return True
+        return False
+
+    def issue(self) -> None:
+        row = self.selected()
+        if row is not None and row.status == "draft":
+            self._run_dialog(IssueDialog(self._db, row, self.today, self))
+
+    def record_payment(self) -> None:
+        row = self.selected()
+        if row is not None and row.kind == "invoice" and row.number:
+            self._run_dialog(PaymentDialog(self._db, row, self.today, self))
+
+    def credit(self) -> None:
+        row = self.selected()
+        if row is not None and row.kind == "invoice" and row.number:
+            self._run_dialog(CreditNoteDialog(self._db, row, self.today, self))
+
+    def pdf_bytes(self) -> tuple[InvoiceListRow, bytes] | None:
+        """The selected document's PDF: stored at issue, or a draft rendered now."""
+        row = self.selected()
+        if row is None:
+            return None
+        try:
+            return row, billing.invoice_pdf(self._db, str(row.id)).pdf
+        except DomainError as exc:
+            show_error(self, exc, _("No PDF"))
+            return None
+
+    def show_pdf(self) -> None:
+        found = self.pdf_bytes()
+        if found is not None:
+            try:
+                open_pdf(found[1], pdf_name(found[0]))
+            except PrintError as exc:
+                self.error.show_message(str(exc))
+
+    def print_invoice(self, printer: QPrinter | None = None) -> bool:
+        """Print on a printer chosen in the print dialog (``printer`` given: without asking)."""
+        found = self.pdf_bytes()
+        if found is None:
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            dialog.setWindowTitle(_("Print {name}").format(name=pdf_name(found[0])))
+            if not dialog.exec():
+                return False
+        try:
+            print_pdf(found[1], printer, pdf_name(found[0]))
+        except (PrintError, OSError) as exc:
+            show_error(self, DomainError(str(exc)), _("Not printed"))
+            return False
+        return True
+
+    def save_pdf(self, path: str | None = None) -> Path | None:
+        found = self.pdf_bytes()
+        if found is None:
+            return None
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, _("Save PDF"), f"{pdf_name(found[0])}.pdf", "PDF (*.pdf)"
+            )
+            if not path:
+                return None
+        target = Path(path)
+        target.write_bytes(found[1])
+        return target
+
+    def export_listed(self, folder: str | None = None) -> Task | None:
+        """The PDFs of every listed document into a folder, off the UI thread with progress."""
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, _("Export PDFs to"))
+            if not folder:
+                return None
+        target = Path(folder)
+        db = self._db
+        ids = browse_invoices.invoice_ids(db, self.model.search, self.model.status, self.today)
+
+        def work(progress: Progress) -> int:
+            written = 0
+            progress(0, len(ids))
+            for done, invoice_id in enumerate(ids, start=1):
+                try:
+                    result = billing.invoice_pdf(db, str(invoice_id))
+                except DomainError:
+                    continue  # e.g. a draft of a school without a postal address
+                row = browse_invoices.invoice_row(db, invoice_id)
+                name = pdf_name(row) if row else str(invoice_id)
+                (target / f"{name}.pdf").write_bytes(result.pdf)
+                written += 1
+                progress(done, len(ids))
+            return written
+
+        def done(written: int) -> None:
+            self.error.show_message("")
+            self.settlement.setText(
+                _("{n} PDF file(s) written to {folder}.").format(n=written, folder=target)
+            )
+
+        def finished() -> None:
+            self.export_task = None
+            self._enable(self.selected())
+
+        task = run_with_progress(
+            self,
+            _("Export PDFs"),
+            _("Writing {n} PDF file(s)…").format(n=len(ids)),
+            work,
+            on_done=done,
+        )
+        task.signals.finished.connect(finished)
+        self.export_task = task
+        self.export_button.setEnabled(False)
+        return task

@@ -37,7 +37,7 @@ from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.seats_model import SeatsModel, state_name
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
-from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label, section_title
+from lehrer_licenses.ui.widgets import ReadOnlyTable, button_bar, plain_label, section_title
 
 FILTER_DELAY_MS = 150
 
@@ -91,17 +91,14 @@ class SeatsView(QWidget):
         self.free_button.clicked.connect(self.free)
         self.freeze_button.clicked.connect(self.toggle_frozen)
         self.usage_button.clicked.connect(self.record_usage)
-        actions = QHBoxLayout()
-        for button in (
+        actions = button_bar(
             self.add_button,
             self.assign_button,
             self.transfer_button,
             self.free_button,
             self.freeze_button,
             self.usage_button,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        )
 
         self.table = LazyTableView(self.model, stretch="school")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -131,7 +128,7 @@ class SeatsView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addLayout(actions)
+        layout.addWidget(actions)
         layout.addWidget(self.splitter, 1)
         self._keep_seat: int | None = None
         self._show(None)

@@ -1,0 +1,266 @@
+"""The invoice lifecycle from the invoices view: issue a draft (its number is final), record a
+payment, write a credit note against an issued invoice (the only way to correct one)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services import billing, payments
+from lehrer_licenses.services.browse_invoices import InvoiceListRow
+from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount as typed: 1'234.50, 1 234,50, 1234.5; None if it is not one."""
+    cleaned = text.strip().replace("'", "").replace("\u2019", "").replace(" ", "")
+    cleaned = cleaned.replace("\u00a0", "").replace("\u202f", "")
+    loc = fmt.locale()
+    if loc.decimalPoint() == "," and "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _date_edit(on: date | None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(fmt.date_format())
+    edit.setDate(fmt.to_qdate(on or date.today()))
+    return edit
+
+
+def describe(row: InvoiceListRow) -> str:
+    number = row.number or _("Draft invoice")
+    return f"{number} \u2013 {row.school} {row.school_name}"
+
+
+class _InvoiceDialog(QDialog):
+    def __init__(self, title: str, confirm: str, row: InvoiceListRow, parent: QWidget | None):
+        super().__init__(parent)
+        self.row = row
+        self.result_doc: dict | None = None
+        self.setWindowTitle(title)
+        self.invoice_box = QGroupBox(_("Invoice"))
+        summary = QFormLayout(self.invoice_box)
+        summary.addRow(field_label(_("Invoice")), plain_label(describe(row)))
+        summary.addRow(
+            field_label(_("Date")),
+            plain_label(
+                fmt.day(row.invoice_date)
+                + (
+                    " \u00b7 " + _("due on {day}").format(day=fmt.day(row.due_date))
+                    if row.due_date and row.number
+                    else ""
+                )
+            ),
+        )
+        summary.addRow(field_label(_("Payable")), plain_label(fmt.money(row.payable, row.currency)))
+        if row.number:
+            summary.addRow(field_label(_("Paid")), plain_label(fmt.money(row.paid, row.currency)))
+            summary.addRow(
+                field_label(_("Credited")), plain_label(fmt.money(row.credited, row.currency))
+            )
+            summary.addRow(field_label(_("Open")), plain_label(fmt.money(row.open, row.currency)))
+        summary.addRow(
+            field_label(_("Status")), plain_label(labels.document_status(row.kind, row.status))
+        )
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.explain = plain_label()
+        self.explain.setWordWrap(True)
+        self.error = InlineError()
+        self.buttons = QDialogButtonBox()
+        self.confirm_button = self.buttons.addButton(
+            confirm, QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._confirm)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.invoice_box)
+        layout.addLayout(self.form)
+        layout.addWidget(self.explain)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+
+    def _confirm(self) -> None:
+        try:
+            self.result_doc = self.commit()
+        except DomainError as exc:
+            self.error.show_message(message_of(exc))
+            return
+        self.accept()
+
+    def commit(self) -> dict:
+        raise NotImplementedError
+
+
+class IssueDialog(_InvoiceDialog):
+    def __init__(
+        self, db: Database, row: InvoiceListRow, on: date | None = None, parent=None
+    ) -> None:
+        super().__init__(_("Issue invoice"), _("Issue"), row, parent)
+        self._db = db
+        self.on = _date_edit(on)
+        self.form.addRow(field_label(_("Invoice date")), self.on)
+        self.explain.setText(
+            _(
+                "Issuing gives the invoice its number, fixes its date and due date and stores "
+                "its PDF. An issued invoice never changes: a correction is a credit note."
+            )
+        )
+
+    def commit(self) -> dict:
+        return billing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
+
+
+class PaymentDialog(_InvoiceDialog):
+    def __init__(
+        self, db: Database, row: InvoiceListRow, on: date | None = None, parent=None
+    ) -> None:
+        super().__init__(_("Record a payment"), _("Record payment"), row, parent)
+        self._db = db
+        self.amount = QLineEdit(fmt.number(row.open) if row.open > 0 else "")
+        self.amount_error = InlineError()
+        self.on = _date_edit(on)
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(_("e.g. the bank's booking text"))
+        self.form.addRow(
+            field_label(_("Amount ({currency})").format(currency=row.currency)), self.amount
+        )
+        self.form.addRow("", self.amount_error)
+        self.form.addRow(field_label(_("Received on")), self.on)
+        self.form.addRow(field_label(_("Reference")), self.reference)
+        self.amount.textChanged.connect(self.validate)
+        self.validate()
+
+    def value(self) -> Decimal | None:
+        return parse_amount(self.amount.text())
+
+    def validate(self, *_args) -> bool:
+        value = self.value()
+        problem = ""
+        if not self.amount.text().strip():
+            problem = _("Enter the amount received.")
+        elif value is None or value <= 0 or value != value.quantize(Decimal("0.01")):
+            problem = _("A positive amount with at most two decimals.")
+        self.amount_error.show_message(problem)
+        if value is not None and not problem and value > self.row.open:
+            self.explain.setText(
+                _("That is {over} more than is open: the overpayment is booked and shown.").format(
+                    over=fmt.money(value - self.row.open, self.row.currency)
+                )
+            )
+        else:
+            self.explain.setText("")
+        self.confirm_button.setEnabled(not problem)
+        return not problem
+
+    def commit(self) -> dict:
+        value = self.value()
+        assert value is not None
+        return payments.record_payment(
+            self._db,
+            str(self.row.id),
+            value,
+            fmt.from_qdate(self.on.date()),
+            self.reference.text(),
+        )
+
+
+class CreditNoteDialog(_InvoiceDialog):
+    """A credit note for all that is not yet credited, or a part (incl. VAT); the invoice it
+    refers to is shown above, and printed on the credit note."""
+
+    def __init__(
+        self, db: Database, row: InvoiceListRow, on: date | None = None, parent=None
+    ) -> None:
+        super().__init__(_("Credit note"), _("Issue credit note"), row, parent)
+        self._db = db
+        self.invoice_box.setTitle(_("Invoice to correct"))
+        self.creditable = row.payable - row.credited
+        self.full = QRadioButton(
+            _("All not yet credited: {amount}").format(
+                amount=fmt.money(self.creditable, row.currency)
+            )
+        )
+        self.part = QRadioButton(_("A part, incl. VAT:"))
+        self.full.setChecked(True)
+        self.amount = QLineEdit()
+        self.amount_error = InlineError()
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(_("Why the invoice is corrected (printed on the note)"))
+        self.reason.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.on = _date_edit(on)
+        self.form.addRow(field_label(_("Credit")), self.full)
+        self.form.addRow(self.part, self.amount)
+        self.form.addRow("", self.amount_error)
+        self.form.addRow(field_label(_("Reason")), self.reason)
+        self.form.addRow(field_label(_("Date")), self.on)
+        self.explain.setText(
+            _("The credit note gets its own number and refers to invoice {number}.").format(
+                number=row.number or ""
+            )
+        )
+        for widget in (self.full, self.part):
+            widget.toggled.connect(self.validate)
+        self.amount.textChanged.connect(self.validate)
+        self.reason.textChanged.connect(self.validate)
+        self.validate()
+
+    def value(self) -> Decimal | None:
+        if self.full.isChecked():
+            return None
+        return parse_amount(self.amount.text())
+
+    def validate(self, *_args) -> bool:
+        self.amount.setEnabled(self.part.isChecked())
+        problem = ""
+        if self.part.isChecked():
+            value = parse_amount(self.amount.text())
+            if value is None or value <= 0 or value != value.quantize(Decimal("0.01")):
+                problem = _("A positive amount with at most two decimals.")
+            elif value > self.creditable:
+                problem = _("At most {amount}.").format(
+                    amount=fmt.money(self.creditable, self.row.currency)
+                )
+        self.amount_error.show_message(problem if self.amount.text().strip() else "")
+        ok = not problem and bool(self.reason.toPlainText().strip())
+        self.confirm_button.setEnabled(ok)
+        return ok
+
+    def commit(self) -> dict:
+        return billing.credit_invoice(
+            self._db,
+            str(self.row.id),
+            reason=self.reason.toPlainText(),
+            amount=self.value(),
+            on=fmt.from_qdate(self.on.date()),
+        )
