@@ -3,29 +3,34 @@ invoices, cancellations and recent history, read in one ``browse.school_detail``
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.services import browse, codes
 from lehrer_licenses.services.browse import ContractInfo, SchoolDetail
+from lehrer_licenses.services.codes import CodeView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
-from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog, copy_code
+from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
 from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 
 DASH = "\u2013"
+_CODE_REASONS = {"order": N_("order"), "renewal": N_("renewal"), "manual": N_("by hand")}
 
 
 def contract_status(c: ContractInfo) -> str:
@@ -46,10 +51,13 @@ def seat_summary(c: ContractInfo) -> str:
 
 
 class SchoolDetailPanel(QWidget):
+    code_issued = Signal(str)  # the school's number
+
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self.detail: SchoolDetail | None = None
+        self.codes: list[CodeView] = []
 
         self._stack = QStackedWidget()
         self._empty = plain_label(_("Select a school to see its contract, seats and invoices."))
@@ -107,15 +115,38 @@ class SchoolDetailPanel(QWidget):
         self.history_table = ReadOnlyTable(
             [_("When"), _("Who"), _("What"), _("Details")], stretch=3
         )
+        self.code_table = ReadOnlyTable(
+            [_("No."), _("Issued"), _("Seats"), _("Valid until"), _("Why"), _("Code")],
+            numeric=[0, 2],
+            stretch=5,
+        )
+        self.code_table.itemSelectionChanged.connect(self._code_selection)
+        self.code_table.doubleClicked.connect(lambda _i: self.show_qr())
+        self.issue_code_button = QPushButton(_("Issue code"))
+        self.copy_code_button = QPushButton(_("Copy"))
+        self.qr_button = QPushButton(_("Show QR"))
+        self.issue_code_button.clicked.connect(self.issue_code)
+        self.copy_code_button.clicked.connect(self.copy_code)
+        self.qr_button.clicked.connect(self.show_qr)
+        codes_page = QWidget()
+        codes_layout = QVBoxLayout(codes_page)
+        codes_layout.setContentsMargins(0, 0, 0, 0)
+        code_buttons = QHBoxLayout()
+        for button in (self.issue_code_button, self.copy_code_button, self.qr_button):
+            code_buttons.addWidget(button)
+        code_buttons.addStretch(1)
+        codes_layout.addLayout(code_buttons)
+        codes_layout.addWidget(self.code_table, 1)
         self._tabs = [
             (self.seat_table, _("Seats")),
             (self.teacher_table, _("Teachers")),
             (self.invoice_table, _("Invoices")),
             (self.cancellation_table, _("Cancellations")),
+            (self.code_table, _("Codes")),
             (self.history_table, _("History")),
         ]
         for table, title in self._tabs:
-            self.tabs.addTab(table, title)
+            self.tabs.addTab(codes_page if table is self.code_table else table, title)
         row.addWidget(info)
         row.addSpacing(8)
         row.addWidget(self.tabs, 1)
@@ -247,6 +278,24 @@ class SchoolDetailPanel(QWidget):
                 for x in d.cancellations
             ]
         )
+        self.codes = list(reversed(codes.code_history(self._db, d.number)))  # newest first
+        self.code_table.set_rows(
+            [
+                [
+                    str(code.serial),
+                    fmt.day(code.issued_on),
+                    str(code.seats),
+                    fmt.day(code.valid_until),
+                    _(_CODE_REASONS.get(code.reason, code.reason)),
+                    code.code,
+                ]
+                for code in self.codes
+            ]
+        )
+        if self.codes:
+            self.code_table.selectRow(0)
+        self._code_selection()
+        self.issue_code_button.setEnabled(c is not None and c.seats_held > 0)
         details = [describe(h) for h in d.history]
         self.history_table.set_rows(
             [
@@ -257,6 +306,41 @@ class SchoolDetailPanel(QWidget):
         )
         for tab, (table, title) in enumerate(self._tabs):
             self.tabs.setTabText(tab, f"{title} ({table.rowCount()})")
+
+    # --- registration codes ----------------------------------------------------------------------
+
+    def selected_code(self) -> CodeView | None:
+        rows = self.code_table.selectionModel().selectedRows()
+        return self.codes[rows[0].row()] if rows and rows[0].row() < len(self.codes) else None
+
+    def _code_selection(self) -> None:
+        chosen = self.selected_code() is not None
+        self.copy_code_button.setEnabled(chosen)
+        self.qr_button.setEnabled(chosen)
+
+    def issue_code(self) -> CodeView | None:
+        """A new code for the running contract (L6), signed with the key of this machine."""
+        if self.detail is None:
+            return None
+        try:
+            issued = codes.issue_code_now(self._db, self.detail.number)
+        except (DomainError, OSError) as exc:  # e.g. the signing key is missing
+            show_error(self, exc, _("No code issued"))
+            return None
+        self.refresh()
+        self.tabs.setCurrentIndex(4)
+        self.code_issued.emit(issued.school)
+        return issued
+
+    def copy_code(self) -> None:
+        code = self.selected_code()
+        if code is not None:
+            copy_code(code.code)
+
+    def show_qr(self) -> None:
+        code = self.selected_code()
+        if code is not None:
+            CodeQrDialog(code, self).exec()
 
     @staticmethod
     def _teacher_note(t: browse.TeacherRow) -> str:
