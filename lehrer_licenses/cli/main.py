@@ -157,6 +157,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--year", type=int, required=True)
     run.add_argument("--dry-run", action="store_true")
     run.add_argument(
+        "--drafts",
+        action="store_true",
+        help=_("leave the invoices as drafts to review and issue later"),
+    )
+    run.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help=_("the date the invoices are issued on (default: today)"),
+    )
+    run.add_argument(
         "--progress",
         action="store_true",
         help=_("print 'progress DONE/TOTAL' lines on stderr (for scripts)"),
@@ -390,7 +401,8 @@ def cmd_renewals(args) -> None:
             if done == total:
                 sys.stderr.write("\n")
 
-    result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress)
+    issue_on = None if args.drafts else (args.date or date.today())
+    result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress, issue_on=issue_on)
     summary = result.summary()
     _print(
         args,

@@ -468,53 +468,60 @@ def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
     with db.transaction() as session:
         vendor = load_vendor(session)
         invoice = find_invoice(session, key, lock=True)
-        if invoice.kind == INVOICE and invoice.status != DRAFT:
-            raise InvalidInput(
-                _("invoice {number} is already issued; it cannot be issued again").format(
-                    number=invoice.number
-                )
-            )
-        _refuse_unless_draft(invoice, _("issued"))
-        require_complete(vendor)
-        require_postal_address(invoice.school)
-        if not invoice.lines:
-            raise InvalidInput(_("draft {id} has no lines").format(id=invoice.id))
-        if invoice.payable < 0:
-            raise InvalidInput(
-                _("draft {id} has a negative amount: issue a credit note instead").format(
-                    id=invoice.id
-                )
-            )
-        _check_date_order(session, INVOICE, on)
-        code = _registration_code(session, invoice)
-        before = {"status": invoice.status, "date": invoice.invoice_date}
-        invoice.number = next_number(session, INVOICE, on.year, vendor)
-        invoice.status = ISSUED
-        invoice.invoice_date = on
-        invoice.due_date = on + timedelta(days=vendor.payment_terms_days)
-        invoice.issued_at = datetime.now()
-        invoice.reference = payment_reference(invoice.number, invoice.currency, vendor)
-        session.flush()
-        pdf = render(build_document(session, invoice, vendor, registration_code=code))
-        _store_pdf(session, invoice, pdf)
-        audit.record(
-            session,
-            "invoice.issue",
-            "invoice",
-            invoice.id,
-            school_id=invoice.school_id,
-            before=before,
-            after={
-                "number": invoice.number,
-                "date": on,
-                "due_date": invoice.due_date,
-                "reference": invoice.reference,
-                "payable": invoice.payable,
-                "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
-            },
-        )
-        session.flush()
+        issue_in(session, invoice, on, vendor)
         return invoice_json(invoice, ZERO, ZERO, on)
+
+
+def issue_in(session: Session, invoice: Invoice, on: date, vendor: VendorSettings) -> bytes:
+    """Issue ``invoice`` inside the caller's transaction (a batch run issues one per contract,
+    each in its own transaction, so a crash can leave no gap in the numbers)."""
+    if invoice.kind == INVOICE and invoice.status != DRAFT:
+        raise InvalidInput(
+            _("invoice {number} is already issued; it cannot be issued again").format(
+                number=invoice.number
+            )
+        )
+    _refuse_unless_draft(invoice, _("issued"))
+    require_complete(vendor)
+    require_postal_address(invoice.school)
+    if not invoice.lines:
+        raise InvalidInput(_("draft {id} has no lines").format(id=invoice.id))
+    if invoice.payable < 0:
+        raise InvalidInput(
+            _("draft {id} has a negative amount: issue a credit note instead").format(
+                id=invoice.id
+            )
+        )
+    _check_date_order(session, INVOICE, on)
+    code = _registration_code(session, invoice)
+    before = {"status": invoice.status, "date": invoice.invoice_date}
+    invoice.number = next_number(session, INVOICE, on.year, vendor)
+    invoice.status = ISSUED
+    invoice.invoice_date = on
+    invoice.due_date = on + timedelta(days=vendor.payment_terms_days)
+    invoice.issued_at = datetime.now()
+    invoice.reference = payment_reference(invoice.number, invoice.currency, vendor)
+    session.flush()
+    pdf = render(build_document(session, invoice, vendor, registration_code=code))
+    _store_pdf(session, invoice, pdf)
+    audit.record(
+        session,
+        "invoice.issue",
+        "invoice",
+        invoice.id,
+        school_id=invoice.school_id,
+        before=before,
+        after={
+            "number": invoice.number,
+            "date": on,
+            "due_date": invoice.due_date,
+            "reference": invoice.reference,
+            "payable": invoice.payable,
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
+    session.flush()
+    return pdf
 
 
 # --- drafts ------------------------------------------------------------------------------------

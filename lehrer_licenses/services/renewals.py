@@ -18,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lehrer_licenses.domain.catalogue import Billing, Plan
+from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.backups import make_backup
+from lehrer_licenses.services.billing import issue_in
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import (
@@ -40,10 +42,11 @@ from lehrer_licenses.services.invoicing import (
     preview_invoice,
 )
 from lehrer_licenses.services.usage import usage_for_year
+from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
-from lehrer_licenses.store.models import Cancellation, PlanRow, Subscription
+from lehrer_licenses.store.models import Cancellation, Invoice, PlanRow, Subscription
 
 Progress = Callable[[int, int], None]
 DRY_RUN_BATCH = 500
@@ -59,10 +62,12 @@ class RenewalItem:
     seats_released: int
     invoices: list[InvoiceView] = field(default_factory=list)
     code: str | None = None
+    error: str | None = None  # why this contract was left for a re-run
 
     def to_json(self) -> dict:
         return {
             "school": self.school,
+            "error": self.error,
             "school_name": self.school_name,
             "action": self.action,
             "seats_before": self.seats_before,
@@ -92,6 +97,7 @@ class RenewalRun:
             "schools": len(self.items),
             "renewed": sum(1 for i in self.items if i.action == "renew"),
             "lapsed": sum(1 for i in self.items if i.action == "lapse"),
+            "failed": sum(1 for i in self.items if i.action == "failed"),
             "seats_renewed": sum(i.seats_after for i in self.items if i.action == "renew"),
             "seats_released": sum(i.seats_released for i in self.items),
             "invoices": sum(len(i.invoices) for i in self.items),
@@ -133,6 +139,12 @@ class _Context:
     plans: dict[int, Plan]
     vat_rates: list[VatRate]
     signer: Ed25519PrivateKey | None
+    issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
+    vendor: VendorSettings | None = None
+
+    @property
+    def run_date(self) -> date:
+        return self.issue_on or date.today()
 
     @classmethod
     def load(cls, session: Session, signer: Ed25519PrivateKey | None) -> _Context:
@@ -178,24 +190,22 @@ def _renew_one(
     item = RenewalItem(
         school.number, school.name, action, len(seats), remaining, len(seats) - remaining
     )
+    drafts: list[Invoice] = []
     for key, lines in bills:
         reason = "usage" if key.startswith("usage") else "renewal"
         if write:
-            item.invoices.append(
-                invoice_view(
-                    create_draft(
-                        session,
-                        school,
-                        sub,
-                        plan.currency,
-                        reason,
-                        lines,
-                        new_term.start,
-                        key,
-                        ctx.vat_rates,
-                    )
-                )
+            invoice = create_draft(
+                session,
+                school,
+                sub,
+                plan.currency,
+                reason,
+                lines,
+                new_term.start,
+                key,
+                ctx.vat_rates,
             )
+            drafts.append(invoice)
         else:
             item.invoices.append(
                 preview_invoice(
@@ -228,7 +238,12 @@ def _renew_one(
         session.flush()
         session.refresh(sub)
         assert ctx.signer is not None
-        item.code = issue_for(session, school, sub, new_term.start, "renewal", ctx.signer).code
+        item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
+    if ctx.issue_on is not None:
+        assert ctx.vendor is not None
+        for invoice in drafts:  # after the code, so the invoice carries the new one
+            issue_in(session, invoice, ctx.issue_on, ctx.vendor)
+    item.invoices = [invoice_view(invoice) for invoice in drafts]
     audit.record(
         session,
         f"renewal.{action}",
@@ -253,14 +268,24 @@ def run_renewals(
     dry_run: bool = True,
     progress: Progress | None = None,
     keys: KeyStore | None = None,
+    issue_on: date | None = None,
 ) -> RenewalRun:
+    """Renew into ``year``. With ``issue_on`` the real run issues every invoice on that date
+    (numbered, PDF stored) in the contract's own transaction; without it they stay drafts.
+
+    A contract that cannot be completed (a school without a postal address, say) is reported
+    with the reason and left untouched for a re-run; the others go on.
+    """
     run = RenewalRun(year, dry_run)
     signer = None if dry_run else (keys or KeyStore()).load_private()
-    if not dry_run and db.url.startswith("sqlite:///"):
-        make_backup(db, reason=f"before-renewal-{year}")
     with db.reading() as session:
         ids = due_subscription_ids(session, year)
         ctx = _Context.load(session, signer)
+        if issue_on is not None and not dry_run:
+            ctx.issue_on, ctx.vendor = issue_on, load_vendor(session)
+            require_complete(ctx.vendor)  # before anything is written
+    if not dry_run and db.url.startswith("sqlite:///"):
+        make_backup(db, reason=f"before-renewal-{year}")
     done = 0
     if dry_run:
         # Nothing is written, so one reading session can load contracts in batches.
@@ -279,12 +304,19 @@ def run_renewals(
                         progress(done, len(ids))
         return run
     for sub_id in ids:
-        # One transaction per contract: a crash loses at most the contract being written.
-        with db.transaction() as session:
-            sub = session.get(Subscription, sub_id)
-            # Another run may have renewed it since the list was read.
-            if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
-                run.items.append(_renew_one(session, sub, year, True, ctx))
+        try:
+            # One transaction per contract: a crash loses at most the contract being written.
+            with db.transaction() as session:
+                sub = session.get(Subscription, sub_id)
+                # Another run may have renewed it since the list was read.
+                if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
+                    run.items.append(_renew_one(session, sub, year, True, ctx))
+        except DomainError as exc:
+            with db.reading() as session:
+                school = session.get(Subscription, sub_id).school
+                run.items.append(
+                    RenewalItem(school.number, school.name, "failed", 0, 0, 0, error=str(exc))
+                )
         done += 1
         if progress:
             progress(done, len(ids))

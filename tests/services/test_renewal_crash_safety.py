@@ -34,7 +34,7 @@ def template(tmp_path_factory):
     KeyStore(keys).create()
     path = folder / "template.sqlite"
     db, _ = init_database(path)
-    create_demo(db, 60, seed=17, today=date(2026, 11, 22))
+    create_demo(db, 40, seed=17, today=date(2026, 11, 22))
     expected = run_renewals(db, 2027, dry_run=True)
     db.dispose()
     return path, keys, expected
@@ -58,6 +58,12 @@ def facts(path):
             "codes": con.execute(
                 "SELECT count(*) FROM issued_code WHERE reason = 'renewal'"
             ).fetchone()[0],
+            "numbers": [
+                r[0]
+                for r in con.execute(
+                    "SELECT number FROM invoice WHERE number IS NOT NULL AND kind = 'invoice'"
+                )
+            ],
             "net": con.execute(
                 "SELECT coalesce(sum(net), 0) FROM invoice WHERE billing_key LIKE 'renewal:%:2027'"
                 " OR billing_key LIKE 'usage:%:2026'"
@@ -130,3 +136,5 @@ def test_killing_the_year_end_run_at_random_points_loses_and_doubles_nothing(tem
         assert len(after["keys"]) == summary["invoices"]
         assert after["codes"] == summary["renewed"]
         assert after["net"] == expected_net  # hundredths, summed in SQL
+        sequence = sorted(int(number.rsplit("-", 1)[1]) for number in after["numbers"])
+        assert sequence == list(range(1, summary["invoices"] + 1))  # issued, no gap, no double

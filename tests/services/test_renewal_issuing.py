@@ -1,0 +1,67 @@
+"""The real year-end run issues every invoice in the contract's own transaction (issue 6)."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.services.billing import invoice_pdf
+from lehrer_licenses.services.codes import code_history
+from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.vendor import SAMPLE_VENDOR, set_vendor
+from lehrer_licenses.store.models import Invoice, School
+
+ADDRESS = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011", "city": "Bern"}
+
+
+def test_L4_L6_the_run_issues_numbered_invoices_carrying_the_new_code(db, make_school):
+    set_vendor(db, SAMPLE_VENDOR)
+    schools = [make_school(name=f"Schule {n}", **ADDRESS) for n in range(3)]
+    for n, school in enumerate(schools):
+        order_seats(db, school, 3 + n, date(2026, 3, 10))
+    run = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    numbers = [item.invoices[0].number for item in run.items]
+    assert all(numbers) and len(set(numbers)) == 3
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == [1, 2, 3]
+    first = run.items[0]
+    assert first.invoices[0].status == "issued"
+    pdf = invoice_pdf(db, numbers[0]).pdf
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "133.65" in text  # 3 x 44.55
+    code = code_history(db, first.school)[-1]
+    assert code.reason == "renewal" and code.valid_until == date(2027, 12, 31)
+    assert code.code.split("-")[0] in text.replace(" ", "")
+
+
+def test_a_contract_that_cannot_be_issued_is_reported_and_left_for_a_rerun(db, make_school):
+    set_vendor(db, SAMPLE_VENDOR)
+    good = make_school(name="Mit Adresse", **ADDRESS)
+    bad = make_school(name="Ohne Adresse")
+    order_seats(db, good, 2, date(2026, 3, 10))
+    order_seats(db, bad, 2, date(2026, 3, 10))
+    run = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    failed = [item for item in run.items if item.action == "failed"]
+    assert [item.school for item in failed] == [bad]
+    assert "address" in failed[0].error
+    assert run.summary()["failed"] == 1 and run.summary()["renewed"] == 1
+    with db.transaction() as session:
+        school = session.scalar(select(School).where(School.number == bad))
+        for key, value in ADDRESS.items():
+            setattr(school, key, value)
+    again = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 2))
+    assert [(item.school, item.action) for item in again.items] == [(bad, "renew")]
+    with db.reading() as session:
+        numbers = session.scalars(select(Invoice.number).where(Invoice.reason == "renewal")).all()
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == [1, 2]  # no gap from the failure
+
+
+def test_issuing_needs_a_complete_vendor_before_anything_is_written(db, make_school):
+    school = make_school(name="Schule", **ADDRESS)
+    order_seats(db, school, 2, date(2026, 3, 10))
+    with pytest.raises(DomainError, match="vendor"):
+        run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    assert run_renewals(db, 2027, dry_run=True).summary()["schools"] == 1  # nothing renewed
