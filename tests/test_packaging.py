@@ -127,11 +127,17 @@ def test_the_spec_uses_the_layout_and_the_app_icons():
     compile(spec, "lehrer-licenses.spec", "exec")
     assert "layout.data_files()" in spec
     assert "layout.migration_imports()" in spec
-    assert "copy_metadata(DIST_NAME)" in spec
+    assert "copy_metadata(DIST_NAME, recursive=True)" in spec
+    assert "collect_data_files(package)" in spec
     assert "app-icon.ico" in spec and "app-icon.icns" in spec
     # Windows: the windowed app and the console command line share one folder.
     assert 'name="LehrerLicenses", console=False' in spec
     assert 'name="lehrer-licenses", console=True' in spec
+
+
+def test_libraries_with_data_files_are_installed_packages():
+    for package in layout.PACKAGES_WITH_DATA:
+        assert importlib.util.find_spec(package) is not None, package
 
 
 def test_app_icons_exist_in_every_format():
