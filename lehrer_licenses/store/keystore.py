@@ -74,7 +74,7 @@ def default_keys_folder() -> Path:
     configured = os.environ.get(ENV_VAR, "").strip()
     if configured:
         return Path(configured).expanduser()
-    return Path(platformdirs.user_data_dir("lehrer-licenses")) / "keys"
+    return Path(platformdirs.user_data_dir("lehrer-licenses", appauthor=False)) / "keys"
 
 
 def _public_pem(key: Ed25519PublicKey) -> bytes:

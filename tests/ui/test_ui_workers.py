@@ -52,4 +52,6 @@ def test_cancel_stops_at_the_next_report(qtbot):
     with qtbot.waitSignal(task.signals.cancelled, timeout=5000) as stopped:
         start(task)
     assert isinstance(stopped.args[0], Cancelled)
-    assert stopped.args[0].done == 2
+    # The UI thread may handle the first report while the worker is still inside it, in which
+    # case that same report already stops; either way no work past the cancel happens.
+    assert stopped.args[0].done in (1, 2)
