@@ -508,6 +508,7 @@ def cmd_code(args) -> None:
 EXTENSIONS: tuple[str, ...] = (
     "lehrer_licenses.cli.data_commands",
     "lehrer_licenses.cli.invoice_commands",
+    "lehrer_licenses.cli.package_commands",
 )
 
 

@@ -7,6 +7,7 @@ was looked for, because a silently new key would invalidate every code already i
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.regcode import (
+    PUPIL_PLAN_VARIANTS,
     CodeRejected,
     Licence,
     LicenceKind,
@@ -34,7 +37,7 @@ from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
-from lehrer_licenses.store.models import IssuedCode, School, Subscription
+from lehrer_licenses.store.models import IssuedCode, PreInvestmentRow, School, Subscription
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,17 @@ class CodeView:
     valid_until: date
     reason: str
     code: str
+    kind: LicenceKind = LicenceKind.SEATS
+    variant: int = 0
 
     def to_json(self) -> dict:
         return {
             "school": self.school,
             "serial": self.serial,
             "product": self.product,
-            "seats": self.seats,
+            "kind": self.kind.name.lower(),
+            "seats": self.seats,  # the quantity: seats, package capacity or pupils
+            "variant": PUPIL_PLAN_VARIANTS.get(self.variant) if self.variant else None,
             "issued_on": self.issued_on.isoformat(),
             "valid_until": self.valid_until.isoformat(),
             "reason": self.reason,
@@ -80,7 +87,81 @@ def _view(row: IssuedCode, school: School) -> CodeView:
         row.valid_until,
         row.reason,
         row.code,
+        LicenceKind(row.kind),
+        row.variant,
     )
+
+
+def licence_terms(session: Session, sub: Subscription) -> tuple[LicenceKind, int, int]:
+    """(kind, variant, quantity) a code for the contract carries now.
+
+    Per-seat plans: the seats held. User packages: the package capacity. Per-pupil plans: the
+    plan variant and the pupils of the running year's pre-investment.
+    """
+    kind = sub.plan.kind
+    if kind == PlanKind.PACKAGE.value:
+        return LicenceKind.PACKAGE, 0, sub.capacity or 0
+    if kind == PlanKind.PER_UNIT.value:
+        pupils = session.scalar(
+            select(func.coalesce(func.sum(PreInvestmentRow.pupils), 0)).where(
+                PreInvestmentRow.subscription_id == sub.id,
+                PreInvestmentRow.term_start == sub.term_start,
+            )
+        )
+        return LicenceKind.PUPILS, int(json.loads(sub.plan.options or "{}")["variant"]), pupils
+    return LicenceKind.SEATS, 0, len(active_seats(sub))
+
+
+def record_code(
+    session: Session,
+    school: School,
+    *,
+    subscription_id: int | None,
+    product: str,
+    kind: LicenceKind,
+    variant: int,
+    quantity: int,
+    valid_until: date,
+    on: date,
+    reason: str,
+    signer: Ed25519PrivateKey,
+) -> IssuedCode:
+    """Sign and record a code (inside a use case); the serial is the school's next one."""
+    serial = (
+        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school.id))
+        or 0
+    ) + 1
+    licence = Licence(
+        product=product,
+        school=school.number,
+        kind=kind,
+        quantity=quantity,
+        valid_until=valid_until,
+        issued_on=on,
+        serial=serial,
+        variant=variant,
+    )
+    row = IssuedCode(
+        school_id=school.id,
+        subscription_id=subscription_id,
+        serial=serial,
+        product=licence.product,
+        kind=int(licence.kind),
+        variant=variant,
+        quantity=quantity,
+        issued_on=on,
+        valid_until=valid_until,
+        reason=reason,
+        code=issue_code(licence, signer),
+        created_at=datetime.now(),
+    )
+    session.add(row)
+    session.flush()
+    after = {"serial": serial, "seats": quantity, "valid_until": valid_until, "reason": reason}
+    if kind is not LicenceKind.SEATS:
+        after = {**after, "kind": kind.name.lower(), "variant": variant}
+    audit.record(session, "code.issue", "issued_code", row.id, school_id=school.id, after=after)
+    return row
 
 
 def issue_for(
@@ -91,46 +172,22 @@ def issue_for(
     reason: str,
     signer: Ed25519PrivateKey,
 ) -> IssuedCode:
-    """Sign and record a code for the contract's seats as they are now (inside a use case)."""
-    serial = (
-        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school.id))
-        or 0
-    ) + 1
-    seats = len(active_seats(sub))
-    licence = Licence(
-        product=sub.plan.product.code,
-        school=school.number,
-        kind=LicenceKind.SEATS,
-        quantity=seats,
-        valid_until=sub.term_end,
-        issued_on=on,
-        serial=serial,
-    )
-    row = IssuedCode(
-        school_id=school.id,
-        subscription_id=sub.id,
-        serial=serial,
-        product=licence.product,
-        kind=int(licence.kind),
-        variant=0,
-        quantity=seats,
-        issued_on=on,
-        valid_until=sub.term_end,
-        reason=reason,
-        code=issue_code(licence, signer),
-        created_at=datetime.now(),
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
+    """Sign and record a code for the contract as it is now (inside a use case): its seats, its
+    package capacity, or its per-pupil variant and pupils (``licence_terms``)."""
+    kind, variant, quantity = licence_terms(session, sub)
+    return record_code(
         session,
-        "code.issue",
-        "issued_code",
-        row.id,
-        school_id=school.id,
-        after={"serial": serial, "seats": seats, "valid_until": sub.term_end, "reason": reason},
+        school,
+        subscription_id=sub.id,
+        product=sub.plan.product.code,
+        kind=kind,
+        variant=variant,
+        quantity=quantity,
+        valid_until=sub.term_end,
+        on=on,
+        reason=reason,
+        signer=signer,
     )
-    return row
 
 
 def issue_code_now(
@@ -142,7 +199,7 @@ def issue_code_now(
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         sub = running_subscription(session, school) or latest_subscription(session, school)
-        if sub is None or not active_seats(sub):
+        if sub is None or licence_terms(session, sub) == (LicenceKind.SEATS, 0, 0):
             raise InvalidInput(
                 _("school {school} has no seats to put in a code").format(school=school.number)
             )
@@ -177,6 +234,7 @@ def verify_code(
         "school": licence.school,
         "kind": licence.kind.name.lower(),
         "quantity": licence.quantity,
+        "variant": licence.variant_name,
         "valid_until": licence.valid_until.isoformat(),
         "issued_on": licence.issued_on.isoformat(),
         "serial": licence.serial,
