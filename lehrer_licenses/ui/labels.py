@@ -145,3 +145,46 @@ def history_action(code: str) -> str:
 
 def country(code: str) -> str:
     return _lookup(COUNTRY_NAMES, code)
+
+
+_COMPONENTS = {
+    "base": N_("Base licence (one-time)"),
+    "subscription": N_("Subscription per year"),
+    "subscription_month": N_("Subscription per month (pro rata)"),
+    "hosting": N_("DB-hosting per user and year"),
+    "upgrade_fee": N_("Upgrade fee"),
+}
+_COMPONENT_PARTS = {
+    "package": N_("Package of {n} users"),
+    "addon": N_("Subject add-on, package of {n}"),
+    "full": N_("Full package of {n} users"),
+    "pupil_month": N_("Per pupil and month, grades {n}"),
+    "pupil_year": N_("Per pupil and year, grades {n}"),
+}
+_PLAN_KIND = {
+    "per_seat": N_("per teacher seat"),
+    "package": N_("user packages"),
+    "per_unit": N_("per pupil"),
+}
+_BILLING = {
+    "advance": N_("billed in advance"),
+    "arrears": N_("billed in arrears from monthly counts"),
+}
+
+
+def price_component(code: str) -> str:
+    """``base`` -> "Base licence (one-time)", ``addon:500`` -> "Subject add-on, package of 500"."""
+    if code in _COMPONENTS:
+        return _(_COMPONENTS[code])
+    prefix, _sep, part = code.partition(":")
+    if part and prefix in _COMPONENT_PARTS:
+        return _(_COMPONENT_PARTS[prefix]).format(n=part)
+    return code
+
+
+def plan_kind(code: str) -> str:
+    return _lookup(_PLAN_KIND, code)
+
+
+def billing(code: str) -> str:
+    return _lookup(_BILLING, code)

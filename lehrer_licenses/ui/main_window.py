@@ -28,10 +28,12 @@ from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
+from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.settings import Settings
+from lehrer_licenses.ui.views.catalogue import CatalogueView
 from lehrer_licenses.ui.views.invoices import InvoicesView
 from lehrer_licenses.ui.views.renewals import RenewalsView
 from lehrer_licenses.ui.views.schools import SchoolsView
@@ -68,11 +70,13 @@ class MainWindow(QMainWindow):
         self.seats = SeatsView(db)
         self.invoices = InvoicesView(db)
         self.renewals = RenewalsView(db)
+        self.catalogue = CatalogueView(db)
         self.views: list[tuple[QWidget, str, str]] = [
             (self.schools, _("Schools"), "schools"),
             (self.seats, _("Seats"), "seats"),
             (self.invoices, _("Invoices"), "invoices"),
             (self.renewals, _("Renewals"), "renewals"),
+            (self.catalogue, _("Catalogue"), "catalogue"),
         ]
         # Icons above their names: a narrow strip leaves the width to the tables.
         self.nav = QListWidget()
@@ -133,6 +137,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
+        self.settings_action = self._action(_("&Settings…"), self.open_settings, "Ctrl+,")
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
 
         school_menu = bar.addMenu(_("&Schools"))
@@ -191,6 +199,7 @@ class MainWindow(QMainWindow):
         self.seats.refresh()
         self.invoices.refresh()
         self.renewals.refresh()
+        self.catalogue.refresh()
 
     def new_school(self) -> None:
         dialog = NewSchoolDialog(self.db, self)
@@ -222,6 +231,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.db, self.settings, self)
+        if dialog.exec():
+            if dialog.language_changed:
+                self.language_requested.emit(self.settings[opt.UI_LANGUAGE])
+            else:
+                self.refresh()  # number and date formats
+        return dialog
 
     def about(self) -> None:
         self.about_box().exec()
@@ -280,6 +298,7 @@ class MainWindow(QMainWindow):
         old, self.db = self.db, db
         self.schools.set_database(db)
         self.seats.set_database(db)
+        self.catalogue.set_database(db)
         self.invoices.set_database(db)
         self.renewals.set_database(db)
         old.dispose()

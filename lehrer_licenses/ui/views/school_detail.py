@@ -27,7 +27,7 @@ from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog, copy_code
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
-from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
+from lehrer_licenses.ui.widgets import ReadOnlyTable, button_bar, field_label, plain_label
 
 DASH = "\u2013"
 _CODE_REASONS = {"order": N_("order"), "renewal": N_("renewal"), "manual": N_("by hand")}
@@ -131,11 +131,9 @@ class SchoolDetailPanel(QWidget):
         codes_page = QWidget()
         codes_layout = QVBoxLayout(codes_page)
         codes_layout.setContentsMargins(0, 0, 0, 0)
-        code_buttons = QHBoxLayout()
-        for button in (self.issue_code_button, self.copy_code_button, self.qr_button):
-            code_buttons.addWidget(button)
-        code_buttons.addStretch(1)
-        codes_layout.addLayout(code_buttons)
+        codes_layout.addWidget(
+            button_bar(self.issue_code_button, self.copy_code_button, self.qr_button)
+        )
         codes_layout.addWidget(self.code_table, 1)
         self._tabs = [
             (self.seat_table, _("Seats")),
