@@ -36,6 +36,7 @@ from lehrer_licenses.domain.pricing import (
 )
 from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services import demo_licences
 from lehrer_licenses.services import demo_names as names
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates, plan_row
 from lehrer_licenses.services.schools import next_school_number
@@ -43,9 +44,14 @@ from lehrer_licenses.services.vendor import ensure_sample_vendor
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
+    Addon,
     Cancellation,
     Invoice,
     InvoiceLine,
+    PackageCount,
+    PreInvestmentRow,
+    PupilCount,
+    PupilTrial,
     School,
     Seat,
     SeatAssignment,
@@ -65,8 +71,13 @@ DEMO_TABLES = (
     SeatAssignment,
     Cancellation,
     UsageCount,
+    PackageCount,
+    Addon,
+    PupilTrial,
+    PupilCount,
     Invoice,
     InvoiceLine,
+    PreInvestmentRow,
 )
 MAIL_DOMAIN = {"CH": "ch", "DE": "de", "AT": "at", "NL": "nl"}
 
@@ -354,6 +365,8 @@ class _Generator:
             for code in (LOCAL_PLAN, HOSTED_PLAN)
         }
         self.vat_rates = load_vat_rates(session)
+        # DE/AT schools on user packages, NL schools on per-pupil plans (services/demo_licences)
+        self.licence_plans = demo_licences.load_plans(session)
         ids = {}
         for model in DEMO_TABLES:
             ids[model.__tablename__] = session.scalar(select(func.max(model.id))) or 0
@@ -400,6 +413,10 @@ class _Generator:
             },
         )
         self.next_number += 1
+        model = demo_licences.choose(self, country)
+        if model is not None:
+            demo_licences.simulate(self, model, self.rows.tables[School][-1])
+            return
         history = _SchoolHistory(
             self,
             school_id,
@@ -537,5 +554,9 @@ def create_demo(
         "seats": counts["seat"],
         "invoices": counts["invoice"],
         "usage_counts": counts["usage_count"],
+        "packages": sum(
+            1 for r in gen.rows.tables.get(Subscription, []) if r.get("capacity") is not None
+        ),
+        "pupil_trials": counts["pupil_trial"],
         "seconds": round(time.perf_counter() - started, 1),
     }
