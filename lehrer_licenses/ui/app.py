@@ -14,6 +14,7 @@ from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard, needs_first_run
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
@@ -85,6 +86,15 @@ class App:
         old.deleteLater()
 
 
+def first_run(window: MainWindow) -> None:
+    """The assistant for a database nobody has set up yet (no schools, no vendor)."""
+    if not needs_first_run(window.db):
+        return
+    wizard = FirstRunWizard(window.db, window)
+    wizard.exec()
+    window.refresh()
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(opt.ORGANISATION)
@@ -107,6 +117,8 @@ def run(db_arg: str | None = None) -> int:
     remember(settings, db)
     controller = App(db, settings)
     controller.window.show()
+    first_run(controller.window)
+    controller.window.start_daily_backup()
     try:
         return app.exec()
     finally:

@@ -4,6 +4,7 @@ database in the status bar. Opening another database swaps it under every view."
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -22,22 +23,26 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, _
+from lehrer_licenses.services import backups
 from lehrer_licenses.services.setup import init_database, schema_version
-from lehrer_licenses.ui import labels
+from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui import labels, workers
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
 from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
-from lehrer_licenses.ui.errors import show_error
+from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
+from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.settings import Settings
 from lehrer_licenses.ui.views.catalogue import CatalogueView
 from lehrer_licenses.ui.views.invoices import InvoicesView
 from lehrer_licenses.ui.views.renewals import RenewalsView
 from lehrer_licenses.ui.views.schools import SchoolsView
 from lehrer_licenses.ui.views.seats import SeatsView
+from lehrer_licenses.ui.workers import Progress, Task, start
 
 DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
 
@@ -136,6 +141,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(_("&Open database…"), self.open_database, "Ctrl+Shift+O"))
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.backup_action = self._action(_("&Backup…"), self.backup, "Ctrl+Shift+B")
+        self.restore_action = self._action(_("&Restore from backup…"), self.restore)
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         self.settings_action = self._action(_("&Settings…"), self.open_settings, "Ctrl+,")
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -289,22 +299,149 @@ class MainWindow(QMainWindow):
             )
         self.switch_database(path)
 
+    # --- backups -------------------------------------------------------------------------------
+
+    def _is_file(self) -> bool:
+        return self.db.url.startswith("sqlite:///")
+
+    def start_daily_backup(self) -> Task | None:
+        """The first start of a day copies the database to backups/ (in the background)."""
+        if not self._is_file():
+            return None
+        db = self.db
+
+        def work(_progress: Progress):
+            return backups.daily_backup(db)
+
+        task = Task(work)
+        task.signals.succeeded.connect(self._daily_backup_done)
+        task.signals.failed.connect(
+            lambda exc: self.statusBar().showMessage(
+                _("The daily backup failed: {error}").format(error=message_of(exc)), 15000
+            )
+        )
+        return start(task)
+
+    def _daily_backup_done(self, info) -> None:
+        if info is not None:
+            self.statusBar().showMessage(
+                _("Daily backup written: {path}").format(path=info.path), 8000
+            )
+
+    def backup(self, target: str | None = None) -> Task | None:
+        if not self._is_file():
+            QMessageBox.information(
+                self, _("Backup"), _("A database server is backed up with its own tools.")
+            )
+            return None
+        if target is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M")
+            name = f"{Path(database_label(self.db)).stem}-{stamp}.sqlite"
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Back up the database"), str(Path.home() / name), DB_FILTER
+            )
+            if not target:
+                return None
+        db, path = self.db, Path(target)
+
+        def work(_progress: Progress):
+            return backups.make_backup(db, path)
+
+        def done(info) -> None:
+            self.statusBar().showMessage(
+                _(
+                    "Backup written and checked: {path} ({schools} schools, {invoices} invoices)"
+                ).format(path=info.path, schools=info.schools, invoices=info.invoices),
+                15000,
+            )
+
+        return run_with_progress(
+            self, _("Backup"), _("Copying and checking the database…"), work, on_done=done
+        )
+
+    def restore(self, backup: str | None = None, confirmed: bool = False) -> Task | None:
+        """Replace the open database by a backup: the app closes its connections first, the
+        services check the file and keep the replaced database in backups/, then it reopens."""
+        if not self._is_file():
+            return None
+        current = database_label(self.db)
+        if backup is None:
+            backup, _filter = QFileDialog.getOpenFileName(
+                self, _("Restore from backup"), str(Path(current).parent / "backups"), DB_FILTER
+            )
+            if not backup:
+                return None
+        if not confirmed:
+            stamp = datetime.fromtimestamp(Path(backup).stat().st_mtime)
+            answer = QMessageBox.warning(
+                self,
+                _("Restore from backup"),
+                _(
+                    "The database\n{current}\nwill be replaced by the backup\n{backup}\nof "
+                    "{when}. Everything entered since then is no longer shown; the database "
+                    "replaced now is kept in the backups folder beside it. Restore?"
+                ).format(current=current, backup=backup, when=fmt.moment(stamp)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        if self.seats.model.loading or workers.running():
+            self.statusBar().showMessage(_("Wait until the work in progress is done."), 8000)
+            return None
+        self.db.dispose()  # the restore refuses while connections are open
+        source = Path(backup)
+
+        def work(_progress: Progress):
+            return backups.restore_backup(current, source)
+
+        def done(result: dict) -> None:
+            self.reopen(current)
+            self.statusBar().showMessage(
+                _("Restored from {backup}; the replaced database is kept as {saved}.").format(
+                    backup=result["restored_from"], saved=result["previous_saved_as"] or "\u2013"
+                ),
+                20000,
+            )
+
+        task = run_with_progress(
+            self, _("Restore from backup"), _("Checking and restoring the backup…"), work, done
+        )
+        task.signals.failed.connect(lambda _exc: self.reopen(current))
+        return task
+
+    def reopen(self, path: str) -> None:
+        """Open ``path`` again under every view (after a restore)."""
+        try:
+            db, _installed = init_database(path)
+        except Exception as exc:
+            show_error(self, exc, _("Cannot open the database"))
+            return
+        self._set_database(db)
+
     def switch_database(self, path: str) -> bool:
         try:
             db, _installed = init_database(path)
         except Exception as exc:  # a missing, locked or foreign file: say so, keep the old one
             show_error(self, exc, _("Cannot open the database"))
             return False
-        old, self.db = self.db, db
+        old = self.db
+        self._set_database(db)
+        old.dispose()
+        remember(self.settings, db)
+        return True
+
+    def _set_database(self, db: Database) -> None:
+        self.db = db
         self.schools.set_database(db)
         self.seats.set_database(db)
         self.catalogue.set_database(db)
         self.invoices.set_database(db)
         self.renewals.set_database(db)
-        old.dispose()
-        remember(self.settings, db)
         self._show_database()
-        return True
+        is_file = self._is_file()
+        self.backup_action.setEnabled(is_file)
+        self.restore_action.setEnabled(is_file)
 
     def _show_database(self) -> None:
         label = database_label(self.db)
