@@ -198,7 +198,11 @@ def issue_code_now(
     signer = (keys or KeyStore()).load_private()
     with db.transaction() as session:
         school = school_by_number(session, school_number)
-        sub = running_subscription(session, school) or latest_subscription(session, school)
+        sub = (
+            running_subscription(session, school)
+            or running_subscription(session, school, any_kind=True)
+            or latest_subscription(session, school)
+        )
         if sub is None or licence_terms(session, sub) == (LicenceKind.SEATS, 0, 0):
             raise InvalidInput(
                 _("school {school} has no seats to put in a code").format(school=school.number)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import Plan
+from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.default_catalogue import HOSTED_PLAN, LOCAL_PLAN
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.i18n import _
@@ -25,17 +25,20 @@ def default_plan_code(school: School) -> str:
 
 
 def running_subscription(
-    session: Session, school: School, product_id: int | None = None
+    session: Session, school: School, product_id: int | None = None, *, any_kind: bool = False
 ) -> Subscription | None:
-    """The school's active contract (for the product, when given); at most one runs at a time."""
+    """The school's active per-seat contract (for the product, when given); at most one runs at
+    a time. A school may also have a user package or a per-pupil subscription running beside it
+    (``services.package_common.running_of_kind``); ``any_kind`` lets those count too."""
     subs = [
         s
         for s in session.scalars(
-            select(Subscription).where(
-                Subscription.school_id == school.id, Subscription.status == ACTIVE
-            )
+            select(Subscription)
+            .where(Subscription.school_id == school.id, Subscription.status == ACTIVE)
+            .order_by(Subscription.id)
         )
-        if product_id is None or s.plan.product_id == product_id
+        if (product_id is None or s.plan.product_id == product_id)
+        and (any_kind or s.plan.kind == PlanKind.PER_SEAT.value)
     ]
     return subs[0] if subs else None
 

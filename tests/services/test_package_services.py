@@ -383,3 +383,24 @@ def test_M3_accounts_count_in_domain_matches_service(db, de_school):
     order_package(db, de_school, 250, date(2026, 2, 1))
     accounts = [Account("a", last_used=date(2026, 5, 1)), Account("A ", last_used=date(2026, 5, 2))]
     assert record_user_count(db, de_school, date(2026, 6, 1), accounts=accounts).users == 1
+
+
+def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, de_school):
+    from lehrer_licenses.services.cancellations import cancel
+    from lehrer_licenses.services.codes import issue_code_now
+    from lehrer_licenses.services.orders import order_seats
+
+    order_package(db, de_school, 500, date(2026, 2, 1))
+    order_seats(db, de_school, 3, date(2026, 3, 10))
+    result = cancel(db, de_school, seats=1, received=date(2026, 5, 1))
+    assert result.seats_after == 2  # the seats were cancelled, not the package
+    assert issue_code_now(db, de_school, date(2026, 5, 2)).to_json()["kind"] == "seats"
+    assert package_status(db, de_school, date(2026, 5, 2))["capacity"] == 500
+
+
+def test_M3_code_issue_for_a_package_only_school_carries_the_capacity(db, de_school):
+    from lehrer_licenses.services.codes import issue_code_now
+
+    order_package(db, de_school, 750, date(2026, 2, 1))
+    view = issue_code_now(db, de_school, date(2026, 3, 1)).to_json()
+    assert (view["kind"], view["seats"]) == ("package", 750)
