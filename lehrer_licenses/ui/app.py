@@ -14,7 +14,6 @@ from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
-from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard, needs_first_run
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
@@ -88,6 +87,10 @@ class App:
 
 def first_run(window: MainWindow) -> None:
     """The assistant for a database nobody has set up yet (no schools, no vendor)."""
+    # Imported here: the assistant's modules (vendor validation, demo data) are only needed on
+    # a fresh database and cost a tenth of a second at every start otherwise.
+    from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard, needs_first_run
+
     if not needs_first_run(window.db):
         return
     wizard = FirstRunWizard(window.db, window)

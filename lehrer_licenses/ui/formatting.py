@@ -8,7 +8,7 @@ the currency goes) is taken from QLocale.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
@@ -128,3 +128,18 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """An amount as typed: 1'234.50, 1 234,50, 1234.5; None if it is not one."""
+    cleaned = text.strip().replace("'", "").replace("\u2019", "").replace(" ", "")
+    cleaned = cleaned.replace("\u00a0", "").replace("\u202f", "")
+    if _locale.decimalPoint() == "," and "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None

@@ -31,7 +31,6 @@ from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
-from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
@@ -242,7 +241,9 @@ class MainWindow(QMainWindow):
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self):
+        from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog  # seldom used
+
         dialog = SettingsDialog(self.db, self.settings, self)
         if dialog.exec():
             if dialog.language_changed:

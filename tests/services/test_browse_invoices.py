@@ -71,3 +71,23 @@ def test_filters(db, billed):
     assert browse_invoices.invoice_ids(db, status="open") == [billed["second"], billed["first"]]
     with pytest.raises(ValueError):
         browse_invoices.list_invoices(db, status="nonsense")
+
+
+def test_same_names_and_overdue_rule_as_billing():
+    for name in (
+        "INVOICE",
+        "CREDIT_NOTE",
+        "QUOTE",
+        "DRAFT",
+        "ISSUED",
+        "PARTLY_PAID",
+        "PAID",
+        "CREDITED",
+        "OVERDUE",
+    ):
+        assert getattr(browse_invoices, name) == getattr(billing, name)
+    for status in ("draft", "issued", "partly_paid", "paid", "credited"):
+        for due in (None, date(2026, 1, 1), date(2027, 1, 1)):
+            for amount in (Decimal("0.00"), Decimal("5.00")):
+                args = (status, due, amount, date(2026, 6, 1))
+                assert browse_invoices.display_status(*args) == billing.display_status(*args)

@@ -4,7 +4,7 @@ payment, write a credit note against an issued invoice (the only way to correct 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -21,29 +21,13 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import billing, payments
 from lehrer_licenses.services.browse_invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """An amount as typed: 1'234.50, 1 234,50, 1234.5; None if it is not one."""
-    cleaned = text.strip().replace("'", "").replace("\u2019", "").replace(" ", "")
-    cleaned = cleaned.replace("\u00a0", "").replace("\u202f", "")
-    loc = fmt.locale()
-    if loc.decimalPoint() == "," and "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
 
 
 def _date_edit(on: date | None) -> QDateEdit:
@@ -138,6 +122,8 @@ class IssueDialog(_InvoiceDialog):
         )
 
     def commit(self) -> dict:
+        from lehrer_licenses.services import billing  # the PDF renderers load on first use
+
         return billing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
 
 
@@ -184,6 +170,8 @@ class PaymentDialog(_InvoiceDialog):
         return not problem
 
     def commit(self) -> dict:
+        from lehrer_licenses.services import payments
+
         value = self.value()
         assert value is not None
         return payments.record_payment(
@@ -257,6 +245,8 @@ class CreditNoteDialog(_InvoiceDialog):
         return ok
 
     def commit(self) -> dict:
+        from lehrer_licenses.services import billing
+
         return billing.credit_invoice(
             self._db,
             str(self.row.id),

@@ -32,8 +32,8 @@ from lehrer_licenses.services import browse_catalogue, catalogue
 from lehrer_licenses.services.browse_catalogue import PlanSummary
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
-from lehrer_licenses.ui.dialogs.invoice_dialogs import parse_amount
 from lehrer_licenses.ui.errors import message_of
+from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import (
     InlineError,

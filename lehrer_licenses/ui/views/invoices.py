@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import billing, browse_invoices, invoicing
+from lehrer_licenses.services import browse_invoices, invoicing
 from lehrer_licenses.services.browse_invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
@@ -287,6 +287,8 @@ class InvoicesView(QWidget):
 
     def pdf_bytes(self) -> tuple[InvoiceListRow, bytes] | None:
         """The selected document's PDF: stored at issue, or a draft rendered now."""
+        from lehrer_licenses.services import billing  # the PDF renderers load on first use
+
         row = self.selected()
         if row is None:
             return None
@@ -345,6 +347,8 @@ class InvoicesView(QWidget):
         target = Path(folder)
         db = self._db
         ids = browse_invoices.invoice_ids(db, self.model.search, self.model.status, self.today)
+
+        from lehrer_licenses.services import billing
 
         def work(progress: Progress) -> int:
             written = 0

@@ -36,11 +36,13 @@ class LazyTableView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         key, descending = model.sort_order
-        self.setSortingEnabled(True)
-        self.sortByColumn(
+        # The indicator first: enabling sorting then asks the model for the order it already
+        # has (a no-op), instead of column 0 ascending and then the real order (two queries).
+        header.setSortIndicator(
             model.column_of(key),
             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
         )
+        self.setSortingEnabled(True)
 
     def _header_menu(self, pos: QPoint) -> None:
         """Right-click on the header: choose the columns (the header state is saved on quit)."""

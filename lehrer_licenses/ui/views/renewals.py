@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -25,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import renewals
-from lehrer_licenses.services.renewals import RenewalItem, RenewalRun
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
+
+if TYPE_CHECKING:
+    from lehrer_licenses.services.renewals import RenewalItem, RenewalRun
 
 
 def default_year(today: date | None = None) -> int:
@@ -168,6 +170,9 @@ class RenewalsView(QWidget):
             self.state.setText(_("Stopping after the current contract…"))
 
     def _start(self, dry_run: bool) -> Task:
+        # Imported on first use: renewals bring the PDF renderers (a quarter of a second).
+        from lehrer_licenses.services import renewals
+
         db, year = self._db, self.year.value()
 
         def work(progress: Progress) -> RenewalRun:

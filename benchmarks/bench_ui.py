@@ -1,0 +1,223 @@
+"""Desktop app figures on the 20,000-school demo database (a benchmark, not a test).
+
+    .venv/bin/python benchmarks/bench_ui.py [--db /tmp/bench20k.sqlite] [--runs 3]
+
+Prints, in one run on one machine:
+
+- start: process start -> main window shown (and painted), for the app on the demo database
+  and for a bare PySide6 window with an empty QTableView; goal: app <= 2x bare;
+- filter latency in the seats view (about 420,000 seats): filter change -> first page in the
+  table, for each kind of filter; goal <= 100 ms;
+- search latency in the schools view;
+- RSS after start (first pages loaded); goal <= 300 MB.
+
+The database is made once if missing (``lehrer-licenses demo --schools 20000``, ~1 min).
+Each start is a fresh process (``python -c``), timed from just before the launch to the
+child's "shown" report; the median of the runs is printed. Offscreen Qt unless a display or
+QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = Path("/tmp/bench20k.sqlite")
+
+BARE = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QTableView())
+window.resize(1280, 800)
+window.show()
+def shown():
+    print(f"SHOWN {time.time():.6f}", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+APP = r"""
+import json, sys, time, tempfile, resource
+phases = {"python": time.time()}
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+phases["qt imported"] = time.time()
+from lehrer_licenses.services.setup import init_database
+phases["store and services imported"] = time.time()
+from lehrer_licenses.ui.app import App, apply_language, create_application
+from lehrer_licenses.ui.settings import Settings
+phases["ui imported"] = time.time()
+
+app = create_application()
+settings = Settings(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
+apply_language(settings)
+db, _installed = init_database(sys.argv[1])
+phases["database opened"] = time.time()
+controller = App(db, settings)
+window = controller.window
+phases["window built"] = time.time()
+window.resize(1280, 800)
+window.show()
+report = {"phases": phases}
+def shown():
+    report["shown"] = time.time()
+    loop.quit()
+loop = QEventLoop()
+QTimer.singleShot(0, shown)
+loop.exec()
+
+def wait(signal, timeout_ms=60000):
+    done = QEventLoop()
+    signal.connect(done.quit)
+    QTimer.singleShot(timeout_ms, done.quit)
+    done.exec()
+
+seats = window.seats
+if seats.model.loading:
+    wait(seats.model.reloaded)
+if seats.model.counted_total is None:
+    wait(seats.model.counted)
+
+def rss_mb():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+report["rss_mb_after_start"] = rss_mb()
+
+# Warm the name index once, as a user's first teacher search would (it is built in the
+# background, then kept): timed apart from the filters.
+t = time.perf_counter()
+from lehrer_licenses.services import browse_seats
+browse_seats.warm_up(db)
+report["teacher_index_ms"] = (time.perf_counter() - t) * 1000
+
+school = window.schools.model.row_at(100).number
+filters = [
+    ("all seats", "", "", ""),
+    ("one school", school, "", ""),
+    ("state held", "", "", "held"),
+    ("state frozen", "", "", "frozen"),
+    ("state cancelled", "", "", "pending"),
+    ("state free (none in the demo)", "", "", "free"),
+    ("teacher 'müller'", "", "müller", ""),
+    ("teacher 'anna'", "", "anna", ""),
+    ("teacher + state held", "", "keller", "held"),
+    ("school + state held", school, "", "held"),
+]
+latencies = {}
+for name, number, teacher, state in filters * 2:  # the second round counts (warm caches)
+    for widget in (seats.school, seats.teacher, seats.state):
+        widget.blockSignals(True)
+    seats.school.setText(number)
+    seats.teacher.setText(teacher)
+    seats.state.setCurrentIndex(seats.state.findData(state))
+    for widget in (seats.school, seats.teacher, seats.state):
+        widget.blockSignals(False)
+    start = time.perf_counter()
+    seats.apply_filter()
+    if seats.model.loading:
+        wait(seats.model.reloaded)
+    latencies[name] = (time.perf_counter() - start) * 1000
+    if seats.model.counted_total is None:
+        wait(seats.model.counted)
+report["seat_filters_ms"] = latencies
+
+searches = {}
+schools = window.schools
+for text in ("zürich", "100500", "schule", "xyz-nothing", ""):
+    start = time.perf_counter()
+    schools.search.setText(text)
+    schools.apply_search()
+    app.processEvents()
+    searches[text or "(cleared)"] = (time.perf_counter() - start) * 1000
+report["school_search_ms"] = searches
+report["rss_mb_end"] = rss_mb()
+print("REPORT " + json.dumps(report), flush=True)
+window.close()
+db.dispose()
+"""
+
+
+def launch(code: str, *args: str) -> tuple[float, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    return started, out
+
+
+def bare_start() -> float:
+    started, out = launch(BARE)
+    shown = float(next(line for line in out.splitlines() if line.startswith("SHOWN")).split()[1])
+    return shown - started
+
+
+def app_start(db: Path) -> tuple[float, dict]:
+    started, out = launch(APP, str(db))
+    report = json.loads(next(line for line in out.splitlines() if line.startswith("REPORT"))[7:])
+    return report["shown"] - started, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        print(f"making {args.db} (20,000 schools, about a minute)...", flush=True)
+        cli = Path(sys.executable).with_name("lehrer-licenses")
+        subprocess.run([str(cli), "--db", str(args.db), "demo", "--schools", "20000"], check=True)
+
+    bare = [bare_start() for _ in range(args.runs)]
+    runs = [app_start(args.db) for _ in range(args.runs)]
+    app_times = [t for t, _r in runs]
+    report = runs[-1][1]
+    bare_s, app_s = statistics.median(bare), statistics.median(app_times)
+    print(f"database: {args.db} ({args.db.stat().st_size / 1e6:.0f} MB)")
+    print(f"start, bare PySide6 window with an empty QTableView: {bare_s * 1000:6.0f} ms (median)")
+    print(
+        f"start, lehrer-licenses main window on the demo data:  {app_s * 1000:6.0f} ms (median) "
+        f"= {app_s / bare_s:.2f}x bare (goal <= 2x)"
+    )
+    previous = runs[-1][1]["shown"] - app_times[-1]
+    parts = []
+    for name, at in [*report["phases"].items(), ("shown", report["shown"])]:
+        parts.append(f"{name} +{(at - previous) * 1000:.0f}")
+        previous = at
+    print("  where the app's start goes (ms, last run): " + ", ".join(parts))
+    print(
+        f"RSS after start: {report['rss_mb_after_start']:.0f} MB (goal <= 300 MB); "
+        f"after the filters: {report['rss_mb_end']:.0f} MB"
+    )
+    print(f"teacher name index, built once in the background: {report['teacher_index_ms']:.0f} ms")
+    print("seats view, filter change -> first page shown (goal <= 100 ms):")
+    for name, ms in report["seat_filters_ms"].items():
+        print(f"  {name:32s} {ms:6.0f} ms{'' if ms <= 100 else '  (over the goal)'}")
+    print("schools view, search -> first page shown:")
+    for name, ms in report["school_search_ms"].items():
+        print(f"  {name:32s} {ms:6.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
