@@ -1,6 +1,6 @@
 """Render every view and dialog of the desktop app with sample data into PNG files.
 
-    python scripts/screenshots.py OUTPUT_FOLDER [--language de] [--schools 60]
+    python scripts/screenshots.py OUTPUT_FOLDER [--language de] [--dark]
 
 Runs offscreen (no display needed). The pictures are for looking at: cut-off text, empty
 areas and cramped columns show up here long before a user reports them.
@@ -14,25 +14,49 @@ import sys
 import tempfile
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
-from lehrer_licenses.services import browse, cancellations, orders, renewals, seats
+from lehrer_licenses.services import (
+    billing,
+    browse,
+    browse_invoices,
+    browse_seats,
+    cancellations,
+    catalogue,
+    orders,
+    payments,
+    renewals,
+    seats,
+)
 from lehrer_licenses.services.demo import create_demo
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui.app import create_application
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
+from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog
+from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard
+from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
+from lehrer_licenses.ui.dialogs.seat_dialogs import (
+    AddTeacherDialog,
+    FreeSeatDialog,
+    TransferSeatDialog,
+    UsageDialog,
+)
+from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
 from lehrer_licenses.ui.main_window import MainWindow
 from lehrer_licenses.ui.settings import Settings
+from lehrer_licenses.ui.views.catalogue import AddPriceDialog, AddTierDialog
 from lehrer_licenses.ui.workers import Task
 
 TODAY = date(2026, 11, 22)
@@ -61,6 +85,14 @@ def settle(ms: int = 150) -> None:
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
+
+
+def wait_seats(view) -> None:
+    """Until the seats view's background query has shown its first page and count."""
+    for _ in range(600):
+        if not view.model.loading and view.model.counted_total is not None:
+            break
+        settle(50)
 
 
 def wait_for(task: Task) -> None:
@@ -109,16 +141,58 @@ def sample_data(db) -> dict[str, str]:
         seats.assign_seat(db, reduced, teacher, date(2026, 3, 11))
     seats.add_teacher(db, reduced, "Admin", "Sekretariat", admin=True)
     cancellations.cancel(db, reduced, seats=1, received=date(2026, 10, 1))
+    seats.set_frozen(db, teacher, True)
+    # An issued, partly paid invoice and a credit note, for the invoices view and its dialogs.
+    first = min(browse.school_detail(db, reduced).invoices, key=lambda i: i.id).id
+    billing.issue_invoice(db, str(first), date(2026, 3, 12))
+    payments.record_payment(db, str(first), Decimal("300.00"), date(2026, 4, 2))
+    catalogue.add_price(
+        db, "LO-LOCAL", "base", Decimal("119.00"), date(2027, 1, 1), announced_on=date(2026, 6, 1)
+    )
     running = next(
         r
         for r in browse.list_schools(db, limit=200, sort_key="seats", descending=True)
         if r.status == browse.STATUS_ACTIVE and r.term_end == date(2026, 12, 31)
     )
-    return {"new": new, "reduced": reduced, "running": running.number}
+    return {
+        "new": new,
+        "reduced": reduced,
+        "running": running.number,
+        "issued": str(first),
+    }
 
 
-def render(folder: Path, language: str) -> list[Path]:
+def dark_palette() -> QPalette:
+    """A dark palette as the desktop's dark mode gives one (Fusion, so it applies offscreen)."""
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, colour in (
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.Highlight, "#2f65ca"),
+        (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#3a3a3a"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.PlaceholderText, "#8a8a8a"),
+        (role.Link, "#6ea8ff"),
+    ):
+        palette.setColor(r, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.WindowText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    return palette
+
+
+def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     app = create_application()
+    app.setStyle("Fusion")
+    if dark:
+        app.setPalette(dark_palette())
     set_ui_language(language)
     formatting.set_locale(QLocale("de_CH"))
     shoot = Shooter(folder)
@@ -175,14 +249,108 @@ def render(folder: Path, language: str) -> list[Path]:
     dialog.set_values(whole=True, received=date(2026, 11, 1))
     with_dialog(dialog, lambda: shoot("cancel-late", dialog))
 
+    window.schools.select_number(numbers["reduced"])
+    window.schools.detail.tabs.setCurrentIndex(4)
+    shoot("school-codes", window)
+    code = window.schools.detail.selected_code()
+    dialog = CodeQrDialog(code, window)
+    with_dialog(dialog, lambda: shoot("code-qr", dialog))
+    window.schools.detail.tabs.setCurrentIndex(0)
+
     window.show_view(1)
+    seats_view = window.seats
+    seats_view.today = TODAY
+    wait_seats(seats_view)
+    shoot("seats", window)
+    seats_view.school.setText(numbers["reduced"])
+    seats_view.apply_filter()
+    wait_seats(seats_view)
+    frozen = next(
+        (i for i in range(seats_view.model.rowCount()) if seats_view.model.row_at(i).frozen), 0
+    )
+    seats_view.select_row(frozen)
+    shoot("seats-school", window)
+    held = seats_view.selected()
+    dialog = TransferSeatDialog(db, held, TODAY, window)
+    dialog.new.setChecked(True)
+    dialog.first_name.setText("Chiara")
+    dialog.last_name.setText("Dvořák")
+    with_dialog(dialog, lambda: shoot("seat-transfer", dialog))
+    dialog = FreeSeatDialog(db, held, TODAY, window)
+    with_dialog(dialog, lambda: shoot("seat-free", dialog))
+    dialog = AddTeacherDialog(db, numbers["reduced"], TODAY, window)
+    dialog.first_name.setText("Noé")
+    dialog.last_name.setText("Lefèvre")
+    with_dialog(dialog, lambda: shoot("teacher-add", dialog))
+    hosted = next(
+        r.number
+        for r in browse.list_schools(db, limit=200)
+        if browse_seats.school_seats(db, r.number).db_hosting
+    )
+    dialog = UsageDialog(db, hosted, TODAY, window)
+    with_dialog(dialog, lambda: shoot("usage-count", dialog))
+    seats_view.school.clear()
+    seats_view.teacher.setText("müller")
+    seats_view.state.setCurrentIndex(seats_view.state.findData("held"))
+    seats_view.apply_filter()
+    wait_seats(seats_view)
+    shoot("seats-filter", window)
+
+    window.show_view(2)
+    window.invoices.today = TODAY
+    window.invoices.refresh()
     shoot("invoices", window)
-    window.invoices.status.setCurrentIndex(window.invoices.status.findData("draft"))
     window.invoices.search.setText("Żółć")
     window.invoices.apply_search()
     shoot("invoices-search", window)
+    window.invoices.status.setCurrentIndex(window.invoices.status.findData("overdue"))
+    shoot("invoices-overdue", window)
+    issued = browse_invoices.invoice_row(db, int(numbers["issued"]), TODAY)
+    dialog = PaymentDialog(db, issued, TODAY, window)
+    with_dialog(dialog, lambda: shoot("invoice-payment", dialog))
+    dialog = CreditNoteDialog(db, issued, TODAY, window)
+    dialog.part.setChecked(True)
+    dialog.amount.setText("100.00")
+    dialog.reason.setPlainText("Kulanz: Installationsprobleme im März")
+    with_dialog(dialog, lambda: shoot("invoice-credit-note", dialog))
+    draft = next(r for r in browse_invoices.list_invoices(db, status="draft", today=TODAY))
+    dialog = IssueDialog(db, draft, TODAY, window)
+    with_dialog(dialog, lambda: shoot("invoice-issue", dialog))
+    window.invoices.status.setCurrentIndex(0)
 
-    window.show_view(2)
+    window.show_view(4)
+    window.catalogue.today = TODAY
+    window.catalogue.refresh()
+    window.catalogue.select_plan("LO-LOCAL")
+    shoot("catalogue", window)
+    plan = window.catalogue.selected()
+    dialog = AddPriceDialog(db, plan, TODAY, window)
+    dialog.component.setCurrentIndex(dialog.component.findData("subscription"))
+    dialog.amount.setText("46.80")
+    with_dialog(dialog, lambda: shoot("catalogue-price", dialog))
+    dialog = AddTierDialog(db, plan, TODAY, window)
+    with_dialog(dialog, lambda: shoot("catalogue-tier", dialog))
+
+    dialog = SettingsDialog(db, settings, window)
+    for tab in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(tab)
+        with_dialog(dialog, lambda t=tab: shoot(f"settings-{t}", dialog))
+    empty_db, _installed = init_database(workdir / "empty.sqlite")
+    wizard = FirstRunWizard(empty_db, window)
+    wizard.vendor_page.form.edits["name"].setText("Lizenzbüro Muster")
+    wizard.vendor_page.form.edits["iban"].setText("CH93 0076")
+    wizard.show()
+    shoot("first-run-1", wizard)
+    wizard.vendor_page.form.edits["iban"].setText("CH93 0076 2011 6238 5295 7")
+    wizard.next()
+    shoot("first-run-2", wizard)
+    wizard.next()
+    wizard.sample_page.sample.setChecked(True)
+    shoot("first-run-3", wizard)
+    wizard.close()
+    empty_db.dispose()
+
+    window.show_view(3)
     view = window.renewals
     view.year.setValue(2027)
     shoot("renewals-empty", window)
@@ -210,9 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--language", choices=LANGUAGES, default="en")
+    parser.add_argument("--dark", action="store_true", help="a dark palette, as in dark mode")
     args = parser.parse_args(argv)
     args.folder.mkdir(parents=True, exist_ok=True)
-    files = render(args.folder, args.language)
+    files = render(args.folder, args.language, args.dark)
     print(f"{len(files)} screenshots in {args.folder}")
     QApplication.instance().quit()
     return 0

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services import browse
@@ -40,8 +39,14 @@ _QUOTE_STATUS = {
 }
 
 _INVOICE_REASON = {
-    "order": N_("Order"),
+    # Not "Order": that msgid is the order button's verb ("Bestellen").
+    "order": N_("Seat order"),
     "addon": N_("Subject add-on"),
+    "pre_investment": N_("Pre-investment"),
+    "settlement": N_("Settlement"),
+    "upgrade": N_("Upgrade"),
+    "refund": N_("Refund"),
+    "trial": N_("Trial"),
     "renewal": N_("Renewal"),
     "usage": N_("DB-hosting usage"),
 }
@@ -123,8 +128,9 @@ def document_status(kind: str, status: str) -> str:
 
 def warning_colour() -> QColor:
     """Orange text that reads on light and dark backgrounds alike."""
-    dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    return QColor("#ffb454" if dark else "#b35c00")
+    from lehrer_licenses.ui.widgets import dark_palette
+
+    return QColor("#ffb454" if dark_palette() else "#b35c00")
 
 
 def invoice_reason(code: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +31,22 @@ NOTICE_STYLE = (
 )
 ERROR_COLOUR = "#c42b1c"
 GOOD_COLOUR = "#0f7b0f"
+# The same meanings on a dark palette (dark mode): lighter, or they sink into the background.
+DARK_ERROR_COLOUR = "#ff6b5e"
+DARK_GOOD_COLOUR = "#5fd35f"
+
+
+def dark_palette() -> bool:
+    """Whether the application's palette is a dark one (the OS is in dark mode)."""
+    return QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def error_colour() -> str:
+    return DARK_ERROR_COLOUR if dark_palette() else ERROR_COLOUR
+
+
+def good_colour() -> str:
+    return DARK_GOOD_COLOUR if dark_palette() else GOOD_COLOUR
 
 
 class ReadOnlyTable(QTableWidget):
@@ -131,7 +149,7 @@ class InlineError(QLabel):
         super().__init__(parent)
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.setStyleSheet(f"color: {error_colour()};")
         self.hide()
 
     def show_message(self, text: str) -> None:

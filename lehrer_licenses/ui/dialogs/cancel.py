@@ -33,7 +33,7 @@ from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.widgets import ERROR_COLOUR, GOOD_COLOUR, InlineError, plain_label
+from lehrer_licenses.ui.widgets import InlineError, error_colour, good_colour, plain_label
 
 PREVIEW_DELAY_MS = 100
 
@@ -165,14 +165,14 @@ class CancelDialog(QDialog):
         self.deadline.setText(fmt.day(p.deadline))
         if p.in_time:
             self.in_time.setText(_("in time"))
-            self.in_time.setStyleSheet(f"color: {GOOD_COLOUR}; font-weight: bold;")
+            self.in_time.setStyleSheet(f"color: {good_colour()}; font-weight: bold;")
         else:
             self.in_time.setText(
                 _(
                     "too late: {days} day(s) after the deadline, so it counts for the next term"
                 ).format(days=(p.received - p.deadline).days)
             )
-            self.in_time.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+            self.in_time.setStyleSheet(f"color: {error_colour()}; font-weight: bold;")
         self.effective.setText(fmt.day(p.effective))
         if p.whole_contract:
             self.seats_after.setText(_("none: the contract ends"))

@@ -257,6 +257,7 @@ class TransferSeatDialog(_SeatDialog):
                 )
             ),
         )
+        self.form.itemAt(0, QFormLayout.ItemRole.FieldRole).widget().setWordWrap(True)
         self.form.addRow(self.existing, self.teacher)
         names = QWidget()
         row = QFormLayout(names)
@@ -333,6 +334,7 @@ class FreeSeatDialog(_SeatDialog):
         )
         self.form.addRow("", self.leaving)
         self.form.addRow(field_label(_("On")), self.on)
+        self.form.itemAt(0, QFormLayout.ItemRole.FieldRole).widget().setWordWrap(True)
         self.explain.setText(
             _(
                 "The seat stays the school's and keeps being billed; it can be given to "

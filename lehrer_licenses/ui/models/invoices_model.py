@@ -20,7 +20,7 @@ COLUMNS = (
     Column("date", N_("Date"), chars=10),
     Column("number", N_("Number"), chars=11),
     Column("school", N_("School"), chars=30),
-    Column("reason", N_("Reason"), chars=12),
+    Column("reason", N_("Reason"), chars=15),
     Column("status", N_("Status"), chars=11),
     Column("net", N_("Net"), numeric=True, chars=13, hidden=True),
     Column("vat", N_("VAT"), numeric=True, chars=11, hidden=True),

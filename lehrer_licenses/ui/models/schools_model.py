@@ -13,7 +13,7 @@ from lehrer_licenses.services import browse
 from lehrer_licenses.services.browse import SchoolRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.labels import school_status
+from lehrer_licenses.ui.labels import school_status, warning_colour
 from lehrer_licenses.ui.models.lazy_table import Column, LazyTableModel
 
 COLUMNS = (
@@ -64,7 +64,7 @@ def tooltip(row: SchoolRow, key: str) -> str | None:
 def status_colour(status: str) -> QColor | None:
     """Only the contract cell is coloured: greying whole rows made them look disabled."""
     if status == browse.STATUS_ENDING:
-        return QColor("#b35c00")
+        return warning_colour()
     if status in (browse.STATUS_LAPSED, browse.STATUS_NONE):
         return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     return None

@@ -368,6 +368,7 @@ class CatalogueView(QWidget):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
+        self.prices._size_columns()  # bold is wider
         self.tiers.set_rows(
             [
                 [str(t.from_quantity), fmt.percent(t.percent_off), fmt.day(t.valid_from), t.note]
