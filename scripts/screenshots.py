@@ -40,7 +40,8 @@ from lehrer_licenses.services.demo import create_demo
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.ui import formatting
-from lehrer_licenses.ui.app import create_application
+from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui.app import apply_language, create_application
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog
 from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard
@@ -197,9 +198,14 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     formatting.set_locale(QLocale("de_CH"))
     shoot = Shooter(folder)
     workdir = Path(tempfile.mkdtemp(prefix="ll-shots-"))
+    # A signing key of its own: the pictures never touch the user's real key folder.
+    os.environ.setdefault("LEHRER_LICENSES_KEYS", str(workdir / "keys"))
     db, _installed = init_database(workdir / "screens.sqlite")
     numbers = sample_data(db)
     settings = Settings(QSettings(str(workdir / "settings.ini"), QSettings.Format.IniFormat))
+    settings[opt.UI_LANGUAGE] = language
+    apply_language(settings)  # Qt's own buttons (Save, Cancel, Next) in the language too
+    formatting.set_locale(QLocale("de_CH"))
 
     window = MainWindow(db, settings)
     window.resize(*WINDOW_SIZE)

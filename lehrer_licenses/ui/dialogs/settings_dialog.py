@@ -128,6 +128,7 @@ class VendorForm(QWidget):
         self.missing = plain_label()
         self.missing.setWordWrap(True)
         grid.addWidget(self.missing, row, 0, 1, 2)
+        grid.setRowStretch(row + 1, 1)  # spare height below the form, not between its rows
         self.validate()
 
     def text_of(self, name: str) -> str:

@@ -26,7 +26,7 @@ from lehrer_licenses.ui.workers import Progress, Task, start
 COLUMNS = (
     Column("school", N_("School"), chars=28),
     Column("position", N_("Seat"), numeric=True, chars=5),
-    Column("state", N_("State"), chars=14),
+    Column("state", N_("State"), chars=18),
     Column("holder", N_("Held by"), chars=22),
     Column("since", N_("Since"), chars=10),
     Column("acquired", N_("Acquired"), chars=10),
