@@ -55,3 +55,32 @@ def test_cancel_stops_the_preview(qtbot, db, sample):
     assert view.state.text() == "Preview cancelled."
     assert view.run is None
     assert view.preview_button.isEnabled()
+
+
+def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypatch):
+    from datetime import date
+
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QMessageBox
+
+    from lehrer_licenses.services import billing, browse, renewals
+
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    view.year.setValue(2027)
+    renewals.run_renewals(db, 2027, dry_run=False)
+    task = view.letters("renewal", str(tmp_path / "renewal.pdf"), on=date(2026, 12, 1))
+    with qtbot.waitSignal(task.signals.finished, timeout=30000):
+        pass
+    assert len(PdfReader(tmp_path / "renewal.pdf").pages) >= 2  # Aarau and Zürich
+    assert "letter(s) written" in view.state.text()
+
+    first = min(browse.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
+    billing.issue_invoice(db, str(first.id), date(2026, 1, 5))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    task = view.letters("dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1))
+    with qtbot.waitSignal(task.signals.finished, timeout=30000):
+        pass
+    assert (tmp_path / "dunning.pdf").read_bytes().startswith(b"%PDF")
+    billing_doc = billing.show_invoice(db, str(first.id), date(2026, 3, 1))
+    assert billing_doc["status"] == "overdue"

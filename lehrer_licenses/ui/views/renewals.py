@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -30,6 +33,7 @@ from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
@@ -82,6 +86,18 @@ class RenewalsView(QWidget):
         top.addWidget(self.preview_button)
         top.addWidget(self.run_button)
         top.addStretch(1)
+        self.letters_button = QPushButton(_("Letters…"))
+        self.letters_button.setToolTip(
+            _("Notice-period reminders, renewal letters and payment reminders as one PDF")
+        )
+        letters_menu = QMenu(self.letters_button)
+        letters_menu.addAction(_("Notice-period reminders…"), lambda: self.letters("notice"))
+        letters_menu.addAction(
+            _("Renewal letters for the year shown…"), lambda: self.letters("renewal")
+        )
+        letters_menu.addAction(_("Payment reminders due today…"), lambda: self.letters("dunning"))
+        self.letters_button.setMenu(letters_menu)
+        top.addWidget(self.letters_button)
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.cancel_button)
@@ -238,6 +254,62 @@ class RenewalsView(QWidget):
 
     def _year_changed(self, _year: int) -> None:
         self._show_run(None)
+
+    # --- letters -------------------------------------------------------------------------------
+
+    def letters(self, kind: str, target: str | None = None, on: date | None = None) -> Task | None:
+        """Write one batch PDF of letters in the background: notice-period reminders for the
+        next two months, renewal letters of the year shown, or the payment reminders due
+        (those are recorded: each one raises the reminder level of its invoice)."""
+        on = on or date.today()
+        if target is None:
+            names = {
+                "notice": _("notice-reminders"),
+                "renewal": _("renewal-letters"),
+                "dunning": _("payment-reminders"),
+            }
+            target, _filter = QFileDialog.getSaveFileName(
+                self, _("Save letters"), f"{names[kind]}-{on.isoformat()}.pdf", "PDF (*.pdf)"
+            )
+            if not target:
+                return None
+        if kind == "dunning":
+            answer = QMessageBox.question(
+                self,
+                _("Payment reminders"),
+                _(
+                    "Record and print every payment reminder due today? Each raises the "
+                    "reminder level of its invoice, with the fee of that level."
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        db, year, path = self._db, self.year.value(), Path(target)
+
+        def work(progress: Progress) -> int:
+            from lehrer_licenses.services import dunning, letters
+
+            progress(0, 2)
+            if kind == "notice":
+                run = letters.notice_reminders(db, on)
+            elif kind == "renewal":
+                run = letters.renewal_letters(db, year, on)
+            else:
+                run = dunning.run_dunning(db, on)
+            count = len(run.letters)
+            progress(1, 2)
+            if count:
+                path.write_bytes(run.batch_pdf() if kind != "dunning" else run.batch_pdf)
+            progress(2, 2)
+            return count
+
+        def done(count: int) -> None:
+            if count:
+                self.state.setText(_("{n} letter(s) written to {path}.").format(n=count, path=path))
+            else:
+                self.state.setText(_("No letters are due; no file was written."))
+
+        return run_with_progress(self, _("Letters"), _("Writing the letters…"), work, done)
 
     # --- showing -------------------------------------------------------------------------------
 
