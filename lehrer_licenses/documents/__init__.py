@@ -1,8 +1,8 @@
 """Printed documents: plain data in (``documents.model``), PDF bytes out.
 
-This layer depends only on ``domain`` and the standard libraries of the trade (reportlab, segno,
-qrbill, python-stdnum); it never imports Qt, SQLAlchemy, ``store``, ``services``, ``ui`` or
-``cli``.
+This layer depends only on ``domain`` and the standard libraries of the trade (reportlab,
+qrbill, python-stdnum; QR codes are encoded by ``qrcodes``, checked against segno in the tests);
+it never imports Qt, SQLAlchemy, ``store``, ``services``, ``ui`` or ``cli``. Fonts: ``text``.
 """
 
 from lehrer_licenses.documents.invoice_pdf import render_invoice

@@ -31,7 +31,6 @@ from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
-import segno.helpers
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -50,17 +49,20 @@ from lehrer_licenses.documents.formatting import (
     format_unit_price,
 )
 from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
-from lehrer_licenses.documents.qrcodes import draw_matrix, qr_matrix
+from lehrer_licenses.documents.qrcodes import draw_matrix, epc_payload, qr_matrix
 from lehrer_licenses.documents.swiss_qr_bill import (
     QRBillData,
     build_qr_bill,
     draw_payment_part,
 )
 from lehrer_licenses.documents.text import (
-    BOLD,
-    REGULAR,
+    FONT_SETS,
+    DocumentCanvas,
+    FontMissing,
+    FontSet,
+    choose_fonts,
     clean,
-    ensure_fonts,
+    document_texts,
     fit,
     stringWidth,
     wrap_code,
@@ -109,7 +111,8 @@ TOTALS_LABEL = 112.0
 TOTALS_LINE = 4.6
 LEFT_COLUMN_WIDTH = TOTALS_LABEL - 6.0 - LEFT
 TERMS_LEADING = 4.2
-REG_QR = 22.0
+REG_QR = 20.0  # registration code: 20 mm for up to version 10 (0.35 mm modules)
+TERMS_BESIDE_CODE = 8.5  # font size of the terms under the totals when a code is beside them
 EPC_QR = 32.0
 
 GREY_TEXT = 0.35
@@ -171,16 +174,74 @@ class _Epc:
 def _epc_matrix(
     name: str, iban: str, amount: Decimal, text: str | None, reference: str | None, bic: str
 ) -> tuple[bytes, ...]:
-    """The EPC QR code ("GiroCode", version 002, level M) made by segno, as a module matrix."""
-    code = segno.helpers.make_epc_qr(
+    """The EPC QR code ("GiroCode", version 002, level M) as a module matrix."""
+    payload = epc_payload(
         name=name, iban=iban, amount=amount, text=text, reference=reference, bic=bic or None
     )
-    return tuple(bytes(row) for row in code.matrix)
+    return tuple(qr_matrix(payload))
 
 
 @cache
 def _logo(path: str, mtime: float) -> ImageReader:
     return ImageReader(path)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationBlock:
+    """A registration code laid out beside its QR code: a heading, the code in a monospaced
+    block broken after its dashes, and a grey hint (all positions in mm below the block's top).
+    """
+
+    code: str
+    heading: str
+    lines: list[str]
+    code_font: str
+    hint: list[str]
+    qr: float  # side of the QR code
+    height: float
+
+    CODE_SIZE = 7.5
+    CODE_LEADING = 3.0
+    HINT_SIZE = 6.5
+    HINT_LEADING = 2.6
+
+
+def registration_block(
+    code: str, fonts: FontSet, heading: str, hint: str, width: float, qr: float = REG_QR
+) -> RegistrationBlock:
+    """Lay out ``code`` in ``width`` mm: the QR code on the left, the text beside it."""
+    text_width = (width - qr - 3.5) * mm
+    font = fonts.code_font(code)
+    lines = wrap_code(code, font, RegistrationBlock.CODE_SIZE, text_width)
+    hint_lines = wrap_text(hint, fonts.regular, RegistrationBlock.HINT_SIZE, text_width)
+    text_bottom = 7.4 + (len(lines) - 1) * RegistrationBlock.CODE_LEADING + 1.5
+    if hint_lines:
+        text_bottom += 3.4 + (len(hint_lines) - 1) * RegistrationBlock.HINT_LEADING - 0.3
+    return RegistrationBlock(
+        code, heading, lines, font, hint_lines, qr, max(qr + 1.0, text_bottom) + 1.5
+    )
+
+
+def draw_registration_block(
+    c: Canvas, block: RegistrationBlock, fonts: FontSet, left: float, top: float
+) -> None:
+    """Draw ``block`` with its top left corner at (``left``, ``top``) mm from the page's top."""
+    draw_matrix(c, qr_matrix(block.code), left * mm, Y(top + 1.0), block.qr * mm)
+    x = (left + block.qr + 3.5) * mm
+    c.setFont(fonts.bold, 8)
+    c.drawString(x, Y(top + 3.6), block.heading)
+    c.setFont(block.code_font, block.CODE_SIZE)
+    baseline = top + 7.4
+    for line in block.lines:
+        c.drawString(x, Y(baseline), line)
+        baseline += block.CODE_LEADING
+    c.setFillGray(GREY_TEXT)
+    c.setFont(fonts.regular, block.HINT_SIZE)
+    baseline += 3.4 - block.CODE_LEADING
+    for line in block.hint:
+        c.drawString(x, Y(baseline), line)
+        baseline += block.HINT_LEADING
+    c.setFillGray(0)
 
 
 def render_invoice(doc: InvoiceDocument) -> bytes:
@@ -191,13 +252,42 @@ def render_invoice(doc: InvoiceDocument) -> bytes:
     :class:`~lehrer_licenses.documents.model.DocumentDataError` for other unprintable data
     (e.g. an invalid IBAN for the EPC QR code).
     """
-    ensure_fonts()
-    return _InvoiceRenderer(doc).render()
+    return render_with_fonts(lambda fonts: _InvoiceRenderer(doc, fonts).render(), doc)
+
+
+def render_with_fonts(render: Callable[[FontSet], bytes], *data: object) -> bytes:
+    """``render(fonts)`` with the fonts :func:`~lehrer_licenses.documents.text.choose_fonts`
+    picks for the strings in ``data``, or the next set when a string drawn proves it short."""
+    start = FONT_SETS.index(choose_fonts(document_texts(*data)))
+    for fonts in FONT_SETS[start:-1]:
+        try:
+            return render(fonts)
+        except FontMissing:
+            continue
+    return render(FONT_SETS[-1])
+
+
+def new_canvas(buffer: BytesIO, fonts: FontSet, language: str, size: float) -> DocumentCanvas:
+    """The canvas of every document: A4, byte-identical re-renders (``invariant``), compressed,
+    checking its strings against ``fonts`` unless they are the last resort."""
+    return DocumentCanvas(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=1,
+        lang=language,
+        initialFontName=fonts.regular,
+        initialFontSize=size,
+        strict=fonts is not FONT_SETS[-1],
+    )
 
 
 class _InvoiceRenderer:
-    def __init__(self, doc: InvoiceDocument) -> None:
+    def __init__(self, doc: InvoiceDocument, fonts: FontSet) -> None:
         self.doc = doc
+        self.fonts = fonts
+        self.regular = fonts.regular
+        self.bold = fonts.bold
         self._ = gettext_for(doc.language)
         self.title = self._(TITLES[doc.kind])
         self.number_text = doc.number if doc.number is not None else self._("DRAFT")
@@ -306,7 +396,7 @@ class _InvoiceRenderer:
         self.pages = [self.page]
         self.y = TITLE_BASELINE + 2.0
         if doc.note:
-            note_lines = wrap_text(doc.note, REGULAR, 9.5, (RIGHT - LEFT) * mm)
+            note_lines = wrap_text(doc.note, self.regular, 9.5, (RIGHT - LEFT) * mm)
             note_top = self.y
             self._add(lambda c: self._draw_lines(c, note_lines, LEFT, note_top + 3.4, 9.5, 4.4))
             self.y += len(note_lines) * 4.4 + 1.0
@@ -314,7 +404,7 @@ class _InvoiceRenderer:
         self._add_table_header()
 
         for index, line in enumerate(doc.lines, start=1):
-            desc = wrap_text(line.description, REGULAR, BODY_SIZE, DESC_WIDTH * mm) or [""]
+            desc = wrap_text(line.description, self.regular, BODY_SIZE, DESC_WIDTH * mm) or [""]
             first = True
             while desc:
                 room = CONTENT_BOTTOM - self.y - ROW_PAD_TOP - ROW_PAD_BOTTOM
@@ -338,27 +428,29 @@ class _InvoiceRenderer:
         self._add(lambda c: self._rule(c, table_end, 0.8, 0))
         self.y += 3.0
 
-        # Totals on the right; on the left the registration code, or else the terms.
+        # Totals on the right. On the left the registration code (with the terms under the
+        # totals), or else the terms: a typical order with its code and the QR-bill payment
+        # part fits one page.
         terms = self._terms()
-        code_lines, hint = self._registration_lines()
+        code = self._registration_block()
         left_terms: list[str] = []
-        if not code_lines and terms:
-            left_terms = wrap_text(terms, REGULAR, BODY_SIZE, LEFT_COLUMN_WIDTH * mm)
-            terms = ""
-        height = len(self._totals_lines()) * TOTALS_LINE + 2.5
-        if code_lines:
-            text = 4.0 + len(code_lines) * 3.8 + 1.0 + len(hint) * 3.0
-            height = max(height, REG_QR + 3.0, text + 2.0)
-        height = max(height, len(left_terms) * TERMS_LEADING + 2.5)
-        self._place_block(height, lambda c, top: self._draw_totals(c, top, left_terms))
-        if terms:
-            lines = wrap_text(terms, REGULAR, BODY_SIZE, (RIGHT - LEFT) * mm)
-            self._place_block(
-                len(lines) * TERMS_LEADING + 3.0,
-                lambda c, top: self._draw_lines(
-                    c, lines, LEFT, top + 3.3, BODY_SIZE, TERMS_LEADING
-                ),
+        right_terms: list[str] = []
+        if terms and code is None:
+            left_terms = wrap_text(terms, self.regular, BODY_SIZE, LEFT_COLUMN_WIDTH * mm)
+        elif terms:
+            right_terms = wrap_text(
+                terms, self.regular, TERMS_BESIDE_CODE, (RIGHT - TOTALS_LABEL) * mm
             )
+        final = 4.0 + (len(self._totals_lines()) - 1) * TOTALS_LINE + 0.6
+        height = final + 2.5
+        if right_terms:
+            height = final + 5.0 + (len(right_terms) - 1) * 3.8 + 2.5
+        if code is not None:
+            height = max(height, code.height)
+        height = max(height, len(left_terms) * TERMS_LEADING + 2.5)
+        self._place_block(
+            height, lambda c, top: self._draw_totals(c, top, left_terms, right_terms, code)
+        )
         if epc is not None:
             self._place_block(EPC_QR + 8.0, lambda c, top: self._draw_epc(c, top, epc))
         if qr_bill is not None:
@@ -385,19 +477,17 @@ class _InvoiceRenderer:
         lines.append((_(FINAL_LABELS[doc.kind]), self.money(doc.payable), True))
         return lines
 
-    def _registration_lines(self) -> tuple[list[str], list[str]]:
+    def _registration_block(self) -> RegistrationBlock | None:
         code = clean(self.doc.registration_code or "").strip()
         if not code:
-            return [], []
-        width = (TOTALS_LABEL - 5.0 - (LEFT + REG_QR + 4.0)) * mm
-        code_lines = wrap_code(code, BOLD, 8.5, width)
-        hint = wrap_text(
+            return None
+        return registration_block(
+            code,
+            self.fonts,
+            self._("Registration code"),
             self._("Scan the QR code or type the code to register your licences."),
-            REGULAR,
-            7,
-            width,
+            LEFT_COLUMN_WIDTH,
         )
-        return code_lines, hint
 
     def _terms(self) -> str:
         doc = self.doc
@@ -440,15 +530,7 @@ class _InvoiceRenderer:
         self._layout(qr_bill, epc)
 
         buffer = BytesIO()
-        canvas = Canvas(
-            buffer,
-            pagesize=A4,
-            invariant=1,
-            pageCompression=1,
-            lang=doc.language,
-            initialFontName=REGULAR,
-            initialFontSize=BODY_SIZE,
-        )
+        canvas = new_canvas(buffer, self.fonts, doc.language, BODY_SIZE)
         canvas.setTitle(f"{self.title} {self.number_text}")
         canvas.setAuthor(clean(doc.vendor.name))
         canvas.setSubject(f"{self.title} {self.number_text} - {clean(doc.recipient.name)}")
@@ -469,6 +551,7 @@ class _InvoiceRenderer:
                     canvas,
                     qr_bill,
                     doc.language,
+                    fonts=self.fonts,
                     scannable=not doc.is_draft,
                     placeholder=(self._("DRAFT"), self._("not for payment")),
                 )
@@ -476,17 +559,17 @@ class _InvoiceRenderer:
         canvas.save()
         return buffer.getvalue()
 
-    @staticmethod
     def _text(
+        self,
         c: Canvas,
         x_mm: float,
         baseline_mm: float,
         text: str,
-        font: str = REGULAR,
+        font: str | None = None,
         size: float = BODY_SIZE,
         align: str = "left",
     ) -> None:
-        c.setFont(font, size)
+        c.setFont(font or self.regular, size)
         if align == "right":
             c.drawRightString(x_mm * mm, Y(baseline_mm), text)
         elif align == "centre":
@@ -502,9 +585,9 @@ class _InvoiceRenderer:
         first_baseline: float,
         size: float,
         leading: float,
-        font: str = REGULAR,
+        font: str | None = None,
     ) -> None:
-        c.setFont(font, size)
+        c.setFont(font or self.regular, size)
         for i, text in enumerate(lines):
             c.drawString(x_mm * mm, Y(first_baseline + i * leading), text)
 
@@ -517,12 +600,12 @@ class _InvoiceRenderer:
 
     def _draw_watermark(self, c: Canvas) -> None:
         text = self._("DRAFT")
-        size = fit(text, BOLD, 110, 240 * mm, minimum=40)
+        size = fit(text, self.bold, 110, 240 * mm, minimum=40)
         c.saveState()
         c.setFillGray(0.9)
         c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
         c.rotate(55)
-        c.setFont(BOLD, size)
+        c.setFont(self.bold, size)
         c.drawCentredString(0, -size * 0.35, text)
         c.restoreState()
 
@@ -556,25 +639,25 @@ class _InvoiceRenderer:
                 logo_drawn = True
         details: list[tuple[str, str, float]] = []
         if logo_drawn:
-            details.append((clean(vendor.name), BOLD, 9.5))
+            details.append((clean(vendor.name), self.bold, 9.5))
         else:
             name = clean(vendor.name)
-            size = fit(name, BOLD, 16, 95 * mm, minimum=10)
-            self._text(c, LEFT, 22, name, BOLD, size)
+            size = fit(name, self.bold, 16, 95 * mm, minimum=10)
+            self._text(c, LEFT, 22, name, self.bold, size)
         address = vendor.address
         for extra in address.lines:
-            details.append((clean(extra), REGULAR, 8))
+            details.append((clean(extra), self.regular, 8))
         if address.street_line:
-            details.append((clean(address.street_line), REGULAR, 8))
+            details.append((clean(address.street_line), self.regular, 8))
         city = clean(address.city_line)
         if address.country != doc.recipient.country:
             city = f"{address.country}-{city}"
-        details.append((city, REGULAR, 8))
+        details.append((city, self.regular, 8))
         for value in (vendor.phone, vendor.email, vendor.website):
             if value:
-                details.append((clean(value), REGULAR, 8))
+                details.append((clean(value), self.regular, 8))
         if vendor.vat_id:
-            details.append((self.vat_id_text(), REGULAR, 8))
+            details.append((self.vat_id_text(), self.regular, 8))
         baseline = 14.0
         for text, font, size in details:
             size = fit(text, font, size, 70 * mm)
@@ -586,12 +669,12 @@ class _InvoiceRenderer:
         back = " · ".join(
             part for part in (clean(vendor.name), clean(address.street_line), city) if part
         )
-        back_size = fit(back, REGULAR, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
+        back_size = fit(back, self.regular, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
         back_baseline = ADDRESS_TOP + ADDRESS_ZONE - 3.0
-        self._text(c, ADDRESS_TEXT, back_baseline, back, REGULAR, back_size)
+        self._text(c, ADDRESS_TEXT, back_baseline, back, self.regular, back_size)
         c.setStrokeGray(0.6)
         c.setLineWidth(0.3)
-        width = stringWidth(back, REGULAR, back_size)
+        width = stringWidth(back, self.regular, back_size)
         c.line(
             ADDRESS_TEXT * mm,
             Y(back_baseline + 1.0),
@@ -608,7 +691,7 @@ class _InvoiceRenderer:
         window = (ADDRESS_WIDTH - 10) * mm
         lines: list[str] = []
         for value in raw:
-            lines.extend(wrap_text(value, REGULAR, 10, window))
+            lines.extend(wrap_text(value, self.regular, 10, window))
         zone = 45.0 - ADDRESS_ZONE - 1.0
         leading = min(4.4, zone / max(1, len(lines)))
         size = min(10.0, leading / 0.44)
@@ -631,21 +714,30 @@ class _InvoiceRenderer:
         baseline = INFO_TOP + 3.0
         for label, value in rows:
             c.setFillGray(GREY_TEXT)
-            self._text(c, INFO_LEFT, baseline, label, REGULAR, 8)
+            self._text(c, INFO_LEFT, baseline, label, self.regular, 8)
             c.setFillGray(0)
-            room = (RIGHT - INFO_LEFT) * mm - stringWidth(label, REGULAR, 8) - 3 * mm
-            self._text(c, RIGHT, baseline, value, REGULAR, fit(value, REGULAR, 9, room), "right")
+            room = (RIGHT - INFO_LEFT) * mm - stringWidth(label, self.regular, 8) - 3 * mm
+            self._text(
+                c, RIGHT, baseline, value, self.regular, fit(value, self.regular, 9, room), "right"
+            )
             baseline += 4.6
 
         # Title.
         title = f"{self.title} {clean(self.number_text)}"
-        self._text(c, LEFT, TITLE_BASELINE, title, BOLD, fit(title, BOLD, 14, (RIGHT - LEFT) * mm))
+        self._text(
+            c,
+            LEFT,
+            TITLE_BASELINE,
+            title,
+            self.bold,
+            fit(title, self.bold, 14, (RIGHT - LEFT) * mm),
+        )
 
     def _draw_continuation_head(self, c: Canvas) -> None:
         name = clean(self.doc.vendor.name)
-        self._text(c, LEFT, 15, name, BOLD, fit(name, BOLD, 9, 80 * mm))
+        self._text(c, LEFT, 15, name, self.bold, fit(name, self.bold, 9, 80 * mm))
         label = f"{self.title} {clean(self.number_text)} · {self.date(self.doc.issue_date)}"
-        self._text(c, RIGHT, 15, label, REGULAR, fit(label, REGULAR, 9, 80 * mm), "right")
+        self._text(c, RIGHT, 15, label, self.regular, fit(label, self.regular, 9, 80 * mm), "right")
         self._rule(c, 18, 0.4, 0.6)
 
     def _draw_footer(self, c: Canvas, page: int, pages: int, slip: bool) -> None:
@@ -662,14 +754,16 @@ class _InvoiceRenderer:
             bank.append(f"BIC {clean(vendor.bic)}")
         line1 = " · ".join(bank)
         page_label = _("Page {page} of {pages}").format(page=page, pages=pages)
-        room = (RIGHT - LEFT) * mm - stringWidth(page_label, REGULAR, 7) - 4 * mm
+        room = (RIGHT - LEFT) * mm - stringWidth(page_label, self.regular, 7) - 4 * mm
         c.setFillGray(GREY_TEXT)
         baseline = top + 3.5
         for text in (line1, clean(vendor.footer)):
             if text:
-                self._text(c, LEFT, baseline, text, REGULAR, fit(text, REGULAR, 7, room, 5))
+                self._text(
+                    c, LEFT, baseline, text, self.regular, fit(text, self.regular, 7, room, 5)
+                )
                 baseline += 3.2
-        self._text(c, RIGHT, top + 3.5, page_label, REGULAR, 7, "right")
+        self._text(c, RIGHT, top + 3.5, page_label, self.regular, 7, "right")
         c.setFillGray(0)
 
     def _draw_table_header(self, c: Canvas, top: float) -> None:
@@ -677,14 +771,22 @@ class _InvoiceRenderer:
         baseline = top + 4.3
         size = 8.0
         c.setFillGray(0.2)
-        self._text(c, COL_POS, baseline, _("No."), BOLD, size)
-        self._text(c, COL_DESC, baseline, _("Description"), BOLD, size)
+        self._text(c, COL_POS, baseline, _("No."), self.bold, size)
+        self._text(c, COL_DESC, baseline, _("Description"), self.bold, size)
         for label, right, width in (
             (_("Qty"), COL_QTY_RIGHT, 16.0),
             (_("Unit price"), COL_PRICE_RIGHT, 28.0),
             (_("Amount") + " " + self.doc.currency, COL_AMOUNT_RIGHT, 31.0),
         ):
-            self._text(c, right, baseline, label, BOLD, fit(label, BOLD, size, width * mm), "right")
+            self._text(
+                c,
+                right,
+                baseline,
+                label,
+                self.bold,
+                fit(label, self.bold, size, width * mm),
+                "right",
+            )
         c.setFillGray(0)
         self._rule(c, top + TABLE_HEADER_HEIGHT - 1.2, 0.6, 0.2)
 
@@ -697,7 +799,7 @@ class _InvoiceRenderer:
     ) -> None:
         doc = self.doc
         baseline = top + ROW_PAD_TOP + 2.6
-        c.setFont(REGULAR, BODY_SIZE)
+        c.setFont(self.regular, BODY_SIZE)
         for i, text in enumerate(desc):
             c.drawString(COL_DESC * mm, Y(baseline + i * ROW_LINE), text)
         if shown is not None:
@@ -712,35 +814,33 @@ class _InvoiceRenderer:
         bottom = top + ROW_PAD_TOP + len(desc) * ROW_LINE + ROW_PAD_BOTTOM
         self._rule(c, bottom, 0.3, GREY_RULE)
 
-    def _draw_totals(self, c: Canvas, top: float, left_terms: list[str]) -> None:
+    def _draw_totals(
+        self,
+        c: Canvas,
+        top: float,
+        left_terms: list[str],
+        right_terms: list[str],
+        code: RegistrationBlock | None,
+    ) -> None:
         baseline = top + 4.0
         lines = self._totals_lines()
         for label, value, final in lines:
             if final:
                 self._rule(c, baseline - 3.6, 0.6, 0, left=TOTALS_LABEL)
                 baseline += 0.6
-                self._text(c, TOTALS_LABEL, baseline, label, BOLD, 10)
-                self._text(c, RIGHT, baseline, value, BOLD, 10, "right")
+                self._text(c, TOTALS_LABEL, baseline, label, self.bold, 10)
+                self._text(c, RIGHT, baseline, value, self.bold, 10, "right")
             else:
                 self._text(c, TOTALS_LABEL, baseline, label)
                 self._text(c, RIGHT, baseline, value, align="right")
             baseline += TOTALS_LINE
+        if right_terms:
+            first = baseline - TOTALS_LINE + 5.0
+            self._draw_lines(c, right_terms, TOTALS_LABEL, first, TERMS_BESIDE_CODE, 3.8)
         if left_terms:
             self._draw_lines(c, left_terms, LEFT, top + 4.0, BODY_SIZE, TERMS_LEADING)
-        self._draw_registration(c, top)
-
-    def _draw_registration(self, c: Canvas, top: float) -> None:
-        code = clean(self.doc.registration_code or "").strip()
-        if not code:
-            return
-        code_lines, hint = self._registration_lines()
-        draw_matrix(c, qr_matrix(code), LEFT * mm, Y(top + 1.0), REG_QR * mm)
-        x = LEFT + REG_QR + 4.0
-        self._text(c, x, top + 3.8, self._("Registration code"), BOLD, 8)
-        self._draw_lines(c, code_lines, x, top + 7.8, 8.5, 3.8, font=BOLD)
-        c.setFillGray(GREY_TEXT)
-        self._draw_lines(c, hint, x, top + 8.8 + len(code_lines) * 3.8, 7, 3.0)
-        c.setFillGray(0)
+        if code is not None:
+            draw_registration_block(c, code, self.fonts, LEFT, top)
 
     def _draw_epc(self, c: Canvas, top: float, epc: _Epc) -> None:
         doc = self.doc
@@ -754,13 +854,15 @@ class _InvoiceRenderer:
             c.rect(LEFT * mm, Y(qr_top + EPC_QR), EPC_QR * mm, EPC_QR * mm, stroke=1, fill=1)
             c.restoreState()
             c.setFillGray(0.35)
-            self._text(c, LEFT + EPC_QR / 2, qr_top + EPC_QR / 2, _("DRAFT"), BOLD, 11, "centre")
+            self._text(
+                c, LEFT + EPC_QR / 2, qr_top + EPC_QR / 2, _("DRAFT"), self.bold, 11, "centre"
+            )
             self._text(
                 c,
                 LEFT + EPC_QR / 2,
                 qr_top + EPC_QR / 2 + 4,
                 _("not for payment"),
-                REGULAR,
+                self.regular,
                 7,
                 "centre",
             )
@@ -768,7 +870,7 @@ class _InvoiceRenderer:
         else:
             draw_matrix(c, epc.matrix, LEFT * mm, Y(qr_top), EPC_QR * mm)
         x = LEFT + EPC_QR + 6.0
-        self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), BOLD, 10)
+        self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), self.bold, 10)
         rows = [(_("Account holder"), clean(epc.name)), ("IBAN", format_iban(epc.iban))]
         if epc.bic:
             rows.append(("BIC", clean(epc.bic)))
@@ -782,12 +884,14 @@ class _InvoiceRenderer:
         elif epc.text:
             rows.append((_("Payment purpose"), clean(epc.text)))
         rows.append((_("Amount"), self.money(doc.payable)))
-        label_width = max(stringWidth(label, REGULAR, 8.5) for label, _v in rows) / mm + 4.0
+        label_width = max(stringWidth(label, self.regular, 8.5) for label, _v in rows) / mm + 4.0
         baseline = qr_top + 9.5
         for label, value in rows:
             c.setFillGray(GREY_TEXT)
-            self._text(c, x, baseline, label, REGULAR, 8.5)
+            self._text(c, x, baseline, label, self.regular, 8.5)
             c.setFillGray(0)
             room = (RIGHT - x - label_width) * mm
-            self._text(c, x + label_width, baseline, value, REGULAR, fit(value, REGULAR, 9, room))
+            self._text(
+                c, x + label_width, baseline, value, self.regular, fit(value, self.regular, 9, room)
+            )
             baseline += 4.4

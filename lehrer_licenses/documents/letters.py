@@ -17,7 +17,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Literal
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -46,7 +45,6 @@ from lehrer_licenses.documents.invoice_pdf import (
     INFO_LEFT,
     INFO_TOP,
     LEFT,
-    REG_QR,
     RIGHT,
     SLIP_CONTENT_BOTTOM,
     SLIP_FOOTER_TOP,
@@ -54,6 +52,10 @@ from lehrer_licenses.documents.invoice_pdf import (
     Y,
     _epc_matrix,
     _logo,
+    draw_registration_block,
+    new_canvas,
+    registration_block,
+    render_with_fonts,
 )
 from lehrer_licenses.documents.model import (
     DOCUMENT_CURRENCIES,
@@ -63,17 +65,9 @@ from lehrer_licenses.documents.model import (
     DocumentLine,
     Vendor,
 )
-from lehrer_licenses.documents.qrcodes import draw_matrix, qr_matrix
+from lehrer_licenses.documents.qrcodes import draw_matrix
 from lehrer_licenses.documents.swiss_qr_bill import QRBillData, build_qr_bill, draw_payment_part
-from lehrer_licenses.documents.text import (
-    BOLD,
-    REGULAR,
-    clean,
-    ensure_fonts,
-    fit,
-    stringWidth,
-    wrap_code,
-)
+from lehrer_licenses.documents.text import FontSet, clean, fit, stringWidth
 from lehrer_licenses.documents.text import wrap as wrap_text
 from lehrer_licenses.i18n import gettext_for
 
@@ -153,23 +147,18 @@ def render_letters(letters: list[Letter] | tuple[Letter, ...]) -> bytes:
     """Many letters in one PDF (for printing), each with its own page numbers."""
     if not letters:
         raise DocumentDataError("no letters to print")
-    ensure_fonts()
+    return render_with_fonts(lambda fonts: _render_letters(letters, fonts), *letters)
+
+
+def _render_letters(letters: list[Letter] | tuple[Letter, ...], fonts: FontSet) -> bytes:
     first = letters[0]
     buffer = BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=A4,
-        invariant=1,
-        pageCompression=1,
-        lang=first.language,
-        initialFontName=REGULAR,
-        initialFontSize=BODY,
-    )
+    canvas = new_canvas(buffer, fonts, first.language, BODY)
     canvas.setAuthor(clean(first.vendor.name))
     canvas.setCreator(f"lehrer-licenses {__version__}")
     titles = []
     for letter in letters:
-        renderer = _LetterRenderer(letter)
+        renderer = _LetterRenderer(letter, fonts)
         renderer.draw(canvas)
         titles.append(renderer.subject)
     canvas.setTitle(titles[0] if len(titles) == 1 else f"{titles[0]} (+{len(titles) - 1})")
@@ -178,8 +167,11 @@ def render_letters(letters: list[Letter] | tuple[Letter, ...]) -> bytes:
 
 
 class _LetterRenderer:
-    def __init__(self, letter: Letter) -> None:
+    def __init__(self, letter: Letter, fonts: FontSet) -> None:
         self.letter = letter
+        self.fonts = fonts
+        self.regular = fonts.regular
+        self.bold = fonts.bold
         self._ = gettext_for(letter.language)
         self.subject = clean(letter.subject)
 
@@ -241,8 +233,8 @@ class _LetterRenderer:
         qr_bill = self.qr_bill()
         epc = self.epc()
         width = (RIGHT - LEFT) * mm
-        body = [wrap_text(p, REGULAR, BODY, width) for p in letter.paragraphs]
-        after = [wrap_text(p, REGULAR, BODY, width) for p in letter.after]
+        body = [wrap_text(p, self.regular, BODY, width) for p in letter.paragraphs]
+        after = [wrap_text(p, self.regular, BODY, width) for p in letter.after]
         # Lay the letter out in blocks; a block that does not fit starts a new page.
         blocks: list[tuple[float, object]] = []
         for para in body:
@@ -253,14 +245,20 @@ class _LetterRenderer:
             blocks.append((len(para) * LEADING + 2.5, ("para", para)))
         if letter.lines:
             rows = [
-                (line, wrap_text(line.description, REGULAR, 9, 92 * mm) or [""])
+                (line, wrap_text(line.description, self.regular, 9, 92 * mm) or [""])
                 for line in letter.lines
             ]
             height = sum(len(desc) * 3.8 + 1.6 for _line, desc in rows) + 16
             blocks.append((height, ("lines", rows)))
         if letter.registration_code:
-            code = wrap_code(letter.registration_code, BOLD, 8.5, (RIGHT - LEFT - 30) * mm)
-            blocks.append((max(REG_QR + 4, len(code) * 3.8 + 8), ("code", code)))
+            code = registration_block(
+                clean(letter.registration_code).strip(),
+                self.fonts,
+                self._("Registration code"),
+                "",
+                RIGHT - LEFT,
+            )
+            blocks.append((code.height + 2.0, ("code", code)))
         if letter.closing:
             closing = [clean(line) for line in letter.closing]
             blocks.append((len(closing) * LEADING + 2.5, ("para", closing)))
@@ -289,16 +287,16 @@ class _LetterRenderer:
             slip_here = last and qr_bill is not None and not slip_page_needed
             self._draw_footer(c, number, total, slip_here)
             if slip_here:
-                draw_payment_part(c, qr_bill, letter.language)
+                draw_payment_part(c, qr_bill, letter.language, fonts=self.fonts)
             c.showPage()
         if slip_page_needed:
             self._draw_continuation(c)
             self._draw_footer(c, total, total, True)
-            draw_payment_part(c, qr_bill, letter.language)
+            draw_payment_part(c, qr_bill, letter.language, fonts=self.fonts)
             c.showPage()
 
-    def _text(self, c, x, baseline, text, font=REGULAR, size=BODY, align="left") -> None:
-        c.setFont(font, size)
+    def _text(self, c, x, baseline, text, font=None, size=BODY, align="left") -> None:
+        c.setFont(font or self.regular, size)
         if align == "right":
             c.drawRightString(x * mm, Y(baseline), text)
         else:
@@ -319,17 +317,17 @@ class _LetterRenderer:
         elif kind == "amounts":
             y = top + 2.0
             first = clean(data[0].label)
-            detail_x = LEFT + max(42.0, stringWidth(first, REGULAR, BODY) / mm + 4.0)
+            detail_x = LEFT + max(42.0, stringWidth(first, self.regular, BODY) / mm + 4.0)
             for row in data:
-                font = BOLD if row.total else REGULAR
+                font = self.bold if row.total else self.regular
                 if row.total:
                     self._rule(c, y + 0.6, 0.6, 0, left=LEFT)
                     y += 1.0
                 self._text(c, LEFT, y + 4.0, clean(row.label), font)
                 detail = clean(row.detail)
                 if detail:
-                    size = fit(detail, REGULAR, 9, (RIGHT - 30 - detail_x) * mm)
-                    self._text(c, detail_x, y + 4.0, detail, REGULAR, size)
+                    size = fit(detail, self.regular, 9, (RIGHT - 30 - detail_x) * mm)
+                    self._text(c, detail_x, y + 4.0, detail, self.regular, size)
                 value = self.money(row.amount) if row.total else self.amount(row.amount)
                 self._text(c, RIGHT, y + 4.0, value, font, align="right")
                 y += ROW
@@ -337,38 +335,28 @@ class _LetterRenderer:
             _ = self._
             y = top + 4.0
             c.setFillGray(0.2)
-            self._text(c, LEFT, y, _("Description"), BOLD, 8)
+            self._text(c, LEFT, y, _("Description"), self.bold, 8)
             for label, right in ((_("Qty"), 133.0), (_("Unit price"), 160.0), (_("Amount"), RIGHT)):
-                self._text(c, right, y, label, BOLD, 8, "right")
+                self._text(c, right, y, label, self.bold, 8, "right")
             c.setFillGray(0)
             self._rule(c, y + 1.6, 0.6, 0.2)
             y += 6.0
             for line, desc in data:
                 for i, text in enumerate(desc):
-                    self._text(c, LEFT, y + i * 3.8, text, REGULAR, 9)
+                    self._text(c, LEFT, y + i * 3.8, text, self.regular, 9)
                 for value, right in (
                     (format_quantity(line.quantity, letter.currency, letter.language), 133.0),
                     (format_unit_price(line.unit_price, letter.currency, letter.language), 160.0),
                     (self.amount(line.amount), RIGHT),
                 ):
-                    self._text(c, right, y, value, REGULAR, 9, "right")
+                    self._text(c, right, y, value, self.regular, 9, "right")
                 y += len(desc) * 3.8 + 1.6
             net = sum((line.amount for line, _desc in data), Decimal("0.00"))
             self._rule(c, y - 2.6, 0.4, GREY_RULE)
-            self._text(c, LEFT, y + 1.8, _("Subtotal excl. VAT"), BOLD, 9)
-            self._text(c, RIGHT, y + 1.8, self.money(net), BOLD, 9, "right")
+            self._text(c, LEFT, y + 1.8, _("Subtotal excl. VAT"), self.bold, 9)
+            self._text(c, RIGHT, y + 1.8, self.money(net), self.bold, 9, "right")
         elif kind == "code":
-            draw_matrix(
-                c,
-                qr_matrix(clean(letter.registration_code or "")),
-                LEFT * mm,
-                Y(top + 1),
-                REG_QR * mm,
-            )
-            x = LEFT + REG_QR + 4
-            self._text(c, x, top + 4.6, self._("Registration code"), BOLD, 8.5)
-            for i, line in enumerate(data):
-                self._text(c, x, top + 8.8 + i * 3.8, line, BOLD, 8.5)
+            draw_registration_block(c, data, self.fonts, LEFT, top)
         elif kind == "epc":
             matrix, account, ref = data
             self._rule(c, top + 1.0, 0.4, GREY_RULE)
@@ -376,7 +364,7 @@ class _LetterRenderer:
             draw_matrix(c, matrix, LEFT * mm, Y(qr_top), EPC_QR * mm)
             x = LEFT + EPC_QR + 6.0
             _ = self._
-            self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), BOLD, 10)
+            self._text(c, x, qr_top + 3.5, _("Pay with your banking app"), self.bold, 10)
             rows = [
                 (_("Account holder"), clean(letter.vendor.name)),
                 ("IBAN", format_iban(account)),
@@ -387,13 +375,13 @@ class _LetterRenderer:
                 shown = " ".join(ref[i : i + 4] for i in range(0, len(ref), 4))
                 rows.append((_("Reference"), shown if ref.startswith("RF") else ref))
             rows.append((_("Amount"), self.money(letter.payment_amount or Decimal(0))))
-            width = max(stringWidth(label, REGULAR, 8.5) for label, _v in rows) / mm + 4.0
+            width = max(stringWidth(label, self.regular, 8.5) for label, _v in rows) / mm + 4.0
             baseline = qr_top + 9.5
             for label, value in rows:
                 c.setFillGray(GREY_TEXT)
-                self._text(c, x, baseline, label, REGULAR, 8.5)
+                self._text(c, x, baseline, label, self.regular, 8.5)
                 c.setFillGray(0)
-                self._text(c, x + width, baseline, value, REGULAR, 9)
+                self._text(c, x + width, baseline, value, self.regular, 9)
                 baseline += 4.4
 
     def _draw_head(self, c: Canvas) -> None:
@@ -423,19 +411,19 @@ class _LetterRenderer:
         details: list[tuple[str, str, float]] = []
         name = clean(vendor.name)
         if logo_drawn:
-            details.append((name, BOLD, 9.5))
+            details.append((name, self.bold, 9.5))
         else:
-            self._text(c, LEFT, 22, name, BOLD, fit(name, BOLD, 16, 95 * mm, minimum=10))
+            self._text(c, LEFT, 22, name, self.bold, fit(name, self.bold, 16, 95 * mm, minimum=10))
         address = vendor.address
         if address.street_line:
-            details.append((clean(address.street_line), REGULAR, 8))
+            details.append((clean(address.street_line), self.regular, 8))
         city = clean(address.city_line)
         if address.country != letter.recipient.country:
             city = f"{address.country}-{city}"
-        details.append((city, REGULAR, 8))
+        details.append((city, self.regular, 8))
         for value in (vendor.phone, vendor.email, vendor.website, vendor.vat_id):
             if value:
-                details.append((clean(value), REGULAR, 8))
+                details.append((clean(value), self.regular, 8))
         baseline = 14.0
         for text, font, size in details:
             self._text(c, RIGHT, baseline, text, font, fit(text, font, size, 70 * mm), "right")
@@ -443,8 +431,8 @@ class _LetterRenderer:
 
         c.setFillGray(GREY_TEXT)
         back = " · ".join(p for p in (name, clean(address.street_line), city) if p)
-        back_size = fit(back, REGULAR, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
-        self._text(c, ADDRESS_TEXT, ADDRESS_TOP + ADDRESS_ZONE - 3.0, back, REGULAR, back_size)
+        back_size = fit(back, self.regular, 7, (ADDRESS_WIDTH - 10) * mm, minimum=5)
+        self._text(c, ADDRESS_TEXT, ADDRESS_TOP + ADDRESS_ZONE - 3.0, back, self.regular, back_size)
         c.setFillGray(0)
         recipient = letter.recipient
         raw = [recipient.name, *recipient.lines, recipient.street_line, recipient.city_line]
@@ -453,12 +441,12 @@ class _LetterRenderer:
             raw.append(_(country).upper() if country else recipient.country)
         lines: list[str] = []
         for value in raw:
-            lines.extend(wrap_text(value, REGULAR, 10, (ADDRESS_WIDTH - 10) * mm))
+            lines.extend(wrap_text(value, self.regular, 10, (ADDRESS_WIDTH - 10) * mm))
         leading = min(4.4, (45.0 - ADDRESS_ZONE - 1.0) / max(1, len(lines)))
         size = min(10.0, leading / 0.44)
         first = ADDRESS_TOP + ADDRESS_ZONE + 0.8 + size * 0.3
         for i, line in enumerate(lines):
-            self._text(c, ADDRESS_TEXT, first + i * leading, line, REGULAR, size)
+            self._text(c, ADDRESS_TEXT, first + i * leading, line, self.regular, size)
 
         rows = [(_("Date"), self.date(letter.letter_date))]
         if letter.invoice_number:
@@ -468,20 +456,25 @@ class _LetterRenderer:
         baseline = INFO_TOP + 3.0
         for label, value in rows:
             c.setFillGray(GREY_TEXT)
-            self._text(c, INFO_LEFT, baseline, label, REGULAR, 8)
+            self._text(c, INFO_LEFT, baseline, label, self.regular, 8)
             c.setFillGray(0)
-            self._text(c, RIGHT, baseline, value, REGULAR, 9, "right")
+            self._text(c, RIGHT, baseline, value, self.regular, 9, "right")
             baseline += 4.6
         subject = clean(self.subject)
         self._text(
-            c, LEFT, TITLE_BASELINE, subject, BOLD, fit(subject, BOLD, 14, (RIGHT - LEFT) * mm)
+            c,
+            LEFT,
+            TITLE_BASELINE,
+            subject,
+            self.bold,
+            fit(subject, self.bold, 14, (RIGHT - LEFT) * mm),
         )
 
     def _draw_continuation(self, c: Canvas) -> None:
         name = clean(self.letter.vendor.name)
-        self._text(c, LEFT, 15, name, BOLD, fit(name, BOLD, 9, 80 * mm))
+        self._text(c, LEFT, 15, name, self.bold, fit(name, self.bold, 9, 80 * mm))
         label = f"{clean(self.subject)} · {self.date(self.letter.letter_date)}"
-        self._text(c, RIGHT, 15, label, REGULAR, fit(label, REGULAR, 9, 80 * mm), "right")
+        self._text(c, RIGHT, 15, label, self.regular, fit(label, self.regular, 9, 80 * mm), "right")
         self._rule(c, 18, 0.4, 0.6)
 
     def _draw_footer(self, c: Canvas, page: int, pages: int, slip: bool) -> None:
@@ -496,12 +489,14 @@ class _LetterRenderer:
         if vendor.bic:
             parts.append(f"BIC {clean(vendor.bic)}")
         page_label = self._("Page {page} of {pages}").format(page=page, pages=pages)
-        room = (RIGHT - LEFT) * mm - stringWidth(page_label, REGULAR, 7) - 4 * mm
+        room = (RIGHT - LEFT) * mm - stringWidth(page_label, self.regular, 7) - 4 * mm
         c.setFillGray(GREY_TEXT)
         baseline = top + 3.5
         for text in (" · ".join(parts), clean(vendor.footer)):
             if text:
-                self._text(c, LEFT, baseline, text, REGULAR, fit(text, REGULAR, 7, room, 5))
+                self._text(
+                    c, LEFT, baseline, text, self.regular, fit(text, self.regular, 7, room, 5)
+                )
                 baseline += 3.2
-        self._text(c, RIGHT, top + 3.5, page_label, REGULAR, 7, "right")
+        self._text(c, RIGHT, top + 3.5, page_label, self.regular, 7, "right")
         c.setFillGray(0)

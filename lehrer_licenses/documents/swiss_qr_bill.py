@@ -15,9 +15,10 @@ guide:
 - headings in the document's language where an official wording exists (de, fr, it, en); a
   Dutch document prints them in English, as SIX publishes no Dutch wording.
 
-The style guide names Arial, Frutiger, Helvetica and Liberation Sans; we print the embedded
-DejaVu Sans (a sans-serif of the same family of shapes) because reportlab's built-in Helvetica
-cannot print names such as "Łukasz Żółć", which the QR-bill character set allows.
+The style guide names Arial, Frutiger, Helvetica and Liberation Sans: the payment part prints in
+the document's fonts (``text.FontSet``), Helvetica when every text is WinAnsi, else the embedded
+Liberation Sans (names such as "Łukasz Żółć", which the QR-bill character set allows). The
+scissors are ZapfDingbats, a standard PDF font.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from lehrer_licenses.documents.formatting import NumberStyle, format_iban, format_number
 from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
 from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
-from lehrer_licenses.documents.text import BOLD, REGULAR, fit, stringWidth, wrap
+from lehrer_licenses.documents.text import SYMBOLS, FontSet, fit, stringWidth, wrap
 from lehrer_licenses.i18n import N_, gettext_for
 
 SLIP_HEIGHT = 105 * mm
@@ -247,6 +248,7 @@ def _draw_sections(
     canvas: Canvas,
     sections: Iterable[_Section],
     *,
+    fonts: FontSet,
     x: float,
     top: float,
     bottom: float,
@@ -269,11 +271,11 @@ def _draw_sections(
     for index, section in enumerate(items):
         if index:
             y -= gap
-        canvas.setFont(BOLD, heading_size)
+        canvas.setFont(fonts.bold, heading_size)
         canvas.drawString(x, y, section.heading)
         y -= line
         for value, size in section.values:
-            canvas.setFont(REGULAR, size)
+            canvas.setFont(fonts.regular, size)
             canvas.drawString(x, y, value)
             y -= line
 
@@ -282,13 +284,13 @@ def _scissors(canvas: Canvas, x: float, y: float, angle: float) -> None:
     canvas.saveState()
     canvas.translate(x, y)
     canvas.rotate(angle)
-    size = 12
-    w = stringWidth("\u2702", REGULAR, size)
+    size = 11
+    w = stringWidth("\u2702", SYMBOLS, size)
     canvas.setFillGray(1)
     canvas.rect(-w / 2 - 1, -size * 0.4, w + 2, size * 0.8, stroke=0, fill=1)
     canvas.setFillGray(0)
-    canvas.setFont(REGULAR, size)
-    canvas.drawCentredString(0, -size * 0.33, "\u2702")
+    canvas.setFont(SYMBOLS, size)
+    canvas.drawCentredString(0, -size * 0.35, "\u2702")
     canvas.restoreState()
 
 
@@ -297,6 +299,7 @@ def draw_payment_part(
     bill: QRBillData,
     language: str,
     *,
+    fonts: FontSet,
     scannable: bool = True,
     placeholder: tuple[str, str] = ("DRAFT", "not for payment"),
 ) -> None:
@@ -330,20 +333,21 @@ def draw_payment_part(
     # Receipt: title, information (12 mm), amount (68 mm), acceptance point (82 mm).
     rx = 5 * mm
     receipt_width = 52 * mm
-    canvas.setFont(BOLD, 11)
+    regular, bold = fonts.regular, fonts.bold
+    canvas.setFont(bold, 11)
     canvas.drawString(rx, y(5) - 11 * 0.8, t(LABEL_RECEIPT))
 
     def wrapped(lines: list[str], size: float, width: float) -> list[tuple[str, float]]:
         out: list[tuple[str, float]] = []
         for value in lines:
-            out.extend((line, size) for line in wrap(value, REGULAR, size, width) or [""])
+            out.extend((line, size) for line in wrap(value, regular, size, width) or [""])
         return out
 
     def one_line(value: str, size: float, width: float) -> list[tuple[str, float]]:
         """An IBAN or a reference: one line, a little smaller if need be, wrapped if still too
-        long (DejaVu Sans runs wider than the Arial the style guide measures with)."""
-        smaller = fit(value, REGULAR, size, width, minimum=size - 1.5)
-        if stringWidth(value, REGULAR, smaller) <= width:
+        long (in case a font runs wider than the Arial the style guide measures with)."""
+        smaller = fit(value, regular, size, width, minimum=size - 1.5)
+        if stringWidth(value, regular, smaller) <= width:
             return [(value, smaller)]
         return wrapped([value], size, width)
 
@@ -359,6 +363,7 @@ def draw_payment_part(
     _draw_sections(
         canvas,
         receipt_sections,
+        fonts=fonts,
         x=rx,
         top=y(12),
         bottom=y(66),
@@ -366,21 +371,21 @@ def draw_payment_part(
         value_size=8,
         line=9,
     )
-    _draw_amount(canvas, t, rx, y(68), bill.currency, amount, heading_size=6, value_size=8)
-    canvas.setFont(BOLD, 6)
+    _draw_amount(canvas, t, fonts, rx, y(68), bill.currency, amount, heading_size=6, value_size=8)
+    canvas.setFont(bold, 6)
     canvas.drawRightString(57 * mm, y(82) - 6 * 0.8, t(LABEL_ACCEPTANCE))
 
     # Payment part: title, QR code (17 mm), amount (68 mm), information (118 mm from the left).
     px = RECEIPT_WIDTH + 5 * mm
-    canvas.setFont(BOLD, 11)
+    canvas.setFont(bold, 11)
     canvas.drawString(px, y(5) - 11 * 0.8, t(LABEL_PAYMENT_PART))
     qr_top = y(17)
     if scannable:
         draw_matrix(canvas, qr_matrix(bill.payload), px, qr_top, QR_SIZE)
         draw_swiss_cross(canvas, px + QR_SIZE / 2, qr_top - QR_SIZE / 2)
     else:
-        _draw_placeholder(canvas, px, qr_top, QR_SIZE, placeholder)
-    _draw_amount(canvas, t, px, y(68), bill.currency, amount, heading_size=8, value_size=10)
+        _draw_placeholder(canvas, fonts, px, qr_top, QR_SIZE, placeholder)
+    _draw_amount(canvas, t, fonts, px, y(68), bill.currency, amount, heading_size=8, value_size=10)
 
     ix = 118 * mm
     info_width = (210 - 118 - 5) * mm
@@ -399,6 +404,7 @@ def draw_payment_part(
     _draw_sections(
         canvas,
         info_sections,
+        fonts=fonts,
         x=ix,
         top=y(5),
         bottom=y(88),
@@ -411,6 +417,7 @@ def draw_payment_part(
 def _draw_amount(
     canvas: Canvas,
     t: Callable[[str], str],
+    fonts: FontSet,
     x: float,
     top: float,
     currency: str,
@@ -422,20 +429,20 @@ def _draw_amount(
     currency_heading = t(LABEL_CURRENCY)
     amount_x = x + max(
         (13 if heading_size < 8 else 14) * mm,
-        stringWidth(currency_heading, BOLD, heading_size) + 3 * mm,
+        stringWidth(currency_heading, fonts.bold, heading_size) + 3 * mm,
     )
     baseline = top - heading_size * 0.8
-    canvas.setFont(BOLD, heading_size)
+    canvas.setFont(fonts.bold, heading_size)
     canvas.drawString(x, baseline, currency_heading)
     canvas.drawString(amount_x, baseline, t(LABEL_AMOUNT))
     value_baseline = baseline - (value_size + 3)
-    canvas.setFont(REGULAR, value_size)
+    canvas.setFont(fonts.regular, value_size)
     canvas.drawString(x, value_baseline, currency)
     canvas.drawString(amount_x, value_baseline, amount)
 
 
 def _draw_placeholder(
-    canvas: Canvas, x: float, top: float, size: float, text: tuple[str, str]
+    canvas: Canvas, fonts: FontSet, x: float, top: float, size: float, text: tuple[str, str]
 ) -> None:
     canvas.saveState()
     canvas.setFillGray(0.93)
@@ -444,8 +451,8 @@ def _draw_placeholder(
     canvas.rect(x, top - size, size, size, stroke=1, fill=1)
     canvas.setFillGray(0.35)
     centre = x + size / 2
-    canvas.setFont(BOLD, 16)
+    canvas.setFont(fonts.bold, 16)
     canvas.drawCentredString(centre, top - size / 2 + 2, text[0])
-    canvas.setFont(REGULAR, 8)
+    canvas.setFont(fonts.regular, 8)
     canvas.drawCentredString(centre, top - size / 2 - 10, text[1])
     canvas.restoreState()

@@ -1,44 +1,386 @@
 """Fonts and plain-text layout for the reportlab canvas.
 
-The documents embed DejaVu Sans (shipped in ``resources/fonts``) so that any name prints the same
-on Windows, macOS and Linux. Text is drawn with ``drawString`` and wrapped here with the font's
-own metrics: nothing a user typed is ever parsed as markup.
+Each document picks its fonts from the characters it prints (:func:`choose_fonts`):
+
+1. ``STANDARD``: Helvetica and Helvetica-Bold, two of the PDF's 14 standard fonts. Nothing is
+   embedded (small files, fast), and the QR-bill style guide names Helvetica. They print the
+   Windows-1252 (WinAnsi) characters: every Western European name and every text of the
+   catalogues, but not "Łukasz Żółć" or "Dvořák".
+2. ``LIBERATION``: Liberation Sans (shipped in ``resources/fonts``, SIL OFL), embedded as a
+   subset. Metric-compatible with Arial and so with Helvetica: a document lays out the same in
+   both, and the style guide names Liberation Sans too. It covers Latin, Greek and Cyrillic.
+3. ``DEJAVU``: DejaVu Sans (shipped too), embedded, for the rare text beyond Liberation Sans.
+
+Codes (registration codes) are printed in Courier-Bold, a standard font, and the QR-bill's
+scissors in ZapfDingbats, another one: neither is ever embedded.
+
+reportlab makes an embedded font's subsets in pure Python for every document (3-5 ms). Here the
+first subset always holds the same 255 characters (ASCII, Windows-1252, the letters of Central
+and South-Eastern European names), so its font file, widths and ToUnicode map are made and
+compressed once per process; a document with other characters gets a small second subset. An
+embedded document costs about as much as a standard one, and is about 65 KB larger.
+
+The choice is made from the document's data before the layout; a :class:`DocumentCanvas` then
+checks every string it draws, and a string its font cannot print raises :class:`FontMissing`,
+upon which the renderer starts again with the next font set (so a forgotten string can never
+print as black boxes). Text is drawn with ``drawString`` and wrapped here with the font's own
+metrics: nothing a user typed is ever parsed as markup.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import threading
 import unicodedata
-from functools import cache
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    TTFontFace,
+    makeToUnicodeCMap,
+)
+from reportlab.pdfgen.canvas import Canvas
 
 from lehrer_licenses.paths import font_path
 
-REGULAR = "LLDejaVuSans"
-BOLD = "LLDejaVuSans-Bold"
+REGULAR = "LLLiberationSans"
+BOLD = "LLLiberationSans-Bold"
+DEJAVU_REGULAR = "LLDejaVuSans"
+DEJAVU_BOLD = "LLDejaVuSans-Bold"
+CODE = "Courier-Bold"
+SYMBOLS = "ZapfDingbats"
 
-__all__ = ["BOLD", "REGULAR", "clean", "ensure_fonts", "fit", "stringWidth", "wrap", "wrap_code"]
+__all__ = [
+    "BOLD",
+    "CODE",
+    "DEJAVU",
+    "FONT_SETS",
+    "LIBERATION",
+    "REGULAR",
+    "STANDARD",
+    "SYMBOLS",
+    "DocumentCanvas",
+    "FontMissing",
+    "FontSet",
+    "choose_fonts",
+    "clean",
+    "document_texts",
+    "ensure_fonts",
+    "fit",
+    "stringWidth",
+    "wrap",
+    "wrap_code",
+]
+
+_TTF_FILES = {
+    REGULAR: "LiberationSans-Regular.ttf",
+    BOLD: "LiberationSans-Bold.ttf",
+    DEJAVU_REGULAR: "DejaVuSans.ttf",
+    DEJAVU_BOLD: "DejaVuSans-Bold.ttf",
+}
+_WINANSI_FONTS = frozenset(
+    ("Helvetica", "Helvetica-Bold", "Courier", "Courier-Bold", "Times-Roman", "Times-Bold")
+)
+# What the standard fonts print instead of characters WinAnsi lacks: the narrow no-break space
+# of French amounts ("1 234,50") becomes a no-break space, Unicode hyphens a hyphen-minus.
+_WINANSI_SUBSTITUTES = str.maketrans(
+    {"\u202f": "\u00a0", "\u2009": " ", "\u2010": "-", "\u2011": "-", "\u2212": "-"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FontSet:
+    """The fonts of one document: ``regular`` and ``bold`` text, ``code`` for codes."""
+
+    name: str
+    regular: str
+    bold: str
+    code: str = CODE
+    embedded: bool = True
+
+    def covers(self, text: str) -> bool:
+        """Whether this set's text fonts print every character of ``text``."""
+        if not self.embedded:
+            return _winansi_ok(text)
+        return set(text) <= _glyphs(self.regular) and set(text) <= _glyphs(self.bold)
+
+    def code_font(self, code: str) -> str:
+        """Courier-Bold for a code it can print (every registration code), else the bold."""
+        return self.code if _winansi_ok(code) else self.bold
+
+
+STANDARD = FontSet("standard", "Helvetica", "Helvetica-Bold", embedded=False)
+LIBERATION = FontSet("liberation", REGULAR, BOLD)
+DEJAVU = FontSet("dejavu", DEJAVU_REGULAR, DEJAVU_BOLD)
+FONT_SETS = (STANDARD, LIBERATION, DEJAVU)
+
+
+def _winansi_ok(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.translate(_WINANSI_SUBSTITUTES).encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @cache
-def ensure_fonts() -> None:
-    """Register the embedded fonts with reportlab once per process (parsing them takes ~30 ms).
+def _setup() -> None:
+    """reportlab settings for every document (process-wide: all PDFs of the app are ours).
 
-    Also switches off reportlab's ASCII85 wrapping of compressed streams (process-wide): binary
-    streams are standard PDF, the files get 20 % smaller, and without reportlab's optional C
-    accelerator the pure-Python ASCII85 encoder costs several milliseconds per document.
+    Binary (not ASCII85) streams: standard PDF, 20 % smaller files, and no encoding pass.
+    Page streams deflated at level 1 instead of 6: a fifth of the time (about 1 ms of a
+    document's 6-10), files a few KB larger; font files are compressed once, at level 6.
     """
     rl_config.useA85 = 0
-    for name, filename in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
-        path = font_path(filename)
-        if not path.is_file():
-            raise FileNotFoundError(f"the document font is missing: {path}")
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
+    pdfdoc.PDFZCompress.encode = _deflate
+
+
+def _deflate(data: str | bytes) -> bytes:
+    return zlib.compress(data.encode("utf8") if isinstance(data, str) else data, 1)
+
+
+# The characters of every document's first font subset, in this order (after ASCII, which
+# reportlab places at its own codes): Latin-1, the rest of Windows-1252, then the letters of
+# Central and South-Eastern European names. 159 fit; a character beyond goes to a second,
+# per-document subset.
+_COMMON = (
+    "".join(map(chr, range(0xA1, 0x100)))
+    + "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+    + "ŁłŻżŹźŚśĆćŃńĄąĘęČčŘřĚěŮůĎďŤťŇňŐőŰűȘșȚțĂăĞğİıŞşĐđĽľĹĺŔŕ"
+)
+
+
+_SUBSET_LOCK = threading.Lock()
+
+
+class _SubsetCachingFace(TTFontFace):
+    """A face that makes each font subset (a TrueType file, in pure Python) and compresses it
+    once per process: a fixed first subset is then free for every document."""
+
+    _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
+
+    def addSubsetObjects(self, doc, fontname, subset):
+        """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
+        key = tuple(subset)
+        with _SUBSET_LOCK:  # documents may be rendered in several threads
+            cached = self._subset_files.get(key)
+            if cached is not None:
+                self._subset_files.move_to_end(key)
+        if cached is None:
+            raw = self.makeSubset(subset)
+            cached = (len(raw), zlib.compress(raw))
+            with _SUBSET_LOCK:
+                self._subset_files[key] = cached
+                if len(self._subset_files) > 64:
+                    self._subset_files.popitem(last=False)
+        length, packed = cached
+        font_file = pdfdoc.PDFStream()
+        if doc.compression:
+            font_file.content = packed
+            font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        else:
+            font_file.content = zlib.decompress(packed)
+        font_file.dictionary["Length1"] = length
+        font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        descriptor = pdfdoc.PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(self.bbox),
+                "FontName": pdfdoc.PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": font_file_ref,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+class _DocumentFont(TTFont):
+    """A TrueType font whose first subset holds the same characters in every document (ASCII
+    and ``_COMMON``), so that its font file comes from the face's cache; characters beyond go
+    to further subsets as usual."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename, asciiReadable=1)
+        self.face.__class__ = _SubsetCachingFace
+        self.face._subset_files = OrderedDict()
+        glyphs = self.face.charToGlyph
+        self._common = [ord(ch) for ch in _COMMON if ord(ch) in glyphs]
+
+    def _prefill(self, doc: object) -> None:
+        state = self.state[doc] = TTFont.State(1, self)  # ASCII at codes 32-127
+        slots = [*range(1, 32), *range(128, 256)]
+        assignments, subset = state.assignments, state.subsets[0]
+        for slot, code in zip(slots, self._common, strict=False):
+            assignments[code] = slot
+            if slot < 32:
+                subset[slot] = code
+            else:
+                subset.append(code)
+        filled = min(len(slots), len(self._common))
+        state.nextCode = filled + 1 if filled < 31 else 97 + filled
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        if doc not in self.state:
+            self._prefill(doc)
+        return super().splitString(text, doc, encoding)
+
+    def addObjects(self, doc):
+        """As ``TTFont.addObjects``, with each subset's widths and ToUnicode map formatted and
+        compressed once per process."""
+        state = self._assignState(doc)
+        state.frozen = 1
+        face = self.face
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            widths, cmap = _subset_objects(self, base_name, tuple(subset))
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = widths
+            stream = pdfdoc.PDFStream()
+            if doc.compression:
+                stream.content = cmap
+                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            else:
+                stream.content = zlib.decompress(cmap)
+            font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object formatted once (the widths of a font subset)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document):
+        return self.data
+
+
+@lru_cache(maxsize=128)
+def _subset_objects(
+    font: TTFont, base_name: str, subset: tuple[int, ...]
+) -> tuple[_Formatted, bytes]:
+    widths = pdfdoc.PDFArray(list(map(font.face.getCharWidth, subset)))
+    cmap = makeToUnicodeCMap(base_name, list(subset))
+    return _Formatted(widths.format(None)), zlib.compress(cmap.encode("latin-1"))
+
+
+@cache
+def _register(name: str) -> TTFont:
+    """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
+    _setup()
+    path = font_path(_TTF_FILES[name])
+    if not path.is_file():
+        raise FileNotFoundError(f"the document font is missing: {path}")
+    font = _DocumentFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return font
+
+
+@cache
+def _glyphs(name: str) -> frozenset[str]:
+    """The characters the shipped TrueType font ``name`` has a glyph for."""
+    return frozenset(map(chr, _register(name).face.charToGlyph))
+
+
+def ensure_fonts(fonts: FontSet = LIBERATION) -> None:
+    """Make ``fonts`` ready for reportlab (registers the TrueType files once per process)."""
+    _setup()
+    if fonts.embedded:
+        _register(fonts.regular)
+        _register(fonts.bold)
+
+
+def choose_fonts(texts: Iterable[str]) -> FontSet:
+    """The first font set (standard, Liberation Sans, DejaVu Sans) that prints all ``texts``."""
+    joined = "".join(texts)
+    for fonts in FONT_SETS[:-1]:
+        ensure_fonts(fonts)
+        if fonts.covers(joined):
+            return fonts
+    ensure_fonts(FONT_SETS[-1])
+    return FONT_SETS[-1]
+
+
+def document_texts(*items: object) -> Iterator[str]:
+    """Every string in ``items`` and in the dataclasses, tuples and lists they hold: what a
+    document will print of its data (the catalogues' texts are WinAnsi, a test checks it)."""
+    for item in items:
+        if isinstance(item, str):
+            yield item
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            yield from document_texts(*(getattr(item, f.name) for f in dataclasses.fields(item)))
+        elif isinstance(item, tuple | list):
+            yield from document_texts(*item)
+
+
+class FontMissing(Exception):
+    """A string cannot be printed with the document's fonts: render with the next set."""
+
+
+class DocumentCanvas(Canvas):
+    """A canvas that prints WinAnsi substitutes with the standard fonts and, when ``strict``,
+    raises :class:`FontMissing` for a string its current font cannot print."""
+
+    def __init__(self, *args: object, strict: bool = True, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._strict = strict
+
+    def _checked(self, text: str) -> str:
+        if text.isascii():  # every font prints ASCII (the common case, checked in C)
+            return text
+        font = self._fontname
+        if font in _WINANSI_FONTS:
+            text = text.translate(_WINANSI_SUBSTITUTES)
+            if self._strict and not _winansi_ok(text):
+                raise FontMissing(f"{font} cannot print {text!r}")
+        elif self._strict and font in _TTF_FILES and not set(text) <= _glyphs(font):
+            raise FontMissing(f"{font} cannot print {text!r}")
+        return text
+
+    def drawString(self, x, y, text, *args, **kwargs):
+        return super().drawString(x, y, self._checked(text), *args, **kwargs)
+
+    def drawRightString(self, x, y, text, *args, **kwargs):
+        return super().drawRightString(x, y, self._checked(text), *args, **kwargs)
+
+    def drawCentredString(self, x, y, text, *args, **kwargs):
+        return super().drawCentredString(x, y, self._checked(text), *args, **kwargs)
+
+
+_string_width = pdfmetrics.stringWidth
+
+
+def stringWidth(text: str, font: str, size: float) -> float:
+    """The width of ``text`` in points, as the document's canvas will print it."""
+    if font in _WINANSI_FONTS and not text.isascii():
+        text = text.translate(_WINANSI_SUBSTITUTES)
+    return _string_width(text, font, size)
 
 
 _DROP = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -80,6 +422,8 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
     value = clean(text)
     if not value.strip():
         return []
+    if "\n" not in value and stringWidth(value, font, size) <= width:
+        return [" ".join(value.split())]  # the common case: one line
     space = stringWidth(" ", font, size)
     lines: list[str] = []
     for paragraph in value.split("\n"):
