@@ -5,7 +5,9 @@
 Prints, in one run on one machine:
 
 - start: process start -> main window shown (and painted), for the app on the demo database
-  and for a bare PySide6 window with an empty QTableView; goal: app <= 2x bare;
+  and for a bare PySide6 window with an empty QTableView; goal: app <= 2x bare. The app shows
+  its window before it loads the database layer (as ``ui.app.run`` does), so the figure after
+  it, "usable", is the time until the schools list of the demo data is in that window;
 - filter latency in the seats view (about 420,000 seats): filter change -> first page in the
   table, for each kind of filter; goal <= 100 ms;
 - search latency in the schools view;
@@ -54,29 +56,30 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 phases["qt imported"] = time.time()
-from lehrer_licenses.services.setup import init_database
-phases["store and services imported"] = time.time()
-from lehrer_licenses.ui.app import App, apply_language, create_application
+from lehrer_licenses.ui.app import App, apply_language, create_application, remember
 from lehrer_licenses.ui.settings import Settings
 phases["ui imported"] = time.time()
 
+# As ``lehrer_licenses.ui.app.run`` does: the window first, then the database layer.
 app = create_application()
 settings = Settings(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat))
 apply_language(settings)
-db, _installed = init_database(sys.argv[1])
-phases["database opened"] = time.time()
-controller = App(db, settings)
+controller = App(None, settings)
 window = controller.window
-phases["window built"] = time.time()
 window.resize(1280, 800)
 window.show()
+app.processEvents()
 report = {"phases": phases}
-def shown():
-    report["shown"] = time.time()
-    loop.quit()
-loop = QEventLoop()
-QTimer.singleShot(0, shown)
-loop.exec()
+report["shown"] = time.time()
+phases["window shown"] = report["shown"]
+from lehrer_licenses.services.setup import init_database
+phases["store and services imported"] = time.time()
+db, _installed = init_database(sys.argv[1])
+phases["database opened"] = time.time()
+controller.attach(db)
+app.processEvents()
+report["usable"] = time.time()
+phases["views filled (schools list shown)"] = report["usable"]
 
 def wait(signal, timeout_ms=60000):
     done = QEventLoop()
@@ -175,6 +178,7 @@ def bare_start() -> float:
 def app_start(db: Path) -> tuple[float, dict]:
     started, out = launch(APP, str(db))
     report = json.loads(next(line for line in out.splitlines() if line.startswith("REPORT"))[7:])
+    report["started"] = started
     return report["shown"] - started, report
 
 
@@ -199,9 +203,14 @@ def main(argv: list[str] | None = None) -> int:
         f"start, lehrer-licenses main window on the demo data:  {app_s * 1000:6.0f} ms (median) "
         f"= {app_s / bare_s:.2f}x bare (goal <= 2x)"
     )
-    previous = runs[-1][1]["shown"] - app_times[-1]
+    usable = statistics.median(r["usable"] - r["started"] for _t, r in runs)
+    print(
+        f"usable, the schools list of the demo data shown:      {usable * 1000:6.0f} ms (median) "
+        f"= {usable / bare_s:.2f}x bare"
+    )
+    previous = report["started"]
     parts = []
-    for name, at in [*report["phases"].items(), ("shown", report["shown"])]:
+    for name, at in report["phases"].items():
         parts.append(f"{name} +{(at - previous) * 1000:.0f}")
         previous = at
     print("  where the app's start goes (ms, last run): " + ", ".join(parts))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.errors import install_excepthook, show_error
@@ -63,10 +62,15 @@ def database_target(db_arg: str | None, settings: Settings) -> str | None:
 class App:
     """Owns the window so that it can be rebuilt in another language without a restart."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database | None, settings: Settings) -> None:
         self.db = db
         self.settings = settings
         self.window = self._make_window()
+
+    def attach(self, db: Database) -> None:
+        """The database is open: build the views in the window shown meanwhile."""
+        self.db = db
+        self.window.attach(db)
 
     def _make_window(self) -> MainWindow:
         window = MainWindow(self.db, self.settings)
@@ -112,14 +116,21 @@ def run(db_arg: str | None = None) -> int:
     settings = Settings()
     apply_language(settings)
     install_excepthook()
+    # The window first (it needs only Qt), then the database layer: importing SQLAlchemy,
+    # Alembic and the services and opening the file take about a second, which the user now
+    # spends looking at the window rather than at nothing.
+    controller = App(None, settings)
+    controller.window.show()
+    app.processEvents()
+    from lehrer_licenses.services.setup import init_database
+
     try:
         db, _installed = init_database(database_target(db_arg, settings))
     except Exception as exc:  # wrong path, no permission, a file that is not a database
-        show_error(None, exc, _("Cannot open the database"))
+        show_error(controller.window, exc, _("Cannot open the database"))
         return 2
     remember(settings, db)
-    controller = App(db, settings)
-    controller.window.show()
+    controller.attach(db)
     first_run(controller.window)
     controller.window.start_daily_backup()
     try:

@@ -1,5 +1,10 @@
 """The main window: a navigation list on the left, one view per page, menus, shortcuts, and the
-database in the status bar. Opening another database swaps it under every view."""
+database in the status bar. Opening another database swaps it under every view.
+
+It is built in two steps so that it shows at once on start: the frame (navigation, menus,
+status bar) needs only Qt; the views, and with them SQLAlchemy, Alembic and the services (about
+a second of imports), come in ``attach`` once the database is open. This module therefore
+imports the views and services inside the methods that need them."""
 
 from __future__ import annotations
 
@@ -22,26 +27,32 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses import __version__
-from lehrer_licenses.i18n import LANGUAGES, _
-from lehrer_licenses.services import backups
-from lehrer_licenses.services.setup import init_database, schema_version
+from lehrer_licenses.i18n import LANGUAGES, N_, _
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui import labels, workers
 from lehrer_licenses.ui import settings as opt
-from lehrer_licenses.ui.dialogs.cancel import CancelDialog
-from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
-from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
+from lehrer_licenses.ui import workers
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.settings import Settings
-from lehrer_licenses.ui.views.catalogue import CatalogueView
-from lehrer_licenses.ui.views.invoices import InvoicesView
-from lehrer_licenses.ui.views.renewals import RenewalsView
-from lehrer_licenses.ui.views.schools import SchoolsView
-from lehrer_licenses.ui.views.seats import SeatsView
 from lehrer_licenses.ui.workers import Progress, Task, start
+
+# The pages in navigation order: title (translated when shown) and icon.
+PAGES = (
+    (N_("Schools"), "schools"),
+    (N_("Seats"), "seats"),
+    (N_("Invoices"), "invoices"),
+    (N_("Renewals"), "renewals"),
+    (N_("Catalogue"), "catalogue"),
+)
+LANGUAGE_NAMES = {
+    "de": "Deutsch",
+    "fr": "Français",
+    "it": "Italiano",
+    "en": "English",
+    "nl": "Nederlands",
+}
 
 DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
 
@@ -63,25 +74,18 @@ def database_label(db: Database) -> str:
 class MainWindow(QMainWindow):
     language_requested = Signal(str)  # "" for the system's language
 
-    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database | None, settings: Settings, parent: QWidget | None = None
+    ) -> None:
+        """The frame at once; with a database the views too (``attach``), else when one is
+        open."""
         super().__init__(parent)
-        self.db = db
+        self.db = db  # type: ignore[assignment]  # None only until attach
         self.settings = settings
+        self.views: list[tuple[QWidget, str, str]] = []
         self.setWindowTitle("lehrer-licenses")
         self.setWindowIcon(icon("app"))
 
-        self.schools = SchoolsView(db)
-        self.seats = SeatsView(db)
-        self.invoices = InvoicesView(db)
-        self.renewals = RenewalsView(db)
-        self.catalogue = CatalogueView(db)
-        self.views: list[tuple[QWidget, str, str]] = [
-            (self.schools, _("Schools"), "schools"),
-            (self.seats, _("Seats"), "seats"),
-            (self.invoices, _("Invoices"), "invoices"),
-            (self.renewals, _("Renewals"), "renewals"),
-            (self.catalogue, _("Catalogue"), "catalogue"),
-        ]
         # Icons above their names: a narrow strip leaves the width to the tables.
         self.nav = QListWidget()
         self.nav.setViewMode(QListWidget.ViewMode.IconMode)
@@ -90,16 +94,18 @@ class MainWindow(QMainWindow):
         self.nav.setWrapping(False)
         self.nav.setIconSize(QSize(32, 32))
         self.nav.setSpacing(4)
-        self.stack = QStackedWidget()
-        for widget, title, icon_name in self.views:
+        titles = [_(title) for title, _icon in PAGES]
+        for title, (_t, icon_name) in zip(titles, PAGES, strict=True):
             QListWidgetItem(icon(icon_name), title, self.nav)
-            self.stack.addWidget(widget)
-        width = max(self.nav.fontMetrics().horizontalAdvance(t) for _w, t, _i in self.views)
+        width = max(self.nav.fontMetrics().horizontalAdvance(t) for t in titles)
         width = max(width + 16, 72)
         for row in range(self.nav.count()):
             self.nav.item(row).setSizeHint(QSize(width, 32 + self.nav.fontMetrics().height() + 14))
         self.nav.setFixedWidth(width + 16)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.stack = QStackedWidget()
+        self._opening = QLabel(_("Opening the database…"))
+        self._opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self._opening)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -112,7 +118,46 @@ class MainWindow(QMainWindow):
         self._path_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addPermanentWidget(self._path_label)
         self._build_menus()
+        self.restore_geometry()
+        for action in self._needs_views:
+            action.setEnabled(False)
+        if db is not None:
+            self.attach(db)
+
+    @property
+    def attached(self) -> bool:
+        return bool(self.views)
+
+    def attach(self, db: Database) -> None:
+        """Build the views on ``db`` (the slow part of the start: it imports the services)."""
+        from lehrer_licenses.ui.views.catalogue import CatalogueView
+        from lehrer_licenses.ui.views.invoices import InvoicesView
+        from lehrer_licenses.ui.views.renewals import RenewalsView
+        from lehrer_licenses.ui.views.schools import SchoolsView
+        from lehrer_licenses.ui.views.seats import SeatsView
+
+        self.db = db
+        self.schools = SchoolsView(db)
+        self.seats = SeatsView(db)
+        self.invoices = InvoicesView(db)
+        self.renewals = RenewalsView(db)
+        self.catalogue = CatalogueView(db)
+        widgets = (self.schools, self.seats, self.invoices, self.renewals, self.catalogue)
+        self.views = [
+            (widget, _(title), icon_name)
+            for widget, (title, icon_name) in zip(widgets, PAGES, strict=True)
+        ]
+        self.stack.removeWidget(self._opening)
+        self._opening.deleteLater()
+        for widget in widgets:
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self._show_database()
+        for action in self._needs_views:
+            action.setEnabled(True)
+        is_file = self._is_file()
+        self.backup_action.setEnabled(is_file)
+        self.restore_action.setEnabled(is_file)
 
         self.schools.new_school_requested.connect(self.new_school)
         self.schools.order_requested.connect(self.order_seats)
@@ -134,6 +179,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self._needs_views: list[QAction] = []
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self._action(_("&New database…"), self.new_database, "Ctrl+Shift+N"))
@@ -147,6 +193,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         self.settings_action = self._action(_("&Settings…"), self.open_settings, "Ctrl+,")
+        self._needs_views += [self.backup_action, self.restore_action, self.settings_action]
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -163,20 +210,26 @@ class MainWindow(QMainWindow):
             school_menu.addAction(action)
         school_menu.addSeparator()
         school_menu.addAction(self.find_action)
+        self._needs_views += [
+            self.new_school_action,
+            self.order_action,
+            self.cancel_action,
+            self.find_action,
+        ]
 
         view_menu = bar.addMenu(_("&View"))
-        for row, (_widget, title, _icon) in enumerate(self.views):
+        for row, (title, _icon) in enumerate(PAGES):
             view_menu.addAction(
-                self._action(title, lambda _c=False, r=row: self.show_view(r), f"Ctrl+{row + 1}")
+                self._action(_(title), lambda _c=False, r=row: self.show_view(r), f"Ctrl+{row + 1}")
             )
         view_menu.addSeparator()
-        view_menu.addAction(
-            self._action(_("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
-        )
+        refresh = self._action(_("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
+        self._needs_views.append(refresh)
+        view_menu.addAction(refresh)
         language_menu = view_menu.addMenu(_("&Language"))
         current = self.settings[opt.UI_LANGUAGE]
         for code in ("", *LANGUAGES):
-            name = labels.LANGUAGE_NAMES.get(code, _("As the system"))
+            name = LANGUAGE_NAMES.get(code, _("As the system"))
             action = language_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(code == current)
@@ -211,6 +264,8 @@ class MainWindow(QMainWindow):
         self.catalogue.refresh()
 
     def new_school(self) -> None:
+        from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
+
         dialog = NewSchoolDialog(self.db, self)
         if dialog.exec() and dialog.number:
             self.show_view(0)
@@ -220,6 +275,8 @@ class MainWindow(QMainWindow):
             )
 
     def order_seats(self) -> None:
+        from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
+
         dialog = OrderSeatsDialog(self.db, self.schools.selected_number(), parent=self)
         if dialog.exec() and dialog.result_quote:
             q = dialog.result_quote
@@ -233,6 +290,8 @@ class MainWindow(QMainWindow):
             )
 
     def cancel_licences(self) -> None:
+        from lehrer_licenses.ui.dialogs.cancel import CancelDialog
+
         dialog = CancelDialog(self.db, self.schools.selected_number(), parent=self)
         if dialog.exec() and dialog.result_cancellation:
             r = dialog.result_cancellation
@@ -256,6 +315,8 @@ class MainWindow(QMainWindow):
         self.about_box().exec()
 
     def about_box(self) -> QMessageBox:
+        from lehrer_licenses.services.setup import schema_version
+
         box = QMessageBox(self)
         box.setWindowTitle(_("About lehrer-licenses"))
         box.setIconPixmap(icon("app").pixmap(64, 64))
@@ -312,6 +373,8 @@ class MainWindow(QMainWindow):
         db = self.db
 
         def work(_progress: Progress):
+            from lehrer_licenses.services import backups
+
             return backups.daily_backup(db)
 
         task = Task(work)
@@ -346,6 +409,8 @@ class MainWindow(QMainWindow):
         db, path = self.db, Path(target)
 
         def work(_progress: Progress):
+            from lehrer_licenses.services import backups
+
             return backups.make_backup(db, path)
 
         def done(info) -> None:
@@ -394,6 +459,8 @@ class MainWindow(QMainWindow):
         source = Path(backup)
 
         def work(_progress: Progress):
+            from lehrer_licenses.services import backups
+
             return backups.restore_backup(current, source)
 
         def done(result: dict) -> None:
@@ -413,6 +480,8 @@ class MainWindow(QMainWindow):
 
     def reopen(self, path: str) -> None:
         """Open ``path`` again under every view (after a restore)."""
+        from lehrer_licenses.services.setup import init_database
+
         try:
             db, _installed = init_database(path)
         except Exception as exc:
@@ -421,6 +490,8 @@ class MainWindow(QMainWindow):
         self._set_database(db)
 
     def switch_database(self, path: str) -> bool:
+        from lehrer_licenses.services.setup import init_database
+
         try:
             db, _installed = init_database(path)
         except Exception as exc:  # a missing, locked or foreign file: say so, keep the old one
@@ -451,13 +522,20 @@ class MainWindow(QMainWindow):
 
     # --- window state --------------------------------------------------------------------------
 
-    def restore_state(self) -> None:
+    def restore_geometry(self) -> None:
         geometry = self.settings[opt.WINDOW_GEOMETRY]
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
         state = self.settings[opt.WINDOW_STATE]
         if not state.isEmpty():
             self.restoreState(state)
+        row = self.settings[opt.CURRENT_VIEW]
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row if 0 <= row < len(PAGES) else 0)
+        self.nav.blockSignals(False)
+
+    def restore_state(self) -> None:
+        """The views' own state (after ``attach``)."""
         splitter = self.settings[opt.SCHOOLS_SPLITTER]
         if splitter.isEmpty() or not self.schools.splitter.restoreState(splitter):
             self.schools.splitter.setSizes([420, 340])
@@ -466,17 +544,22 @@ class MainWindow(QMainWindow):
             self.schools.table.horizontalHeader().restoreState(header)
         row = self.settings[opt.CURRENT_VIEW]
         self.show_view(row if 0 <= row < len(self.views) else 0)
+        self.stack.setCurrentIndex(self.nav.currentRow())
 
     def save_state(self) -> None:
         self.settings[opt.WINDOW_GEOMETRY] = self.saveGeometry()
         self.settings[opt.WINDOW_STATE] = self.saveState()
+        self.settings[opt.CURRENT_VIEW] = self.nav.currentRow()
+        if not self.attached:
+            self.settings.sync()
+            return
         self.settings[opt.SCHOOLS_SPLITTER] = self.schools.splitter.saveState()
         self.settings[opt.SCHOOLS_HEADER] = self.schools.table.horizontalHeader().saveState()
         self.settings[opt.CURRENT_VIEW] = self.nav.currentRow()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.renewals.task is not None:
+        if self.attached and self.renewals.task is not None:
             answer = QMessageBox.question(
                 self,
                 _("A renewal is running"),

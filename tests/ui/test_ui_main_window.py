@@ -132,3 +132,20 @@ def test_env_var_name_matches_the_store():
     from lehrer_licenses.ui.handles import DATABASE_ENV_VAR
 
     assert DATABASE_ENV_VAR == ENV_VAR
+
+
+def test_frame_shows_before_the_database_is_open(qtbot, db, sample, settings):
+    """run() shows the window first and attaches the views when the database is open."""
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.attached
+    assert not window.order_action.isEnabled()
+    assert window.stack.currentWidget().text() == "Opening the database\u2026"
+    window.close()  # closing before the database is open saves the geometry only
+    window = MainWindow(None, settings)
+    qtbot.addWidget(window)
+    window.attach(db)
+    assert window.attached and window.order_action.isEnabled()
+    assert window.stack.currentWidget() is window.schools
+    assert window.schools.model.total == 3
