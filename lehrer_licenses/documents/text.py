@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from reportlab import rl_config
+from reportlab.lib.rl_accel import escapePDF, fp_str, unicode2T1
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -333,10 +334,20 @@ def document_texts(*items: object) -> Iterator[str]:
     for item in items:
         if isinstance(item, str):
             yield item
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            yield from document_texts(*(getattr(item, f.name) for f in dataclasses.fields(item)))
         elif isinstance(item, tuple | list):
             yield from document_texts(*item)
+        else:
+            names = _field_names(type(item))
+            if names:
+                yield from document_texts(*(getattr(item, name) for name in names))
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The field names of a dataclass (none for other types)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 class FontMissing(Exception):
@@ -345,7 +356,12 @@ class FontMissing(Exception):
 
 class DocumentCanvas(Canvas):
     """A canvas that prints WinAnsi substitutes with the standard fonts and, when ``strict``,
-    raises :class:`FontMissing` for a string its current font cannot print."""
+    raises :class:`FontMissing` for a string its current font cannot print.
+
+    Plain strings (no render mode, spacing or direction) are written as one ``BT ... Tj ET``
+    object each, the operators reportlab's ``drawString`` writes for them, without its text
+    object machinery: it is a quarter of the cost of a document otherwise.
+    """
 
     def __init__(self, *args: object, strict: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -363,14 +379,45 @@ class DocumentCanvas(Canvas):
             raise FontMissing(f"{font} cannot print {text!r}")
         return text
 
+    def _show(self, x: float, y: float, text: str) -> bool:
+        """Write ``text`` at (x, y); False if it needs reportlab's general way (a standard
+        font printing some characters through a substitute font)."""
+        font = pdfmetrics.getFont(self._fontname)
+        if font._dynamicFont:  # TrueType: one font resource per subset of 256 characters
+            doc = self._doc
+            size = fp_str(self._fontsize)
+            parts = []
+            current = -1
+            for subset, chunk in font.splitString(text, doc):
+                if subset != current:
+                    parts.append(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
+                    current = subset
+                parts.append(f"({escapePDF(chunk)}) Tj")
+            shown = " ".join(parts)
+        else:  # a standard font, selected by setFont (Tf is part of the graphics state)
+            pieces = unicode2T1(text, [font, *font.substitutionFonts])
+            if len(pieces) > 1 or (pieces and pieces[0][0] is not font):
+                return False
+            shown = f"({escapePDF(pieces[0][1])}) Tj" if pieces else ""
+        self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} ET")
+        return True
+
     def drawString(self, x, y, text, *args, **kwargs):
-        return super().drawString(x, y, self._checked(text), *args, **kwargs)
+        text = self._checked(text)
+        if args or kwargs or not self._show(x, y, text):
+            super().drawString(x, y, text, *args, **kwargs)
 
     def drawRightString(self, x, y, text, *args, **kwargs):
-        return super().drawRightString(x, y, self._checked(text), *args, **kwargs)
+        text = self._checked(text)
+        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
+        if args or kwargs or not self._show(x - width, y, text):
+            super().drawRightString(x, y, text, *args, **kwargs)
 
     def drawCentredString(self, x, y, text, *args, **kwargs):
-        return super().drawCentredString(x, y, self._checked(text), *args, **kwargs)
+        text = self._checked(text)
+        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
+        if args or kwargs or not self._show(x - width / 2, y, text):
+            super().drawCentredString(x, y, text, *args, **kwargs)
 
 
 _string_width = pdfmetrics.stringWidth

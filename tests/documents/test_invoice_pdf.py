@@ -9,6 +9,7 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
 from lehrer_licenses.documents import (
     Address,
@@ -27,6 +28,7 @@ from lehrer_licenses.documents.text import (
     LIBERATION,
     REGULAR,
     STANDARD,
+    DocumentCanvas,
     ensure_fonts,
     stringWidth,
 )
@@ -426,3 +428,27 @@ def test_the_order_invoices_codes_scan(qr_codes, texts):
     page = flat(texts(pdf)[0])
     assert "Registrationscode" in page
     assert "Zahlbar innerhalb von 30 Tagen, bis 09.04.2026." in page
+
+
+@pytest.mark.parametrize("fonts", [STANDARD, LIBERATION], ids=["standard", "liberation"])
+def test_the_canvas_writes_strings_as_reportlab_does(fonts):
+    """DocumentCanvas writes plain strings itself (faster): the same text at the same places
+    as reportlab's own drawString, drawRightString and drawCentredString."""
+    ensure_fonts(fonts)
+    texts = ["Zürich 1'234.50", "Łódź" if fonts.embedded else "Ørsted", "(a) \\ b", ""]
+
+    def draw(canvas_class):
+        buffer = BytesIO()
+        canvas = canvas_class(buffer, invariant=1)
+        for size, (i, text) in zip((9, 10.5, 12, 8), enumerate(texts), strict=True):
+            canvas.setFont(fonts.regular if i % 2 else fonts.bold, size)
+            canvas.drawString(50, 700 - 20 * i, text)
+            canvas.drawRightString(400, 700 - 20 * i, text)
+            canvas.drawCentredString(300, 500 - 20 * i, text)
+        canvas.showPage()
+        canvas.save()
+        return _text_positions(buffer.getvalue())
+
+    ours = draw(DocumentCanvas)
+    assert len(ours) == 9
+    assert ours == draw(Canvas)
