@@ -113,3 +113,22 @@ def test_export_listed_pdfs_in_the_background(qtbot, db, sample, vendor, tmp_pat
         pass
     assert len(list(tmp_path.glob("*.pdf"))) == 3  # the drafts, rendered as drafts
     assert "3 PDF file(s) written" in view.settlement.text()
+
+
+def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):
+    from datetime import date
+
+    from lehrer_licenses.services import billing
+
+    view = InvoicesView(db)
+    qtbot.addWidget(view)
+    view.search.setText(sample["zurich"])
+    view.apply_search()
+    assert not view.einvoice_button.isEnabled()  # a draft has none
+    billing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
+    view.refresh()
+    assert view.einvoice_button.isEnabled()
+    saved = view.save_einvoice(False, str(tmp_path / "facturx.pdf"))
+    from pypdf import PdfReader
+
+    assert "factur-x.xml" in PdfReader(saved).attachments

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -83,6 +84,11 @@ class InvoicesView(QWidget):
         self.show_button = QPushButton(_("Show PDF"))
         self.print_button = QPushButton(_("Print…"))
         self.save_button = QPushButton(_("Save PDF…"))
+        self.einvoice_button = QPushButton(_("E-invoice…"))
+        einvoice_menu = QMenu(self.einvoice_button)
+        einvoice_menu.addAction(_("Factur-X / ZUGFeRD PDF…"), lambda: self.save_einvoice(False))
+        einvoice_menu.addAction(_("XRechnung XML…"), lambda: self.save_einvoice(True))
+        self.einvoice_button.setMenu(einvoice_menu)
         self.export_button = QPushButton(_("Export all listed…"))
         self.export_button.setToolTip(_("Save the PDFs of every invoice in the list to a folder"))
         self.issue_button.clicked.connect(self.issue)
@@ -99,6 +105,7 @@ class InvoicesView(QWidget):
             self.show_button,
             self.print_button,
             self.save_button,
+            self.einvoice_button,
             trailing=[self.export_button],
         )
 
@@ -201,6 +208,9 @@ class InvoicesView(QWidget):
         self.credit_button.setEnabled(issued and row.credited < row.payable)
         for button in (self.show_button, self.print_button, self.save_button):
             button.setEnabled(row is not None)
+        self.einvoice_button.setEnabled(
+            row is not None and bool(row.number) and row.kind in ("invoice", "credit_note")
+        )
         self.export_button.setEnabled(self.model.total > 0 and self.export_task is None)
 
     def _show(self, invoice_id: int | None) -> None:
@@ -336,6 +346,29 @@ class InvoicesView(QWidget):
                 return None
         target = Path(path)
         target.write_bytes(found[1])
+        return target
+
+    def save_einvoice(self, xrechnung: bool, path: str | None = None) -> Path | None:
+        """The selected invoice as Factur-X (a PDF with its EN 16931 XML inside) or as an
+        XRechnung XML for German public schools (needs the school's Leitweg-ID)."""
+        from lehrer_licenses.services import einvoice
+
+        row = self.selected()
+        if row is None or not row.number:
+            return None
+        if path is None:
+            suffix, kind = ("xml", "XML (*.xml)") if xrechnung else ("pdf", "PDF (*.pdf)")
+            name = f"{pdf_name(row)}-{'xrechnung' if xrechnung else 'facturx'}.{suffix}"
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save e-invoice"), name, kind)
+            if not path:
+                return None
+        try:
+            made = einvoice.make_einvoice(self._db, str(row.id), xrechnung=xrechnung)
+        except DomainError as exc:
+            show_error(self, exc, _("No e-invoice"))
+            return None
+        target = Path(path)
+        target.write_bytes(made.data)
         return target
 
     def export_listed(self, folder: str | None = None) -> Task | None:
