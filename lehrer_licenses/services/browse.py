@@ -24,7 +24,7 @@ from lehrer_licenses.services.contracts import (
     subscription_plan,
     term_of,
 )
-from lehrer_licenses.services.schools import school_by_number, search_condition
+from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.seats import full_name
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
@@ -364,10 +364,25 @@ def _school_row(r) -> SchoolRow:
     )
 
 
+def _search(text: str):
+    """``schools.search_condition`` (name, number, postcode or city contain ``text``, any case
+    and accents), cheaper: number and postcode are digits and ASCII letters, which SQLite's LIKE
+    folds in C, so only name and city go through the Python fold (half the calls per row, about
+    half the time of a search on 20,000 schools)."""
+    needle = text.strip()
+    plain = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        School.number.like(f"%{plain}%", escape="\\"),
+        School.postcode.like(f"%{plain}%", escape="\\"),
+        contains(School.name, needle),
+        contains(School.city, needle),
+    )
+
+
 def count_schools(db: Database, search: str = "") -> int:
     query = select(func.count(School.id))
     if search.strip():
-        query = query.where(search_condition(search))
+        query = query.where(_search(search))
     with db.reading() as session:
         return int(session.scalar(query) or 0)
 
@@ -379,8 +394,10 @@ def list_schools(
     limit: int = 200,
     sort_key: str = "number",
     descending: bool = False,
+    ids: list[int] | None = None,
 ) -> list[SchoolRow]:
-    """One page of schools with their contract figures, in one SELECT."""
+    """One page of schools with their contract figures. ``ids``: the page's schools, already
+    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again."""
     if sort_key not in SCHOOL_SORT_KEYS:
         # A programming error (the views pass fixed keys), so not a translated DomainError.
         raise ValueError(f"cannot sort schools by {sort_key!r}")
@@ -388,14 +405,16 @@ def list_schools(
     # order total, which offset paging needs to neither skip nor repeat a row.
     tie = School.number.desc() if descending else School.number.asc()
     with db.reading() as session:
-        only = None
-        if sort_key in SCHOOL_COLUMN_KEYS:
+        only = list(ids) if ids is not None else None
+        if only is not None and not only:
+            return []
+        if only is None and sort_key in SCHOOL_COLUMN_KEYS:
             # Sorted by a column of the school itself: find the page's schools first, then
             # aggregate seats and invoices for those 200 only (20,000 schools: 0.8 s -> 20 ms).
             column = _school_columns()[sort_key]
             ids = select(School.id)
             if search.strip():
-                ids = ids.where(search_condition(search))
+                ids = ids.where(_search(search))
             ordered = column.desc() if descending else column.asc()
             ids = (
                 ids.order_by(ordered.nulls_last(), tie).offset(max(0, offset)).limit(max(0, limit))
@@ -407,13 +426,30 @@ def list_schools(
         if only is not None:
             query = query.where(School.id.in_(only))
         elif search.strip():
-            query = query.where(search_condition(search))
+            query = query.where(_search(search))
         column = sort_columns[sort_key]
         ordered = column.desc() if descending else column.asc()
         query = query.order_by(ordered.nulls_last(), tie)
         if only is None:
             query = query.offset(max(0, offset)).limit(max(0, limit))
         return [_school_row(r) for r in session.execute(query)]
+
+
+def school_ids(
+    db: Database, search: str, sort_key: str = "number", descending: bool = False
+) -> list[int]:
+    """Every school matching ``search``, in list order, in one scan: its length is the count
+    and its slices are the pages (a search then folds the names once, not once per query)."""
+    if sort_key not in SCHOOL_COLUMN_KEYS:
+        raise ValueError(f"school_ids sorts by a school column, not {sort_key!r}")
+    column = _school_columns()[sort_key]
+    tie = School.number.desc() if descending else School.number.asc()
+    ordered = column.desc() if descending else column.asc()
+    query = select(School.id).order_by(ordered.nulls_last(), tie)
+    if search.strip():
+        query = query.where(_search(search))
+    with db.reading() as session:
+        return list(session.scalars(query))
 
 
 def school_row(db: Database, number: str) -> SchoolRow | None:

@@ -74,10 +74,21 @@ class SchoolsModel(LazyTableModel[SchoolRow]):
     COLUMNS = COLUMNS
     DEFAULT_SORT = ("number", False)
 
+    _ids: list[int] | None = None
+
     def count(self, db: Database, search: str) -> int:
+        # A search finds all its schools in order at once (one scan of the names): the count
+        # and every page come from that list.
+        self._ids = None
+        if search.strip() and self._sort_key in browse.SCHOOL_COLUMN_KEYS:
+            self._ids = browse.school_ids(db, search, self._sort_key, self._descending)
+            return len(self._ids)
         return browse.count_schools(db, search)
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
+        if self._ids is not None:
+            chunk = self._ids[offset : offset + limit]
+            return browse.list_schools(db, search, 0, limit, sort_key, descending, ids=chunk)
         return browse.list_schools(db, search, offset, limit, sort_key, descending)
 
     def display(self, row: SchoolRow, key: str) -> str:
