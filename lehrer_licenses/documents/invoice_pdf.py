@@ -13,6 +13,11 @@ C5/6, C5 and DL; all figures in mm from the top left corner of the page):
   the terms; fold mark at 105 and hole mark at 148.5 on the left edge;
 - left margin 25, right margin 20; a footer with the vendor's details and "Page 1 of 2".
 
+Beside the totals: the payment terms, or, on an order or renewal invoice, the registration code
+(its QR code, 20 mm, and the code in Courier beside it) with the terms under the totals, so that
+a typical order (2-4 lines, code, QR-bill) fits one page. Fonts: ``text.choose_fonts`` (Helvetica
+when every string is WinAnsi, else the embedded Liberation Sans, same widths, same layout).
+
 Long tables continue on further pages with a repeated table header. A CHF invoice gets the Swiss
 QR-bill payment part in the bottom 105 mm of its last page (a page is added when the content
 reaches into it); a EUR invoice gets an EPC QR code ("GiroCode") with the bank details.
