@@ -8,7 +8,7 @@ from lehrer_licenses.ui.views.invoices import InvoicesView
 def test_invoices_view_lists_filters_and_shows_lines(qtbot, db, sample):
     view = InvoicesView(db)
     qtbot.addWidget(view)
-    assert view.count_label.text() == "3 documents"
+    assert view.count_label.text() == "3 document(s)"
     # Newest first: Aarau's reorder of 2026-09-15 (example 2: 258.90 net).
     first = view.model.row_at(0)
     assert (first.school, str(first.net)) == (sample["aarau"], "258.90")

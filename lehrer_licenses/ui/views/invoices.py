@@ -194,7 +194,7 @@ class InvoicesView(QWidget):
             self._show(None)
 
     def _update_count(self, *_args) -> None:
-        self.count_label.setText(_("{n} documents").format(n=self.model.total))
+        self.count_label.setText(_("{n} document(s)").format(n=self.model.total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_id())

@@ -272,7 +272,7 @@ class SeatsView(QWidget):
         elif self.model.counted_total is None:
             self.count_label.setText(_("{n}+ seats").format(n=self.model.rowCount()))
         else:
-            self.count_label.setText(_("{n} seats").format(n=self.model.counted_total))
+            self.count_label.setText(_("{n} seat(s)").format(n=self.model.counted_total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected())
