@@ -84,3 +84,27 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     assert (tmp_path / "dunning.pdf").read_bytes().startswith(b"%PDF")
     billing_doc = billing.show_invoice(db, str(first.id), date(2026, 3, 1))
     assert billing_doc["status"] == "overdue"
+
+
+def test_upcoming_deadlines_cancellations_and_price_changes(qtbot, db, sample):
+    from datetime import date
+    from decimal import Decimal
+
+    from lehrer_licenses.services import cancellations, catalogue
+
+    cancellations.cancel(db, sample["aarau"], seats=1, received=date(2026, 9, 1))
+    catalogue.add_price(db, "LO-LOCAL", "subscription", Decimal("46.80"), date(2027, 1, 1))
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    assert view.load_upcoming() is None  # only when one of its tabs is shown
+    view.tabs.blockSignals(True)
+    view.tabs.setCurrentIndex(1)
+    view.tabs.blockSignals(False)
+    task = view.load_upcoming(today=date(2026, 9, 15))
+    with qtbot.waitSignal(task.signals.finished, timeout=20000):
+        pass
+    assert view.deadlines.texts(1) == [sample["aarau"], sample["zurich"]]
+    assert set(view.deadlines.texts(0)) == {"31.10.2026"}
+    assert "2 contract(s)" in view.deadlines_note.text()
+    assert view.cancellations.texts(1) == [sample["aarau"]]
+    assert view.prices.texts(3) == ["46.80"]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -143,8 +144,48 @@ class RenewalsView(QWidget):
         state_row.addWidget(self.state, 1)
         state_row.addWidget(self.letters_button)
         layout.addLayout(state_row)
-        layout.addWidget(summary_box)
-        layout.addWidget(self.table, 1)
+        preview_page = QWidget()
+        preview_layout = QVBoxLayout(preview_page)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        preview_layout.addWidget(summary_box)
+        preview_layout.addWidget(self.table, 1)
+        self.deadlines = ReadOnlyTable(
+            [
+                _("Notice deadline"),
+                _("School"),
+                _("Name"),
+                _("Plan"),
+                _("Term ends"),
+                _("Seats"),
+                _("Note"),
+            ],
+            numeric=[5],
+            stretch=2,
+        )
+        self.deadlines_note = plain_label()
+        deadlines_page = QWidget()
+        deadlines_layout = QVBoxLayout(deadlines_page)
+        deadlines_layout.setContentsMargins(0, 0, 0, 0)
+        deadlines_layout.addWidget(self.deadlines_note)
+        deadlines_layout.addWidget(self.deadlines, 1)
+        self.cancellations = ReadOnlyTable(
+            [_("Runs until"), _("School"), _("Name"), _("Received"), _("Seats"), _("In time")],
+            stretch=2,
+        )
+        self.prices = ReadOnlyTable(
+            [_("Valid from"), _("Plan"), _("Component"), _("Amount"), _("Announced on")],
+            numeric=[3],
+            stretch=2,
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(preview_page, _("Renewal run"))
+        self.tabs.addTab(deadlines_page, _("Notice deadlines"))
+        self.tabs.addTab(self.cancellations, _("Cancellations"))
+        self.tabs.addTab(self.prices, _("Price changes"))
+        self.tabs.currentChanged.connect(lambda _i: self.load_upcoming())
+        self.upcoming_task: Task | None = None
+        self._upcoming_loaded = False
+        layout.addWidget(self.tabs, 1)
         self._set_busy(False)
         self._show_run(None)
         self.state.setText(
@@ -152,13 +193,100 @@ class RenewalsView(QWidget):
         )
 
     def set_database(self, db: Database) -> None:
+        self._upcoming_loaded = False
         if self.task is not None:
             self.task.cancel()
         self._db = db
         self._show_run(None)
 
     def refresh(self) -> None:
-        """Nothing to re-read: a preview is only valid for the moment it was made."""
+        """The upcoming lists again (a preview is only valid for the moment it was made)."""
+        self._upcoming_loaded = False
+        if self.tabs.currentIndex() > 0:
+            self.load_upcoming()
+
+    def load_upcoming(self, today: date | None = None) -> Task | None:
+        """Notice deadlines of the next 90 days, pending cancellations and coming price changes,
+        read in the background the first time one of their tabs is shown."""
+        if self._upcoming_loaded or self.upcoming_task is not None or self.tabs.currentIndex() == 0:
+            return None
+        from lehrer_licenses.services import browse_renewals
+
+        db, day = self._db, today or date.today()
+
+        def work(_progress: Progress):
+            upcoming, total = browse_renewals.upcoming_deadlines(db, day)
+            return (
+                upcoming,
+                total,
+                browse_renewals.pending_cancellations(db),
+                browse_renewals.price_changes(db, day),
+            )
+
+        task = Task(work)
+        task.signals.succeeded.connect(self._show_upcoming)
+        task.signals.failed.connect(lambda exc: show_error(self, exc))
+        task.signals.finished.connect(self._upcoming_finished)
+        self.upcoming_task = task
+        self.deadlines_note.setText(_("Reading the contracts…"))
+        return start(task)
+
+    def _upcoming_finished(self) -> None:
+        self.upcoming_task = None
+
+    def _show_upcoming(self, result) -> None:
+        upcoming, total, cancellations, prices = result
+        self._upcoming_loaded = True
+        self.deadlines_note.setText(
+            _(
+                "{n} contract(s) renew unless a cancellation arrives by their notice deadline "
+                "(the next 90 days)."
+            ).format(n=total)
+            + (
+                " " + _("The first {shown} are listed.").format(shown=len(upcoming))
+                if total > len(upcoming)
+                else ""
+            )
+        )
+        self.deadlines.set_rows(
+            [
+                [
+                    fmt.day(u.notice_deadline),
+                    u.school,
+                    u.school_name,
+                    u.plan,
+                    fmt.day(u.term_end),
+                    str(u.seats),
+                    _("cancelled, ends then") if u.ending else "",
+                ]
+                for u in upcoming
+            ]
+        )
+        self.cancellations.set_rows(
+            [
+                [
+                    fmt.day(c.effective_on),
+                    c.school,
+                    c.school_name,
+                    fmt.day(c.received_on),
+                    _("whole contract") if c.seats is None else str(c.seats),
+                    _("yes") if c.in_time else _("no, too late"),
+                ]
+                for c in cancellations
+            ]
+        )
+        self.prices.set_rows(
+            [
+                [
+                    fmt.day(p.valid_from),
+                    p.plan,
+                    labels.price_component(p.component),
+                    fmt.price(p.amount),
+                    fmt.day(p.announced_on),
+                ]
+                for p in prices
+            ]
+        )
 
     # --- running -------------------------------------------------------------------------------
 
