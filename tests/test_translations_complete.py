@@ -171,6 +171,21 @@ def test_po_file_has_no_duplicate_msgid(path):
     assert duplicates == []
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_msgid_translated_in_two_areas_is_translated_alike(language):
+    # The areas' .po files are merged into one catalogue, so a second, different translation
+    # would silently replace the first (an invoice line once read "Basislizenz" because ui.po
+    # loads after core.po). A word that means something else in the app needs its own msgid.
+    first: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for path in sorted((translations_dir() / language).glob("*.po")):
+        for msgid, msgstr in parse_po(path).items():
+            area, earlier = first.setdefault(msgid, (path.name, msgstr))
+            if earlier != msgstr:
+                conflicts.append(f"{msgid!r}: {area} {earlier!r} vs {path.name} {msgstr!r}")
+    assert conflicts == []
+
+
 @pytest.mark.parametrize("path", ALL_PO_FILES, ids=PO_IDS)
 def test_po_file_translations_keep_the_placeholders_of_their_msgid(path):
     wrong = {

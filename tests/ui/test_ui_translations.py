@@ -1,4 +1,4 @@
-"""Every message of the desktop app is translated in translations/<lang>/ui.po."""
+"""Every message of the desktop app is translated (in ui.po, or in the area that owns the word)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ def ui_msgids() -> list[str]:
 
 @pytest.mark.parametrize("language", ["de", "fr", "it", "nl"])
 def test_every_ui_message_is_translated(language):
-    translated = parse_po(translations_dir() / language / "ui.po")
+    # Merged as the app loads them: a word the documents already translate (Quote, Unit price)
+    # is not repeated in ui.po, where a second translation would override the documents' one.
+    translated: dict[str, str] = {}
+    for path in sorted((translations_dir() / language).glob("*.po")):
+        translated.update(parse_po(path))
     missing = [msgid for msgid in ui_msgids() if msgid not in translated]
     assert missing == [], (
         f"run scripts/extract_messages.py --area ui --source lehrer_licenses/ui --update, "

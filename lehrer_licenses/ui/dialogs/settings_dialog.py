@@ -69,7 +69,7 @@ def _field_title(name: str) -> str:
     return {
         "name": _("Name"),
         "street": _("Street"),
-        "house_number": _("No."),
+        "house_number": _("House no."),
         "postcode": _("Postcode"),
         "city": _("City"),
         "country": _("Country"),

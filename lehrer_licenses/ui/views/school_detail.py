@@ -116,7 +116,7 @@ class SchoolDetailPanel(QWidget):
             [_("When"), _("Who"), _("What"), _("Details")], stretch=3
         )
         self.code_table = ReadOnlyTable(
-            [_("No."), _("Issued"), _("Seats"), _("Valid until"), _("Why"), _("Code")],
+            [_("Serial"), _("Issued"), _("Seats"), _("Valid until"), _("Why"), _("Code")],
             numeric=[0, 2],
             stretch=5,
         )
