@@ -221,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     price_add.add_argument("--component", required=True)
     price_add.add_argument("--amount", type=_decimal, required=True)
     price_add.add_argument("--valid-from", type=_date, required=True)
+    price_add.add_argument(
+        "--announced",
+        type=_date,
+        default=None,
+        help=_("when customers were told (default today); M11: 6 months before a renewal"),
+    )
     for module in _extensions():
         COMMANDS.update(module.add_commands(sub, command))
     return parser
@@ -420,7 +426,14 @@ def cmd_catalogue(args) -> None:
             db, args.plan, args.from_quantity, args.percent, args.valid_from, args.note
         )
     elif args.action == "price":
-        catalogue.add_price(db, args.plan, args.component, args.amount, args.valid_from)
+        catalogue.add_price(
+            db,
+            args.plan,
+            args.component,
+            args.amount,
+            args.valid_from,
+            announced_on=args.announced,
+        )
     plans = [catalogue.plan_json(p) for p in catalogue.list_plans(db)]
     _print(
         args,

@@ -265,6 +265,7 @@ def plan_json(plan: Plan) -> dict:
                 "component": p.component,
                 "amount": price_text(p.amount),
                 "valid_from": p.valid_from.isoformat(),
+                "announced_on": p.announced_on.isoformat() if p.announced_on else None,
             }
             for p in plan.prices
         ],
