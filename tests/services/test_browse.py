@@ -1,4 +1,5 @@
-"""The read queries behind the desktop views (services/browse.py)."""
+"""The read queries of the schools list and a school's detail (services/browse_schools.py,
+browse_school_detail.py), and the old ``browse`` name that re-exports them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import pytest
 from sqlalchemy import event
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services import browse, cancellations, orders, seats
+from lehrer_licenses.services import (
+    browse,
+    browse_invoices,
+    browse_school_detail,
+    browse_schools,
+    cancellations,
+    orders,
+    seats,
+)
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.services.setup import init_database
 
@@ -43,36 +52,38 @@ def three(db):
 
 def test_list_schools_figures(db, three):
     a, b, _c = three
-    rows = {r.number: r for r in browse.list_schools(db)}
+    rows = {r.number: r for r in browse_schools.list_schools(db)}
     assert rows[a].seats == 5
     assert rows[a].seats_assigned == 1
     assert rows[a].seats_free == 4
     assert rows[a].plan == "LO-LOCAL"
     assert rows[a].term_end == date(2026, 12, 31)
-    assert rows[a].status == browse.STATUS_ACTIVE
+    assert rows[a].status == browse_schools.STATUS_ACTIVE
     # Both orders are drafts: not open yet (billing: open = issued or partly paid; the open
     # amounts of issued, paid and credited invoices are in test_browse_invoices.py).
     assert rows[a].open_total == Decimal("0.00")
     assert rows[b].seats == 0
-    assert rows[b].status == browse.STATUS_NONE
+    assert rows[b].status == browse_schools.STATUS_NONE
     assert rows[b].open_total == Decimal("0.00")
     assert rows[b].open_currency is None
 
 
 def test_sort_and_search(db, three):
     a, b, c = three
-    by_seats = [r.number for r in browse.list_schools(db, sort_key="seats", descending=True)]
+    by_seats = [
+        r.number for r in browse_schools.list_schools(db, sort_key="seats", descending=True)
+    ]
     assert by_seats == [a, c, b]
-    by_name = [r.name for r in browse.list_schools(db, sort_key="name")]
+    by_name = [r.name for r in browse_schools.list_schools(db, sort_key="name")]
     assert by_name == sorted(by_name, key=str.lower)
     # Schools without a contract go last whichever way the term end is sorted.
-    assert browse.list_schools(db, sort_key="term_end")[-1].number == b
-    assert browse.list_schools(db, sort_key="term_end", descending=True)[-1].number == b
-    assert [r.number for r in browse.list_schools(db, search="zür")] == [c]
-    assert browse.count_schools(db, "genève") == 1
-    assert browse.count_schools(db) == 3
+    assert browse_schools.list_schools(db, sort_key="term_end")[-1].number == b
+    assert browse_schools.list_schools(db, sort_key="term_end", descending=True)[-1].number == b
+    assert [r.number for r in browse_schools.list_schools(db, search="zür")] == [c]
+    assert browse_schools.count_schools(db, "genève") == 1
+    assert browse_schools.count_schools(db) == 3
     with pytest.raises(ValueError):
-        browse.list_schools(db, sort_key="drop table")
+        browse_schools.list_schools(db, sort_key="drop table")
 
 
 def test_paging_is_stable_and_one_query_per_page(db):
@@ -82,7 +93,10 @@ def test_paging_is_stable_and_one_query_per_page(db):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        pages = [browse.list_schools(db, offset=o, limit=10, sort_key="name") for o in (0, 10, 20)]
+        pages = [
+            browse_schools.list_schools(db, offset=o, limit=10, sort_key="name")
+            for o in (0, 10, 20)
+        ]
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     numbers = [r.number for page in pages for r in page]
@@ -95,7 +109,7 @@ def test_paging_is_stable_and_one_query_per_page(db):
 def test_school_detail(db, three):
     a, _b, _c = three
     cancellations.cancel(db, a, seats=1, received=date(2026, 10, 1))
-    detail = browse.school_detail(db, a)
+    detail = browse_school_detail.school_detail(db, a)
     assert detail.name == "Schulhaus Aarau"
     assert detail.contract is not None
     assert detail.contract.seats_held == 5
@@ -129,18 +143,30 @@ def test_preview_cancellation_matches_cancel(db, three):
 
 def test_list_invoices(db, three):
     a, _b, c = three
-    assert browse.count_invoices(db) == 3
-    rows = browse.list_invoices(db, sort_key="payable", descending=True)
+    assert browse_invoices.count_invoices(db) == 3
+    rows = browse_invoices.list_invoices(db, sort_key="payable", descending=True)
     assert rows[0].school == a
     assert rows[0].payable == Decimal("505.90")
-    assert [r.school for r in browse.list_invoices(db, search="Zürich")] == [c]
-    assert browse.count_invoices(db, status="issued") == 0
+    assert [r.school for r in browse_invoices.list_invoices(db, search="Zürich")] == [c]
+    assert browse_invoices.count_invoices(db, status="issued") == 0
 
 
 def test_search_ignores_case_and_accents_beyond_ascii(db, make_school):
     make_school(name="Primarschule Łukasz Żółć", city="Zürich", postcode="8001")
     make_school(name="École de Genève", country="CH", language="fr", city="Genève")
-    assert [s.name for s in browse.list_schools(db, "żółć")] == ["Primarschule Łukasz Żółć"]
-    assert [s.name for s in browse.list_schools(db, "zurich")] == ["Primarschule Łukasz Żółć"]
-    assert [s.name for s in browse.list_schools(db, "ECOLE DE GENEVE")] == ["École de Genève"]
-    assert browse.list_schools(db, "50%") == []  # a wildcard typed by the user is a character
+    assert [s.name for s in browse_schools.list_schools(db, "żółć")] == ["Primarschule Łukasz Żółć"]
+    assert [s.name for s in browse_schools.list_schools(db, "zurich")] == [
+        "Primarschule Łukasz Żółć"
+    ]
+    assert [s.name for s in browse_schools.list_schools(db, "ECOLE DE GENEVE")] == [
+        "École de Genève"
+    ]
+    assert (
+        browse_schools.list_schools(db, "50%") == []
+    )  # a wildcard typed by the user is a character
+
+
+def test_the_old_name_still_reads_the_same_queries():
+    assert browse.list_schools is browse_schools.list_schools
+    assert browse.school_detail is browse_school_detail.school_detail
+    assert browse.STATUS_ENDING == browse_schools.STATUS_ENDING

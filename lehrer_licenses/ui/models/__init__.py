@@ -1,1 +1,1 @@
-"""Qt item models over the read queries of ``services.browse``."""
+"""Qt item models over the read queries of the ``services.browse_*`` modules."""

@@ -1,4 +1,4 @@
-"""The schools table over ``browse.list_schools``: paged, sorted and searched in SQL."""
+"""The schools table over ``browse_schools.list_schools``: paged, sorted and searched in SQL."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse
-from lehrer_licenses.services.browse import SchoolRow
+from lehrer_licenses.services import browse_schools
+from lehrer_licenses.services.browse_schools import SchoolRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status, warning_colour
@@ -63,9 +63,9 @@ def tooltip(row: SchoolRow, key: str) -> str | None:
 
 def status_colour(status: str) -> QColor | None:
     """Only the contract cell is coloured: greying whole rows made them look disabled."""
-    if status == browse.STATUS_ENDING:
+    if status == browse_schools.STATUS_ENDING:
         return warning_colour()
-    if status in (browse.STATUS_LAPSED, browse.STATUS_NONE):
+    if status in (browse_schools.STATUS_LAPSED, browse_schools.STATUS_NONE):
         return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     return None
 
@@ -80,16 +80,18 @@ class SchoolsModel(LazyTableModel[SchoolRow]):
         # A search finds all its schools in order at once (one scan of the names): the count
         # and every page come from that list.
         self._ids = None
-        if search.strip() and self._sort_key in browse.SCHOOL_COLUMN_KEYS:
-            self._ids = browse.school_ids(db, search, self._sort_key, self._descending)
+        if search.strip() and self._sort_key in browse_schools.SCHOOL_COLUMN_KEYS:
+            self._ids = browse_schools.school_ids(db, search, self._sort_key, self._descending)
             return len(self._ids)
-        return browse.count_schools(db, search)
+        return browse_schools.count_schools(db, search)
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
         if self._ids is not None:
             chunk = self._ids[offset : offset + limit]
-            return browse.list_schools(db, search, 0, limit, sort_key, descending, ids=chunk)
-        return browse.list_schools(db, search, offset, limit, sort_key, descending)
+            return browse_schools.list_schools(
+                db, search, 0, limit, sort_key, descending, ids=chunk
+            )
+        return browse_schools.list_schools(db, search, offset, limit, sort_key, descending)
 
     def display(self, row: SchoolRow, key: str) -> str:
         return display(row, key)

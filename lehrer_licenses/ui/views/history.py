@@ -1,4 +1,4 @@
-"""A readable line for one audit entry of a school's history."""
+"""A readable line for one audit entry (a school's History tab and the global audit log)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services.browse import HistoryRow
+from lehrer_licenses.services.browse_history import AuditRow, HistoryRow
 from lehrer_licenses.ui import formatting as fmt
 
 # Audit keys worth showing, with their label; ids and internals are left out.
@@ -62,7 +62,7 @@ def _value(key: str, value: object) -> str:
     return str(value)
 
 
-def describe(entry: HistoryRow) -> str:
+def describe(entry: HistoryRow | AuditRow) -> str:
     parts = []
     for key, label in _KEYS.items():
         if key not in entry.after:

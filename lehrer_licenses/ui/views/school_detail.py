@@ -1,5 +1,6 @@
 """The panel beside the schools list: one school's address, contract, seats, teachers,
-invoices, cancellations and recent history, read in one ``browse.school_detail`` call."""
+invoices, cancellations and recent history, read in one ``school_detail`` call
+(``services/browse_school_detail.py``)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse, codes
-from lehrer_licenses.services.browse import ContractInfo, SchoolDetail
+from lehrer_licenses.services import browse_school_detail, codes
+from lehrer_licenses.services.browse_school_detail import ContractInfo, SchoolDetail, TeacherRow
 from lehrer_licenses.services.codes import CodeView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
@@ -177,7 +178,7 @@ class SchoolDetailPanel(QWidget):
             self._stack.setCurrentIndex(0)
             return
         try:
-            self.detail = browse.school_detail(self._db, number)
+            self.detail = browse_school_detail.school_detail(self._db, number)
         except Exception as exc:  # a school deleted meanwhile: say so in place of the panel
             self.detail = None
             self._empty.setText(message_of(exc))
@@ -341,7 +342,7 @@ class SchoolDetailPanel(QWidget):
             CodeQrDialog(code, self).exec()
 
     @staticmethod
-    def _teacher_note(t: browse.TeacherRow) -> str:
+    def _teacher_note(t: TeacherRow) -> str:
         notes = []
         if t.is_admin:
             notes.append(_("admin login, free"))

@@ -1,0 +1,176 @@
+"""Read queries over the audit trail: one school's latest entries (its detail panel) and the
+global audit log of every entry, newest first, filtered and paged in SQL.
+
+The audit trail only grows and the app never edits it, so nothing here writes. The log pages by
+key (the last entry's time and id), not by offset: page 50 costs what page 1 costs, and entries
+written while the clerk scrolls cannot shift a page and show a row twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import AuditEntry, School
+from lehrer_licenses.store.textsearch import contains
+
+HISTORY_LIMIT = 30
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    actor: str
+    action: str
+    before: dict
+    after: dict
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One entry of the global log; ``school`` is None for changes not tied to a school
+    (catalogue, vendor settings, restores)."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    school: str | None
+    school_name: str | None
+    before: dict
+    after: dict
+
+    @property
+    def key(self) -> tuple[datetime, int]:
+        """Where the next page starts (``list_audit(after=...)``)."""
+        return self.at, self.id
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit log view asks for; empty fields do not filter.
+
+    ``text`` matches a school (number or name, any case and accents), who (the login name) or
+    what (the action code); ``actions`` adds the action codes whose label in the user's
+    language contains the text (the view knows the labels, the database only the codes).
+    ``since`` and ``until`` are days, both included.
+    """
+
+    text: str = ""
+    actions: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.text.strip() or self.since or self.until)
+
+
+def _json(text: str) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def school_history(
+    session: Session, school_id: int, limit: int = HISTORY_LIMIT
+) -> list[HistoryRow]:
+    """A school's latest audit entries, newest first (inside the caller's reading session)."""
+    return [
+        HistoryRow(a.at, a.actor, a.action, _json(a.before), _json(a.after))
+        for a in session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.school_id == school_id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
+    ]
+
+
+def _like(text: str) -> str:
+    plain = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{plain}%"
+
+
+def _where(query: Select, flt: AuditFilter) -> Select:
+    text = flt.text.strip()
+    if text:
+        pattern = _like(text)
+        # The schools are matched once, in a subquery SQLite evaluates into a temporary table
+        # before the scan (20,000 names folded once), not once per audit entry.
+        schools = select(School.id).where(
+            or_(School.number.like(pattern, escape="\\"), contains(School.name, text))
+        )
+        query = query.where(
+            or_(
+                AuditEntry.school_id.in_(schools.scalar_subquery()),
+                AuditEntry.actor.like(pattern, escape="\\"),
+                AuditEntry.action.like(pattern, escape="\\"),
+                AuditEntry.action.in_(flt.actions) if flt.actions else false(),
+            )
+        )
+    if flt.since is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(flt.since, time.min))
+    if flt.until is not None:
+        query = query.where(
+            AuditEntry.at < datetime.combine(flt.until + timedelta(days=1), time.min)
+        )
+    return query
+
+
+def list_audit(
+    db: Database,
+    flt: AuditFilter = AuditFilter(),
+    after: tuple[datetime, int] | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[AuditRow]:
+    """One page of the audit log, newest first; ``after`` is the ``key`` of the last row of
+    the previous page (None for the first page)."""
+    query = _where(
+        select(AuditEntry, School.number, School.name).outerjoin(
+            School, School.id == AuditEntry.school_id
+        ),
+        flt,
+    )
+    if after is not None:
+        at, entry_id = after
+        # (at, id) < (last at, last id), spelled out so every database reads it off the
+        # index on ``at`` (the id is the row id, the index's tie-breaker in SQLite).
+        query = query.where(
+            or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < entry_id))
+        )
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(max(0, limit))
+    with db.reading() as session:
+        return [
+            AuditRow(
+                id=a.id,
+                at=a.at,
+                actor=a.actor,
+                action=a.action,
+                entity=a.entity,
+                entity_id=a.entity_id,
+                school=number,
+                school_name=name,
+                before=_json(a.before),
+                after=_json(a.after),
+            )
+            for a, number, name in session.execute(query)
+        ]
+
+
+def count_audit(db: Database, flt: AuditFilter = AuditFilter()) -> int:
+    """How many entries the filter finds (a whole scan when it filters: the view counts in the
+    background, after the first page is shown)."""
+    query = _where(select(func.count(AuditEntry.id)), flt)
+    with db.reading() as session:
+        return int(session.scalar(query) or 0)
