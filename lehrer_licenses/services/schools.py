@@ -123,33 +123,39 @@ def add_school(db: Database, data: SchoolInput) -> str:
     if errors:
         raise InvalidInput("; ".join(f"{k}: {v}" for k, v in errors.items()))
     with db.transaction() as session:
-        school = School(
-            number=next_school_number(session),
-            name=data.name.strip(),
-            country=data.country,
-            language=data.language,
-            street=data.street.strip(),
-            house_number=data.house_number.strip(),
-            postcode=data.postcode.strip(),
-            city=data.city.strip(),
-            email=data.email.strip(),
-            vat_id=data.vat_id.strip(),
-            db_hosting=data.db_hosting,
-            canton_licence=data.canton_licence,
-            note=data.note,
-            created_at=datetime.now(),
-        )
-        session.add(school)
-        session.flush()
-        audit.record(
-            session,
-            "school.add",
-            "school",
-            school.id,
-            school_id=school.id,
-            after=school_snapshot(school),
-        )
-        return school.number
+        return insert_school(session, data).number
+
+
+def insert_school(session: Session, data: SchoolInput, number: str | None = None) -> School:
+    """Write a validated school and its audit entry in the caller's transaction (the CSV import
+    writes many in one)."""
+    school = School(
+        number=number or next_school_number(session),
+        name=data.name.strip(),
+        country=data.country,
+        language=data.language,
+        street=data.street.strip(),
+        house_number=data.house_number.strip(),
+        postcode=data.postcode.strip(),
+        city=data.city.strip(),
+        email=data.email.strip(),
+        vat_id=data.vat_id.strip(),
+        db_hosting=data.db_hosting,
+        canton_licence=data.canton_licence,
+        note=data.note,
+        created_at=datetime.now(),
+    )
+    session.add(school)
+    session.flush()
+    audit.record(
+        session,
+        "school.add",
+        "school",
+        school.id,
+        school_id=school.id,
+        after=school_snapshot(school),
+    )
+    return school
 
 
 def search_condition(text: str):

@@ -96,24 +96,38 @@ def add_teacher(
                     school=school.number
                 )
             )
-        teacher = Teacher(
-            school_id=school.id,
-            first_name=first_name.strip(),
-            last_name=last_name.strip(),
-            email=email.strip(),
-            is_admin=admin,
-        )
-        session.add(teacher)
-        session.flush()
-        audit.record(
-            session,
-            "teacher.add",
-            "teacher",
-            teacher.id,
-            school_id=school.id,
-            after={"name": full_name(teacher), "admin": admin},
-        )
-        return teacher.id
+        return insert_teacher(session, school, first_name, last_name, email, admin=admin).id
+
+
+def insert_teacher(
+    session: Session,
+    school: School,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    *,
+    admin: bool = False,
+) -> Teacher:
+    """Write a checked teacher and its audit entry in the caller's transaction (the CSV import
+    writes many in one)."""
+    teacher = Teacher(
+        school_id=school.id,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        is_admin=admin,
+    )
+    session.add(teacher)
+    session.flush()
+    audit.record(
+        session,
+        "teacher.add",
+        "teacher",
+        teacher.id,
+        school_id=school.id,
+        after={"name": full_name(teacher), "admin": admin},
+    )
+    return teacher
 
 
 def assign_seat(

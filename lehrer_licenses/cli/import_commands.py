@@ -1,0 +1,77 @@
+"""``import schools|teachers FILE.csv [--dry-run]``, ``import template KIND -o FILE``.
+
+All rows or none: a file with any bad row is refused with every problem on stderr (row, column,
+reason), exit status 2; with --json the same problems also come as one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lehrer_licenses.cli.output import emit_json
+from lehrer_licenses.i18n import _
+
+
+def add_commands(sub, command) -> dict:
+    imports = command("import", _("import schools or teachers from a CSV file"), sub)
+    actions = imports.add_subparsers(dest="action", required=True)
+    for kind, help_text in (
+        ("schools", _("import schools: every row or none")),
+        ("teachers", _("import teachers of existing schools: every row or none")),
+    ):
+        parser = command(kind, help_text, actions)
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("check and show what would be created")
+        )
+    template = command("template", _("write a template CSV to fill in"), actions)
+    template.add_argument("kind", choices=["schools", "teachers"])
+    template.add_argument("-o", "--output", type=Path, required=True)
+    return {"import": cmd_import}
+
+
+def cmd_import(args) -> None:
+    from lehrer_licenses.cli.main import open_db, print_result
+    from lehrer_licenses.services import csv_import
+
+    if args.action == "template":
+        path = csv_import.write_template(args.kind, args.output)
+        print_result(
+            args,
+            {"template": str(path), "kind": args.kind},
+            lambda: _("Template written: {path}").format(path=path),
+        )
+        return
+    db = open_db(args)
+    try:
+        report = csv_import.run_import(db, args.action, args.file, dry_run=args.dry_run)
+    except csv_import.ImportRefused as exc:
+        if getattr(args, "json", False):
+            emit_json({"ok": False, **exc.report.to_json()})
+        raise
+    print_result(args, {"ok": True, **report.to_json()}, lambda: _summary(report))
+
+
+def _summary(report) -> str:
+    key = "number" if report.kind == "schools" else "school"
+    lines = []
+    for row in report.rows:
+        if report.kind == "schools":
+            what = f"{row['number']}  {row['name']}, {row['postcode']} {row['city']}".rstrip(", ")
+        else:
+            admin = f" ({_('admin')})" if row["admin"] else ""
+            what = f"{row[key]}  {row['first_name']} {row['last_name']}{admin}"
+        lines.append(f"  {what}")
+    if report.written:
+        head = (
+            _("{n} school(s) imported:")
+            if report.kind == "schools"
+            else _("{n} teacher(s) imported:")
+        )
+    else:
+        head = (
+            _("Dry run, nothing written; {n} school(s) would be imported:")
+            if report.kind == "schools"
+            else _("Dry run, nothing written; {n} teacher(s) would be imported:")
+        )
+    return "\n".join([head.format(n=len(report.rows)), *lines])
