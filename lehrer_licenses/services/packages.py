@@ -9,8 +9,11 @@ case would write. Rules and readings: ``domain/packages.py``.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.default_catalogue import PACKAGE_PLAN
 from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.domain.packages import (
     ADDON,
     FULL,
@@ -44,6 +48,7 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import Term, cancellation_effective, parse_date
 from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.services import billing
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import ACTIVE
@@ -62,10 +67,18 @@ from lehrer_licenses.services.package_common import (
 )
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.text import money_text
+from lehrer_licenses.services.vendor import load_vendor, require_complete
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
-from lehrer_licenses.store.models import Addon, Cancellation, PackageCount, School, Subscription
+from lehrer_licenses.store.models import (
+    Addon,
+    Cancellation,
+    Invoice,
+    PackageCount,
+    School,
+    Subscription,
+)
 
 REFUND = "refund"
 ADDON_ACTIVE = "active"
@@ -641,8 +654,105 @@ def _plan_full(session: Session, school: School, on: date):
     for addon in addons:
         addon_term = Term(addon.term_start, addon.term_end)
         if addon_term.contains(on):
-            refunds.append((addon, refund_lines(addon.subject, addon.price, addon_term, on, tr)))
+            refund = refund_lines(addon.subject, addon.price, addon_term, on, tr)
+            refunds.append((addon, refund, _addon_year_invoice(session, addon)))
+    if any(invoice.status != billing.DRAFT for _a, _l, invoice in refunds):
+        # What a credit note needs, checked before anything is written (and in the quote).
+        require_complete(load_vendor(session))
+        billing.require_postal_address(school)
     return sub, plan, lines, refunds
+
+
+def _addon_year_invoice(session: Session, addon: Addon) -> Invoice:
+    """The invoice of the add-on's running year (M10): the one a refund corrects."""
+    key = f"addon:{addon.id}:{addon.term_start.isoformat()}"
+    invoice = session.scalar(select(Invoice).where(Invoice.billing_key == key))
+    if invoice is None:  # data from before billing keys: the add-on's latest invoice
+        invoice = session.scalar(
+            select(Invoice)
+            .where(Invoice.addon_id == addon.id, Invoice.kind == billing.INVOICE)
+            .order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
+            .limit(1)
+        )
+    if invoice is None:
+        raise InvalidInput(
+            _("the add-on {subject} has no invoice for its year from {day} to refund").format(
+                subject=addon.subject, day=addon.term_start.isoformat()
+            )
+        )
+    return invoice
+
+
+def _credit_amount(invoice: Invoice, refund: Decimal) -> Decimal:
+    """The refund (net) incl. VAT at the invoice's rate, as ``credit_invoice`` takes it; the
+    whole price credits the whole invoice. Taking the VAT out again gives back the net refund
+    to the cent, as the rate is positive."""
+    if refund == invoice.net:
+        return invoice.payable
+    return round_half_up(refund * (100 + invoice.vat_rate) / 100)
+
+
+def _refund_notice(addon: Addon, invoice: Invoice, refund: Decimal) -> str:
+    if invoice.status == billing.DRAFT:
+        return _(
+            "The add-on {subject}: its invoice is still a draft (id {id}); the refund of "
+            "{currency} {amount} net is deducted from it."
+        ).format(
+            subject=addon.subject, id=invoice.id, currency=invoice.currency,
+            amount=money_text(refund),
+        )  # fmt: skip
+    return _(
+        "The add-on {subject}: a credit note on invoice {number} for {currency} {amount} "
+        "(incl. VAT)."
+    ).format(
+        subject=addon.subject, number=invoice.number, currency=invoice.currency,
+        amount=money_text(_credit_amount(invoice, refund)),
+    )  # fmt: skip
+
+
+def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: date) -> Invoice:
+    """The pro-rata refund of ``addon`` (M10) through billing's own use cases, inside this
+    transaction: a credit note referencing the add-on's issued invoice, or, while that invoice is
+    still a draft, the refund line deducted from the draft (nothing was billed yet)."""
+    (line,) = lines
+    refund = -line.amount
+    here = _InTransaction(session)
+    if invoice.status == billing.DRAFT:
+        billing.edit_draft(
+            here,  # type: ignore[arg-type]
+            str(invoice.id),
+            add=[billing.LineInput(line.description, line.quantity, line.unit_price)],
+        )
+        session.refresh(invoice)
+        return invoice
+    if refund <= 0:
+        raise InvalidInput(
+            _("the add-on {subject} has nothing left to refund on {day}").format(
+                subject=addon.subject, day=on.isoformat()
+            )
+        )
+    doc = billing.credit_invoice(
+        here,  # type: ignore[arg-type]
+        invoice.number or str(invoice.id),
+        reason=line.description,
+        amount=_credit_amount(invoice, refund),
+        on=on,
+    )
+    return session.get(Invoice, doc["id"])
+
+
+class _InTransaction:
+    """A ``Database`` whose transaction is the one already open, so that billing's use cases run
+    inside the move to the full package (all or nothing)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        yield self._session
+
+    reading = transaction
 
 
 def move_to_full_package(
@@ -657,8 +767,10 @@ def move_to_full_package(
     the rest of the year, and every running subject add-on refunded pro rata (M10), each on a
     document of its own.
 
-    The refunds are negative draft invoices with reason "refund" (a draft can still change; the
-    billing lifecycle issues them as any draft), linked to their add-on.
+    A refund is a credit note referencing the add-on's invoice (DESIGN §4: an issued invoice is
+    corrected only by a credit note), written by billing's ``credit_invoice`` in this same
+    transaction; an add-on invoice still a draft gets the refund line deducted instead. The quote
+    previews each refund as a negative document and says which of the two it will be.
     """
     if quote:
         with db.reading() as session:
@@ -672,11 +784,11 @@ def move_to_full_package(
                 sub.term_start,
                 sub.term_end,
                 preview_invoice(session, school, plan.currency, "upgrade", lines, on),
-                [],
+                [_refund_notice(a, inv, -refund[0].amount) for a, refund, inv in refunds],
                 None,
                 [
                     preview_invoice(session, school, plan.currency, REFUND, refund, on)
-                    for _addon, refund in refunds
+                    for _addon, refund, _invoice in refunds
                 ],
             )
     signer = (keys or KeyStore()).load_private()
@@ -685,22 +797,12 @@ def move_to_full_package(
         sub, plan, lines, refunds = _plan_full(session, school, on)
         sub.full_package = True
         invoice = create_draft(session, school, sub, plan.currency, "upgrade", lines, on)
-        refund_views = []
-        for addon, refund in refunds:
-            note = create_draft(
-                session,
-                school,
-                sub,
-                plan.currency,
-                REFUND,
-                refund,
-                on,
-                f"addon-refund:{addon.id}:{addon.term_start.isoformat()}",
-            )
-            note.addon_id = addon.id
+        refund_views, notices = [], []
+        for addon, refund, addon_invoice in refunds:
+            notices.append(_refund_notice(addon, addon_invoice, -refund[0].amount))
+            note = _refund(session, addon, addon_invoice, refund, on)
             addon.status, addon.refunded_on = ADDON_REFUNDED, on
             session.flush()
-            session.refresh(note)
             refund_views.append(invoice_view(note))
         code = issue_for(session, school, sub, on, "upgrade", signer)
         audit.record(
@@ -712,7 +814,8 @@ def move_to_full_package(
             after={
                 "on": on,
                 "invoice_id": invoice.id,
-                "refunded_addons": [a.id for a, _lines in refunds],
+                "refunded_addons": [a.id for a, _lines, _invoice in refunds],
+                "refunds": [r.id for r in refund_views],
             },
         )
         session.flush()
@@ -725,7 +828,7 @@ def move_to_full_package(
             sub.term_start,
             sub.term_end,
             invoice_view(invoice),
-            [],
+            notices,
             code.code,
             refund_views,
         )
