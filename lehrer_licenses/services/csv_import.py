@@ -21,12 +21,12 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.paths import resources_dir
 from lehrer_licenses.services import csv_columns as cols
 from lehrer_licenses.services.csv_reading import (
-    CsvTable,
     Problem,
     UnreadableFile,
     map_header,
     read_table,
 )
+from lehrer_licenses.services.csv_rows import Row, flag, split_rows
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import (
     EMAIL,
@@ -43,8 +43,6 @@ KINDS = ("schools", "teachers")
 # Numbers the app gives are six digits; imported ones keep that width so that the next number
 # the app gives (the highest one plus one) stays right.
 SCHOOL_NUMBER = re.compile(r"\d{6}")
-# What a spreadsheet would run as a formula when the value is exported and opened again.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -191,114 +189,13 @@ def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
     if not table.rows:
         report.problems.append(Problem(None, "", _("the file has a header but no rows to import")))
         return report
-    rows = _rows(table, columns, report.problems)
+    rows = split_rows(table, columns, report.problems)
     if kind == "schools":
         _check_schools(session, rows, report)
     else:
         _check_teachers(session, rows, report)
     report.problems.sort(key=lambda p: p.row or 0)
     return report
-
-
-@dataclass
-class _Row:
-    number: int  # as the spreadsheet shows it
-    values: dict[str, str]  # field -> stripped text
-    headers: dict[str, str]  # field -> the file's name for its column
-    bad: bool = False
-
-    def problem(self, report: ImportReport, name: str, reason: str) -> None:
-        report.problems.append(Problem(self.number, self.headers.get(name, name), reason))
-        self.bad = True
-
-
-def _rows(table: CsvTable, columns: dict[int, str], problems: list[Problem]) -> list[_Row]:
-    width = len(table.header)
-    headers = {name: table.header[index] for index, name in columns.items()}
-    rows = []
-    for number, cells in table.rows:
-        row = _Row(number, {}, headers)
-        rows.append(row)
-        extra = [c for c in cells[width:] if c.strip()]
-        if extra:
-            problems.append(
-                Problem(
-                    number,
-                    "",
-                    _("{n} values, but the header names {width} columns").format(
-                        n=width + len(extra), width=width
-                    ),
-                )
-            )
-            row.bad = True
-        elif len(cells) < width:
-            problems.append(
-                Problem(
-                    number,
-                    "",
-                    _("only {n} values, but the header names {width} columns").format(
-                        n=len(cells), width=width
-                    ),
-                )
-            )
-            row.bad = True
-        for index, cell in enumerate(cells[:width]):
-            name = columns.get(index)
-            value = cell.strip()
-            if name is None:
-                if value and not table.header[index]:
-                    problems.append(
-                        Problem(
-                            number,
-                            "",
-                            _("a value in a column without a name: {value!r}").format(
-                                value=_short(value)
-                            ),
-                        )
-                    )
-                    row.bad = True
-                continue
-            row.values[name] = value
-            _check_cell(row, name, value, problems)
-    return rows
-
-
-def _short(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
-
-
-def _check_cell(row: _Row, name: str, value: str, problems: list[Problem]) -> None:
-    column = row.headers[name]
-    limit = cols.MAX_LENGTH.get(name)
-    if name in cols.BOOLEAN_FIELDS:
-        if value.casefold() not in cols.YES | cols.NO:
-            problems.append(
-                Problem(row.number, column, _("not yes or no: {value!r}").format(value=value))
-            )
-            row.bad = True
-        return
-    if value.startswith(FORMULA_START) and len(value) > 1:
-        problems.append(
-            Problem(
-                row.number,
-                column,
-                _("looks like a spreadsheet formula: {value!r}").format(value=_short(value)),
-            )
-        )
-        row.bad = True
-    elif limit is not None and len(value) > limit:
-        problems.append(
-            Problem(
-                row.number,
-                column,
-                _("too long: {n} characters, at most {limit}").format(n=len(value), limit=limit),
-            )
-        )
-        row.bad = True
-
-
-def _flag(value: str) -> bool:
-    return value.casefold() in cols.YES
 
 
 def _school_input(values: dict[str, str]) -> SchoolInput:
@@ -312,8 +209,8 @@ def _school_input(values: dict[str, str]) -> SchoolInput:
         city=values.get("city", ""),
         email=values.get("email", ""),
         vat_id=values.get("vat_id", ""),
-        db_hosting=_flag(values.get("db_hosting", "")),
-        canton_licence=_flag(values.get("canton_licence", "")),
+        db_hosting=flag(values.get("db_hosting", "")),
+        canton_licence=flag(values.get("canton_licence", "")),
         note=values.get("note", ""),
     )
 
@@ -323,7 +220,7 @@ def _postcode(value: str, country: str) -> str:
     return value.upper() if country == "NL" else value
 
 
-def _check_schools(session: Session, rows: list[_Row], report: ImportReport) -> None:
+def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> None:
     known_numbers = set(session.scalars(select(School.number)))
     known_places = {
         (name.casefold(), postcode.replace(" ", "")): number
@@ -334,26 +231,30 @@ def _check_schools(session: Session, rows: list[_Row], report: ImportReport) -> 
     highest = session.scalar(select(func.max(School.number)))
     given: dict[str, int] = {}
     places: dict[tuple[str, str], int] = {}
-    accepted: list[tuple[_Row, SchoolInput]] = []
+    accepted: list[tuple[Row, SchoolInput]] = []
     for row in rows:
+        if row.shifted:
+            continue
         data = _school_input(row.values)
         for name, reason in validate_school(data).items():
-            row.problem(report, name, reason)
+            row.problem(report.problems, name, reason)
         number = row.values.get("number", "")
         if number:
             if not SCHOOL_NUMBER.fullmatch(number):
                 row.problem(
-                    report,
+                    report.problems,
                     "number",
                     _("a school number has six digits, not {value!r}").format(value=number),
                 )
             elif number in known_numbers:
                 row.problem(
-                    report, "number", _("school {number} exists already").format(number=number)
+                    report.problems,
+                    "number",
+                    _("school {number} exists already").format(number=number),
                 )
             elif number in given:
                 row.problem(
-                    report,
+                    report.problems,
                     "number",
                     _("the number {number} is also in row {row}").format(
                         number=number, row=given[number]
@@ -365,7 +266,7 @@ def _check_schools(session: Session, rows: list[_Row], report: ImportReport) -> 
         if data.name.strip():
             if place in known_places:
                 row.problem(
-                    report,
+                    report.problems,
                     "name",
                     _("a school of this name and postcode exists already: {number}").format(
                         number=known_places[place]
@@ -373,7 +274,7 @@ def _check_schools(session: Session, rows: list[_Row], report: ImportReport) -> 
                 )
             elif place in places:
                 row.problem(
-                    report,
+                    report.problems,
                     "name",
                     _("the same school (name and postcode) is also in row {row}").format(
                         row=places[place]
@@ -414,7 +315,7 @@ def _check_schools(session: Session, rows: list[_Row], report: ImportReport) -> 
         )
 
 
-def _check_teachers(session: Session, rows: list[_Row], report: ImportReport) -> None:
+def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> None:
     wanted = {row.values.get("school", "") for row in rows} - {""}
     schools = {
         s.number: s for s in session.scalars(select(School).where(School.number.in_(wanted)))
@@ -435,24 +336,30 @@ def _check_teachers(session: Session, rows: list[_Row], report: ImportReport) ->
         if teacher.is_admin:
             admins[number] = label
     for row in rows:
+        if row.shifted:
+            continue
         number = row.values.get("school", "")
         first, last = row.values.get("first_name", ""), row.values.get("last_name", "")
         email = row.values.get("email", "")
-        admin = _flag(row.values.get("admin", ""))
+        admin = flag(row.values.get("admin", ""))
         in_row = _("in row {row}").format(row=row.number)
         if not number:
-            row.problem(report, "school", _("the school number is required"))
+            row.problem(report.problems, "school", _("the school number is required"))
         elif number not in schools:
-            row.problem(report, "school", _("no school with number {number}").format(number=number))
+            row.problem(
+                report.problems, "school", _("no school with number {number}").format(number=number)
+            )
         if not (first or last):
-            row.problem(report, "last_name", _("a teacher needs a name"))
+            row.problem(report.problems, "last_name", _("a teacher needs a name"))
         if email and not EMAIL.match(email):
-            row.problem(report, "email", _("not an e-mail address: {value!r}").format(value=email))
+            row.problem(
+                report.problems, "email", _("not an e-mail address: {value!r}").format(value=email)
+            )
         elif email:
             key = (number, email.casefold())
             if key in emails:
                 row.problem(
-                    report,
+                    report.problems,
                     "email",
                     _("a teacher with this e-mail at school {school} is {where}").format(
                         school=number, where=emails[key]
@@ -464,7 +371,7 @@ def _check_teachers(session: Session, rows: list[_Row], report: ImportReport) ->
             key = (number, f"{first} {last}".casefold())
             if key in names:
                 row.problem(
-                    report,
+                    report.problems,
                     "last_name",
                     _("a teacher of this name without e-mail at school {school} is {where}").format(
                         school=number, where=names[key]
@@ -475,7 +382,7 @@ def _check_teachers(session: Session, rows: list[_Row], report: ImportReport) ->
         if admin:
             if number in admins:
                 row.problem(
-                    report,
+                    report.problems,
                     "admin",
                     _("school {school} has its one free admin login {where}").format(
                         school=number, where=admins[number]

@@ -131,7 +131,7 @@ def read_table(data: bytes) -> CsvTable:
                 table.rows.append((row_number, cells))
     except csv.Error as exc:
         raise UnreadableFile(
-            _("row {row}: the file is not valid CSV ({error})").format(
+            _("row {row}: not valid CSV, check the quotation marks ({error})").format(
                 row=row_number + 1, error=exc
             )
         ) from exc
