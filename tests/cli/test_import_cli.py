@@ -1,0 +1,108 @@
+"""``import schools|teachers FILE`` and ``import template``: all rows or none, every bad row on
+stderr with exit status 2, --json output, --dry-run writes nothing."""
+
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+from lehrer_licenses.cli.main import main
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    path = tmp_path / "cli.sqlite"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(["--db", str(path), *args])
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.path = path
+    assert run("init")[0] == 0
+    return run
+
+
+def fingerprint(path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
+    finally:
+        con.close()
+
+
+def write(tmp_path, name: str, *lines: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return str(path)
+
+
+def test_import_schools_then_teachers_with_json(cli, tmp_path):
+    schools = write(
+        tmp_path,
+        "schulen.csv",
+        "Name;PLZ;Ort;Land;Sprache",
+        "Primarschule Aesch;4147;Aesch;CH;de",
+        "École de Sion;1950;Sion;CH;fr",
+        encoding="cp1252",
+    )
+    code, out, err = cli("--json", "import", "schools", schools)
+    doc = json.loads(out)
+    assert code == 0, err
+    assert doc["ok"] and doc["written"] and doc["encoding"] == "Windows-1252"
+    assert [(r["number"], r["name"]) for r in doc["rows"]] == [
+        ("100001", "Primarschule Aesch"),
+        ("100002", "École de Sion"),
+    ]
+    teachers = write(tmp_path, "lp.csv", "school,first_name,last_name", "100002,Léa,Favre")
+    code, out, _err = cli("import", "teachers", teachers)
+    assert code == 0 and "1 teacher(s) imported" in out and "Léa Favre" in out
+    code, out, _err = cli("--json", "school", "show", "100002")
+    assert json.loads(out)["name"] == "École de Sion"
+
+
+def test_bad_rows_exit_2_name_every_problem_and_write_nothing(cli, tmp_path):
+    bad = write(
+        tmp_path,
+        "bad.csv",
+        "name;postcode;country;language;email",
+        "Schule A;123;CH;de;",
+        "Schule B;8000;CH;de;kein-mail",
+        "Schule C;8000;CH;de;",
+    )
+    before = fingerprint(cli.path)
+    code, out, err = cli("import", "schools", bad)
+    assert code == 2 and out == ""
+    assert "nothing was imported from bad.csv: 2 problem(s)" in err
+    assert "row 2, column 'postcode': not a postcode of CH: '123'" in err
+    assert "row 3, column 'email': not an e-mail address: 'kein-mail'" in err
+    assert fingerprint(cli.path) == before
+    code, out, err = cli("--json", "import", "schools", bad)
+    doc = json.loads(out)
+    assert code == 2 and doc["ok"] is False and not doc["written"]
+    assert [(p["row"], p["column"]) for p in doc["problems"]] == [(2, "postcode"), (3, "email")]
+    assert fingerprint(cli.path) == before
+
+
+def test_dry_run_shows_what_would_be_created_and_writes_nothing(cli, tmp_path):
+    good = write(tmp_path, "ok.csv", "name\tcountry\tlanguage", "Grundschule Mitte\tDE\tde")
+    before = fingerprint(cli.path)
+    code, out, _err = cli("import", "schools", good, "--dry-run")
+    assert code == 0 and "Dry run, nothing written; 1 school(s) would be imported" in out
+    assert "100001  Grundschule Mitte" in out
+    assert fingerprint(cli.path) == before
+
+
+def test_template_is_written_and_a_missing_file_is_refused(cli, tmp_path):
+    target = tmp_path / "vorlage.csv"
+    code, out, _err = cli("--json", "import", "template", "schools", "-o", str(target))
+    assert code == 0 and json.loads(out)["template"] == str(target)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfnumber;name;")
+    code, _out, err = cli("import", "schools", str(tmp_path / "missing.csv"))
+    assert code == 2 and "cannot read" in err and "missing.csv" in err
+    code, _out, err = cli("import", "template", "pupils", "-o", str(target))
+    assert code == 2 and "invalid choice" in err
