@@ -523,6 +523,7 @@ EXTENSIONS: tuple[str, ...] = (
     "lehrer_licenses.cli.invoice_commands",
     "lehrer_licenses.cli.package_commands",
     "lehrer_licenses.cli.import_commands",
+    "lehrer_licenses.cli.export_commands",
 )
 
 

@@ -136,4 +136,4 @@ def export_data(
                 _("cannot write {path}: {error}").format(path=path, error=exc)
             ) from exc
     report(rows, rows)
-    return ExportResult(target, kind, fmt, rows, date_from, date_to)
+    return ExportResult(target.resolve(), kind, fmt, rows, date_from, date_to)
