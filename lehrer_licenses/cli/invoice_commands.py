@@ -177,6 +177,18 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     for parser_ in (notice, renewal, price):
         parser_.add_argument("-o", "--output", type=Path, help=_("one PDF with every letter"))
         parser_.add_argument("--per-school", type=Path, help=_("a folder: one PDF per school"))
+    for parser_ in (dunning, notice, renewal, price):
+        parser_.add_argument(
+            "--order",
+            choices=("postcode", "number", "name"),
+            default="postcode",
+            help=_("order of the letters in the one PDF (default: postcode, for posting)"),
+        )
+        parser_.add_argument(
+            "--eml-dir",
+            type=Path,
+            help=_("a folder: one e-mail draft (.eml) per school, the PDF attached; sends nothing"),
+        )
     return {
         "vendor": cmd_vendor,
         "invoice": cmd_invoice,
@@ -331,44 +343,49 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
-    from lehrer_licenses.services import dunning, letters
+    from lehrer_licenses.services import dunning, letter_batches, letter_emails, letters
 
     dry = getattr(args, "dry_run", False)
-    if not args.output and not args.per_school and not dry:
-        raise UsageError(_("say where the letters go: -o FILE and/or --per-school FOLDER"))
+    if not args.output and not args.per_school and not args.eml_dir and not dry:
+        raise UsageError(
+            _("say where the letters go: -o FILE, --per-school FOLDER and/or --eml-dir FOLDER")
+        )
     target = _output(args.output) if args.output else None
-    folder = None
+    folder = eml_folder = None
     if args.per_school:
         folder = Path(args.per_school).expanduser()
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise UsageError(_("no writable folder {folder}").format(folder=args.per_school))
+    if args.eml_dir:
+        eml_folder = Path(args.eml_dir).expanduser()
+        if not eml_folder.is_dir() or not os.access(eml_folder, os.W_OK):
+            raise UsageError(_("no writable folder {folder}").format(folder=args.eml_dir))
+        letter_emails.require_vendor_email(open_db(args))
     db = open_db(args)
     if args.action == "dunning":
         run = dunning.run_dunning(db, args.date, dry_run=dry)
-        pdf = run.batch_pdf
-
-        def batch() -> bytes:
-            return pdf
-
     elif args.action == "notice":
         run = letters.notice_reminders(db, args.date, args.within)
-        batch = run.batch_pdf
     elif args.action == "renewal":
         run = letters.renewal_letters(db, args.year, args.date)
-        batch = run.batch_pdf
     else:
         run = letters.price_change_notices(db, args.plan, args.valid_from, args.date)
-        batch = run.batch_pdf
     files = []
     if target is not None and run.letters:
-        _write(target, batch())
+        _write(target, letter_batches.batch_pdf(run.letters, args.order))
         files.append(str(target))
+    drafts = letter_emails.EmailDrafts()
+    if eml_folder is not None:
+        drafts = letter_emails.email_drafts(db, run.letters)
+        files.extend(str(path) for path in drafts.write(eml_folder))
     if folder is not None:
         for school, pdf in run.pdf_per_school().items():
             path = folder / f"{args.action}-{args.date.isoformat()}-{school}.pdf"
             _write(path, pdf)
             files.append(str(path))
-    doc = {**run.to_json(), "files": files}
+    doc = {**run.to_json(), "files": files, "order": args.order}
+    if eml_folder is not None:
+        doc["without_email"] = drafts.without_email
     if args.action == "dunning":
         lines = [
             f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
@@ -381,6 +398,11 @@ def cmd_letters(args) -> None:
         args,
         doc,
         lambda: "\n".join(
-            [_("{n} letter(s)").format(n=len(run.letters) or len(lines)), *lines, *files]
+            [
+                _("{n} letter(s)").format(n=len(run.letters) or len(lines)),
+                *lines,
+                *files,
+                *letter_emails.without_email_lines(drafts.without_email),
+            ]
         ),
     )
