@@ -192,6 +192,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
+        self.import_schools_action = self._action(
+            _("&Import schools…"), lambda _c=False: self.import_csv("schools")
+        )
+        self.import_teachers_action = self._action(
+            _("Import &teachers…"), lambda _c=False: self.import_csv("teachers")
+        )
+        file_menu.addAction(self.import_schools_action)
+        file_menu.addAction(self.import_teachers_action)
+        self._needs_views += [self.import_schools_action, self.import_teachers_action]
+        file_menu.addSeparator()
         self.settings_action = self._action(_("&Settings…"), self.open_settings, "Ctrl+,")
         self._needs_views += [self.backup_action, self.restore_action, self.settings_action]
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -273,6 +283,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 _("School {number} added.").format(number=dialog.number), 8000
             )
+
+    def import_csv(self, kind: str, path: str | None = None):
+        """Import schools or teachers from a CSV file (preview first, all rows or none)."""
+        from lehrer_licenses.ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, kind, path, parent=self)
+        if dialog.exec() and dialog.result_report:
+            report = dialog.result_report
+            first = report.rows[0]["number" if kind == "schools" else "school"]
+            self.show_view(0)
+            self.schools.refresh(select=first)
+            self.seats.refresh()
+            message = (
+                _("{n} school(s) imported.") if kind == "schools" else _("{n} teacher(s) imported.")
+            )
+            self.statusBar().showMessage(message.format(n=len(report.rows)), 8000)
+        return dialog
 
     def order_seats(self) -> None:
         from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
