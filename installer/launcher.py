@@ -21,14 +21,19 @@ from lehrer_licenses.cli.main import build_parser, main  # noqa: E402
 
 
 def _quit_when_started() -> None:
-    # The app reuses an existing QApplication (ui.app.create_application), so a zero timer set
-    # here fires on the first pass of app.exec(), after the database is open and the window shown.
+    # The app reuses an existing QApplication (ui.app.create_application). It shows its window
+    # and runs processEvents() before app.exec(), so a single zero timer would fire there, where
+    # quit() does nothing, and the app would never end. A repeating timer's quit() takes effect
+    # on the first pass of app.exec(): the database is open and the window shown by then.
     from PySide6.QtCore import QTimer
 
     from lehrer_licenses.ui.app import create_application
 
     app = create_application()
-    QTimer.singleShot(0, app.quit)
+    timer = QTimer(app)
+    timer.setInterval(10)
+    timer.timeout.connect(app.quit)
+    timer.start()
 
 
 if __name__ == "__main__":

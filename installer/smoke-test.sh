@@ -106,7 +106,9 @@ if [ -s "$WORK/err" ]; then sed 's/^/      stderr: /' "$WORK/err" | head -10; fi
 # Start time: the launcher quits the app on the first pass of its event loop (window shown).
 for run in first second; do
   t0=$(now)
-  step "desktop app start ($run run)" 0 env LEHRER_LICENSES_QUIT_WHEN_STARTED=1 "$EXE" --db "$DB" || true
+  # timeout: an app that does not quit fails the step instead of hanging CI.
+  step "desktop app start ($run run)" 0 \
+    timeout 60 env LEHRER_LICENSES_QUIT_WHEN_STARTED=1 "$EXE" --db "$DB" || true
   t1=$(now)
   echo "      window shown and closed after $(elapsed "$t0" "$t1")"
 done

@@ -6,6 +6,7 @@ The build itself and its smoke test run in CI after the tests (.ci/run, installe
 from __future__ import annotations
 
 import importlib.util
+import os
 import plistlib
 import re
 import subprocess
@@ -196,3 +197,33 @@ def test_launcher_runs_the_command_line():
         check=True,
     )
     assert result.stdout.strip() == f"lehrer-licenses {_pyproject_version()}"
+
+
+def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
+    # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
+    # (the window is shown and events processed before app.exec(), where a quit is ignored).
+    db = tmp_path / "start.sqlite"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "LEHRER_LICENSES_KEYS": str(tmp_path / "keys"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "demo", "--schools", "1"],
+        capture_output=True,
+        check=True,
+        env=env,
+    )
+    env["LEHRER_LICENSES_QUIT_WHEN_STARTED"] = "1"
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
