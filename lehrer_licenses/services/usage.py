@@ -47,42 +47,49 @@ def _require_hosting(session, school: School):
 
 def record_usage(db: Database, school_number: str, month: date, count: int | None = None) -> int:
     """Record the count for ``month``; without a count, count the users holding seats now."""
-    month = month_start(month)
     with db.transaction() as session:
-        school = school_by_number(session, school_number)
-        sub = _require_hosting(session, school)
-        if month < month_start(sub.started_on):
-            raise InvalidInput(
-                _("{month} is before the contract started on {day}").format(
-                    month=month.strftime("%Y-%m"), day=sub.started_on.isoformat()
-                )
+        return record_usage_in(session, school_number, month, count)
+
+
+def record_usage_in(
+    session, school_number: str, month: date, count: int | None = None, source: str = "manual"
+) -> int:
+    """``record_usage`` inside the caller's transaction: a CSV import records all its rows in
+    one transaction, each exactly as if it had been entered by hand."""
+    month = month_start(month)
+    school = school_by_number(session, school_number)
+    sub = _require_hosting(session, school)
+    if month < month_start(sub.started_on):
+        raise InvalidInput(
+            _("{month} is before the contract started on {day}").format(
+                month=month.strftime("%Y-%m"), day=sub.started_on.isoformat()
             )
-        source = "manual"
-        if count is None:
-            count = session.scalar(counted_users_query(school.id)) or 0
-            source = "counted"
-        if count < 0:
-            raise InvalidInput(_("a user count cannot be negative: {n}").format(n=count))
-        row = session.scalar(
-            select(UsageCount).where(UsageCount.school_id == school.id, UsageCount.month == month)
         )
-        before = {"count": row.count} if row else {}
-        if row is None:
-            row = UsageCount(school_id=school.id, month=month, count=count, source=source)
-            session.add(row)
-        else:
-            row.count, row.source = count, source
-        session.flush()
-        audit.record(
-            session,
-            "usage.record",
-            "usage_count",
-            row.id,
-            school_id=school.id,
-            before=before,
-            after={"month": month, "count": count, "source": source},
-        )
-        return count
+    if count is None:
+        count = session.scalar(counted_users_query(school.id)) or 0
+        source = "counted"
+    if count < 0:
+        raise InvalidInput(_("a user count cannot be negative: {n}").format(n=count))
+    row = session.scalar(
+        select(UsageCount).where(UsageCount.school_id == school.id, UsageCount.month == month)
+    )
+    before = {"count": row.count} if row else {}
+    if row is None:
+        row = UsageCount(school_id=school.id, month=month, count=count, source=source)
+        session.add(row)
+    else:
+        row.count, row.source = count, source
+    session.flush()
+    audit.record(
+        session,
+        "usage.record",
+        "usage_count",
+        row.id,
+        school_id=school.id,
+        before=before,
+        after={"month": month, "count": count, "source": source},
+    )
+    return count
 
 
 def usage_for_year(session, school_id: int, year: int) -> dict[date, int]:
