@@ -87,6 +87,28 @@ _HISTORY_ACTION = {
     "renewal.renew": N_("Renewed"),
     "renewal.lapse": N_("Lapsed"),
     "code.issue": N_("Registration code issued"),
+    # Shown in the global audit log (issue 8) beside the school's own history.
+    "addon.order": N_("Subject add-on ordered"),
+    "addon.cancel": N_("Subject add-on cancelled"),
+    "package.activate": N_("Package activated"),
+    "package.cancel": N_("Package cancelled"),
+    "package.change_at_renewal": N_("Package size for the renewal"),
+    "package.count": N_("Package users counted"),
+    "package.full": N_("Moved to the full package"),
+    "pupils.agreements": N_("Terms and data-processing agreement"),
+    "pupils.cancel": N_("Per-pupil subscription cancelled"),
+    "pupils.change_at_renewal": N_("Per-pupil variant for the renewal"),
+    "pupils.count": N_("Pupils counted"),
+    "pupils.start": N_("Per-pupil subscription started"),
+    "pupils.trial": N_("Trial started"),
+    "pupils.upgrade": N_("Per-pupil upgrade"),
+    "school.leitweg_id": N_("Leitweg-ID set"),
+    "catalogue.install_defaults": N_("Default catalogue installed"),
+    "catalogue.add_default_plans": N_("Default plans added"),
+    "catalogue.add_price": N_("Price added"),
+    "catalogue.add_tier": N_("Volume discount added"),
+    "vendor.set": N_("Vendor details changed"),
+    "demo.create": N_("Sample data created"),
 }
 
 COUNTRY_NAMES = {
@@ -147,6 +169,14 @@ def renewal_action(code: str) -> str:
 
 def history_action(code: str) -> str:
     return _lookup(_HISTORY_ACTION, code)
+
+
+def history_actions_matching(text: str) -> tuple[str, ...]:
+    """The audit action codes whose label, in the UI language, contains ``text`` (any case)."""
+    needle = text.strip().casefold()
+    if not needle:
+        return ()
+    return tuple(c for c, label in _HISTORY_ACTION.items() if needle in _(label).casefold())
 
 
 def country(code: str) -> str:

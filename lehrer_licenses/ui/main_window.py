@@ -45,6 +45,7 @@ PAGES = (
     (N_("Invoices"), "invoices"),
     (N_("Renewals"), "renewals"),
     (N_("Catalogue"), "catalogue"),
+    (N_("History"), "history"),
 )
 LANGUAGE_NAMES = {
     "de": "Deutsch",
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, db: Database) -> None:
         """Build the views on ``db`` (the slow part of the start: it imports the services)."""
+        from lehrer_licenses.ui.views.audit_log import AuditLogView
         from lehrer_licenses.ui.views.catalogue import CatalogueView
         from lehrer_licenses.ui.views.invoices import InvoicesView
         from lehrer_licenses.ui.views.renewals import RenewalsView
@@ -142,7 +144,15 @@ class MainWindow(QMainWindow):
         self.invoices = InvoicesView(db)
         self.renewals = RenewalsView(db)
         self.catalogue = CatalogueView(db)
-        widgets = (self.schools, self.seats, self.invoices, self.renewals, self.catalogue)
+        self.audit_log = AuditLogView(db)
+        widgets = (
+            self.schools,
+            self.seats,
+            self.invoices,
+            self.renewals,
+            self.catalogue,
+            self.audit_log,
+        )
         self.views = [
             (widget, _(title), icon_name)
             for widget, (title, icon_name) in zip(widgets, PAGES, strict=True)
@@ -167,6 +177,9 @@ class MainWindow(QMainWindow):
         self.renewals.renewed.connect(self.seats.refresh)
         self.seats.changed.connect(lambda _number: self.schools.refresh())
         self.invoices.changed.connect(self.schools.refresh)
+        self.audit_log.school_requested.connect(
+            lambda number: (self.show_view(0), self.schools.show_school(number))
+        )
         self.restore_state()
 
     # --- menus ---------------------------------------------------------------------------------
@@ -272,6 +285,7 @@ class MainWindow(QMainWindow):
         self.invoices.refresh()
         self.renewals.refresh()
         self.catalogue.refresh()
+        self.audit_log.refresh()
 
     def new_school(self) -> None:
         from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
@@ -537,6 +551,7 @@ class MainWindow(QMainWindow):
         self.catalogue.set_database(db)
         self.invoices.set_database(db)
         self.renewals.set_database(db)
+        self.audit_log.set_database(db)
         self._show_database()
         is_file = self._is_file()
         self.backup_action.setEnabled(is_file)

@@ -100,6 +100,19 @@ class SchoolsView(QWidget):
         self._keep_selection = select or self.selected_number()
         self.model.reload()
 
+    def show_school(self, number: str) -> None:
+        """Search for one school and select it (the audit log opens a school this way): a
+        search that hid it would otherwise leave nothing to select."""
+        self._debounce.stop()
+        self.search.blockSignals(True)
+        self.search.setText(number)
+        self.search.blockSignals(False)
+        self._keep_selection = number
+        if self.model.search.strip() == number.strip():
+            self.model.reload()
+        else:
+            self.model.set_search(number)
+
     def selected_number(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
