@@ -4,6 +4,8 @@ invoices, cancellations and recent history, read in one ``school_detail`` call
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,6 +30,7 @@ from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog, copy_code
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
+from lehrer_licenses.ui.views.school_licences import SchoolLicencesTab
 from lehrer_licenses.ui.widgets import ReadOnlyTable, button_bar, field_label, plain_label
 
 DASH = "\u2013"
@@ -39,6 +42,8 @@ def contract_status(c: ContractInfo) -> str:
         return _("Lapsed on {day}").format(day=fmt.day(c.lapsed_on or c.term_end))
     if c.ends_on is not None:
         return _("Cancelled, runs until {day}").format(day=fmt.day(c.ends_on))
+    if (c.term_end.month, c.term_end.day) != (12, 31):  # a package or per-pupil year (M1, F9)
+        return _("Running, renews on {day}").format(day=fmt.day(c.term_end + timedelta(days=1)))
     return _("Running, renews on 1 January")
 
 
@@ -146,6 +151,10 @@ class SchoolDetailPanel(QWidget):
         ]
         for table, title in self._tabs:
             self.tabs.addTab(codes_page if table is self.code_table else table, title)
+        # User packages and per-pupil plans (M*, F*): a tab of its own, read when shown.
+        self.licences = SchoolLicencesTab(db)
+        self.licences.changed.connect(self.refresh)
+        self.tabs.addTab(self.licences, _("Packages and pupils"))
         row.addWidget(info)
         row.addSpacing(8)
         row.addWidget(self.tabs, 1)
@@ -165,6 +174,7 @@ class SchoolDetailPanel(QWidget):
 
     def set_database(self, db: Database) -> None:
         self._db = db
+        self.licences.set_database(db)
         self.show_school(None)
 
     @property
@@ -191,6 +201,7 @@ class SchoolDetailPanel(QWidget):
         self.show_school(self.number)
 
     def _fill(self, d: SchoolDetail) -> None:
+        self.licences.show_school(d.number)
         self.title.setText(d.name)
         street = " ".join(p for p in (d.street, d.house_number) if p)
         place = " ".join(p for p in (d.postcode, d.city) if p)
