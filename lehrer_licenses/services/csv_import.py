@@ -81,8 +81,10 @@ class ImportRefused(InvalidInput):
         self.report = report
         lines = [
             _("nothing was imported from {file}: {n} problem(s)").format(
-                file=report.source or _("the file"), n=len(report.problems)
+                file=report.source, n=len(report.problems)
             )
+            if report.source
+            else _("nothing was imported: {n} problem(s)").format(n=len(report.problems))
         ]
         lines += [f"  {problem}" for problem in report.problems]
         super().__init__("\n".join(lines))
