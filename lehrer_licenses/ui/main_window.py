@@ -204,6 +204,9 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action(_("&Restore from backup…"), self.restore)
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        self.export_action = self._action(_("&Export…"), self.export_data, "Ctrl+Shift+E")
+        file_menu.addAction(self.export_action)
+        self._needs_views.append(self.export_action)
         file_menu.addSeparator()
         self.import_schools_action = self._action(
             _("&Import schools…"), lambda _c=False: self.import_csv("schools")
@@ -340,6 +343,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )
+
+    def export_data(self):
+        """Invoices, payments, schools or seats to a CSV or XLSX file (in the background)."""
+        from lehrer_licenses.ui.dialogs.export_dialog import ExportDialog  # seldom used
+
+        dialog = ExportDialog(self.db, self)
+        if dialog.exec() and dialog.result_export is not None:
+            result = dialog.result_export
+            self.statusBar().showMessage(
+                _("{rows} row(s) written to {path}").format(rows=result.rows, path=result.path),
+                15000,
+            )
+        return dialog
 
     def open_settings(self):
         from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog  # seldom used
