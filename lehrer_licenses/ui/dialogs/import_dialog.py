@@ -189,7 +189,8 @@ class ImportDialog(QDialog):
                 [
                     ("\u2013" if p.row is None else str(p.row), p.column, p.reason)
                     for p in report.problems
-                ]
+                ],
+                tooltips=[p.reason for p in report.problems],  # a long reason is cut off
             )
             self.tables.setCurrentWidget(self.problems)
             return
