@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.progress import run_with_progress
+from lehrer_licenses.ui.views.over_capacity import OverCapacityList
 from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
@@ -182,6 +182,8 @@ class RenewalsView(QWidget):
         self.tabs.addTab(deadlines_page, _("Notice deadlines"))
         self.tabs.addTab(self.cancellations, _("Cancellations"))
         self.tabs.addTab(self.prices, _("Price changes"))
+        self.over_capacity = OverCapacityList()
+        self.tabs.addTab(self.over_capacity, _("Over capacity"))
         self.tabs.currentChanged.connect(lambda _i: self.load_upcoming())
         self.upcoming_task: Task | None = None
         self._upcoming_loaded = False
@@ -210,7 +212,7 @@ class RenewalsView(QWidget):
         read in the background the first time one of their tabs is shown."""
         if self._upcoming_loaded or self.upcoming_task is not None or self.tabs.currentIndex() == 0:
             return None
-        from lehrer_licenses.services import browse_renewals
+        from lehrer_licenses.services import browse_renewals, over_capacity
 
         db, day = self._db, today or date.today()
 
@@ -221,6 +223,7 @@ class RenewalsView(QWidget):
                 total,
                 browse_renewals.pending_cancellations(db),
                 browse_renewals.price_changes(db, day),
+                over_capacity.over_capacity(db, day),
             )
 
         task = Task(work)
@@ -235,7 +238,8 @@ class RenewalsView(QWidget):
         self.upcoming_task = None
 
     def _show_upcoming(self, result) -> None:
-        upcoming, total, cancellations, prices = result
+        upcoming, total, cancellations, prices, packages_over = result
+        self.over_capacity.show_rows(packages_over)
         self._upcoming_loaded = True
         self.deadlines_note.setText(
             _(
@@ -387,21 +391,26 @@ class RenewalsView(QWidget):
 
     # --- letters -------------------------------------------------------------------------------
 
-    def letters(self, kind: str, target: str | None = None, on: date | None = None) -> Task | None:
-        """Write one batch PDF of letters in the background: notice-period reminders for the
+    def letters(
+        self, kind: str, target: str | None = None, on: date | None = None, choice=None
+    ) -> Task | None:
+        """Write a batch of letters in the background: notice-period reminders for the
         next two months, renewal letters of the year shown, or the payment reminders due
-        (those are recorded: each one raises the reminder level of its invoice)."""
+        (those are recorded: each one raises the reminder level of its invoice). The dialog
+        asks for one PDF in an order, or e-mail drafts into a folder (``letter_batch``)."""
+        from lehrer_licenses.ui.dialogs import letter_batch
+
         on = on or date.today()
-        if target is None:
+        if choice is None and target is not None:
+            choice = letter_batch.BatchChoice(letter_batch.PDF, Path(target))
+        if choice is None:
             names = {
                 "notice": _("notice-reminders"),
                 "renewal": _("renewal-letters"),
                 "dunning": _("payment-reminders"),
             }
-            target, _filter = QFileDialog.getSaveFileName(
-                self, _("Save letters"), f"{names[kind]}-{on.isoformat()}.pdf", "PDF (*.pdf)"
-            )
-            if not target:
+            choice = letter_batch.ask_letter_batch(self, f"{names[kind]}-{on.isoformat()}.pdf")
+            if choice is None:
                 return None
         if kind == "dunning":
             answer = QMessageBox.question(
@@ -414,11 +423,12 @@ class RenewalsView(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        db, year, path = self._db, self.year.value(), Path(target)
+        db, year = self._db, self.year.value()
 
-        def work(progress: Progress) -> int:
+        def work(progress: Progress):
             from lehrer_licenses.services import dunning, letters
 
+            letter_batch.check_before_run(db, choice)
             progress(0, 2)
             if kind == "notice":
                 run = letters.notice_reminders(db, on)
@@ -426,18 +436,13 @@ class RenewalsView(QWidget):
                 run = letters.renewal_letters(db, year, on)
             else:
                 run = dunning.run_dunning(db, on)
-            count = len(run.letters)
             progress(1, 2)
-            if count:
-                path.write_bytes(run.batch_pdf() if kind != "dunning" else run.batch_pdf)
+            written = letter_batch.write_batch(db, run.letters, choice)
             progress(2, 2)
-            return count
+            return written
 
-        def done(count: int) -> None:
-            if count:
-                self.state.setText(_("{n} letter(s) written to {path}.").format(n=count, path=path))
-            else:
-                self.state.setText(_("No letters are due; no file was written."))
+        def done(written) -> None:
+            self.state.setText(letter_batch.written_message(written, choice))
 
         return run_with_progress(self, _("Letters"), _("Writing the letters…"), work, done)
 
