@@ -13,11 +13,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
+
+if TYPE_CHECKING:  # Alembic loads when a backup is checked, not at every start
+    from alembic.script import ScriptDirectory
 
 SUFFIX = ".llbackup"
 STAMP = "%Y%m%d-%H%M%S"

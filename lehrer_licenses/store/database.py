@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,20 +73,47 @@ def _emit_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (about a fifth of a second of imports) is loaded only to migrate: the start of an
+# up-to-date database reads the head from the version files and the current revision by SQL.
+_REVISION = re.compile(r"^revision(?:\s*:\s*[\w| ]+)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+_DOWN = re.compile(r"^down_revision(?:\s*:\s*[\w| ]+)?\s*=\s*[\"']([^\"']+)[\"']", re.M)
+
+
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
+@cache
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    """The newest revision of ``migrations/versions``: the one no other revision follows
+    (what Alembic's ``get_current_head`` says, read without importing Alembic)."""
+    revisions, followed = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found:
+            revisions.add(found.group(1))
+            followed.update(_DOWN.findall(source))
+    heads = revisions - followed
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty one), as Alembic records it."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def migrate(engine: Engine) -> bool:
@@ -107,6 +133,8 @@ def migrate(engine: Engine) -> bool:
             / "backups"
             / backup_name(source, datetime.now(), f"before-migration-from-{current}"),
         )
+    from alembic import command
+
     config = alembic_config(str(engine.url))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
