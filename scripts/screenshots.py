@@ -262,6 +262,7 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     dialog = CodeQrDialog(code, window)
     with_dialog(dialog, lambda: shoot("code-qr", dialog))
     window.schools.detail.tabs.setCurrentIndex(0)
+    licence_shots(db, window, shoot)
 
     window.show_view(1)
     seats_view = window.seats
@@ -386,6 +387,36 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     db.dispose()
     app.processEvents()
     return shoot.files
+
+
+def licence_shots(db, window, shoot) -> None:
+    """The packages and pupils tab of a demo school on a package and of one on a per-pupil
+    plan, and the dialogs with their prices (M8 both options, F4 refusal)."""
+    from lehrer_licenses.services import browse_licences
+    from lehrer_licenses.ui.dialogs.package_dialogs import UpgradeDialog
+    from lehrer_licenses.ui.dialogs.pupil_dialogs import TrialDialog
+
+    rows = browse.list_schools(db, limit=200)
+    views = [browse_licences.licences_of(db, r.number, TODAY) for r in rows]
+    package = next(v for v in views if v.package and not v.package.full_package and v.addons)
+    pupils = next((v for v in views if v.pupils), None)
+    detail = window.schools.detail
+    detail.licences.today = lambda: TODAY
+    for name, view in (("school-packages", package), ("school-pupils", pupils)):
+        if view is None:
+            continue
+        window.schools.select_number(view.school)
+        detail.tabs.setCurrentWidget(detail.licences)
+        shoot(name, window)
+    info = package.package
+    dialog = UpgradeDialog(db, package.school, info.capacity, info.plan, TODAY, window)
+    with_dialog(dialog, lambda: shoot("package-upgrade", dialog))
+    newcomer = add_school(
+        db, SchoolInput(name="OBS Zonder DPA", country="NL", language="nl", city="Utrecht")
+    )
+    dialog = TrialDialog(db, newcomer, TODAY, window)
+    with_dialog(dialog, lambda: shoot("pupils-trial-refused", dialog))
+    detail.tabs.setCurrentIndex(0)
 
 
 def main(argv: list[str] | None = None) -> int:
