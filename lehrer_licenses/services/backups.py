@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.store import audit
+from lehrer_licenses.store import audit, instance_marker
 from lehrer_licenses.store.backup import (
     SUFFIX,
     BackupError,
@@ -118,7 +118,8 @@ def _refuse_if_in_use(database: Path) -> None:
         busy = 1
     finally:
         con.close()
-    if busy:
+    # An idle app elsewhere holds no SQLite lock; its instance marker says it is there.
+    if busy or instance_marker.in_use_elsewhere(database):
         raise BackupError(
             _("{path} is open in another program: close it there before restoring").format(
                 path=database

@@ -1,6 +1,9 @@
 """Errors of the use cases: all are DomainError, the message is for the user, nothing written."""
 
 from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.store.database import DatabaseBusy
+
+__all__ = ["DatabaseBusy", "DomainError", "InvalidInput", "NotFound"]
 
 
 class NotFound(DomainError):

@@ -6,9 +6,11 @@ The ui and cli layers get the database handle from here, never from store/ direc
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from lehrer_licenses.services.catalogue import install_defaults
 from lehrer_licenses.services.codes import ensure_signing_key
+from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.database import (
     ENV_VAR,
     Database,
@@ -21,6 +23,7 @@ from lehrer_licenses.store.database import (
 __all__ = [
     "ENV_VAR",
     "Database",
+    "claim_database",
     "default_database_path",
     "init_database",
     "open_database",
@@ -41,3 +44,13 @@ def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Databas
 
 def schema_version() -> str:
     return head_revision()
+
+
+def claim_database(db: Database) -> list[instance_marker.Holder]:
+    """Mark the database file as open in this program until ``db.dispose()``; returns the other
+    programs that have it open (each with host, user, pid, since). A server database: none."""
+    if not db.url.startswith("sqlite:///"):
+        return []
+    marker = instance_marker.claim(Path(db.url.removeprefix("sqlite:///")))
+    db.hold(marker)
+    return marker.others

@@ -7,15 +7,18 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.i18n import _
 from lehrer_licenses.store.backup import backup_name, copy_database
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
@@ -23,6 +26,18 @@ ENV_VAR = "LEHRER_LICENSES_DB"
 APP_NAME = "lehrer-licenses"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseBusy(DomainError):
+    """Another program held the write lock for longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(_("the database is busy in another program; try again"))
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig)
+    return "database is locked" in text or "database is busy" in text
 
 
 def default_database_path() -> Path:
@@ -40,19 +55,21 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
+    """``busy_timeout_ms``: how long a write waits for another program's lock (tests shorten it)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+        engine = create_engine(url, connect_args={"timeout": timeout / 1000})
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=timeout))
         event.listen(engine, "connect", register_sqlite_functions)
         # pysqlite's own transaction handling is bypassed so that the BEGIN we emit is the one
         # that counts (the recipe in SQLAlchemy's SQLite dialect documentation).
@@ -149,27 +166,51 @@ class Database:
         self.url = url
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._held: list = []  # things released with the database (the instance marker)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """All of a use case or none of it."""
-        with self._sessions.begin() as session:
-            if self.engine.dialect.name == "sqlite":
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            yield session
+        """All of a use case or none of it. A write lock held elsewhere for longer than the busy
+        timeout ends it with DatabaseBusy (a message for the user), nothing written."""
+        try:
+            with self._sessions.begin() as session:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                yield session
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise DatabaseBusy() from exc
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session
 
+    def hold(self, resource) -> None:
+        """Keep ``resource`` (with a ``release()``) until the database is disposed of."""
+        self._held.append(resource)
+
     def dispose(self) -> None:
         self.engine.dispose()
+        while self._held:
+            self._held.pop().release()
 
 
-def open_database(db: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Database:
+def open_database(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    upgrade: bool = True,
+    busy_timeout_ms: int | None = None,
+) -> Database:
     url = resolve_url(db)
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout_ms)
     if upgrade:
-        migrate(engine)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            if _is_busy(exc):
+                raise DatabaseBusy() from exc
+            raise
     return Database(url, engine)

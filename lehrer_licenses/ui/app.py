@@ -17,6 +17,7 @@ from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.main_window import MainWindow, remember
+from lehrer_licenses.ui.open_elsewhere import warn_if_open_elsewhere
 from lehrer_licenses.ui.settings import Settings
 
 _qt_translator: QTranslator | None = None
@@ -131,6 +132,7 @@ def run(db_arg: str | None = None) -> int:
         return 2
     remember(settings, db)
     controller.attach(db)
+    warn_if_open_elsewhere(controller.window, db)
     first_run(controller.window)
     controller.window.start_daily_backup()
     try:

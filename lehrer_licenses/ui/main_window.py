@@ -561,7 +561,10 @@ class MainWindow(QMainWindow):
         return True
 
     def _set_database(self, db: Database) -> None:
+        from lehrer_licenses.ui.open_elsewhere import warn_if_open_elsewhere
+
         self.db = db
+        warn_if_open_elsewhere(self, db)
         self.schools.set_database(db)
         self.seats.set_database(db)
         self.catalogue.set_database(db)
