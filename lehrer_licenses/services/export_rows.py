@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.services.browse_invoices import (
     CREDIT_NOTE,
-    CREDITED,
     INVOICE,
     ZERO,
     display_status,
@@ -139,6 +138,11 @@ SEAT_COLUMNS = (
 )
 
 
+def _signed(sign: Decimal, value: Decimal) -> Decimal:
+    """A credit note's amount negated; zero stays 0.00, never -0.00."""
+    return sign * value if value else ZERO
+
+
 def _documents(query: Select, start: date | None, end: date | None) -> Select:
     """Issued invoices and credit notes (numbered), dated within the range (both included)."""
     query = query.where(Invoice.kind.in_((INVOICE, CREDIT_NOTE)), Invoice.number.is_not(None))
@@ -165,7 +169,26 @@ def invoices(session: Session, start: date | None, end: date | None, today: date
     corrected = Invoice.__table__.alias("corrected")
     count = session.scalar(_documents(select(func.count(Invoice.id)), start, end)) or 0
     query = _documents(
-        select(Invoice, School.number, School.name, paid.c.paid, credited.c.cr, corrected.c.number)
+        select(
+            Invoice.number,
+            Invoice.kind,
+            Invoice.status,
+            Invoice.invoice_date,
+            Invoice.due_date,
+            School.number.label("school"),
+            School.name.label("school_name"),
+            Invoice.currency,
+            Invoice.net,
+            Invoice.vat_rate,
+            Invoice.vat,
+            Invoice.total,
+            Invoice.rounding,
+            Invoice.payable,
+            Invoice.reference,
+            paid.c.paid,
+            credited.c.cr,
+            corrected.c.number.label("corrects"),
+        )
         .join(School, School.id == Invoice.school_id)
         .outerjoin(paid, paid.c.invoice_id == Invoice.id)
         .outerjoin(credited, credited.c.invoice_id == Invoice.id)
@@ -175,37 +198,37 @@ def invoices(session: Session, start: date | None, end: date | None, today: date
     ).order_by(Invoice.invoice_date, Invoice.number, Invoice.id)
 
     def rows() -> Iterator[Sequence]:
-        for inv, school, name, paid_sum, credited_sum, corrects in session.execute(query):
+        for inv in session.execute(query):  # plain columns: no ORM objects for 100,000 rows
             if inv.kind == INVOICE:
                 sign = Decimal(1)
-                paid_amount = paid_sum if paid_sum is not None else ZERO
-                credited_amount = credited_sum if credited_sum is not None else ZERO
+                paid_amount = inv.paid if inv.paid is not None else ZERO
+                credited_amount = inv.cr if inv.cr is not None else ZERO
                 open_amount = inv.payable - paid_amount - credited_amount
                 status = display_status(inv.status, inv.due_date, open_amount, today)
             else:  # a credit note lowers the balance; it is neither paid nor open
                 sign = Decimal(-1)
                 paid_amount = credited_amount = open_amount = ZERO
-                status = CREDITED if inv.status == CREDITED else inv.status
+                status = inv.status
             yield (
                 inv.number,
                 inv.kind,
                 inv.invoice_date,
                 inv.due_date,
-                school,
-                name,
+                inv.school,
+                inv.school_name,
                 inv.currency,
-                sign * inv.net,
+                _signed(sign, inv.net),
                 inv.vat_rate,
-                sign * inv.vat,
-                sign * inv.total,
-                sign * inv.rounding,
-                sign * inv.payable,
+                _signed(sign, inv.vat),
+                _signed(sign, inv.total),
+                _signed(sign, inv.rounding),
+                _signed(sign, inv.payable),
                 paid_amount,
                 credited_amount,
                 open_amount,
                 status,
                 inv.reference,
-                corrects,
+                inv.corrects,
             )
 
     return Table(INVOICES, INVOICE_COLUMNS, count, rows())
@@ -228,7 +251,7 @@ def vat_rates(session: Session, start: date | None, end: date | None, _today: da
     found = []
     for currency, rate, kind, documents, net, vat, total in session.execute(query):
         sign = Decimal(-1) if kind == CREDIT_NOTE else Decimal(1)
-        sums = (sign * (value if value is not None else ZERO) for value in (net, vat, total))
+        sums = (_signed(sign, value if value is not None else ZERO) for value in (net, vat, total))
         found.append((currency, rate, kind, documents, *sums))
     order = {INVOICE: 0, CREDIT_NOTE: 1}
     found.sort(key=lambda r: (r[0], r[1], order.get(r[2], 2)))

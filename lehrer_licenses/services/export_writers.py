@@ -117,23 +117,29 @@ def write_xlsx(
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 
-    def text_cell(value: str) -> WriteOnlyCell:
+    def text_cell(value: str) -> str | WriteOnlyCell:
         # Control characters XML cannot hold would make openpyxl refuse the whole file.
         clean = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-        cell = WriteOnlyCell(sheet, value=neutralise(clean))
+        inert = neutralise(clean)
+        if inert is clean and not clean.startswith("="):
+            # openpyxl types a plain str as a string unless it starts with "=" (and passing a
+            # bare value costs a third of what a cell object does).
+            return clean
+        cell = WriteOnlyCell(sheet, value=inert)
         cell.data_type = "s"  # never a formula, whatever the text
         return cell
 
     header = []
     for column in columns:
-        cell = text_cell(column.key)
+        cell = WriteOnlyCell(sheet, value=neutralise(column.key))
+        cell.data_type = "s"
         cell.font = bold
         header.append(cell)
     sheet.append(header)
 
-    def cell_of(column: Column, value) -> WriteOnlyCell:
+    def cell_of(column: Column, value):
         if value is None:
-            return WriteOnlyCell(sheet, value=None)
+            return None
         if column.kind == TEXT:
             return text_cell(str(value))
         if column.kind in (MONEY, RATE):
@@ -146,7 +152,7 @@ def write_xlsx(
             )
             cell.number_format = "yyyy-mm-dd"
             return cell
-        return WriteOnlyCell(sheet, value=int(value))
+        return int(value)
 
     count = 0
     stopped: BaseException | None = None

@@ -268,6 +268,7 @@ def test_invoice_csv_layout_and_amounts_exact_to_the_cent(desk, tmp_path):
     assert Decimal(second["open"]) == Decimal(second["payable"]) - Decimal("100.00")
     note = next(r for r in rows if r["kind"] == "credit_note")
     assert note["payable"] == "-50.00" and note["credits_invoice"] == "2026-00003"
+    assert (note["rounding"], note["paid"], note["open"]) == ("0.00", "0.00", "0.00")
     assert Decimal(note["net"]) + Decimal(note["vat"]) == Decimal("-50.00")
     third = next(r for r in rows if r["number"] == "2026-00003")
     assert third["credited"] == "50.00"
