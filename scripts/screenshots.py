@@ -377,6 +377,11 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     view.tabs.setCurrentIndex(0)
     renewals.run_renewals(db, 2027, dry_run=False)
 
+    window.show_view(5)  # History: the whole audit trail, newest first (the renewals on top)
+    window.audit_log.refresh()
+    wait_seats(window.audit_log)
+    shoot("history", window)
+
     window.show_view(0)
     dialog = OrderSeatsDialog(db, numbers["reduced"], on=date(2027, 9, 1), parent=window)
     with_dialog(dialog, lambda: shoot("order-l5-notice", dialog))

@@ -20,9 +20,9 @@ from lehrer_licenses.ui.views.history import describe
 
 COLUMNS = (
     Column("at", N_("When"), chars=19),
-    Column("school", N_("School"), chars=28),
+    Column("school", N_("School"), chars=36),
     Column("actor", N_("Who"), chars=10),
-    Column("action", N_("What"), chars=28),
+    Column("action", N_("What"), chars=25),
     Column("details", N_("Details"), chars=40),
 )
 
