@@ -22,7 +22,7 @@ COLUMNS = (
     Column("at", N_("When"), chars=19),
     Column("school", N_("School"), chars=36),
     Column("actor", N_("Who"), chars=10),
-    Column("action", N_("What"), chars=25),
+    Column("action", N_("What"), chars=30),
     Column("details", N_("Details"), chars=40),
 )
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.browse_history import AuditRow, HistoryRow
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui import labels
 
 # Audit keys worth showing, with their label; ids and internals are left out.
 _KEYS = {
@@ -42,9 +43,18 @@ _KINDS = {
 }
 
 
+# Stored codes shown as words: a contract's or add-on's status, a code's "by hand" reason.
+_STATUSES = {"active": N_("running"), "lapsed": N_("lapsed"), "refunded": N_("refunded")}
+_OTHER_REASONS = {"manual": N_("by hand")}
+
+
 def _value(key: str, value: object) -> str:
     if key == "kind" and value in _KINDS:
         return _(_KINDS[value])
+    if key == "status" and value in _STATUSES:
+        return _(_STATUSES[value])
+    if key == "reason" and isinstance(value, str):
+        return _(_OTHER_REASONS[value]) if value in _OTHER_REASONS else labels.invoice_reason(value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if value is None:
