@@ -8,8 +8,6 @@ imports the views and services inside the methods that need them."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -28,15 +26,13 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, N_, _
-from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import settings as opt
-from lehrer_licenses.ui import workers
-from lehrer_licenses.ui.errors import message_of, show_error
+from lehrer_licenses.ui.backup_actions import BackupActions
+from lehrer_licenses.ui.database_label import DB_FILTER, database_label
+from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
-from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.settings import Settings
-from lehrer_licenses.ui.workers import Progress, Task, start
 
 # The pages in navigation order: title (translated when shown) and icon.
 PAGES = (
@@ -55,8 +51,6 @@ LANGUAGE_NAMES = {
     "nl": "Nederlands",
 }
 
-DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
-
 
 def remember(settings: Settings, db: Database) -> None:
     """Recent files are files: a server URL is shown without its password and so could not be
@@ -65,14 +59,7 @@ def remember(settings: Settings, db: Database) -> None:
         settings.add_recent_database(database_label(db))
 
 
-def database_label(db: Database) -> str:
-    """The file for SQLite, the URL without its password otherwise."""
-    if db.url.startswith("sqlite:///"):
-        return db.url.removeprefix("sqlite:///")
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(BackupActions, QMainWindow):
     language_requested = Signal(str)  # "" for the system's language
 
     def __init__(
@@ -417,123 +404,6 @@ class MainWindow(QMainWindow):
                 _("{path} exists already; it is opened, not replaced.").format(path=path),
             )
         self.switch_database(path)
-
-    # --- backups -------------------------------------------------------------------------------
-
-    def _is_file(self) -> bool:
-        return self.db.url.startswith("sqlite:///")
-
-    def start_daily_backup(self) -> Task | None:
-        """The first start of a day copies the database to backups/ (in the background)."""
-        if not self._is_file():
-            return None
-        db = self.db
-
-        def work(_progress: Progress):
-            from lehrer_licenses.services import backups
-
-            return backups.daily_backup(db)
-
-        task = Task(work)
-        task.signals.succeeded.connect(self._daily_backup_done)
-        task.signals.failed.connect(
-            lambda exc: self.statusBar().showMessage(
-                _("The daily backup failed: {error}").format(error=message_of(exc)), 15000
-            )
-        )
-        return start(task)
-
-    def _daily_backup_done(self, info) -> None:
-        if info is not None:
-            self.statusBar().showMessage(
-                _("Daily backup written: {path}").format(path=info.path), 8000
-            )
-
-    def backup(self, target: str | None = None) -> Task | None:
-        if not self._is_file():
-            QMessageBox.information(
-                self, _("Backup"), _("A database server is backed up with its own tools.")
-            )
-            return None
-        if target is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M")
-            name = f"{Path(database_label(self.db)).stem}-{stamp}.sqlite"
-            target, _filter = QFileDialog.getSaveFileName(
-                self, _("Back up the database"), str(Path.home() / name), DB_FILTER
-            )
-            if not target:
-                return None
-        db, path = self.db, Path(target)
-
-        def work(_progress: Progress):
-            from lehrer_licenses.services import backups
-
-            return backups.make_backup(db, path)
-
-        def done(info) -> None:
-            self.statusBar().showMessage(
-                _(
-                    "Backup written and checked: {path} ({schools} schools, {invoices} invoices)"
-                ).format(path=info.path, schools=info.schools, invoices=info.invoices),
-                15000,
-            )
-
-        return run_with_progress(
-            self, _("Backup"), _("Copying and checking the database…"), work, on_done=done
-        )
-
-    def restore(self, backup: str | None = None, confirmed: bool = False) -> Task | None:
-        """Replace the open database by a backup: the app closes its connections first, the
-        services check the file and keep the replaced database in backups/, then it reopens."""
-        if not self._is_file():
-            return None
-        current = database_label(self.db)
-        if backup is None:
-            backup, _filter = QFileDialog.getOpenFileName(
-                self, _("Restore from backup"), str(Path(current).parent / "backups"), DB_FILTER
-            )
-            if not backup:
-                return None
-        if not confirmed:
-            stamp = datetime.fromtimestamp(Path(backup).stat().st_mtime)
-            answer = QMessageBox.warning(
-                self,
-                _("Restore from backup"),
-                _(
-                    "The database\n{current}\nwill be replaced by the backup\n{backup}\nof "
-                    "{when}. Everything entered since then is no longer shown; the database "
-                    "replaced now is kept in the backups folder beside it. Restore?"
-                ).format(current=current, backup=backup, when=fmt.moment(stamp)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-        if self.seats.model.loading or workers.running():
-            self.statusBar().showMessage(_("Wait until the work in progress is done."), 8000)
-            return None
-        self.db.dispose()  # the restore refuses while connections are open
-        source = Path(backup)
-
-        def work(_progress: Progress):
-            from lehrer_licenses.services import backups
-
-            return backups.restore_backup(current, source)
-
-        def done(result: dict) -> None:
-            self.reopen(current)
-            self.statusBar().showMessage(
-                _("Restored from {backup}; the replaced database is kept as {saved}.").format(
-                    backup=result["restored_from"], saved=result["previous_saved_as"] or "\u2013"
-                ),
-                20000,
-            )
-
-        task = run_with_progress(
-            self, _("Restore from backup"), _("Checking and restoring the backup…"), work, done
-        )
-        task.signals.failed.connect(lambda _exc: self.reopen(current))
-        return task
 
     def reopen(self, path: str) -> None:
         """Open ``path`` again under every view (after a restore)."""

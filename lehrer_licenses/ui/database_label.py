@@ -1,0 +1,16 @@
+"""How the app names the open database: in the status bar, the recent files and file dialogs."""
+
+from __future__ import annotations
+
+import re
+
+from lehrer_licenses.ui.handles import Database
+
+DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
+
+
+def database_label(db: Database) -> str:
+    """The file for SQLite, the URL without its password otherwise."""
+    if db.url.startswith("sqlite:///"):
+        return db.url.removeprefix("sqlite:///")
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url)
