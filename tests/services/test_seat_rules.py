@@ -153,3 +153,31 @@ def test_L4_the_cancellation_preview_shows_what_cancel_then_records(db, make_sch
     assert preview.seats_cancellable == 5 and result.seats_after == 3
     with pytest.raises(DomainError, match="could be cancelled, not 4"):
         preview_cancellation(db, school, seats=4, received=date(2026, 11, 2))
+
+
+def test_L1_a_licence_is_a_teachers_seat_and_the_code_binds_no_machine(db, make_school):
+    # Per teacher, not per machine: a teacher holds at most one seat, and the registration code
+    # carries the school's seat count only (nothing that ties it to an installation), so the
+    # same code is valid on any number of the teachers' computers.
+    import dataclasses
+
+    from lehrer_licenses.domain.regcode_verifier import Licence
+
+    school = make_school()
+    order_seats(db, school, 2, date(2026, 3, 10))
+    teacher = add_teacher(db, school, "Anna", "Keller")
+    assign_seat(db, school, teacher, date(2026, 3, 10))
+    with pytest.raises(DomainError, match="Anna Keller already holds a seat"):
+        assign_seat(db, school, teacher, date(2026, 3, 11))
+    fields = {field.name for field in dataclasses.fields(Licence)}
+    assert fields == {
+        "product",
+        "school",
+        "kind",
+        "quantity",
+        "valid_until",
+        "issued_on",
+        "serial",
+        "variant",
+        "version",
+    }
