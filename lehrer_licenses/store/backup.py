@@ -94,6 +94,8 @@ def check_backup(path: Path, script: ScriptDirectory) -> BackupInfo:
             revision = revision[0] if revision else None
             schools = con.execute("SELECT count(*) FROM school").fetchone()[0]
             invoices = con.execute("SELECT count(*) FROM invoice").fetchone()[0]
+            if "number_counter" in tables:
+                _check_invoice_chain(con, path, tables)
         finally:
             con.close()
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
@@ -111,6 +113,47 @@ def check_backup(path: Path, script: ScriptDirectory) -> BackupInfo:
             ).format(path=path, revision=revision)
         )
     return BackupInfo(path, path.stat().st_size, revision, schools, invoices)
+
+
+def _check_invoice_chain(con: sqlite3.Connection, path: Path, tables: set[str]) -> None:
+    """Each series and year holds exactly the numbers its counter gave out (numbering is gapless
+    and every number is unique), and every issued document still has the PDF that was sent: a
+    backup missing either would restore books that no longer match what the schools received."""
+    counts = {
+        (series, int(year)): numbered
+        for series, year, numbered in con.execute(
+            "SELECT kind, strftime('%Y', invoice_date), count(*) FROM invoice "
+            "WHERE number IS NOT NULL GROUP BY kind, strftime('%Y', invoice_date)"
+        )
+    }
+    for series, year, last in con.execute("SELECT series, year, last FROM number_counter"):
+        numbered = counts.pop((series, int(year)), 0)
+        if numbered != last:
+            raise BackupError(
+                _(
+                    "the backup {path} has a broken invoice chain: {series} {year} gave out "
+                    "{last} numbers but holds {numbered} numbered documents"
+                ).format(path=path, series=series, year=year, last=last, numbered=numbered)
+            )
+    if counts:
+        (series, year), numbered = next(iter(counts.items()))
+        raise BackupError(
+            _(
+                "the backup {path} has a broken invoice chain: {series} {year} gave out "
+                "{last} numbers but holds {numbered} numbered documents"
+            ).format(path=path, series=series, year=year, last=0, numbered=numbered)
+        )
+    if "invoice_pdf" in tables:
+        missing = con.execute(
+            "SELECT number FROM invoice WHERE number IS NOT NULL AND id NOT IN "
+            "(SELECT invoice_id FROM invoice_pdf) ORDER BY id LIMIT 1"
+        ).fetchone()
+        if missing is not None:
+            raise BackupError(
+                _("the backup {path} lacks the stored PDF of {number}").format(
+                    path=path, number=missing[0]
+                )
+            )
 
 
 def backup_name(database: Path, when: datetime, reason: str) -> str:

@@ -204,3 +204,67 @@ def test_a_real_renewal_run_is_preceded_by_a_backup(db, db_path, make_school):
     run_renewals(db, 2027, dry_run=False)
     (backup,) = backups_folder(db_path).glob("*before-renewal-2027.llbackup")
     assert len(rows(backup, "invoice")) == 1  # the order, not yet the renewal
+
+
+def _issued_books(db, tmp_path):
+    """Two issued invoices, a credit note on the first and a quote, backed up."""
+    from lehrer_licenses.services import billing, vendor
+
+    vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
+    address = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011"}
+    school = add_school(
+        db,
+        SchoolInput(name="Schule Bern", country="CH", language="de", city="Bern", **address),
+    )
+    first = order_seats(db, school, 3, date(2026, 3, 10)).invoice.id
+    number = billing.issue_invoice(db, str(first), date(2026, 3, 10))["number"]
+    second = order_seats(db, school, 1, date(2026, 4, 10)).invoice.id
+    billing.issue_invoice(db, str(second), date(2026, 4, 10))
+    billing.credit_invoice(db, number, reason="Storno", on=date(2026, 4, 11))
+    billing.create_quote(db, school, 5, date(2026, 4, 12))
+    return make_backup(db, tmp_path / "books.llbackup").path
+
+
+def _tamper(backup, *statements):
+    con = sqlite3.connect(backup)
+    try:
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+    finally:
+        con.close()
+
+
+def test_a_backup_with_a_sound_invoice_chain_restores(db, db_path, tmp_path):
+    backup = _issued_books(db, tmp_path)
+    db.dispose()
+    restore_backup(db_path, backup)
+    assert len(rows(db_path, "invoice")) == 4
+
+
+def test_a_backup_missing_a_numbered_invoice_is_refused(db, db_path, tmp_path):
+    backup = _issued_books(db, tmp_path)
+    victim = "(SELECT id FROM invoice WHERE number = '2026-00002')"
+    _tamper(
+        backup,
+        f"DELETE FROM invoice_line WHERE invoice_id = {victim}",
+        f"DELETE FROM invoice_pdf WHERE invoice_id = {victim}",
+        "DELETE FROM invoice WHERE number = '2026-00002'",
+    )
+    before = rows(db_path, "invoice")
+    db.dispose()
+    with pytest.raises(BackupError, match="broken invoice chain: invoice 2026 gave out 2 numbers"):
+        restore_backup(db_path, backup)
+    assert rows(db_path, "invoice") == before
+
+
+def test_a_backup_missing_a_stored_pdf_is_refused(db, db_path, tmp_path):
+    backup = _issued_books(db, tmp_path)
+    _tamper(
+        backup,
+        "DELETE FROM invoice_pdf WHERE invoice_id = "
+        "(SELECT id FROM invoice WHERE kind = 'credit_note')",
+    )
+    db.dispose()
+    with pytest.raises(BackupError, match="lacks the stored PDF of G2026-00001"):
+        restore_backup(db_path, backup)
