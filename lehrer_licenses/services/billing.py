@@ -18,11 +18,11 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.documents import (
@@ -30,6 +30,7 @@ from lehrer_licenses.documents import (
     DocumentDataError,
     DocumentLine,
     InvoiceDocument,
+    Vendor,
     render_invoice,
 )
 from lehrer_licenses.domain.invoice import compute_totals
@@ -39,6 +40,8 @@ from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.invoicing import InvoiceView
+from lehrer_licenses.services.journal import AuditJournal
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.store import audit
@@ -72,6 +75,10 @@ SERIES_FORMAT = {
     QUOTE: "quote_format",
 }
 ZERO = Decimal("0.00")
+_INVOICE = Invoice.__table__
+_INSERT_INVOICE = _INVOICE.insert().returning(_INVOICE.c.id)
+_INSERT_LINES = InvoiceLine.__table__.insert()
+_INSERT_PDF = InvoicePdf.__table__.insert()
 
 
 # --- payment references -----------------------------------------------------------------------
@@ -115,18 +122,30 @@ def compact_reference(text: str) -> str:
 # --- numbering ---------------------------------------------------------------------------------
 
 
-def next_number(session: Session, series: str, year: int, vendor: VendorSettings) -> str:
-    """Take the next number of ``series`` in ``year``; rolled back with the transaction."""
-    counter = session.scalar(
-        select(NumberCounter)
-        .where(NumberCounter.series == series, NumberCounter.year == year)
-        .with_for_update()
-    )
-    if counter is None:
-        counter = NumberCounter(series=series, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    number = getattr(vendor, SERIES_FORMAT[series]).format(year=year, seq=counter.last)
+_COUNTER = NumberCounter.__table__
+_COUNTER_WHERE = (
+    _COUNTER.c.series == bindparam("b_series"),
+    _COUNTER.c.year == bindparam("b_year"),
+)
+_COUNTER_LAST = select(_COUNTER.c.last).where(*_COUNTER_WHERE).with_for_update()
+_COUNTER_MOVE = _COUNTER.update().where(*_COUNTER_WHERE).values(last=bindparam("b_last"))
+_COUNTER_NEW = _COUNTER.insert()
+
+
+def _advance_counter(session: Session, series: str, year: int) -> int:
+    """Move the counter of ``series`` in ``year`` on by one; returns where it stood. In the
+    caller's transaction, so a rollback gives the number back (no gap)."""
+    key = {"b_series": series, "b_year": year}
+    last = session.execute(_COUNTER_LAST, key).scalar()
+    if last is None:
+        session.execute(_COUNTER_NEW, {"series": series, "year": year, "last": 1})
+        return 0
+    session.execute(_COUNTER_MOVE, {**key, "b_last": last + 1})
+    return last
+
+
+def _format_free(session: Session, series: str, year: int, seq: int, vendor: VendorSettings) -> str:
+    number = getattr(vendor, SERIES_FORMAT[series]).format(year=year, seq=seq)
     taken = session.scalar(select(Invoice.id).where(Invoice.number == number))
     if taken is not None:
         raise InvalidInput(
@@ -135,8 +154,12 @@ def next_number(session: Session, series: str, year: int, vendor: VendorSettings
                 "change the format with 'vendor set' and issue again"
             ).format(number=number)
         )
-    session.flush()
     return number
+
+
+def next_number(session: Session, series: str, year: int, vendor: VendorSettings) -> str:
+    """Take the next number of ``series`` in ``year``; rolled back with the transaction."""
+    return _format_free(session, series, year, _advance_counter(session, series, year) + 1, vendor)
 
 
 # --- loading and describing --------------------------------------------------------------------
@@ -308,6 +331,7 @@ def build_document(
     *,
     registration_code: str | None = None,
     references_invoice: str | None = None,
+    document_vendor: Vendor | None = None,
 ) -> InvoiceDocument:
     school = invoice.school
     return InvoiceDocument(
@@ -317,7 +341,7 @@ def build_document(
         due_date=invoice.due_date,
         language=invoice.language,
         currency=invoice.currency,
-        vendor=vendor.document_vendor(),
+        vendor=document_vendor or vendor.document_vendor(),
         recipient=school_address(school),
         school_number=school.number,
         lines=tuple(
@@ -462,6 +486,58 @@ def _check_date_order(session: Session, kind: str, on: date) -> None:
         )
 
 
+class IssueRun:
+    """Many invoices issued on one date, each in a transaction of its own (the year-end run).
+
+    What does not change between them is checked and built once: the vendor (checked complete),
+    its document data. The date order (``_check_date_order``, a scan of the year's invoices) is
+    checked in full for the first invoice, and again only when the counter shows that an invoice
+    was issued by someone else since this run's last one: while the counter still stands where
+    this run's last committed issue left it, that invoice, dated ``on``, is the latest.
+    The caller says ``committed()`` after each transaction that committed; a rolled back one
+    leaves the next issue to check in full.
+    """
+
+    def __init__(self, vendor: VendorSettings, on: date) -> None:
+        require_complete(vendor)  # before anything is written
+        self.vendor = vendor
+        self.on = on
+        self.document_vendor = vendor.document_vendor()
+        self._confirmed: int | None = None  # the counter after our last committed issue
+        self._pending: int | None = None  # the counter after our issue in this transaction
+
+    def trusts(self, last: int, on: date) -> bool:
+        """Whether the counter standing at ``last`` is where this run's last issue left it."""
+        return on == self.on and self._confirmed is not None and last == self._confirmed
+
+    def issued(self, last: int) -> None:
+        self._confirmed, self._pending = None, last
+
+    def committed(self) -> None:
+        if self._pending is not None:
+            self._confirmed, self._pending = self._pending, None
+
+    def rolled_back(self) -> None:
+        self._confirmed = self._pending = None
+
+
+_LOOK_UP = object()
+
+
+def _number_in_order(
+    session: Session, on: date, vendor: VendorSettings, run: IssueRun | None
+) -> str:
+    """The next invoice number for a document dated ``on``, refused when an invoice of the
+    same year is dated later (numbers follow the dates)."""
+    last = _advance_counter(session, INVOICE, on.year)
+    if run is None or not run.trusts(last, on):
+        _check_date_order(session, INVOICE, on)
+    number = _format_free(session, INVOICE, on.year, last + 1, vendor)
+    if run is not None:
+        run.issued(last + 1)
+    return number
+
+
 def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
     """Number the draft, fix its dates and reference, store its PDF, all in one transaction."""
     on = on or date.today()
@@ -472,9 +548,20 @@ def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
         return invoice_json(invoice, ZERO, ZERO, on)
 
 
-def issue_in(session: Session, invoice: Invoice, on: date, vendor: VendorSettings) -> bytes:
+def issue_in(
+    session: Session,
+    invoice: Invoice,
+    on: date,
+    vendor: VendorSettings,
+    *,
+    run: IssueRun | None = None,
+    registration_code: str | object | None = _LOOK_UP,
+) -> bytes:
     """Issue ``invoice`` inside the caller's transaction (a batch run issues one per contract,
-    each in its own transaction, so a crash can leave no gap in the numbers)."""
+    each in its own transaction, so a crash can leave no gap in the numbers).
+
+    A batch run passes its ``IssueRun`` and the registration code it has just issued for the
+    contract (otherwise the newest code of the contract up to the invoice date is printed)."""
     if invoice.kind == INVOICE and invoice.status != DRAFT:
         raise InvalidInput(
             _("invoice {number} is already issued; it cannot be issued again").format(
@@ -482,27 +569,35 @@ def issue_in(session: Session, invoice: Invoice, on: date, vendor: VendorSetting
             )
         )
     _refuse_unless_draft(invoice, _("issued"))
-    require_complete(vendor)
+    if run is None or run.vendor is not vendor:
+        require_complete(vendor)
     require_postal_address(invoice.school)
     if not invoice.lines:
         raise InvalidInput(_("draft {id} has no lines").format(id=invoice.id))
     if invoice.payable < 0:
         raise InvalidInput(
-            _("draft {id} has a negative amount: issue a credit note instead").format(
-                id=invoice.id
-            )
+            _("draft {id} has a negative amount: issue a credit note instead").format(id=invoice.id)
         )
-    _check_date_order(session, INVOICE, on)
-    code = _registration_code(session, invoice)
+    code = (
+        _registration_code(session, invoice) if registration_code is _LOOK_UP else registration_code
+    )
     before = {"status": invoice.status, "date": invoice.invoice_date}
-    invoice.number = next_number(session, INVOICE, on.year, vendor)
+    invoice.number = _number_in_order(session, on, vendor, run)
     invoice.status = ISSUED
     invoice.invoice_date = on
     invoice.due_date = on + timedelta(days=vendor.payment_terms_days)
     invoice.issued_at = datetime.now()
     invoice.reference = payment_reference(invoice.number, invoice.currency, vendor)
-    session.flush()
-    pdf = render(build_document(session, invoice, vendor, registration_code=code))
+    document_vendor = run.document_vendor if run is not None else None
+    pdf = render(
+        build_document(
+            session,
+            invoice,
+            vendor,
+            registration_code=code,  # type: ignore[arg-type]
+            document_vendor=document_vendor,
+        )
+    )
     _store_pdf(session, invoice, pdf)
     audit.record(
         session,
@@ -520,7 +615,180 @@ def issue_in(session: Session, invoice: Invoice, on: date, vendor: VendorSetting
             "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
         },
     )
-    session.flush()
+    if run is None:
+        session.flush()  # a batch run's transaction flushes once, when it commits
+    return pdf
+
+
+# --- issuing in a batch run ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """What ``build_document`` reads of an invoice, for one written without the ORM."""
+
+    kind: str
+    number: str
+    invoice_date: date
+    due_date: date
+    language: str
+    currency: str
+    school: School
+    lines: tuple[Line, ...]
+    net: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    total: Decimal
+    rounding: Decimal
+    payable: Decimal
+    reference: str
+    note: None = None
+
+
+def insert_issued(
+    session: Session,
+    run: IssueRun,
+    draft: InvoiceView,
+    school: School,
+    subscription_id: int | None,
+    billing_key: str | None,
+    journal: AuditJournal,
+) -> tuple[InvoiceView, _Printed]:
+    """Write the priced ``draft`` as an invoice issued on ``run.on``: what ``create_draft`` and
+    then ``issue_in`` write (the same rows, checks and audit entries), as plain INSERTs in the
+    caller's transaction, so that one contract of a batch run stays cheap. The PDF follows
+    with ``print_issued`` (after the registration code it carries)."""
+    t = draft.totals
+    require_postal_address(school)
+    if not draft.lines:
+        raise InvalidInput(_("draft {id} has no lines").format(id=billing_key))
+    if t.payable.amount < 0:
+        raise InvalidInput(
+            _("draft {id} has a negative amount: issue a credit note instead").format(
+                id=billing_key
+            )
+        )
+    on, vendor = run.on, run.vendor
+    number = _number_in_order(session, on, vendor, run)
+    now = datetime.now()
+    printed = _Printed(
+        kind=INVOICE,
+        number=number,
+        invoice_date=on,
+        due_date=on + timedelta(days=vendor.payment_terms_days),
+        language=school.language,
+        currency=draft.currency,
+        school=school,
+        lines=draft.lines,
+        net=t.net.amount,
+        vat_rate=t.vat_rate,
+        vat=t.vat.amount,
+        total=t.total.amount,
+        rounding=t.rounding.amount,
+        payable=t.payable.amount,
+        reference=payment_reference(number, draft.currency, vendor),
+    )
+    invoice_id = session.execute(
+        _INSERT_INVOICE,
+        dict(
+            kind=INVOICE,
+            status=ISSUED,
+            number=number,
+            school_id=school.id,
+            subscription_id=subscription_id,
+            reason=draft.reason,
+            billing_key=billing_key,
+            currency=draft.currency,
+            language=school.language,
+            invoice_date=on,
+            due_date=printed.due_date,
+            net=printed.net,
+            vat_rate=printed.vat_rate,
+            vat=printed.vat,
+            total=printed.total,
+            rounding=printed.rounding,
+            payable=printed.payable,
+            reference=printed.reference,
+            created_at=now,
+            issued_at=now,
+        ),
+    ).scalar_one()
+    session.execute(
+        _INSERT_LINES,
+        [
+            {
+                "invoice_id": invoice_id,
+                "position": position,
+                "code": line.code,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+                "period_start": line.period_start,
+                "period_end": line.period_end,
+            }
+            for position, line in enumerate(draft.lines, start=1)
+        ],
+    )
+    audit.record(
+        journal,  # type: ignore[arg-type]
+        "invoice.draft",
+        "invoice",
+        invoice_id,
+        school_id=school.id,
+        after={
+            "reason": draft.reason,
+            "net": printed.net,
+            "payable": printed.payable,
+            "currency": draft.currency,
+            "billing_key": billing_key,
+        },
+    )
+    view = replace(draft, id=invoice_id, number=number, status=ISSUED, invoice_date=on)
+    return view, printed
+
+
+def print_issued(
+    session: Session,
+    run: IssueRun,
+    view: InvoiceView,
+    printed: _Printed,
+    draft_date: date,
+    registration_code: str | None,
+    journal: AuditJournal,
+) -> bytes:
+    """Render and store the PDF of an invoice written by ``insert_issued``, and audit the issue
+    as ``issue_in`` does."""
+    pdf = render(
+        build_document(
+            session,
+            printed,  # type: ignore[arg-type]
+            run.vendor,
+            registration_code=registration_code,
+            document_vendor=run.document_vendor,
+        )
+    )
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    session.execute(
+        _INSERT_PDF,
+        {"invoice_id": view.id, "pdf": pdf, "sha256": sha256, "created_at": datetime.now()},
+    )
+    audit.record(
+        journal,  # type: ignore[arg-type]
+        "invoice.issue",
+        "invoice",
+        view.id,
+        school_id=printed.school.id,
+        before={"status": DRAFT, "date": draft_date},
+        after={
+            "number": printed.number,
+            "date": printed.invoice_date,
+            "due_date": printed.due_date,
+            "reference": printed.reference,
+            "payable": printed.payable,
+            "pdf_sha256": sha256,
+        },
+    )
     return pdf
 
 

@@ -33,6 +33,7 @@ from lehrer_licenses.services.contracts import (
     running_subscription,
 )
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.journal import AuditJournal
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -112,6 +113,76 @@ def licence_terms(session: Session, sub: Subscription) -> tuple[LicenceKind, int
     return LicenceKind.SEATS, 0, len(active_seats(sub))
 
 
+_INSERT_CODE = IssuedCode.__table__.insert().returning(IssuedCode.__table__.c.id)
+
+
+def _next_serial(session: Session, school_id: int) -> int:
+    return (
+        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school_id))
+        or 0
+    ) + 1
+
+
+def _signed_row(
+    school: School,
+    *,
+    subscription_id: int | None,
+    product: str,
+    kind: LicenceKind,
+    variant: int,
+    quantity: int,
+    valid_until: date,
+    on: date,
+    reason: str,
+    signer: Ed25519PrivateKey,
+    serial: int,
+) -> dict:
+    """The columns of a new ``issued_code`` row, its code signed."""
+    licence = Licence(
+        product=product,
+        school=school.number,
+        kind=kind,
+        quantity=quantity,
+        valid_until=valid_until,
+        issued_on=on,
+        serial=serial,
+        variant=variant,
+    )
+    return {
+        "school_id": school.id,
+        "subscription_id": subscription_id,
+        "serial": serial,
+        "product": licence.product,
+        "kind": int(licence.kind),
+        "variant": variant,
+        "quantity": quantity,
+        "issued_on": on,
+        "valid_until": valid_until,
+        "reason": reason,
+        "code": issue_code(licence, signer),
+        "created_at": datetime.now(),
+    }
+
+
+def _audit_code(session: Session | AuditJournal, row: dict, row_id: int) -> None:
+    after = {
+        "serial": row["serial"],
+        "seats": row["quantity"],
+        "valid_until": row["valid_until"],
+        "reason": row["reason"],
+    }
+    if row["kind"] != int(LicenceKind.SEATS):
+        after = {**after, "kind": LicenceKind(row["kind"]).name.lower(), "variant": row["variant"]}
+    audit.record(
+        session,  # type: ignore[arg-type]
+        "code.issue",
+        "issued_code",
+        row_id,
+        school_id=row["school_id"],
+        after=after,
+    )
+
+
 def record_code(
     session: Session,
     school: School,
@@ -127,41 +198,57 @@ def record_code(
     signer: Ed25519PrivateKey,
 ) -> IssuedCode:
     """Sign and record a code (inside a use case); the serial is the school's next one."""
-    serial = (
-        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school.id))
-        or 0
-    ) + 1
-    licence = Licence(
-        product=product,
-        school=school.number,
-        kind=kind,
-        quantity=quantity,
-        valid_until=valid_until,
-        issued_on=on,
-        serial=serial,
-        variant=variant,
-    )
-    row = IssuedCode(
-        school_id=school.id,
+    values = _signed_row(
+        school,
         subscription_id=subscription_id,
-        serial=serial,
-        product=licence.product,
-        kind=int(licence.kind),
+        product=product,
+        kind=kind,
         variant=variant,
         quantity=quantity,
-        issued_on=on,
         valid_until=valid_until,
+        on=on,
         reason=reason,
-        code=issue_code(licence, signer),
-        created_at=datetime.now(),
+        signer=signer,
+        serial=_next_serial(session, school.id),
     )
+    row = IssuedCode(**values)
     session.add(row)
     session.flush()
-    after = {"serial": serial, "seats": quantity, "valid_until": valid_until, "reason": reason}
-    if kind is not LicenceKind.SEATS:
-        after = {**after, "kind": kind.name.lower(), "variant": variant}
-    audit.record(session, "code.issue", "issued_code", row.id, school_id=school.id, after=after)
+    _audit_code(session, values, row.id)
     return row
+
+
+def insert_seat_code(
+    session: Session,
+    school: School,
+    *,
+    subscription_id: int,
+    product: str,
+    seats: int,
+    valid_until: date,
+    on: date,
+    reason: str,
+    signer: Ed25519PrivateKey,
+    journal: AuditJournal,
+) -> str:
+    """``record_code`` for a per-seat contract as one INSERT, without the unit of work: for a
+    batch run, whose transaction per contract must stay cheap. Returns the code."""
+    values = _signed_row(
+        school,
+        subscription_id=subscription_id,
+        product=product,
+        kind=LicenceKind.SEATS,
+        variant=0,
+        quantity=seats,
+        valid_until=valid_until,
+        on=on,
+        reason=reason,
+        signer=signer,
+        serial=_next_serial(session, school.id),
+    )
+    row_id = session.execute(_INSERT_CODE, values).scalar_one()
+    _audit_code(journal, values, row_id)
+    return values["code"]
 
 
 def issue_for(
@@ -171,15 +258,24 @@ def issue_for(
     on: date,
     reason: str,
     signer: Ed25519PrivateKey,
+    *,
+    plan_kind: str | None = None,
+    product: str | None = None,
 ) -> IssuedCode:
     """Sign and record a code for the contract as it is now (inside a use case): its seats, its
-    package capacity, or its per-pupil variant and pupils (``licence_terms``)."""
-    kind, variant, quantity = licence_terms(session, sub)
+    package capacity, or its per-pupil variant and pupils (``licence_terms``).
+
+    A batch run that has read the catalogue once passes the plan's kind and product code, so
+    the contract's plan need not be loaded for each code."""
+    if plan_kind == PlanKind.PER_SEAT.value:
+        kind, variant, quantity = LicenceKind.SEATS, 0, len(active_seats(sub))
+    else:
+        kind, variant, quantity = licence_terms(session, sub)
     return record_code(
         session,
         school,
         subscription_id=sub.id,
-        product=sub.plan.product.code,
+        product=product or sub.plan.product.code,
         kind=kind,
         variant=variant,
         quantity=quantity,

@@ -14,25 +14,25 @@ from datetime import date
 from decimal import Decimal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from lehrer_licenses.domain.catalogue import Billing, Plan
+from lehrer_licenses.domain.catalogue import Billing, Plan, PlanKind
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.backups import make_backup
-from lehrer_licenses.services.billing import issue_in
+from lehrer_licenses.services.billing import IssueRun, insert_issued, print_issued
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
-from lehrer_licenses.services.codes import issue_for
+from lehrer_licenses.services.codes import insert_seat_code, issue_for
 from lehrer_licenses.services.contracts import (
     ACTIVE,
     LAPSED,
     RELEASED,
     active_seats,
-    open_assignment,
     term_of,
 )
 from lehrer_licenses.services.invoicing import (
@@ -41,12 +41,20 @@ from lehrer_licenses.services.invoicing import (
     invoice_view,
     preview_invoice,
 )
+from lehrer_licenses.services.journal import AuditJournal
 from lehrer_licenses.services.usage import usage_for_year
-from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
+from lehrer_licenses.services.vendor import load_vendor
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
-from lehrer_licenses.store.models import Cancellation, Invoice, PlanRow, Subscription
+from lehrer_licenses.store.models import (
+    Cancellation,
+    Invoice,
+    PlanRow,
+    Seat,
+    SeatAssignment,
+    Subscription,
+)
 
 Progress = Callable[[int, int], None]
 DRY_RUN_BATCH = 500
@@ -132,6 +140,31 @@ def due_subscription_ids(session: Session, year: int) -> list[int]:
     )
 
 
+_SEAT = Seat.__table__
+_RELEASE_SEAT = (
+    _SEAT.update()
+    .where(_SEAT.c.id == bindparam("b_id"))
+    .values(status=RELEASED, released_on=bindparam("b_day"))
+)
+_ASSIGNMENT = SeatAssignment.__table__
+_END_ASSIGNMENT = (
+    _ASSIGNMENT.update()
+    .where(_ASSIGNMENT.c.seat_id == bindparam("b_id"), _ASSIGNMENT.c.end_on.is_(None))
+    .values(end_on=bindparam("b_day"))
+)
+_CANCELLATION = Cancellation.__table__
+_APPLY_CANCELLATIONS = (
+    _CANCELLATION.update()
+    .where(
+        _CANCELLATION.c.subscription_id == bindparam("b_subscription"),
+        _CANCELLATION.c.status == "pending",
+        _CANCELLATION.c.effective_on <= bindparam("b_until"),
+    )
+    .values(status="applied")
+)
+_SUBSCRIPTION = Subscription.__table__
+
+
 @dataclass
 class _Context:
     """What every contract of a run needs and does not change during it: read once."""
@@ -139,8 +172,9 @@ class _Context:
     plans: dict[int, Plan]
     vat_rates: list[VatRate]
     signer: Ed25519PrivateKey | None
+    codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
-    vendor: VendorSettings | None = None
+    issuer: IssueRun | None = None
 
     @property
     def run_date(self) -> date:
@@ -155,7 +189,13 @@ class _Context:
                 selectinload(PlanRow.product),
             )
         )
-        return cls({row.id: plan_from_row(row) for row in rows}, load_vat_rates(session), signer)
+        rows = list(rows)
+        return cls(
+            {row.id: plan_from_row(row) for row in rows},
+            load_vat_rates(session),
+            signer,
+            {row.id: (row.kind, row.product.code) for row in rows},
+        )
 
 
 def _renew_one(
@@ -170,6 +210,7 @@ def _renew_one(
     whole = sub.ends_on is not None and sub.ends_on <= old_term.end
     remaining = 0 if whole else len(seats) - len(releasing)
     tr = gettext_for(school.language)
+    journal = AuditJournal()
 
     bills: list[tuple[str, list[Line]]] = []
     if plan.billing is Billing.ARREARS:
@@ -190,62 +231,81 @@ def _renew_one(
     item = RenewalItem(
         school.number, school.name, action, len(seats), remaining, len(seats) - remaining
     )
-    drafts: list[Invoice] = []
+    drafts: list[Invoice] = []  # the invoices left as drafts (a run without an issue date)
+    issued = []  # written issued (``insert_issued``), their PDFs printed after the code
     for key, lines in bills:
         reason = "usage" if key.startswith("usage") else "renewal"
-        if write:
-            invoice = create_draft(
-                session,
-                school,
-                sub,
-                plan.currency,
-                reason,
-                lines,
-                new_term.start,
-                key,
-                ctx.vat_rates,
-            )
-            drafts.append(invoice)
-        else:
-            item.invoices.append(
-                preview_invoice(
-                    session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
+        if write and ctx.issuer is None:
+            drafts.append(
+                create_draft(
+                    session,
+                    school,
+                    sub,
+                    plan.currency,
+                    reason,
+                    lines,
+                    new_term.start,
+                    key,
+                    ctx.vat_rates,
                 )
             )
+            continue
+        preview = preview_invoice(
+            session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
+        )
+        if write:
+            assert ctx.issuer is not None
+            issued.append(insert_issued(session, ctx.issuer, preview, school, sub.id, key, journal))
+        else:
+            item.invoices.append(preview)
     if not write:
         return item
 
+    # Plain UPDATEs, and the loaded objects told the new values (``set_committed_value``), so
+    # that nothing is left for a unit-of-work flush at the commit.
     ending = seats if remaining == 0 else releasing
-    for seat in ending:
-        last_day = seat.release_on or old_term.end
-        seat.status, seat.released_on = RELEASED, last_day
-        holder = open_assignment(seat)
-        if holder is not None:
-            holder.end_on = last_day
-    for cancellation in session.scalars(
-        select(Cancellation).where(
-            Cancellation.subscription_id == sub.id,
-            Cancellation.status == "pending",
-            Cancellation.effective_on <= old_term.end,
-        )
-    ):
-        cancellation.status = "applied"
+    if ending:
+        released = [{"b_id": seat.id, "b_day": seat.release_on or old_term.end} for seat in ending]
+        session.execute(_RELEASE_SEAT, released)
+        session.execute(_END_ASSIGNMENT, released)
+        for seat, row in zip(ending, released, strict=True):
+            set_committed_value(seat, "status", RELEASED)
+            set_committed_value(seat, "released_on", row["b_day"])
+    session.execute(_APPLY_CANCELLATIONS, {"b_subscription": sub.id, "b_until": old_term.end})
     before = {"term_end": old_term.end, "seats": len(seats)}
-    if remaining == 0:
-        sub.status, sub.lapsed_on = LAPSED, new_term.start
-    else:
-        sub.term_start, sub.term_end = new_term.start, new_term.end
-        session.flush()
-        session.refresh(sub)
+    changes = (
+        {"status": LAPSED, "lapsed_on": new_term.start}
+        if remaining == 0
+        else {"term_start": new_term.start, "term_end": new_term.end}
+    )
+    session.execute(_SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == sub.id).values(changes))
+    for name, value in changes.items():
+        set_committed_value(sub, name, value)
+    if remaining > 0:
         assert ctx.signer is not None
-        item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
-    if ctx.issue_on is not None:
-        assert ctx.vendor is not None
-        for invoice in drafts:  # after the code, so the invoice carries the new one
-            issue_in(session, invoice, ctx.issue_on, ctx.vendor)
-    item.invoices = [invoice_view(invoice) for invoice in drafts]
+        plan_kind, product = ctx.codes[sub.plan_id]
+        if plan_kind == PlanKind.PER_SEAT.value:
+            item.code = insert_seat_code(
+                session,
+                school,
+                subscription_id=sub.id,
+                product=product,
+                seats=remaining,
+                valid_until=new_term.end,
+                on=ctx.run_date,
+                reason="renewal",
+                signer=ctx.signer,
+                journal=journal,
+            )
+        else:
+            item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
+    for view, printed in issued:  # after the code, so the invoice carries the new one
+        assert ctx.issuer is not None
+        code = item.code if view.reason == "renewal" else None  # a usage invoice carries none
+        print_issued(session, ctx.issuer, view, printed, new_term.start, code, journal)
+    item.invoices = [view for view, _printed in issued] + [invoice_view(i) for i in drafts]
     audit.record(
-        session,
+        journal,  # type: ignore[arg-type]
         f"renewal.{action}",
         "subscription",
         sub.id,
@@ -258,6 +318,8 @@ def _renew_one(
             "invoices": [i.id for i in item.invoices],
         },
     )
+    session.flush()  # the ORM's writes of a draft run first, so the entries stay in order
+    journal.write(session)
     return item
 
 
@@ -282,8 +344,8 @@ def run_renewals(
         ids = due_subscription_ids(session, year)
         ctx = _Context.load(session, signer)
         if issue_on is not None and not dry_run:
-            ctx.issue_on, ctx.vendor = issue_on, load_vendor(session)
-            require_complete(ctx.vendor)  # before anything is written
+            # IssueRun checks the vendor before anything is written
+            ctx.issue_on, ctx.issuer = issue_on, IssueRun(load_vendor(session), issue_on)
     if not dry_run and db.url.startswith("sqlite:///"):
         make_backup(db, reason=f"before-renewal-{year}")
     done = 0
@@ -306,12 +368,23 @@ def run_renewals(
     for sub_id in ids:
         try:
             # One transaction per contract: a crash loses at most the contract being written.
-            with db.transaction() as session:
-                sub = session.get(Subscription, sub_id)
-                # Another run may have renewed it since the list was read.
+            # Without autoflush: the reads of a contract do not depend on its pending writes,
+            # and one flush at the commit costs far less than one before every query.
+            with db.transaction() as session, session.no_autoflush:
+                # Read in the contract's own transaction: another run or a clerk may have
+                # changed it since the list was read.
+                sub = session.scalar(
+                    select(Subscription)
+                    .where(Subscription.id == sub_id)
+                    .options(joinedload(Subscription.school), selectinload(Subscription.seats))
+                )
                 if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
                     run.items.append(_renew_one(session, sub, year, True, ctx))
+            if ctx.issuer is not None:
+                ctx.issuer.committed()
         except DomainError as exc:
+            if ctx.issuer is not None:
+                ctx.issuer.rolled_back()
             with db.reading() as session:
                 school = session.get(Subscription, sub_id).school
                 run.items.append(

@@ -1,0 +1,217 @@
+"""The real year-end run over demo databases, against the raw reportlab canvas (not a test).
+
+    .venv/bin/python benchmarks/bench_year_end.py [--schools 200 2000] [--profile FILE]
+
+Issue 6's goals: ``renewals run`` over ``demo --schools 2000`` in <= 30 s on a 2-core machine;
+200 -> 2000 schools grows <= 11 x; per invoice <= 3 x the raw reportlab canvas time of the same
+content, measured in the same run.
+
+For each size a demo database is made (not timed; kept in ``--cache`` to skip it next time) and
+copied; then, timed, the two steps of the year-end as the command line runs them:
+
+1. ``renewals run --year 2027 --date 2026-12-01`` (``services.renewals.run_renewals``): the backup
+   before the run, then per contract in its own transaction the renewal or usage invoice, the new
+   registration code, the invoice issued (numbered, PDF rendered and stored);
+2. ``letters renewal --year 2027 --date 2026-12-01 -o FILE`` (``services.letters``): the renewal
+   letter of every renewal invoice (a separate command; the run itself writes no letters), all
+   in one PDF file.
+
+Then the raw canvas: for the issued invoices and the letters of the run (every one, or an even
+sample of ``--sample``), the drawing calls of one render are recorded and replayed on a bare
+reportlab canvas (``bench_invoice_pdf.record`` / ``replay``), timed per document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+YEAR = 2027
+ISSUE_ON = date(2026, 12, 1)
+DEMO_TODAY = date(2026, 11, 22)
+
+
+def _template(cache: Path, schools: int, seed: int) -> Path:
+    from lehrer_licenses.services.demo import create_demo
+    from lehrer_licenses.services.setup import init_database
+
+    path = cache / f"demo-{schools}-seed{seed}.sqlite"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        for leftover in cache.glob(partial.name + "*"):
+            leftover.unlink()
+        db, _ = init_database(partial)
+        started = time.perf_counter()
+        create_demo(db, schools, seed=seed, today=DEMO_TODAY)
+        with db.engine.connect() as con:  # one self-contained file to copy
+            con.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.dispose()
+        os.replace(partial, path)
+        print(f"  (demo {schools} schools made in {time.perf_counter() - started:.1f} s)")
+    return path
+
+
+def _raw_canvas_ms(work: Path, sample: int) -> dict[str, float]:
+    """Mean ms per document: our render and its recorded drawing calls on a bare canvas."""
+    from bench_invoice_pdf import record, replay
+    from sqlalchemy import select
+
+    from lehrer_licenses.documents.letters import render_letter
+    from lehrer_licenses.services.billing import _registration_code, build_document, render
+    from lehrer_licenses.services.letters import renewal_letters
+    from lehrer_licenses.services.setup import open_database
+    from lehrer_licenses.services.vendor import load_vendor
+    from lehrer_licenses.store.models import Invoice
+
+    db = open_database(work)
+    try:
+        with db.reading() as session:
+            vendor = load_vendor(session)
+            ids = list(
+                session.scalars(
+                    select(Invoice.id)
+                    .where(Invoice.number.is_not(None), Invoice.invoice_date == ISSUE_ON)
+                    .order_by(Invoice.id)
+                )
+            )
+            step = max(1, len(ids) // sample) if sample else 1
+            docs = []
+            for invoice_id in ids[::step]:
+                invoice = session.get(Invoice, invoice_id)
+                code = _registration_code(session, invoice)
+                docs.append(build_document(session, invoice, vendor, registration_code=code))
+        letters = renewal_letters(db, YEAR, ISSUE_ON).letters
+    finally:
+        db.dispose()
+    letters = letters[:: max(1, len(letters) // sample) if sample else 1]
+    figures = {}
+    for label, items, draw in (
+        ("invoice", docs, render),
+        ("letter", letters, render_letter),
+    ):
+        logs = [record(lambda item=item, draw=draw: draw(item))[0] for item in items]
+        started = time.perf_counter()
+        for item in items:
+            draw(item)
+        figures[label] = (time.perf_counter() - started) * 1000 / max(1, len(items))
+        started = time.perf_counter()
+        for log in logs:
+            replay(log)
+        figures["raw " + label] = (time.perf_counter() - started) * 1000 / max(1, len(logs))
+        figures[label + "s sampled"] = len(items)
+    return figures
+
+
+def _year_end(work: Path, profile: Path | None) -> dict:
+    """Both steps, timed, as the command line runs them (in this process, warm imports)."""
+    from lehrer_licenses.services.letters import renewal_letters
+    from lehrer_licenses.services.renewals import run_renewals
+    from lehrer_licenses.services.setup import open_database
+
+    db = open_database(work)
+    profiler = cProfile.Profile() if profile else None
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        run = run_renewals(db, YEAR, dry_run=False, issue_on=ISSUE_ON)
+        run_s, run_cpu = time.perf_counter() - started, time.process_time() - cpu
+        letters = renewal_letters(db, YEAR, ISSUE_ON)
+        (work.parent / "letters.pdf").write_bytes(letters.batch_pdf())
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        total_s, total_cpu = time.perf_counter() - started, time.process_time() - cpu
+    finally:
+        db.dispose()
+    summary = run.summary()
+    if summary["failed"]:
+        print(f"  warning: {summary['failed']} contract(s) failed")
+    return {
+        "run_s": run_s,
+        "letters_s": total_s - run_s,
+        "total_s": total_s,
+        "run_cpu": run_cpu,
+        "total_cpu": total_cpu,
+        "load": os.getloadavg()[0],
+        "invoices": summary["invoices"],
+        "letters": len(letters.letters),
+        "contracts": summary["schools"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schools", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, help="keep the demo databases here")
+    parser.add_argument("--sample", type=int, default=0, help="raw canvas: at most this many")
+    parser.add_argument("--profile", type=Path, help="cProfile stats of the largest run")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["LEHRER_LICENSES_KEYS"] = str(Path(folder) / "keys")
+        from lehrer_licenses.store.keystore import KeyStore
+
+        KeyStore().create()
+        cache = args.cache or Path(folder) / "cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        print(
+            f"nproc {os.cpu_count()} (usable {len(os.sched_getaffinity(0))}), Python "
+            f"{sys.version.split()[0]}; year-end into {YEAR}, issued on {ISSUE_ON}"
+        )
+        results = {}
+        for schools in args.schools:
+            template = _template(cache, schools, args.seed)
+            work_folder = Path(folder) / f"run-{schools}"
+            work_folder.mkdir()
+            work = work_folder / "licences.sqlite"
+            shutil.copyfile(template, work)
+            profile = args.profile if schools == max(args.schools) else None
+            figures = _year_end(work, profile)
+            figures.update(_raw_canvas_ms(work, args.sample))
+            results[schools] = figures
+            per_invoice = figures["run_s"] * 1000 / max(1, figures["invoices"])
+            per_pair = figures["total_s"] * 1000 / max(1, figures["invoices"])
+            raw_pair = figures["raw invoice"] + figures["raw letter"] * (
+                figures["letters"] / max(1, figures["invoices"])
+            )
+            print(
+                f"{schools:>6} schools: {figures['contracts']} contracts, "
+                f"{figures['invoices']} invoices issued, {figures['letters']} letters; "
+                f"CPU s: run {figures['run_cpu']:.2f}, both {figures['total_cpu']:.2f}; "
+                f"load average {figures['load']:.1f}\n"
+                f"        renewals run   {figures['run_s']:7.2f} s   "
+                f"{per_invoice:6.2f} ms/invoice  raw canvas {figures['raw invoice']:5.2f} ms"
+                f"  ratio {per_invoice / figures['raw invoice']:5.2f}"
+                f"  (our render alone {figures['invoice']:5.2f} ms)\n"
+                f"        letters renewal{figures['letters_s']:7.2f} s   "
+                f"{figures['letters_s'] * 1000 / max(1, figures['letters']):6.2f} ms/letter   "
+                f"raw canvas {figures['raw letter']:5.2f} ms"
+                f"  (our render alone {figures['letter']:5.2f} ms)\n"
+                f"        both steps     {figures['total_s']:7.2f} s   "
+                f"{per_pair:6.2f} ms/invoice  raw canvas (invoice + letter) {raw_pair:5.2f} ms"
+                f"  ratio {per_pair / raw_pair:5.2f}"
+            )
+            shutil.rmtree(work_folder)
+        if len(results) >= 2:
+            small, large = min(results), max(results)
+            for key, label in (("run_s", "renewals run"), ("total_s", "both steps")):
+                print(
+                    f"growth {small} -> {large} schools, {label}: "
+                    f"{results[large][key] / results[small][key]:.2f} x"
+                )
+
+
+if __name__ == "__main__":
+    main()
