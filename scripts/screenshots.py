@@ -399,6 +399,7 @@ def licence_shots(db, window, shoot) -> None:
     plan, and the dialogs with their prices (M8 both options, F4 refusal)."""
     from lehrer_licenses.services import browse_licences
     from lehrer_licenses.ui.dialogs.package_dialogs import UpgradeDialog
+    from lehrer_licenses.ui.dialogs.package_notice_dialogs import CancelPackageDialog
     from lehrer_licenses.ui.dialogs.pupil_dialogs import TrialDialog
 
     rows = browse.list_schools(db, limit=200)
@@ -416,11 +417,19 @@ def licence_shots(db, window, shoot) -> None:
     info = package.package
     dialog = UpgradeDialog(db, package.school, info.capacity, info.plan, TODAY, window)
     with_dialog(dialog, lambda: shoot("package-upgrade", dialog))
+    dialog = CancelPackageDialog(db, package.school, TODAY, window)
+    with_dialog(dialog, lambda: shoot("package-cancel", dialog))
     newcomer = add_school(
         db, SchoolInput(name="OBS Zonder DPA", country="NL", language="nl", city="Utrecht")
     )
     dialog = TrialDialog(db, newcomer, TODAY, window)
     with_dialog(dialog, lambda: shoot("pupils-trial-refused", dialog))
+    # A school on no licence model yet: one start area with both ways in.
+    window.schools.refresh(select=newcomer)
+    settle(300)
+    window.schools.select_number(newcomer)
+    detail.tabs.setCurrentWidget(detail.licences)
+    shoot("school-licence-start", window)
     detail.tabs.setCurrentIndex(0)
 
 

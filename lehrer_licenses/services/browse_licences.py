@@ -37,6 +37,7 @@ from lehrer_licenses.domain.periods import Term, cancellation_effective
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services import packages
+from lehrer_licenses.services.addons import addon_notice_months
 from lehrer_licenses.services.catalogue import load_catalogue, plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.invoicing import InvoiceView
@@ -430,6 +431,62 @@ def pupil_notice_preview(db: Database, school_number: str, received: date) -> No
             plan.term, term, received, plan.notice_months, plan.term_days
         )
         return NoticePreview(outcome.deadline, outcome.in_time, outcome.effective)
+
+
+def package_cancel_preview(db: Database, school_number: str, received: date) -> NoticePreview:
+    """When a cancellation of the package received on ``received`` takes effect (M1): the
+    same reckoning and refusals as ``packages.cancel_package``, without writing."""
+    with db.reading() as session:
+        school = school_by_number(session, school_number)
+        sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
+        if sub is None:
+            raise InvalidInput(
+                _("school {school} has no running user package").format(school=school.number)
+            )
+        plan = plan_from_row(sub.plan)
+        term = term_of(sub)
+        require_in_year(term, received, _("a cancellation received"))
+        if sub.ends_on is not None:
+            raise InvalidInput(
+                _("the package of school {school} is already cancelled, ending on {day}").format(
+                    school=school.number, day=sub.ends_on.isoformat()
+                )
+            )
+        o = cancellation_effective(plan.term, term, received, plan.notice_months, plan.term_days)
+        return NoticePreview(o.deadline, o.in_time, o.effective)
+
+
+def addon_cancel_preview(
+    db: Database, school_number: str, addon_id: int, received: date
+) -> NoticePreview:
+    """When a cancellation of an add-on takes effect: its own year and notice (M10), as
+    ``addons.cancel_addon`` reckons it, without writing."""
+    with db.reading() as session:
+        school = school_by_number(session, school_number)
+        addon = session.get(Addon, addon_id)
+        if addon is None or addon.school_id != school.id:
+            raise InvalidInput(
+                _("school {school} has no add-on {id}").format(school=school.number, id=addon_id)
+            )
+        if addon.status != packages.ADDON_ACTIVE:
+            raise InvalidInput(
+                _("the add-on {id} is not running ({status})").format(
+                    id=addon.id, status=addon.status
+                )
+            )
+        if addon.ends_on is not None:
+            raise InvalidInput(
+                _("the add-on {id} is already cancelled, ending on {day}").format(
+                    id=addon.id, day=addon.ends_on.isoformat()
+                )
+            )
+        plan = plan_from_row(addon.subscription.plan)
+        term = Term(addon.term_start, addon.term_end)
+        require_in_year(term, received, _("a cancellation received"))
+        o = cancellation_effective(
+            plan.term, term, received, addon_notice_months(plan), plan.term_days
+        )
+        return NoticePreview(o.deadline, o.in_time, o.effective)
 
 
 def monthly_use(db: Database, school_number: str, counts: dict[str, int], month: date):

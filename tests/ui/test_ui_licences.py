@@ -10,10 +10,12 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import func, select
 
-from lehrer_licenses.services import browse_licences, packages, per_pupil
+from lehrer_licenses.services import addons, browse_licences, packages, per_pupil
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.models import Invoice
+from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.package_dialogs import AddonDialog, UpgradeDialog
+from lehrer_licenses.ui.dialogs.package_notice_dialogs import CancelAddonDialog, CancelPackageDialog
 from lehrer_licenses.ui.dialogs.pupil_dialogs import StartPupilsDialog, TrialDialog
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
@@ -166,5 +168,110 @@ def test_the_tab_shows_package_addons_and_over_capacity(qtbot, db, de_school):
     assert "over capacity by 100" in tab.users.text()
     assert tab.licence_year.text() == "01.02.2026 \u2013 31.01.2027"
     assert tab.package_deadline.text().startswith("31.10.2026")  # example 8
-    assert not tab.activate_button.isEnabled() and tab.upgrade_button.isEnabled()
+    assert not tab.activate_button.isVisible() and tab.upgrade_button.isVisible()
     assert "renews on 01.02.2027" in panel.status.text()
+
+
+# --- the layout: the models the school uses, every action in view ---------------------------
+
+
+def licences_tab(qtbot, db, school, today=date(2026, 6, 10)):
+    panel = SchoolDetailPanel(db)
+    qtbot.addWidget(panel)
+    panel.resize(730, 330)  # the detail pane of the main window at its default size
+    panel.show()
+    panel.licences.today = lambda: today
+    panel.show_school(school)
+    panel.tabs.setCurrentWidget(panel.licences)
+    qtbot.waitUntil(lambda: panel.licences.view is not None)
+    return panel.licences
+
+
+def assert_in_view(tab, buttons) -> None:
+    """Each button is shown and lies inside the tab's width (nothing behind a » menu)."""
+    width = tab.width()
+    for button in buttons:
+        assert button.isVisible(), button.text()
+        left = button.mapTo(tab, button.rect().topLeft()).x()
+        assert left >= 0 and left + button.width() <= width, button.text()
+
+
+def test_a_per_pupil_school_shows_no_empty_package_box(qtbot, db, nl_school):
+    per_pupil.record_agreements(
+        db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
+        dpa_signed_on=date(2026, 1, 12),
+    )  # fmt: skip
+    per_pupil.start_trial(db, nl_school, date(2026, 2, 1))
+    tab = licences_tab(qtbot, db, nl_school)
+    assert not tab.package_section.isVisible() and not tab.package_start.isVisible()
+    assert tab.pupil_section.isVisible()
+    assert_in_view(tab, [tab.agreements_button, tab.start_button])
+    assert not tab.trial_button.isVisible()  # had its trial; not offered greyed out either
+    assert tab.other_model.isVisible() and tab.other_activate.isVisible()
+
+
+def test_every_action_of_a_package_school_is_in_view(qtbot, db, de_school):
+    addons.order_addon(db, de_school, "Deutsch", date(2026, 3, 1), addons.BillingAddress())
+    tab = licences_tab(qtbot, db, de_school)
+    assert not tab.pupil_section.isVisible() and not tab.package_start.isVisible()
+    section = tab.package_section
+    assert_in_view(tab, [*section.buttons, section.addon_button, section.addon_cancel_button])
+    assert all(b.isEnabled() for b in section.buttons)
+    assert tab.addon_table.isVisible() and tab.addon_table.rowCount() == 1
+
+
+def test_every_action_of_a_running_per_pupil_school_is_in_view(qtbot, db, nl_school):
+    per_pupil.record_agreements(
+        db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
+        dpa_signed_on=date(2026, 1, 12),
+    )  # fmt: skip
+    per_pupil.start_trial(db, nl_school, date(2026, 2, 1))
+    per_pupil.start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
+    tab = licences_tab(qtbot, db, nl_school, date(2026, 9, 1))
+    assert_in_view(
+        tab,
+        [tab.agreements_button, tab.pupil_count_button, tab.pupil_upgrade_button,
+         tab.notice_button],
+    )  # fmt: skip
+    assert not tab.package_section.isVisible()
+
+
+def test_a_school_on_no_model_sees_the_two_starts(qtbot, db, nl_school):
+    tab = licences_tab(qtbot, db, nl_school)
+    assert not tab.package_section.isVisible() and not tab.other_model.isVisible()
+    assert_in_view(tab, [tab.activate_button, tab.agreements_button, tab.trial_button,
+                         tab.start_button])  # fmt: skip
+    assert not tab.pupil_count_button.isVisible()
+
+
+# --- cancelling a package (M1) and an add-on (M10) ------------------------------------------
+
+
+def test_M1_cancel_dialog_says_in_time_or_late_and_commits_example_8(qtbot, db, de_school):
+    dialog = CancelPackageDialog(db, de_school, date(2026, 11, 1))
+    qtbot.addWidget(dialog)
+    assert "Too late (deadline 31.10.2026)" in dialog.summary.text()
+    assert "31.01.2028" in dialog.summary.text() and dialog.notices.isVisibleTo(dialog)
+    dialog.date.setDate(fmt.to_qdate(date(2026, 10, 31)))
+    dialog.refresh_preview()
+    assert "In time (deadline 31.10.2026)" in dialog.summary.text()
+    assert "31.01.2027" in dialog.summary.text()
+    assert browse_licences.licences_of(db, de_school).package.ends_on is None  # not yet
+    commit(qtbot, dialog)
+    info = browse_licences.licences_of(db, de_school, date(2026, 11, 1)).package
+    assert info.ends_on == date(2027, 1, 31)
+    again = CancelPackageDialog(db, de_school, date(2026, 11, 1))
+    qtbot.addWidget(again)
+    assert "already cancelled" in again.error.text() and not again.commit_button.isEnabled()
+
+
+def test_M10_cancel_addon_dialog_uses_the_addons_own_year(qtbot, db, de_school):
+    addons.order_addon(db, de_school, "Deutsch", date(2026, 3, 1), addons.BillingAddress())
+    (addon,) = browse_licences.licences_of(db, de_school).addons
+    dialog = CancelAddonDialog(db, de_school, [addon], date(2026, 11, 30), None, addon.id)
+    qtbot.addWidget(dialog)
+    assert "In time (deadline 30.11.2026)" in dialog.summary.text()
+    assert "28.02.2027" in dialog.summary.text()
+    commit(qtbot, dialog)
+    (addon,) = browse_licences.licences_of(db, de_school).addons
+    assert addon.ends_on == date(2027, 2, 28)

@@ -1,45 +1,32 @@
-"""The school detail's "Packages and pupils" tab: the user package with its size, licence year,
-user counts and renewal (M1-M11), its subject add-ons (M10), and the per-pupil subscription with
-agreements, trial, pre-investment and settlement (F1-F11); the actions open the dialogs of
-``ui.dialogs.package_dialogs`` and ``ui.dialogs.pupil_dialogs``. Read when the tab is shown."""
+"""The school detail's "Packages and pupils" tab: only the licence models the school uses -- the
+user package with its add-ons (M1-M11), the per-pupil subscription (F1-F11), or both -- and for a
+school on neither one start area with the two ways in (a package; per-pupil terms and trial).
+The parts are in ``licence_sections``; the actions open the dialogs of ``ui.dialogs``. Read when
+the tab is shown."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QPushButton,
+    QMenu,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.i18n import _
 from lehrer_licenses.services import browse_licences
 from lehrer_licenses.services.browse_licences import LicencesView
-from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.widgets import (
-    ReadOnlyTable,
-    button_bar,
-    error_colour,
-    field_label,
-    plain_label,
-)
-
-DASH = "\u2013"
-_ADDON_STATUS = {"active": N_("running"), "lapsed": N_("lapsed"), "refunded": N_("refunded")}
-
-
-def _span(start: date, end: date) -> str:
-    return f"{fmt.day(start)} {DASH} {fmt.day(end)}"
+from lehrer_licenses.ui.views.licence_sections import PackageSection, PackageStart, PupilSection
+from lehrer_licenses.ui.widgets import error_colour, plain_label
 
 
 class SchoolLicencesTab(QWidget):
@@ -55,69 +42,33 @@ class SchoolLicencesTab(QWidget):
 
         content = QWidget()
         layout = QVBoxLayout(content)
-        row = QHBoxLayout()
+        self.package_section = PackageSection()
+        self.package_start = PackageStart()
+        self.pupil_section = PupilSection()
+        layout.addWidget(self.package_section)
+        row = QHBoxLayout()  # the start area: both ways in side by side
+        row.addWidget(self.package_start, 1)
+        row.addWidget(self.pupil_section, 1)
         layout.addLayout(row)
-
-        self.package_box = QGroupBox(_("User package"))
-        package = QVBoxLayout(self.package_box)
-        form = QFormLayout()
-        self.package = self._value(form, _("Package"))
-        self.licence_year = self._value(form, _("Licence year"))
-        self.package_deadline = self._value(form, _("Notice deadline"))
-        self.users = self._value(form, _("Users"))
-        self.package_renewal = self._value(form, _("Renewal"))
-        package.addLayout(form)
-        self.activate_button = QPushButton(_("Activate\u2026"))
-        self.count_button = QPushButton(_("Count users\u2026"))
-        self.upgrade_button = QPushButton(_("Upgrade\u2026"))
-        self.resize_button = QPushButton(_("Size at renewal\u2026"))
-        self.addon_button = QPushButton(_("Add subject\u2026"))
-        self.full_button = QPushButton(_("Full package\u2026"))
-        package.addWidget(button_bar(self.activate_button, self.count_button, self.upgrade_button))
-        package.addWidget(button_bar(self.resize_button, self.addon_button, self.full_button))
-        package.addStretch(1)
-        row.addWidget(self.package_box, 1)
-
-        self.pupil_box = QGroupBox(_("Per-pupil subscription"))
-        pupils = QVBoxLayout(self.pupil_box)
-        form = QFormLayout()
-        self.agreements = self._value(form, _("Terms and DPA"))
-        self.trial = self._value(form, _("Trial"))
-        self.pupil_plan = self._value(form, _("Plan"))
-        self.pupil_term = self._value(form, _("Term"))
-        self.pre_investment = self._value(form, _("Pre-investment"))
-        self.pupil_counts = self._value(form, _("Latest count"))
-        self.settlement = self._value(form, _("Settlement"))
-        pupils.addLayout(form)
-        self.agreements_button = QPushButton(_("Terms and DPA\u2026"))
-        self.trial_button = QPushButton(_("Start trial\u2026"))
-        self.start_button = QPushButton(_("Start paid year\u2026"))
-        self.pupil_count_button = QPushButton(_("Count pupils\u2026"))
-        self.pupil_upgrade_button = QPushButton(_("Upgrade\u2026"))
-        self.notice_button = QPushButton(_("Downgrade or cancel\u2026"))
-        pupils.addWidget(button_bar(self.agreements_button, self.trial_button, self.start_button))
-        pupils.addWidget(
-            button_bar(self.pupil_count_button, self.pupil_upgrade_button, self.notice_button)
-        )
-        pupils.addStretch(1)
-        row.addWidget(self.pupil_box, 1)
-
-        self.addon_table = ReadOnlyTable(
-            [
-                _("Subject"),
-                _("Started"),
-                _("Add-on year"),
-                _("Price"),
-                _("Billing address"),
-                _("Notice deadline"),
-                _("Status"),
-            ],
-            numeric=[3],
-            stretch=4,
-        )
-        self.addon_title = plain_label()
-        layout.addWidget(self.addon_title)
-        layout.addWidget(self.addon_table, 1)
+        # A school on one model can still start the other: a labelled menu, not a hidden one.
+        self.other_model = QToolButton()
+        self.other_model.setText(_("Start another licence model"))
+        self.other_model.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.other_model)
+        self.other_activate = QAction(_("Activate a user package\u2026"), menu)
+        self.other_agreements = QAction(_("Per-pupil terms and DPA\u2026"), menu)
+        self.other_trial = QAction(_("Start a per-pupil trial\u2026"), menu)
+        self.other_start = QAction(_("Start a paid per-pupil year\u2026"), menu)
+        for action in (
+            self.other_activate, self.other_agreements, self.other_trial, self.other_start
+        ):  # fmt: skip
+            menu.addAction(action)
+        self.other_model.setMenu(menu)
+        other = QHBoxLayout()
+        other.addWidget(self.other_model)
+        other.addStretch(1)
+        layout.addLayout(other)
+        layout.addStretch(1)
         self.error = plain_label()
         self.error.setStyleSheet(f"color: {error_colour()};")
         self.error.setWordWrap(True)
@@ -127,79 +78,77 @@ class SchoolLicencesTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Everything wraps: never scroll sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self._expose()
+        self._connect()
+        self._show_parts(None)
 
+    def _expose(self) -> None:
+        """The parts' labels and buttons as the tab's own (tests and screenshots reach them)."""
+        for part in (self.package_section, self.package_start, self.pupil_section):
+            for name, value in vars(part).items():
+                if not name.startswith("_"):
+                    setattr(self, name, value)
+        self.package = self.package_section.package
+        self.addon_table = self.package_section.addon_table
+
+    def _connect(self) -> None:
         from lehrer_licenses.ui.dialogs import package_dialogs as pd
+        from lehrer_licenses.ui.dialogs import package_notice_dialogs as nd
         from lehrer_licenses.ui.dialogs import pupil_dialogs as pp
 
-        self.activate_button.clicked.connect(
-            lambda: self._open(lambda on: pd.ActivatePackageDialog(self._db, self.number, on, self))
-        )
-        self.count_button.clicked.connect(
-            lambda: self._open(lambda on: pd.UserCountDialog(self._db, self.number, on, self))
-        )
-        self.upgrade_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pd.UpgradeDialog(
-                    self._db,
-                    self.number,
-                    self.view.package.capacity,
-                    self.view.package.plan,
-                    on,
-                    self,
-                )
-            )
-        )
-        self.resize_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pd.ResizeAtRenewalDialog(
-                    self._db, self.number, self.view.package, on, self
-                )
-            )
-        )
-        self.addon_button.clicked.connect(
-            lambda: self._open(lambda on: pd.AddonDialog(self._db, self.number, on, self))
-        )
-        self.full_button.clicked.connect(
-            lambda: self._open(lambda on: pd.FullPackageDialog(self._db, self.number, on, self))
-        )
-        self.agreements_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pp.AgreementsDialog(self._db, self.number, self.view, on, self)
-            )
-        )
-        self.trial_button.clicked.connect(
-            lambda: self._open(lambda on: pp.TrialDialog(self._db, self.number, on, self))
-        )
-        self.start_button.clicked.connect(
-            lambda: self._open(lambda on: pp.StartPupilsDialog(self._db, self.number, on, self))
-        )
-        self.pupil_count_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pp.PupilCountDialog(self._db, self.number, self.view.pupils, on, self)
-            )
-        )
-        self.pupil_upgrade_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pp.UpgradePupilsDialog(self._db, self.number, self.view.pupils, on, self)
-            )
-        )
-        self.notice_button.clicked.connect(
-            lambda: self._open(
-                lambda on: pp.PupilNoticeDialog(self._db, self.number, self.view.pupils, on, self)
-            )
-        )
+        actions = {
+            self.activate_button: lambda on: pd.ActivatePackageDialog(
+                self._db, self.number, on, self
+            ),
+            self.count_button: lambda on: pd.UserCountDialog(self._db, self.number, on, self),
+            self.upgrade_button: lambda on: pd.UpgradeDialog(
+                self._db, self.number, self.view.package.capacity, self.view.package.plan, on, self
+            ),
+            self.resize_button: lambda on: pd.ResizeAtRenewalDialog(
+                self._db, self.number, self.view.package, on, self
+            ),
+            self.full_button: lambda on: pd.FullPackageDialog(self._db, self.number, on, self),
+            self.cancel_button: lambda on: nd.CancelPackageDialog(self._db, self.number, on, self),
+            self.addon_button: lambda on: pd.AddonDialog(self._db, self.number, on, self),
+            self.addon_cancel_button: lambda on: nd.CancelAddonDialog(
+                self._db, self.number, self.view.addons, on, self, self._selected_addon()
+            ),
+            self.agreements_button: lambda on: pp.AgreementsDialog(
+                self._db, self.number, self.view, on, self
+            ),
+            self.trial_button: lambda on: pp.TrialDialog(self._db, self.number, on, self),
+            self.start_button: lambda on: pp.StartPupilsDialog(self._db, self.number, on, self),
+            self.pupil_count_button: lambda on: pp.PupilCountDialog(
+                self._db, self.number, self.view.pupils, on, self
+            ),
+            self.pupil_upgrade_button: lambda on: pp.UpgradePupilsDialog(
+                self._db, self.number, self.view.pupils, on, self
+            ),
+            self.notice_button: lambda on: pp.PupilNoticeDialog(
+                self._db, self.number, self.view.pupils, on, self
+            ),
+        }
+        for button, make in actions.items():
+            button.clicked.connect(lambda _checked=False, make=make: self._open(make))
+        for action, button in (
+            (self.other_activate, self.activate_button),
+            (self.other_agreements, self.agreements_button),
+            (self.other_trial, self.trial_button),
+            (self.other_start, self.start_button),
+        ):
+            action.triggered.connect(lambda _checked=False, make=actions[button]: self._open(make))
 
-    @staticmethod
-    def _value(form: QFormLayout, label: str) -> QLabel:
-        value = plain_label()
-        value.setWordWrap(True)
-        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(field_label(label), value)
-        return value
+    def _selected_addon(self) -> int | None:
+        rows = self.addon_table.selectionModel().selectedRows()
+        if not rows or self.view is None:
+            return None
+        return self.view.addons[rows[0].row()].id
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -223,167 +172,37 @@ class SchoolLicencesTab(QWidget):
         self._stale = False
         if self.number is None:
             self.view = None
+            self._show_parts(None)
             return
         try:
             self.view = browse_licences.licences_of(self._db, self.number, self.today())
         except Exception as exc:  # a school deleted meanwhile: say so in place of the figures
             self.view = None
+            self._show_parts(None)
             self.error.setText(message_of(exc))
             self.error.show()
             return
         self.error.hide()
-        self._fill(self.view)
+        self._show_parts(self.view)
+        if self.view.package is not None:
+            self.package_section.fill(self.view)
+        self.pupil_section.fill(self.view)
 
-    def _fill(self, v: LicencesView) -> None:
-        p = v.package
-        has = p is not None
-        self.activate_button.setEnabled(not has)
-        for button in (self.count_button, self.upgrade_button, self.resize_button):
-            button.setEnabled(has)
-        self.addon_button.setEnabled(has and not p.full_package)
-        self.full_button.setEnabled(has and not p.full_package)
-        if p is None:
-            self.package.setText(_("No user package"))
-            for label in (self.licence_year, self.package_deadline, self.users):
-                label.setText(DASH)
-            self.package_renewal.setText(DASH)
-            self.users.setStyleSheet("")
-        else:
-            kind = _("full package") if p.full_package else _("package")
-            self.package.setText(
-                _("{plan}: {kind} of {n} users").format(
-                    plan=p.plan, kind=kind, n=fmt.quantity(p.capacity)
-                )
-            )
-            self.licence_year.setText(_span(p.term_start, p.term_end))
-            self.package_deadline.setText(
-                _("ends on {day} (cancelled)").format(day=fmt.day(p.ends_on))
-                if p.ends_on
-                else _("{day} for the end of this year").format(
-                    day=fmt.day(p.cancellation_deadline)
-                )
-            )
-            if p.users is None:
-                self.users.setText(_("not counted yet"))
-                self.users.setStyleSheet("")
-            else:
-                text = _("{users} on {day}").format(
-                    users=fmt.quantity(p.users), day=fmt.day(p.counted_on)
-                )
-                if p.over_capacity:
-                    text += " \u2013 " + _("over capacity by {n}").format(
-                        n=fmt.quantity(p.users - p.capacity)
-                    )
-                self.users.setText(text)
-                self.users.setStyleSheet(f"color: {error_colour()};" if p.over_capacity else "")
-            size = p.renew_capacity or p.capacity
-            price = (
-                fmt.money(p.renewal_price, p.currency)
-                if p.renewal_price is not None
-                else _("price shown from {day}").format(day=fmt.day(p.price_visible_from))
-            )
-            self.package_renewal.setText(
-                DASH
-                if p.ends_on
-                else _("{day}: {n} users, {price}").format(
-                    day=fmt.day(date.fromordinal(p.term_end.toordinal() + 1)),
-                    n=fmt.quantity(size),
-                    price=price,
-                )
-            )
-        self.addon_title.setText(_("Subject add-ons ({n})").format(n=len(v.addons)))
-        self.addon_table.set_rows(
-            [
-                [
-                    a.subject,
-                    fmt.day(a.started_on),
-                    _span(a.term_start, a.term_end),
-                    fmt.money(a.price, p.currency if p else None),
-                    a.billing_address or _("the school"),
-                    fmt.day(a.cancellation_deadline),
-                    self._addon_status(a),
-                ]
-                for a in v.addons
-            ]
-        )
-        self._fill_pupils(v)
-
-    @staticmethod
-    def _addon_status(a: browse_licences.AddonInfo) -> str:
-        status = _(_ADDON_STATUS.get(a.status, a.status))
-        if a.status == "refunded" and a.refunded_on:
-            return _("refunded on {day}").format(day=fmt.day(a.refunded_on))
-        if a.ends_on:
-            return _("cancelled, ends on {day}").format(day=fmt.day(a.ends_on))
-        return status
-
-    def _fill_pupils(self, v: LicencesView) -> None:
-        parts = []
-        parts.append(
-            _("terms accepted on {day}").format(day=fmt.day(v.terms_accepted_on))
-            if v.terms_accepted_on
-            else _("terms not accepted")
-        )
-        parts.append(
-            _("DPA {reference} of {day}").format(
-                reference=v.dpa_reference, day=fmt.day(v.dpa_signed_on)
-            )
-            if v.dpa_reference and v.dpa_signed_on
-            else _("no DPA on file")
-        )
-        self.agreements.setText("; ".join(parts))
-        if v.trial is None:
-            self.trial.setText(_("none yet (one free trial per school)"))
-        else:
-            text = _span(v.trial.start, v.trial.end)
-            if v.trial_ended_on:
-                text += " \u2013 " + _("ended on {day}").format(day=fmt.day(v.trial_ended_on))
-            self.trial.setText(text)
-        s = v.pupils
-        self.trial_button.setEnabled(v.trial is None and s is None)
-        self.start_button.setEnabled(s is None)
-        for button in (self.pupil_count_button, self.pupil_upgrade_button, self.notice_button):
-            button.setEnabled(s is not None)
-        if s is None:
-            self.pupil_plan.setText(_("No per-pupil subscription"))
-            for label in (self.pupil_term, self.pre_investment, self.pupil_counts):
-                label.setText(DASH)
-            self.settlement.setText(DASH)
-            return
-        plan = f"{s.plan} ({s.variant})"
-        if s.renew_plan:
-            plan += "; " + _("from the renewal: {plan}").format(plan=s.renew_plan.split("@")[0])
-        self.pupil_plan.setText(plan)
-        term = _span(s.term_start, s.term_end)
-        term += "; " + (
-            _("ends on {day} (cancelled)").format(day=fmt.day(s.ends_on))
-            if s.ends_on
-            else _("notice by {day}").format(day=fmt.day(s.notice_deadline))
-        )
-        self.pupil_term.setText(term)
-        self.pre_investment.setText(
-            ", ".join(
-                _("{part}: {n} pupils").format(part=x.part, n=fmt.quantity(x.pupils))
-                for x in s.pre_investment
-            )
-            + " \u2013 "
-            + fmt.money(s.pre_investment_total, s.currency)
-        )
-        self.pupil_counts.setText(
-            _("{month}: {counts}").format(
-                month=s.latest_month.strftime("%m.%Y"),
-                counts=", ".join(f"{k} = {fmt.quantity(n)}" for k, n in s.latest_counts.items()),
-            )
-            if s.latest_month
-            else _("no monthly count yet")
-        )
-        self.settlement.setText(
-            _("due on {day} (credit, use, next pre-investment)").format(
-                day=fmt.day(s.settlement_due)
-            )
-            if s.settlement_due
-            else _("none: the subscription ends with its year (F7)")
-        )
+    def _show_parts(self, v: LicencesView | None) -> None:
+        """Which parts a school sees: those of the models it uses; none used -> the start."""
+        has_package = v is not None and v.package is not None
+        # A trial or a paid year means the school is on the per-pupil road.
+        has_pupils = v is not None and (v.pupils is not None or v.trial is not None)
+        starting = v is not None and not has_package and not has_pupils
+        self.package_section.setVisible(has_package)
+        self.package_start.setVisible(starting)
+        self.pupil_section.setVisible(has_pupils or starting)
+        self.other_model.setVisible(has_package != has_pupils)
+        self.other_activate.setVisible(has_pupils and not has_package)
+        only_package = has_package and not has_pupils
+        self.other_agreements.setVisible(only_package)
+        self.other_trial.setVisible(only_package and v.trial is None)
+        self.other_start.setVisible(only_package)
 
     # --- actions ---------------------------------------------------------------------------
 
