@@ -191,6 +191,11 @@ def add_commands(sub, command) -> dict:
     )
     due.add_argument("--until", type=_date, required=True)
     due.add_argument("--dry-run", action="store_true")
+    due.add_argument(
+        "--progress",
+        action="store_true",
+        help=_("print 'progress DONE/TOTAL' lines on stderr (for scripts)"),
+    )
     return {
         "package": cmd_package,
         "addon": cmd_addon,
@@ -398,7 +403,12 @@ def cmd_renewals(args) -> None:
         return
     db = open_db(args)
     progress = None
-    if not getattr(args, "json", False) and sys.stderr.isatty():
+    if args.progress:  # for scripts and the crash-safety tests
+
+        def progress(done: int, total: int) -> None:
+            print(f"progress {done}/{total}", file=sys.stderr, flush=True)
+
+    elif not getattr(args, "json", False) and sys.stderr.isatty():
 
         def progress(done: int, total: int) -> None:
             sys.stderr.write(f"\r{done}/{total}")

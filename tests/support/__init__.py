@@ -1,0 +1,1 @@
+"""Helpers shared by tests and by the scripts in ``scripts/`` (not collected as tests)."""
