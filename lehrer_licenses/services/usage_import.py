@@ -156,6 +156,12 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[str, int],
 # --- checking and writing ----------------------------------------------------------------
 
 
+def _month_column(header: list[str] | None, columns: dict[str, int]) -> str:
+    if header is not None and columns[MONTH] < len(header) and header[columns[MONTH]]:
+        return header[columns[MONTH]].strip()
+    return _(COLUMN_NAMES[MONTH])
+
+
 def _month(text: str) -> date | None:
     match = MONTH_PATTERN.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -163,11 +169,54 @@ def _month(text: str) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def import_usage(
-    db: Database, path: Path | str, *, replace: bool = False, today: date | None = None
-) -> UsageImport:
-    """Import the monthly counts of ``path``; all rows or none (``UsageImportRejected``)."""
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """One checked row: what it records and what it replaces (None: a new month)."""
+
+    row: int
+    school: str
+    school_name: str
+    month: date
+    count: int
+    previous: int | None
+
+
+@dataclass
+class UsageCheck:
+    """The rows of a file as the import would record them, or every problem (replace=True: a
+    month already recorded is listed with its previous count, not as a problem)."""
+
+    rows: list[UsageRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def replacing(self) -> int:
+        return sum(1 for r in self.rows if r.previous is not None)
+
+
+def check_usage(db: Database, path: Path | str, *, today: date | None = None) -> UsageCheck:
+    """Read and check ``path`` like ``import_usage(replace=True)`` would, writing nothing."""
     path = Path(path)
+    rows, columns, header = _read(path)
+    with db.reading() as session:
+        problems, parsed, existing, schools = _check(
+            session, rows, columns, header, month_start(today or date.today())
+        )
+    return UsageCheck(
+        [
+            UsageRow(line, number, schools[number].name, month, count,
+                     existing.get((schools[number].id, month)))
+            for line, number, month, count in parsed
+        ],
+        problems,
+    )  # fmt: skip
+
+
+def _read(path: Path):
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -177,7 +226,12 @@ def import_usage(
     rows, columns, header = read_rows(data)
     if not rows:
         raise InvalidInput(_("{path} holds no counts").format(path=path))
-    this_month = month_start(today or date.today())
+    return rows, columns, header
+
+
+def _check(session, rows, columns, header, this_month: date):
+    """(problems, parsed rows, existing counts, schools by number); an existing month is not a
+    problem here (the caller decides whether it may be replaced)."""
 
     def name(column: str) -> str:
         if header is not None and columns[column] < len(header) and header[columns[column]]:
@@ -187,135 +241,149 @@ def import_usage(
     problems: list[RowProblem] = []
     parsed: list[tuple[int, str, date, int]] = []
     first_row: dict[tuple[str, date], int] = {}
-    with db.transaction() as session:
-        numbers = {cells[columns[SCHOOL]].strip() for _n, cells in rows if len(cells) > 2}
-        schools = {
-            s.number: s for s in session.scalars(select(School).where(School.number.in_(numbers)))
-        }
-        started: dict[str, date | str] = {}  # school -> contract start, or why it has no counts
-        for number, school in schools.items():
-            try:
-                started[number] = month_start(_require_hosting(session, school).started_on)
-            except InvalidInput:
-                started[number] = _("the school has no running contract billed by usage (L7)")
-        existing = {
-            (school_id, month): count
-            for school_id, month, count in session.execute(
-                select(UsageCount.school_id, UsageCount.month, UsageCount.count).where(
-                    UsageCount.school_id.in_([s.id for s in schools.values()])
+    numbers = {cells[columns[SCHOOL]].strip() for _n, cells in rows if len(cells) > 2}
+    schools = {
+        s.number: s for s in session.scalars(select(School).where(School.number.in_(numbers)))
+    }
+    started: dict[str, date | str] = {}  # school -> contract start, or why it has no counts
+    for number, school in schools.items():
+        try:
+            started[number] = month_start(_require_hosting(session, school).started_on)
+        except InvalidInput:
+            started[number] = _("the school has no running contract billed by usage (L7)")
+    existing = {
+        (school_id, month): count
+        for school_id, month, count in session.execute(
+            select(UsageCount.school_id, UsageCount.month, UsageCount.count).where(
+                UsageCount.school_id.in_([s.id for s in schools.values()])
+            )
+        )
+    }
+    for line, cells in rows:
+        if len(cells) < 3 or max(columns.values()) >= len(cells):
+            problems.append(
+                RowProblem(
+                    line,
+                    "",
+                    _("expected 3 columns (school, month, count), found {n}").format(n=len(cells)),
                 )
             )
-        }
-        for line, cells in rows:
-            if len(cells) < 3 or max(columns.values()) >= len(cells):
+            continue
+        number = cells[columns[SCHOOL]].strip()
+        month_text = cells[columns[MONTH]].strip()
+        count_text = cells[columns[COUNT]].strip()
+        ok = True
+        school = schools.get(number)
+        if school is None:
+            problems.append(
+                RowProblem(
+                    line,
+                    name(SCHOOL),
+                    _("unknown school {number!r}").format(number=number)
+                    if number
+                    else _("no school number"),
+                )
+            )
+            ok = False
+        elif isinstance(started[number], str):
+            problems.append(RowProblem(line, name(SCHOOL), str(started[number])))
+            ok = False
+        month = _month(month_text)
+        if month is None:
+            problems.append(
+                RowProblem(
+                    line,
+                    name(MONTH),
+                    _("not a month (expected YYYY-MM): {text!r}").format(text=month_text),
+                )
+            )
+            ok = False
+        elif month > this_month:
+            problems.append(
+                RowProblem(
+                    line,
+                    name(MONTH),
+                    _("{month} lies in the future").format(month=month.strftime("%Y-%m")),
+                )
+            )
+            ok = False
+        elif ok and month < started[number]:  # type: ignore[operator]
+            problems.append(
+                RowProblem(
+                    line,
+                    name(MONTH),
+                    _("{month} is before the contract started in {start}").format(
+                        month=month.strftime("%Y-%m"),
+                        start=started[number].strftime("%Y-%m"),  # type: ignore[union-attr]
+                    ),
+                )
+            )
+            ok = False
+        count = int(count_text) if INTEGER_PATTERN.match(count_text) else None
+        if count is None:
+            problems.append(
+                RowProblem(
+                    line,
+                    name(COUNT),
+                    _("not a whole number: {text!r}").format(text=count_text),
+                )
+            )
+            ok = False
+        elif count < 0:
+            problems.append(
+                RowProblem(
+                    line, name(COUNT), _("a user count cannot be negative: {n}").format(n=count)
+                )
+            )
+            ok = False
+        if month is not None and number:
+            key = (number, month)
+            if key in first_row:
                 problems.append(
                     RowProblem(
                         line,
-                        "",
-                        _("expected 3 columns (school, month, count), found {n}").format(
-                            n=len(cells)
+                        name(MONTH),
+                        _("school {school} and {month} are already in row {row}").format(
+                            school=number, month=month.strftime("%Y-%m"), row=first_row[key]
                         ),
                     )
                 )
-                continue
-            number = cells[columns[SCHOOL]].strip()
-            month_text = cells[columns[MONTH]].strip()
-            count_text = cells[columns[COUNT]].strip()
-            ok = True
-            school = schools.get(number)
-            if school is None:
+                ok = False
+            else:
+                first_row[key] = line
+        if ok and school is not None and month is not None and count is not None:
+            parsed.append((line, number, month, count))
+    return problems, parsed, existing, schools
+
+
+def import_usage(
+    db: Database, path: Path | str, *, replace: bool = False, today: date | None = None
+) -> UsageImport:
+    """Import the monthly counts of ``path``; all rows or none (``UsageImportRejected``)."""
+    path = Path(path)
+    rows, columns, header = _read(path)
+    with db.transaction() as session:
+        problems, checked, existing, schools = _check(
+            session, rows, columns, header, month_start(today or date.today())
+        )
+        parsed = []
+        for line, number, month, count in checked:
+            before = existing.get((schools[number].id, month))
+            if before is not None and not replace:
                 problems.append(
                     RowProblem(
                         line,
-                        name(SCHOOL),
-                        _("unknown school {number!r}").format(number=number)
-                        if number
-                        else _("no school number"),
+                        _month_column(header, columns),
+                        _(
+                            "{month} of school {school} is already recorded ({n} users); "
+                            "import with --replace to replace it"
+                        ).format(month=month.strftime("%Y-%m"), school=number, n=before),
                     )
                 )
-                ok = False
-            elif isinstance(started[number], str):
-                problems.append(RowProblem(line, name(SCHOOL), str(started[number])))
-                ok = False
-            month = _month(month_text)
-            if month is None:
-                problems.append(
-                    RowProblem(
-                        line,
-                        name(MONTH),
-                        _("not a month (expected YYYY-MM): {text!r}").format(text=month_text),
-                    )
-                )
-                ok = False
-            elif month > this_month:
-                problems.append(
-                    RowProblem(
-                        line,
-                        name(MONTH),
-                        _("{month} lies in the future").format(month=month.strftime("%Y-%m")),
-                    )
-                )
-                ok = False
-            elif ok and month < started[number]:  # type: ignore[operator]
-                problems.append(
-                    RowProblem(
-                        line,
-                        name(MONTH),
-                        _("{month} is before the contract started in {start}").format(
-                            month=month.strftime("%Y-%m"),
-                            start=started[number].strftime("%Y-%m"),  # type: ignore[union-attr]
-                        ),
-                    )
-                )
-                ok = False
-            count = int(count_text) if INTEGER_PATTERN.match(count_text) else None
-            if count is None:
-                problems.append(
-                    RowProblem(
-                        line,
-                        name(COUNT),
-                        _("not a whole number: {text!r}").format(text=count_text),
-                    )
-                )
-                ok = False
-            elif count < 0:
-                problems.append(
-                    RowProblem(
-                        line, name(COUNT), _("a user count cannot be negative: {n}").format(n=count)
-                    )
-                )
-                ok = False
-            if month is not None and number:
-                key = (number, month)
-                if key in first_row:
-                    problems.append(
-                        RowProblem(
-                            line,
-                            name(MONTH),
-                            _("school {school} and {month} are already in row {row}").format(
-                                school=number, month=month.strftime("%Y-%m"), row=first_row[key]
-                            ),
-                        )
-                    )
-                    ok = False
-                else:
-                    first_row[key] = line
-            if ok and school is not None and month is not None and count is not None:
-                before = existing.get((school.id, month))
-                if before is not None and not replace:
-                    problems.append(
-                        RowProblem(
-                            line,
-                            name(MONTH),
-                            _(
-                                "{month} of school {school} is already recorded ({n} users); "
-                                "import with --replace to replace it"
-                            ).format(month=month.strftime("%Y-%m"), school=number, n=before),
-                        )
-                    )
-                    continue
+            else:
                 parsed.append((line, number, month, count))
         if problems:
+            problems.sort(key=lambda p: p.row)  # stable: a row's problems keep their order
             raise UsageImportRejected(path, problems)
         result = UsageImport(rows=len(parsed), schools=len({p[1] for p in parsed}))
         for _line, number, month, count in parsed:

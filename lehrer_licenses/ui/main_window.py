@@ -204,6 +204,11 @@ class MainWindow(BackupActions, QMainWindow):
         file_menu.addAction(self.import_schools_action)
         file_menu.addAction(self.import_teachers_action)
         self._needs_views += [self.import_schools_action, self.import_teachers_action]
+        self.import_usage_action = self._action(
+            _("Import &usage counts…"), lambda _c=False: self.import_usage()
+        )
+        file_menu.addAction(self.import_usage_action)
+        self._needs_views.append(self.import_usage_action)
         file_menu.addSeparator()
         self.settings_action = self._action(_("&Settings…"), self.open_settings, "Ctrl+,")
         self._needs_views += [self.backup_action, self.restore_action, self.settings_action]
@@ -303,6 +308,17 @@ class MainWindow(BackupActions, QMainWindow):
                 _("{n} school(s) imported.") if kind == "schools" else _("{n} teacher(s) imported.")
             )
             self.statusBar().showMessage(message.format(n=len(report.rows)), 8000)
+        return dialog
+
+    def import_usage(self, path: str | None = None):
+        """Import monthly DB-hosting user counts from a CSV file (preview first, all or none)."""
+        from lehrer_licenses.ui.dialogs.usage_import_dialog import UsageImportDialog
+
+        dialog = UsageImportDialog(self.db, path, parent=self)
+        if dialog.exec() and dialog.imported:
+            self.statusBar().showMessage(
+                _("{n} monthly count(s) imported.").format(n=dialog.imported.rows), 8000
+            )
         return dialog
 
     def order_seats(self) -> None:
