@@ -42,6 +42,7 @@ from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.invoicing import InvoiceView
 from lehrer_licenses.services.journal import AuditJournal
+from lehrer_licenses.services.prerender import PreRenderer
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.store import audit
@@ -645,6 +646,51 @@ class _Printed:
     note: None = None
 
 
+def _printed(run: IssueRun, draft: InvoiceView, school: School, number: str) -> _Printed:
+    t, vendor = draft.totals, run.vendor
+    return _Printed(
+        kind=INVOICE,
+        number=number,
+        invoice_date=run.on,
+        due_date=run.on + timedelta(days=vendor.payment_terms_days),
+        language=school.language,
+        currency=draft.currency,
+        school=school,
+        lines=draft.lines,
+        net=t.net.amount,
+        vat_rate=t.vat_rate,
+        vat=t.vat.amount,
+        total=t.total.amount,
+        rounding=t.rounding.amount,
+        payable=t.payable.amount,
+        reference=payment_reference(number, draft.currency, vendor),
+    )
+
+
+def _document(run: IssueRun, printed: _Printed, registration_code: str | None) -> InvoiceDocument:
+    return build_document(
+        None,  # type: ignore[arg-type]  # reads the invoice only
+        printed,  # type: ignore[arg-type]
+        run.vendor,
+        registration_code=registration_code,
+        document_vendor=run.document_vendor,
+    )
+
+
+def invoice_counter(session: Session, year: int) -> int:
+    """Where the invoice counter of ``year`` stands (0 before the first invoice)."""
+    return session.execute(_COUNTER_LAST, {"b_series": INVOICE, "b_year": year}).scalar() or 0
+
+
+def expected_document(
+    run: IssueRun, draft: InvoiceView, school: School, seq: int, registration_code: str | None
+) -> InvoiceDocument:
+    """The document ``insert_issued`` and ``print_issued`` will print for ``draft`` if it gets
+    the number ``seq`` of ``run.on``'s year and carries ``registration_code``."""
+    number = run.vendor.invoice_format.format(year=run.on.year, seq=seq)
+    return _document(run, _printed(run, draft, school, number), registration_code)
+
+
 def insert_issued(
     session: Session,
     run: IssueRun,
@@ -668,26 +714,10 @@ def insert_issued(
                 id=billing_key
             )
         )
-    on, vendor = run.on, run.vendor
-    number = _number_in_order(session, on, vendor, run)
+    on = run.on
+    number = _number_in_order(session, on, run.vendor, run)
     now = datetime.now()
-    printed = _Printed(
-        kind=INVOICE,
-        number=number,
-        invoice_date=on,
-        due_date=on + timedelta(days=vendor.payment_terms_days),
-        language=school.language,
-        currency=draft.currency,
-        school=school,
-        lines=draft.lines,
-        net=t.net.amount,
-        vat_rate=t.vat_rate,
-        vat=t.vat.amount,
-        total=t.total.amount,
-        rounding=t.rounding.amount,
-        payable=t.payable.amount,
-        reference=payment_reference(number, draft.currency, vendor),
-    )
+    printed = _printed(run, draft, school, number)
     invoice_id = session.execute(
         _INSERT_INVOICE,
         dict(
@@ -756,18 +786,15 @@ def print_issued(
     draft_date: date,
     registration_code: str | None,
     journal: AuditJournal,
+    ahead: PreRenderer | None = None,
+    key: str = "",
 ) -> bytes:
     """Render and store the PDF of an invoice written by ``insert_issued``, and audit the issue
     as ``issue_in`` does."""
-    pdf = render(
-        build_document(
-            session,
-            printed,  # type: ignore[arg-type]
-            run.vendor,
-            registration_code=registration_code,
-            document_vendor=run.document_vendor,
-        )
-    )
+    document = _document(run, printed, registration_code)
+    pdf = ahead.take(key, document) if ahead is not None else None
+    if pdf is None:
+        pdf = render(document)
     sha256 = hashlib.sha256(pdf).hexdigest()
     session.execute(
         _INSERT_PDF,

@@ -251,6 +251,42 @@ def insert_seat_code(
     return values["code"]
 
 
+def latest_serials(session: Session) -> dict[int, int]:
+    """Each school's highest code serial (a batch run's prediction of the next ones)."""
+    return dict(
+        session.execute(
+            select(IssuedCode.school_id, func.max(IssuedCode.serial)).group_by(IssuedCode.school_id)
+        ).all()
+    )
+
+
+def expected_seat_code(
+    school: School,
+    *,
+    product: str,
+    seats: int,
+    valid_until: date,
+    on: date,
+    serial: int,
+    signer: Ed25519PrivateKey,
+) -> str:
+    """The code ``insert_seat_code`` will sign if the school's next serial is ``serial``
+    (Ed25519 signatures are deterministic)."""
+    return _signed_row(
+        school,
+        subscription_id=None,
+        product=product,
+        kind=LicenceKind.SEATS,
+        variant=0,
+        quantity=seats,
+        valid_until=valid_until,
+        on=on,
+        reason="",
+        signer=signer,
+        serial=serial,
+    )["code"]
+
+
 def issue_for(
     session: Session,
     school: School,

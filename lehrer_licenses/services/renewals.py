@@ -8,7 +8,7 @@ billing key of each renewal/usage invoice makes double billing impossible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,9 +25,20 @@ from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_a
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.backups import make_backup
-from lehrer_licenses.services.billing import IssueRun, insert_issued, print_issued
+from lehrer_licenses.services.billing import (
+    IssueRun,
+    expected_document,
+    insert_issued,
+    invoice_counter,
+    print_issued,
+)
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
-from lehrer_licenses.services.codes import insert_seat_code, issue_for
+from lehrer_licenses.services.codes import (
+    expected_seat_code,
+    insert_seat_code,
+    issue_for,
+    latest_serials,
+)
 from lehrer_licenses.services.contracts import (
     ACTIVE,
     LAPSED,
@@ -42,6 +53,7 @@ from lehrer_licenses.services.invoicing import (
     preview_invoice,
 )
 from lehrer_licenses.services.journal import AuditJournal
+from lehrer_licenses.services.prerender import PreRenderer
 from lehrer_licenses.services.usage import usage_for_year
 from lehrer_licenses.services.vendor import load_vendor
 from lehrer_licenses.store import audit
@@ -71,6 +83,7 @@ class RenewalItem:
     invoices: list[InvoiceView] = field(default_factory=list)
     code: str | None = None
     error: str | None = None  # why this contract was left for a re-run
+    keys: list[str] = field(default_factory=list, repr=False)  # the billing keys of invoices
 
     def to_json(self) -> dict:
         return {
@@ -175,6 +188,7 @@ class _Context:
     codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
     issuer: IssueRun | None = None
+    ahead: PreRenderer | None = None  # the PDFs rendered ahead in a second process
 
     @property
     def run_date(self) -> date:
@@ -255,9 +269,13 @@ def _renew_one(
         )
         if write:
             assert ctx.issuer is not None
-            issued.append(insert_issued(session, ctx.issuer, preview, school, sub.id, key, journal))
+            view, printed = insert_issued(
+                session, ctx.issuer, preview, school, sub.id, key, journal
+            )
+            issued.append((view, printed, key))
         else:
             item.invoices.append(preview)
+            item.keys.append(key)
     if not write:
         return item
 
@@ -299,11 +317,13 @@ def _renew_one(
             )
         else:
             item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
-    for view, printed in issued:  # after the code, so the invoice carries the new one
+    for view, printed, key in issued:  # after the code, so the invoice carries the new one
         assert ctx.issuer is not None
         code = item.code if view.reason == "renewal" else None  # a usage invoice carries none
-        print_issued(session, ctx.issuer, view, printed, new_term.start, code, journal)
-    item.invoices = [view for view, _printed in issued] + [invoice_view(i) for i in drafts]
+        print_issued(
+            session, ctx.issuer, view, printed, new_term.start, code, journal, ctx.ahead, key
+        )
+    item.invoices = [view for view, _printed, _key in issued] + [invoice_view(i) for i in drafts]
     audit.record(
         journal,  # type: ignore[arg-type]
         f"renewal.{action}",
@@ -350,22 +370,79 @@ def run_renewals(
         make_backup(db, reason=f"before-renewal-{year}")
     done = 0
     if dry_run:
-        # Nothing is written, so one reading session can load contracts in batches.
-        for start in range(0, len(ids), DRY_RUN_BATCH):
-            with db.reading() as session:
-                subs = session.scalars(
-                    select(Subscription)
-                    .where(Subscription.id.in_(ids[start : start + DRY_RUN_BATCH]))
-                    .options(selectinload(Subscription.seats), joinedload(Subscription.school))
-                    .order_by(Subscription.id)
-                )
-                for sub in subs:
-                    run.items.append(_renew_one(session, sub, year, False, ctx))
-                    done += 1
-                    if progress:
-                        progress(done, len(ids))
+        for session, sub in _read_in_batches(db, ids):
+            run.items.append(_renew_one(session, sub, year, False, ctx))
+            done += 1
+            if progress:
+                progress(done, len(ids))
         return run
-    for sub_id in ids:
+    try:
+        if ctx.issuer is not None:
+            ctx.ahead = _render_ahead(db, ids, year, ctx)
+        _write_contracts(db, ids, year, ctx, run, progress)
+    finally:
+        if ctx.ahead is not None:
+            ctx.ahead.close()
+    return run
+
+
+def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Subscription]]:
+    """The contracts, read (not written) in batches: one reading session loads many."""
+    for start in range(0, len(ids), DRY_RUN_BATCH):
+        with db.reading() as session:
+            subs = session.scalars(
+                select(Subscription)
+                .where(Subscription.id.in_(ids[start : start + DRY_RUN_BATCH]))
+                .options(selectinload(Subscription.seats), joinedload(Subscription.school))
+                .order_by(Subscription.id)
+            )
+            for sub in subs:
+                yield session, sub
+
+
+def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
+    """Predict the invoices the run will issue, in its order, and have them rendered in a
+    second process (``services.prerender``; a wrong prediction only costs a render)."""
+    assert ctx.issuer is not None and ctx.signer is not None
+    ahead = PreRenderer.start(len(ids))
+    if ahead is None:
+        return None
+    with db.reading() as session:
+        seq = invoice_counter(session, ctx.issuer.on.year)
+        serials = latest_serials(session)
+    for session, sub in _read_in_batches(db, ids):
+        item = _renew_one(session, sub, year, False, ctx)
+        code = None
+        plan_kind, product = ctx.codes[sub.plan_id]
+        if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
+            plan = ctx.plans[sub.plan_id]
+            serials[sub.school_id] = serial = serials.get(sub.school_id, 0) + 1
+            code = expected_seat_code(
+                sub.school,
+                product=product,
+                seats=item.seats_after,
+                valid_until=next_term(plan.term, term_of(sub), plan.term_days).end,
+                on=ctx.run_date,
+                serial=serial,
+                signer=ctx.signer,
+            )
+        for key, preview in zip(item.keys, item.invoices, strict=True):
+            seq += 1
+            printed_code = code if preview.reason == "renewal" else None
+            document = expected_document(ctx.issuer, preview, sub.school, seq, printed_code)
+            ahead.submit(key, document)
+    return ahead
+
+
+def _write_contracts(
+    db: Database,
+    ids: list[int],
+    year: int,
+    ctx: _Context,
+    run: RenewalRun,
+    progress: Progress | None,
+) -> None:
+    for done, sub_id in enumerate(ids, start=1):
         try:
             # One transaction per contract: a crash loses at most the contract being written.
             # Without autoflush: the reads of a contract do not depend on its pending writes,
@@ -390,7 +467,5 @@ def run_renewals(
                 run.items.append(
                     RenewalItem(school.number, school.name, "failed", 0, 0, 0, error=str(exc))
                 )
-        done += 1
         if progress:
             progress(done, len(ids))
-    return run

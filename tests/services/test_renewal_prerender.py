@@ -1,0 +1,122 @@
+"""The year-end run may have its PDFs rendered ahead in a second process (services.prerender):
+what it stores must be exactly what it would have rendered itself, whatever changed meanwhile."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from lehrer_licenses.services import prerender, renewals
+from lehrer_licenses.services.demo import create_demo
+from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.setup import open_database
+from lehrer_licenses.store.models import Invoice, InvoicePdf, Subscription
+
+ISSUE_ON = date(2026, 12, 1)
+
+
+@pytest.fixture
+def demo(db, db_path):
+    create_demo(db, 30, seed=5, today=date(2026, 11, 22))
+    db.dispose()
+    return db_path
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The pre-renderers of the runs: (used, missed) of each, when it closed."""
+    seen: list[tuple[int, int]] = []
+    close = prerender.PreRenderer.close
+
+    def recording_close(self):
+        seen.append((self.used, self.missed))
+        close(self)
+
+    monkeypatch.setattr(prerender.PreRenderer, "close", recording_close)
+    return seen
+
+
+def stored_pdfs(db) -> dict[str, bytes]:
+    with db.reading() as session:
+        rows = session.execute(
+            select(Invoice.number, InvoicePdf.pdf)
+            .join(InvoicePdf, InvoicePdf.invoice_id == Invoice.id)
+            .where(Invoice.invoice_date == ISSUE_ON)
+        )
+        return dict(rows.all())
+
+
+def text_of(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_pdfs_rendered_ahead_are_those_the_run_renders_itself(
+    demo, tmp_path, monkeypatch, counted
+):
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(demo, copy)
+    monkeypatch.setenv(prerender.ENV_VAR, "off")
+    alone = open_database(demo)
+    run_renewals(alone, 2027, dry_run=False, issue_on=ISSUE_ON)
+    monkeypatch.setenv(prerender.ENV_VAR, "always")
+    ahead = open_database(copy)
+    run = run_renewals(ahead, 2027, dry_run=False, issue_on=ISSUE_ON)
+    try:
+        invoices = run.summary()["invoices"]
+        assert invoices > 10
+        assert counted == [(invoices, 0)]  # every PDF came from the worker
+        assert stored_pdfs(ahead) == stored_pdfs(alone)  # byte for byte
+    finally:
+        alone.dispose()
+        ahead.dispose()
+
+
+def test_a_school_changed_after_the_prediction_gets_its_own_render(demo, monkeypatch, counted):
+    monkeypatch.setenv(prerender.ENV_VAR, "always")
+    db = open_database(demo)
+    predict = renewals._render_ahead
+
+    def predict_then_rename(*args):
+        ahead = predict(*args)
+        with db.transaction() as session:  # a clerk, while the run is starting
+            due = renewals.due_subscription_ids(session, 2027)
+            session.get(Subscription, due[3]).school.name = "Schule Umbenannt"
+        return ahead
+
+    monkeypatch.setattr(renewals, "_render_ahead", predict_then_rename)
+    try:
+        run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
+        renamed = [item for item in run.items if item.school_name == "Schule Umbenannt"]
+        assert renamed and renamed[0].invoices
+        [(used, missed)] = counted
+        assert missed >= 1 and used + missed == run.summary()["invoices"]
+        number = renamed[0].invoices[0].number
+        assert "Schule Umbenannt" in text_of(stored_pdfs(db)[number])
+    finally:
+        db.dispose()
+
+
+def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_own(
+    demo, monkeypatch, counted
+):
+    monkeypatch.setenv(prerender.ENV_VAR, "always")
+    db = open_database(demo)
+    with db.transaction() as session:  # the second due contract's school loses its address
+        due = renewals.due_subscription_ids(session, 2027)
+        session.get(Subscription, due[1]).school.postcode = ""
+    try:
+        run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
+        assert run.summary()["failed"] == 1
+        [(_used, missed)] = counted
+        assert missed > 0  # the numbers after the failure moved: rendered in the run
+        pdfs = stored_pdfs(db)
+        assert len(pdfs) == run.summary()["invoices"]
+        for number, pdf in pdfs.items():
+            assert number in text_of(pdf)
+    finally:
+        db.dispose()
