@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QScrollArea
 from sqlalchemy import func, select
 
 from lehrer_licenses.services import addons, browse_licences, packages, per_pupil
@@ -178,7 +178,7 @@ def test_the_tab_shows_package_addons_and_over_capacity(qtbot, db, de_school):
 def licences_tab(qtbot, db, school, today=date(2026, 6, 10)):
     panel = SchoolDetailPanel(db)
     qtbot.addWidget(panel)
-    panel.resize(730, 330)  # the detail pane of the main window at its default size
+    panel.resize(1130, 310)  # the detail pane of the main window at its default size
     panel.show()
     panel.licences.today = lambda: today
     panel.show_school(school)
@@ -188,12 +188,13 @@ def licences_tab(qtbot, db, school, today=date(2026, 6, 10)):
 
 
 def assert_in_view(tab, buttons) -> None:
-    """Each button is shown and lies inside the tab's width (nothing behind a » menu)."""
-    width = tab.width()
+    """Each button is shown and lies inside the visible width (nothing behind a » menu, nothing
+    cut off at the right edge)."""
+    viewport = tab.findChild(QScrollArea).viewport()
     for button in buttons:
         assert button.isVisible(), button.text()
-        left = button.mapTo(tab, button.rect().topLeft()).x()
-        assert left >= 0 and left + button.width() <= width, button.text()
+        left = button.mapTo(viewport, button.rect().topLeft()).x()
+        assert left >= 0 and left + button.width() <= viewport.width(), button.text()
 
 
 def test_a_per_pupil_school_shows_no_empty_package_box(qtbot, db, nl_school):

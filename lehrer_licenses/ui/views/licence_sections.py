@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from lehrer_licenses.i18n import N_, _
@@ -32,34 +33,58 @@ def span(start: date, end: date) -> str:
     return f"{fmt.day(start)} {DASH} {fmt.day(end)}"
 
 
-class Facts:
-    """Label and value pairs in two columns; a wide fact takes a row of its own."""
+class Facts(QWidget):
+    """Label and value pairs in two columns, or in one when the pane is narrow (it never
+    forces the tab wider); a wide fact takes a row of its own."""
+
+    TWO_COLUMNS_FROM = 520  # pixels; below it the pairs stack
 
     def __init__(self) -> None:
-        self.grid = QGridLayout()
+        super().__init__()
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setHorizontalSpacing(10)
         self.grid.setVerticalSpacing(3)
-        self.grid.setColumnStretch(1, 1)
-        self.grid.setColumnStretch(3, 1)
-        self._row, self._column = 0, 0
+        self._facts: list[tuple[QLabel, QLabel, bool]] = []
+        self._columns = 0
+        self._place(2)
 
     def add(self, label: str, wide: bool = False) -> QLabel:
-        if wide and self._column:
-            self._row, self._column = self._row + 1, 0
         value = plain_label()
         value.setWordWrap(True)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         title = plain_label(field_label(label))
         title.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         value.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.grid.addWidget(title, self._row, self._column)
-        self.grid.addWidget(value, self._row, self._column + 1, 1, 3 if wide else 1)
         value.title = title  # so a fact can be hidden with its label
-        if wide or self._column:
-            self._row, self._column = self._row + 1, 0
-        else:
-            self._column = 2
+        self._facts.append((title, value, wide))
+        self._place(self._columns, force=True)
         return value
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place(2 if event.size().width() >= self.TWO_COLUMNS_FROM else 1)
+
+    def _place(self, columns: int, force: bool = False) -> None:
+        if columns == self._columns and not force:
+            return
+        self._columns = columns
+        for title, value, _wide in self._facts:
+            self.grid.removeWidget(title)
+            self.grid.removeWidget(value)
+        row, column = 0, 0
+        for title, value, wide in self._facts:
+            wide = wide or columns == 1
+            if wide and column:
+                row, column = row + 1, 0
+            self.grid.addWidget(title, row, column)
+            self.grid.addWidget(value, row, column + 1, 1, 3 if wide else 1)
+            if wide or column:
+                row, column = row + 1, 0
+            else:
+                column = 2
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1 if columns == 2 else 0)
 
 
 def show_fact(value: QLabel, shown: bool) -> None:
@@ -79,7 +104,7 @@ class PackageSection(QGroupBox):
         self.package_deadline = facts.add(_("Notice deadline"))
         self.users = facts.add(_("Users"))
         self.package_renewal = facts.add(_("Renewal"), wide=True)
-        layout.addLayout(facts.grid)
+        layout.addWidget(facts)
         self.count_button = QPushButton(_("Count users\u2026"))
         self.upgrade_button = QPushButton(_("Upgrade\u2026"))
         self.resize_button = QPushButton(_("Size at renewal\u2026"))
@@ -234,7 +259,7 @@ class PupilSection(QGroupBox):
         self.pre_investment = facts.add(_("Pre-investment"))
         self.pupil_counts = facts.add(_("Latest count"))
         self.settlement = facts.add(_("Settlement"), wide=True)
-        layout.addLayout(facts.grid)
+        layout.addWidget(facts)
         self.agreements_button = QPushButton(_("Terms and DPA\u2026"))
         self.trial_button = QPushButton(_("Start trial\u2026"))
         self.start_button = QPushButton(_("Start paid year\u2026"))
