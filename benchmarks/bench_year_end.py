@@ -157,7 +157,14 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep the demo databases here")
     parser.add_argument("--sample", type=int, default=0, help="raw canvas: at most this many")
     parser.add_argument("--profile", type=Path, help="cProfile stats of the largest run")
+    parser.add_argument(
+        "--prerender",
+        choices=("auto", "off", "always"),
+        default="auto",
+        help="PDFs rendered ahead in a second process (services.prerender); off: all in one",
+    )
     args = parser.parse_args()
+    os.environ["LEHRER_LICENSES_PRERENDER"] = args.prerender
 
     with tempfile.TemporaryDirectory() as folder:
         os.environ["LEHRER_LICENSES_KEYS"] = str(Path(folder) / "keys")

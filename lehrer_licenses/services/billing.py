@@ -131,6 +131,9 @@ _COUNTER_WHERE = (
 _COUNTER_LAST = select(_COUNTER.c.last).where(*_COUNTER_WHERE).with_for_update()
 _COUNTER_MOVE = _COUNTER.update().where(*_COUNTER_WHERE).values(last=bindparam("b_last"))
 _COUNTER_NEW = _COUNTER.insert()
+_NUMBER_TAKEN = select(Invoice.__table__.c.id).where(
+    Invoice.__table__.c.number == bindparam("b_number")
+)
 
 
 def _advance_counter(session: Session, series: str, year: int) -> int:
@@ -147,7 +150,7 @@ def _advance_counter(session: Session, series: str, year: int) -> int:
 
 def _format_free(session: Session, series: str, year: int, seq: int, vendor: VendorSettings) -> str:
     number = getattr(vendor, SERIES_FORMAT[series]).format(year=year, seq=seq)
-    taken = session.scalar(select(Invoice.id).where(Invoice.number == number))
+    taken = session.execute(_NUMBER_TAKEN, {"b_number": number}).first()
     if taken is not None:
         raise InvalidInput(
             _(

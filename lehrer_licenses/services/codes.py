@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
@@ -116,11 +116,12 @@ def licence_terms(session: Session, sub: Subscription) -> tuple[LicenceKind, int
 _INSERT_CODE = IssuedCode.__table__.insert().returning(IssuedCode.__table__.c.id)
 
 
+_CODES = IssuedCode.__table__
+_LAST_SERIAL = select(func.max(_CODES.c.serial)).where(_CODES.c.school_id == bindparam("b_school"))
+
+
 def _next_serial(session: Session, school_id: int) -> int:
-    return (
-        session.scalar(select(func.max(IssuedCode.serial)).where(IssuedCode.school_id == school_id))
-        or 0
-    ) + 1
+    return (session.execute(_LAST_SERIAL, {"b_school": school_id}).scalar() or 0) + 1
 
 
 def _signed_row(

@@ -176,6 +176,13 @@ _APPLY_CANCELLATIONS = (
     .values(status="applied")
 )
 _SUBSCRIPTION = Subscription.__table__
+_UPDATE_SUBSCRIPTION = _SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == bindparam("b_id"))
+# One contract with its school and seats, in one statement
+_CONTRACT = (
+    select(Subscription)
+    .where(Subscription.id == bindparam("b_id"))
+    .options(joinedload(Subscription.school), joinedload(Subscription.seats))
+)
 
 
 @dataclass
@@ -296,7 +303,7 @@ def _renew_one(
         if remaining == 0
         else {"term_start": new_term.start, "term_end": new_term.end}
     )
-    session.execute(_SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == sub.id).values(changes))
+    session.execute(_UPDATE_SUBSCRIPTION, {"b_id": sub.id, **changes})  # SET from the keys
     for name, value in changes.items():
         set_committed_value(sub, name, value)
     if remaining > 0:
@@ -450,11 +457,7 @@ def _write_contracts(
             with db.transaction() as session, session.no_autoflush:
                 # Read in the contract's own transaction: another run or a clerk may have
                 # changed it since the list was read.
-                sub = session.scalar(
-                    select(Subscription)
-                    .where(Subscription.id == sub_id)
-                    .options(joinedload(Subscription.school), selectinload(Subscription.seats))
-                )
+                sub = session.scalars(_CONTRACT, {"b_id": sub_id}).unique().one()
                 if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
                     run.items.append(_renew_one(session, sub, year, True, ctx))
             if ctx.issuer is not None:
