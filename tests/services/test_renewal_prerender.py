@@ -4,7 +4,13 @@ what it stores must be exactly what it would have rendered itself, whatever chan
 from __future__ import annotations
 
 import io
+import os
+import random
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -120,3 +126,52 @@ def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_ow
             assert number in text_of(pdf)
     finally:
         db.dispose()
+
+
+def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
+    demo, tmp_path, keys_folder
+):
+    """Two SIGKILLs of a real `renewals run` with rendering ahead forced on (the full kill
+    test, test_renewal_crash_safety, runs below the size where the run starts a worker)."""
+    db = open_database(demo)
+    expected = run_renewals(db, 2027, dry_run=True).summary()
+    db.dispose()
+    env = dict(os.environ, LEHRER_LICENSES_KEYS=str(keys_folder), **{prerender.ENV_VAR: "always"})
+    command = [sys.executable, "-m", "lehrer_licenses", "--db"]
+    rest = ["--json", "renewals", "run", "--year", "2027", "--date", "2026-12-01", "--progress"]
+    rng = random.Random(6)
+    for attempt in range(2):
+        path = tmp_path / f"kill{attempt}.sqlite"
+        shutil.copyfile(demo, path)
+        first = subprocess.Popen(
+            [*command, str(path), *rest],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stop_at = rng.randrange(1, expected["schools"])
+        for line in first.stderr:
+            if line.startswith("progress ") and int(line.split()[1].split("/")[0]) >= stop_at:
+                break
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        first.stderr.close()
+        second = subprocess.run(
+            [*command, str(path), *rest], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert second.returncode == 0, second.stderr
+        con = sqlite3.connect(path)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = con.execute(
+                "SELECT i.number, p.pdf FROM invoice i LEFT JOIN invoice_pdf p "
+                "ON p.invoice_id = i.id WHERE i.invoice_date = '2026-12-01'"
+            ).fetchall()
+        finally:
+            con.close()
+        assert len(rows) == expected["invoices"]
+        sequence = sorted(int(number.rsplit("-", 1)[1]) for number, _pdf in rows)
+        assert sequence == list(range(1, expected["invoices"] + 1))  # no gap, no double
+        for number, pdf in rows:
+            assert pdf is not None and number in text_of(pdf)
