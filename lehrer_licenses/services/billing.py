@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -40,9 +40,6 @@ from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput, NotFound
-from lehrer_licenses.services.invoicing import InvoiceView
-from lehrer_licenses.services.journal import AuditJournal
-from lehrer_licenses.services.prerender import PreRenderer
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.store import audit
@@ -76,10 +73,6 @@ SERIES_FORMAT = {
     QUOTE: "quote_format",
 }
 ZERO = Decimal("0.00")
-_INVOICE = Invoice.__table__
-_INSERT_INVOICE = _INVOICE.insert().returning(_INVOICE.c.id)
-_INSERT_LINES = InvoiceLine.__table__.insert()
-_INSERT_PDF = InvoicePdf.__table__.insert()
 
 
 # --- payment references -----------------------------------------------------------------------
@@ -490,56 +483,24 @@ def _check_date_order(session: Session, kind: str, on: date) -> None:
         )
 
 
-class IssueRun:
-    """Many invoices issued on one date, each in a transaction of its own (the year-end run).
-
-    What does not change between them is checked and built once: the vendor (checked complete),
-    its document data. The date order (``_check_date_order``, a scan of the year's invoices) is
-    checked in full for the first invoice, and again only when the counter shows that an invoice
-    was issued by someone else since this run's last one: while the counter still stands where
-    this run's last committed issue left it, that invoice, dated ``on``, is the latest.
-    The caller says ``committed()`` after each transaction that committed; a rolled back one
-    leaves the next issue to check in full.
-    """
-
-    def __init__(self, vendor: VendorSettings, on: date) -> None:
-        require_complete(vendor)  # before anything is written
-        self.vendor = vendor
-        self.on = on
-        self.document_vendor = vendor.document_vendor()
-        self._confirmed: int | None = None  # the counter after our last committed issue
-        self._pending: int | None = None  # the counter after our issue in this transaction
-
-    def trusts(self, last: int, on: date) -> bool:
-        """Whether the counter standing at ``last`` is where this run's last issue left it."""
-        return on == self.on and self._confirmed is not None and last == self._confirmed
-
-    def issued(self, last: int) -> None:
-        self._confirmed, self._pending = None, last
-
-    def committed(self) -> None:
-        if self._pending is not None:
-            self._confirmed, self._pending = self._pending, None
-
-    def rolled_back(self) -> None:
-        self._confirmed = self._pending = None
-
-
-_LOOK_UP = object()
-
-
-def _number_in_order(
-    session: Session, on: date, vendor: VendorSettings, run: IssueRun | None
-) -> str:
-    """The next invoice number for a document dated ``on``, refused when an invoice of the
-    same year is dated later (numbers follow the dates)."""
+def number_in_order(
+    session: Session,
+    on: date,
+    vendor: VendorSettings,
+    trusted: Callable[[int], bool] | None = None,
+) -> tuple[str, int]:
+    """The next invoice number for a document dated ``on`` and the counter after it, refused
+    when an invoice of the same year is dated later (numbers follow the dates). ``trusted``
+    (a batch run's) may say the counter's last value shows the order already checked."""
     last = _advance_counter(session, INVOICE, on.year)
-    if run is None or not run.trusts(last, on):
+    if trusted is None or not trusted(last):
         _check_date_order(session, INVOICE, on)
-    number = _format_free(session, INVOICE, on.year, last + 1, vendor)
-    if run is not None:
-        run.issued(last + 1)
-    return number
+    return _format_free(session, INVOICE, on.year, last + 1, vendor), last + 1
+
+
+def invoice_counter(session: Session, year: int) -> int:
+    """Where the invoice counter of ``year`` stands (0 before the first invoice)."""
+    return session.execute(_COUNTER_LAST, {"b_series": INVOICE, "b_year": year}).scalar() or 0
 
 
 def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
@@ -552,20 +513,9 @@ def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
         return invoice_json(invoice, ZERO, ZERO, on)
 
 
-def issue_in(
-    session: Session,
-    invoice: Invoice,
-    on: date,
-    vendor: VendorSettings,
-    *,
-    run: IssueRun | None = None,
-    registration_code: str | object | None = _LOOK_UP,
-) -> bytes:
+def issue_in(session: Session, invoice: Invoice, on: date, vendor: VendorSettings) -> bytes:
     """Issue ``invoice`` inside the caller's transaction (a batch run issues one per contract,
-    each in its own transaction, so a crash can leave no gap in the numbers).
-
-    A batch run passes its ``IssueRun`` and the registration code it has just issued for the
-    contract (otherwise the newest code of the contract up to the invoice date is printed)."""
+    each in its own transaction, so a crash can leave no gap in the numbers)."""
     if invoice.kind == INVOICE and invoice.status != DRAFT:
         raise InvalidInput(
             _("invoice {number} is already issued; it cannot be issued again").format(
@@ -573,8 +523,7 @@ def issue_in(
             )
         )
     _refuse_unless_draft(invoice, _("issued"))
-    if run is None or run.vendor is not vendor:
-        require_complete(vendor)
+    require_complete(vendor)
     require_postal_address(invoice.school)
     if not invoice.lines:
         raise InvalidInput(_("draft {id} has no lines").format(id=invoice.id))
@@ -582,26 +531,15 @@ def issue_in(
         raise InvalidInput(
             _("draft {id} has a negative amount: issue a credit note instead").format(id=invoice.id)
         )
-    code = (
-        _registration_code(session, invoice) if registration_code is _LOOK_UP else registration_code
-    )
+    code = _registration_code(session, invoice)
     before = {"status": invoice.status, "date": invoice.invoice_date}
-    invoice.number = _number_in_order(session, on, vendor, run)
+    invoice.number, _counter = number_in_order(session, on, vendor)
     invoice.status = ISSUED
     invoice.invoice_date = on
     invoice.due_date = on + timedelta(days=vendor.payment_terms_days)
     invoice.issued_at = datetime.now()
     invoice.reference = payment_reference(invoice.number, invoice.currency, vendor)
-    document_vendor = run.document_vendor if run is not None else None
-    pdf = render(
-        build_document(
-            session,
-            invoice,
-            vendor,
-            registration_code=code,  # type: ignore[arg-type]
-            document_vendor=document_vendor,
-        )
-    )
+    pdf = render(build_document(session, invoice, vendor, registration_code=code))
     _store_pdf(session, invoice, pdf)
     audit.record(
         session,
@@ -619,206 +557,7 @@ def issue_in(
             "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
         },
     )
-    if run is None:
-        session.flush()  # a batch run's transaction flushes once, when it commits
-    return pdf
-
-
-# --- issuing in a batch run ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Printed:
-    """What ``build_document`` reads of an invoice, for one written without the ORM."""
-
-    kind: str
-    number: str
-    invoice_date: date
-    due_date: date
-    language: str
-    currency: str
-    school: School
-    lines: tuple[Line, ...]
-    net: Decimal
-    vat_rate: Decimal
-    vat: Decimal
-    total: Decimal
-    rounding: Decimal
-    payable: Decimal
-    reference: str
-    note: None = None
-
-
-def _printed(run: IssueRun, draft: InvoiceView, school: School, number: str) -> _Printed:
-    t, vendor = draft.totals, run.vendor
-    return _Printed(
-        kind=INVOICE,
-        number=number,
-        invoice_date=run.on,
-        due_date=run.on + timedelta(days=vendor.payment_terms_days),
-        language=school.language,
-        currency=draft.currency,
-        school=school,
-        lines=draft.lines,
-        net=t.net.amount,
-        vat_rate=t.vat_rate,
-        vat=t.vat.amount,
-        total=t.total.amount,
-        rounding=t.rounding.amount,
-        payable=t.payable.amount,
-        reference=payment_reference(number, draft.currency, vendor),
-    )
-
-
-def _document(run: IssueRun, printed: _Printed, registration_code: str | None) -> InvoiceDocument:
-    return build_document(
-        None,  # type: ignore[arg-type]  # reads the invoice only
-        printed,  # type: ignore[arg-type]
-        run.vendor,
-        registration_code=registration_code,
-        document_vendor=run.document_vendor,
-    )
-
-
-def invoice_counter(session: Session, year: int) -> int:
-    """Where the invoice counter of ``year`` stands (0 before the first invoice)."""
-    return session.execute(_COUNTER_LAST, {"b_series": INVOICE, "b_year": year}).scalar() or 0
-
-
-def expected_document(
-    run: IssueRun, draft: InvoiceView, school: School, seq: int, registration_code: str | None
-) -> InvoiceDocument:
-    """The document ``insert_issued`` and ``print_issued`` will print for ``draft`` if it gets
-    the number ``seq`` of ``run.on``'s year and carries ``registration_code``."""
-    number = run.vendor.invoice_format.format(year=run.on.year, seq=seq)
-    return _document(run, _printed(run, draft, school, number), registration_code)
-
-
-def insert_issued(
-    session: Session,
-    run: IssueRun,
-    draft: InvoiceView,
-    school: School,
-    subscription_id: int | None,
-    billing_key: str | None,
-    journal: AuditJournal,
-) -> tuple[InvoiceView, _Printed]:
-    """Write the priced ``draft`` as an invoice issued on ``run.on``: what ``create_draft`` and
-    then ``issue_in`` write (the same rows, checks and audit entries), as plain INSERTs in the
-    caller's transaction, so that one contract of a batch run stays cheap. The PDF follows
-    with ``print_issued`` (after the registration code it carries)."""
-    t = draft.totals
-    require_postal_address(school)
-    if not draft.lines:
-        raise InvalidInput(_("draft {id} has no lines").format(id=billing_key))
-    if t.payable.amount < 0:
-        raise InvalidInput(
-            _("draft {id} has a negative amount: issue a credit note instead").format(
-                id=billing_key
-            )
-        )
-    on = run.on
-    number = _number_in_order(session, on, run.vendor, run)
-    now = datetime.now()
-    printed = _printed(run, draft, school, number)
-    invoice_id = session.execute(
-        _INSERT_INVOICE,
-        dict(
-            kind=INVOICE,
-            status=ISSUED,
-            number=number,
-            school_id=school.id,
-            subscription_id=subscription_id,
-            reason=draft.reason,
-            billing_key=billing_key,
-            currency=draft.currency,
-            language=school.language,
-            invoice_date=on,
-            due_date=printed.due_date,
-            net=printed.net,
-            vat_rate=printed.vat_rate,
-            vat=printed.vat,
-            total=printed.total,
-            rounding=printed.rounding,
-            payable=printed.payable,
-            reference=printed.reference,
-            created_at=now,
-            issued_at=now,
-        ),
-    ).scalar_one()
-    session.execute(
-        _INSERT_LINES,
-        [
-            {
-                "invoice_id": invoice_id,
-                "position": position,
-                "code": line.code,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "amount": line.amount,
-                "period_start": line.period_start,
-                "period_end": line.period_end,
-            }
-            for position, line in enumerate(draft.lines, start=1)
-        ],
-    )
-    audit.record(
-        journal,  # type: ignore[arg-type]
-        "invoice.draft",
-        "invoice",
-        invoice_id,
-        school_id=school.id,
-        after={
-            "reason": draft.reason,
-            "net": printed.net,
-            "payable": printed.payable,
-            "currency": draft.currency,
-            "billing_key": billing_key,
-        },
-    )
-    view = replace(draft, id=invoice_id, number=number, status=ISSUED, invoice_date=on)
-    return view, printed
-
-
-def print_issued(
-    session: Session,
-    run: IssueRun,
-    view: InvoiceView,
-    printed: _Printed,
-    draft_date: date,
-    registration_code: str | None,
-    journal: AuditJournal,
-    ahead: PreRenderer | None = None,
-    key: str = "",
-) -> bytes:
-    """Render and store the PDF of an invoice written by ``insert_issued``, and audit the issue
-    as ``issue_in`` does."""
-    document = _document(run, printed, registration_code)
-    pdf = ahead.take(key, document) if ahead is not None else None
-    if pdf is None:
-        pdf = render(document)
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    session.execute(
-        _INSERT_PDF,
-        {"invoice_id": view.id, "pdf": pdf, "sha256": sha256, "created_at": datetime.now()},
-    )
-    audit.record(
-        journal,  # type: ignore[arg-type]
-        "invoice.issue",
-        "invoice",
-        view.id,
-        school_id=printed.school.id,
-        before={"status": DRAFT, "date": draft_date},
-        after={
-            "number": printed.number,
-            "date": printed.invoice_date,
-            "due_date": printed.due_date,
-            "reference": printed.reference,
-            "payable": printed.payable,
-            "pdf_sha256": sha256,
-        },
-    )
+    session.flush()
     return pdf
 
 

@@ -25,13 +25,13 @@ from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_a
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.backups import make_backup
-from lehrer_licenses.services.billing import (
+from lehrer_licenses.services.batch_invoices import (
     IssueRun,
     expected_document,
     insert_issued,
-    invoice_counter,
     print_issued,
 )
+from lehrer_licenses.services.billing import invoice_counter
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.codes import (
     expected_seat_code,
