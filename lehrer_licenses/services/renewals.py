@@ -4,6 +4,13 @@
 arrears. Each contract is handled in a transaction of its own: after a crash, a re-run picks up
 exactly the contracts not yet renewed (their term still ends on 31 December Y-1), and the unique
 billing key of each renewal/usage invoice makes double billing impossible.
+
+Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signing key are read
+once per run; a contract's transaction reads the contract in one statement and writes its rows as
+plain INSERTs/UPDATEs (``services.batch_invoices``, ``codes.insert_seat_code``, the audit entries
+through ``services.journal``), so no unit-of-work flush per row; with ``issue_on`` the invoices
+are predicted first and their PDFs rendered ahead in a second process (``services.prerender``),
+taken only when equal to the document the transaction builds.
 """
 
 from __future__ import annotations
