@@ -54,6 +54,7 @@ class PreRenderer:
         self._results: dict[str, bytes | None] = {}
         self._ready = threading.Condition()
         self._ended = False
+        self._closing = False
         self.used = 0
         self.missed = 0
         threading.Thread(target=self._feed, daemon=True).start()
@@ -96,6 +97,7 @@ class PreRenderer:
         return pdf
 
     def close(self) -> None:
+        self._closing = True  # a run that ended early leaves documents unsent: drop them
         self._outbox.put(None)
         try:
             self._process.wait(timeout=2)
@@ -106,7 +108,7 @@ class PreRenderer:
     def _feed(self) -> None:
         assert self._process.stdin is not None
         try:
-            while (item := self._outbox.get()) is not None:
+            while (item := self._outbox.get()) is not None and not self._closing:
                 key, document = item
                 with self._ready:
                     self._sent.append(key)
