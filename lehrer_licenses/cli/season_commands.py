@@ -108,7 +108,8 @@ def _over_capacity(args) -> None:
         lines = []
         for o in found:
             line = _(
-                "{school} {name}: {users} users counted on {day}, {over} more than the package of {capacity}"
+                "{school} {name}: {users} users counted on {day}, {over} more than the "
+                "package of {capacity}"
             ).format(
                 school=o.school,
                 name=o.school_name,
