@@ -16,10 +16,17 @@ from sqlalchemy.sql.functions import FunctionElement
 SQLITE_FUNCTION = "ll_fold"
 
 
+# Latin letters that are not a base letter plus an accent, so NFKD leaves them as they are:
+# without these "zolc" would not find "Żółć", nor "orsted" "Ørsted" or "yilmaz" "Yılmaz".
+UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "œ": "oe", "æ": "ae", "þ": "th"}
+)
+
+
 def fold(text: str | None) -> str | None:
     if text is None:
         return None
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

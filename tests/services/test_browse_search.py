@@ -21,3 +21,18 @@ def test_school_ids_match_the_search_and_page_in_order(db, make_school):
         rows = browse.list_schools(db, text, 0, 10, "name", ids=ids[:10])
         assert {r.number for r in rows} == expected, text
         assert [r.name.lower() for r in rows] == sorted(r.name.lower() for r in rows)
+
+
+def test_letters_without_an_accent_mark_fold_too(db, make_school):
+    from lehrer_licenses.services import browse_schools
+
+    make_school("Schule Ørsted-Dvořák")
+    make_school("Schulhaus Yılmaz")
+    make_school("Primarschule Łódź")
+    for typed, found in (
+        ("orsted", "Schule Ørsted-Dvořák"),
+        ("yilmaz", "Schulhaus Yılmaz"),
+        ("lodz", "Primarschule Łódź"),
+    ):
+        rows = browse_schools.list_schools(db, search=typed)
+        assert [r.name for r in rows] == [found], typed
