@@ -118,6 +118,14 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     credit.add_argument("--date", type=_date, help=_("credit note date (default today)"))
     delete = command("delete", _("delete a draft"), invoice)
     delete.add_argument("invoice")
+    undo = command(
+        "undo-order", _("undo an order entered by mistake: its seats and its draft"), invoice
+    )
+    undo.add_argument("invoice", help=_("the order's draft invoice (id)"))
+    undo.add_argument(
+        "--dry-run", action="store_true", help=_("show what would be removed, change nothing")
+    )
+    undo.add_argument("--date", type=_date, help=_("date of the new registration code"))
     edit = command("edit", _("change a draft's lines or date"), invoice)
     edit.add_argument("invoice")
     edit.add_argument(
@@ -304,6 +312,12 @@ def cmd_invoice(args) -> None:
         doc = billing.delete_draft(db, args.invoice)
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
+    elif action == "undo-order":
+        from lehrer_licenses.services.order_undo import undo_order
+
+        result = undo_order(db, args.invoice, dry_run=args.dry_run, on=args.date)
+        print_result(args, result.to_json(), lambda: _undo_text(result))
+        return
     elif action == "edit":
         add = []
         for description, quantity, price in args.add_line:
@@ -323,6 +337,16 @@ def cmd_invoice(args) -> None:
     else:  # pragma: no cover - argparse knows the actions
         raise UsageError(action)
     print_result(args, doc, lambda: _invoice_text(doc))
+
+
+def _undo_text(result) -> str:
+    head = (
+        _("Undoing the order (dry run, nothing changed):") if result.dry_run else _("Order undone:")
+    )
+    lines = [head, *(f"  - {line}" for line in result.summary())]
+    if result.code:
+        lines.append(_("New registration code: {code}").format(code=result.code))
+    return "\n".join(lines)
 
 
 def _list_text_short(d: dict) -> str:

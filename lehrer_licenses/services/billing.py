@@ -571,10 +571,41 @@ class LineInput:
     unit_price: Decimal
 
 
+# Drafts written by a use case that delivered a licence (seats, a term, a package, an add-on,
+# pupils): deleting one would leave the licence delivered but unbilled.
+LICENCE_REASONS = frozenset(
+    {"order", "renewal", "usage", "addon", "pre_investment", "settlement", "upgrade"}
+)
+
+
+def _refuse_licence_bound(invoice: Invoice) -> None:
+    if invoice.reason == "order":
+        raise InvalidInput(
+            _(
+                "draft #{id} belongs to an order whose seats were delivered and cannot simply "
+                "be deleted: undo the order (`invoice undo-order {id}`)"
+            ).format(id=invoice.id)
+        )
+    if (
+        invoice.billing_key
+        or invoice.reason in LICENCE_REASONS
+        or invoice.subscription_id is not None
+        or invoice.addon_id is not None
+    ):
+        raise InvalidInput(
+            _(
+                "draft #{id} bills a licence already delivered ({reason}) and cannot be deleted: "
+                "change its lines (`invoice edit {id}`) or issue it and write a credit note"
+            ).format(id=invoice.id, reason=invoice.reason)
+        )
+
+
 def delete_draft(db: Database, key: str) -> dict:
+    """Delete a draft not tied to a delivered licence (an order's draft: ``order_undo``)."""
     with db.transaction() as session:
         invoice = find_invoice(session, key, lock=True)
         _refuse_unless_draft(invoice, _("deleted"))
+        _refuse_licence_bound(invoice)
         snapshot = {
             "school": invoice.school.number,
             "reason": invoice.reason,

@@ -216,10 +216,11 @@ def order_seats(
             )
             session.add(sub)
             session.flush()
-        for position in range(p.first_position, p.first_position + seats):
-            sub.seats.append(
-                Seat(school_id=p.school.id, position=position, status=ACTIVE, acquired_on=on)
-            )
+        added = [
+            Seat(school_id=p.school.id, position=position, status=ACTIVE, acquired_on=on)
+            for position in range(p.first_position, p.first_position + seats)
+        ]
+        sub.seats.extend(added)
         invoice = create_draft(session, p.school, sub, p.currency, "order", p.lines, on)
         session.flush()
         session.refresh(sub)
@@ -236,6 +237,8 @@ def order_seats(
                 "kind": p.kind,
                 "invoice_id": invoice.id,
                 "ordered_on": on,
+                # which seats this order added, so that ``order_undo`` can remove exactly them
+                "seat_ids": [seat.id for seat in added],
             },
         )
         session.flush()

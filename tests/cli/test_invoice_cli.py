@@ -156,8 +156,18 @@ def test_draft_edit_and_delete(cli):
     )  # fmt: skip
     assert edited["lines"][-1]["description"] == "Kurs «Einführung»"
     refused(cli, "invoice", "edit", str(draft), "--add-line", "x", "one", "2", match="numbers")
-    assert ok(cli, "invoice", "delete", str(draft))["deleted"] is True
+    before = fingerprint(cli.path)
+    refused(cli, "invoice", "delete", str(draft), match=f"invoice undo-order {draft}")
+    assert fingerprint(cli.path) == before
+    dry = ok(cli, "invoice", "undo-order", str(draft), "--dry-run")
+    assert dry["dry_run"] is True and dry["positions"] == [1, 2, 3]
+    assert fingerprint(cli.path) == before
+    code, out, _err = cli("invoice", "undo-order", str(draft), "--dry-run")
+    assert code == 0 and "dry run, nothing changed" in out and "removes 3 seat(s)" in out
+    done = ok(cli, "invoice", "undo-order", str(draft), "--date", "2026-03-10")
+    assert done["subscription_removed"] is True and done["seats_after"] == 0
     refused(cli, "invoice", "show", str(draft), match="no invoice")
+    refused(cli, "invoice", "undo-order", str(draft), match="no invoice")
 
 
 def test_pay_and_credit_refused_on_drafts(cli):

@@ -12,6 +12,7 @@ from stdnum.ch import esr
 
 from lehrer_licenses.services import billing, payments, vendor
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.order_undo import undo_order
 from lehrer_licenses.services.orders import order_seats
 from lehrer_licenses.store.models import AuditEntry, Invoice, InvoicePdf, NumberCounter
 
@@ -63,7 +64,7 @@ def test_issue_numbers_dates_references_and_stores_the_pdf(desk, school_of):
         assert "invoice.issue" in session.scalars(select(AuditEntry.action)).all()
 
 
-def eur_draft(db, school_number: str, on=date(2026, 3, 10)) -> int:
+def eur_draft(db, school_number: str, on=date(2026, 3, 10), reason="order") -> int:
     """A EUR draft (the default catalogue sells in CHF only), as an EUR plan would write it."""
     from lehrer_licenses.domain.pricing import Line
     from lehrer_licenses.services.invoicing import create_draft
@@ -72,7 +73,7 @@ def eur_draft(db, school_number: str, on=date(2026, 3, 10)) -> int:
     line = Line("pkg", "Paket 1000 Nutzer", Decimal(1), Decimal("1000.00"), Decimal("1000.00"))
     with db.transaction() as session:
         school = school_by_number(session, school_number)
-        return create_draft(session, school, None, "EUR", "order", [line], on).id
+        return create_draft(session, school, None, "EUR", reason, [line], on).id
 
 
 def test_eur_invoices_and_vendors_without_qr_iban_get_creditor_references(desk, school_of):
@@ -118,9 +119,17 @@ def test_drafts_can_be_edited_and_deleted(desk, school_of):
     assert doc["net"] == f"{Decimal('334.35') + Decimal('300.00'):.2f}"
     with pytest.raises(InvalidInput, match="has no line 9"):
         billing.edit_draft(desk, str(invoice_id), remove=[9])
-    assert billing.delete_draft(desk, str(invoice_id))["deleted"] is True
+    # the order delivered its seats: its draft goes only with them (services.order_undo)
+    with pytest.raises(InvalidInput, match=f"undo the order .*invoice undo-order {invoice_id}"):
+        billing.delete_draft(desk, str(invoice_id))
+    undo_order(desk, str(invoice_id), on=date(2026, 3, 10))
     with pytest.raises(NotFound):
         billing.show_invoice(desk, str(invoice_id))
+    # a draft tied to no licence can simply go
+    free = eur_draft(desk, school_of("Grundschule Ørsted", country="DE"), reason="service")
+    assert billing.delete_draft(desk, str(free))["deleted"] is True
+    with pytest.raises(NotFound):
+        billing.show_invoice(desk, str(free))
 
 
 def test_numbers_follow_the_dates_within_a_series(desk, school_of):
