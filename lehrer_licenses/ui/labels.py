@@ -75,6 +75,7 @@ _HISTORY_ACTION = {
     "database.restore": N_("Database restored"),
     "school.add": N_("School added"),
     "order.seats": N_("Seats ordered"),
+    "order.undo": N_("Order undone"),
     "invoice.draft": N_("Draft invoice"),
     "cancellation.record": N_("Cancellation received"),
     "teacher.add": N_("Teacher added"),

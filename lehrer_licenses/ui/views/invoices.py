@@ -1,7 +1,8 @@
 """The invoices view: every invoice, credit note and quote, newest first, searchable by number
 or school and filtered by status (open and overdue too); the selected one is shown line by line
-below, as it will be printed. Actions: issue a draft, record a payment, credit note, show,
-print and save the PDF, and export the PDFs of all listed invoices (in the background)."""
+below, as it will be printed. Actions: issue a draft, record a payment, credit note, undo an
+order entered by mistake, show, print and save the PDF, and export the PDFs of all listed
+invoices (in the background)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,10 @@ class InvoicesView(QWidget):
         self.issue_button = QPushButton(_("Issue…"))
         self.pay_button = QPushButton(_("Payment…"))
         self.credit_button = QPushButton(_("Credit note…"))
+        self.undo_button = QPushButton(_("Undo order…"))
+        self.undo_button.setToolTip(
+            _("Remove the seats and the draft of an order entered by mistake")
+        )
         self.show_button = QPushButton(_("Show PDF"))
         self.print_button = QPushButton(_("Print…"))
         self.save_button = QPushButton(_("Save PDF…"))
@@ -94,6 +99,7 @@ class InvoicesView(QWidget):
         self.issue_button.clicked.connect(self.issue)
         self.pay_button.clicked.connect(self.record_payment)
         self.credit_button.clicked.connect(self.credit)
+        self.undo_button.clicked.connect(self.undo_order)
         self.show_button.clicked.connect(self.show_pdf)
         self.print_button.clicked.connect(self.print_invoice)
         self.save_button.clicked.connect(self.save_pdf)
@@ -102,6 +108,7 @@ class InvoicesView(QWidget):
             self.issue_button,
             self.pay_button,
             self.credit_button,
+            self.undo_button,
             self.show_button,
             self.print_button,
             self.save_button,
@@ -206,6 +213,7 @@ class InvoicesView(QWidget):
         self.issue_button.setEnabled(draft)
         self.pay_button.setEnabled(issued and row.status != "credited")
         self.credit_button.setEnabled(issued and row.credited < row.payable)
+        self.undo_button.setEnabled(draft and row.reason == "order")
         for button in (self.show_button, self.print_button, self.save_button):
             button.setEnabled(row is not None)
         self.einvoice_button.setEnabled(
@@ -294,6 +302,13 @@ class InvoicesView(QWidget):
         row = self.selected()
         if row is not None and row.kind == "invoice" and row.number:
             self._run_dialog(CreditNoteDialog(self._db, row, self.today, self))
+
+    def undo_order(self) -> None:
+        from lehrer_licenses.ui.dialogs.undo_order import UndoOrderDialog
+
+        row = self.selected()
+        if row is not None and row.status == "draft" and row.reason == "order":
+            self._run_dialog(UndoOrderDialog(self._db, row, self.today, self))
 
     def pdf_bytes(self) -> tuple[InvoiceListRow, bytes] | None:
         """The selected document's PDF: stored at issue, or a draft rendered now."""
