@@ -25,6 +25,7 @@ from lehrer_licenses.services.billing import ACCEPTED, DRAFT, INVOICE, QUOTE, QU
 from lehrer_licenses.services.codes import issue_for
 from lehrer_licenses.services.contracts import ACTIVE, active_seats
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.reasons import invoice_reason
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
@@ -249,7 +250,7 @@ def _refuse_later_changes(
             invoice,
             _("the contract has a later invoice ({name}, {reason}, {day})").format(
                 name=later.number or f"#{later.id}",
-                reason=later.reason,
+                reason=invoice_reason(later.reason),
                 day=later.invoice_date.isoformat(),
             ),
         )
@@ -270,8 +271,8 @@ def _refuse_later_changes(
             invoice,
             _("the contract was renewed or lapsed on {day}, after this order").format(day=day)
             if changed.action.startswith("renewal.")
-            else _("the contract changed ({action}) on {day}, after this order").format(
-                action=changed.action, day=day
+            else _("the contract changed on {day}, after this order (its History says how)").format(
+                day=day
             ),
         )
     # A cancellation recorded before the order may stand; any other one came after it.

@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services import browse
+from lehrer_licenses.services.reasons import INVOICE_REASONS
 
 _SCHOOL_STATUS = {
     browse.STATUS_ACTIVE: N_("Running"),
@@ -38,18 +39,7 @@ _QUOTE_STATUS = {
     "accepted": N_("Quote, accepted"),
 }
 
-_INVOICE_REASON = {
-    # Not "Order": that msgid is the order button's verb ("Bestellen").
-    "order": N_("Seat order"),
-    "addon": N_("Subject add-on"),
-    "pre_investment": N_("Pre-investment"),
-    "settlement": N_("Settlement"),
-    "upgrade": N_("Upgrade"),
-    "refund": N_("Refund"),
-    "trial": N_("Trial"),
-    "renewal": N_("Renewal"),
-    "usage": N_("DB-hosting usage"),
-}
+_INVOICE_REASON = INVOICE_REASONS
 
 _ORDER_KIND = {
     "first_order": N_("First order: base licence and subscription for the term"),
