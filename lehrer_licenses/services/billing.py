@@ -727,8 +727,12 @@ def credit_invoice(
     reason: str,
     amount: Decimal | None = None,
     on: date | None = None,
+    line_text: str | None = None,
 ) -> dict:
-    """A credit note for all of the invoice's remaining amount, or for ``amount`` (incl. VAT)."""
+    """A credit note for all of the invoice's remaining amount, or for ``amount`` (incl. VAT).
+
+    A part is one line, "Partial credit on invoice N" unless ``line_text`` says what it is
+    (an add-on's pro-rata refund names the subject and the days)."""
     on = on or date.today()
     reason = (reason or "").strip()
     if not reason:
@@ -820,9 +824,8 @@ def credit_invoice(
                 InvoiceLine(
                     position=1,
                     code="credit",
-                    description=tr("Partial credit on invoice {number}").format(
-                        number=invoice.number
-                    ),
+                    description=line_text
+                    or tr("Partial credit on invoice {number}").format(number=invoice.number),
                     quantity=Decimal(1),
                     unit_price=net,
                     amount=net,

@@ -737,6 +737,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
         reason=line.description,
         amount=_credit_amount(invoice, refund),
         on=on,
+        line_text=line.description,
     )
     return session.get(Invoice, doc["id"])
 

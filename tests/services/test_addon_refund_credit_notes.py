@@ -47,6 +47,9 @@ def test_M10_refund_of_an_issued_addon_invoice_is_a_credit_note_referencing_it(d
     assert quote.refunds[0].lines[0].amount == Decimal("-97.23")
     assert (shown["net"], shown["payable"]) == ("97.23", "115.70")
     assert "182 von 365 Tagen" in shown["note"]  # why, in the school's language
+    (line,) = shown["lines"]  # the printed line says what is refunded, not just "partial"
+    assert "Deutsch" in line["description"] and "182 von 365 Tagen" in line["description"]
+    assert line["amount"] == "97.23"
     assert invoice["number"] in result.notices[0] and result.notices == quote.notices
     assert billing.show_invoice(db, invoice["number"])["credited"] == "115.70"
 
