@@ -232,29 +232,33 @@ def _addon(session: Session, school: School, addon_id: int) -> Addon:
     return addon
 
 
+def plan_addon_cancellation(session: Session, school: School, addon_id: int, received: date):
+    """The add-on and when a cancellation received on ``received`` takes effect (its own year
+    and notice, M10), with the refusals of ``cancel_addon``; writes nothing."""
+    addon = _addon(session, school, addon_id)
+    if addon.status != ADDON_ACTIVE:
+        raise InvalidInput(
+            _("the add-on {id} is not running ({status})").format(id=addon.id, status=addon.status)
+        )
+    if addon.ends_on is not None:
+        raise InvalidInput(
+            _("the add-on {id} is already cancelled, ending on {day}").format(
+                id=addon.id, day=addon.ends_on.isoformat()
+            )
+        )
+    plan = plan_from_row(addon.subscription.plan)
+    term = Term(addon.term_start, addon.term_end)
+    require_in_year(term, received, _("a cancellation received"))
+    return addon, cancellation_effective(
+        plan.term, term, received, addon_notice_months(plan), plan.term_days
+    )
+
+
 def cancel_addon(db: Database, school_number: str, addon_id: int, received: date) -> dict:
     """A cancellation of an add-on: 3 months before the end of its own year (M10)."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
-        addon = _addon(session, school, addon_id)
-        if addon.status != ADDON_ACTIVE:
-            raise InvalidInput(
-                _("the add-on {id} is not running ({status})").format(
-                    id=addon.id, status=addon.status
-                )
-            )
-        if addon.ends_on is not None:
-            raise InvalidInput(
-                _("the add-on {id} is already cancelled, ending on {day}").format(
-                    id=addon.id, day=addon.ends_on.isoformat()
-                )
-            )
-        plan = plan_from_row(addon.subscription.plan)
-        term = Term(addon.term_start, addon.term_end)
-        require_in_year(term, received, _("a cancellation received"))
-        outcome = cancellation_effective(
-            plan.term, term, received, addon_notice_months(plan), plan.term_days
-        )
+        addon, outcome = plan_addon_cancellation(session, school, addon_id, received)
         addon.ends_on = outcome.effective
         record = Cancellation(
             school_id=school.id,

@@ -36,17 +36,15 @@ from lehrer_licenses.domain.per_pupil import (
 from lehrer_licenses.domain.periods import Term, cancellation_effective
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import packages
-from lehrer_licenses.services.addons import addon_notice_months
+from lehrer_licenses.services import addons, packages, per_pupil
 from lehrer_licenses.services.catalogue import load_catalogue, plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.invoicing import InvoiceView
-from lehrer_licenses.services.package_common import require_in_year, running_of_kind, term_of
+from lehrer_licenses.services.package_common import running_of_kind, term_of
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     Addon,
-    PackageCount,
     PreInvestmentRow,
     PupilCount,
     PupilTrial,
@@ -145,12 +143,7 @@ def _package(session: Session, school: School, on: date) -> PackageInfo | None:
         return None
     plan = plan_from_row(sub.plan)
     term = term_of(sub)
-    latest = session.scalar(
-        select(PackageCount)
-        .where(PackageCount.subscription_id == sub.id)
-        .order_by(PackageCount.counted_on.desc())
-        .limit(1)
-    )
+    latest = packages.latest_count(session, sub.id)
     next_capacity = sub.renew_capacity or sub.capacity or 0
     price = None
     if renewal_price_visible(term.renewal_date, on):
@@ -417,20 +410,8 @@ def pupil_notice_preview(db: Database, school_number: str, received: date) -> No
     """When a downgrade or cancellation received on ``received`` takes effect (F11)."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        sub = running_of_kind(session, school.id, PlanKind.PER_UNIT)
-        if sub is None:
-            raise InvalidInput(
-                _("school {school} has no running per-pupil subscription").format(
-                    school=school.number
-                )
-            )
-        plan = plan_from_row(sub.plan)
-        term = term_of(sub)
-        require_in_year(term, received, _("a notice received"))
-        outcome = cancellation_effective(
-            plan.term, term, received, plan.notice_months, plan.term_days
-        )
-        return NoticePreview(outcome.deadline, outcome.in_time, outcome.effective)
+        _sub, _plan, _term, o = per_pupil.plan_notice(session, school, received)
+        return NoticePreview(o.deadline, o.in_time, o.effective)
 
 
 def package_cancel_preview(db: Database, school_number: str, received: date) -> NoticePreview:
@@ -438,21 +419,7 @@ def package_cancel_preview(db: Database, school_number: str, received: date) -> 
     same reckoning and refusals as ``packages.cancel_package``, without writing."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
-        if sub is None:
-            raise InvalidInput(
-                _("school {school} has no running user package").format(school=school.number)
-            )
-        plan = plan_from_row(sub.plan)
-        term = term_of(sub)
-        require_in_year(term, received, _("a cancellation received"))
-        if sub.ends_on is not None:
-            raise InvalidInput(
-                _("the package of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
-                )
-            )
-        o = cancellation_effective(plan.term, term, received, plan.notice_months, plan.term_days)
+        _sub, o = packages.plan_cancellation(session, school, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 
@@ -463,29 +430,7 @@ def addon_cancel_preview(
     ``addons.cancel_addon`` reckons it, without writing."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        addon = session.get(Addon, addon_id)
-        if addon is None or addon.school_id != school.id:
-            raise InvalidInput(
-                _("school {school} has no add-on {id}").format(school=school.number, id=addon_id)
-            )
-        if addon.status != packages.ADDON_ACTIVE:
-            raise InvalidInput(
-                _("the add-on {id} is not running ({status})").format(
-                    id=addon.id, status=addon.status
-                )
-            )
-        if addon.ends_on is not None:
-            raise InvalidInput(
-                _("the add-on {id} is already cancelled, ending on {day}").format(
-                    id=addon.id, day=addon.ends_on.isoformat()
-                )
-            )
-        plan = plan_from_row(addon.subscription.plan)
-        term = Term(addon.term_start, addon.term_end)
-        require_in_year(term, received, _("a cancellation received"))
-        o = cancellation_effective(
-            plan.term, term, received, addon_notice_months(plan), plan.term_days
-        )
+        _addon, o = addons.plan_addon_cancellation(session, school, addon_id, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 

@@ -580,23 +580,29 @@ def change_at_renewal(db: Database, school_number: str, capacity: int, received:
         }
 
 
+def plan_cancellation(session: Session, school: School, received: date):
+    """The running package and when a cancellation received on ``received`` takes effect (M1),
+    with the refusals of ``cancel_package``; writes nothing (the app's preview uses it too)."""
+    sub, plan = _package(session, school)
+    term = term_of(sub)
+    require_in_year(term, received, _("a cancellation received"))
+    if sub.ends_on is not None:
+        raise InvalidInput(
+            _("the package of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=sub.ends_on.isoformat()
+            )
+        )
+    return sub, cancellation_effective(
+        plan.term, term, received, plan.notice_months, plan.term_days
+    )
+
+
 def cancel_package(db: Database, school_number: str, received: date) -> dict:
     """A cancellation received on ``received``: in time (3 months before the end, M1) the
     package ends with its licence year, otherwise with the year after it."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
-        sub, plan = _package(session, school)
-        term = term_of(sub)
-        require_in_year(term, received, _("a cancellation received"))
-        if sub.ends_on is not None:
-            raise InvalidInput(
-                _("the package of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
-                )
-            )
-        outcome = cancellation_effective(
-            plan.term, term, received, plan.notice_months, plan.term_days
-        )
+        sub, outcome = plan_cancellation(session, school, received)
         sub.ends_on = outcome.effective
         record = Cancellation(
             school_id=school.id,
@@ -862,6 +868,16 @@ def renewal_quote(plan: Plan, component_name: str, renewal: date, on: date) -> d
     }
 
 
+def latest_count(session: Session, subscription_id: int) -> PackageCount | None:
+    """The package's most recent user count, if any."""
+    return session.scalar(
+        select(PackageCount)
+        .where(PackageCount.subscription_id == subscription_id)
+        .order_by(PackageCount.counted_on.desc())
+        .limit(1)
+    )
+
+
 def package_status(db: Database, school_number: str, on: date) -> dict:
     """The package as the school's admin sees it on ``on``: size, licence year, deadline, the
     latest count, pending changes, and the renewal price of the package and of each add-on from
@@ -875,12 +891,7 @@ def package_status(db: Database, school_number: str, on: date) -> dict:
             )
         plan = plan_from_row(sub.plan)
         term = term_of(sub)
-        latest = session.scalar(
-            select(PackageCount)
-            .where(PackageCount.subscription_id == sub.id)
-            .order_by(PackageCount.counted_on.desc())
-            .limit(1)
-        )
+        latest = latest_count(session, sub.id)
         next_capacity = sub.renew_capacity or sub.capacity or 0
         prefix = FULL if sub.full_package else PACKAGE
         renewing = sub.ends_on is None or sub.ends_on > term.end

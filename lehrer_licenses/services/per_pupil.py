@@ -656,7 +656,9 @@ def upgrade_pupils(
 # --- downgrade and cancellation (F11), reminders (F9) ---------------------------------------
 
 
-def _notice(session: Session, school: School, received: date):
+def plan_notice(session: Session, school: School, received: date):
+    """The running subscription and when a downgrade or cancellation received on ``received``
+    takes effect (F11), with the refusals of both; writes nothing."""
     sub, plan = _running(session, school)
     term = term_of(sub)
     require_in_year(term, received, _("a notice received"))
@@ -676,7 +678,7 @@ def change_at_renewal(db: Database, school_number: str, plan_code: str, received
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         _row, new_plan = plan_of_kind(session, plan_code, PlanKind.PER_UNIT)
-        sub, plan, term, outcome = _notice(session, school, received)
+        sub, plan, term, outcome = plan_notice(session, school, received)
         if new_plan.code == plan.code:
             raise InvalidInput(
                 _("school {school} is on plan {plan} already").format(
@@ -720,7 +722,7 @@ def cancel_pupils(db: Database, school_number: str, received: date) -> dict:
     nothing is settled (F7); later, it ends a year later."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
-        sub, _plan, _term, outcome = _notice(session, school, received)
+        sub, _plan, _term, outcome = plan_notice(session, school, received)
         sub.ends_on = outcome.effective
         record = Cancellation(
             school_id=school.id,
