@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services import browse_licences, per_pupil
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.ui import formatting as fmt
@@ -125,16 +125,28 @@ class TrialDialog(LicenceDialog):
         return lambda: per_pupil.start_trial(db, school, on, until)
 
 
-class StartPupilsDialog(LicenceDialog):
-    """F5: the paid year from a day; the pre-investment = pupils counted x yearly price."""
+class _PlanCountsDialog(LicenceDialog):
+    """A plan, a day and pupils per part, priced by a per-pupil use case with ``quote=True``
+    (its invoice shown) and run without it on commit."""
 
-    def __init__(self, db: Database, school: str, on: date, parent: QWidget | None = None):
-        super().__init__(db, school, _("Start the paid year"), _("Start"), parent)
-        self.plans = {p.code: p for p in browse_licences.pupil_plans(db)}
-        self.plan = self.add_row(_("Plan"), QComboBox())
+    invoice_label = ""
+
+    def __init__(
+        self,
+        db: Database,
+        school: str,
+        titles: tuple[str, str, str, str],
+        plans: list[browse_licences.PlanChoice],
+        on: date,
+        parent: QWidget | None,
+    ):
+        title, button, plan_label, date_label = titles
+        super().__init__(db, school, title, button, parent)
+        self.plans = {p.code: p for p in plans}
+        self.plan = self.add_row(plan_label, QComboBox())
         for p in self.plans.values():
             self.plan.addItem(f"{p.code} \u2013 {p.name}", p.code)
-        self.date = self.add_row(_("Paid year from"), date_edit(on))
+        self.date = self.add_row(date_label, date_edit(on))
         self.counts = _PartCounts(self)
         self.watch(self.plan.currentIndexChanged, self.date.dateChanged)
         self.refresh_preview()
@@ -145,9 +157,15 @@ class StartPupilsDialog(LicenceDialog):
     def set_plan(self, code: str) -> None:
         self.plan.setCurrentIndex(self.plan.findData(code))
 
+    def use_case(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def term_text(self, q) -> str:
+        raise NotImplementedError
+
     def quote(self) -> Preview:
         self.counts.show_parts(self.parts())
-        q = per_pupil.start_paid_year(
+        q = self.use_case(
             self._db,
             self.school,
             self.plan.currentData(),
@@ -155,18 +173,31 @@ class StartPupilsDialog(LicenceDialog):
             self.counts.counts(self.parts()),
             quote=True,
         )
-        return Preview(
-            _("Subscription year {start} \u2013 {end}, plan {variant}.").format(
-                start=fmt.day(q.term_start), end=fmt.day(q.term_end), variant=q.variant
-            ),
-            [(_("Pre-investment invoice (F5)"), q.invoice)],
-            q.notices,
-        )
+        return Preview(self.term_text(q), [(_(self.invoice_label), q.invoice)], q.notices)
 
     def job(self):
         db, school, plan = self._db, self.school, self.plan.currentData()
         on, counts = fmt.from_qdate(self.date.date()), self.counts.counts(self.parts())
-        return lambda: per_pupil.start_paid_year(db, school, plan, on, counts)
+        run = self.use_case
+        return lambda: run(db, school, plan, on, counts)
+
+
+class StartPupilsDialog(_PlanCountsDialog):
+    """F5: the paid year from a day; the pre-investment = pupils counted x yearly price."""
+
+    invoice_label = N_("Pre-investment invoice (F5)")
+
+    def __init__(self, db: Database, school: str, on: date, parent: QWidget | None = None):
+        titles = (_("Start the paid year"), _("Start"), _("Plan"), _("Paid year from"))
+        super().__init__(db, school, titles, browse_licences.pupil_plans(db), on, parent)
+
+    def use_case(self, *args, **kwargs):
+        return per_pupil.start_paid_year(*args, **kwargs)
+
+    def term_text(self, q) -> str:
+        return _("Subscription year {start} \u2013 {end}, plan {variant}.").format(
+            start=fmt.day(q.term_start), end=fmt.day(q.term_end), variant=q.variant
+        )
 
 
 class PupilCountDialog(LicenceDialog):
@@ -213,9 +244,11 @@ class PupilCountDialog(LicenceDialog):
         return lambda: per_pupil.record_pupil_counts(db, school, month, counts)
 
 
-class UpgradePupilsDialog(LicenceDialog):
+class UpgradePupilsDialog(_PlanCountsDialog):
     """F10: a larger plan during the year restarts the year; one invoice settles the old
     subscription against the new pre-investment."""
+
+    invoice_label = N_("Settlement invoice (F10)")
 
     def __init__(
         self,
@@ -225,44 +258,17 @@ class UpgradePupilsDialog(LicenceDialog):
         on: date,
         parent: QWidget | None = None,
     ):
-        super().__init__(db, school, _("Upgrade the per-pupil plan"), _("Upgrade"), parent)
-        self.plans = {p.code: p for p in browse_licences.pupil_plans(db) if p.code != info.plan}
-        self.plan = self.add_row(_("New plan"), QComboBox())
-        for p in self.plans.values():
-            self.plan.addItem(f"{p.code} \u2013 {p.name}", p.code)
-        self.date = self.add_row(_("Upgrade on"), date_edit(on))
-        self.counts = _PartCounts(self)
-        self.watch(self.plan.currentIndexChanged, self.date.dateChanged)
-        self.refresh_preview()
+        titles = (_("Upgrade the per-pupil plan"), _("Upgrade"), _("New plan"), _("Upgrade on"))
+        plans = [p for p in browse_licences.pupil_plans(db) if p.code != info.plan]
+        super().__init__(db, school, titles, plans, on, parent)
 
-    def parts(self) -> tuple[str, ...]:
-        return self.plans[self.plan.currentData()].parts
+    def use_case(self, *args, **kwargs):
+        return per_pupil.upgrade_pupils(*args, **kwargs)
 
-    def set_plan(self, code: str) -> None:
-        self.plan.setCurrentIndex(self.plan.findData(code))
-
-    def quote(self) -> Preview:
-        self.counts.show_parts(self.parts())
-        q = per_pupil.upgrade_pupils(
-            self._db,
-            self.school,
-            self.plan.currentData(),
-            fmt.from_qdate(self.date.date()),
-            self.counts.counts(self.parts()),
-            quote=True,
+    def term_text(self, q) -> str:
+        return _("A new subscription year {start} \u2013 {end} starts, plan {variant}.").format(
+            start=fmt.day(q.term_start), end=fmt.day(q.term_end), variant=q.variant
         )
-        return Preview(
-            _("A new subscription year {start} \u2013 {end} starts, plan {variant}.").format(
-                start=fmt.day(q.term_start), end=fmt.day(q.term_end), variant=q.variant
-            ),
-            [(_("Settlement invoice (F10)"), q.invoice)],
-            q.notices,
-        )
-
-    def job(self):
-        db, school, plan = self._db, self.school, self.plan.currentData()
-        on, counts = fmt.from_qdate(self.date.date()), self.counts.counts(self.parts())
-        return lambda: per_pupil.upgrade_pupils(db, school, plan, on, counts)
 
 
 class PupilNoticeDialog(LicenceDialog):
