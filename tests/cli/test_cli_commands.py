@@ -1,40 +1,14 @@
 """The command line of DESIGN.md section 5: output shape, and every bad input refused with a
 message on stderr, exit status 2 and the database left exactly as it was."""
 
-import hashlib
 import json
-import sqlite3
 import subprocess
 import sys
 
 import pytest
+from support.cli_run import fingerprint
 
 from lehrer_licenses.cli.main import main
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    path = tmp_path / "cli.sqlite"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(path), *args])
-        except SystemExit as exc:  # argparse refuses before any command runs
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.path = path
-    assert run("init")[0] == 0
-    return run
-
-
-def fingerprint(path) -> str:
-    con = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 def add_school(cli, **extra) -> str:

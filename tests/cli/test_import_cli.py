@@ -1,38 +1,9 @@
 """``import schools|teachers FILE`` and ``import template``: all rows or none, every bad row on
 stderr with exit status 2, --json output, --dry-run writes nothing."""
 
-import hashlib
 import json
-import sqlite3
 
-import pytest
-
-from lehrer_licenses.cli.main import main
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    path = tmp_path / "cli.sqlite"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(path), *args])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.path = path
-    assert run("init")[0] == 0
-    return run
-
-
-def fingerprint(path) -> str:
-    con = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
+from support.cli_run import fingerprint
 
 
 def write(tmp_path, name: str, *lines: str, encoding: str = "utf-8") -> str:

@@ -3,40 +3,12 @@ quote and letters dunning; --json output, and bad input refused with exit 2, not
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 
-import pytest
 from pypdf import PdfReader
+from support.cli_run import fingerprint
 
-from lehrer_licenses.cli.main import main
 from lehrer_licenses.services.vendor import SAMPLE_VENDOR
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    path = tmp_path / "cli.sqlite"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(path), *args])
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.path = path
-    assert run("init")[0] == 0
-    return run
-
-
-def fingerprint(path) -> str:
-    con = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 def ok(cli, *args) -> dict | list:

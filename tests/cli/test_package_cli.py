@@ -1,38 +1,10 @@
 """The package, add-on, per-pupil and ``renewals due`` commands: output, and every bad input
 refused with a message on stderr, exit status 2 and the database left exactly as it was."""
 
-import hashlib
 import json
-import sqlite3
 
 import pytest
-
-from lehrer_licenses.cli.main import main
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    path = tmp_path / "cli.sqlite"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(["--db", str(path), *args])
-        except SystemExit as exc:  # argparse refuses before any command runs
-            code = exc.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    run.path = path
-    assert run("init")[0] == 0
-    return run
-
-
-def fingerprint(path) -> str:
-    con = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
+from support.cli_run import fingerprint
 
 
 def school(cli, country="DE", language="de") -> str:
