@@ -23,6 +23,8 @@ from sqlalchemy import select
 
 from lehrer_licenses.domain.periods import month_start
 from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.services import csv_reading
+from lehrer_licenses.services.csv_reading import UnreadableFile, sniff_delimiter
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.usage import _require_hosting, record_usage_in
 from lehrer_licenses.store.database import Database
@@ -96,26 +98,6 @@ class UsageImport:
 # --- reading the file --------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 (what Excel writes on Windows)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def delimiter_of(text: str) -> str:
-    """The separator the first non-empty line uses most: semicolon, comma or tab."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first.count(sep) for sep in (";", "\t", ",")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
-
-
 def _word(text: str) -> str:
     return re.sub(r"[\s._\-]+", "", text.strip().casefold())
 
@@ -141,8 +123,11 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
 
 def read_rows(data: bytes) -> tuple[list[tuple[int, list[str]]], dict[str, int], list[str] | None]:
     """(line number, cells) of the data rows, the column positions, and the header if any."""
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe"):
+        return [], {SCHOOL: 0, MONTH: 1, COUNT: 2}, None
+    text, _encoding = csv_reading.decode(data)  # the schools import's detection
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
     rows = [(number, cells) for number, cells in enumerate(reader, start=1)]
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
     if not rows:
@@ -223,7 +208,10 @@ def _read(path: Path):
         raise InvalidInput(
             _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
         ) from exc
-    rows, columns, header = read_rows(data)
+    try:
+        rows, columns, header = read_rows(data)
+    except UnreadableFile as exc:
+        raise InvalidInput(f"{path}: {exc}") from exc
     if not rows:
         raise InvalidInput(_("{path} holds no counts").format(path=path))
     return rows, columns, header

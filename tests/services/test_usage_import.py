@@ -12,9 +12,8 @@ from lehrer_licenses.services.orders import order_seats
 from lehrer_licenses.services.usage import record_usage, usage_for_year
 from lehrer_licenses.services.usage_import import (
     UsageImportRejected,
-    decode,
-    delimiter_of,
     import_usage,
+    read_rows,
 )
 from lehrer_licenses.store.models import School, UsageCount
 
@@ -117,12 +116,17 @@ def test_replace_existing_months_only_when_asked(db, schools, tmp_path):
 
 
 def test_encodings_and_separators():
-    assert decode("Zürich".encode("cp1252")) == "Zürich"
-    assert decode("\ufeffZürich".encode()) == "Zürich"
-    assert decode("Zürich".encode("utf-16")) == "Zürich"  # with its BOM
-    assert delimiter_of("a;b;c\n1,2;3") == ";"
-    assert delimiter_of("\n\na\tb\tc") == "\t"
-    assert delimiter_of("100001,2026-01,3") == ","
+    # The reading the schools import uses (services/csv_reading): encodings and separators.
+    def cells(data: bytes) -> list[list[str]]:
+        rows, _columns, _header = read_rows(data)
+        return [row for _number, row in rows]
+
+    assert cells("100001;Zürich;3".encode("cp1252")) == [["100001", "Zürich", "3"]]
+    assert cells("\ufeff100001;Zürich;3".encode()) == [["100001", "Zürich", "3"]]
+    assert cells("100001;Zürich;3".encode("utf-16")) == [["100001", "Zürich", "3"]]  # BOM
+    assert cells(b"100001;2026-01;1,5\n") == [["100001", "2026-01", "1,5"]]
+    assert cells(b"\n\n100001\t2026-01\t3") == [["100001", "2026-01", "3"]]
+    assert cells(b"100001,2026-01,3") == [["100001", "2026-01", "3"]]
 
 
 def test_cli_usage_import(db, db_path, schools, tmp_path, capsys):
