@@ -5,13 +5,12 @@ the encodings and delimiters spreadsheets write; an imported school is one the a
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import shutil
-import sqlite3
 
 import pytest
 from sqlalchemy import select
+from support.cli_run import fingerprint
 
 from lehrer_licenses.services import csv_import
 from lehrer_licenses.services.csv_columns import SCHOOL_COLUMNS, TEACHER_COLUMNS
@@ -50,15 +49,6 @@ def desk(_template, tmp_path):
     db.path = path
     yield db
     db.dispose()
-
-
-def fingerprint(path) -> str:
-    """Every table's rows: equal before and after means nothing was written."""
-    con = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 def csv(*lines: str) -> bytes:
