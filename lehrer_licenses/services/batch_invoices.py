@@ -31,7 +31,7 @@ from lehrer_licenses.services.billing import (
     require_postal_address,
 )
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.invoicing import InvoiceView
+from lehrer_licenses.services.invoicing import InvoiceView, line_columns
 from lehrer_licenses.services.journal import AuditJournal
 from lehrer_licenses.services.prerender import PreRenderer
 from lehrer_licenses.services.vendor import VendorSettings, require_complete
@@ -198,17 +198,7 @@ def insert_issued(
     session.execute(
         _INSERT_LINES,
         [
-            {
-                "invoice_id": invoice_id,
-                "position": position,
-                "code": line.code,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "amount": line.amount,
-                "period_start": line.period_start,
-                "period_end": line.period_end,
-            }
+            {"invoice_id": invoice_id, **line_columns(position, line)}
             for position, line in enumerate(draft.lines, start=1)
         ],
     )

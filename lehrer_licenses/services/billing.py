@@ -40,6 +40,7 @@ from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.invoicing import line_columns
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.services.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.store import audit
@@ -804,18 +805,7 @@ def credit_invoice(
         )
         if amount == invoice.payable:  # the whole invoice, line by line
             for line in invoice.lines:
-                note.lines.append(
-                    InvoiceLine(
-                        position=line.position,
-                        code=line.code,
-                        description=line.description,
-                        quantity=line.quantity,
-                        unit_price=line.unit_price,
-                        amount=line.amount,
-                        period_start=line.period_start,
-                        period_end=line.period_end,
-                    )
-                )
+                note.lines.append(InvoiceLine(**line_columns(line.position, line)))
             note.net, note.vat_rate, note.vat = invoice.net, invoice.vat_rate, invoice.vat
             note.total, note.rounding, note.payable = invoice.total, invoice.rounding, amount
         else:  # a part: one line, VAT taken out of the amount at the invoice's rate

@@ -39,6 +39,7 @@ from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services import demo_licences
 from lehrer_licenses.services import demo_names as names
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates, plan_row
+from lehrer_licenses.services.invoicing import line_columns
 from lehrer_licenses.services.schools import next_school_number
 from lehrer_licenses.services.vendor import ensure_sample_vendor
 from lehrer_licenses.store import audit
@@ -172,17 +173,7 @@ class _SchoolHistory:
         for position, line in enumerate(lines, start=1):
             self.gen.rows.add(
                 InvoiceLine,
-                {
-                    "invoice_id": invoice_id,
-                    "position": position,
-                    "code": line.code,
-                    "description": line.description,
-                    "quantity": line.quantity,
-                    "unit_price": line.unit_price,
-                    "amount": line.amount,
-                    "period_start": line.period_start,
-                    "period_end": line.period_end,
-                },
+                {"invoice_id": invoice_id, **line_columns(position, line)},
             )
 
     def add_seats(self, count: int, on: date) -> None:

@@ -42,6 +42,7 @@ from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.catalogue import load_catalogue, plan_row
+from lehrer_licenses.services.invoicing import line_columns
 from lehrer_licenses.store.models import (
     Addon,
     Invoice,
@@ -133,17 +134,7 @@ class _History:
         for position, line in enumerate(lines, start=1):
             self.gen.rows.add(
                 InvoiceLine,
-                {
-                    "invoice_id": invoice_id,
-                    "position": position,
-                    "code": line.code,
-                    "description": line.description,
-                    "quantity": line.quantity,
-                    "unit_price": line.unit_price,
-                    "amount": line.amount,
-                    "period_start": line.period_start,
-                    "period_end": line.period_end,
-                },
+                {"invoice_id": invoice_id, **line_columns(position, line)},
             )
         return invoice_id
 

@@ -90,6 +90,20 @@ def preview_invoice(
     )
 
 
+def line_columns(position: int, line: Line) -> dict:
+    """The ``invoice_line`` columns of a priced line (all but the invoice it belongs to)."""
+    return {
+        "position": position,
+        "code": line.code,
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "amount": line.amount,
+        "period_start": line.period_start,
+        "period_end": line.period_end,
+    }
+
+
 def create_draft(
     session: Session,
     school: School,
@@ -122,18 +136,7 @@ def create_draft(
         created_at=datetime.now(),
     )
     for position, line in enumerate(lines, start=1):
-        invoice.lines.append(
-            InvoiceLine(
-                position=position,
-                code=line.code,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.amount,
-                period_start=line.period_start,
-                period_end=line.period_end,
-            )
-        )
+        invoice.lines.append(InvoiceLine(**line_columns(position, line)))
     session.add(invoice)
     session.flush()
     audit.record(
