@@ -65,3 +65,64 @@ def test_issuing_needs_a_complete_vendor_before_anything_is_written(db, make_sch
     with pytest.raises(DomainError, match="vendor"):
         run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
     assert run_renewals(db, 2027, dry_run=True).summary()["schools"] == 1  # nothing renewed
+
+
+def _renewed_books(path, batch: bool) -> dict:
+    """The 2027 renewal invoice of one school, issued today by the year-end run's batch path or
+    as a draft issued afterwards through billing; what each wrote about it. Today, because the
+    run signs the new registration code (printed on the invoice) with today's date."""
+    from lehrer_licenses.services import billing
+    from lehrer_licenses.services.schools import SchoolInput, add_school
+    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.store.models import AuditEntry, InvoiceLine
+
+    db, _installed = init_database(path)
+    try:
+        set_vendor(db, SAMPLE_VENDOR)
+        school = add_school(
+            db, SchoolInput(name="Schule Żółć", country="CH", language="fr", **ADDRESS)
+        )
+        order_seats(db, school, 5, date(2026, 3, 10))
+        if batch:
+            run = run_renewals(db, 2027, dry_run=False, issue_on=date.today())
+            number = run.items[0].invoices[0].number
+        else:
+            run = run_renewals(db, 2027, dry_run=False)
+            draft = run.items[0].invoices[0]
+            number = billing.issue_invoice(db, str(draft.id), date.today())["number"]
+        with db.reading() as session:
+            invoice = session.scalar(select(Invoice).where(Invoice.number == number))
+            skip = {"id", "created_at", "issued_at"}
+            row = {
+                c.name: getattr(invoice, c.key)
+                for c in Invoice.__table__.columns
+                if c.name not in skip
+            }
+            lines = [
+                {c.name: getattr(line, c.key) for c in InvoiceLine.__table__.columns
+                 if c.name not in ("id", "invoice_id")}
+                for line in invoice.lines
+            ]  # fmt: skip
+            audit = [
+                (e.action, e.after)
+                for e in session.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.entity == "invoice", AuditEntry.entity_id == invoice.id)
+                    .order_by(AuditEntry.id)
+                )
+            ]
+        return {"row": row, "lines": lines, "audit": audit, "pdf": invoice_pdf(db, number).pdf}
+    finally:
+        db.dispose()
+
+
+def test_the_batch_path_writes_what_draft_and_issue_write(tmp_path):
+    # services/batch_invoices.py writes the year-end run's invoices with plain INSERTs for
+    # speed; it must stay equal to invoicing.create_draft followed by billing.issue_in.
+    batch = _renewed_books(tmp_path / "batch.sqlite", batch=True)
+    classic = _renewed_books(tmp_path / "classic.sqlite", batch=False)
+    assert batch["row"] == classic["row"]
+    assert batch["lines"] == classic["lines"]
+    assert [action for action, _after in batch["audit"]] == ["invoice.draft", "invoice.issue"]
+    assert batch["audit"] == classic["audit"]
+    assert batch["pdf"] == classic["pdf"]
