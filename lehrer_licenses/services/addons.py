@@ -69,7 +69,8 @@ class AddonResult:
         }
 
 
-def _check_address(address: BillingAddress) -> None:
+def check_billing_address(address: BillingAddress) -> None:
+    """An add-on's own billing address is either empty or complete, in a known country."""
     if address.is_empty():
         return
     missing = [
@@ -163,7 +164,7 @@ def order_addon(
     """Order the subject add-on ``subject`` from ``on``: a year of its own and an invoice of its
     own (M10), priced by the package size (M3)."""
     billing = billing or BillingAddress()
-    _check_address(billing)
+    check_billing_address(billing)
     with db.transaction() as session:
         school, sub, plan, subject, capacity, price, term, lines = _plan_addon(
             session, school_number, subject, on

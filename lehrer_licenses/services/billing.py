@@ -930,7 +930,7 @@ def create_quote(
         return invoice_json(quote, ZERO, ZERO, on), pdf
 
 
-class _InTransaction:
+class InTransaction:
     """A ``Database`` look-alike whose transaction is one already open, so that one use case
     can run another's steps inside its own transaction (all or nothing)."""
 
@@ -964,7 +964,7 @@ def accept_quote(db: Database, key: str, on: date | None = None) -> dict:
             )
         details = json.loads(quote.details or "{}")
         result = order_seats(
-            _InTransaction(session),  # type: ignore[arg-type]
+            InTransaction(session),  # type: ignore[arg-type]
             quote.school.number,
             int(details["seats"]),
             on,

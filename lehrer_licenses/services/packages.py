@@ -9,8 +9,6 @@ case would write. Rules and readings: ``domain/packages.py``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -722,7 +720,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
     still a draft, the refund line deducted from the draft (nothing was billed yet)."""
     (line,) = lines
     refund = -line.amount
-    here = _InTransaction(session)
+    here = billing.InTransaction(session)
     if invoice.status == billing.DRAFT:
         billing.edit_draft(
             here,  # type: ignore[arg-type]
@@ -746,20 +744,6 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
         line_text=line.description,
     )
     return session.get(Invoice, doc["id"])
-
-
-class _InTransaction:
-    """A ``Database`` whose transaction is the one already open, so that billing's use cases run
-    inside the move to the full package (all or nothing)."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        yield self._session
-
-    reading = transaction
 
 
 def move_to_full_package(

@@ -325,23 +325,7 @@ class AddonDialog(LicenceDialog):
     def quote(self) -> Preview:
         if not self.subject.text().strip():
             return Preview(_("Name the subject to see the price."), ready=False)
-        address = self.address()
-        if not address.is_empty():
-            missing = [
-                label
-                for label, value in (
-                    (_("name"), address.name),
-                    (_("postcode"), address.postcode),
-                    (_("town"), address.city),
-                    (_("country"), address.country),
-                )
-                if not value
-            ]
-            if missing:
-                raise InvalidInput(
-                    _("the billing address of the add-on is incomplete ({missing} missing)")
-                    .format(missing=", ".join(missing))
-                )  # fmt: skip
+        addons.check_billing_address(self.address())
         q = addons.quote_addon(
             self._db, self.school, self.subject.text(), fmt.from_qdate(self.date.date())
         )
