@@ -50,7 +50,8 @@ def app(args: list[str]) -> int:
             [
                 str(PYTHON),
                 "-c",
-                "from lehrer_licenses.services.setup import resolve_url;print(resolve_url(None))",
+                "from lehrer_licenses.services.database_init import resolve_url;"
+                "print(resolve_url(None))",
             ],
             check=True,
             capture_output=True,

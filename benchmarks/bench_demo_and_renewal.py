@@ -13,9 +13,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season.year_end import run_renewals
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.exports import KINDS, export_data
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.exchange.exports import KINDS, export_data
 
 
 def issue_everything(path: Path) -> None:

@@ -44,7 +44,7 @@ from lehrer_licenses.documents.letters import render_letter
 from lehrer_licenses.documents.samples import SWISS_SCHOOL, sample_document
 from lehrer_licenses.documents.swiss_qr_bill import build_qr_bill
 from lehrer_licenses.documents.text import DocumentCanvas
-from lehrer_licenses.services.letters import dunning_letter
+from lehrer_licenses.services.season.letters import dunning_letter
 
 RECORDED = (
     "setFont",
@@ -169,7 +169,7 @@ def main() -> None:
     winansi = sample_document(language="de", recipient=WINANSI_SCHOOL)
     unicode_ = sample_document(language="de")
     order = sample_document(language="fr", lines=2, registration_code=CODE + "24702")
-    # The letters' wording (services.letters) is made before the clock runs: only rendering.
+    # The letters' wording (services.season.letters) is made before the clock runs: only rendering.
     letters = {i: reminder(unicode_, i) for i in [*range(runs), 10**6, 10**6 + 1]}
     plain_letters = {i: reminder(winansi, i) for i in [*range(runs), 10**6, 10**6 + 1]}
     cases: list[tuple[str, Callable[[int], bytes]]] = [

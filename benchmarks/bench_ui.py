@@ -72,7 +72,7 @@ app.processEvents()
 report = {"phases": phases}
 report["shown"] = time.time()
 phases["window shown"] = report["shown"]
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
 phases["store and services imported"] = time.time()
 db, _installed = init_database(sys.argv[1])
 phases["database opened"] = time.time()

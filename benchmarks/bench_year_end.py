@@ -9,10 +9,12 @@ content, measured in the same run.
 For each size a demo database is made (not timed; kept in ``--cache`` to skip it next time) and
 copied; then, timed, the two steps of the year-end as the command line runs them:
 
-1. ``renewals run --year 2027 --date 2026-12-01`` (``services.renewals.run_renewals``): the backup
+1. ``renewals run --year 2027 --date 2026-12-01`` (``services.season.year_end.run_renewals``): the
+   backup
    before the run, then per contract in its own transaction the renewal or usage invoice, the new
    registration code, the invoice issued (numbered, PDF rendered and stored);
-2. ``letters renewal --year 2027 --date 2026-12-01 -o FILE`` (``services.letters``): the renewal
+2. ``letters renewal --year 2027 --date 2026-12-01 -o FILE`` (``services.season.letters``): the
+   renewal
    letter of every renewal invoice (a separate command; the run itself writes no letters), all
    in one PDF file.
 
@@ -53,8 +55,8 @@ DEMO_TODAY = date(2026, 11, 22)
 
 
 def _template(cache: Path, schools: int, seed: int) -> Path:
-    from lehrer_licenses.services.demo import create_demo
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
+    from lehrer_licenses.services.demo.sample_data import create_demo
 
     path = cache / f"demo-{schools}-seed{seed}.sqlite"
     if not path.exists():
@@ -78,10 +80,14 @@ def _raw_canvas_ms(work: Path, sample: int) -> dict[str, float]:
     from sqlalchemy import select
 
     from lehrer_licenses.documents.letters import render_letter
-    from lehrer_licenses.services.billing import _registration_code, build_document, render
-    from lehrer_licenses.services.letters import renewal_letters
-    from lehrer_licenses.services.setup import open_database
-    from lehrer_licenses.services.vendor import load_vendor
+    from lehrer_licenses.services.billing.lifecycle import (
+        _registration_code,
+        build_document,
+        render,
+    )
+    from lehrer_licenses.services.billing.vendor import load_vendor
+    from lehrer_licenses.services.database_init import open_database
+    from lehrer_licenses.services.season.letters import renewal_letters
     from lehrer_licenses.store.models import Invoice
 
     db = open_database(work)
@@ -125,9 +131,9 @@ def _raw_canvas_ms(work: Path, sample: int) -> dict[str, float]:
 
 def _year_end(work: Path, profile: Path | None) -> dict:
     """Both steps, timed, as the command line runs them (in this process, warm imports)."""
-    from lehrer_licenses.services.letters import renewal_letters
-    from lehrer_licenses.services.renewals import run_renewals
-    from lehrer_licenses.services.setup import open_database
+    from lehrer_licenses.services.database_init import open_database
+    from lehrer_licenses.services.season.letters import renewal_letters
+    from lehrer_licenses.services.season.year_end import run_renewals
 
     db = open_database(work)
     profiler = cProfile.Profile() if profile else None
@@ -172,7 +178,7 @@ def main() -> None:
         "--prerender",
         choices=("auto", "off", "always"),
         default="auto",
-        help="PDFs rendered ahead in a second process (services.prerender); off: all in one",
+        help="PDFs rendered ahead in a second process (services.season.prerender); off: all in one",
     )
     args = parser.parse_args()
     os.environ["LEHRER_LICENSES_PRERENDER"] = args.prerender

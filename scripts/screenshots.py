@@ -24,21 +24,19 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
-from lehrer_licenses.services import (
-    billing,
-    browse,
-    browse_invoices,
-    browse_seats,
-    cancellations,
-    catalogue,
-    orders,
-    payments,
-    renewals,
-    seats,
-)
-from lehrer_licenses.services.demo import create_demo
+from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import payments
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse import school_detail as browse_detail
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.licences.seats import cancellations, orders
+from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.season import year_end as renewals
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.app import apply_language, create_application
@@ -144,7 +142,7 @@ def sample_data(db) -> dict[str, str]:
     cancellations.cancel(db, reduced, seats=1, received=date(2026, 10, 1))
     seats.set_frozen(db, teacher, True)
     # An issued, partly paid invoice and a credit note, for the invoices view and its dialogs.
-    first = min(browse.school_detail(db, reduced).invoices, key=lambda i: i.id).id
+    first = min(browse_detail.school_detail(db, reduced).invoices, key=lambda i: i.id).id
     billing.issue_invoice(db, str(first), date(2026, 3, 12))
     payments.record_payment(db, str(first), Decimal("300.00"), date(2026, 4, 2))
     catalogue.add_price(
@@ -397,7 +395,7 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
 def licence_shots(db, window, shoot) -> None:
     """The packages and pupils tab of a demo school on a package and of one on a per-pupil
     plan, and the dialogs with their prices (M8 both options, F4 refusal)."""
-    from lehrer_licenses.services import browse_licences
+    from lehrer_licenses.services.browse import licences as browse_licences
     from lehrer_licenses.ui.dialogs.package_dialogs import UpgradeDialog
     from lehrer_licenses.ui.dialogs.package_notice_dialogs import CancelPackageDialog
     from lehrer_licenses.ui.dialogs.pupil_dialogs import TrialDialog

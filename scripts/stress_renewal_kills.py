@@ -52,10 +52,10 @@ BUCKETS = ("start-up", "0-25%", "25-50%", "50-75%", "75-100%", "after the end")
 def build_template(folder: Path, schools: int, seed: int, until: str) -> dict:
     keys = folder / "keys"
     os.environ["LEHRER_LICENSES_KEYS"] = str(keys)
-    from lehrer_licenses.services.anniversary import run_due_renewals
-    from lehrer_licenses.services.demo import create_demo
-    from lehrer_licenses.services.renewals import run_renewals
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
+    from lehrer_licenses.services.demo.sample_data import create_demo
+    from lehrer_licenses.services.season.renewals_due import run_due_renewals
+    from lehrer_licenses.services.season.year_end import run_renewals
     from lehrer_licenses.store.keystore import KeyStore
 
     KeyStore(keys).create()

@@ -10,8 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.store.keystore import KeyStore
 
 

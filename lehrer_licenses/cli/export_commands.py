@@ -5,7 +5,8 @@
     lehrer-licenses export payments --from 2026-10-01 -o payments.csv
     lehrer-licenses export schools -o schools.csv | export seats -o seats.xlsx
 
-The column layouts are in services/export_rows.py (and the README). The file is written only
+The column layouts are in services/exchange/export_rows.py (and the README). The file is written
+only
 when complete; bad dates or an unwritable file are refused before the database is read.
 """
 
@@ -57,7 +58,7 @@ def add_commands(sub, command) -> dict:
 
 def cmd_export(args: argparse.Namespace) -> None:
     from lehrer_licenses.services.errors import InvalidInput
-    from lehrer_licenses.services.exports import check_request, check_target, export_data
+    from lehrer_licenses.services.exchange.exports import check_request, check_target, export_data
 
     kind = args.what
     if args.by_vat_rate:

@@ -32,7 +32,7 @@ def add_commands(sub, command) -> dict:
 
 def cmd_import(args) -> None:
     from lehrer_licenses.cli.main import open_db, print_result
-    from lehrer_licenses.services import csv_import
+    from lehrer_licenses.services.exchange import school_import as csv_import
 
     if args.action == "template":
         path = csv_import.write_template(args.kind, args.output)

@@ -19,7 +19,7 @@ from lehrer_licenses.i18n import _
 STATUSES = ("draft", "issued", "partly_paid", "paid", "overdue", "credited", "quote", "accepted")
 KINDS = ("invoice", "credit_note", "quote")
 
-# Option -> vendor setting (services.vendor.VendorSettings).
+# Option -> vendor setting (services.billing.vendor.VendorSettings).
 VENDOR_OPTIONS = {
     "name": _("company name (at most 70 characters)"),
     "street": _("street"),
@@ -209,7 +209,7 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
 
 
 def cmd_vendor(args) -> None:
-    from lehrer_licenses.services import vendor
+    from lehrer_licenses.services.billing import vendor
 
     db = open_db(args)
     if args.action == "set":
@@ -249,7 +249,8 @@ def _invoice_text(doc: dict) -> str:
 
 
 def cmd_invoice(args) -> None:
-    from lehrer_licenses.services import billing, payments
+    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import payments
 
     action = args.action
     if action == "pdf":
@@ -260,7 +261,7 @@ def cmd_invoice(args) -> None:
         print_result(args, doc, lambda: str(target))
         return
     if action == "einvoice":
-        from lehrer_licenses.services.einvoice import make_einvoice
+        from lehrer_licenses.services.billing.einvoices import make_einvoice
 
         target = _output(args.output)
         result = make_einvoice(open_db(args), args.invoice, xrechnung=args.xrechnung)
@@ -270,7 +271,7 @@ def cmd_invoice(args) -> None:
         return
     db = open_db(args)
     if action == "leitweg-id":
-        from lehrer_licenses.services.einvoice import set_leitweg_id
+        from lehrer_licenses.services.billing.einvoices import set_leitweg_id
 
         doc = set_leitweg_id(db, args.school, args.leitweg_id)
         print_result(args, doc, lambda: key_values(doc))
@@ -313,7 +314,7 @@ def cmd_invoice(args) -> None:
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
     elif action == "undo-order":
-        from lehrer_licenses.services.order_undo import undo_order
+        from lehrer_licenses.services.licences.seats.order_undo import undo_order
 
         result = undo_order(db, args.invoice, dry_run=args.dry_run, on=args.date)
         print_result(args, result.to_json(), lambda: _undo_text(result))
@@ -356,7 +357,7 @@ def _list_text_short(d: dict) -> str:
 
 
 def cmd_quote(args) -> None:
-    from lehrer_licenses.services import billing
+    from lehrer_licenses.services.billing import lifecycle as billing
 
     target = _output(args.output) if args.output else None
     doc, pdf = billing.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
@@ -367,7 +368,8 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
-    from lehrer_licenses.services import dunning, letter_batches, letter_emails, letters
+    from lehrer_licenses.services.billing import dunning
+    from lehrer_licenses.services.season import letter_batches, letter_emails, letters
 
     dry = getattr(args, "dry_run", False)
     if not args.output and not args.per_school and not args.eml_dir and not dry:

@@ -233,7 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args, *, create: bool = False):
-    from lehrer_licenses.services.setup import open_database, resolve_url
+    from lehrer_licenses.services.database_init import open_database, resolve_url
 
     url = resolve_url(getattr(args, "db", None))
     if url.startswith("sqlite:///") and not create:
@@ -253,7 +253,7 @@ def _print(args, document, text: Callable[[], str]) -> None:
 
 
 def cmd_init(args) -> None:
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
 
     db, installed = init_database(getattr(args, "db", None))
     _print(
@@ -264,8 +264,8 @@ def cmd_init(args) -> None:
 
 
 def cmd_demo(args) -> None:
-    from lehrer_licenses.services.demo import create_demo
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
+    from lehrer_licenses.services.demo.sample_data import create_demo
 
     if args.schools <= 0:
         raise UsageError(_("--schools must be at least 1, not {n}").format(n=args.schools))
@@ -312,7 +312,7 @@ def cmd_school(args) -> None:
 
 
 def cmd_order(args) -> None:
-    from lehrer_licenses.services.orders import order_seats, quote_order
+    from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
 
     db = _open(args)
     use_case = quote_order if args.quote else order_seats
@@ -324,7 +324,7 @@ def cmd_order(args) -> None:
 
 
 def cmd_cancel(args) -> None:
-    from lehrer_licenses.services.cancellations import cancel
+    from lehrer_licenses.services.licences.seats.cancellations import cancel
 
     db = _open(args)
     result = cancel(
@@ -334,7 +334,7 @@ def cmd_cancel(args) -> None:
 
 
 def cmd_teacher(args) -> None:
-    from lehrer_licenses.services.seats import add_teacher
+    from lehrer_licenses.services.licences.seats.holders import add_teacher
 
     db = _open(args)
     teacher_id = add_teacher(
@@ -344,7 +344,7 @@ def cmd_teacher(args) -> None:
 
 
 def cmd_seat(args) -> None:
-    from lehrer_licenses.services import seats
+    from lehrer_licenses.services.licences.seats import holders as seats
 
     db = _open(args)
     if args.action == "list":
@@ -371,7 +371,7 @@ def cmd_seat(args) -> None:
 
 
 def cmd_user(args) -> None:
-    from lehrer_licenses.services.seats import set_frozen
+    from lehrer_licenses.services.licences.seats.holders import set_frozen
 
     db = _open(args)
     set_frozen(db, args.teacher, args.action == "freeze")
@@ -380,7 +380,7 @@ def cmd_user(args) -> None:
 
 
 def cmd_usage(args) -> None:
-    from lehrer_licenses.services.usage import record_usage
+    from lehrer_licenses.services.licences.seats.hosting_usage import record_usage
 
     db = _open(args)
     count = record_usage(db, args.school, args.month, args.count)
@@ -389,7 +389,7 @@ def cmd_usage(args) -> None:
 
 
 def cmd_renewals(args) -> None:
-    from lehrer_licenses.services.renewals import run_renewals
+    from lehrer_licenses.services.season.year_end import run_renewals
 
     db = _open(args)
     progress = None
@@ -477,7 +477,7 @@ def _passphrase(args, *, confirm: bool) -> str:
 
 
 def cmd_code(args) -> None:
-    from lehrer_licenses.services import codes
+    from lehrer_licenses.services.licences import codes
 
     if args.action == "verify":
         try:

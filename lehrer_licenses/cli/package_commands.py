@@ -226,7 +226,7 @@ def _with_invoice(args, doc: dict, notices: list[str]) -> None:
 def cmd_package(args) -> None:
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import invoice_text, key_values
-    from lehrer_licenses.services import packages
+    from lehrer_licenses.services.licences.packages import user_packages as packages
 
     db = open_db(args)
     if args.action == "order":
@@ -300,7 +300,7 @@ def _status_text(doc: dict) -> str:
 def cmd_addon(args) -> None:
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
-    from lehrer_licenses.services import addons
+    from lehrer_licenses.services.licences.packages import addons
 
     db = open_db(args)
     if args.action == "order":
@@ -332,7 +332,7 @@ def cmd_addon(args) -> None:
 def cmd_pupils(args) -> None:
     from lehrer_licenses.cli.main import UsageError, open_db
     from lehrer_licenses.cli.output import key_values
-    from lehrer_licenses.services import per_pupil
+    from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
 
     if args.action == "terms" and args.accepted is None and args.dpa_ref is None:
         raise UsageError(_("give --accepted, or --dpa-ref with --dpa-date"))
@@ -396,7 +396,7 @@ def cmd_renewals(args) -> None:
     from lehrer_licenses.cli.main import cmd_renewals as calendar_year_run
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
-    from lehrer_licenses.services.anniversary import run_due_renewals
+    from lehrer_licenses.services.season.renewals_due import run_due_renewals
 
     if args.action != "due":
         calendar_year_run(args)

@@ -77,7 +77,7 @@ def _unwrapped(handler):
 def _usage_import(args) -> None:
     from lehrer_licenses.cli.main import open_db, print_result
     from lehrer_licenses.cli.output import emit_json
-    from lehrer_licenses.services.usage_import import UsageImportRejected, import_usage
+    from lehrer_licenses.services.exchange.usage_import import UsageImportRejected, import_usage
 
     try:
         result = import_usage(open_db(args), args.file, replace=args.replace, today=args.today)
@@ -97,7 +97,7 @@ def _usage_import(args) -> None:
 
 def _over_capacity(args) -> None:
     from lehrer_licenses.cli.main import open_db, print_result
-    from lehrer_licenses.services.over_capacity import over_capacity
+    from lehrer_licenses.services.licences.packages.over_capacity import over_capacity
 
     found = over_capacity(open_db(args), args.date)
     docs = [o.to_json() for o in found]

@@ -23,8 +23,8 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment
 from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.amount_text import price_text
 from lehrer_licenses.services.errors import InvalidInput, NotFound
-from lehrer_licenses.services.text import price_text
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import PlanRow, PriceRow, Product, TierRow, VatRateRow

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import LANGUAGES, _
-from lehrer_licenses.services.contracts import active_seats, open_assignment
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.licences.seats.contracts import active_seats, open_assignment
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, School, Subscription

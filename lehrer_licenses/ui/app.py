@@ -123,7 +123,7 @@ def run(db_arg: str | None = None) -> int:
     controller = App(None, settings)
     controller.window.show()
     app.processEvents()
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
 
     try:
         db, _installed = init_database(database_target(db_arg, settings))

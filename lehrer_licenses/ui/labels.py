@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse
-from lehrer_licenses.services.reasons import INVOICE_REASONS
+from lehrer_licenses.services.billing.reasons import INVOICE_REASONS
+from lehrer_licenses.services.browse import schools as browse
 
 _SCHOOL_STATUS = {
     browse.STATUS_ACTIVE: N_("Running"),

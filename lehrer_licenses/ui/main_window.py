@@ -375,7 +375,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.about_box().exec()
 
     def about_box(self) -> QMessageBox:
-        from lehrer_licenses.services.setup import schema_version
+        from lehrer_licenses.services.database_init import schema_version
 
         box = QMessageBox(self)
         box.setWindowTitle(_("About lehrer-licenses"))
@@ -423,7 +423,7 @@ class MainWindow(BackupActions, QMainWindow):
 
     def reopen(self, path: str) -> None:
         """Open ``path`` again under every view (after a restore)."""
-        from lehrer_licenses.services.setup import init_database
+        from lehrer_licenses.services.database_init import init_database
 
         try:
             db, _installed = init_database(path)
@@ -433,7 +433,7 @@ class MainWindow(BackupActions, QMainWindow):
         self._set_database(db)
 
     def switch_database(self, path: str) -> bool:
-        from lehrer_licenses.services.setup import init_database
+        from lehrer_licenses.services.database_init import init_database
 
         try:
             db, _installed = init_database(path)

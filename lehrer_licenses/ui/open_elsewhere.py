@@ -26,7 +26,7 @@ def describe(holders) -> str:
 def warn_if_open_elsewhere(parent: QWidget, db: Database) -> QMessageBox | None:
     """Mark ``db`` as open here (until it is disposed of) and, if another program has it open
     too, show a non-modal warning; returns the message box, or None when there is none."""
-    from lehrer_licenses.services.setup import claim_database
+    from lehrer_licenses.services.database_init import claim_database
 
     try:
         others = claim_database(db)

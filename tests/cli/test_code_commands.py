@@ -7,9 +7,9 @@ import pytest
 
 from lehrer_licenses.cli.main import main
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services.codes import code_history, verify_code
-from lehrer_licenses.services.orders import order_seats
-from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.licences.codes import code_history, verify_code
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.season.year_end import run_renewals
 
 
 def test_L6_every_order_and_renewal_issues_a_code_with_the_seat_count(db, make_school):
@@ -37,7 +37,7 @@ def test_L6_an_order_without_the_signing_key_is_refused_and_writes_nothing(
     with pytest.raises(DomainError, match="No signing key"):
         order_seats(db, school, 3, date(2026, 3, 10))
     assert code_history(db, school) == []
-    from lehrer_licenses.services.invoicing import get_invoice
+    from lehrer_licenses.services.billing.drafts import get_invoice
 
     with pytest.raises(DomainError):
         get_invoice(db, "1")

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lehrer_licenses.cli.main import main
-from lehrer_licenses.services.vendor import SAMPLE_VENDOR
+from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_a_read_only_folder_is_refused(cli, tmp_path, monkeypatch):
     locked.mkdir()
     real_access = os.access
     monkeypatch.setattr(
-        "lehrer_licenses.services.exports.os.access",
+        "lehrer_licenses.services.exchange.exports.os.access",
         lambda path, mode: False if Path(path) == locked else real_access(path, mode),
     )
     code, _out, err = cli("export", "schools", "-o", str(locked / "s.csv"))

@@ -8,7 +8,7 @@ import json
 from pypdf import PdfReader
 from support.cli_run import fingerprint
 
-from lehrer_licenses.services.vendor import SAMPLE_VENDOR
+from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
 
 
 def ok(cli, *args) -> dict | list:

@@ -18,7 +18,7 @@ from lehrer_licenses.documents.samples import (
     SWISS_VENDOR,
     make_lines,
 )
-from lehrer_licenses.services.letters import (
+from lehrer_licenses.services.season.letters import (
     dunning_letter,
     notice_reminder_letter,
     price_increase_letter,

@@ -10,11 +10,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from lehrer_licenses.services import billing, vendor
-from lehrer_licenses.services.addons import order_addon
-from lehrer_licenses.services.anniversary import run_due_renewals
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.packages import move_to_full_package, order_package
+from lehrer_licenses.services.licences.packages.addons import order_addon
+from lehrer_licenses.services.licences.packages.user_packages import (
+    move_to_full_package,
+    order_package,
+)
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import Addon, Invoice, Subscription
 
 

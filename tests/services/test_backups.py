@@ -15,8 +15,8 @@ from lehrer_licenses.services.backups import (
     make_backup,
     restore_backup,
 )
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.backup import rotate
 
@@ -197,7 +197,7 @@ def test_backup_and_restore_commands(tmp_path, capsys):
 
 def test_a_real_renewal_run_is_preceded_by_a_backup(db, db_path, make_school):
     order_seats(db, make_school(), 2, date(2026, 3, 10))
-    from lehrer_licenses.services.renewals import run_renewals
+    from lehrer_licenses.services.season.year_end import run_renewals
 
     run_renewals(db, 2027, dry_run=True)
     assert not backups_folder(db_path).exists()
@@ -208,7 +208,8 @@ def test_a_real_renewal_run_is_preceded_by_a_backup(db, db_path, make_school):
 
 def _issued_books(db, tmp_path):
     """Two issued invoices, a credit note on the first and a quote, backed up."""
-    from lehrer_licenses.services import billing, vendor
+    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import vendor
 
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
     address = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011"}

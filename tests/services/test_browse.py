@@ -1,4 +1,4 @@
-"""The read queries of the schools list and a school's detail (services/browse_schools.py,
+"""The read queries of the schools list and a school's detail (services/browse/schools.py,
 browse_school_detail.py), and the old ``browse`` name that re-exports them."""
 
 from __future__ import annotations
@@ -10,17 +10,13 @@ import pytest
 from sqlalchemy import event
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services import (
-    browse,
-    browse_invoices,
-    browse_school_detail,
-    browse_schools,
-    cancellations,
-    orders,
-    seats,
-)
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse import school_detail as browse_school_detail
+from lehrer_licenses.services.browse import schools as browse_schools
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.licences.seats import cancellations, orders
+from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import init_database
 
 
 @pytest.fixture
@@ -164,9 +160,3 @@ def test_search_ignores_case_and_accents_beyond_ascii(db, make_school):
     assert (
         browse_schools.list_schools(db, "50%") == []
     )  # a wildcard typed by the user is a character
-
-
-def test_the_old_name_still_reads_the_same_queries():
-    assert browse.list_schools is browse_schools.list_schools
-    assert browse.school_detail is browse_school_detail.school_detail
-    assert browse.STATUS_ENDING == browse_schools.STATUS_ENDING

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from lehrer_licenses.services import browse_catalogue, catalogue
+from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.browse import catalogue as browse_catalogue
 
 
 def test_prices_in_force_and_future(db):

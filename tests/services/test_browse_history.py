@@ -1,4 +1,4 @@
-"""The audit trail's read queries (services/browse_history.py): a school's latest entries and
+"""The audit trail's read queries (services/browse/history.py): a school's latest entries and
 the global log, paged by key, filtered by school, who, what and days."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from lehrer_licenses.services import browse_history
-from lehrer_licenses.services.browse_history import AuditFilter
+from lehrer_licenses.services.browse import history as browse_history
+from lehrer_licenses.services.browse.history import AuditFilter
 from lehrer_licenses.store.models import AuditEntry, School
 
 NOON = datetime(2026, 5, 4, 12, 0)

@@ -1,4 +1,4 @@
-"""The invoices list of the desktop view (services/browse_invoices.py): what is paid, credited
+"""The invoices list of the desktop view (services/browse/invoices.py): what is paid, credited
 and open per invoice, and the filters a clerk works by (open, overdue, partly paid, kinds)."""
 
 from __future__ import annotations
@@ -8,8 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from lehrer_licenses.services import billing, browse, browse_invoices, orders, payments
-from lehrer_licenses.services.vendor import SAMPLE_VENDOR, set_vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import payments
+from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR, set_vendor
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.licences.seats import orders
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from lehrer_licenses.services import browse_renewals, cancellations, catalogue, orders
+from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.browse import renewals as browse_renewals
+from lehrer_licenses.services.licences.seats import cancellations, orders
 
 
 def test_deadlines_cancellations_and_prices(db, make_school):

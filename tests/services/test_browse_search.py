@@ -3,7 +3,7 @@ found once in list order (count and pages from one scan)."""
 
 from __future__ import annotations
 
-from lehrer_licenses.services import browse
+from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.services.schools import find_schools
 
 
@@ -24,7 +24,7 @@ def test_school_ids_match_the_search_and_page_in_order(db, make_school):
 
 
 def test_letters_without_an_accent_mark_fold_too(db, make_school):
-    from lehrer_licenses.services import browse_schools
+    from lehrer_licenses.services.browse import schools as browse_schools
 
     make_school("Schule Ørsted-Dvořák")
     make_school("Schulhaus Yılmaz")

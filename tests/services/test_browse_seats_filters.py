@@ -1,12 +1,14 @@
-"""The seats view's filters (services/browse_seats.py): free seats from their kept candidate
+"""The seats view's filters (services/browse/seats.py): free seats from their kept candidate
 list, found again after every change; teachers matched by name in one query."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from lehrer_licenses.services import browse_seats, orders, seats
-from lehrer_licenses.services.browse_seats import SeatFilter
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.browse.seats import SeatFilter
+from lehrer_licenses.services.licences.seats import holders as seats
+from lehrer_licenses.services.licences.seats import orders
 
 FREE = SeatFilter(state="free")
 

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy import select
 from support.cli_run import fingerprint
 
-from lehrer_licenses.services import csv_import
-from lehrer_licenses.services.csv_columns import SCHOOL_COLUMNS, TEACHER_COLUMNS
-from lehrer_licenses.services.csv_import import ImportRefused, check_import, run_import
-from lehrer_licenses.services.csv_reading import MAX_BYTES, header_key
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.exchange import school_import as csv_import
+from lehrer_licenses.services.exchange.csv_reading import MAX_BYTES, header_key
+from lehrer_licenses.services.exchange.import_columns import SCHOOL_COLUMNS, TEACHER_COLUMNS
+from lehrer_licenses.services.exchange.school_import import ImportRefused, check_import, run_import
+from lehrer_licenses.services.licences.seats.holders import add_teacher
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.seats import add_teacher
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.store.database import open_database
 from lehrer_licenses.store.models import AuditEntry, School, Teacher
 

@@ -2,8 +2,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.models import Invoice, InvoiceLine, School, Teacher
 
 
@@ -25,7 +25,7 @@ def test_demo_creates_consistent_schools_seats_and_invoices(db):
 
 
 def test_demo_is_reproducible_for_a_seed(tmp_path):
-    from lehrer_licenses.services.setup import init_database
+    from lehrer_licenses.services.database_init import init_database
 
     names = []
     for run in range(2):

@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from lehrer_licenses.services.anniversary import run_due_renewals
-from lehrer_licenses.services.demo import create_demo
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import (
     Addon,
     Invoice,

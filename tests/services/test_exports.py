@@ -13,10 +13,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
-from lehrer_licenses.services import billing, export_writers, payments, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import payments, vendor
+from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.export_rows import LAYOUTS
-from lehrer_licenses.services.export_writers import (
+from lehrer_licenses.services.exchange import export_writers
+from lehrer_licenses.services.exchange.export_rows import LAYOUTS
+from lehrer_licenses.services.exchange.export_writers import (
     MONEY,
     TEXT,
     Column,
@@ -24,11 +27,10 @@ from lehrer_licenses.services.export_writers import (
     write_csv,
     write_xlsx,
 )
-from lehrer_licenses.services.exports import KINDS, export_data
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.exchange.exports import KINDS, export_data
+from lehrer_licenses.services.licences.seats.holders import add_teacher, assign_seat
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.seats import add_teacher, assign_seat
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.store.database import open_database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (

@@ -15,10 +15,11 @@ from pypdf import PdfReader
 from lehrer_licenses.documents import DocumentLine
 from lehrer_licenses.documents.einvoice import RAM, EInvoiceParties, check_xml, cii_xml
 from lehrer_licenses.documents.samples import sample_document
-from lehrer_licenses.services import billing, vendor
-from lehrer_licenses.services.einvoice import make_einvoice, set_leitweg_id
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing.einvoices import make_einvoice, set_leitweg_id
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.licences.seats.orders import order_seats
 
 LEITWEG = "04011000-1234512345-06"
 NS = {"ram": RAM}

@@ -10,11 +10,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from lehrer_licenses.services import billing, dunning, letters, payments, vendor
+from lehrer_licenses.services.billing import dunning, payments, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.orders import order_seats
-from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.season import letters
+from lehrer_licenses.services.season.year_end import run_renewals
 
 ADDRESS = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011", "city": "Bern"}
 

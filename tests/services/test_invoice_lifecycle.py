@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from stdnum import iso11649
 from stdnum.ch import esr
 
-from lehrer_licenses.services import billing, payments, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import payments, vendor
 from lehrer_licenses.services.errors import InvalidInput, NotFound
-from lehrer_licenses.services.order_undo import undo_order
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.licences.seats.order_undo import undo_order
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.store.models import AuditEntry, Invoice, InvoicePdf, NumberCounter
 
 
@@ -67,7 +68,7 @@ def test_issue_numbers_dates_references_and_stores_the_pdf(desk, school_of):
 def eur_draft(db, school_number: str, on=date(2026, 3, 10), reason="order") -> int:
     """A EUR draft (the default catalogue sells in CHF only), as an EUR plan would write it."""
     from lehrer_licenses.domain.pricing import Line
-    from lehrer_licenses.services.invoicing import create_draft
+    from lehrer_licenses.services.billing.drafts import create_draft
     from lehrer_licenses.services.schools import school_by_number
 
     line = Line("pkg", "Paket 1000 Nutzer", Decimal(1), Decimal("1000.00"), Decimal("1000.00"))
@@ -119,7 +120,8 @@ def test_drafts_can_be_edited_and_deleted(desk, school_of):
     assert doc["net"] == f"{Decimal('334.35') + Decimal('300.00'):.2f}"
     with pytest.raises(InvalidInput, match="has no line 9"):
         billing.edit_draft(desk, str(invoice_id), remove=[9])
-    # the order delivered its seats: its draft goes only with them (services.order_undo)
+    # the order delivered its seats: its draft goes only with them
+    # (services.licences.seats.order_undo)
     with pytest.raises(InvalidInput, match=f"undo the order .*invoice undo-order {invoice_id}"):
         billing.delete_draft(desk, str(invoice_id))
     undo_order(desk, str(invoice_id), on=date(2026, 3, 10))

@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.services import billing, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing.drafts import create_draft
+from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.invoicing import create_draft
 from lehrer_licenses.services.schools import SchoolInput, add_school, school_by_number
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.store.models import Invoice, NumberCounter
 
 OPERATIONS = (

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from lehrer_licenses.services import billing, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.licences.seats.orders import order_seats
 
 
 def test_a_new_database_has_no_vendor_and_names_what_is_missing(db):
@@ -83,7 +84,7 @@ def test_set_vendor_stores_normalised_values_and_audits(db):
 
 
 def test_demo_sets_a_sample_vendor_only_when_none_is_set(db):
-    from lehrer_licenses.services.demo import create_demo
+    from lehrer_licenses.services.demo.sample_data import create_demo
 
     vendor.set_vendor(db, {"name": "Eigene Firma AG"})
     create_demo(db, 2, seed=3)
@@ -91,7 +92,7 @@ def test_demo_sets_a_sample_vendor_only_when_none_is_set(db):
 
 
 def test_demo_on_a_fresh_database_sets_the_sample_vendor(db):
-    from lehrer_licenses.services.demo import create_demo
+    from lehrer_licenses.services.demo.sample_data import create_demo
 
     create_demo(db, 2, seed=3)
     settings = vendor.get_vendor(db)

@@ -13,9 +13,10 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from lehrer_licenses.cli.main import main
-from lehrer_licenses.services import letter_batches, letter_emails, letters, vendor
+from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.season import letter_batches, letter_emails, letters
 from lehrer_licenses.store.models import School
 
 # (name, country, language, postcode, email); ordered so that no two orders agree.

@@ -13,11 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from lehrer_licenses.domain.regcode import verify
-from lehrer_licenses.services import billing, codes, orders, seats, vendor
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.order_undo import undo_order
-from lehrer_licenses.services.orders import order_seats
-from lehrer_licenses.services.renewals import run_renewals
+from lehrer_licenses.services.licences import codes
+from lehrer_licenses.services.licences.seats import holders as seats
+from lehrer_licenses.services.licences.seats import orders
+from lehrer_licenses.services.licences.seats.order_undo import undo_order
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import AuditEntry, Invoice, IssuedCode, Seat, Subscription
@@ -186,7 +190,7 @@ def test_delete_refuses_drafts_that_bill_a_delivered_licence(db, school):
 
 
 def test_refused_after_a_cancellation(db, school):
-    from lehrer_licenses.services.cancellations import cancel
+    from lehrer_licenses.services.licences.seats.cancellations import cancel
 
     draft = order_seats(db, school, 3, DAY).invoice.id
     cancel(db, school, seats=1, received=date(2026, 4, 1))

@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.packages import Account
-from lehrer_licenses.services.addons import BillingAddress, cancel_addon, order_addon
-from lehrer_licenses.services.anniversary import run_due_renewals
+from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.catalogue import add_price
-from lehrer_licenses.services.codes import code_history, verify_code
-from lehrer_licenses.services.invoicing import get_invoice
-from lehrer_licenses.services.packages import (
+from lehrer_licenses.services.licences.codes import code_history, verify_code
+from lehrer_licenses.services.licences.packages.addons import (
+    BillingAddress,
+    cancel_addon,
+    order_addon,
+)
+from lehrer_licenses.services.licences.packages.user_packages import (
     cancel_package,
     change_at_renewal,
     move_to_full_package,
@@ -27,6 +30,7 @@ from lehrer_licenses.services.packages import (
     record_user_count,
     upgrade_package,
 )
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, Subscription
 
 
@@ -389,9 +393,9 @@ def test_M3_accounts_count_in_domain_matches_service(db, de_school):
 
 
 def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, de_school):
-    from lehrer_licenses.services.cancellations import cancel
-    from lehrer_licenses.services.codes import issue_code_now
-    from lehrer_licenses.services.orders import order_seats
+    from lehrer_licenses.services.licences.codes import issue_code_now
+    from lehrer_licenses.services.licences.seats.cancellations import cancel
+    from lehrer_licenses.services.licences.seats.orders import order_seats
 
     order_package(db, de_school, 500, date(2026, 2, 1))
     order_seats(db, de_school, 3, date(2026, 3, 10))
@@ -402,7 +406,7 @@ def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, d
 
 
 def test_M3_code_issue_for_a_package_only_school_carries_the_capacity(db, de_school):
-    from lehrer_licenses.services.codes import issue_code_now
+    from lehrer_licenses.services.licences.codes import issue_code_now
 
     order_package(db, de_school, 750, date(2026, 2, 1))
     view = issue_code_now(db, de_school, date(2026, 3, 1)).to_json()

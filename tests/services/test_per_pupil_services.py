@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.per_pupil import months_of
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.services.anniversary import run_due_renewals
-from lehrer_licenses.services.codes import verify_code
-from lehrer_licenses.services.per_pupil import (
+from lehrer_licenses.services.licences.codes import verify_code
+from lehrer_licenses.services.licences.pupils.subscriptions import (
     cancel_pupils,
     change_at_renewal,
     pupil_status,
@@ -22,6 +21,7 @@ from lehrer_licenses.services.per_pupil import (
     start_trial,
     upgrade_pupils,
 )
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, PupilTrial
 
 

@@ -24,9 +24,9 @@ from support.crash_run import (
     year_end_problems,
 )
 
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season.year_end import run_renewals
 
 KILLS = 20
 YEAR = 2027

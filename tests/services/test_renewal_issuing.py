@@ -8,11 +8,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services.billing import invoice_pdf
-from lehrer_licenses.services.codes import code_history
-from lehrer_licenses.services.orders import order_seats
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.vendor import SAMPLE_VENDOR, set_vendor
+from lehrer_licenses.services.billing.lifecycle import invoice_pdf
+from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR, set_vendor
+from lehrer_licenses.services.licences.codes import code_history
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.models import Invoice, School
 
 ADDRESS = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011", "city": "Bern"}
@@ -71,9 +71,9 @@ def _renewed_books(path, batch: bool) -> dict:
     """The 2027 renewal invoice of one school, issued today by the year-end run's batch path or
     as a draft issued afterwards through billing; what each wrote about it. Today, because the
     run signs the new registration code (printed on the invoice) with today's date."""
-    from lehrer_licenses.services import billing
+    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.database_init import init_database
     from lehrer_licenses.services.schools import SchoolInput, add_school
-    from lehrer_licenses.services.setup import init_database
     from lehrer_licenses.store.models import AuditEntry, InvoiceLine
 
     db, _installed = init_database(path)
@@ -117,7 +117,7 @@ def _renewed_books(path, batch: bool) -> dict:
 
 
 def test_the_batch_path_writes_what_draft_and_issue_write(tmp_path):
-    # services/batch_invoices.py writes the year-end run's invoices with plain INSERTs for
+    # services/billing/batch_issuing.py writes the year-end run's invoices with plain INSERTs for
     # speed; it must stay equal to invoicing.create_draft followed by billing.issue_in.
     batch = _renewed_books(tmp_path / "batch.sqlite", batch=True)
     classic = _renewed_books(tmp_path / "classic.sqlite", batch=False)

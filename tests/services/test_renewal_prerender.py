@@ -1,4 +1,5 @@
-"""The year-end run may have its PDFs rendered ahead in a second process (services.prerender):
+"""The year-end run may have its PDFs rendered ahead in a second process
+(services.season.prerender):
 what it stores must be exactly what it would have rendered itself, whatever changed meanwhile."""
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from lehrer_licenses.services import prerender, renewals
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.setup import open_database
+from lehrer_licenses.services.database_init import open_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season import prerender
+from lehrer_licenses.services.season import year_end as renewals
+from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.models import Invoice, InvoicePdf, Subscription
 
 ISSUE_ON = date(2026, 12, 1)

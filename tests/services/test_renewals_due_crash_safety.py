@@ -26,9 +26,9 @@ from support.crash_run import (
     start_cli,
 )
 
-from lehrer_licenses.services.anniversary import run_due_renewals
-from lehrer_licenses.services.demo import create_demo
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 
 KILLS = 8
 UNTIL = "2028-01-31"

@@ -8,10 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services.cancellations import cancel
-from lehrer_licenses.services.orders import order_seats, quote_order
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.seats import (
+from lehrer_licenses.services.licences.seats.cancellations import cancel
+from lehrer_licenses.services.licences.seats.holders import (
     add_teacher,
     assign_seat,
     free_seat,
@@ -19,7 +17,9 @@ from lehrer_licenses.services.seats import (
     set_frozen,
     transfer_seat,
 )
-from lehrer_licenses.services.usage import record_usage
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage
+from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
+from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.models import AuditEntry, SeatAssignment, Teacher
 
 
@@ -138,7 +138,7 @@ def test_every_use_case_writes_an_audit_entry(db, make_school):
 
 
 def test_L4_the_cancellation_preview_shows_what_cancel_then_records(db, make_school):
-    from lehrer_licenses.services.cancellations import preview_cancellation
+    from lehrer_licenses.services.licences.seats.cancellations import preview_cancellation
 
     school = make_school()
     order_seats(db, school, 5, date(2026, 3, 10))

@@ -8,13 +8,13 @@ from datetime import date
 import pytest
 
 from lehrer_licenses.cli.main import main
-from lehrer_licenses.services.orders import order_seats
-from lehrer_licenses.services.usage import record_usage, usage_for_year
-from lehrer_licenses.services.usage_import import (
+from lehrer_licenses.services.exchange.usage_import import (
     UsageImportRejected,
     import_usage,
     read_rows,
 )
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage, usage_for_year
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.store.models import School, UsageCount
 
 TODAY = date(2026, 11, 30)

@@ -3,12 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from lehrer_licenses.services.cancellations import cancel
+from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.catalogue import add_tier
-from lehrer_licenses.services.invoicing import get_invoice
-from lehrer_licenses.services.orders import order_seats, quote_order
-from lehrer_licenses.services.renewals import run_renewals
-from lehrer_licenses.services.usage import record_usage
+from lehrer_licenses.services.licences.seats.cancellations import cancel
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage
+from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
+from lehrer_licenses.services.season.year_end import run_renewals
 
 
 def test_L2_example1_first_order_of_3_seats(db, make_school):

@@ -15,11 +15,11 @@ import sys
 import time
 from datetime import date
 
-from lehrer_licenses.services.billing import issue_invoice
+from lehrer_licenses.services.billing.lifecycle import issue_invoice
+from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import DatabaseBusy
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import open_database
 
 ON = date(2026, 3, 10)
 

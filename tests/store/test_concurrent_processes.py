@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from lehrer_licenses.cli.main import main
-from lehrer_licenses.services import vendor
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import DatabaseBusy
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import open_database
 
 WRITER = Path(__file__).with_name("concurrent_writer.py")
 SECONDS = 2.5

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from lehrer_licenses.services.backups import BackupError, make_backup, restore_backup
-from lehrer_licenses.services.setup import claim_database
+from lehrer_licenses.services.database_init import claim_database
 from lehrer_licenses.store import instance_marker
 
 HOLD = """

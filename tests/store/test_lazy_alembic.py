@@ -31,7 +31,7 @@ def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path):
     open_database(path).dispose()  # a new file: migrated, with Alembic
     code = (
         "import sys\n"
-        "from lehrer_licenses.services.setup import init_database\n"
+        "from lehrer_licenses.services.database_init import init_database\n"
         f"db, _installed = init_database({str(path)!r})\n"
         "print(sorted(m for m in sys.modules if m.startswith('alembic')))\n"
     )

@@ -145,7 +145,7 @@ def year_end_facts(path: Path, year: int) -> dict:
 
 
 def year_end_expected(run) -> dict:
-    """What a complete run does, from the dry run (``services.renewals.run_renewals``)."""
+    """What a complete run does, from the dry run (``services.season.year_end.run_renewals``)."""
     summary = run.summary()
     return {
         "contracts": summary["schools"],

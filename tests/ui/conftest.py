@@ -14,9 +14,10 @@ import pytest
 from PySide6.QtCore import QLocale, QSettings
 
 from lehrer_licenses.i18n import set_ui_language
-from lehrer_licenses.services import orders, seats
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.licences.seats import holders as seats
+from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.setup import init_database
 from lehrer_licenses.store.database import open_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui.settings import Settings
@@ -107,6 +108,6 @@ def wait_loaded(qtbot):
 @pytest.fixture
 def vendor(db):
     """The demo vendor identity, so that invoices can be issued."""
-    from lehrer_licenses.services.vendor import SAMPLE_VENDOR, set_vendor
+    from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR, set_vendor
 
     return set_vendor(db, dict(SAMPLE_VENDOR))

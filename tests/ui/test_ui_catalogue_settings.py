@@ -8,7 +8,10 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QDialog
 
-from lehrer_licenses.services import browse_catalogue, codes, orders, vendor
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.browse import catalogue as browse_catalogue
+from lehrer_licenses.services.licences import codes
+from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
 from lehrer_licenses.ui.views.catalogue import AddPriceDialog, AddTierDialog, CatalogueView

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zxingcpp
 from PySide6.QtGui import QGuiApplication
 
-from lehrer_licenses.services import codes
+from lehrer_licenses.services.licences import codes
 from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog, qr_pixmap
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 

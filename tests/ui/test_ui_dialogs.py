@@ -7,7 +7,10 @@ from datetime import date
 
 from PySide6.QtWidgets import QDialog
 
-from lehrer_licenses.services import browse, cancellations, renewals
+from lehrer_licenses.services.browse import school_detail as browse_detail
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.licences.seats import cancellations
+from lehrer_licenses.services.season import year_end as renewals
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
@@ -76,7 +79,7 @@ def test_order_preview_follows_the_seat_count_and_orders(qtbot, db, school):
     assert dialog.result_quote.invoice.totals.net.amount == 468
     row = browse.school_row(db, number)
     assert (row.seats, row.term_end) == (3, date(2026, 12, 31))
-    assert [i.net for i in browse.school_detail(db, number).invoices] == [468]
+    assert [i.net for i in browse_detail.school_detail(db, number).invoices] == [468]
 
 
 def test_order_shows_the_l5_notice_and_refusals(qtbot, db, school):
@@ -137,7 +140,7 @@ def test_cancel_shows_in_time_and_late(qtbot, db, sample):
     dialog.confirm_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.result_cancellation.effective == date(2027, 12, 31)
-    detail = browse.school_detail(db, sample["aarau"])
+    detail = browse_detail.school_detail(db, sample["aarau"])
     assert detail.contract.ends_on == date(2027, 12, 31)
     assert detail.cancellations[0].in_time is False
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWizard
 
-from lehrer_licenses.services import browse, vendor
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard, needs_first_run
 from lehrer_licenses.ui.main_window import MainWindow
 

@@ -42,7 +42,8 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     from pypdf import PdfReader
     from PySide6.QtPrintSupport import QPrinter
 
-    from lehrer_licenses.services import billing, browse_invoices
+    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.browse import invoices as browse_invoices
     from lehrer_licenses.ui.dialogs.invoice_dialogs import (
         CreditNoteDialog,
         IssueDialog,
@@ -118,7 +119,7 @@ def test_export_listed_pdfs_in_the_background(qtbot, db, sample, vendor, tmp_pat
 def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):
     from datetime import date
 
-    from lehrer_licenses.services import billing
+    from lehrer_licenses.services.billing import lifecycle as billing
 
     view = InvoicesView(db)
     qtbot.addWidget(view)

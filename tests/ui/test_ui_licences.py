@@ -10,7 +10,10 @@ import pytest
 from PySide6.QtWidgets import QDialog, QScrollArea
 from sqlalchemy import func, select
 
-from lehrer_licenses.services import addons, browse_licences, packages, per_pupil
+from lehrer_licenses.services.browse import licences as browse_licences
+from lehrer_licenses.services.licences.packages import addons
+from lehrer_licenses.services.licences.packages import user_packages as packages
+from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.models import Invoice
 from lehrer_licenses.ui import formatting as fmt

@@ -9,7 +9,7 @@ from PySide6.QtCore import QByteArray, QLocale, QSettings
 from PySide6.QtGui import QKeySequence
 
 from lehrer_licenses.i18n import ui_language
-from lehrer_licenses.services.setup import init_database
+from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.app import App, apply_language, database_target

@@ -6,7 +6,8 @@ from datetime import date
 
 from PySide6.QtWidgets import QMessageBox
 
-from lehrer_licenses.services import browse
+from lehrer_licenses.services.browse import school_detail as browse_detail
+from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.ui.views.renewals import RenewalsView, default_year
 
 
@@ -63,7 +64,8 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     from pypdf import PdfReader
     from PySide6.QtWidgets import QMessageBox
 
-    from lehrer_licenses.services import billing, browse, renewals
+    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.season import year_end as renewals
 
     view = RenewalsView(db)
     qtbot.addWidget(view)
@@ -75,7 +77,7 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     assert len(PdfReader(tmp_path / "renewal.pdf").pages) >= 2  # Aarau and Zürich
     assert "letter(s) written" in view.state.text()
 
-    first = min(browse.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
+    first = min(browse_detail.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
     billing.issue_invoice(db, str(first.id), date(2026, 1, 5))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     task = view.letters("dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1))
@@ -90,7 +92,8 @@ def test_upcoming_deadlines_cancellations_and_price_changes(qtbot, db, sample):
     from datetime import date
     from decimal import Decimal
 
-    from lehrer_licenses.services import cancellations, catalogue
+    from lehrer_licenses.services import catalogue
+    from lehrer_licenses.services.licences.seats import cancellations
 
     cancellations.cancel(db, sample["aarau"], seats=1, received=date(2026, 9, 1))
     catalogue.add_price(db, "LO-LOCAL", "subscription", Decimal("46.80"), date(2027, 1, 1))

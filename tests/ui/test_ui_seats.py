@@ -9,8 +9,11 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from lehrer_licenses.services import browse, browse_seats, orders, seats
-from lehrer_licenses.services.browse_seats import SeatFilter
+from lehrer_licenses.services.browse import school_detail as browse_detail
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.browse.seats import SeatFilter
+from lehrer_licenses.services.licences.seats import holders as seats
+from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.ui.dialogs.seat_dialogs import (
     AddTeacherDialog,
     AssignSeatDialog,
@@ -93,7 +96,7 @@ def test_assign_transfer_free_and_freeze(qtbot, view, db, sample, _filter, wait_
         ("Anna Keller", date(2026, 11, 2)),
     ]
     assert holders[1].left_on == date(2026, 11, 2)
-    invoices = browse.school_detail(db, aarau).invoices
+    invoices = browse_detail.school_detail(db, aarau).invoices
     assert sorted(i.net for i in invoices) == [Decimal("258.90"), 468]  # a transfer is free
 
     # Freeze and unfreeze the new holder from the view.

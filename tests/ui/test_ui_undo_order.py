@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from lehrer_licenses.services import billing, seats
+from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.ui.dialogs.undo_order import UndoOrderDialog
 from lehrer_licenses.ui.views.invoices import InvoicesView
 

@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
-from lehrer_licenses.services.orders import order_seats
+from lehrer_licenses.services.exchange.usage_import import check_usage
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage, usage_for_year
+from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.services.usage import record_usage, usage_for_year
-from lehrer_licenses.services.usage_import import check_usage
 from lehrer_licenses.store.models import School
 from lehrer_licenses.ui.dialogs.usage_import_dialog import UsageImportDialog
 from lehrer_licenses.ui.main_window import MainWindow

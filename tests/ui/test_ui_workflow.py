@@ -13,7 +13,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialog
 
-from lehrer_licenses.services import browse, browse_invoices, browse_seats, seats
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse import school_detail as browse_detail
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.invoice_dialogs import IssueDialog, PaymentDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
@@ -99,7 +103,7 @@ def test_a_morning_at_the_licence_desk(qtbot, db, settings, vendor, wait_loaded,
 
     answer(qtbot, CancelDialog, cancel)
     window.cancel_action.trigger()
-    detail = browse.school_detail(db, number)
+    detail = browse_detail.school_detail(db, number)
     assert detail.contract.seats_cancel_pending == 1
 
     window.show_view(3)
@@ -108,7 +112,9 @@ def test_a_morning_at_the_licence_desk(qtbot, db, settings, vendor, wait_loaded,
         pass
     assert window.renewals.run.dry_run
     assert [i.seats_after for i in window.renewals.run.items] == [2]
-    assert browse.school_detail(db, number).contract.term_end == date(2026, 12, 31)  # unwritten
+    assert browse_detail.school_detail(db, number).contract.term_end == date(
+        2026, 12, 31
+    )  # unwritten
 
     window.show_view(2)
     window.invoices.today = date(2026, 3, 20)

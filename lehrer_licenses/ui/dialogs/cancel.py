@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import cancellations
-from lehrer_licenses.services.cancellations import (
+from lehrer_licenses.services.licences.seats import cancellations
+from lehrer_licenses.services.licences.seats.cancellations import (
     CancellationPreview,
     CancellationResult,
     preview_cancellation,

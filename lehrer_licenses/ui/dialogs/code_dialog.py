@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.codes import CodeView
+from lehrer_licenses.services.licences.codes import CodeView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.widgets import plain_label
 

@@ -1,6 +1,7 @@
 """File ▸ Export…: invoices (per document or per VAT rate), payments, schools or seats to a CSV
 or XLSX file for the accountant. The export runs in the background; the file appears only
-when it is complete (services/exports.py), so Cancel or an error leaves nothing half-written."""
+when it is complete (services/exchange/exports.py), so Cancel or an error leaves nothing
+half-written."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import exports
+from lehrer_licenses.services.exchange import exports
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
@@ -53,7 +54,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.task: Task | None = None
-        self.result_export = None  # services.exports.ExportResult once written
+        self.result_export = None  # services.exchange.exports.ExportResult once written
         today = today or date.today()
         self.setWindowTitle(_("Export"))
 

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse, vendor
-from lehrer_licenses.services.demo import create_demo
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.ui.dialogs.settings_dialog import KeyPanel, VendorForm
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database

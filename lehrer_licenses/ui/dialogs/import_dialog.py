@@ -8,14 +8,14 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import csv_import
-from lehrer_licenses.services.csv_columns import (
+from lehrer_licenses.services.exchange import school_import as csv_import
+from lehrer_licenses.services.exchange.csv_reading import DELIMITER_NAMES
+from lehrer_licenses.services.exchange.import_columns import (
     PREVIEW_TITLES,
     SCHOOL_PREVIEW,
     TEACHER_PREVIEW,
 )
-from lehrer_licenses.services.csv_import import ImportRefused, ImportReport
-from lehrer_licenses.services.csv_reading import DELIMITER_NAMES
+from lehrer_licenses.services.exchange.school_import import ImportRefused, ImportReport
 from lehrer_licenses.ui.dialogs.csv_import_base import CSV_FILTER, CsvImportDialog
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database

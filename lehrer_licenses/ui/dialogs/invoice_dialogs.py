@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.browse_invoices import InvoiceListRow
+from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of
@@ -122,7 +122,7 @@ class IssueDialog(_InvoiceDialog):
         )
 
     def commit(self) -> dict:
-        from lehrer_licenses.services import billing  # the PDF renderers load on first use
+        from lehrer_licenses.services.billing import lifecycle as billing
 
         return billing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
 
@@ -170,7 +170,7 @@ class PaymentDialog(_InvoiceDialog):
         return not problem
 
     def commit(self) -> dict:
-        from lehrer_licenses.services import payments
+        from lehrer_licenses.services.billing import payments
 
         value = self.value()
         assert value is not None
@@ -245,7 +245,7 @@ class CreditNoteDialog(_InvoiceDialog):
         return ok
 
     def commit(self) -> dict:
-        from lehrer_licenses.services import billing
+        from lehrer_licenses.services.billing import lifecycle as billing
 
         return billing.credit_invoice(
             self._db,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.invoicing import InvoiceView
+from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.widgets import RIGHT, ReadOnlyTable, plain_label
 

@@ -150,14 +150,14 @@ def ask_letter_batch(parent: QWidget | None, default_name: str) -> BatchChoice |
 def check_before_run(db, choice: BatchChoice) -> None:
     """E-mail drafts need the vendor's address: refuse before payment reminders are recorded."""
     if choice.destination == EMAILS:
-        from lehrer_licenses.services.letter_emails import require_vendor_email
+        from lehrer_licenses.services.season.letter_emails import require_vendor_email
 
         require_vendor_email(db)
 
 
 def write_batch(db, letters: list, choice: BatchChoice) -> BatchWritten:
     """The batch PDF in the chosen order, or the e-mail drafts (worker thread)."""
-    from lehrer_licenses.services import letter_batches, letter_emails
+    from lehrer_licenses.services.season import letter_batches, letter_emails
 
     written = BatchWritten(letters=len(letters))
     if not letters:

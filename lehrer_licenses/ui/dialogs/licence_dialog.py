@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services.invoicing import InvoiceView
+from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.errors import message_of

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import catalogue, orders
-from lehrer_licenses.services.orders import OrderQuote
+from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.licences.seats import orders
+from lehrer_licenses.services.licences.seats.orders import OrderQuote
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview

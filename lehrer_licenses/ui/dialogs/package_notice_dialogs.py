@@ -10,8 +10,10 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import addons, browse_licences, packages
+from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.packages import addons
+from lehrer_licenses.services.licences.packages import user_packages as packages
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.licence_dialog import LicenceDialog, Preview, date_edit
 

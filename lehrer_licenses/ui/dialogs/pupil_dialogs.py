@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_licences, per_pupil
+from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.licence_dialog import LicenceDialog, Preview, date_edit
 from lehrer_licenses.ui.handles import Database

@@ -8,8 +8,8 @@ from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QVBoxLayout, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse
-from lehrer_licenses.services.browse import SchoolRow
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.browse.schools import SchoolRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.handles import Database

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse_seats, seats, usage
-from lehrer_licenses.services.browse_seats import SchoolSeats, SeatListRow
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.browse.seats import SchoolSeats, SeatListRow
+from lehrer_licenses.services.licences.seats import holders as seats
+from lehrer_licenses.services.licences.seats import hosting_usage as usage
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of

@@ -1,5 +1,6 @@
 """Settings: the language and formats of this machine (QSettings), the vendor identity printed on
-every document (in the database, through services.vendor, checked as typed), and the signing key
+every document (in the database, through services.billing.vendor, checked as typed), and the
+signing key
 of registration codes (export the public key, back it up with a passphrase, restore it)."""
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import LANGUAGES, _
-from lehrer_licenses.services import browse_keys, codes, vendor
-from lehrer_licenses.services.vendor import VendorSettings
+from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing.vendor import VendorSettings
+from lehrer_licenses.services.browse import signing_key as browse_keys
+from lehrer_licenses.services.licences import codes
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui import settings as opt

@@ -7,8 +7,8 @@ from datetime import date
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import order_undo
-from lehrer_licenses.services.browse_invoices import InvoiceListRow
+from lehrer_licenses.services.browse.invoices import InvoiceListRow
+from lehrer_licenses.services.licences.seats import order_undo
 from lehrer_licenses.ui.dialogs.invoice_dialogs import _InvoiceDialog
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database

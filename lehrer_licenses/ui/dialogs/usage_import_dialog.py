@@ -10,8 +10,12 @@ from datetime import date
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import usage_import
-from lehrer_licenses.services.usage_import import UsageCheck, UsageImport, UsageImportRejected
+from lehrer_licenses.services.exchange import usage_import
+from lehrer_licenses.services.exchange.usage_import import (
+    UsageCheck,
+    UsageImport,
+    UsageImportRejected,
+)
 from lehrer_licenses.ui.dialogs.csv_import_base import CsvImportDialog
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import ReadOnlyTable

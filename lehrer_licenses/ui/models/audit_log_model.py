@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_history
-from lehrer_licenses.services.browse_history import AuditFilter, AuditRow
+from lehrer_licenses.services.browse import history as browse_history
+from lehrer_licenses.services.browse.history import AuditFilter, AuditRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.handles import Database

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_invoices
-from lehrer_licenses.services.browse_invoices import InvoiceListRow
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.handles import Database

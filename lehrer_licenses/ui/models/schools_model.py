@@ -9,8 +9,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_schools
-from lehrer_licenses.services.browse_schools import SchoolRow
+from lehrer_licenses.services.browse import schools as browse_schools
+from lehrer_licenses.services.browse.schools import SchoolRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status, warning_colour

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_seats
-from lehrer_licenses.services.browse_seats import SeatFilter, SeatListRow
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.browse.seats import SeatFilter, SeatListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.background_table import BackgroundTableModel

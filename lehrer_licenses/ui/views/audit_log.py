@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.browse_history import AuditFilter, AuditRow
+from lehrer_licenses.services.browse.history import AuditFilter, AuditRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse_catalogue, catalogue
-from lehrer_licenses.services.browse_catalogue import PlanSummary
+from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.browse import catalogue as browse_catalogue
+from lehrer_licenses.services.browse.catalogue import PlanSummary
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import message_of

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services.browse_history import AuditRow, HistoryRow
+from lehrer_licenses.services.browse.history import AuditRow, HistoryRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 

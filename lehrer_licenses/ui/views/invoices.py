@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse_invoices, invoicing
-from lehrer_licenses.services.browse_invoices import InvoiceListRow
+from lehrer_licenses.services.billing import drafts as invoicing
+from lehrer_licenses.services.browse import invoices as browse_invoices
+from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
@@ -312,7 +313,7 @@ class InvoicesView(QWidget):
 
     def pdf_bytes(self) -> tuple[InvoiceListRow, bytes] | None:
         """The selected document's PDF: stored at issue, or a draft rendered now."""
-        from lehrer_licenses.services import billing  # the PDF renderers load on first use
+        from lehrer_licenses.services.billing import lifecycle as billing
 
         row = self.selected()
         if row is None:
@@ -366,7 +367,7 @@ class InvoicesView(QWidget):
     def save_einvoice(self, xrechnung: bool, path: str | None = None) -> Path | None:
         """The selected invoice as Factur-X (a PDF with its EN 16931 XML inside) or as an
         XRechnung XML for German public schools (needs the school's Leitweg-ID)."""
-        from lehrer_licenses.services import einvoice
+        from lehrer_licenses.services.billing import einvoices as einvoice
 
         row = self.selected()
         if row is None or not row.number:
@@ -396,7 +397,7 @@ class InvoicesView(QWidget):
         db = self._db
         ids = browse_invoices.invoice_ids(db, self.model.search, self.model.status, self.today)
 
-        from lehrer_licenses.services import billing
+        from lehrer_licenses.services.billing import lifecycle as billing
 
         def work(progress: Progress) -> int:
             written = 0

@@ -1,6 +1,7 @@
 """The renewals view's list of user packages over their capacity (M3): which school, how many users
 above the package size, and what the next size costs (upgrade now, or its annual price, M8).
-The rows come from ``services.over_capacity``, read with the view's other upcoming lists."""
+The rows come from ``services.licences.packages.over_capacity``, read with the view's other
+upcoming lists."""
 
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ class OverCapacityList(QWidget):
         layout.addWidget(self.table, 1)
 
     def show_rows(self, rows: Sequence) -> None:
-        """``rows``: ``services.over_capacity.OverCapacity`` items, the largest excess first."""
+        """``rows``: ``services.licences.packages.over_capacity.OverCapacity`` items, the largest
+        excess first."""
         self.note.setText(
             _(
                 "{n} package(s) hold more users than their size allows (M3): remove unused "

@@ -39,7 +39,7 @@ from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
 if TYPE_CHECKING:
-    from lehrer_licenses.services.renewals import RenewalItem, RenewalRun
+    from lehrer_licenses.services.season.year_end import RenewalItem, RenewalRun
 
 
 def default_year(today: date | None = None) -> int:
@@ -212,7 +212,8 @@ class RenewalsView(QWidget):
         read in the background the first time one of their tabs is shown."""
         if self._upcoming_loaded or self.upcoming_task is not None or self.tabs.currentIndex() == 0:
             return None
-        from lehrer_licenses.services import browse_renewals, over_capacity
+        from lehrer_licenses.services.browse import renewals as browse_renewals
+        from lehrer_licenses.services.licences.packages import over_capacity
 
         db, day = self._db, today or date.today()
 
@@ -321,7 +322,7 @@ class RenewalsView(QWidget):
 
     def _start(self, dry_run: bool) -> Task:
         # Imported on first use: renewals bring the PDF renderers (a quarter of a second).
-        from lehrer_licenses.services import renewals
+        from lehrer_licenses.services.season import year_end as renewals
 
         db, year = self._db, self.year.value()
 
@@ -426,7 +427,8 @@ class RenewalsView(QWidget):
         db, year = self._db, self.year.value()
 
         def work(progress: Progress):
-            from lehrer_licenses.services import dunning, letters
+            from lehrer_licenses.services.billing import dunning
+            from lehrer_licenses.services.season import letters
 
             letter_batch.check_before_run(db, choice)
             progress(0, 2)

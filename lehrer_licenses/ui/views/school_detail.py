@@ -1,6 +1,6 @@
 """The panel beside the schools list: one school's address, contract, seats, teachers,
 invoices, cancellations and recent history, read in one ``school_detail`` call
-(``services/browse_school_detail.py``)."""
+(``services/browse/school_detail.py``)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services import browse_school_detail, codes
-from lehrer_licenses.services.browse_school_detail import ContractInfo, SchoolDetail, TeacherRow
-from lehrer_licenses.services.codes import CodeView
+from lehrer_licenses.services.browse import school_detail as browse_school_detail
+from lehrer_licenses.services.browse.school_detail import ContractInfo, SchoolDetail, TeacherRow
+from lehrer_licenses.services.licences import codes
+from lehrer_licenses.services.licences.codes import CodeView
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog, copy_code

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse_licences
-from lehrer_licenses.services.browse_licences import LicencesView
+from lehrer_licenses.services.browse import licences as browse_licences
+from lehrer_licenses.services.browse.licences import LicencesView
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.licence_sections import PackageSection, PackageStart, PupilSection

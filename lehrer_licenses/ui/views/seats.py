@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services import browse_seats, seats
-from lehrer_licenses.services.browse_seats import SeatFilter, SeatListRow
+from lehrer_licenses.services.browse import seats as browse_seats
+from lehrer_licenses.services.browse.seats import SeatFilter, SeatListRow
+from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.seat_dialogs import (
     AddTeacherDialog,

@@ -1,0 +1,119 @@
+"""E-invoices of issued invoices and credit notes: a Factur-X / ZUGFeRD PDF (the stored PDF with
+the EN 16931 CII XML embedded) or, for German public schools, an XRechnung CII XML addressed with
+the school's Leitweg-ID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from lehrer_licenses.documents import DocumentDataError
+from lehrer_licenses.documents.einvoice import EInvoiceParties, check_xml, cii_xml, facturx_pdf
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.lifecycle import (
+    CREDIT_NOTE,
+    INVOICE,
+    build_document,
+    find_invoice,
+)
+from lehrer_licenses.services.billing.vendor import load_vendor, require_complete
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import Invoice, InvoicePdf
+
+
+@dataclass(frozen=True)
+class EInvoice:
+    number: str
+    kind: str  # "factur-x" (PDF) | "xrechnung" (XML)
+    data: bytes
+
+    def to_json(self) -> dict:
+        return {"number": self.number, "format": self.kind, "bytes": len(self.data)}
+
+
+def set_leitweg_id(db: Database, school_number: str, value: str) -> dict:
+    """The Leitweg-ID of a German public school (checked with python-stdnum); empty clears it."""
+    from stdnum.de import leitweg
+
+    text = value.strip().upper()
+    if text and not leitweg.is_valid(text):
+        raise InvalidInput(_("not a valid Leitweg-ID: {value!r}").format(value=value))
+    with db.transaction() as session:
+        school = school_by_number(session, school_number)
+        before = school.leitweg_id
+        school.leitweg_id = leitweg.compact(text) if text else None
+        audit.record(
+            session,
+            "school.leitweg_id",
+            "school",
+            school.id,
+            school_id=school.id,
+            before={"leitweg_id": before},
+            after={"leitweg_id": school.leitweg_id},
+        )
+        return {"school": school.number, "leitweg_id": school.leitweg_id}
+
+
+def make_einvoice(db: Database, key: str, *, xrechnung: bool = False) -> EInvoice:
+    with db.reading() as session:
+        invoice = find_invoice(session, key)
+        if invoice.kind not in (INVOICE, CREDIT_NOTE) or invoice.number is None:
+            raise InvalidInput(
+                _("only issued invoices and credit notes have an e-invoice, not {key}").format(
+                    key=key
+                )
+            )
+        vendor = load_vendor(session)
+        require_complete(vendor)
+        school = invoice.school
+        references = None
+        if invoice.credits_invoice_id is not None:
+            references = session.scalar(
+                select(Invoice.number).where(Invoice.id == invoice.credits_invoice_id)
+            )
+        document = build_document(session, invoice, vendor, references_invoice=references)
+        parties = EInvoiceParties(
+            buyer_reference=school.leitweg_id or "",
+            buyer_email=school.email,
+            buyer_vat_id=school.vat_id,
+            seller_email=vendor.email,
+            seller_phone=vendor.phone,
+            seller_contact=vendor.name,
+        )
+        if xrechnung:
+            missing = [
+                label
+                for label, value in (
+                    (
+                        _("the school's Leitweg-ID (invoice leitweg-id SCHOOL ID)"),
+                        school.leitweg_id,
+                    ),
+                    (_("the school's e-mail address"), school.email),
+                    (_("the vendor's e-mail address"), vendor.email),
+                    (_("the vendor's telephone number"), vendor.phone),
+                )
+                if not (value or "").strip()
+            ]
+            if missing:
+                raise InvalidInput(
+                    _("an XRechnung for {number} needs {missing}").format(
+                        number=invoice.number, missing="; ".join(missing)
+                    )
+                )
+        try:
+            xml = cii_xml(document, parties, "xrechnung" if xrechnung else "en16931")
+            if xrechnung:
+                check_xml(xml)
+                return EInvoice(invoice.number, "xrechnung", xml)
+            pdf = session.scalar(select(InvoicePdf.pdf).where(InvoicePdf.invoice_id == invoice.id))
+            if pdf is None:
+                raise InvalidInput(_("no stored PDF for {number}").format(number=invoice.number))
+            return EInvoice(invoice.number, "factur-x", facturx_pdf(pdf, xml, invoice.language))
+        except DocumentDataError as exc:
+            raise InvalidInput(
+                _("the e-invoice cannot be made: {problem}").format(problem=exc)
+            ) from exc

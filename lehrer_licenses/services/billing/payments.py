@@ -1,0 +1,201 @@
+"""Payments received, the balance of a school and the list of overdue invoices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.lifecycle import (
+    CREDIT_NOTE,
+    DRAFT,
+    INVOICE,
+    ISSUED,
+    PARTLY_PAID,
+    ZERO,
+    credited_amount,
+    find_invoice,
+    invoice_json,
+    list_invoices,
+    paid_amount,
+    update_settlement,
+)
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import DunningNotice, Invoice, Payment
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def record_payment(db: Database, key: str, amount: Decimal, on: date, reference: str = "") -> dict:
+    """Book money received for an issued invoice (``key``: its number, id or payment
+    reference). Full or partial; an overpayment is booked and reported."""
+    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(
+            _("a payment must be a positive amount with at most two decimals, not {amount}").format(
+                amount=amount
+            )
+        )
+    with db.transaction() as session:
+        invoice = find_invoice(session, key, lock=True)
+        if invoice.kind != INVOICE:
+            raise InvalidInput(
+                _("{number} is not an invoice; payments are booked on invoices").format(
+                    number=invoice.number
+                )
+            )
+        if invoice.status == DRAFT:
+            raise InvalidInput(
+                _("draft {id} is not issued yet; issue it before booking a payment").format(
+                    id=invoice.id
+                )
+            )
+        if on < invoice.invoice_date:
+            raise InvalidInput(
+                _("the payment date {date} lies before the invoice date {invoice_date}").format(
+                    date=on.isoformat(), invoice_date=invoice.invoice_date.isoformat()
+                )
+            )
+        payment = Payment(
+            invoice_id=invoice.id,
+            school_id=invoice.school_id,
+            paid_on=on,
+            amount=amount,
+            currency=invoice.currency,
+            reference=(reference or "").strip()[:80],
+            created_at=datetime.now(),
+        )
+        session.add(payment)
+        session.flush()
+        before = update_settlement(session, invoice)
+        paid = paid_amount(session, invoice.id)
+        credited = credited_amount(session, invoice.id)
+        audit.record(
+            session,
+            "invoice.payment",
+            "invoice",
+            invoice.id,
+            school_id=invoice.school_id,
+            before={"status": before},
+            after={"status": invoice.status, "amount": amount, "paid_on": on, "paid": paid},
+        )
+        doc = invoice_json(invoice, paid, credited, on)
+        overpaid = paid + credited - invoice.payable
+        doc["payment"] = {"date": on.isoformat(), "amount": _money(amount), "id": payment.id}
+        doc["overpaid"] = _money(max(overpaid, ZERO))
+        return doc
+
+
+@dataclass(frozen=True)
+class Balance:
+    currency: str
+    invoiced: Decimal
+    credited: Decimal
+    paid: Decimal
+    fees: Decimal
+
+    @property
+    def open(self) -> Decimal:
+        return self.invoiced - self.credited - self.paid
+
+    def to_json(self) -> dict:
+        return {
+            "currency": self.currency,
+            "invoiced": _money(self.invoiced),
+            "credited": _money(self.credited),
+            "paid": _money(self.paid),
+            "open": _money(self.open),
+            "dunning_fees": _money(self.fees),
+        }
+
+
+def school_balance(db: Database, school_number: str, today: date | None = None) -> dict:
+    """What a school was billed (issued invoices), credited and paid, per currency; a negative
+    open amount is money owed to the school. Dunning fees are listed apart."""
+    today = today or date.today()
+    with db.reading() as session:
+        school = school_by_number(session, school_number)
+        sums: dict[str, dict[str, Decimal]] = {}
+
+        def add(currency: str, name: str, value: Decimal | None) -> None:
+            bucket = sums.setdefault(
+                currency, {"invoiced": ZERO, "credited": ZERO, "paid": ZERO, "fees": ZERO}
+            )
+            bucket[name] += value or ZERO
+
+        for kind, currency, total in session.execute(
+            select(Invoice.kind, Invoice.currency, func.sum(Invoice.payable))
+            .where(
+                Invoice.school_id == school.id,
+                Invoice.kind.in_((INVOICE, CREDIT_NOTE)),
+                Invoice.number.is_not(None),
+            )
+            .group_by(Invoice.kind, Invoice.currency)
+        ):
+            add(currency, "invoiced" if kind == INVOICE else "credited", total)
+        for currency, total in session.execute(
+            select(Payment.currency, func.sum(Payment.amount))
+            .where(Payment.school_id == school.id)
+            .group_by(Payment.currency)
+        ):
+            add(currency, "paid", total)
+        for currency, total in session.execute(
+            select(Invoice.currency, func.sum(DunningNotice.fee))
+            .join(Invoice, Invoice.id == DunningNotice.invoice_id)
+            .where(DunningNotice.school_id == school.id)
+            .group_by(Invoice.currency)
+        ):
+            add(currency, "fees", total)
+        balances = [Balance(cur, **values) for cur, values in sorted(sums.items())]
+        school_name = school.name
+    open_invoices = [
+        doc
+        for doc in list_invoices(db, school=school_number, kind=INVOICE, today=today)
+        if doc["status"] in (ISSUED, PARTLY_PAID, "overdue")
+    ]
+    return {
+        "school": school_number,
+        "school_name": school_name,
+        "balances": [b.to_json() for b in balances],
+        "open_invoices": [
+            {
+                "number": d["number"],
+                "date": d["date"],
+                "due_date": d["due_date"],
+                "status": d["status"],
+                "currency": d["currency"],
+                "payable": d["payable"],
+                "open": d["open"],
+                "days_overdue": d["days_overdue"],
+            }
+            for d in open_invoices
+        ],
+    }
+
+
+def overdue_invoices(db: Database, today: date | None = None) -> list[dict]:
+    """Issued invoices past their due date with money still open, the longest overdue first,
+    with their last reminder level."""
+    today = today or date.today()
+    docs = list_invoices(db, overdue=True, today=today)
+    if not docs:
+        return []
+    with db.reading() as session:
+        levels = dict(
+            session.execute(
+                select(DunningNotice.invoice_id, func.max(DunningNotice.level)).group_by(
+                    DunningNotice.invoice_id
+                )
+            ).all()
+        )
+    for doc in docs:
+        doc["dunning_level"] = levels.get(doc["id"], 0)
+    docs.sort(key=lambda d: (-d["days_overdue"], d["number"]))
+    return docs

@@ -1,0 +1,347 @@
+"""Read queries of the schools list: one page of schools with their contract, seat and open
+invoice figures; paging, sorting and searching happen in SQL.
+
+Every function opens its own reading session and returns plain dataclasses, so a view (or a
+worker thread) never holds an ORM object or a session. A page is one SELECT with grouped
+subqueries over that page's schools, instead of per-row lazy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, case, distinct, exists, func, or_, select, type_coerce
+
+from lehrer_licenses.services.licences.seats.contracts import ACTIVE
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import (
+    MONEY,
+    Invoice,
+    Payment,
+    PlanRow,
+    School,
+    Seat,
+    SeatAssignment,
+    Subscription,
+)
+from lehrer_licenses.store.textsearch import contains
+
+# Invoices that still wait for money, as billing has it: issued or partly paid (overdue is one
+# of these past its due date); the open amount is payable - paid - credited.
+OPEN_INVOICE_STATUSES = ("issued", "partly_paid")
+
+# School status as shown in the list: a running contract, one that runs out (cancelled as a
+# whole), one that lapsed, or none ever.
+STATUS_ACTIVE = "active"
+STATUS_ENDING = "ending"
+STATUS_LAPSED = "lapsed"
+STATUS_NONE = "none"
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    id: int
+    number: str
+    name: str
+    postcode: str
+    city: str
+    country: str
+    language: str
+    status: str
+    plan: str | None
+    term_end: date | None
+    seats: int
+    seats_assigned: int
+    seats_cancel_pending: int
+    open_total: Decimal
+    open_currency: str | None  # None when nothing is open or the open invoices mix currencies
+    open_mixed_currencies: bool = False
+
+    @property
+    def seats_free(self) -> int:
+        return max(0, self.seats - self.seats_assigned)
+
+
+# --- schools list -----------------------------------------------------------------------------
+
+
+def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
+    """The list query; ``only`` (school ids) restricts the grouped seat and invoice figures to
+    those schools, so a page does not aggregate the seats and invoices of every school."""
+    active_sub = (
+        select(
+            Subscription.school_id.label("school_id"),
+            func.min(PlanRow.code).label("plan"),
+            func.min(Subscription.term_end).label("term_end"),
+            func.count(Subscription.ends_on).label("ending"),
+        )
+        .join(PlanRow, PlanRow.id == Subscription.plan_id)
+        .where(Subscription.status == ACTIVE)
+        .group_by(Subscription.school_id)
+        .subquery()
+    )
+    running_seat = and_(Seat.status == ACTIVE, Subscription.status == ACTIVE)
+    seat_counts = (
+        select(
+            Seat.school_id.label("school_id"),
+            func.count(Seat.id).label("seats"),
+            func.count(Seat.release_on).label("pending"),
+        )
+        .join(Subscription, Subscription.id == Seat.subscription_id)
+        .where(running_seat, *([Seat.school_id.in_(only)] if only is not None else []))
+        .group_by(Seat.school_id)
+        .subquery()
+    )
+    assigned = (
+        select(
+            Seat.school_id.label("school_id"),
+            func.count(SeatAssignment.id).label("assigned"),
+        )
+        .join(Subscription, Subscription.id == Seat.subscription_id)
+        .join(SeatAssignment, SeatAssignment.seat_id == Seat.id)
+        .where(
+            running_seat,
+            SeatAssignment.end_on.is_(None),
+            *([Seat.school_id.in_(only)] if only is not None else []),
+        )
+        .group_by(Seat.school_id)
+        .subquery()
+    )
+    paid = (
+        select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("paid"))
+        .group_by(Payment.invoice_id)
+        .subquery()
+    )
+    note = Invoice.__table__.alias("credit_note")
+    credited = (
+        select(
+            note.c.credits_invoice_id.label("invoice_id"),
+            func.sum(note.c.payable).label("credited"),
+        )
+        .where(note.c.kind == "credit_note")
+        .group_by(note.c.credits_invoice_id)
+        .subquery()
+    )
+    # Scaled integers in SQL; the type turns the sum back into a Decimal.
+    open_amount = type_coerce(
+        Invoice.payable - func.coalesce(paid.c.paid, 0) - func.coalesce(credited.c.credited, 0),
+        MONEY,
+    )
+    open_invoices = (
+        select(
+            Invoice.school_id.label("school_id"),
+            func.sum(open_amount).label("open_total"),
+            func.min(Invoice.currency).label("currency"),
+            func.count(distinct(Invoice.currency)).label("currencies"),
+        )
+        .outerjoin(paid, paid.c.invoice_id == Invoice.id)
+        .outerjoin(credited, credited.c.invoice_id == Invoice.id)
+        .where(
+            Invoice.kind == "invoice",
+            Invoice.status.in_(OPEN_INVOICE_STATUSES),
+            *([Invoice.school_id.in_(only)] if only is not None else []),
+        )
+        .group_by(Invoice.school_id)
+        .subquery()
+    )
+    ever_subscribed = exists(select(Subscription.id).where(Subscription.school_id == School.id))
+    status = case(
+        (
+            active_sub.c.school_id.is_not(None),
+            case((active_sub.c.ending > 0, STATUS_ENDING), else_=STATUS_ACTIVE),
+        ),
+        (ever_subscribed, STATUS_LAPSED),
+        else_=STATUS_NONE,
+    )
+    seats = func.coalesce(seat_counts.c.seats, 0)
+    open_total = func.coalesce(open_invoices.c.open_total, 0)
+    query = (
+        select(
+            School.id,
+            School.number,
+            School.name,
+            School.postcode,
+            School.city,
+            School.country,
+            School.language,
+            status.label("status"),
+            active_sub.c.plan,
+            active_sub.c.term_end,
+            seats.label("seats"),
+            func.coalesce(assigned.c.assigned, 0).label("assigned"),
+            func.coalesce(seat_counts.c.pending, 0).label("pending"),
+            open_invoices.c.open_total,
+            open_invoices.c.currency,
+            func.coalesce(open_invoices.c.currencies, 0).label("currencies"),
+        )
+        .outerjoin(active_sub, active_sub.c.school_id == School.id)
+        .outerjoin(seat_counts, seat_counts.c.school_id == School.id)
+        .outerjoin(assigned, assigned.c.school_id == School.id)
+        .outerjoin(open_invoices, open_invoices.c.school_id == School.id)
+    )
+    sort_columns = {
+        "number": School.number,
+        "name": func.lower(School.name),
+        "city": func.lower(School.city),
+        "postcode": School.postcode,
+        "country": School.country,
+        "status": status,
+        "plan": active_sub.c.plan,
+        "term_end": active_sub.c.term_end,
+        "seats": seats,
+        "free": seats - func.coalesce(assigned.c.assigned, 0),
+        "open_total": open_total,
+    }
+    return query, sort_columns
+
+
+SCHOOL_SORT_KEYS = (
+    "number",
+    "name",
+    "postcode",
+    "city",
+    "country",
+    "status",
+    "plan",
+    "term_end",
+    "seats",
+    "free",
+    "open_total",
+)
+
+
+# Sort keys that are columns of the school table (the page can be found before aggregating).
+SCHOOL_COLUMN_KEYS = ("number", "name", "postcode", "city", "country")
+
+
+def _school_columns() -> dict:
+    return {
+        "number": School.number,
+        "name": func.lower(School.name),
+        "city": func.lower(School.city),
+        "postcode": School.postcode,
+        "country": School.country,
+    }
+
+
+def _school_row(r) -> SchoolRow:
+    mixed = (r.currencies or 0) > 1
+    return SchoolRow(
+        id=r.id,
+        number=r.number,
+        name=r.name,
+        postcode=r.postcode,
+        city=r.city,
+        country=r.country,
+        language=r.language,
+        status=r.status,
+        plan=r.plan,
+        term_end=r.term_end,
+        seats=int(r.seats),
+        seats_assigned=int(r.assigned),
+        seats_cancel_pending=int(r.pending),
+        open_total=r.open_total if r.open_total is not None else Decimal("0.00"),
+        open_currency=None if mixed else r.currency,
+        open_mixed_currencies=mixed,
+    )
+
+
+def _search(text: str):
+    """``schools.search_condition`` (name, number, postcode or city contain ``text``, any case
+    and accents), cheaper: number and postcode are digits and ASCII letters, which SQLite's LIKE
+    folds in C, so only name and city go through the Python fold (half the calls per row, about
+    half the time of a search on 20,000 schools)."""
+    needle = text.strip()
+    plain = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        School.number.like(f"%{plain}%", escape="\\"),
+        School.postcode.like(f"%{plain}%", escape="\\"),
+        contains(School.name, needle),
+        contains(School.city, needle),
+    )
+
+
+def count_schools(db: Database, search: str = "") -> int:
+    query = select(func.count(School.id))
+    if search.strip():
+        query = query.where(_search(search))
+    with db.reading() as session:
+        return int(session.scalar(query) or 0)
+
+
+def list_schools(
+    db: Database,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 200,
+    sort_key: str = "number",
+    descending: bool = False,
+    ids: list[int] | None = None,
+) -> list[SchoolRow]:
+    """One page of schools with their contract figures. ``ids``: the page's schools, already
+    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again."""
+    if sort_key not in SCHOOL_SORT_KEYS:
+        # A programming error (the views pass fixed keys), so not a translated DomainError.
+        raise ValueError(f"cannot sort schools by {sort_key!r}")
+    # Empty values (no contract, no term end) go last either way; the school number makes the
+    # order total, which offset paging needs to neither skip nor repeat a row.
+    tie = School.number.desc() if descending else School.number.asc()
+    with db.reading() as session:
+        only = list(ids) if ids is not None else None
+        if only is not None and not only:
+            return []
+        if only is None and sort_key in SCHOOL_COLUMN_KEYS:
+            # Sorted by a column of the school itself: find the page's schools first, then
+            # aggregate seats and invoices for those 200 only (20,000 schools: 0.8 s -> 20 ms).
+            column = _school_columns()[sort_key]
+            ids = select(School.id)
+            if search.strip():
+                ids = ids.where(_search(search))
+            ordered = column.desc() if descending else column.asc()
+            ids = (
+                ids.order_by(ordered.nulls_last(), tie).offset(max(0, offset)).limit(max(0, limit))
+            )
+            only = list(session.scalars(ids))
+            if not only:
+                return []
+        query, sort_columns = _school_list_query(only)
+        if only is not None:
+            query = query.where(School.id.in_(only))
+        elif search.strip():
+            query = query.where(_search(search))
+        column = sort_columns[sort_key]
+        ordered = column.desc() if descending else column.asc()
+        query = query.order_by(ordered.nulls_last(), tie)
+        if only is None:
+            query = query.offset(max(0, offset)).limit(max(0, limit))
+        return [_school_row(r) for r in session.execute(query)]
+
+
+def school_ids(
+    db: Database, search: str, sort_key: str = "number", descending: bool = False
+) -> list[int]:
+    """Every school matching ``search``, in list order, in one scan: its length is the count
+    and its slices are the pages (a search then folds the names once, not once per query)."""
+    if sort_key not in SCHOOL_COLUMN_KEYS:
+        raise ValueError(f"school_ids sorts by a school column, not {sort_key!r}")
+    column = _school_columns()[sort_key]
+    tie = School.number.desc() if descending else School.number.asc()
+    ordered = column.desc() if descending else column.asc()
+    query = select(School.id).order_by(ordered.nulls_last(), tie)
+    if search.strip():
+        query = query.where(_search(search))
+    with db.reading() as session:
+        return list(session.scalars(query))
+
+
+def school_row(db: Database, number: str) -> SchoolRow | None:
+    """The list row of one school (dialogs use it to show whom they act on)."""
+    with db.reading() as session:
+        school_id = session.scalar(select(School.id).where(School.number == str(number).strip()))
+        if school_id is None:
+            return None
+        query, _sort = _school_list_query([school_id])
+        row = session.execute(query.where(School.id == school_id)).first()
+        return _school_row(row) if row else None

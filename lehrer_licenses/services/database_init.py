@@ -1,0 +1,56 @@
+"""Creating or migrating a database and loading the default catalogue (``init``).
+
+The ui and cli layers get the database handle from here, never from store/ directly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lehrer_licenses.services.catalogue import install_defaults
+from lehrer_licenses.services.licences.codes import ensure_signing_key
+from lehrer_licenses.store import instance_marker
+from lehrer_licenses.store.database import (
+    ENV_VAR,
+    Database,
+    default_database_path,
+    head_revision,
+    open_database,
+    resolve_url,
+)
+
+__all__ = [
+    "ENV_VAR",
+    "Database",
+    "claim_database",
+    "default_database_path",
+    "init_database",
+    "open_database",
+    "resolve_url",
+    "schema_version",
+]
+
+
+def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Database, bool]:
+    """Open (migrating) the database, install the defaults if it is new, and make the signing key
+    for registration codes on first use."""
+    db = open_database(db_arg)
+    with db.transaction() as session:
+        installed = install_defaults(session)
+    ensure_signing_key()
+    return db, installed
+
+
+def schema_version() -> str:
+    return head_revision()
+
+
+def claim_database(db: Database) -> list[instance_marker.Holder]:
+    """Mark the database file as open in this program until ``db.dispose()``; returns the other
+    programs that have it open (each with host, user, pid, since). A server database: none."""
+    if not db.url.startswith("sqlite:///"):
+        return []
+    marker = instance_marker.claim(Path(db.url.removeprefix("sqlite:///")))
+    db.hold(marker)
+    return marker.others

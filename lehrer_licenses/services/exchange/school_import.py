@@ -1,0 +1,434 @@
+"""Importing schools and teachers from a spreadsheet's CSV: every row or none.
+
+Every row is checked before anything is written, against the rules of the app's own forms
+(``schools.validate_school``) and against the database; a file with any bad row is refused as a
+whole with every problem named (row as the spreadsheet shows it, column as the file names it,
+reason). A clean file is written in one transaction through the same functions the app's
+"New school" and "Add teacher" use, so an imported school is exactly like a typed one, audit
+entries included.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.i18n import _
+from lehrer_licenses.paths import resources_dir
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.exchange import import_columns as cols
+from lehrer_licenses.services.exchange.csv_reading import (
+    Problem,
+    UnreadableFile,
+    map_header,
+    read_table,
+)
+from lehrer_licenses.services.exchange.import_rows import Row, flag, split_rows
+from lehrer_licenses.services.licences.seats.holders import insert_teacher
+from lehrer_licenses.services.schools import (
+    EMAIL,
+    FIRST_SCHOOL_NUMBER,
+    SchoolInput,
+    insert_school,
+    validate_school,
+)
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import School, Teacher
+
+KINDS = ("schools", "teachers")
+# Numbers the app gives are six digits; imported ones keep that width so that the next number
+# the app gives (the highest one plus one) stays right.
+SCHOOL_NUMBER = re.compile(r"\d{6}")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    columns: list[str] = field(default_factory=list)  # the fields the header names
+    rows: list[dict] = field(default_factory=list)  # what is (or would be) created
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "file": self.source,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": self.columns,
+            "written": self.written,
+            "count": len(self.rows),
+            "rows": self.rows,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+class ImportRefused(InvalidInput):
+    """The file had problems; nothing was written. The message lists every one."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        lines = [
+            _("nothing was imported from {file}: {n} problem(s)").format(
+                file=report.source, n=len(report.problems)
+            )
+            if report.source
+            else _("nothing was imported: {n} problem(s)").format(n=len(report.problems))
+        ]
+        lines += [f"  {problem}" for problem in report.problems]
+        super().__init__("\n".join(lines))
+
+
+def _source(source: Path | str | bytes) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, ""
+    path = Path(source)
+    try:
+        return path.read_bytes(), path.name
+    except OSError as exc:
+        raise InvalidInput(
+            _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from exc
+
+
+def check_import(db: Database, kind: str, source: Path | str | bytes) -> ImportReport:
+    """What an import of ``source`` would create, or every problem in it; writes nothing."""
+    data, name = _source(source)
+    with db.reading() as session:
+        return _check(session, kind, data, name)
+
+
+def run_import(
+    db: Database, kind: str, source: Path | str | bytes, *, dry_run: bool = False
+) -> ImportReport:
+    """Import every row of ``source`` in one transaction, or nothing (``ImportRefused``)."""
+    data, name = _source(source)
+    if dry_run:
+        report = check_import(db, kind, data)
+        report.source = name
+        if not report.ok:
+            raise ImportRefused(report)
+        return report
+    with db.transaction() as session:
+        report = _check(session, kind, data, name)
+        if not report.ok:
+            raise ImportRefused(report)
+        _write(session, report)
+        report.written = True
+        return report
+
+
+def template_path(kind: str) -> Path:
+    _require_kind(kind)
+    return resources_dir() / "templates" / f"{kind}.csv"
+
+
+def write_template(kind: str, target: Path) -> Path:
+    try:
+        target.write_bytes(template_path(kind).read_bytes())
+    except OSError as exc:
+        raise InvalidInput(
+            _("cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
+        ) from exc
+    return target
+
+
+def _require_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise InvalidInput(_("an import is of schools or teachers, not {kind!r}").format(kind=kind))
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
+    _require_kind(kind)
+    report = ImportReport(kind, source=name)
+    try:
+        table = read_table(data)
+    except UnreadableFile as exc:
+        report.problems.append(Problem(None, "", str(exc)))
+        return report
+    report.encoding = table.encoding
+    report.delimiter = table.delimiter
+    aliases = cols.SCHOOL_COLUMNS if kind == "schools" else cols.TEACHER_COLUMNS
+    required = cols.SCHOOL_REQUIRED if kind == "schools" else cols.TEACHER_REQUIRED
+    columns, problems = map_header(table.header, aliases, table.header_row)
+    report.columns = list(columns.values())
+    missing = [f for f in required if f not in columns.values()]
+    for name_ in missing:
+        problems.append(
+            Problem(
+                table.header_row,
+                name_,
+                _("a required column is missing (it may also be called {aliases})").format(
+                    aliases=", ".join(aliases[name_][:4])
+                ),
+            )
+        )
+    if any(p.reason == _("unknown column") for p in problems):
+        problems.append(
+            Problem(
+                table.header_row,
+                "",
+                _("the known columns are: {names}").format(names=", ".join(aliases)),
+            )
+        )
+    report.problems += problems
+    if missing:
+        return report  # every row would repeat it
+    if not table.rows:
+        report.problems.append(Problem(None, "", _("the file has a header but no rows to import")))
+        return report
+    rows = split_rows(table, columns, report.problems)
+    if kind == "schools":
+        _check_schools(session, rows, report)
+    else:
+        _check_teachers(session, rows, report)
+    report.problems.sort(key=lambda p: p.row or 0)
+    return report
+
+
+def _school_input(values: dict[str, str]) -> SchoolInput:
+    return SchoolInput(
+        name=values.get("name", ""),
+        country=values.get("country", "").upper(),
+        language=values.get("language", "").lower(),
+        street=values.get("street", ""),
+        house_number=values.get("house_number", ""),
+        postcode=_postcode(values.get("postcode", ""), values.get("country", "").upper()),
+        city=values.get("city", ""),
+        email=values.get("email", ""),
+        vat_id=values.get("vat_id", ""),
+        db_hosting=flag(values.get("db_hosting", "")),
+        canton_licence=flag(values.get("canton_licence", "")),
+        note=values.get("note", ""),
+    )
+
+
+def _postcode(value: str, country: str) -> str:
+    # Dutch postcodes are written "1234 ab" too; the app keeps them as "1234 AB".
+    return value.upper() if country == "NL" else value
+
+
+def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> None:
+    known_numbers = set(session.scalars(select(School.number)))
+    known_places = {
+        (name.casefold(), postcode.replace(" ", "")): number
+        for name, postcode, number in session.execute(
+            select(School.name, School.postcode, School.number)
+        )
+    }
+    highest = session.scalar(select(func.max(School.number)))
+    given: dict[str, int] = {}
+    places: dict[tuple[str, str], int] = {}
+    accepted: list[tuple[Row, SchoolInput]] = []
+    for row in rows:
+        if row.shifted:
+            continue
+        data = _school_input(row.values)
+        for name, reason in validate_school(data).items():
+            row.problem(report.problems, name, reason)
+        number = row.values.get("number", "")
+        if number:
+            if not SCHOOL_NUMBER.fullmatch(number):
+                row.problem(
+                    report.problems,
+                    "number",
+                    _("a school number has six digits, not {value!r}").format(value=number),
+                )
+            elif number in known_numbers:
+                row.problem(
+                    report.problems,
+                    "number",
+                    _("school {number} exists already").format(number=number),
+                )
+            elif number in given:
+                row.problem(
+                    report.problems,
+                    "number",
+                    _("the number {number} is also in row {row}").format(
+                        number=number, row=given[number]
+                    ),
+                )
+            else:
+                given[number] = row.number
+        place = (data.name.strip().casefold(), data.postcode.replace(" ", ""))
+        if data.name.strip():
+            if place in known_places:
+                row.problem(
+                    report.problems,
+                    "name",
+                    _("a school of this name and postcode exists already: {number}").format(
+                        number=known_places[place]
+                    ),
+                )
+            elif place in places:
+                row.problem(
+                    report.problems,
+                    "name",
+                    _("the same school (name and postcode) is also in row {row}").format(
+                        row=places[place]
+                    ),
+                )
+            else:
+                places[place] = row.number
+        if not row.bad:
+            accepted.append((row, data))
+    if report.problems:
+        return
+    # Numbers for the rows without one: after the highest in the database and in the file.
+    following = max([FIRST_SCHOOL_NUMBER - 1, *(int(n) for n in given)])
+    if highest and highest.isdigit():
+        following = max(following, int(highest))
+    for row, data in accepted:
+        number = row.values.get("number", "")
+        if not number:
+            following += 1
+            number = str(following)
+        report.rows.append(
+            {
+                "row": row.number,
+                "number": number,
+                "name": data.name.strip(),
+                "street": data.street.strip(),
+                "house_number": data.house_number.strip(),
+                "postcode": data.postcode.strip(),
+                "city": data.city.strip(),
+                "country": data.country,
+                "language": data.language,
+                "email": data.email.strip(),
+                "vat_id": data.vat_id.strip(),
+                "db_hosting": data.db_hosting,
+                "canton_licence": data.canton_licence,
+                "note": data.note,
+            }
+        )
+
+
+def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> None:
+    wanted = {row.values.get("school", "") for row in rows} - {""}
+    schools = {
+        s.number: s for s in session.scalars(select(School).where(School.number.in_(wanted)))
+    }
+    emails: dict[tuple[str, str], str] = {}  # (school, e-mail) -> where it is
+    names: dict[tuple[str, str], str] = {}  # (school, name) of those without e-mail
+    admins: dict[str, str] = {}
+    for teacher, number in session.execute(
+        select(Teacher, School.number)
+        .join(School, Teacher.school_id == School.id)
+        .where(School.number.in_(wanted), Teacher.left_on.is_(None))
+    ):
+        label = _("already at the school")
+        if teacher.email:
+            emails[number, teacher.email.casefold()] = label
+        else:
+            names[number, f"{teacher.first_name} {teacher.last_name}".casefold()] = label
+        if teacher.is_admin:
+            admins[number] = label
+    for row in rows:
+        if row.shifted:
+            continue
+        number = row.values.get("school", "")
+        first, last = row.values.get("first_name", ""), row.values.get("last_name", "")
+        email = row.values.get("email", "")
+        admin = flag(row.values.get("admin", ""))
+        in_row = _("in row {row}").format(row=row.number)
+        if not number:
+            row.problem(report.problems, "school", _("the school number is required"))
+        elif number not in schools:
+            row.problem(
+                report.problems, "school", _("no school with number {number}").format(number=number)
+            )
+        if not (first or last):
+            row.problem(report.problems, "last_name", _("a teacher needs a name"))
+        if email and not EMAIL.match(email):
+            row.problem(
+                report.problems, "email", _("not an e-mail address: {value!r}").format(value=email)
+            )
+        elif email:
+            key = (number, email.casefold())
+            if key in emails:
+                row.problem(
+                    report.problems,
+                    "email",
+                    _("a teacher with this e-mail at school {school} is {where}").format(
+                        school=number, where=emails[key]
+                    ),
+                )
+            else:
+                emails[key] = in_row
+        elif first or last:
+            key = (number, f"{first} {last}".casefold())
+            if key in names:
+                row.problem(
+                    report.problems,
+                    "last_name",
+                    _("a teacher of this name without e-mail at school {school} is {where}").format(
+                        school=number, where=names[key]
+                    ),
+                )
+            else:
+                names[key] = in_row
+        if admin:
+            if number in admins:
+                row.problem(
+                    report.problems,
+                    "admin",
+                    _("school {school} has its one free admin login {where}").format(
+                        school=number, where=admins[number]
+                    ),
+                )
+            else:
+                admins[number] = in_row
+        if not row.bad:
+            report.rows.append(
+                {
+                    "row": row.number,
+                    "school": number,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": email,
+                    "admin": admin,
+                }
+            )
+    if report.problems:
+        report.rows = []
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _write(session: Session, report: ImportReport) -> None:
+    if report.kind == "schools":
+        for row in report.rows:
+            data = SchoolInput(**{k: v for k, v in row.items() if k not in ("row", "number")})
+            insert_school(session, data, row["number"])
+        return
+    schools = {
+        s.number: s
+        for s in session.scalars(
+            select(School).where(School.number.in_({row["school"] for row in report.rows}))
+        )
+    }
+    for row in report.rows:
+        teacher = insert_teacher(
+            session,
+            schools[row["school"]],
+            row["first_name"],
+            row["last_name"],
+            row["email"],
+            admin=row["admin"],
+        )
+        row["id"] = teacher.id

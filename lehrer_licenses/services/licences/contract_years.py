@@ -1,0 +1,75 @@
+"""What the package, add-on and per-pupil use cases share: finding a school's contract of one
+plan kind, and refusing dates outside its licence year."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.catalogue import Plan, PlanKind
+from lehrer_licenses.domain.periods import Term
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.catalogue import plan_from_row, plan_row
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.seats.contracts import ACTIVE
+from lehrer_licenses.store.models import PlanRow, Subscription
+
+
+def running_of_kind(session: Session, school_id: int, kind: PlanKind) -> Subscription | None:
+    """The school's active contract on a plan of ``kind`` (at most one runs at a time)."""
+    return session.scalar(
+        select(Subscription)
+        .join(PlanRow, PlanRow.id == Subscription.plan_id)
+        .where(
+            Subscription.school_id == school_id,
+            Subscription.status == ACTIVE,
+            PlanRow.kind == kind.value,
+        )
+        .order_by(Subscription.id.desc())
+        .limit(1)
+    )
+
+
+def latest_of_kind(session: Session, school_id: int, kind: PlanKind) -> Subscription | None:
+    return session.scalar(
+        select(Subscription)
+        .join(PlanRow, PlanRow.id == Subscription.plan_id)
+        .where(Subscription.school_id == school_id, PlanRow.kind == kind.value)
+        .order_by(Subscription.started_on.desc(), Subscription.id.desc())
+        .limit(1)
+    )
+
+
+def plan_of_kind(session: Session, code: str, kind: PlanKind) -> tuple[PlanRow, Plan]:
+    row = plan_row(session, code)
+    plan = plan_from_row(row)
+    if plan.kind is not kind:
+        message = {
+            PlanKind.PACKAGE: _("plan {plan} is not sold as user packages"),
+            PlanKind.PER_UNIT: _("plan {plan} is not sold per pupil"),
+        }.get(kind, _("plan {plan} is not sold per seat"))
+        raise InvalidInput(message.format(plan=code))
+    return row, plan
+
+
+def term_of(sub: Subscription) -> Term:
+    return Term(sub.term_start, sub.term_end)
+
+
+def require_in_year(term: Term, day: date, what: str) -> None:
+    """Refuse a date outside the running licence year, saying what to do instead."""
+    if day < term.start:
+        raise InvalidInput(
+            _("{what} on {day} is before the licence year, which starts on {start}").format(
+                what=what, day=day.isoformat(), start=term.start.isoformat()
+            )
+        )
+    if day > term.end:
+        raise InvalidInput(
+            _(
+                "{what} on {day} is after the licence year, which ends on {end}: run "
+                "'renewals due --until {day}' first"
+            ).format(what=what, day=day.isoformat(), end=term.end.isoformat())
+        )

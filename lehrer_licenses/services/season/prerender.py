@@ -1,0 +1,138 @@
+"""PDFs rendered ahead, in a second process, for a batch run that knows which invoices it will
+write (the year-end run).
+
+Rendering is about half the work of issuing an invoice, and a contract's transaction cannot
+hand it off: the number is taken inside it. So before it starts writing, the run predicts each
+invoice (the next numbers of the counter, the registration code it will sign, the priced lines)
+and has them rendered by a worker process (``services.season.render_worker``) while it writes. In
+each
+contract's transaction it builds the document from what it has just read and written, as
+always, and takes the PDF rendered ahead only when that document is *equal* to the predicted
+one (renders are byte-identical, ``documents.invoice_pdf``); otherwise (a clerk changed the
+contract meanwhile, a number moved) it renders the document itself. Nothing is stored that the
+transaction did not build, so crash safety and numbering are those of the run without it.
+
+The worker is a plain ``python -m`` subprocess talking over pipes, not a multiprocessing pool:
+it never imports the caller's main module and never inherits the run's open database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+from collections import deque
+from queue import SimpleQueue
+
+from lehrer_licenses.documents import InvoiceDocument
+from lehrer_licenses.services.season.render_worker import read_message, write_message
+
+MIN_DOCUMENTS = 100  # below this, starting a process costs more than it saves
+# "off": never (render everything in the run's process); "always": whenever possible (tests)
+ENV_VAR = "LEHRER_LICENSES_PRERENDER"
+
+
+def _usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class PreRenderer:
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "lehrer_licenses.services.season.render_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._expected: dict[str, InvoiceDocument] = {}
+        self._outbox: SimpleQueue[tuple[str, InvoiceDocument] | None] = SimpleQueue()
+        self._sent: deque[str] = deque()  # keys in the order the worker answers
+        self._dropped: set[str] = set()
+        self._results: dict[str, bytes | None] = {}
+        self._ready = threading.Condition()
+        self._ended = False
+        self._closing = False
+        self.used = 0
+        self.missed = 0
+        threading.Thread(target=self._feed, daemon=True).start()
+        threading.Thread(target=self._collect, daemon=True).start()
+
+    @classmethod
+    def start(cls, expected: int) -> PreRenderer | None:
+        """A pre-renderer for ``expected`` documents, or None where it would not pay off (few
+        documents, one CPU) or cannot run (a frozen build has no ``python -m``)."""
+        mode = os.environ.get(ENV_VAR, "auto")
+        if mode == "off" or getattr(sys, "frozen", False):
+            return None
+        if mode != "always" and (expected < MIN_DOCUMENTS or _usable_cpus() < 2):
+            return None
+        try:
+            return cls()
+        except OSError:
+            return None
+
+    def submit(self, key: str, document: InvoiceDocument) -> None:
+        self._expected[key] = document
+        self._outbox.put((key, document))
+
+    def take(self, key: str, document: InvoiceDocument) -> bytes | None:
+        """The PDF rendered ahead for ``key`` if it was rendered from this very document."""
+        expected = self._expected.pop(key, None)
+        if expected is None or expected != document:
+            with self._ready:
+                self._dropped.add(key)
+                self._results.pop(key, None)
+            self.missed += 1
+            return None
+        with self._ready:
+            self._ready.wait_for(lambda: key in self._results or self._ended)
+            pdf = self._results.pop(key, None)
+        if pdf is None:
+            self.missed += 1
+        else:
+            self.used += 1
+        return pdf
+
+    def close(self) -> None:
+        self._closing = True  # a run that ended early leaves documents unsent: drop them
+        self._outbox.put(None)
+        try:
+            self._process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def _feed(self) -> None:
+        assert self._process.stdin is not None
+        try:
+            while (item := self._outbox.get()) is not None and not self._closing:
+                key, document = item
+                with self._ready:
+                    self._sent.append(key)
+                write_message(self._process.stdin, document)
+        except (BrokenPipeError, OSError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+
+    def _collect(self) -> None:
+        assert self._process.stdout is not None
+        try:
+            while (message := read_message(self._process.stdout)) is not None:
+                ok, result = message
+                with self._ready:
+                    key = self._sent.popleft()
+                    if key in self._dropped:
+                        self._dropped.discard(key)
+                    else:
+                        self._results[key] = result if ok else None
+                    self._ready.notify_all()
+        finally:
+            with self._ready:
+                self._ended = True
+                self._ready.notify_all()

@@ -1,0 +1,481 @@
+"""The year-end renewal of calendar-year contracts (L4, L5, L7).
+
+``--year Y`` renews into the term starting 1 January Y and bills the DB-hosting usage of Y-1 in
+arrears. Each contract is handled in a transaction of its own: after a crash, a re-run picks up
+exactly the contracts not yet renewed (their term still ends on 31 December Y-1), and the unique
+billing key of each renewal/usage invoice makes double billing impossible.
+
+Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signing key are read
+once per run; a contract's transaction reads the contract in one statement and writes its rows as
+plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
+entries through ``services.season.batch_audit``), so no unit-of-work flush per row; with
+``issue_on`` the invoices are predicted first and their PDFs rendered ahead in a second process
+(``services.season.prerender``), taken only when equal to the document the transaction builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lehrer_licenses.domain.catalogue import Billing, Plan, PlanKind
+from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.domain.periods import TermAlignment, next_term
+from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
+from lehrer_licenses.domain.vat import VatRate
+from lehrer_licenses.i18n import gettext_for
+from lehrer_licenses.services.backups import make_backup
+from lehrer_licenses.services.billing.batch_issuing import (
+    IssueRun,
+    expected_document,
+    insert_issued,
+    print_issued,
+)
+from lehrer_licenses.services.billing.drafts import (
+    InvoiceView,
+    create_draft,
+    invoice_view,
+    preview_invoice,
+)
+from lehrer_licenses.services.billing.lifecycle import invoice_counter
+from lehrer_licenses.services.billing.vendor import load_vendor
+from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
+from lehrer_licenses.services.licences.codes import (
+    expected_seat_code,
+    insert_seat_code,
+    issue_for,
+    latest_serials,
+)
+from lehrer_licenses.services.licences.seats.contracts import (
+    ACTIVE,
+    LAPSED,
+    RELEASED,
+    active_seats,
+    term_of,
+)
+from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
+from lehrer_licenses.services.season.batch_audit import AuditJournal
+from lehrer_licenses.services.season.prerender import PreRenderer
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.keystore import KeyStore
+from lehrer_licenses.store.models import (
+    Cancellation,
+    Invoice,
+    PlanRow,
+    Seat,
+    SeatAssignment,
+    Subscription,
+)
+
+Progress = Callable[[int, int], None]
+DRY_RUN_BATCH = 500
+
+
+@dataclass
+class RenewalItem:
+    school: str
+    school_name: str
+    action: str  # renew | lapse | usage_only
+    seats_before: int
+    seats_after: int
+    seats_released: int
+    invoices: list[InvoiceView] = field(default_factory=list)
+    code: str | None = None
+    error: str | None = None  # why this contract was left for a re-run
+    keys: list[str] = field(default_factory=list, repr=False)  # the billing keys of invoices
+
+    def to_json(self) -> dict:
+        return {
+            "school": self.school,
+            "error": self.error,
+            "school_name": self.school_name,
+            "action": self.action,
+            "seats_before": self.seats_before,
+            "seats_after": self.seats_after,
+            "seats_released": self.seats_released,
+            "code": self.code,
+            "invoices": [i.to_json() for i in self.invoices],
+        }
+
+
+@dataclass
+class RenewalRun:
+    year: int
+    dry_run: bool
+    items: list[RenewalItem] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        per_currency: dict[str, dict[str, Decimal]] = {}
+        for item in self.items:
+            for inv in item.invoices:
+                sums = per_currency.setdefault(
+                    inv.currency, {"net": Decimal("0.00"), "payable": Decimal("0.00")}
+                )
+                sums["net"] += inv.totals.net.amount
+                sums["payable"] += inv.totals.payable.amount
+        return {
+            "schools": len(self.items),
+            "renewed": sum(1 for i in self.items if i.action == "renew"),
+            "lapsed": sum(1 for i in self.items if i.action == "lapse"),
+            "failed": sum(1 for i in self.items if i.action == "failed"),
+            "seats_renewed": sum(i.seats_after for i in self.items if i.action == "renew"),
+            "seats_released": sum(i.seats_released for i in self.items),
+            "invoices": sum(len(i.invoices) for i in self.items),
+            "amounts": {
+                cur: {k: f"{v:.2f}" for k, v in sums.items()}
+                for cur, sums in sorted(per_currency.items())
+            },
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "year": self.year,
+            "dry_run": self.dry_run,
+            "summary": self.summary(),
+            "invoices": [inv.to_json() for item in self.items for inv in item.invoices],
+            "schools": [item.to_json() for item in self.items],
+        }
+
+
+def due_subscription_ids(session: Session, year: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Subscription.id)
+            .join(PlanRow, PlanRow.id == Subscription.plan_id)
+            .where(
+                Subscription.status == ACTIVE,
+                Subscription.term_end == date(year - 1, 12, 31),
+                PlanRow.term == TermAlignment.CALENDAR_YEAR.value,
+            )
+            .order_by(Subscription.id)
+        )
+    )
+
+
+_SEAT = Seat.__table__
+_RELEASE_SEAT = (
+    _SEAT.update()
+    .where(_SEAT.c.id == bindparam("b_id"))
+    .values(status=RELEASED, released_on=bindparam("b_day"))
+)
+_ASSIGNMENT = SeatAssignment.__table__
+_END_ASSIGNMENT = (
+    _ASSIGNMENT.update()
+    .where(_ASSIGNMENT.c.seat_id == bindparam("b_id"), _ASSIGNMENT.c.end_on.is_(None))
+    .values(end_on=bindparam("b_day"))
+)
+_CANCELLATION = Cancellation.__table__
+_APPLY_CANCELLATIONS = (
+    _CANCELLATION.update()
+    .where(
+        _CANCELLATION.c.subscription_id == bindparam("b_subscription"),
+        _CANCELLATION.c.status == "pending",
+        _CANCELLATION.c.effective_on <= bindparam("b_until"),
+    )
+    .values(status="applied")
+)
+_SUBSCRIPTION = Subscription.__table__
+_UPDATE_SUBSCRIPTION = _SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == bindparam("b_id"))
+# One contract with its school and seats, in one statement
+_CONTRACT = (
+    select(Subscription)
+    .where(Subscription.id == bindparam("b_id"))
+    .options(joinedload(Subscription.school), joinedload(Subscription.seats))
+)
+
+
+@dataclass
+class _Context:
+    """What every contract of a run needs and does not change during it: read once."""
+
+    plans: dict[int, Plan]
+    vat_rates: list[VatRate]
+    signer: Ed25519PrivateKey | None
+    codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
+    issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
+    issuer: IssueRun | None = None
+    ahead: PreRenderer | None = None  # the PDFs rendered ahead in a second process
+
+    @property
+    def run_date(self) -> date:
+        return self.issue_on or date.today()
+
+    @classmethod
+    def load(cls, session: Session, signer: Ed25519PrivateKey | None) -> _Context:
+        rows = session.scalars(
+            select(PlanRow).options(
+                selectinload(PlanRow.prices),
+                selectinload(PlanRow.tiers),
+                selectinload(PlanRow.product),
+            )
+        )
+        rows = list(rows)
+        return cls(
+            {row.id: plan_from_row(row) for row in rows},
+            load_vat_rates(session),
+            signer,
+            {row.id: (row.kind, row.product.code) for row in rows},
+        )
+
+
+def _renew_one(
+    session: Session, sub: Subscription, year: int, write: bool, ctx: _Context
+) -> RenewalItem:
+    school = sub.school
+    plan = ctx.plans[sub.plan_id]
+    old_term = term_of(sub)
+    new_term = next_term(plan.term, old_term, plan.term_days)
+    seats = active_seats(sub)
+    releasing = [s for s in seats if s.release_on is not None and s.release_on <= old_term.end]
+    whole = sub.ends_on is not None and sub.ends_on <= old_term.end
+    remaining = 0 if whole else len(seats) - len(releasing)
+    tr = gettext_for(school.language)
+    journal = AuditJournal()
+
+    bills: list[tuple[str, list[Line]]] = []
+    if plan.billing is Billing.ARREARS:
+        counts = usage_for_year(session, school.id, year - 1)
+        lines = price_usage_in_arrears(
+            plan, term=old_term, monthly_counts=counts, canton_licence=school.canton_licence, tr=tr
+        )
+        if lines:
+            bills.append((f"usage:{sub.id}:{year - 1}", lines))
+    elif remaining > 0:
+        bills.append(
+            (f"renewal:{sub.id}:{year}", price_renewal(plan, seats=remaining, term=new_term, tr=tr))
+        )
+
+    action = "renew" if remaining > 0 else "lapse"
+    if plan.billing is Billing.ARREARS and remaining == 0 and bills:
+        action = "lapse"
+    item = RenewalItem(
+        school.number, school.name, action, len(seats), remaining, len(seats) - remaining
+    )
+    drafts: list[Invoice] = []  # the invoices left as drafts (a run without an issue date)
+    issued = []  # written issued (``insert_issued``), their PDFs printed after the code
+    for key, lines in bills:
+        reason = "usage" if key.startswith("usage") else "renewal"
+        if write and ctx.issuer is None:
+            drafts.append(
+                create_draft(
+                    session,
+                    school,
+                    sub,
+                    plan.currency,
+                    reason,
+                    lines,
+                    new_term.start,
+                    key,
+                    ctx.vat_rates,
+                )
+            )
+            continue
+        preview = preview_invoice(
+            session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
+        )
+        if write:
+            assert ctx.issuer is not None
+            view, printed = insert_issued(
+                session, ctx.issuer, preview, school, sub.id, key, journal
+            )
+            issued.append((view, printed, key))
+        else:
+            item.invoices.append(preview)
+            item.keys.append(key)
+    if not write:
+        return item
+
+    # Plain UPDATEs, and the loaded objects told the new values (``set_committed_value``), so
+    # that nothing is left for a unit-of-work flush at the commit.
+    ending = seats if remaining == 0 else releasing
+    if ending:
+        released = [{"b_id": seat.id, "b_day": seat.release_on or old_term.end} for seat in ending]
+        session.execute(_RELEASE_SEAT, released)
+        session.execute(_END_ASSIGNMENT, released)
+        for seat, row in zip(ending, released, strict=True):
+            set_committed_value(seat, "status", RELEASED)
+            set_committed_value(seat, "released_on", row["b_day"])
+    session.execute(_APPLY_CANCELLATIONS, {"b_subscription": sub.id, "b_until": old_term.end})
+    before = {"term_end": old_term.end, "seats": len(seats)}
+    changes = (
+        {"status": LAPSED, "lapsed_on": new_term.start}
+        if remaining == 0
+        else {"term_start": new_term.start, "term_end": new_term.end}
+    )
+    session.execute(_UPDATE_SUBSCRIPTION, {"b_id": sub.id, **changes})  # SET from the keys
+    for name, value in changes.items():
+        set_committed_value(sub, name, value)
+    if remaining > 0:
+        assert ctx.signer is not None
+        plan_kind, product = ctx.codes[sub.plan_id]
+        if plan_kind == PlanKind.PER_SEAT.value:
+            item.code = insert_seat_code(
+                session,
+                school,
+                subscription_id=sub.id,
+                product=product,
+                seats=remaining,
+                valid_until=new_term.end,
+                on=ctx.run_date,
+                reason="renewal",
+                signer=ctx.signer,
+                journal=journal,
+            )
+        else:
+            item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
+    for view, printed, key in issued:  # after the code, so the invoice carries the new one
+        assert ctx.issuer is not None
+        code = item.code if view.reason == "renewal" else None  # a usage invoice carries none
+        print_issued(
+            session, ctx.issuer, view, printed, new_term.start, code, journal, ctx.ahead, key
+        )
+    item.invoices = [view for view, _printed, _key in issued] + [invoice_view(i) for i in drafts]
+    audit.record(
+        journal,  # type: ignore[arg-type]
+        f"renewal.{action}",
+        "subscription",
+        sub.id,
+        school_id=school.id,
+        before=before,
+        after={
+            "term_end": sub.term_end,
+            "seats": remaining,
+            "status": sub.status,
+            "invoices": [i.id for i in item.invoices],
+        },
+    )
+    session.flush()  # the ORM's writes of a draft run first, so the entries stay in order
+    journal.write(session)
+    return item
+
+
+def run_renewals(
+    db: Database,
+    year: int,
+    *,
+    dry_run: bool = True,
+    progress: Progress | None = None,
+    keys: KeyStore | None = None,
+    issue_on: date | None = None,
+) -> RenewalRun:
+    """Renew into ``year``. With ``issue_on`` the real run issues every invoice on that date
+    (numbered, PDF stored) in the contract's own transaction; without it they stay drafts.
+
+    A contract that cannot be completed (a school without a postal address, say) is reported
+    with the reason and left untouched for a re-run; the others go on.
+    """
+    run = RenewalRun(year, dry_run)
+    signer = None if dry_run else (keys or KeyStore()).load_private()
+    with db.reading() as session:
+        ids = due_subscription_ids(session, year)
+        ctx = _Context.load(session, signer)
+        if issue_on is not None and not dry_run:
+            # IssueRun checks the vendor before anything is written
+            ctx.issue_on, ctx.issuer = issue_on, IssueRun(load_vendor(session), issue_on)
+    if not dry_run and db.url.startswith("sqlite:///"):
+        make_backup(db, reason=f"before-renewal-{year}")
+    done = 0
+    if dry_run:
+        for session, sub in _read_in_batches(db, ids):
+            run.items.append(_renew_one(session, sub, year, False, ctx))
+            done += 1
+            if progress:
+                progress(done, len(ids))
+        return run
+    try:
+        if ctx.issuer is not None:
+            ctx.ahead = _render_ahead(db, ids, year, ctx)
+        _write_contracts(db, ids, year, ctx, run, progress)
+    finally:
+        if ctx.ahead is not None:
+            ctx.ahead.close()
+    return run
+
+
+def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Subscription]]:
+    """The contracts, read (not written) in batches: one reading session loads many."""
+    for start in range(0, len(ids), DRY_RUN_BATCH):
+        with db.reading() as session:
+            subs = session.scalars(
+                select(Subscription)
+                .where(Subscription.id.in_(ids[start : start + DRY_RUN_BATCH]))
+                .options(selectinload(Subscription.seats), joinedload(Subscription.school))
+                .order_by(Subscription.id)
+            )
+            for sub in subs:
+                yield session, sub
+
+
+def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
+    """Predict the invoices the run will issue, in its order, and have them rendered in a
+    second process (``services.season.prerender``; a wrong prediction only costs a render)."""
+    assert ctx.issuer is not None and ctx.signer is not None
+    ahead = PreRenderer.start(len(ids))
+    if ahead is None:
+        return None
+    with db.reading() as session:
+        seq = invoice_counter(session, ctx.issuer.on.year)
+        serials = latest_serials(session)
+    for session, sub in _read_in_batches(db, ids):
+        item = _renew_one(session, sub, year, False, ctx)
+        code = None
+        plan_kind, product = ctx.codes[sub.plan_id]
+        if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
+            plan = ctx.plans[sub.plan_id]
+            serials[sub.school_id] = serial = serials.get(sub.school_id, 0) + 1
+            code = expected_seat_code(
+                sub.school,
+                product=product,
+                seats=item.seats_after,
+                valid_until=next_term(plan.term, term_of(sub), plan.term_days).end,
+                on=ctx.run_date,
+                serial=serial,
+                signer=ctx.signer,
+            )
+        for key, preview in zip(item.keys, item.invoices, strict=True):
+            seq += 1
+            printed_code = code if preview.reason == "renewal" else None
+            document = expected_document(ctx.issuer, preview, sub.school, seq, printed_code)
+            ahead.submit(key, document)
+    return ahead
+
+
+def _write_contracts(
+    db: Database,
+    ids: list[int],
+    year: int,
+    ctx: _Context,
+    run: RenewalRun,
+    progress: Progress | None,
+) -> None:
+    for done, sub_id in enumerate(ids, start=1):
+        try:
+            # One transaction per contract: a crash loses at most the contract being written.
+            # Without autoflush: the reads of a contract do not depend on its pending writes,
+            # and one flush at the commit costs far less than one before every query.
+            with db.transaction() as session, session.no_autoflush:
+                # Read in the contract's own transaction: another run or a clerk may have
+                # changed it since the list was read.
+                sub = session.scalars(_CONTRACT, {"b_id": sub_id}).unique().one()
+                if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
+                    run.items.append(_renew_one(session, sub, year, True, ctx))
+            if ctx.issuer is not None:
+                ctx.issuer.committed()
+        except DomainError as exc:
+            if ctx.issuer is not None:
+                ctx.issuer.rolled_back()
+            with db.reading() as session:
+                school = session.get(Subscription, sub_id).school
+                run.items.append(
+                    RenewalItem(school.number, school.name, "failed", 0, 0, 0, error=str(exc))
+                )
+        if progress:
+            progress(done, len(ids))
