@@ -26,7 +26,7 @@ from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import csv_reading
 from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, sniff_delimiter
-from lehrer_licenses.services.licences.seats.hosting_usage import _require_hosting, record_usage_in
+from lehrer_licenses.services.licences.seats.hosting_usage import require_hosting, record_usage_in
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import School, UsageCount
 
@@ -236,7 +236,7 @@ def _check(session, rows, columns, header, this_month: date):
     started: dict[str, date | str] = {}  # school -> contract start, or why it has no counts
     for number, school in schools.items():
         try:
-            started[number] = month_start(_require_hosting(session, school).started_on)
+            started[number] = month_start(require_hosting(session, school).started_on)
         except InvalidInput:
             started[number] = _("the school has no running contract billed by usage (L7)")
     existing = {

@@ -36,7 +36,7 @@ def counted_users_query(school_id: int):
     )
 
 
-def _require_hosting(session, school: School):
+def require_hosting(session, school: School):
     sub = running_subscription(session, school)
     if sub is None or subscription_plan(sub).billing is not Billing.ARREARS:
         raise InvalidInput(
@@ -61,7 +61,7 @@ def record_usage_in(
     one transaction, each exactly as if it had been entered by hand."""
     month = month_start(month)
     school = school_by_number(session, school_number)
-    sub = _require_hosting(session, school)
+    sub = require_hosting(session, school)
     if month < month_start(sub.started_on):
         raise InvalidInput(
             _("{month} is before the contract started on {day}").format(
