@@ -20,6 +20,7 @@ import lehrer_licenses
 from lehrer_licenses import paths
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE
 from lehrer_licenses.store import database
+from lehrer_licenses.store.database import head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"
@@ -196,7 +197,9 @@ def test_launcher_runs_the_command_line():
         text=True,
         check=True,
     )
-    assert result.stdout.strip() == f"lehrer-licenses {_pyproject_version()}"
+    assert result.stdout.strip() == (
+        f"lehrer-licenses {_pyproject_version()} (schema {head_revision()})"
+    )
 
 
 def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):

@@ -27,6 +27,17 @@ class UsageError(DomainError):
     pass
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the package version and the schema it writes, so a support call can tell
+    which database a program can open. The schema is read from the migration files only."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from lehrer_licenses.store.database import head_revision
+
+        print(f"lehrer-licenses {__version__} (schema {head_revision()})")
+        parser.exit()
+
+
 def _date(text: str) -> date:
     try:
         return parse_date(text)
@@ -68,13 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lehrer-licenses", parents=[common], description=_("Licence desk for school software.")
     )
-    parser.add_argument("--version", action="version", version=f"lehrer-licenses {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str, parent=sub) -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_text, parents=[common])
 
     command("init", _("create or migrate the database and load the default catalogue"))
+    command(
+        "migrate",
+        _("bring the database to this version's schema (a server database needs this explicitly)"),
+    )
     demo = command("demo", _("create realistic sample data"))
     demo.add_argument("--schools", type=int, required=True)
     demo.add_argument("--seed", type=int, default=1)
@@ -255,11 +270,28 @@ def _print(args, document, text: Callable[[], str]) -> None:
 def cmd_init(args) -> None:
     from lehrer_licenses.services.database_init import init_database
 
-    db, installed = init_database(getattr(args, "db", None))
+    db, installed = init_database(getattr(args, "db", None), migrate_server=True)
     _print(
         args,
         {"database": db.url, "catalogue_installed": installed},
         lambda: _("Database ready: {url}").format(url=db.url),
+    )
+
+
+def cmd_migrate(args) -> None:
+    from lehrer_licenses.services.database_init import migrate_database
+
+    before, after = migrate_database(getattr(args, "db", None))
+    _print(
+        args,
+        {"schema_before": before, "schema": after},
+        lambda: (
+            _("The database has schema {schema} already; nothing to do.").format(schema=after)
+            if before == after
+            else _("Database migrated from schema {before} to {after}.").format(
+                before=before or "-", after=after
+            )
+        ),
     )
 
 
@@ -539,6 +571,7 @@ print_result = _print
 
 COMMANDS = {
     "init": cmd_init,
+    "migrate": cmd_migrate,
     "demo": cmd_demo,
     "school": cmd_school,
     "order": cmd_order,

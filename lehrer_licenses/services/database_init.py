@@ -14,8 +14,11 @@ from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.database import (
     ENV_VAR,
     Database,
+    check_schema,
     default_database_path,
     head_revision,
+    make_engine,
+    migrate,
     open_database,
     resolve_url,
 )
@@ -26,16 +29,20 @@ __all__ = [
     "claim_database",
     "default_database_path",
     "init_database",
+    "migrate_database",
     "open_database",
     "resolve_url",
     "schema_version",
 ]
 
 
-def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Database, bool]:
+def init_database(
+    db_arg: str | os.PathLike[str] | None = None, *, migrate_server: bool = False
+) -> tuple[Database, bool]:
     """Open (migrating) the database, install the defaults if it is new, and make the signing key
-    for registration codes on first use."""
-    db = open_database(db_arg)
+    for registration codes on first use. A server database is created or migrated only with
+    ``migrate_server`` (the explicit ``init``); otherwise it must already be up to date."""
+    db = open_database(db_arg, migrate_server=migrate_server)
     with db.transaction() as session:
         installed = install_defaults(session)
     ensure_signing_key()
@@ -44,6 +51,19 @@ def init_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[Databas
 
 def schema_version() -> str:
     return head_revision()
+
+
+def migrate_database(db_arg: str | os.PathLike[str] | None = None) -> tuple[str | None, str]:
+    """``lehrer-licenses migrate``: bring the database, a file or a server's, to this version's
+    schema (a file is backed up first); returns the revision before and after."""
+    url = resolve_url(db_arg)
+    engine = make_engine(url)
+    try:
+        before = check_schema(engine)
+        migrate(engine, server=True)
+    finally:
+        engine.dispose()
+    return before, head_revision()
 
 
 def claim_database(db: Database) -> list[instance_marker.Holder]:

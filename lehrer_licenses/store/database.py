@@ -109,9 +109,9 @@ def alembic_config(url: str) -> Config:
 
 
 @cache
-def head_revision() -> str:
-    """The newest revision of ``migrations/versions``: the one no other revision follows
-    (what Alembic's ``get_current_head`` says, read without importing Alembic)."""
+def _revision_graph() -> tuple[frozenset[str], frozenset[str]]:
+    """Every revision of ``migrations/versions`` and those another revision follows, read from
+    the files without importing Alembic."""
     revisions, followed = set(), set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         source = path.read_text(encoding="utf-8")
@@ -119,10 +119,21 @@ def head_revision() -> str:
         if found:
             revisions.add(found.group(1))
             followed.update(_DOWN.findall(source))
+    return frozenset(revisions), frozenset(followed)
+
+
+def known_revisions() -> frozenset[str]:
+    return _revision_graph()[0]
+
+
+def head_revision() -> str:
+    """The newest revision: the one no other revision follows (what Alembic's
+    ``get_current_head`` says)."""
+    revisions, followed = _revision_graph()
     heads = revisions - followed
     if len(heads) != 1:
         raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
-    return heads.pop()
+    return next(iter(heads))
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -133,15 +144,75 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def migrate(engine: Engine) -> bool:
+WRITTEN_BY = "schema.written_by"
+
+
+class SchemaTooNew(DomainError):
+    """The database was migrated by a newer version; this one does not know its schema."""
+
+    def __init__(self, current: str, written_by: str | None) -> None:
+        from lehrer_licenses import __version__
+
+        by = written_by or _("a newer version")
+        super().__init__(
+            _(
+                "This database was written by lehrer-licenses {by} (schema {schema}); this is "
+                "version {version} (schema {head}), which cannot read it. Use version {by} or "
+                "newer; nothing was changed."
+            ).format(by=by, schema=current, version=__version__, head=head_revision())
+        )
+
+
+class SchemaOutdated(DomainError):
+    """A server database behind this version's schema: migrating it is a decision for one
+    person with a backup, not for whichever clerk starts first."""
+
+    def __init__(self, current: str | None) -> None:
+        if current is None:
+            message = _(
+                "The server database is empty: create its tables with 'lehrer-licenses init'."
+            )
+        else:
+            message = _(
+                "The server database has schema {schema}; this version needs {head}. Make a "
+                "backup, then run 'lehrer-licenses migrate' once; nothing was changed."
+            ).format(schema=current, head=head_revision())
+        super().__init__(message)
+
+
+def _written_by(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT value FROM setting WHERE key = :key"), {"key": WRITTEN_BY}
+            ).scalar()
+    except OperationalError:  # a schema without the setting table
+        return None
+
+
+def check_schema(engine: Engine) -> str | None:
+    """The database's revision, refused with SchemaTooNew when this version does not know it
+    (before anything is written or backed up)."""
+    current = current_revision(engine)
+    if current is not None and current not in known_revisions():
+        raise SchemaTooNew(current, _written_by(engine))
+    return current
+
+
+def migrate(engine: Engine, *, server: bool = False) -> bool:
     """Upgrade to the newest schema; True when something was done.
 
     An existing SQLite file is backed up first, so a failed or unwanted migration can be undone.
+    A server database (PostgreSQL) is only checked unless ``server`` says this is the explicit
+    ``init`` or ``migrate`` of its administrator.
     """
-    current = current_revision(engine)
+    current = check_schema(engine)
     if current == head_revision():
         return False
     url = str(engine.url)
+    is_file = url.startswith("sqlite")
+    if not is_file and not server:
+        raise SchemaOutdated(current)
     if current is not None and url.startswith("sqlite:///"):
         source = Path(url.removeprefix("sqlite:///"))
         copy_database(
@@ -152,10 +223,18 @@ def migrate(engine: Engine) -> bool:
         )
     from alembic import command
 
+    from lehrer_licenses import __version__
+
     config = alembic_config(str(engine.url))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        # Which version wrote this schema, for the refusal an older version will give.
+        conn.execute(text("DELETE FROM setting WHERE key = :key"), {"key": WRITTEN_BY})
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES (:key, :value)"),
+            {"key": WRITTEN_BY, "value": __version__},
+        )
     return True
 
 
@@ -201,16 +280,24 @@ def open_database(
     db: str | os.PathLike[str] | None = None,
     *,
     upgrade: bool = True,
+    migrate_server: bool = False,
     busy_timeout_ms: int | None = None,
 ) -> Database:
+    """``upgrade``: bring a file up to date (a server database only with ``migrate_server``, see
+    ``migrate``); a schema newer than this version is refused either way."""
     url = resolve_url(db)
     engine = make_engine(url, busy_timeout_ms)
-    if upgrade:
-        try:
-            migrate(engine)
-        except OperationalError as exc:
-            engine.dispose()
-            if _is_busy(exc):
-                raise DatabaseBusy() from exc
-            raise
+    try:
+        if upgrade:
+            migrate(engine, server=migrate_server)
+        else:
+            check_schema(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        if _is_busy(exc):
+            raise DatabaseBusy() from exc
+        raise
+    except DomainError:
+        engine.dispose()
+        raise
     return Database(url, engine)
