@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,13 +23,32 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 SAMPLE_SCHOOLS = "300"
+MIN_PYTHON = (3, 11)
 
 
 def _fingerprint() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
+def _venv_python_version() -> str | None:
+    """The Python version .venv was made with (its pyvenv.cfg), None without a usable one."""
+    cfg = VENV / "pyvenv.cfg"
+    if not PYTHON.exists() or not cfg.exists():
+        return None
+    for line in cfg.read_text(encoding="utf-8").splitlines():
+        key, _sep, value = line.partition("=")
+        if key.strip() in ("version", "version_info"):
+            return ".".join(value.strip().split(".")[:2])
+    return None
+
+
 def setup() -> None:
+    made_with = _venv_python_version()
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if VENV.exists() and made_with != running:
+        # A .venv of another Python (or half made by a failed try) never heals by itself.
+        print(f"Recreating .venv (it was made by Python {made_with or '?'}) ...", flush=True)
+        shutil.rmtree(VENV)
     if not PYTHON.exists():
         print("Creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -73,6 +93,12 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
+    if sys.version_info < MIN_PYTHON:
+        print(
+            f"lehrer-licenses needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is "
+            f"{sys.version.split()[0]}. Run dev.py with python3.11 (or newer)."
+        )
+        return 2
     if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test", "setup"):
         print(__doc__)
         return 2

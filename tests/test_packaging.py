@@ -230,3 +230,33 @@ def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _dev_module(monkeypatch, tmp_path):
+    spec = importlib.util.spec_from_file_location("dev_under_test", ROOT / "dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    venv = tmp_path / ".venv"
+    monkeypatch.setattr(dev, "VENV", venv)
+    monkeypatch.setattr(dev, "PYTHON", venv / "bin" / "python")
+    return dev, venv
+
+
+def test_dev_py_refuses_an_old_python_in_one_line(monkeypatch, tmp_path, capsys):
+    dev, _venv = _dev_module(monkeypatch, tmp_path)
+    monkeypatch.setattr(dev, "MIN_PYTHON", (3, 99))
+    monkeypatch.setattr(sys, "argv", ["dev.py", "test"])
+    assert dev.main() == 2
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "needs Python 3.99 or newer" in out
+
+
+def test_dev_py_knows_which_python_made_the_venv(monkeypatch, tmp_path):
+    dev, venv = _dev_module(monkeypatch, tmp_path)
+    assert dev._venv_python_version() is None  # none yet
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.10.12\n")
+    assert dev._venv_python_version() == "3.10"  # made by Ubuntu 22.04's python3: recreated
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.11.7.final.0\n")
+    assert dev._venv_python_version() == "3.11"
