@@ -389,6 +389,7 @@ def cmd_usage(args) -> None:
 
 
 def cmd_renewals(args) -> None:
+    from lehrer_licenses.cli.json_season import renewal_run_json
     from lehrer_licenses.services.season.year_end import run_renewals
 
     db = _open(args)
@@ -409,11 +410,11 @@ def cmd_renewals(args) -> None:
 
     issue_on = None if args.drafts else (args.date or date.today())
     result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress, issue_on=issue_on)
-    summary = result.summary()
+    doc = renewal_run_json(result)
     _print(
         args,
-        result.to_json(),
-        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **summary}),
+        doc,
+        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **doc["summary"]}),
     )
 
 
