@@ -275,6 +275,7 @@ def cmd_demo(args) -> None:
 
 
 def cmd_school(args) -> None:
+    from lehrer_licenses.cli.json_office import school_json, school_summary_json
     from lehrer_licenses.services import schools
 
     db = _open(args)
@@ -300,14 +301,13 @@ def cmd_school(args) -> None:
         rows = schools.find_schools(db, args.search, args.limit)
         _print(
             args,
-            rows,
+            [school_json(r) for r in rows],
             lambda: "\n".join(
-                f"{r['number']}  {r['name']}  {r['postcode']} {r['city']}  {r['country']}"
-                for r in rows
+                f"{r.number}  {r.name}  {r.postcode} {r.city}  {r.country}" for r in rows
             ),
         )
     else:
-        doc = schools.school_summary(db, args.school)
+        doc = school_summary_json(schools.school_summary(db, args.school))
         _print(args, doc, lambda: key_values(doc))
 
 
@@ -419,6 +419,7 @@ def cmd_renewals(args) -> None:
 
 
 def cmd_catalogue(args) -> None:
+    from lehrer_licenses.cli.json_office import plan_json
     from lehrer_licenses.services import catalogue
 
     db = _open(args)
@@ -435,7 +436,7 @@ def cmd_catalogue(args) -> None:
             args.valid_from,
             announced_on=args.announced,
         )
-    plans = [catalogue.plan_json(p) for p in catalogue.list_plans(db)]
+    plans = [plan_json(p) for p in catalogue.list_plans(db)]
     _print(
         args,
         plans,
