@@ -34,8 +34,8 @@ def main() -> None:
             dry = run_renewals(db, today.year + 1, dry_run=True)
             dry_s = time.perf_counter() - started
             print(
-                f"demo {schools:>6} schools: {demo_s:6.1f} s  ({stats['seats']} seats, "
-                f"{stats['invoices']} invoices, {stats['teachers']} teachers)"
+                f"demo {schools:>6} schools: {demo_s:6.1f} s  ({stats.seats} seats, "
+                f"{stats.invoices} invoices, {stats.teachers} teachers)"
             )
             print(
                 f"renewal dry run into {today.year + 1}: {dry_s:6.1f} s  "

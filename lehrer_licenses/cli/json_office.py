@@ -1,12 +1,13 @@
-"""The ``--json`` documents of the office's records: schools, the catalogue's plans and a
-restored backup. Scripts of others read these keys, so their names and order stay as they are;
-amounts are text, days ISO dates, files paths as text."""
+"""The ``--json`` documents of the office's records: schools, the catalogue's plans, a
+restored backup and the demo data written. Scripts of others read these keys, so their names
+and order stay as they are; amounts are text, days ISO dates, files paths as text."""
 
 from __future__ import annotations
 
 from lehrer_licenses.domain.catalogue import Plan
 from lehrer_licenses.services.amount_text import money_text, price_text
 from lehrer_licenses.services.backups import RestoreResult
+from lehrer_licenses.services.demo.sample_data import DemoStats
 from lehrer_licenses.services.schools import SchoolRecord, SchoolSummary
 
 
@@ -97,4 +98,17 @@ def restore_json(result: RestoreResult) -> dict:
         "previous_saved_as": str(result.previous_saved_as) if result.previous_saved_as else None,
         "schools": result.schools,
         "invoices": result.invoices,
+    }
+
+
+def demo_json(stats: DemoStats) -> dict:
+    return {
+        "schools": stats.schools,
+        "teachers": stats.teachers,
+        "seats": stats.seats,
+        "invoices": stats.invoices,
+        "usage_counts": stats.usage_counts,
+        "packages": stats.packages,
+        "pupil_trials": stats.pupil_trials,
+        "seconds": stats.seconds,
     }

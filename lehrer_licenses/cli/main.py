@@ -264,13 +264,14 @@ def cmd_init(args) -> None:
 
 
 def cmd_demo(args) -> None:
+    from lehrer_licenses.cli.json_office import demo_json
     from lehrer_licenses.services.database_init import init_database
     from lehrer_licenses.services.demo.sample_data import create_demo
 
     if args.schools <= 0:
         raise UsageError(_("--schools must be at least 1, not {n}").format(n=args.schools))
     db, _installed = init_database(getattr(args, "db", None))
-    stats = create_demo(db, args.schools, seed=args.seed)
+    stats = demo_json(create_demo(db, args.schools, seed=args.seed))
     _print(args, stats, lambda: key_values(stats))
 
 

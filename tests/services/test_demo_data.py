@@ -9,7 +9,7 @@ from lehrer_licenses.store.models import Invoice, InvoiceLine, School, Teacher
 
 def test_demo_creates_consistent_schools_seats_and_invoices(db):
     stats = create_demo(db, 60, seed=7, today=date(2026, 11, 22))
-    assert stats["schools"] == 60 and stats["seats"] > 60 * 3
+    assert stats.schools == 60 and stats.seats > 60 * 3
     with db.reading() as session:
         countries = set(session.scalars(select(School.country)))
         assert countries <= {"CH", "DE", "AT", "NL"} and len(countries) >= 3
