@@ -4,6 +4,7 @@ are; days and months are ISO text, files paths as text."""
 
 from __future__ import annotations
 
+from lehrer_licenses.cli.json_office import school_json
 from lehrer_licenses.services.exchange.csv_reading import Problem
 from lehrer_licenses.services.exchange.exports import ExportResult
 from lehrer_licenses.services.exchange.school_import import (
@@ -20,22 +21,7 @@ def problem_json(problem: Problem | RowProblem) -> dict:
 
 def imported_row_json(row: ImportedSchool | ImportedTeacher) -> dict:
     if isinstance(row, ImportedSchool):
-        return {
-            "row": row.row,
-            "number": row.number,
-            "name": row.name,
-            "street": row.street,
-            "house_number": row.house_number,
-            "postcode": row.postcode,
-            "city": row.city,
-            "country": row.country,
-            "language": row.language,
-            "email": row.email,
-            "vat_id": row.vat_id,
-            "db_hosting": row.db_hosting,
-            "canton_licence": row.canton_licence,
-            "note": row.note,
-        }
+        return {"row": row.row, **school_json(row), "note": row.note}
     doc: dict = {
         "row": row.row,
         "school": row.school,

@@ -33,6 +33,7 @@ from lehrer_licenses.services.schools import (
     EMAIL,
     FIRST_SCHOOL_NUMBER,
     SchoolInput,
+    SchoolRecord,
     insert_school,
     validate_school,
 )
@@ -46,22 +47,11 @@ SCHOOL_NUMBER = re.compile(r"\d{6}")
 
 
 @dataclass(frozen=True)
-class ImportedSchool:
-    """A school the file creates (or would): ``row`` as the spreadsheet shows it."""
+class ImportedSchool(SchoolRecord):
+    """A school the file creates (or would), with its note; ``row`` as the spreadsheet shows
+    it."""
 
     row: int
-    number: str
-    name: str
-    street: str
-    house_number: str
-    postcode: str
-    city: str
-    country: str
-    language: str
-    email: str
-    vat_id: str
-    db_hosting: bool
-    canton_licence: bool
     note: str
 
 
