@@ -11,7 +11,7 @@ entries included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -412,23 +412,14 @@ def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> 
 # --- writing ---------------------------------------------------------------------------------
 
 
+# What a clerk types for a school; an imported school carries every one of these fields.
+_INPUT_FIELDS = tuple(f.name for f in fields(SchoolInput) if f.name != "errors")
+
+
 def _write(session: Session, report: ImportReport) -> None:
     if report.kind == "schools":
         for school in (row for row in report.rows if isinstance(row, ImportedSchool)):
-            data = SchoolInput(
-                name=school.name,
-                country=school.country,
-                language=school.language,
-                street=school.street,
-                house_number=school.house_number,
-                postcode=school.postcode,
-                city=school.city,
-                email=school.email,
-                vat_id=school.vat_id,
-                db_hosting=school.db_hosting,
-                canton_licence=school.canton_licence,
-                note=school.note,
-            )
+            data = SchoolInput(**{name: getattr(school, name) for name in _INPUT_FIELDS})
             insert_school(session, data, school.number)
         return
     teachers = [row for row in report.rows if isinstance(row, ImportedTeacher)]
