@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -219,20 +219,8 @@ class SchoolSummary:
 
 
 def _record(school: School) -> SchoolRecord:
-    return SchoolRecord(
-        number=school.number,
-        name=school.name,
-        street=school.street,
-        house_number=school.house_number,
-        postcode=school.postcode,
-        city=school.city,
-        country=school.country,
-        language=school.language,
-        email=school.email,
-        vat_id=school.vat_id,
-        db_hosting=school.db_hosting,
-        canton_licence=school.canton_licence,
-    )
+    # the record's fields are columns of the school of the same name
+    return SchoolRecord(**{f.name: getattr(school, f.name) for f in fields(SchoolRecord)})
 
 
 def find_schools(db: Database, search: str = "", limit: int = 50) -> list[SchoolRecord]:
