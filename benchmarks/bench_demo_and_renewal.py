@@ -13,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from lehrer_licenses.cli.json_season import renewal_summary_json
 from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.year_end import run_renewals
@@ -33,12 +34,12 @@ def main() -> None:
             dry = run_renewals(db, today.year + 1, dry_run=True)
             dry_s = time.perf_counter() - started
             print(
-                f"demo {schools:>6} schools: {demo_s:6.1f} s  ({stats['seats']} seats, "
-                f"{stats['invoices']} invoices, {stats['teachers']} teachers)"
+                f"demo {schools:>6} schools: {demo_s:6.1f} s  ({stats.seats} seats, "
+                f"{stats.invoices} invoices, {stats.teachers} teachers)"
             )
             print(
                 f"renewal dry run into {today.year + 1}: {dry_s:6.1f} s  "
-                f"({len(dry.items)} contracts, {dry.summary()['amounts']})"
+                f"({len(dry.items)} contracts, {renewal_summary_json(dry.summary())['amounts']})"
             )
             db.dispose()
 

@@ -152,8 +152,8 @@ def _year_end(work: Path, profile: Path | None) -> dict:
     finally:
         db.dispose()
     summary = run.summary()
-    if summary["failed"]:
-        print(f"  warning: {summary['failed']} contract(s) failed")
+    if summary.failed:
+        print(f"  warning: {summary.failed} contract(s) failed")
     return {
         "run_s": run_s,
         "letters_s": total_s - run_s,
@@ -161,9 +161,9 @@ def _year_end(work: Path, profile: Path | None) -> dict:
         "run_cpu": run_cpu,
         "total_cpu": total_cpu,
         "load": os.getloadavg()[0],
-        "invoices": summary["invoices"],
+        "invoices": summary.invoices,
         "letters": len(letters.letters),
-        "contracts": summary["schools"],
+        "contracts": summary.schools,
     }
 
 

@@ -49,10 +49,11 @@ def cmd_backup(args) -> None:
 
 
 def cmd_restore(args) -> None:
+    from lehrer_licenses.cli.json_office import restore_json
     from lehrer_licenses.cli.main import print_result
     from lehrer_licenses.services.backups import restore_backup
 
-    doc = restore_backup(getattr(args, "db", None), args.file)
+    doc = restore_json(restore_backup(getattr(args, "db", None), args.file))
     print_result(
         args,
         doc,

@@ -57,6 +57,7 @@ def add_commands(sub, command) -> dict:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from lehrer_licenses.cli.json_exchange import export_json
     from lehrer_licenses.services.errors import InvalidInput
     from lehrer_licenses.services.exchange.exports import check_request, check_target, export_data
 
@@ -81,6 +82,6 @@ def cmd_export(args: argparse.Namespace) -> None:
     )
     print_result(
         args,
-        result.to_json(),
+        export_json(result),
         lambda: _("{rows} row(s) written to {path}").format(rows=result.rows, path=result.path),
     )

@@ -7,9 +7,13 @@ reason), exit status 2; with --json the same problems also come as one JSON docu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lehrer_licenses.cli.output import emit_json
 from lehrer_licenses.i18n import _
+
+if TYPE_CHECKING:
+    from lehrer_licenses.services.exchange.school_import import ImportReport
 
 
 def add_commands(sub, command) -> dict:
@@ -31,6 +35,7 @@ def add_commands(sub, command) -> dict:
 
 
 def cmd_import(args) -> None:
+    from lehrer_licenses.cli.json_exchange import import_report_json
     from lehrer_licenses.cli.main import open_db, print_result
     from lehrer_licenses.services.exchange import school_import as csv_import
 
@@ -47,20 +52,21 @@ def cmd_import(args) -> None:
         report = csv_import.run_import(db, args.action, args.file, dry_run=args.dry_run)
     except csv_import.ImportRefused as exc:
         if getattr(args, "json", False):
-            emit_json({"ok": False, **exc.report.to_json()})
+            emit_json({"ok": False, **import_report_json(exc.report)})
         raise
-    print_result(args, {"ok": True, **report.to_json()}, lambda: _summary(report))
+    print_result(args, {"ok": True, **import_report_json(report)}, lambda: _summary(report))
 
 
-def _summary(report) -> str:
-    key = "number" if report.kind == "schools" else "school"
+def _summary(report: ImportReport) -> str:
+    from lehrer_licenses.services.exchange.school_import import ImportedSchool
+
     lines = []
     for row in report.rows:
-        if report.kind == "schools":
-            what = f"{row['number']}  {row['name']}, {row['postcode']} {row['city']}".rstrip(", ")
+        if isinstance(row, ImportedSchool):
+            what = f"{row.number}  {row.name}, {row.postcode} {row.city}".rstrip(", ")
         else:
-            admin = f" ({_('admin')})" if row["admin"] else ""
-            what = f"{row[key]}  {row['first_name']} {row['last_name']}{admin}"
+            admin = f" ({_('admin')})" if row.admin else ""
+            what = f"{row.school}  {row.first_name} {row.last_name}{admin}"
         lines.append(f"  {what}")
     if report.written:
         head = (

@@ -368,6 +368,7 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
+    from lehrer_licenses.cli.json_season import letter_run_json, without_email_json
     from lehrer_licenses.services.billing import dunning
     from lehrer_licenses.services.season import letter_batches, letter_emails, letters
 
@@ -409,9 +410,10 @@ def cmd_letters(args) -> None:
             path = folder / f"{args.action}-{args.date.isoformat()}-{school}.pdf"
             _write(path, pdf)
             files.append(str(path))
-    doc = {**run.to_json(), "files": files, "order": args.order}
+    run_doc = run.to_json() if args.action == "dunning" else letter_run_json(run)
+    doc = {**run_doc, "files": files, "order": args.order}
     if eml_folder is not None:
-        doc["without_email"] = drafts.without_email
+        doc["without_email"] = without_email_json(drafts.without_email)
     if args.action == "dunning":
         lines = [
             f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "

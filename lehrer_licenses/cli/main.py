@@ -296,17 +296,19 @@ def cmd_migrate(args) -> None:
 
 
 def cmd_demo(args) -> None:
+    from lehrer_licenses.cli.json_office import demo_json
     from lehrer_licenses.services.database_init import init_database
     from lehrer_licenses.services.demo.sample_data import create_demo
 
     if args.schools <= 0:
         raise UsageError(_("--schools must be at least 1, not {n}").format(n=args.schools))
     db, _installed = init_database(getattr(args, "db", None))
-    stats = create_demo(db, args.schools, seed=args.seed)
+    stats = demo_json(create_demo(db, args.schools, seed=args.seed))
     _print(args, stats, lambda: key_values(stats))
 
 
 def cmd_school(args) -> None:
+    from lehrer_licenses.cli.json_office import school_json, school_summary_json
     from lehrer_licenses.services import schools
 
     db = _open(args)
@@ -332,14 +334,13 @@ def cmd_school(args) -> None:
         rows = schools.find_schools(db, args.search, args.limit)
         _print(
             args,
-            rows,
+            [school_json(r) for r in rows],
             lambda: "\n".join(
-                f"{r['number']}  {r['name']}  {r['postcode']} {r['city']}  {r['country']}"
-                for r in rows
+                f"{r.number}  {r.name}  {r.postcode} {r.city}  {r.country}" for r in rows
             ),
         )
     else:
-        doc = schools.school_summary(db, args.school)
+        doc = school_summary_json(schools.school_summary(db, args.school))
         _print(args, doc, lambda: key_values(doc))
 
 
@@ -421,6 +422,7 @@ def cmd_usage(args) -> None:
 
 
 def cmd_renewals(args) -> None:
+    from lehrer_licenses.cli.json_season import renewal_run_json
     from lehrer_licenses.services.season.year_end import run_renewals
 
     db = _open(args)
@@ -441,15 +443,16 @@ def cmd_renewals(args) -> None:
 
     issue_on = None if args.drafts else (args.date or date.today())
     result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress, issue_on=issue_on)
-    summary = result.summary()
+    doc = renewal_run_json(result)
     _print(
         args,
-        result.to_json(),
-        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **summary}),
+        doc,
+        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **doc["summary"]}),
     )
 
 
 def cmd_catalogue(args) -> None:
+    from lehrer_licenses.cli.json_office import plan_json
     from lehrer_licenses.services import catalogue
 
     db = _open(args)
@@ -466,7 +469,7 @@ def cmd_catalogue(args) -> None:
             args.valid_from,
             announced_on=args.announced,
         )
-    plans = [catalogue.plan_json(p) for p in catalogue.list_plans(db)]
+    plans = [plan_json(p) for p in catalogue.list_plans(db)]
     _print(
         args,
         plans,

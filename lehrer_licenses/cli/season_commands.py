@@ -75,6 +75,7 @@ def _unwrapped(handler):
 
 
 def _usage_import(args) -> None:
+    from lehrer_licenses.cli.json_exchange import problem_json, usage_import_json
     from lehrer_licenses.cli.main import open_db, print_result
     from lehrer_licenses.cli.output import emit_json
     from lehrer_licenses.services.exchange.usage_import import UsageImportRejected, import_usage
@@ -83,9 +84,9 @@ def _usage_import(args) -> None:
         result = import_usage(open_db(args), args.file, replace=args.replace, today=args.today)
     except UsageImportRejected as exc:
         if getattr(args, "json", False):
-            emit_json({"imported": False, "problems": [p.to_json() for p in exc.problems]})
+            emit_json({"imported": False, "problems": [problem_json(p) for p in exc.problems]})
         raise
-    doc = {"imported": True, **result.to_json()}
+    doc = {"imported": True, **usage_import_json(result)}
     print_result(
         args,
         doc,

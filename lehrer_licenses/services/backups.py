@@ -4,6 +4,7 @@ and restoring one after checking it, keeping a copy of what it replaces."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -27,11 +28,21 @@ from lehrer_licenses.store.database import Database, alembic_config, open_databa
 __all__ = [
     "BackupError",
     "BackupInfo",
+    "RestoreResult",
     "backups_folder",
     "daily_backup",
     "make_backup",
     "restore_backup",
 ]
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    database: Path
+    previous_saved_as: Path | None  # None when there was no database to keep
+    schools: int
+    invoices: int
 
 
 def _script() -> ScriptDirectory:
@@ -73,7 +84,9 @@ def daily_backup(db: Database, now: datetime | None = None) -> BackupInfo | None
     return make_backup(db, reason="daily", now=now)
 
 
-def restore_backup(db_arg: str | Path | None, backup: Path, now: datetime | None = None) -> dict:
+def restore_backup(
+    db_arg: str | Path | None, backup: Path, now: datetime | None = None
+) -> RestoreResult:
     """Check ``backup``, save the current database beside the others, then put the backup in
     its place. Refused while another program has the database open."""
     now = now or datetime.now()
@@ -101,13 +114,13 @@ def restore_backup(db_arg: str | Path | None, backup: Path, now: datetime | None
             )
     finally:
         db.dispose()
-    return {
-        "restored_from": str(backup),
-        "database": str(database),
-        "previous_saved_as": str(saved) if saved else None,
-        "schools": info.schools,
-        "invoices": info.invoices,
-    }
+    return RestoreResult(
+        restored_from=Path(backup),
+        database=database,
+        previous_saved_as=saved,
+        schools=info.schools,
+        invoices=info.invoices,
+    )
 
 
 def _refuse_if_in_use(database: Path) -> None:

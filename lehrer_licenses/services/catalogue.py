@@ -23,7 +23,6 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment
 from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.amount_text import price_text
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -247,34 +246,3 @@ def add_price(
 def list_plans(db: Database) -> list[Plan]:
     with db.reading() as session:
         return list(load_catalogue(session).plans)
-
-
-def plan_json(plan: Plan) -> dict:
-    return {
-        "code": plan.code,
-        "product": plan.product_code,
-        "name": plan.name,
-        "kind": plan.kind.value,
-        "currency": plan.currency,
-        "term": plan.term.value,
-        "notice_months": plan.notice_months,
-        "billing": plan.billing.value,
-        "proration_cap": plan.proration_cap,
-        "prices": [
-            {
-                "component": p.component,
-                "amount": price_text(p.amount),
-                "valid_from": p.valid_from.isoformat(),
-                "announced_on": p.announced_on.isoformat() if p.announced_on else None,
-            }
-            for p in plan.prices
-        ],
-        "tiers": [
-            {
-                "from": t.from_quantity,
-                "percent_off": f"{t.percent_off.normalize():f}",
-                "valid_from": t.valid_from.isoformat(),
-            }
-            for t in plan.tiers
-        ],
-    }

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -168,71 +169,107 @@ def search_condition(text: str):
     )
 
 
-def _school_json(school: School) -> dict:
-    return {
-        "number": school.number,
-        "name": school.name,
-        "street": school.street,
-        "house_number": school.house_number,
-        "postcode": school.postcode,
-        "city": school.city,
-        "country": school.country,
-        "language": school.language,
-        "email": school.email,
-        "vat_id": school.vat_id,
-        "db_hosting": school.db_hosting,
-        "canton_licence": school.canton_licence,
-    }
+@dataclass(frozen=True)
+class SchoolRecord:
+    """A school's own fields, as ``school list`` and ``school show`` give them."""
+
+    number: str
+    name: str
+    street: str
+    house_number: str
+    postcode: str
+    city: str
+    country: str
+    language: str
+    email: str
+    vat_id: str
+    db_hosting: bool
+    canton_licence: bool
 
 
-def find_schools(db: Database, search: str = "", limit: int = 50) -> list[dict]:
+@dataclass(frozen=True)
+class ContractSummary:
+    plan: str
+    status: str
+    started_on: date
+    term_start: date
+    term_end: date
+    ends_on: date | None
+    seats: int
+    seats_taken: int
+    seats_cancelled: int
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    id: int
+    number: str | None  # None while a draft
+    status: str
+    reason: str
+    invoice_date: date
+    currency: str
+    payable: Decimal
+
+
+@dataclass(frozen=True)
+class SchoolSummary:
+    school: SchoolRecord
+    contracts: tuple[ContractSummary, ...]
+    invoices: tuple[InvoiceSummary, ...]
+
+
+def _record(school: School) -> SchoolRecord:
+    # the record's fields are columns of the school of the same name
+    return SchoolRecord(**{f.name: getattr(school, f.name) for f in fields(SchoolRecord)})
+
+
+def find_schools(db: Database, search: str = "", limit: int = 50) -> list[SchoolRecord]:
     with db.reading() as session:
         query = select(School).order_by(School.name, School.number).limit(limit)
         if search.strip():
             query = query.where(search_condition(search))
-        return [_school_json(s) for s in session.scalars(query)]
+        return [_record(s) for s in session.scalars(query)]
 
 
-def school_summary(db: Database, number: str) -> dict:
+def school_summary(db: Database, number: str) -> SchoolSummary:
     """A school with its contract, seats and invoices, for ``school show``."""
     with db.reading() as session:
         school = school_by_number(session, number)
-        doc = _school_json(school)
         subs = session.scalars(
             select(Subscription)
             .where(Subscription.school_id == school.id)
             .order_by(Subscription.started_on)
         ).all()
-        doc["contracts"] = []
+        contracts = []
         for sub in subs:
             seats = active_seats(sub)
-            doc["contracts"].append(
-                {
-                    "plan": sub.plan.code,
-                    "status": sub.status,
-                    "started_on": sub.started_on.isoformat(),
-                    "term_start": sub.term_start.isoformat(),
-                    "term_end": sub.term_end.isoformat(),
-                    "ends_on": sub.ends_on.isoformat() if sub.ends_on else None,
-                    "seats": len(seats),
-                    "seats_taken": sum(1 for s in seats if open_assignment(s) is not None),
-                    "seats_cancelled": sum(1 for s in seats if s.release_on is not None),
-                }
+            contracts.append(
+                ContractSummary(
+                    plan=sub.plan.code,
+                    status=sub.status,
+                    started_on=sub.started_on,
+                    term_start=sub.term_start,
+                    term_end=sub.term_end,
+                    ends_on=sub.ends_on,
+                    seats=len(seats),
+                    seats_taken=sum(1 for s in seats if open_assignment(s) is not None),
+                    seats_cancelled=sum(1 for s in seats if s.release_on is not None),
+                )
             )
-        doc["invoices"] = [
-            {
-                "id": inv.id,
-                "number": inv.number,
-                "status": inv.status,
-                "reason": inv.reason,
-                "date": inv.invoice_date.isoformat(),
-                "currency": inv.currency,
-                "payable": f"{inv.payable:.2f}",
-            }
+        invoices = tuple(
+            InvoiceSummary(
+                id=inv.id,
+                number=inv.number,
+                status=inv.status,
+                reason=inv.reason,
+                invoice_date=inv.invoice_date,
+                currency=inv.currency,
+                payable=inv.payable,
+            )
             for inv in session.scalars(
                 select(Invoice)
                 .where(Invoice.school_id == school.id)
                 .order_by(Invoice.invoice_date, Invoice.id)
             )
-        ]
-        return doc
+        )
+        return SchoolSummary(_record(school), tuple(contracts), invoices)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -17,6 +18,9 @@ from lehrer_licenses.ui.database_label import DB_FILTER, database_label
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.workers import Progress, Task, start
+
+if TYPE_CHECKING:
+    from lehrer_licenses.services.backups import RestoreResult
 
 
 class BackupActions:
@@ -120,11 +124,11 @@ class BackupActions:
 
             return backups.restore_backup(current, source)
 
-        def done(result: dict) -> None:
+        def done(result: RestoreResult) -> None:
             self.reopen(current)
             self.statusBar().showMessage(
                 _("Restored from {backup}; the replaced database is kept as {saved}.").format(
-                    backup=result["restored_from"], saved=result["previous_saved_as"] or "\u2013"
+                    backup=result.restored_from, saved=result.previous_saved_as or "\u2013"
                 ),
                 20000,
             )

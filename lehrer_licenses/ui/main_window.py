@@ -295,12 +295,14 @@ class MainWindow(BackupActions, QMainWindow):
 
     def import_csv(self, kind: str, path: str | None = None):
         """Import schools or teachers from a CSV file (preview first, all rows or none)."""
+        from lehrer_licenses.services.exchange.school_import import ImportedSchool
         from lehrer_licenses.ui.dialogs.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.db, kind, path, parent=self)
         if dialog.exec() and dialog.result_report:
             report = dialog.result_report
-            first = report.rows[0]["number" if kind == "schools" else "school"]
+            row = report.rows[0]
+            first = row.number if isinstance(row, ImportedSchool) else row.school
             self.show_view(0)
             self.schools.refresh(select=first)
             self.seats.refresh()

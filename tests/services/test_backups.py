@@ -84,7 +84,7 @@ def test_restore_round_trip_is_equal_row_for_row_and_keeps_the_replaced_data(db,
 
     result = restore_backup(db_path, backup)
     assert {table: rows(db_path, table) for table in TABLES} == expected
-    saved = result["previous_saved_as"]
+    saved = result.previous_saved_as
     assert {table: rows(saved, table) for table in TABLES} == changed
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -92,5 +93,6 @@ def test_school_history_is_the_schools_latest(db, log):
         rows = browse_history.school_history(session, school_id, limit=5)
     assert len(rows) == 5
     assert rows[0].action == "school.add"  # written now, after the hand-dated entries
-    assert rows[1].action == "invoice.issue" and rows[1].after == {"net": "10.00"}
+    assert rows[1].action == "invoice.issue" and rows[1].after == {"net": Decimal("10.00")}
+    assert str(rows[1].after["net"]) == "10.00"
     assert [r.at for r in rows] == sorted((r.at for r in rows), reverse=True)

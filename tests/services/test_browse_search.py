@@ -17,7 +17,7 @@ def test_school_ids_match_the_search_and_page_in_order(db, make_school):
     for text in ("zurich", "GENEVE", "2311 ab", "100004", "sch", "nothing"):
         ids = browse.school_ids(db, text, "name")
         assert len(ids) == browse.count_schools(db, text)
-        expected = {s["number"] for s in find_schools(db, text)}
+        expected = {s.number for s in find_schools(db, text)}
         rows = browse.list_schools(db, text, 0, 10, "name", ids=ids[:10])
         assert {r.number for r in rows} == expected, text
         assert [r.name.lower() for r in rows] == sorted(r.name.lower() for r in rows)

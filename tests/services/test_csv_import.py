@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from support.cli_run import fingerprint
 
+from lehrer_licenses.cli.json_exchange import import_report_json
 from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.exchange import school_import as csv_import
 from lehrer_licenses.services.exchange.csv_reading import MAX_BYTES, header_key
@@ -410,9 +411,9 @@ def test_dry_run_reports_what_would_be_created_and_writes_nothing(desk):
     before = fingerprint(desk.path)
     report = run_import(desk, "schools", csv(HEADER, GOOD), dry_run=True)
     assert not report.written and fingerprint(desk.path) == before
-    assert report.rows[0]["number"] == "100003" and report.rows[0]["name"] == GOOD.split(";")[0]
-    assert report.to_json()["count"] == 1
-    assert run_import(desk, "schools", csv(HEADER, GOOD)).rows[0]["number"] == "100003"
+    assert report.rows[0].number == "100003" and report.rows[0].name == GOOD.split(";")[0]
+    assert import_report_json(report)["count"] == 1
+    assert run_import(desk, "schools", csv(HEADER, GOOD)).rows[0].number == "100003"
 
 
 def test_imported_school_is_exactly_like_one_added_in_the_app(desk):
@@ -449,13 +450,13 @@ def test_teachers_are_imported_into_existing_schools_with_audit_entries(desk):
         "100002,Admin,Berlin,admin@gs-berlin.example,ja",
     )
     report = run_import(desk, "teachers", data)
-    assert [r["last_name"] for r in report.rows] == ["Meier", "Schmidt", "Berlin"]
+    assert [r.last_name for r in report.rows] == ["Meier", "Schmidt", "Berlin"]
     with desk.reading() as session:
         berlin = session.scalars(
             select(Teacher).join(School).where(School.number == "100002").order_by(Teacher.id)
         ).all()
         assert [(t.first_name, t.is_admin) for t in berlin] == [("Jürgen", False), ("Admin", True)]
-        assert all(r["id"] for r in report.rows)
+        assert all(r.id for r in report.rows)
         added = session.scalars(select(AuditEntry).where(AuditEntry.action == "teacher.add"))
         assert len(added.all()) == 2 + 3
 
@@ -485,7 +486,7 @@ def test_templates_ship_and_import_cleanly(tmp_path, desk):
     target = csv_import.write_template("schools", tmp_path / "schools.csv")
     schools = run_import(desk, "schools", target)
     assert schools.encoding == "UTF-8 (BOM)" and schools.delimiter == ";"
-    assert len(schools.rows) == 3 and schools.rows[0]["number"] == "100003"
+    assert len(schools.rows) == 3 and schools.rows[0].number == "100003"
     teachers = check_import(desk, "teachers", csv_import.template_path("teachers"))
     # the template's teachers go to 100001, which already has its admin login
     assert [(p.row, p.column) for p in teachers.problems] == [(4, "admin")]

@@ -9,7 +9,7 @@ from lehrer_licenses.store.models import Invoice, InvoiceLine, School, Teacher
 
 def test_demo_creates_consistent_schools_seats_and_invoices(db):
     stats = create_demo(db, 60, seed=7, today=date(2026, 11, 22))
-    assert stats["schools"] == 60 and stats["seats"] > 60 * 3
+    assert stats.schools == 60 and stats.seats > 60 * 3
     with db.reading() as session:
         countries = set(session.scalars(select(School.country)))
         assert countries <= {"CH", "DE", "AT", "NL"} and len(countries) >= 3
@@ -40,5 +40,5 @@ def test_demo_is_reproducible_for_a_seed(tmp_path):
 def test_demo_data_renews_into_next_year_without_errors(db):
     create_demo(db, 40, seed=3, today=date(2026, 11, 22))
     run = run_renewals(db, 2027, dry_run=True)
-    assert run.summary()["schools"] > 0
-    assert set(run.summary()["amounts"]) == {"CHF"}
+    assert run.summary().schools > 0
+    assert set(run.summary().amounts) == {"CHF"}

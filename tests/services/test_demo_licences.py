@@ -20,7 +20,7 @@ from lehrer_licenses.store.models import (
 
 def test_demo_has_package_and_per_pupil_schools_that_renew(db):
     stats = create_demo(db, 300, seed=5, today=date(2026, 11, 22))
-    assert stats["packages"] > 0 and stats["pupil_trials"] > 0
+    assert stats.packages > 0 and stats.pupil_trials > 0
     with db.reading() as session:
         for model in (PackageCount, Addon, PupilTrial, PupilCount, PreInvestmentRow):
             assert session.scalar(select(func.count(model.id))) > 0, model.__tablename__

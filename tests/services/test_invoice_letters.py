@@ -75,13 +75,13 @@ def test_notice_reminders_go_to_schools_whose_deadline_is_near(desk, make_school
     assert letters.notice_reminders(desk, date(2026, 7, 1), within_days=60).letters == []
     run = letters.notice_reminders(desk, date(2026, 9, 15), within_days=60)
     assert run.schools == [
-        {
-            "school": school,
-            "name": "École Françoise",
-            "renewal": "2027-01-01",
-            "deadline": "2026-10-31",
-            "seats": 4,
-        }
+        letters.NoticeReminderSchool(
+            school=school,
+            name="École Françoise",
+            renewal=date(2027, 1, 1),
+            deadline=date(2026, 10, 31),
+            seats=4,
+        )
     ]
     text = text_of(run.batch_pdf())
     assert "Votre abonnement se renouvelle le 1er janvier 2027" in text
@@ -93,7 +93,7 @@ def test_renewal_letters_list_the_new_term_and_the_code(desk, make_school):
     order_seats(desk, school, 5, date(2026, 3, 10))
     run_renewals(desk, 2027, dry_run=False)
     run = letters.renewal_letters(desk, 2027, date(2026, 12, 1))
-    assert [row["school"] for row in run.schools] == [school]
+    assert [row.school for row in run.schools] == [school]
     text = text_of(run.batch_pdf())
     assert "Verlängerung Ihres Abonnements 01.01.2027 – 31.12.2027" in text
     assert "222.75" in text and "Registrierungscode" in text
@@ -106,5 +106,7 @@ def test_price_change_notices(desk, make_school):
         letters.price_change_notices(desk, "LO-LOCAL", date(2027, 1, 1), date(2026, 6, 1))
     add_price(desk, "LO-LOCAL", "subscription", Decimal("46.00"), date(2027, 1, 1))
     run = letters.price_change_notices(desk, "LO-LOCAL", date(2027, 1, 1), date(2026, 6, 1))
-    assert run.schools == [{"school": school, "name": "Scuola Ørsted", "renewal": "2027-01-01"}]
+    assert run.schools == [
+        letters.PriceChangeSchool(school=school, name="Scuola Ørsted", renewal=date(2027, 1, 1))
+    ]
     assert "da CHF 44.55 a CHF 46.00" in text_of(run.batch_pdf())

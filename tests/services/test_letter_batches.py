@@ -109,7 +109,7 @@ def test_email_drafts_per_school_in_its_language_with_its_pdf(db, run, tmp_path)
     result, numbers = run
     now = datetime(2026, 9, 15, 8, 30, tzinfo=UTC)
     drafts = letter_emails.email_drafts(db, result.letters, now=now)
-    assert {d["school"]: d["reason"] for d in drafts.without_email} == {
+    assert {d.school: d.reason for d in drafts.without_email} == {
         numbers["Basisschool Delft"]: "no e-mail address",
         numbers["Scuola Lugano"]: "not a usable e-mail address: "
         "info@scuola.example; segreteria@scuola.example",

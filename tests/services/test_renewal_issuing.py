@@ -47,7 +47,7 @@ def test_a_contract_that_cannot_be_issued_is_reported_and_left_for_a_rerun(db, m
     failed = [item for item in run.items if item.action == "failed"]
     assert [item.school for item in failed] == [bad]
     assert "address" in failed[0].error
-    assert run.summary()["failed"] == 1 and run.summary()["renewed"] == 1
+    assert run.summary().failed == 1 and run.summary().renewed == 1
     with db.transaction() as session:
         school = session.scalar(select(School).where(School.number == bad))
         for key, value in ADDRESS.items():
@@ -64,7 +64,7 @@ def test_issuing_needs_a_complete_vendor_before_anything_is_written(db, make_sch
     order_seats(db, school, 2, date(2026, 3, 10))
     with pytest.raises(DomainError, match="vendor"):
         run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
-    assert run_renewals(db, 2027, dry_run=True).summary()["schools"] == 1  # nothing renewed
+    assert run_renewals(db, 2027, dry_run=True).summary().schools == 1  # nothing renewed
 
 
 def _renewed_books(path, batch: bool) -> dict:

@@ -75,7 +75,7 @@ def test_the_pdfs_rendered_ahead_are_those_the_run_renders_itself(
     ahead = open_database(copy)
     run = run_renewals(ahead, 2027, dry_run=False, issue_on=ISSUE_ON)
     try:
-        invoices = run.summary()["invoices"]
+        invoices = run.summary().invoices
         assert invoices > 10
         assert counted == [(invoices, 0)]  # every PDF came from the worker
         assert stored_pdfs(ahead) == stored_pdfs(alone)  # byte for byte
@@ -102,7 +102,7 @@ def test_a_school_changed_after_the_prediction_gets_its_own_render(demo, monkeyp
         renamed = [item for item in run.items if item.school_name == "Schule Umbenannt"]
         assert renamed and renamed[0].invoices
         [(used, missed)] = counted
-        assert missed >= 1 and used + missed == run.summary()["invoices"]
+        assert missed >= 1 and used + missed == run.summary().invoices
         number = renamed[0].invoices[0].number
         assert "Schule Umbenannt" in text_of(stored_pdfs(db)[number])
     finally:
@@ -119,11 +119,11 @@ def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_ow
         session.get(Subscription, due[1]).school.postcode = ""
     try:
         run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
-        assert run.summary()["failed"] == 1
+        assert run.summary().failed == 1
         [(_used, missed)] = counted
         assert missed > 0  # the numbers after the failure moved: rendered in the run
         pdfs = stored_pdfs(db)
-        assert len(pdfs) == run.summary()["invoices"]
+        assert len(pdfs) == run.summary().invoices
         for number, pdf in pdfs.items():
             assert number in text_of(pdf)
     finally:
@@ -152,7 +152,7 @@ def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
             stderr=subprocess.PIPE,
             text=True,
         )
-        stop_at = rng.randrange(1, expected["schools"])
+        stop_at = rng.randrange(1, expected.schools)
         for line in first.stderr:
             if line.startswith("progress ") and int(line.split()[1].split("/")[0]) >= stop_at:
                 break
@@ -172,8 +172,8 @@ def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
             ).fetchall()
         finally:
             con.close()
-        assert len(rows) == expected["invoices"]
+        assert len(rows) == expected.invoices
         sequence = sorted(int(number.rsplit("-", 1)[1]) for number, _pdf in rows)
-        assert sequence == list(range(1, expected["invoices"] + 1))  # no gap, no double
+        assert sequence == list(range(1, expected.invoices + 1))  # no gap, no double
         for number, pdf in rows:
             assert pdf is not None and number in text_of(pdf)

@@ -123,4 +123,4 @@ def test_restore_is_refused_while_an_idle_app_elsewhere_has_the_database_open(
     other.stdin.write("\n")
     other.stdin.flush()
     other.wait(timeout=10)
-    assert restore_backup(db_path, backup)["restored_from"] == str(backup)
+    assert str(restore_backup(db_path, backup).restored_from) == str(backup)

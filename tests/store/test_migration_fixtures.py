@@ -145,12 +145,12 @@ def test_the_app_reads_and_writes_a_migrated_database(revision, tmp_path):
     migrate(engine)
     db = Database(url, engine)
     try:
-        names = [school["name"] for school in find_schools(db)]
+        names = [school.name for school in find_schools(db)]
         assert "Primarschule Aesch" in names and "Grundschule Łódź-Straße Ørsted" in names
         summary = school_summary(db, "100001")
-        assert summary["contracts"][0]["plan"] == "LO-LOCAL"
-        assert summary["contracts"][0]["seats"] == 3
-        assert [i["number"] for i in summary["invoices"]] == ["2026-00001", "G2026-00001"]
+        assert summary.contracts[0].plan == "LO-LOCAL"
+        assert summary.contracts[0].seats == 3
+        assert [i.number for i in summary.invoices] == ["2026-00001", "G2026-00001"]
         invoice = get_invoice(db, "2026-00001")
         assert invoice.totals.payable.amount == Decimal("505.90")
         assert [line.code for line in invoice.lines] == ["base", "subscription"]

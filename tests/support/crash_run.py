@@ -148,9 +148,9 @@ def year_end_expected(run) -> dict:
     """What a complete run does, from the dry run (``services.season.year_end.run_renewals``)."""
     summary = run.summary()
     return {
-        "contracts": summary["schools"],
-        "invoices": summary["invoices"],
-        "codes": summary["renewed"],
+        "contracts": summary.schools,
+        "invoices": summary.invoices,
+        "codes": summary.renewed,
         "net": sum(int(inv.totals.net.amount * 100) for item in run.items for inv in item.invoices),
     }
 

@@ -57,7 +57,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, tmp_path):
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.result_report is not None, timeout=10000)
     assert dialog.result() == ImportDialog.DialogCode.Accepted
-    assert sorted(s["name"] for s in find_schools(db)) == ["Schule Oberdorf", "École du Bourg"]
+    assert sorted(s.name for s in find_schools(db)) == ["Schule Oberdorf", "École du Bourg"]
 
 
 def test_file_menu_imports_and_refreshes_the_schools_view(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,11 @@ from lehrer_licenses.store.textsearch import contains
 
 HISTORY_LIMIT = 30
 PAGE_SIZE = 200
+# The audit writes amounts and days as text (``store.audit``); these keys hold amounts.
+AMOUNT_KEYS = frozenset({"net", "payable"})
+
+# A value an entry recorded: amounts as Decimal, days as date, the rest as JSON gave it.
+AuditValue = Decimal | date | str | int | float | bool | list | dict | None
 
 
 @dataclass(frozen=True)
@@ -28,8 +34,8 @@ class HistoryRow:
     at: datetime
     actor: str
     action: str
-    before: dict
-    after: dict
+    before: dict[str, AuditValue]
+    after: dict[str, AuditValue]
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,8 @@ class AuditRow:
     entity_id: int | None
     school: str | None
     school_name: str | None
-    before: dict
-    after: dict
+    before: dict[str, AuditValue]
+    after: dict[str, AuditValue]
 
     @property
     def key(self) -> tuple[datetime, int]:
@@ -74,12 +80,29 @@ class AuditFilter:
         return not (self.text.strip() or self.since or self.until)
 
 
-def _json(text: str) -> dict:
+def _typed(key: str, value: AuditValue) -> AuditValue:
+    # Text that is not the day or amount it looks like stays text: the trail is shown as written.
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if key in AMOUNT_KEYS and isinstance(value, str | int | float) and not isinstance(value, bool):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _values(text: str) -> dict[str, AuditValue]:
     try:
         value = json.loads(text or "{}")
     except ValueError:
         return {}
-    return value if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return {key: _typed(key, v) for key, v in value.items()}
 
 
 def school_history(
@@ -87,7 +110,7 @@ def school_history(
 ) -> list[HistoryRow]:
     """A school's latest audit entries, newest first (inside the caller's reading session)."""
     return [
-        HistoryRow(a.at, a.actor, a.action, _json(a.before), _json(a.after))
+        HistoryRow(a.at, a.actor, a.action, _values(a.before), _values(a.after))
         for a in session.scalars(
             select(AuditEntry)
             .where(AuditEntry.school_id == school_id)
@@ -161,8 +184,8 @@ def list_audit(
                 entity_id=a.entity_id,
                 school=number,
                 school_name=name,
-                before=_json(a.before),
-                after=_json(a.after),
+                before=_values(a.before),
+                after=_values(a.after),
             )
             for a, number, name in session.execute(query)
         ]

@@ -507,6 +507,20 @@ def _ensure_sample_tiers(session: Session) -> None:
     session.flush()
 
 
+@dataclass(frozen=True)
+class DemoStats:
+    """What ``create_demo`` wrote: rows per kind, and how long it took."""
+
+    schools: int
+    teachers: int
+    seats: int
+    invoices: int
+    usage_counts: int
+    packages: int
+    pupil_trials: int
+    seconds: float
+
+
 def create_demo(
     db: Database,
     schools: int,
@@ -514,7 +528,7 @@ def create_demo(
     seed: int = 1,
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> dict:
+) -> DemoStats:
     started = time.perf_counter()
     with db.transaction() as session:
         ensure_sample_vendor(session)  # only when no vendor is set
@@ -539,15 +553,15 @@ def create_demo(
             None,
             after={"schools": schools, "seed": seed, "rows": counts},
         )
-    return {
-        "schools": counts["school"],
-        "teachers": counts["teacher"],
-        "seats": counts["seat"],
-        "invoices": counts["invoice"],
-        "usage_counts": counts["usage_count"],
-        "packages": sum(
+    return DemoStats(
+        schools=counts["school"],
+        teachers=counts["teacher"],
+        seats=counts["seat"],
+        invoices=counts["invoice"],
+        usage_counts=counts["usage_count"],
+        packages=sum(
             1 for r in gen.rows.tables.get(Subscription, []) if r.get("capacity") is not None
         ),
-        "pupil_trials": counts["pupil_trial"],
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+        pupil_trials=counts["pupil_trial"],
+        seconds=round(time.perf_counter() - started, 1),
+    )

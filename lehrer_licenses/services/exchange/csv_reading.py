@@ -42,9 +42,6 @@ class Problem:
             where.append(_("column {column!r}").format(column=self.column))
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
-    def to_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
 
 @dataclass
 class CsvTable:

@@ -41,16 +41,6 @@ class ExportResult:
     date_from: date | None
     date_to: date | None
 
-    def to_json(self) -> dict:
-        return {
-            "file": str(self.path),
-            "export": self.kind,
-            "format": self.format,
-            "rows": self.rows,
-            "from": self.date_from.isoformat() if self.date_from else None,
-            "to": self.date_to.isoformat() if self.date_to else None,
-        }
-
 
 def format_for(path: Path, fmt: str | None) -> str:
     """The format asked for, else the one the file name says (.xlsx), else CSV."""

@@ -11,7 +11,7 @@ entries included.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -33,6 +33,7 @@ from lehrer_licenses.services.schools import (
     EMAIL,
     FIRST_SCHOOL_NUMBER,
     SchoolInput,
+    SchoolRecord,
     insert_school,
     validate_school,
 )
@@ -45,6 +46,28 @@ KINDS = ("schools", "teachers")
 SCHOOL_NUMBER = re.compile(r"\d{6}")
 
 
+@dataclass(frozen=True)
+class ImportedSchool(SchoolRecord):
+    """A school the file creates (or would), with its note; ``row`` as the spreadsheet shows
+    it."""
+
+    row: int
+    note: str
+
+
+@dataclass(frozen=True)
+class ImportedTeacher:
+    """A teacher the file creates (or would); ``id`` once written."""
+
+    row: int
+    school: str
+    first_name: str
+    last_name: str
+    email: str
+    admin: bool
+    id: int | None = None
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -52,26 +75,14 @@ class ImportReport:
     encoding: str = ""
     delimiter: str = ""
     columns: list[str] = field(default_factory=list)  # the fields the header names
-    rows: list[dict] = field(default_factory=list)  # what is (or would be) created
+    # what is (or would be) created: ImportedSchool rows for schools, ImportedTeacher for teachers
+    rows: list[ImportedSchool | ImportedTeacher] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.problems
-
-    def to_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "file": self.source,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "columns": self.columns,
-            "written": self.written,
-            "count": len(self.rows),
-            "rows": self.rows,
-            "problems": [p.to_json() for p in self.problems],
-        }
 
 
 class ImportRefused(InvalidInput):
@@ -298,22 +309,22 @@ def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> N
             following += 1
             number = str(following)
         report.rows.append(
-            {
-                "row": row.number,
-                "number": number,
-                "name": data.name.strip(),
-                "street": data.street.strip(),
-                "house_number": data.house_number.strip(),
-                "postcode": data.postcode.strip(),
-                "city": data.city.strip(),
-                "country": data.country,
-                "language": data.language,
-                "email": data.email.strip(),
-                "vat_id": data.vat_id.strip(),
-                "db_hosting": data.db_hosting,
-                "canton_licence": data.canton_licence,
-                "note": data.note,
-            }
+            ImportedSchool(
+                row=row.number,
+                number=number,
+                name=data.name.strip(),
+                street=data.street.strip(),
+                house_number=data.house_number.strip(),
+                postcode=data.postcode.strip(),
+                city=data.city.strip(),
+                country=data.country,
+                language=data.language,
+                email=data.email.strip(),
+                vat_id=data.vat_id.strip(),
+                db_hosting=data.db_hosting,
+                canton_licence=data.canton_licence,
+                note=data.note,
+            )
         )
 
 
@@ -393,16 +404,7 @@ def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> 
             else:
                 admins[number] = in_row
         if not row.bad:
-            report.rows.append(
-                {
-                    "row": row.number,
-                    "school": number,
-                    "first_name": first,
-                    "last_name": last,
-                    "email": email,
-                    "admin": admin,
-                }
-            )
+            report.rows.append(ImportedTeacher(row.number, number, first, last, email, admin))
     if report.problems:
         report.rows = []
 
@@ -410,25 +412,27 @@ def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> 
 # --- writing ---------------------------------------------------------------------------------
 
 
+# What a clerk types for a school; an imported school carries every one of these fields.
+_INPUT_FIELDS = tuple(f.name for f in fields(SchoolInput) if f.name != "errors")
+
+
 def _write(session: Session, report: ImportReport) -> None:
     if report.kind == "schools":
-        for row in report.rows:
-            data = SchoolInput(**{k: v for k, v in row.items() if k not in ("row", "number")})
-            insert_school(session, data, row["number"])
+        for school in (row for row in report.rows if isinstance(row, ImportedSchool)):
+            data = SchoolInput(**{name: getattr(school, name) for name in _INPUT_FIELDS})
+            insert_school(session, data, school.number)
         return
+    teachers = [row for row in report.rows if isinstance(row, ImportedTeacher)]
     schools = {
         s.number: s
         for s in session.scalars(
-            select(School).where(School.number.in_({row["school"] for row in report.rows}))
+            select(School).where(School.number.in_({row.school for row in teachers}))
         )
     }
-    for row in report.rows:
+    written: list[ImportedSchool | ImportedTeacher] = []
+    for row in teachers:
         teacher = insert_teacher(
-            session,
-            schools[row["school"]],
-            row["first_name"],
-            row["last_name"],
-            row["email"],
-            admin=row["admin"],
+            session, schools[row.school], row.first_name, row.last_name, row.email, admin=row.admin
         )
-        row["id"] = teacher.id
+        written.append(replace(row, id=teacher.id))
+    report.rows = written

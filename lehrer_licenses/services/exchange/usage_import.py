@@ -61,9 +61,6 @@ class RowProblem:
             row=self.row, column=f"'{self.column}'", reason=self.reason
         )
 
-    def to_json(self) -> dict:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
 
 class UsageImportRejected(InvalidInput):
     """The file has problems; nothing was written. ``problems`` lists every one of them."""
@@ -79,20 +76,19 @@ class UsageImportRejected(InvalidInput):
         super().__init__("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class ImportedCount:
+    school: str
+    month: date  # the first day of the month counted
+    count: int
+
+
 @dataclass
 class UsageImport:
     rows: int = 0
     schools: int = 0
     replaced: int = 0
-    counts: list[dict] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "rows": self.rows,
-            "schools": self.schools,
-            "replaced": self.replaced,
-            "counts": self.counts,
-        }
+    counts: list[ImportedCount] = field(default_factory=list)
 
 
 # --- reading the file --------------------------------------------------------------------
@@ -378,7 +374,5 @@ def import_usage(
             if (schools[number].id, month) in existing:
                 result.replaced += 1
             record_usage_in(session, number, month, count, source="import")
-            result.counts.append(
-                {"school": number, "month": month.strftime("%Y-%m"), "count": count}
-            )
+            result.counts.append(ImportedCount(number, month, count))
         return result

@@ -76,10 +76,19 @@ class EmailDraft:
     message: bytes
 
 
+@dataclass(frozen=True)
+class WithoutEmail:
+    """A school of the run that gets no draft (its letters go by post), and why."""
+
+    school: str
+    name: str
+    reason: str
+
+
 @dataclass
 class EmailDrafts:
     drafts: list[EmailDraft] = field(default_factory=list)
-    without_email: list[dict] = field(default_factory=list)  # {"school", "name", "reason"}
+    without_email: list[WithoutEmail] = field(default_factory=list)
 
     def write(self, folder: Path) -> list[Path]:
         """Write every draft into ``folder`` (each file whole or not at all)."""
@@ -91,14 +100,6 @@ class EmailDrafts:
             part.replace(path)
             written.append(path)
         return written
-
-    def to_json(self) -> dict:
-        return {
-            "drafts": [
-                {"school": d.school, "email": d.email, "file": d.filename} for d in self.drafts
-            ],
-            "without_email": self.without_email,
-        }
 
 
 def _message(
@@ -157,13 +158,13 @@ def require_vendor_email(db: Database) -> None:
     _require_sender(get_vendor(db).email)
 
 
-def without_email_lines(without: list[dict]) -> list[str]:
+def without_email_lines(without: list[WithoutEmail]) -> list[str]:
     """What the command line prints about the schools that got no draft."""
     if not without:
         return []
     return [
         _("{n} school(s) without an e-mail draft, to be posted:").format(n=len(without)),
-        *(f"  {row['school']:<8} {row['name']}: {row['reason']}" for row in without),
+        *(f"  {row.school:<8} {row.name}: {row.reason}" for row in without),
     ]
 
 
@@ -191,7 +192,7 @@ def email_drafts(db: Database, letters: list[Letter], now: datetime | None = Non
         name, email = contacts.get(number, (items[0].recipient.name, ""))
         if not email.strip() or not usable_email(email):
             reason = _(NO_EMAIL) if not email.strip() else _(BAD_EMAIL).format(email=email)
-            result.without_email.append({"school": number, "name": name, "reason": reason})
+            result.without_email.append(WithoutEmail(number, name, reason))
             continue
         message = _message(items, name, email, render_letters(items), now)
         filename = safe_filename(f"{number} {name}", ".eml")

@@ -262,12 +262,38 @@ def price_increase_letter(
 # --- batch runs: which schools get which letter ----------------------------------------------
 
 
+@dataclass(frozen=True)
+class NoticeReminderSchool:
+    school: str
+    name: str
+    renewal: date
+    deadline: date
+    seats: int
+
+
+@dataclass(frozen=True)
+class RenewalLetterSchool:
+    school: str
+    name: str
+    invoice: str | None  # the enclosed renewal invoice's number; None while it is a draft
+
+
+@dataclass(frozen=True)
+class PriceChangeSchool:
+    school: str
+    name: str
+    renewal: date  # the first renewal at the new price
+
+
+LetterSchool = NoticeReminderSchool | RenewalLetterSchool | PriceChangeSchool
+
+
 @dataclass
 class LetterRun:
     kind: str
     on: date
     letters: list[Letter] = field(default_factory=list)
-    schools: list[dict] = field(default_factory=list)
+    schools: list[LetterSchool] = field(default_factory=list)
 
     def batch_pdf(self) -> bytes:
         return render_letters(self.letters)
@@ -277,14 +303,6 @@ class LetterRun:
         for letter in self.letters:
             by_school[letter.school_number].append(letter)
         return {school: render_letters(items) for school, items in sorted(by_school.items())}
-
-    def to_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "date": self.on.isoformat(),
-            "letters": len(self.letters),
-            "schools": self.schools,
-        }
 
 
 def _running(session: Session, plan_code: str | None = None) -> list[Subscription]:
@@ -353,13 +371,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                 )
             )
             run.schools.append(
-                {
-                    "school": school.number,
-                    "name": school.name,
-                    "renewal": renewal.isoformat(),
-                    "deadline": deadline.isoformat(),
-                    "seats": seats,
-                }
+                NoticeReminderSchool(school.number, school.name, renewal, deadline, seats)
             )
         return _finish(session, run, vendor)
 
@@ -421,9 +433,7 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     registration_code=code,
                 )
             )
-            run.schools.append(
-                {"school": school.number, "name": school.name, "invoice": invoice.number}
-            )
+            run.schools.append(RenewalLetterSchool(school.number, school.name, invoice.number))
         return _finish(session, run, vendor)
 
 
@@ -471,7 +481,5 @@ def price_change_notices(
                     renewal_on=renewal,
                 )
             )
-            run.schools.append(
-                {"school": school.number, "name": school.name, "renewal": renewal.isoformat()}
-            )
+            run.schools.append(PriceChangeSchool(school.number, school.name, renewal))
         return _finish(session, run, vendor)

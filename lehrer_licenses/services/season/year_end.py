@@ -15,7 +15,7 @@ entries through ``services.season.batch_audit``), so no unit-of-work flush per r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -92,18 +92,23 @@ class RenewalItem:
     error: str | None = None  # why this contract was left for a re-run
     keys: list[str] = field(default_factory=list, repr=False)  # the billing keys of invoices
 
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "error": self.error,
-            "school_name": self.school_name,
-            "action": self.action,
-            "seats_before": self.seats_before,
-            "seats_after": self.seats_after,
-            "seats_released": self.seats_released,
-            "code": self.code,
-            "invoices": [i.to_json() for i in self.invoices],
-        }
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    net: Decimal
+    payable: Decimal
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    schools: int
+    renewed: int
+    lapsed: int
+    failed: int
+    seats_renewed: int
+    seats_released: int
+    invoices: int
+    amounts: Mapping[str, CurrencyTotals]  # by currency code, in code order
 
 
 @dataclass
@@ -112,37 +117,28 @@ class RenewalRun:
     dry_run: bool
     items: list[RenewalItem] = field(default_factory=list)
 
-    def summary(self) -> dict:
-        per_currency: dict[str, dict[str, Decimal]] = {}
+    def summary(self) -> RunSummary:
+        per_currency: dict[str, tuple[Decimal, Decimal]] = {}
         for item in self.items:
             for inv in item.invoices:
-                sums = per_currency.setdefault(
-                    inv.currency, {"net": Decimal("0.00"), "payable": Decimal("0.00")}
+                net, payable = per_currency.get(inv.currency, (Decimal("0.00"), Decimal("0.00")))
+                per_currency[inv.currency] = (
+                    net + inv.totals.net.amount,
+                    payable + inv.totals.payable.amount,
                 )
-                sums["net"] += inv.totals.net.amount
-                sums["payable"] += inv.totals.payable.amount
-        return {
-            "schools": len(self.items),
-            "renewed": sum(1 for i in self.items if i.action == "renew"),
-            "lapsed": sum(1 for i in self.items if i.action == "lapse"),
-            "failed": sum(1 for i in self.items if i.action == "failed"),
-            "seats_renewed": sum(i.seats_after for i in self.items if i.action == "renew"),
-            "seats_released": sum(i.seats_released for i in self.items),
-            "invoices": sum(len(i.invoices) for i in self.items),
-            "amounts": {
-                cur: {k: f"{v:.2f}" for k, v in sums.items()}
-                for cur, sums in sorted(per_currency.items())
+        return RunSummary(
+            schools=len(self.items),
+            renewed=sum(1 for i in self.items if i.action == "renew"),
+            lapsed=sum(1 for i in self.items if i.action == "lapse"),
+            failed=sum(1 for i in self.items if i.action == "failed"),
+            seats_renewed=sum(i.seats_after for i in self.items if i.action == "renew"),
+            seats_released=sum(i.seats_released for i in self.items),
+            invoices=sum(len(i.invoices) for i in self.items),
+            amounts={
+                cur: CurrencyTotals(net, payable)
+                for cur, (net, payable) in sorted(per_currency.items())
             },
-        }
-
-    def to_json(self) -> dict:
-        return {
-            "year": self.year,
-            "dry_run": self.dry_run,
-            "summary": self.summary(),
-            "invoices": [inv.to_json() for item in self.items for inv in item.invoices],
-            "schools": [item.to_json() for item in self.items],
-        }
+        )
 
 
 def due_subscription_ids(session: Session, year: int) -> list[int]:

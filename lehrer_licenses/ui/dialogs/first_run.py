@@ -19,7 +19,7 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.browse import schools as browse
-from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.demo.sample_data import DemoStats, create_demo
 from lehrer_licenses.ui.dialogs.settings_dialog import KeyPanel, VendorForm
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
@@ -123,7 +123,7 @@ class _SamplePage(QWizardPage):
     def start_sample(self) -> Task:
         db = self._db
 
-        def work(progress: Progress) -> dict:
+        def work(progress: Progress) -> DemoStats:
             return create_demo(db, SAMPLE_SCHOOLS, seed=1, progress=progress)
 
         task = Task(work)
@@ -137,7 +137,7 @@ class _SamplePage(QWizardPage):
         self.completeChanged.emit()
         return start(task)
 
-    def _succeeded(self, _counts: dict) -> None:
+    def _succeeded(self, _counts: DemoStats) -> None:
         self.done = True
         self.state.setText(_("{n} sample schools created.").format(n=SAMPLE_SCHOOLS))
 

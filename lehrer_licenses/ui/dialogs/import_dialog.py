@@ -15,7 +15,12 @@ from lehrer_licenses.services.exchange.import_columns import (
     SCHOOL_PREVIEW,
     TEACHER_PREVIEW,
 )
-from lehrer_licenses.services.exchange.school_import import ImportRefused, ImportReport
+from lehrer_licenses.services.exchange.school_import import (
+    ImportedSchool,
+    ImportedTeacher,
+    ImportRefused,
+    ImportReport,
+)
 from lehrer_licenses.ui.dialogs.csv_import_base import CSV_FILTER, CsvImportDialog
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
@@ -121,10 +126,8 @@ class ImportDialog(CsvImportDialog):
                 delimiter=_(DELIMITER_NAMES.get(report.delimiter, report.delimiter)),
             )
         )
-        self.show_preview([[str(row["row"]), *self._cells(row)] for row in report.rows])
+        self.show_preview([[str(row.row), *self._cells(row)] for row in report.rows])
 
-    def _cells(self, row: dict) -> list[str]:
-        return [
-            (_("yes") if row[f] else "") if isinstance(row[f], bool) else str(row[f])
-            for f in self._fields
-        ]
+    def _cells(self, row: ImportedSchool | ImportedTeacher) -> list[str]:
+        values = [getattr(row, f) for f in self._fields]
+        return [(_("yes") if v else "") if isinstance(v, bool) else str(v) for v in values]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.ui.widgets import InlineError, plain_label
+
+if TYPE_CHECKING:
+    from lehrer_licenses.services.season.letter_emails import WithoutEmail
 
 PDF, EMAILS = "pdf", "emails"
 ORDERS = {
@@ -45,7 +49,7 @@ class BatchChoice:
 class BatchWritten:
     letters: int = 0
     files: int = 0
-    without_email: list[dict] = field(default_factory=list)
+    without_email: list[WithoutEmail] = field(default_factory=list)
 
 
 class LetterBatchDialog(QDialog):
@@ -180,6 +184,6 @@ def written_message(written: BatchWritten, choice: BatchChoice) -> str:
     text = _("{n} e-mail draft(s) written to {folder}.").format(n=written.files, folder=choice.path)
     if written.without_email:
         text += " " + _("Without an e-mail address, to be posted: {schools}").format(
-            schools=", ".join(f"{row['school']} {row['name']}" for row in written.without_email)
+            schools=", ".join(f"{row.school} {row.name}" for row in written.without_email)
         )
     return text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.browse.history import AuditRow, HistoryRow
@@ -59,16 +59,10 @@ def _value(key: str, value: object) -> str:
         return _("yes") if value else _("no")
     if value is None:
         return "\u2013"
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return fmt.day(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if key in ("net", "payable"):
-        try:
-            return fmt.number(Decimal(str(value)))
-        except InvalidOperation:
-            return str(value)
+    if isinstance(value, date):
+        return fmt.day(value)
+    if isinstance(value, Decimal):
+        return fmt.number(value)
     return str(value)
 
 

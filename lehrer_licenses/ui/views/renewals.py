@@ -360,7 +360,7 @@ class RenewalsView(QWidget):
         else:
             self.state.setText(
                 _("Renewal into {year} done: {n} draft invoice(s) written.").format(
-                    year=run.year, n=run.summary()["invoices"]
+                    year=run.year, n=run.summary().invoices
                 )
             )
             self.renewed.emit()
@@ -472,15 +472,15 @@ class RenewalsView(QWidget):
                 value.setText(
                     "\n".join(
                         _("{net} net, {payable} payable").format(
-                            net=fmt.money(Decimal(a["net"]), cur),
-                            payable=fmt.money(Decimal(a["payable"]), cur),
+                            net=fmt.money(totals.net, cur),
+                            payable=fmt.money(totals.payable, cur),
                         )
-                        for cur, a in summary["amounts"].items()
+                        for cur, totals in summary.amounts.items()
                     )
                     or "\u2013"
                 )
             else:
-                value.setText(str(summary[key]))
+                value.setText(str(getattr(summary, key)))
         rows = []
         for item in run.items:
             net, payable, currency = item_amounts(item)
