@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
+from lehrer_licenses import __version__
 from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.licences.seats.holders import list_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school, find_schools, school_summary
-from lehrer_licenses import __version__
 from lehrer_licenses.store.database import (
     WRITTEN_BY,
     Database,
