@@ -29,12 +29,12 @@ class UsageError(DomainError):
 
 class _VersionAction(argparse.Action):
     """``--version``: the package version and the schema it writes, so a support call can tell
-    which database a program can open. The schema is read from the migration files only."""
+    which database a program can open. The schema is read from the migration files."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        from lehrer_licenses.store.database import head_revision
+        from lehrer_licenses.services.database_init import schema_version
 
-        print(f"lehrer-licenses {__version__} (schema {head_revision()})")
+        print(f"lehrer-licenses {__version__} (schema {schema_version()})")
         parser.exit()
 
 
