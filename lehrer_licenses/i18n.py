@@ -31,6 +31,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark a string with its context for extraction; translate it later with ``pgettext``."""
+    return message
+
+
 class MissingCatalogue(FileNotFoundError):
     """A language the app offers has no compiled catalogue: a broken build, never English."""
 

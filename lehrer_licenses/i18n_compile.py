@@ -24,6 +24,7 @@ before the package is importable, so it imports nothing from ``lehrer_licenses``
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
 DOMAIN = "lehrer_licenses"
+
+# A keyword line or a continuation line: one complete string literal and nothing after it.
+_STRING_LINE = re.compile(
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"'
+)
 
 # (context, msgid, msgid_plural): how a message is told apart in a catalogue.
 PoKey = tuple[str | None, str, str | None]
@@ -65,11 +71,21 @@ def is_stale(translations: Path, locale_dir: Path, language: str) -> bool:
     return any(path.stat().st_mtime_ns > compiled for path in sources(translations, language))
 
 
+def _check_strings(path: Path) -> None:
+    # Babel reads an unterminated string by dropping its last character; msgfmt refuses it.
+    text = path.read_text(encoding="utf-8")
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line and not line.startswith("#") and not _STRING_LINE.fullmatch(line):
+            raise CatalogueError(f"{path}: cannot be compiled: line {number}: {line[:60]!r}")
+
+
 def read_catalogue(path: Path) -> Catalog:
     """One .po file, read strictly: a syntax error names the file and line."""
     from babel.messages.pofile import PoFileError, read_po
 
     try:
+        _check_strings(path)
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True, charset="utf-8")
     except (PoFileError, UnicodeDecodeError, ValueError) as error:

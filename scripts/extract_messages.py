@@ -16,6 +16,7 @@ source language. Messages are found with Babel's Python extractor and these keyw
     pgettext a word whose translation depends on        pgettext("seat state", "Free")
              where it stands: msgctxt
     npgettext both                                      npgettext("letters", "{n} letter", ...)
+    NP_      mark with a context, translate later        NP_("amount", "Open")
 
 Areas (``AREAS``):
 
@@ -76,6 +77,7 @@ KEYWORDS: dict[str, object] = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    "NP_": ((1, "c"), 2),
 }
 METHOD_MAP = [("**.py", "python")]
 COMMENT_TAGS = ("TRANSLATORS:",)
@@ -183,7 +185,7 @@ def calls_in_fstrings(path: Path) -> Iterator[tuple[int, str | tuple[str, str], 
             name = _called_name(call.func)
             if name == "ngettext" and (texts := _strings(call, 2)):
                 yield call.lineno, (texts[0], texts[1]), None
-            elif name == "pgettext" and (texts := _strings(call, 2)):
+            elif name in ("pgettext", "NP_") and (texts := _strings(call, 2)):
                 yield call.lineno, texts[1], texts[0]
             elif name == "npgettext" and (texts := _strings(call, 3)):
                 yield call.lineno, (texts[1], texts[2]), texts[0]

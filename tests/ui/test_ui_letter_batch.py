@@ -68,7 +68,7 @@ def test_letters_as_ordered_pdf_and_as_email_drafts(qtbot, db, sample, vendor, t
     message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
     assert message["To"].addresses[0].addr_spec == "a@aarau.example"
     assert message["X-Unsent"] == "1"
-    assert "1 e-mail draft(s) written" in view.state.text()
+    assert "1 e-mail draft written" in view.state.text()
     assert f"{sample['zurich']} Zürich Nord" in view.state.text()  # listed, to be posted
 
 

@@ -128,5 +128,5 @@ def test_file_menu_entry_opens_the_dialog_and_reports_the_import(
 
     monkeypatch.setattr(UsageImportDialog, "exec", run_modal)
     window.import_usage(str(path))
-    assert "1 monthly count(s) imported." in window.statusBar().currentMessage()
+    assert "1 monthly count imported." in window.statusBar().currentMessage()
     assert counts(db, hosted[1]) == {"2026-03": 4}

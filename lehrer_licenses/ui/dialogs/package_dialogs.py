@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.packages import addons
@@ -38,7 +38,7 @@ MAX_USERS = 1_000_000
 def _sizes(combo: QComboBox, sizes, current: int | None = None) -> None:
     combo.clear()
     for size in sizes:
-        combo.addItem(_("{n} users").format(n=fmt.quantity(size)), size)
+        combo.addItem(ngettext("{n} user", "{n} users", size).format(n=fmt.quantity(size)), size)
     if current is not None and combo.findData(current) >= 0:
         combo.setCurrentIndex(combo.findData(current))
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
@@ -358,10 +358,13 @@ class RenewalsView(QWidget):
                 _("Preview of the renewal into {year}: nothing was written.").format(year=run.year)
             )
         else:
+            n = run.summary()["invoices"]
             self.state.setText(
-                _("Renewal into {year} done: {n} draft invoice(s) written.").format(
-                    year=run.year, n=run.summary()["invoices"]
-                )
+                ngettext(
+                    "Renewal into {year} done: {n} draft invoice written.",
+                    "Renewal into {year} done: {n} draft invoices written.",
+                    n,
+                ).format(year=run.year, n=n)
             )
             self.renewed.emit()
 
