@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Extract the translatable messages of one area and keep its catalogues up to date.
 
-The translations live in ``translations/<lang>/<area>.po`` (one file per area, merged on load by
-``lehrer_licenses.i18n``); ``translations/<area>.pot`` is the template. English msgids are the
+The translations live in ``translations/<lang>/<area>.po`` (one file per area, merged into one
+compiled catalogue per language by ``lehrer_licenses/i18n_compile.py``, which a checkout runs by
+itself when a .po is newer); ``translations/<area>.pot`` is the template. English msgids are the
 source language. Messages are found with Babel's Python extractor and these keywords:
 
     _        translate into the UI language              _("Unknown school {name}")
