@@ -364,7 +364,9 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_export is not None:
             result = dialog.result_export
             self.statusBar().showMessage(
-                _("{rows} row(s) written to {path}").format(rows=result.rows, path=result.path),
+                ngettext(
+                    "{rows} row written to {path}", "{rows} rows written to {path}", result.rows
+                ).format(rows=result.rows, path=result.path),
                 15000,
             )
         return dialog

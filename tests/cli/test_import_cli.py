@@ -48,7 +48,7 @@ def test_bad_rows_exit_2_name_every_problem_and_write_nothing(cli, tmp_path):
     before = fingerprint(cli.path)
     code, out, err = cli("import", "schools", bad)
     assert code == 2 and out == ""
-    assert "nothing was imported from bad.csv: 2 problem(s)" in err
+    assert "nothing was imported from bad.csv: 2 problems" in err
     assert "row 2, column 'postcode': not a postcode of CH: '123'" in err
     assert "row 3, column 'email': not an e-mail address: 'kein-mail'" in err
     assert fingerprint(cli.path) == before

@@ -40,7 +40,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, tmp_path):
         ],
     ]
     assert not dialog.import_button.isEnabled()
-    assert "3 problem(s)" in dialog.state.text()
+    assert "3 problems" in dialog.state.text()
     dialog.grab().save(str(tmp_path / "problems.png"))
 
     path.write_bytes(GOOD.encode("cp1252"))  # corrected in the spreadsheet, saved again

@@ -93,4 +93,4 @@ def test_over_capacity_tab_lists_packages_above_their_size(qtbot, db, school):
     assert table.texts(0) == [number]
     assert [table.item(0, c).text() for c in (3, 4, 5, 6)] == ["1100", "1000", "100", "1400"]
     assert "550.00" in table.item(0, 7).text()
-    assert "1 package(s)" in view.over_capacity.note.text()
+    assert "1 package holds" in view.over_capacity.note.text()

@@ -108,6 +108,6 @@ def test_upcoming_deadlines_cancellations_and_price_changes(qtbot, db, sample):
         pass
     assert view.deadlines.texts(1) == [sample["aarau"], sample["zurich"]]
     assert set(view.deadlines.texts(0)) == {"31.10.2026"}
-    assert "2 contract(s)" in view.deadlines_note.text()
+    assert "2 contracts" in view.deadlines_note.text()
     assert view.cancellations.texts(1) == [sample["aarau"]]
     assert view.prices.texts(3) == ["46.80"]

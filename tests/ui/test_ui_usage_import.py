@@ -63,7 +63,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, hosted, tm
             "a user count cannot be negative: -2",
         ],
     ]
-    assert "3 problem(s)" in dialog.state.text()
+    assert "3 problems" in dialog.state.text()
     assert not dialog.import_button.isEnabled()
     dialog.grab().save(str(tmp_path / "problems.png"))
 

@@ -363,8 +363,10 @@ class FullPackageDialog(LicenceDialog):
         )
         invoices = [(_("Draft invoice for the rest of the licence year"), q.invoice)]
         invoices += [(_("Pro-rata refund of an add-on"), r) for r in q.refunds]
-        summary = _(
-            "Every subject is included from then on; {n} add-on(s) refunded pro rata."
+        summary = ngettext(
+            "Every subject is included from then on; {n} add-on refunded pro rata.",
+            "Every subject is included from then on; {n} add-ons refunded pro rata.",
+            len(q.refunds),
         ).format(n=len(q.refunds))
         return Preview(summary, invoices, q.notices)
 

@@ -243,9 +243,12 @@ class RenewalsView(QWidget):
         self.over_capacity.show_rows(packages_over)
         self._upcoming_loaded = True
         self.deadlines_note.setText(
-            _(
-                "{n} contract(s) renew unless a cancellation arrives by their notice deadline "
-                "(the next 90 days)."
+            ngettext(
+                "{n} contract renews unless a cancellation arrives by its notice deadline "
+                "(the next 90 days).",
+                "{n} contracts renew unless a cancellation arrives by their notice deadline "
+                "(the next 90 days).",
+                total,
             ).format(n=total)
             + (
                 " " + _("The first {shown} are listed.").format(shown=len(upcoming))
