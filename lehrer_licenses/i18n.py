@@ -19,7 +19,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from lehrer_licenses.i18n_compile import DOMAIN
+from lehrer_licenses import i18n_compile
 from lehrer_licenses.paths import locale_dir, translations_dir
 
 LANGUAGES: tuple[str, ...] = ("de", "fr", "it", "en", "nl")
@@ -46,7 +46,8 @@ def catalogue_resource(language: str) -> Traversable:
     Found through importlib.resources, so the source tree, a wheel and the PyInstaller bundle
     (which puts the package's data files under ``lehrer_licenses/`` in its folder) all work.
     """
-    return files(__package__).joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    name = f"{i18n_compile.DOMAIN}.mo"
+    return files(__package__).joinpath("locale", language, "LC_MESSAGES", name)
 
 
 def _compile_in_source_tree(language: str) -> None:
@@ -54,8 +55,6 @@ def _compile_in_source_tree(language: str) -> None:
     # installed wheel or a bundle has no sources here and was compiled when it was built.
     if not (translations_dir() / language).is_dir():
         return
-    from lehrer_licenses import i18n_compile
-
     if not i18n_compile.is_stale(translations_dir(), locale_dir(), language):
         return
     try:
@@ -103,8 +102,6 @@ def parse_po(path: Path) -> dict[str, str]:
 
 def plural_entries(path: Path) -> dict[tuple[str | None, str, str | None], tuple[str, ...]]:
     """(context, msgid, msgid_plural) -> every translated form, of a .po file (needs Babel)."""
-    from lehrer_licenses import i18n_compile
-
     return i18n_compile.entries(i18n_compile.read_catalogue(path))
 
 

@@ -192,7 +192,10 @@ def test_po_file_parses(path):
     with path.open("rb") as handle:
         catalog = read_po(handle, abort_invalid=True)
     assert len(catalog) > 0
-    assert parse_po(path)  # the reader the app uses finds translations in it
+    assert parse_po(path)
+    # Every translation of the file reaches the compiled catalogue the app loads.
+    entries = plural_entries(path)
+    assert {key: loaded_forms(path.parent.name, key) for key in entries} == entries
 
 
 @pytest.mark.parametrize("path", ALL_PO_FILES, ids=PO_IDS)
