@@ -9,10 +9,13 @@ import ast
 import importlib.util
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lehrer_licenses"
 MIGRATIONS = PACKAGE / "store" / "migrations"
+TRANSLATIONS = ROOT / "translations"
+LOCALE = PACKAGE / "locale"
 ICONS = ROOT / "resources" / "icons"
 DIST_NAME = "lehrer-licenses"
 
@@ -31,12 +34,28 @@ def version() -> str:
         return tomllib.load(fh)["project"]["version"]
 
 
+def _i18n_compile() -> ModuleType:
+    # By path, like setup.py: importing the package would need its dependencies installed.
+    spec = importlib.util.spec_from_file_location("_i18n_compile", PACKAGE / "i18n_compile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compile_catalogues() -> list[Path]:
+    """Compile translations/<lang>/*.po into lehrer_licenses/locale (needs Babel): the spec
+    calls this before data_files(), so the bundle never carries a stale catalogue."""
+    compiler = _i18n_compile()
+    return compiler.compile_all(TRANSLATIONS, LOCALE, force=True)
+
+
 def data_files() -> list[tuple[str, str]]:
     """(source file, folder in the bundle) for every shipped data file, in the layout that
     lehrer_licenses/paths.py and store/database.py expect under sys._MEIPASS:
 
     resources/...                      fonts and icons
-    translations/<lang>/*.po           read directly, no compile step
+    lehrer_licenses/locale/<lang>/     the compiled catalogues (compile_catalogues() first), where
+                                       lehrer_licenses.i18n finds them (importlib.resources)
     lehrer_licenses/store/migrations/  env.py, script.py.mako, versions/*.py as files on disk:
                                        Alembic loads them by path, not through the import system
     """
@@ -44,7 +63,9 @@ def data_files() -> list[tuple[str, str]]:
     for path in sorted((ROOT / "resources").rglob("*")):
         if path.is_file():
             pairs.append((str(path), path.parent.relative_to(ROOT).as_posix()))
-    for path in sorted((ROOT / "translations").glob("*/*.po")):
+    compiler = _i18n_compile()
+    for language in compiler.source_languages(TRANSLATIONS):
+        path = compiler.mo_path(LOCALE, language)
         pairs.append((str(path), path.parent.relative_to(ROOT).as_posix()))
     for path in sorted(MIGRATIONS.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".mako"):

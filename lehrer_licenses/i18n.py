@@ -1,21 +1,26 @@
 """Translations shared by the UI and the documents.
 
-One set of gettext catalogues in ``translations/<lang>/*.po`` serves both (one file per area,
-merged on load), because a document is
-rendered in the school's language while the UI may be in another. The .po files are read directly
-(no compile step), so a fresh checkout, an installed package and a frozen bundle behave the same.
-Only the standard library is used: every layer may import this module.
+One set of gettext catalogues serves both, because a document is rendered in the school's
+language while the UI may be in another. The sources are ``translations/<lang>/*.po`` (one file
+per area); ``lehrer_licenses.i18n_compile`` merges each language's files into one compiled
+catalogue, ``lehrer_licenses/locale/<lang>/LC_MESSAGES/lehrer_licenses.mo``, which is read here
+with the standard library's gettext (plural forms and contexts included). A checkout compiles on
+first use when a .po is newer than its .mo; a wheel and the bundle carry the compiled files.
+Only the standard library is imported at run time: every layer may import this module.
 """
 
 from __future__ import annotations
 
-import ast
 import gettext
+import io
 from collections.abc import Callable
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from lehrer_licenses.paths import translations_dir
+from lehrer_licenses import i18n_compile
+from lehrer_licenses.paths import locale_dir, translations_dir
 
 LANGUAGES: tuple[str, ...] = ("de", "fr", "it", "en", "nl")
 SOURCE_LANGUAGE = "en"
@@ -26,85 +31,78 @@ def N_(message: str) -> str:
     return message
 
 
-def _unquote(text: str) -> str:
-    return ast.literal_eval(text)
+def NP_(context: str, message: str) -> str:
+    """Mark a string with its context for extraction; translate it later with ``pgettext``."""
+    return message
 
 
-def parse_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr for the translated, non-fuzzy entries of a .po file.
+class MissingCatalogue(FileNotFoundError):
+    """A language the app offers has no compiled catalogue: a broken build, never English."""
 
-    Plural entries keep their first two forms under ``(msgid, 0)``-style keys, not needed yet, so
-    they are read as msgid -> msgstr[0].
+
+def catalogue_resource(language: str) -> Traversable:
+    """Where the compiled catalogue of ``language`` is, inside the installed package.
+
+    Found through importlib.resources, so the source tree, a wheel and the PyInstaller bundle
+    (which puts the package's data files under ``lehrer_licenses/`` in its folder) all work.
     """
-    catalogue: dict[str, str] = {}
-    msgid: list[str] = []
-    msgstr: list[str] = []
-    target: list[str] | None = None
-    fuzzy = False
-
-    def flush() -> None:
-        nonlocal msgid, msgstr, fuzzy
-        key = "".join(msgid)
-        value = "".join(msgstr)
-        if key and value and not fuzzy:
-            catalogue[key] = value
-        msgid, msgstr, fuzzy = [], [], False
-
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            if msgid or msgstr:
-                flush()
-            fuzzy = True
-            continue
-        if not line or line.startswith("#"):
-            if msgstr:
-                flush()
-            continue
-        if line.startswith("msgid "):
-            if msgstr:
-                flush()
-            msgid = [_unquote(line[6:])]
-            target = msgid
-        elif line.startswith("msgid_plural "):
-            target = None
-        elif line.startswith("msgstr[0] "):
-            msgstr = [_unquote(line[10:])]
-            target = msgstr
-        elif line.startswith("msgstr[") or line.startswith("msgctxt "):
-            target = None
-        elif line.startswith("msgstr "):
-            msgstr = [_unquote(line[7:])]
-            target = msgstr
-        elif line.startswith('"') and target is not None:
-            target.append(_unquote(line))
-    if msgid or msgstr:
-        flush()
-    return catalogue
+    name = f"{i18n_compile.DOMAIN}.mo"
+    return files(__package__).joinpath("locale", language, "LC_MESSAGES", name)
 
 
-class _Catalogue(gettext.NullTranslations):
-    def __init__(self, messages: dict[str, str]) -> None:
-        super().__init__()
-        self._messages = messages
-
-    def gettext(self, message: str) -> str:
-        return self._messages.get(message, message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
+def _compile_in_source_tree(language: str) -> None:
+    # A checkout has the .po sources next to the package and no compiled files in git; an
+    # installed wheel or a bundle has no sources here and was compiled when it was built.
+    if not (translations_dir() / language).is_dir():
+        return
+    if not i18n_compile.is_stale(translations_dir(), locale_dir(), language):
+        return
+    try:
+        i18n_compile.compile_language(translations_dir(), locale_dir(), language)
+    except ModuleNotFoundError as error:
+        raise MissingCatalogue(
+            f"translations/{language}/*.po changed but Babel, which compiles them, is not "
+            f"installed ({error}): pip install -e '.[dev]'"
+        ) from error
 
 
 @cache
 def translator(language: str) -> gettext.NullTranslations:
-    """The translations for one language; unknown languages fall back to the English source."""
-    folder = translations_dir() / language
-    if language == SOURCE_LANGUAGE or not folder.is_dir():
+    """The translations for one language; unknown languages fall back to the English source.
+
+    A language of ``LANGUAGES`` without its compiled catalogue raises MissingCatalogue: an
+    invoice in English for a German school would be worse than a loud error.
+    """
+    if language == SOURCE_LANGUAGE or language not in LANGUAGES:
         return gettext.NullTranslations()
-    messages: dict[str, str] = {}
-    for path in sorted(folder.glob("*.po")):
-        messages.update(parse_po(path))
-    return _Catalogue(messages)
+    _compile_in_source_tree(language)
+    resource = catalogue_resource(language)
+    try:
+        data = resource.read_bytes()
+    except FileNotFoundError as error:
+        raise MissingCatalogue(
+            f"no compiled catalogue for {language!r} at {resource}: build the package (its "
+            "setup.py compiles translations/*.po) or run python -m lehrer_licenses.i18n_compile"
+        ) from error
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+def parse_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of the translated, non-fuzzy entries of a .po file (needs Babel).
+
+    For the checks on the sources; the app reads the compiled catalogues. A message with a
+    context is keyed as gettext keys it, ``context + "\\x04" + msgid``; a plural message gives
+    its singular form under its msgid (``plural_entries`` has all forms).
+    """
+    return {
+        msgid if context is None else f"{context}\x04{msgid}": forms[0]
+        for (context, msgid, _plural), forms in plural_entries(path).items()
+    }
+
+
+def plural_entries(path: Path) -> dict[tuple[str | None, str, str | None], tuple[str, ...]]:
+    """(context, msgid, msgid_plural) -> every translated form, of a .po file (needs Babel)."""
+    return i18n_compile.entries(i18n_compile.read_catalogue(path))
 
 
 def gettext_for(language: str) -> Callable[[str], str]:
@@ -126,3 +124,21 @@ def ui_language() -> str:
 def _(message: str) -> str:
     """Translate into the UI's language (messages shown to the user, CLI errors)."""
     return translator(ui_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for ``n`` in the UI's language: ``ngettext("{n} school", "{n} schools", n)``.
+
+    Languages differ in which numbers take which form (French says "0 école", English
+    "0 schools"), so the catalogue's Plural-Forms decides, not ``n == 1``.
+    """
+    return translator(ui_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate a word whose translation depends on where it stands: ("seat state", "Free")."""
+    return translator(ui_language()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translator(ui_language()).npgettext(context, singular, plural, n)

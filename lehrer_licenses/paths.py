@@ -24,5 +24,10 @@ def translations_dir() -> Path:
     return _base_dir() / "translations"
 
 
+def locale_dir() -> Path:
+    """The compiled catalogues inside the package (written here in a checkout; not in git)."""
+    return _PACKAGE_DIR / "locale"
+
+
 def font_path(name: str = "DejaVuSans.ttf") -> Path:
     return resources_dir() / "fonts" / name

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Extract the translatable messages of one area and keep its catalogues up to date.
 
-The translations live in ``translations/<lang>/<area>.po`` (one file per area, merged on load by
-``lehrer_licenses.i18n``); ``translations/<area>.pot`` is the template. English msgids are the
+The translations live in ``translations/<lang>/<area>.po`` (one file per area, merged into one
+compiled catalogue per language by ``lehrer_licenses/i18n_compile.py``, which a checkout runs by
+itself when a .po is newer); ``translations/<area>.pot`` is the template. English msgids are the
 source language. Messages are found with Babel's Python extractor and these keywords:
 
     _        translate into the UI language              _("Unknown school {name}")
@@ -11,6 +12,12 @@ source language. Messages are found with Babel's Python extractor and these keyw
              language, e.g. the invoice lines in
              lehrer_licenses/domain/pricing.py)
     gettext  gettext_for(lang) / translator(lang).gettext(...)
+    ngettext a count in the UI language: msgid and      ngettext("{n} school", "{n} schools", n)
+             msgid_plural, msgstr[0], msgstr[1]
+    pgettext a word whose translation depends on        pgettext("seat state", "Free")
+             where it stands: msgctxt
+    npgettext both                                      npgettext("letters", "{n} letter", ...)
+    NP_      mark with a context, translate later        NP_("amount", "Open")
 
 Areas (``AREAS``):
 
@@ -62,7 +69,17 @@ TEMPLATE_HEADER = (
 )
 LANGUAGES: tuple[str, ...] = ("de", "fr", "it", "nl")  # English is the source language
 
-KEYWORDS: dict[str, None] = {"_": None, "N_": None, "tr": None, "gettext": None}
+# Babel's keyword specs: which arguments are the msgid, the msgid_plural and ("c") the context.
+KEYWORDS: dict[str, object] = {
+    "_": None,
+    "N_": None,
+    "tr": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "NP_": ((1, "c"), 2),
+}
 METHOD_MAP = [("**.py", "python")]
 COMMENT_TAGS = ("TRANSLATORS:",)
 
@@ -131,8 +148,9 @@ def extract(sources: Iterable[str | Path], root: Path = ROOT) -> Catalog:
         for file in files:
             if any(part.startswith((".", "_")) for part in file.relative_to(path).parts[:-1]):
                 continue  # extract_from_dir skips such folders (__pycache__, .venv) too
-            for lineno, message in calls_in_fstrings(file):
-                catalog.add(message, None, [(file.relative_to(root).as_posix(), lineno)])
+            for lineno, message, context in calls_in_fstrings(file):
+                location = [(file.relative_to(root).as_posix(), lineno)]
+                catalog.add(message, None, location, context=context)
     return catalog
 
 
@@ -144,8 +162,16 @@ def _called_name(func: ast.expr) -> str | None:
     return None
 
 
-def calls_in_fstrings(path: Path) -> Iterator[tuple[int, str]]:
-    """(line, msgid) of the marked calls inside f-strings, e.g. ``f"{_('Net'):<10}"``.
+def _strings(call: ast.Call, count: int) -> list[str] | None:
+    texts = [arg.value for arg in call.args[:count] if isinstance(arg, ast.Constant)]
+    if len(texts) < count or not all(isinstance(text, str) and text for text in texts):
+        return None
+    return texts
+
+
+def calls_in_fstrings(path: Path) -> Iterator[tuple[int, str | tuple[str, str], str | None]]:
+    """(line, msgid, context) of the marked calls inside f-strings, e.g. ``f"{_('Net'):<10}"``;
+    a plural message's msgid is the (singular, plural) pair, as Babel gives it.
 
     Babel's Python extractor reads an f-string as one string token on Python < 3.12 and misses
     them; the syntax tree has them on every version.
@@ -155,15 +181,17 @@ def calls_in_fstrings(path: Path) -> Iterator[tuple[int, str]]:
         if not isinstance(node, ast.JoinedStr):
             continue
         for call in ast.walk(node):
-            if (
-                isinstance(call, ast.Call)
-                and _called_name(call.func) in KEYWORDS
-                and call.args
-                and isinstance(call.args[0], ast.Constant)
-                and isinstance(call.args[0].value, str)
-                and call.args[0].value
-            ):
-                yield call.lineno, call.args[0].value
+            if not isinstance(call, ast.Call):
+                continue
+            name = _called_name(call.func)
+            if name == "ngettext" and (texts := _strings(call, 2)):
+                yield call.lineno, (texts[0], texts[1]), None
+            elif name in ("pgettext", "NP_") and (texts := _strings(call, 2)):
+                yield call.lineno, texts[1], texts[0]
+            elif name == "npgettext" and (texts := _strings(call, 3)):
+                yield call.lineno, (texts[1], texts[2]), texts[0]
+            elif name in KEYWORDS and (texts := _strings(call, 1)):
+                yield call.lineno, texts[0], None
 
 
 def extract_area(area: str, root: Path = ROOT) -> Catalog:
@@ -175,9 +203,25 @@ def msgids(catalog: Catalog) -> list[str]:
     return [m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id]
 
 
+def message_keys(catalog: Catalog) -> list[tuple[str | None, str, str | None]]:
+    """(msgctxt, msgid, msgid_plural) of every message of a catalogue, without the header."""
+    return [
+        (m.context, m.id, None) if isinstance(m.id, str) else (m.context, m.id[0], m.id[1])
+        for m in catalog
+        if m.id
+    ]
+
+
 def area_msgids(area: str = "core", root: Path = ROOT) -> list[str]:
     """The msgids the source of ``area`` uses now (what the tests compare the .po files with)."""
     return msgids(extract_area(area, root))
+
+
+def area_message_keys(
+    area: str = "core", root: Path = ROOT
+) -> list[tuple[str | None, str, str | None]]:
+    """Like ``area_msgids``, with each message's context and plural."""
+    return message_keys(extract_area(area, root))
 
 
 def _render(catalog: Catalog, **options: object) -> bytes:

@@ -18,7 +18,7 @@ import pytest
 
 import lehrer_licenses
 from lehrer_licenses import paths
-from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE
+from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, catalogue_resource
 from lehrer_licenses.store import database
 from lehrer_licenses.store.database import head_revision
 
@@ -74,17 +74,28 @@ def test_every_resource_file_is_bundled_where_paths_looks_for_it(monkeypatch, tm
 
 
 def test_every_translated_language_ships_its_catalogues(monkeypatch, tmp_path):
+    # The bundle carries each language's compiled .mo where i18n looks for it inside the package
+    # (importlib.resources: _MEIPASS/lehrer_licenses/ in the bundle); the .po sources stay out,
+    # so the translations folder i18n would compile from does not exist there.
     bundled = _bundled()
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert paths.translations_dir() == tmp_path / "translations"
+    assert not paths.translations_dir().exists()
     for language in LANGUAGES:
         if language == SOURCE_LANGUAGE:
             continue
         catalogues = sorted((ROOT / "translations" / language).glob("*.po"))
         assert catalogues, language
-        for po in catalogues:
-            assert f"translations/{language}/{po.name}" in bundled
-    assert not any(name.endswith(".pot") for name in bundled)
+        resource = catalogue_resource(language)
+        inside = Path(str(resource)).relative_to(ROOT).as_posix()
+        assert inside == f"lehrer_licenses/locale/{language}/LC_MESSAGES/lehrer_licenses.mo"
+        assert bundled.get(inside) == str(ROOT / inside)
+    assert not any(name.endswith((".pot", ".po")) for name in bundled)
+
+
+def test_the_spec_compiles_the_catalogues_before_it_lists_the_data_files():
+    spec = (INSTALLER / "lehrer-licenses.spec").read_text(encoding="utf-8")
+    assert spec.index("layout.compile_catalogues()") < spec.index("layout.data_files()")
 
 
 def test_migrations_are_bundled_as_files_next_to_the_store_package():

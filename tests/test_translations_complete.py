@@ -8,7 +8,8 @@ from the source with scripts/extract_messages.py, so a new ``_()``, ``N_()``, ``
     # translate the new empty msgstr in translations/{de,fr,it,nl}/core.po
 
 Every .po file under translations/ (all areas) must parse, hold each msgid once and keep the
-``{placeholders}`` of its msgids.
+``{placeholders}`` of its msgids. Plural messages (``ngettext``: msgid_plural, msgstr[0..1]) and
+messages with a context (``pgettext``: msgctxt) count as translated when every form is.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from lehrer_licenses.domain.catalogue import TierBand
 from lehrer_licenses.domain.default_catalogue import DEFAULT_PLANS
 from lehrer_licenses.domain.periods import calendar_year_term
 from lehrer_licenses.domain.pricing import price_new_seats, price_usage_in_arrears
-from lehrer_licenses.i18n import gettext_for, parse_po, translator
+from lehrer_licenses.i18n import gettext_for, parse_po, plural_entries, translator
 from lehrer_licenses.paths import translations_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,12 +57,40 @@ def core_msgids() -> tuple[str, ...]:
 
 
 @cache
-def merged(language: str) -> dict[str, str]:
-    """msgid -> msgstr of a language, merged over its .po files as ``translator`` loads them."""
-    messages: dict[str, str] = {}
+def core_keys() -> tuple[tuple[str | None, str, str | None], ...]:
+    """(msgctxt, msgid, msgid_plural) of every core message."""
+    return tuple(_load_extract_messages().area_message_keys("core"))
+
+
+@cache
+def merged_forms(language: str) -> dict[tuple[str | None, str, str | None], tuple[str, ...]]:
+    """(msgctxt, msgid, msgid_plural) -> every form, merged over the language's .po files."""
+    messages: dict[tuple[str | None, str, str | None], tuple[str, ...]] = {}
     for path in sorted((translations_dir() / language).glob("*.po")):
-        messages.update(parse_po(path))
+        messages.update(plural_entries(path))
     return messages
+
+
+def loaded_forms(language: str, key: tuple[str | None, str, str | None]) -> tuple[str, ...]:
+    """What the app's translator gives for a message: its one form, or the forms for 1 and 2."""
+    context, msgid, plural = key
+    loaded = translator(language)
+    if plural is None:
+        return (loaded.gettext(msgid) if context is None else loaded.pgettext(context, msgid),)
+    if context is None:
+        return tuple(loaded.ngettext(msgid, plural, n) for n in (1, 2))
+    return tuple(loaded.npgettext(context, msgid, plural, n) for n in (1, 2))
+
+
+def form_placeholders_differ(key: tuple[str | None, str, str | None], forms) -> bool:
+    """A translation's forms keep the placeholders: the first those of the msgid, the others
+    those of the msgid_plural."""
+    _context, msgid, plural = key
+    sources = [msgid] + [plural or msgid] * (len(forms) - 1)
+    return any(
+        Counter(placeholders(form)) != Counter(placeholders(source))
+        for form, source in zip(forms, sources, strict=True)
+    )
 
 
 def placeholders(text: str) -> list[str]:
@@ -98,38 +127,44 @@ def test_core_extraction_finds_the_invoice_lines_and_fstring_messages():
     assert "Volume discount {percent}% on seats {first}–{last}" in ids
     assert "no school with number {number}" in ids  # _(...) in services
     assert "Net" in ids  # _('Net') inside an f-string in cli/output.py
+    plurals = {(msgid, plural) for _context, msgid, plural in core_keys() if plural}
+    assert ("{n} school imported:", "{n} schools imported:") in plurals  # ngettext(...) in cli
 
 
 def test_core_template_lists_every_core_msgid():
     pot = translations_dir() / "core.pot"
     with pot.open("rb") as handle:
-        template = {m.id for m in read_po(handle) if m.id}
-    assert [m for m in core_msgids() if m not in template] == [], (
+        template = {
+            (m.context, m.id, None) if isinstance(m.id, str) else (m.context, *m.id)
+            for m in read_po(handle)
+            if m.id
+        }
+    assert [m for m in core_keys() if m not in template] == [], (
         "translations/core.pot is out of date: run .venv/bin/python scripts/extract_messages.py"
     )
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_core_msgid_has_a_translation(language):
-    messages = merged(language)
-    missing = [m for m in core_msgids() if not messages.get(m, "").strip()]
+    messages = merged_forms(language)
+    missing = [
+        key for key in core_keys() if not all(form.strip() for form in messages.get(key, ("",)))
+    ]
     assert not missing, (
         f"{len(missing)} core message(s) without a {language} translation (run "
         f"scripts/extract_messages.py --update, then translate translations/{language}/core.po): "
         f"{missing}"
     )
-    loaded = translator(language)
-    assert [m for m in core_msgids() if loaded.gettext(m) != messages[m]] == []
+    assert [key for key in core_keys() if loaded_forms(language, key) != messages[key]] == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_core_translations_keep_the_placeholders_of_their_msgid(language):
-    messages = merged(language)
+    messages = merged_forms(language)
     wrong = {
-        msgid: messages[msgid]
-        for msgid in core_msgids()
-        if msgid in messages
-        and Counter(placeholders(messages[msgid])) != Counter(placeholders(msgid))
+        key: messages[key]
+        for key in core_keys()
+        if key in messages and form_placeholders_differ(key, messages[key])
     }
     assert wrong == {}
 
@@ -157,7 +192,10 @@ def test_po_file_parses(path):
     with path.open("rb") as handle:
         catalog = read_po(handle, abort_invalid=True)
     assert len(catalog) > 0
-    assert parse_po(path)  # the reader the app uses finds translations in it
+    assert parse_po(path)
+    # Every translation of the file reaches the compiled catalogue the app loads.
+    entries = plural_entries(path)
+    assert {key: loaded_forms(path.parent.name, key) for key in entries} == entries
 
 
 @pytest.mark.parametrize("path", ALL_PO_FILES, ids=PO_IDS)
@@ -179,7 +217,7 @@ def test_a_msgid_translated_in_two_areas_is_translated_alike(language):
     first: dict[str, tuple[str, str]] = {}
     conflicts = []
     for path in sorted((translations_dir() / language).glob("*.po")):
-        for msgid, msgstr in parse_po(path).items():
+        for msgid, msgstr in plural_entries(path).items():
             area, earlier = first.setdefault(msgid, (path.name, msgstr))
             if earlier != msgstr:
                 conflicts.append(f"{msgid!r}: {area} {earlier!r} vs {path.name} {msgstr!r}")
@@ -191,9 +229,14 @@ def test_po_file_translations_keep_the_placeholders_of_their_msgid(path):
     wrong = {
         msgid: msgstr
         for msgid, msgstr in parse_po(path).items()
-        if set(placeholders(msgstr)) != set(placeholders(msgid))
+        if set(placeholders(msgstr)) != set(placeholders(msgid.split("\x04")[-1]))
     }
     assert wrong == {}
+    assert {
+        key: forms
+        for key, forms in plural_entries(path).items()
+        if form_placeholders_differ(key, forms)
+    } == {}
 
 
 # --- invoice lines come out in the school's language ----------------------------------------

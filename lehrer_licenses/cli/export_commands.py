@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from lehrer_licenses.cli.main import UsageError, _date, open_db, print_result
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 
 WHAT = ("invoices", "payments", "schools", "seats")
 FORMATS = ("csv", "xlsx")
@@ -83,5 +83,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     print_result(
         args,
         export_json(result),
-        lambda: _("{rows} row(s) written to {path}").format(rows=result.rows, path=result.path),
+        lambda: ngettext(
+            "{rows} row written to {path}", "{rows} rows written to {path}", result.rows
+        ).format(rows=result.rows, path=result.path),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lehrer_licenses.cli.output import emit_json
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from lehrer_licenses.services.exchange.school_import import ImportReport
@@ -68,16 +68,25 @@ def _summary(report: ImportReport) -> str:
             admin = f" ({_('admin')})" if row.admin else ""
             what = f"{row.school}  {row.first_name} {row.last_name}{admin}"
         lines.append(f"  {what}")
+    n = len(report.rows)
     if report.written:
         head = (
-            _("{n} school(s) imported:")
+            ngettext("{n} school imported:", "{n} schools imported:", n)
             if report.kind == "schools"
-            else _("{n} teacher(s) imported:")
+            else ngettext("{n} teacher imported:", "{n} teachers imported:", n)
         )
     else:
         head = (
-            _("Dry run, nothing written; {n} school(s) would be imported:")
+            ngettext(
+                "Dry run, nothing written; {n} school would be imported:",
+                "Dry run, nothing written; {n} schools would be imported:",
+                n,
+            )
             if report.kind == "schools"
-            else _("Dry run, nothing written; {n} teacher(s) would be imported:")
+            else ngettext(
+                "Dry run, nothing written; {n} teacher would be imported:",
+                "Dry run, nothing written; {n} teachers would be imported:",
+                n,
+            )
         )
-    return "\n".join([head.format(n=len(report.rows)), *lines])
+    return "\n".join([head.format(n=n), *lines])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lehrer_licenses.cli.main import UsageError, _date, open_db, print_result
 from lehrer_licenses.cli.output import invoice_text, key_values
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 
 STATUSES = ("draft", "issued", "partly_paid", "paid", "overdue", "credited", "quote", "accepted")
 KINDS = ("invoice", "credit_note", "quote")
@@ -422,12 +422,13 @@ def cmd_letters(args) -> None:
         ]
     else:
         lines = [f"  {row['school']:<8} {row['name']}" for row in doc["schools"]]
+    count = len(run.letters) or len(lines)
     print_result(
         args,
         doc,
         lambda: "\n".join(
             [
-                _("{n} letter(s)").format(n=len(run.letters) or len(lines)),
+                ngettext("{n} letter", "{n} letters", count).format(n=count),
                 *lines,
                 *files,
                 *letter_emails.without_email_lines(drafts.without_email),

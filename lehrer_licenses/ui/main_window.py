@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses import __version__
-from lehrer_licenses.i18n import LANGUAGES, N_, _
+from lehrer_licenses.i18n import LANGUAGES, N_, _, ngettext
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.backup_actions import BackupActions
 from lehrer_licenses.ui.database_label import DB_FILTER, database_label
@@ -306,10 +306,13 @@ class MainWindow(BackupActions, QMainWindow):
             self.show_view(0)
             self.schools.refresh(select=first)
             self.seats.refresh()
+            n = len(report.rows)
             message = (
-                _("{n} school(s) imported.") if kind == "schools" else _("{n} teacher(s) imported.")
+                ngettext("{n} school imported.", "{n} schools imported.", n)
+                if kind == "schools"
+                else ngettext("{n} teacher imported.", "{n} teachers imported.", n)
             )
-            self.statusBar().showMessage(message.format(n=len(report.rows)), 8000)
+            self.statusBar().showMessage(message.format(n=n), 8000)
         return dialog
 
     def import_usage(self, path: str | None = None):
@@ -318,8 +321,12 @@ class MainWindow(BackupActions, QMainWindow):
 
         dialog = UsageImportDialog(self.db, path, parent=self)
         if dialog.exec() and dialog.imported:
+            n = dialog.imported.rows
             self.statusBar().showMessage(
-                _("{n} monthly count(s) imported.").format(n=dialog.imported.rows), 8000
+                ngettext("{n} monthly count imported.", "{n} monthly counts imported.", n).format(
+                    n=n
+                ),
+                8000,
             )
         return dialog
 
@@ -332,9 +339,11 @@ class MainWindow(BackupActions, QMainWindow):
             self.schools.refresh(select=q.school)
             self.invoices.refresh()
             self.statusBar().showMessage(
-                _("{n} seat(s) ordered for school {school}; a draft invoice was written.").format(
-                    n=q.seats, school=q.school
-                ),
+                ngettext(
+                    "{n} seat ordered for school {school}; a draft invoice was written.",
+                    "{n} seats ordered for school {school}; a draft invoice was written.",
+                    q.seats,
+                ).format(n=q.seats, school=q.school),
                 8000,
             )
 
@@ -357,7 +366,9 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_export is not None:
             result = dialog.result_export
             self.statusBar().showMessage(
-                _("{rows} row(s) written to {path}").format(rows=result.rows, path=result.path),
+                ngettext(
+                    "{rows} row written to {path}", "{rows} rows written to {path}", result.rows
+                ).format(rows=result.rows, path=result.path),
                 15000,
             )
         return dialog

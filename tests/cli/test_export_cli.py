@@ -90,7 +90,7 @@ def test_export_per_vat_rate_payments_schools_and_seats(cli, tmp_path):
     (vat,) = rows_of(tmp_path / "v.csv")
     assert (vat["vat_rate"], vat["documents"], vat["net"]) == ("8.10", "2", "597.45")
     code, out, _err = cli("export", "payments", "-o", str(tmp_path / "p.csv"))
-    assert code == 0 and "1 row(s) written to" in out
+    assert code == 0 and "1 row written to" in out
     assert rows_of(tmp_path / "p.csv")[0]["reference"] == "'-1+1"
     assert cli("export", "schools", "-o", str(tmp_path / "s.xlsx"))[0] == 0
     sheet = load_workbook(tmp_path / "s.xlsx").active

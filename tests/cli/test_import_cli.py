@@ -31,7 +31,7 @@ def test_import_schools_then_teachers_with_json(cli, tmp_path):
     ]
     teachers = write(tmp_path, "lp.csv", "school,first_name,last_name", "100002,Léa,Favre")
     code, out, _err = cli("import", "teachers", teachers)
-    assert code == 0 and "1 teacher(s) imported" in out and "Léa Favre" in out
+    assert code == 0 and "1 teacher imported" in out and "Léa Favre" in out
     code, out, _err = cli("--json", "school", "show", "100002")
     assert json.loads(out)["name"] == "École de Sion"
 
@@ -48,7 +48,7 @@ def test_bad_rows_exit_2_name_every_problem_and_write_nothing(cli, tmp_path):
     before = fingerprint(cli.path)
     code, out, err = cli("import", "schools", bad)
     assert code == 2 and out == ""
-    assert "nothing was imported from bad.csv: 2 problem(s)" in err
+    assert "nothing was imported from bad.csv: 2 problems" in err
     assert "row 2, column 'postcode': not a postcode of CH: '123'" in err
     assert "row 3, column 'email': not an e-mail address: 'kein-mail'" in err
     assert fingerprint(cli.path) == before
@@ -63,7 +63,7 @@ def test_dry_run_shows_what_would_be_created_and_writes_nothing(cli, tmp_path):
     good = write(tmp_path, "ok.csv", "name\tcountry\tlanguage", "Grundschule Mitte\tDE\tde")
     before = fingerprint(cli.path)
     code, out, _err = cli("import", "schools", good, "--dry-run")
-    assert code == 0 and "Dry run, nothing written; 1 school(s) would be imported" in out
+    assert code == 0 and "Dry run, nothing written; 1 school would be imported" in out
     assert "100001  Grundschule Mitte" in out
     assert fingerprint(cli.path) == before
 

@@ -138,5 +138,5 @@ def test_cli_usage_import(db, db_path, schools, tmp_path, capsys):
     assert "1 monthly count(s) of 1 school(s) imported, 0 replaced." in capsys.readouterr().out
     assert main([*base, str(good), "--today", "2026-11-30"]) == 2
     err = capsys.readouterr().err
-    assert "nothing was written: 1 problem(s)" in err and "row 1, column 'month'" in err
+    assert "nothing was written: 1 problem" in err and "row 1, column 'month'" in err
     assert main(["--db", str(db_path), "usage", "record", hosted, "--month", "2026-02"]) == 0

@@ -129,7 +129,7 @@ def test_cancel_shows_in_time_and_late(qtbot, db, sample):
     assert dialog.effective.text() == "31.12.2026"
     assert dialog.seats_after.text().startswith("3 of 5")
     dialog.set_values(seats=2, received=date(2026, 11, 1))
-    assert dialog.in_time.text().startswith("too late: 1 day(s)")
+    assert dialog.in_time.text().startswith("too late: 1 day after")
     assert dialog.effective.text() == "31.12.2027"
     dialog.set_values(seats=9)
     assert not dialog.confirm_button.isEnabled()

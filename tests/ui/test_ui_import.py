@@ -40,7 +40,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, tmp_path):
         ],
     ]
     assert not dialog.import_button.isEnabled()
-    assert "3 problem(s)" in dialog.state.text()
+    assert "3 problems" in dialog.state.text()
     dialog.grab().save(str(tmp_path / "problems.png"))
 
     path.write_bytes(GOOD.encode("cp1252"))  # corrected in the spreadsheet, saved again
@@ -49,7 +49,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, tmp_path):
     assert dialog.tables.currentWidget() is dialog.preview
     assert dialog.preview.texts(1) == ["100001", "100002"]
     assert dialog.preview.texts(2) == ["Schule Oberdorf", "École du Bourg"]
-    assert "2 school(s) will be created (Windows-1252, separated by semicolon)" in (
+    assert "2 schools will be created (Windows-1252, separated by semicolon)" in (
         dialog.state.text()
     )
     assert find_schools(db) == []  # the check wrote nothing
@@ -80,4 +80,4 @@ def test_file_menu_imports_and_refreshes_the_schools_view(
     window.import_csv("schools", str(path))
     qtbot.waitUntil(lambda: window.schools.model.rowCount() == 2, timeout=10000)
     assert window.schools.selected_number() == "100001"
-    assert "2 school(s) imported." in window.statusBar().currentMessage()
+    assert "2 schools imported." in window.statusBar().currentMessage()

@@ -8,7 +8,7 @@ from lehrer_licenses.ui.views.invoices import InvoicesView
 def test_invoices_view_lists_filters_and_shows_lines(qtbot, db, sample):
     view = InvoicesView(db)
     qtbot.addWidget(view)
-    assert view.count_label.text() == "3 document(s)"
+    assert view.count_label.text() == "3 documents"
     # Newest first: Aarau's reorder of 2026-09-15 (example 2: 258.90 net).
     first = view.model.row_at(0)
     assert (first.school, str(first.net)) == (sample["aarau"], "258.90")
@@ -113,7 +113,7 @@ def test_export_listed_pdfs_in_the_background(qtbot, db, sample, vendor, tmp_pat
     with qtbot.waitSignal(task.signals.finished, timeout=30000):
         pass
     assert len(list(tmp_path.glob("*.pdf"))) == 3  # the drafts, rendered as drafts
-    assert "3 PDF file(s) written" in view.settlement.text()
+    assert "3 PDF files written" in view.settlement.text()
 
 
 def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):

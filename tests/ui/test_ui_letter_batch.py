@@ -68,7 +68,7 @@ def test_letters_as_ordered_pdf_and_as_email_drafts(qtbot, db, sample, vendor, t
     message = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
     assert message["To"].addresses[0].addr_spec == "a@aarau.example"
     assert message["X-Unsent"] == "1"
-    assert "1 e-mail draft(s) written" in view.state.text()
+    assert "1 e-mail draft written" in view.state.text()
     assert f"{sample['zurich']} Zürich Nord" in view.state.text()  # listed, to be posted
 
 
@@ -93,4 +93,4 @@ def test_over_capacity_tab_lists_packages_above_their_size(qtbot, db, school):
     assert table.texts(0) == [number]
     assert [table.item(0, c).text() for c in (3, 4, 5, 6)] == ["1100", "1000", "100", "1400"]
     assert "550.00" in table.item(0, 7).text()
-    assert "1 package(s)" in view.over_capacity.note.text()
+    assert "1 package holds" in view.over_capacity.note.text()

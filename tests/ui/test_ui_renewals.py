@@ -41,7 +41,7 @@ def test_preview_then_run(qtbot, db, sample, monkeypatch):
     qtbot.waitUntil(lambda: view.task is None, timeout=5000)
     assert not view.run.dry_run
     assert browse.school_row(db, sample["aarau"]).term_end == date(2027, 12, 31)
-    assert "2 draft invoice(s) written" in view.state.text()
+    assert "2 draft invoices written" in view.state.text()
     assert not view.run_button.isEnabled()  # a real run is not repeated from its own result
 
 
@@ -75,7 +75,7 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     with qtbot.waitSignal(task.signals.finished, timeout=30000):
         pass
     assert len(PdfReader(tmp_path / "renewal.pdf").pages) >= 2  # Aarau and Zürich
-    assert "letter(s) written" in view.state.text()
+    assert "letters written" in view.state.text()
 
     first = min(browse_detail.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
     billing.issue_invoice(db, str(first.id), date(2026, 1, 5))
@@ -108,6 +108,6 @@ def test_upcoming_deadlines_cancellations_and_price_changes(qtbot, db, sample):
         pass
     assert view.deadlines.texts(1) == [sample["aarau"], sample["zurich"]]
     assert set(view.deadlines.texts(0)) == {"31.10.2026"}
-    assert "2 contract(s)" in view.deadlines_note.text()
+    assert "2 contracts" in view.deadlines_note.text()
     assert view.cancellations.texts(1) == [sample["aarau"]]
     assert view.prices.texts(3) == ["46.80"]

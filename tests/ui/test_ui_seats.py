@@ -48,7 +48,7 @@ def _apply(wait_loaded, qtbot, view, school="", teacher="", state=""):
 
 def test_lists_all_running_seats_and_filters(qtbot, view, sample, _filter, wait_loaded):
     assert view.model.total == 6  # five at Aarau, one at Zürich
-    assert view.count_label.text() == "6 seat(s)"
+    assert view.count_label.text() == "6 seats"
     _filter(qtbot, view, school=sample["aarau"])
     assert view.model.total == 5
     _filter(qtbot, view, state="held")

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from lehrer_licenses.i18n import parse_po
+from lehrer_licenses.i18n import parse_po, plural_entries
 from lehrer_licenses.paths import translations_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def ui_msgids() -> list[str]:
+def ui_msgids() -> list[tuple[str | None, str, str | None]]:
+    """(msgctxt, msgid, msgid_plural) of every message of the UI."""
     name = "extract_messages"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -22,17 +23,17 @@ def ui_msgids() -> list[str]:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     catalog = sys.modules[name].extract(["lehrer_licenses/ui"])
-    return [m.id for m in catalog if m.id]
+    return sys.modules[name].message_keys(catalog)
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "it", "nl"])
 def test_every_ui_message_is_translated(language):
     # Merged as the app loads them: a word the documents already translate (Quote, Unit price)
     # is not repeated in ui.po, where a second translation would override the documents' one.
-    translated: dict[str, str] = {}
+    translated: dict[tuple[str | None, str, str | None], tuple[str, ...]] = {}
     for path in sorted((translations_dir() / language).glob("*.po")):
-        translated.update(parse_po(path))
-    missing = [msgid for msgid in ui_msgids() if msgid not in translated]
+        translated.update(plural_entries(path))
+    missing = [key for key in ui_msgids() if key not in translated]
     assert missing == [], (
         f"run scripts/extract_messages.py --area ui --source lehrer_licenses/ui --update, "
         f"then translate translations/{language}/ui.po"

@@ -63,7 +63,7 @@ def test_problems_are_listed_then_a_clean_file_is_imported(qtbot, db, hosted, tm
             "a user count cannot be negative: -2",
         ],
     ]
-    assert "3 problem(s)" in dialog.state.text()
+    assert "3 problems" in dialog.state.text()
     assert not dialog.import_button.isEnabled()
     dialog.grab().save(str(tmp_path / "problems.png"))
 
@@ -128,5 +128,5 @@ def test_file_menu_entry_opens_the_dialog_and_reports_the_import(
 
     monkeypatch.setattr(UsageImportDialog, "exec", run_modal)
     window.import_usage(str(path))
-    assert "1 monthly count(s) imported." in window.statusBar().currentMessage()
+    assert "1 monthly count imported." in window.statusBar().currentMessage()
     assert counts(db, hosted[1]) == {"2026-03": 4}

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.paths import resources_dir
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import import_columns as cols
@@ -91,11 +91,17 @@ class ImportRefused(InvalidInput):
     def __init__(self, report: ImportReport) -> None:
         self.report = report
         lines = [
-            _("nothing was imported from {file}: {n} problem(s)").format(
-                file=report.source, n=len(report.problems)
-            )
+            ngettext(
+                "nothing was imported from {file}: {n} problem",
+                "nothing was imported from {file}: {n} problems",
+                len(report.problems),
+            ).format(file=report.source, n=len(report.problems))
             if report.source
-            else _("nothing was imported: {n} problem(s)").format(n=len(report.problems))
+            else ngettext(
+                "nothing was imported: {n} problem",
+                "nothing was imported: {n} problems",
+                len(report.problems),
+            ).format(n=len(report.problems))
         ]
         lines += [f"  {problem}" for problem in report.problems]
         super().__init__("\n".join(lines))

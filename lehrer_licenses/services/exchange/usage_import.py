@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.i18n import N_, _, ngettext
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import csv_reading
 from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, sniff_delimiter
@@ -68,9 +68,11 @@ class UsageImportRejected(InvalidInput):
     def __init__(self, path: Path | str, problems: list[RowProblem]) -> None:
         self.problems = problems
         lines = [
-            _("{path} was not imported, nothing was written: {n} problem(s)").format(
-                path=path, n=len(problems)
-            ),
+            ngettext(
+                "{path} was not imported, nothing was written: {n} problem",
+                "{path} was not imported, nothing was written: {n} problems",
+                len(problems),
+            ).format(path=path, n=len(problems)),
             *(f"  {p}" for p in problems),
         ]
         super().__init__("\n".join(lines))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.licences.seats import cancellations
 from lehrer_licenses.services.licences.seats.cancellations import (
     CancellationPreview,
@@ -167,10 +167,13 @@ class CancelDialog(QDialog):
             self.in_time.setText(_("in time"))
             self.in_time.setStyleSheet(f"color: {good_colour()}; font-weight: bold;")
         else:
+            days = (p.received - p.deadline).days
             self.in_time.setText(
-                _(
-                    "too late: {days} day(s) after the deadline, so it counts for the next term"
-                ).format(days=(p.received - p.deadline).days)
+                ngettext(
+                    "too late: {days} day after the deadline, so it counts for the next term",
+                    "too late: {days} days after the deadline, so it counts for the next term",
+                    days,
+                ).format(days=days)
             )
             self.in_time.setStyleSheet(f"color: {error_colour()}; font-weight: bold;")
         self.effective.setText(fmt.day(p.effective))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, ReadOnlyTable, error_colour, plain_label
@@ -172,9 +172,12 @@ class CsvImportDialog(QDialog):
 
     def show_problems(self, problems) -> None:
         self.say(
-            _(
-                "Nothing can be imported: {n} problem(s). Correct the file, save it and "
-                "check it again."
+            ngettext(
+                "Nothing can be imported: {n} problem. Correct the file, save it and "
+                "check it again.",
+                "Nothing can be imported: {n} problems. Correct the file, save it and "
+                "check it again.",
+                len(problems),
             ).format(n=len(problems)),
             error=True,
         )

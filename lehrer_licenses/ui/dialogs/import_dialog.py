@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.exchange import school_import as csv_import
 from lehrer_licenses.services.exchange.csv_reading import DELIMITER_NAMES
 from lehrer_licenses.services.exchange.import_columns import (
@@ -114,14 +114,15 @@ class ImportDialog(CsvImportDialog):
         if report.problems:
             self.show_problems(report.problems)
             return
+        n = len(report.rows)
         what = (
-            _("{n} school(s) will be created")
+            ngettext("{n} school will be created", "{n} schools will be created", n)
             if self.kind == "schools"
-            else _("{n} teacher(s) will be created")
+            else ngettext("{n} teacher will be created", "{n} teachers will be created", n)
         )
         self.say(
             _("{what} ({encoding}, separated by {delimiter}).").format(
-                what=what.format(n=len(report.rows)),
+                what=what.format(n=n),
                 encoding=report.encoding,
                 delimiter=_(DELIMITER_NAMES.get(report.delimiter, report.delimiter)),
             )

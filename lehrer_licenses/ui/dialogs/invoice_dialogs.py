@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, pgettext
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
@@ -69,7 +69,10 @@ class _InvoiceDialog(QDialog):
             summary.addRow(
                 field_label(_("Credited")), plain_label(fmt.money(row.credited, row.currency))
             )
-            summary.addRow(field_label(_("Open")), plain_label(fmt.money(row.open, row.currency)))
+            summary.addRow(
+                field_label(pgettext("amount", "Open")),
+                plain_label(fmt.money(row.open, row.currency)),
+            )
         summary.addRow(
             field_label(_("Status")), plain_label(labels.document_status(row.kind, row.status))
         )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.i18n import N_, _, ngettext
 from lehrer_licenses.ui.widgets import InlineError, plain_label
 
 if TYPE_CHECKING:
@@ -180,8 +180,14 @@ def written_message(written: BatchWritten, choice: BatchChoice) -> str:
     if not written.letters:
         return _("No letters are due; no file was written.")
     if choice.destination == PDF:
-        return _("{n} letter(s) written to {path}.").format(n=written.letters, path=choice.path)
-    text = _("{n} e-mail draft(s) written to {folder}.").format(n=written.files, folder=choice.path)
+        return ngettext(
+            "{n} letter written to {path}.", "{n} letters written to {path}.", written.letters
+        ).format(n=written.letters, path=choice.path)
+    text = ngettext(
+        "{n} e-mail draft written to {folder}.",
+        "{n} e-mail drafts written to {folder}.",
+        written.files,
+    ).format(n=written.files, folder=choice.path)
     if written.without_email:
         text += " " + _("Without an e-mail address, to be posted: {schools}").format(
             schools=", ".join(f"{row.school} {row.name}" for row in written.without_email)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.packages import addons
@@ -38,7 +38,7 @@ MAX_USERS = 1_000_000
 def _sizes(combo: QComboBox, sizes, current: int | None = None) -> None:
     combo.clear()
     for size in sizes:
-        combo.addItem(_("{n} users").format(n=fmt.quantity(size)), size)
+        combo.addItem(ngettext("{n} user", "{n} users", size).format(n=fmt.quantity(size)), size)
     if current is not None and combo.findData(current) >= 0:
         combo.setCurrentIndex(combo.findData(current))
 
@@ -363,8 +363,10 @@ class FullPackageDialog(LicenceDialog):
         )
         invoices = [(_("Draft invoice for the rest of the licence year"), q.invoice)]
         invoices += [(_("Pro-rata refund of an add-on"), r) for r in q.refunds]
-        summary = _(
-            "Every subject is included from then on; {n} add-on(s) refunded pro rata."
+        summary = ngettext(
+            "Every subject is included from then on; {n} add-on refunded pro rata.",
+            "Every subject is included from then on; {n} add-ons refunded pro rata.",
+            len(q.refunds),
         ).format(n=len(q.refunds))
         return Preview(summary, invoices, q.notices)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.i18n import N_, NP_, _
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
@@ -25,7 +25,7 @@ COLUMNS = (
     Column("net", N_("Net"), numeric=True, chars=13, hidden=True),
     Column("vat", N_("VAT"), numeric=True, chars=11, hidden=True),
     Column("payable", N_("Payable"), numeric=True, chars=13),
-    Column("open", N_("Open"), numeric=True, chars=13),
+    Column("open", NP_("amount", "Open"), numeric=True, chars=13, context="amount"),
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, pgettext
 from lehrer_licenses.ui.handles import Database
 
 PAGE_SIZE = 200
@@ -33,6 +33,13 @@ class Column:
     numeric: bool = False
     hidden: bool = False  # until the user shows it from the header's context menu
     chars: int = 10  # initial width in average characters
+    # The title's msgctxt (marked with NP_) where the bare word would be ambiguous: the "Open"
+    # amount of an invoice is "Reste dû" in French, an "Open" invoice "Ouverte".
+    context: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return _(self.title) if self.context is None else pgettext(self.context, self.title)
 
 
 class LazyTableModel(QAbstractTableModel, Generic[Row]):
@@ -157,7 +164,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
             return None
         column = self.COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _(column.title)
+            return column.heading
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if column.numeric else LEFT
         return None

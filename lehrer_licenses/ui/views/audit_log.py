@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse.history import AuditFilter, AuditRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
@@ -169,4 +169,5 @@ class AuditLogView(QWidget):
         elif self.model.counted_total is None:
             self.count_label.setText(_("{n}+ entries").format(n=self.model.rowCount()))
         else:
-            self.count_label.setText(_("{n} entries").format(n=self.model.counted_total))
+            total = self.model.counted_total
+            self.count_label.setText(ngettext("{n} entry", "{n} entries", total).format(n=total))

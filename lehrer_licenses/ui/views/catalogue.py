@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services import catalogue
 from lehrer_licenses.services.browse import catalogue as browse_catalogue
 from lehrer_licenses.services.browse.catalogue import PlanSummary
@@ -339,7 +339,9 @@ class CatalogueView(QWidget):
                     plan.currency,
                     labels.plan_kind(plan.kind),
                     _("term: {term}").format(term=term),
-                    _("notice: {n} months").format(n=plan.notice_months),
+                    ngettext("notice: {n} month", "notice: {n} months", plan.notice_months).format(
+                        n=plan.notice_months
+                    ),
                     labels.billing(plan.billing),
                 ]
             )

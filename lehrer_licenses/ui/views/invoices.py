@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.billing import drafts as invoicing
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
@@ -202,7 +202,8 @@ class InvoicesView(QWidget):
             self._show(None)
 
     def _update_count(self, *_args) -> None:
-        self.count_label.setText(_("{n} document(s)").format(n=self.model.total))
+        total = self.model.total
+        self.count_label.setText(ngettext("{n} document", "{n} documents", total).format(n=total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_id())
@@ -417,7 +418,11 @@ class InvoicesView(QWidget):
         def done(written: int) -> None:
             self.error.show_message("")
             self.settlement.setText(
-                _("{n} PDF file(s) written to {folder}.").format(n=written, folder=target)
+                ngettext(
+                    "{n} PDF file written to {folder}.",
+                    "{n} PDF files written to {folder}.",
+                    written,
+                ).format(n=written, folder=target)
             )
 
         def finished() -> None:
@@ -427,7 +432,9 @@ class InvoicesView(QWidget):
         task = run_with_progress(
             self,
             _("Export PDFs"),
-            _("Writing {n} PDF file(s)…").format(n=len(ids)),
+            ngettext("Writing {n} PDF file…", "Writing {n} PDF files…", len(ids)).format(
+                n=len(ids)
+            ),
             work,
             on_done=done,
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
-from lehrer_licenses.i18n import _
 from lehrer_licenses.ui.models.lazy_table import LazyTableModel
 
 
@@ -29,7 +28,7 @@ class LazyTableView(QTableView):
         for column, spec in enumerate(model.COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             # Wide enough for the contents and for the (translated) title with its sort arrow.
-            title = header.fontMetrics().horizontalAdvance(_(spec.title)) + 28
+            title = header.fontMetrics().horizontalAdvance(spec.heading) + 28
             self.setColumnWidth(column, max(spec.chars * average + 16, title))
             self.setColumnHidden(column, spec.hidden)
         header.setSectionResizeMode(model.column_of(stretch), QHeaderView.ResizeMode.Stretch)
@@ -49,7 +48,7 @@ class LazyTableView(QTableView):
         model: LazyTableModel = self.model()
         menu = QMenu(self)
         for column, spec in enumerate(model.COLUMNS):
-            action = menu.addAction(_(spec.title))
+            action = menu.addAction(spec.heading)
             action.setCheckable(True)
             action.setChecked(not self.isColumnHidden(column))
             action.setEnabled(spec.key != self._stretch)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import N_, _
+from lehrer_licenses.i18n import N_, _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.browse.licences import LicencesView
 from lehrer_licenses.ui import formatting as fmt
@@ -323,7 +323,9 @@ class PupilSection(QGroupBox):
         self.pupil_term.setText(term)
         self.pre_investment.setText(
             ", ".join(
-                _("{part}: {n} pupils").format(part=x.part, n=fmt.quantity(x.pupils))
+                ngettext("{part}: {n} pupil", "{part}: {n} pupils", x.pupils).format(
+                    part=x.part, n=fmt.quantity(x.pupils)
+                )
                 for x in s.pre_investment
             )
             + f" {DASH} "

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.widgets import ReadOnlyTable, plain_label
 
@@ -43,9 +43,12 @@ class OverCapacityList(QWidget):
         """``rows``: ``services.licences.packages.over_capacity.OverCapacity`` items, the largest
         excess first."""
         self.note.setText(
-            _(
-                "{n} package(s) hold more users than their size allows (M3): remove unused "
-                "accounts, or upgrade (one-time fee plus the difference, the year runs on)."
+            ngettext(
+                "{n} package holds more users than its size allows (M3): remove unused "
+                "accounts, or upgrade (one-time fee plus the difference, the year runs on).",
+                "{n} packages hold more users than their size allows (M3): remove unused "
+                "accounts, or upgrade (one-time fee plus the difference, the year runs on).",
+                len(rows),
             ).format(n=len(rows))
             if rows
             else _("No package is over its capacity.")

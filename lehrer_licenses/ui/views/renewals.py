@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
@@ -243,9 +243,12 @@ class RenewalsView(QWidget):
         self.over_capacity.show_rows(packages_over)
         self._upcoming_loaded = True
         self.deadlines_note.setText(
-            _(
-                "{n} contract(s) renew unless a cancellation arrives by their notice deadline "
-                "(the next 90 days)."
+            ngettext(
+                "{n} contract renews unless a cancellation arrives by its notice deadline "
+                "(the next 90 days).",
+                "{n} contracts renew unless a cancellation arrives by their notice deadline "
+                "(the next 90 days).",
+                total,
             ).format(n=total)
             + (
                 " " + _("The first {shown} are listed.").format(shown=len(upcoming))
@@ -358,10 +361,13 @@ class RenewalsView(QWidget):
                 _("Preview of the renewal into {year}: nothing was written.").format(year=run.year)
             )
         else:
+            n = run.summary().invoices
             self.state.setText(
-                _("Renewal into {year} done: {n} draft invoice(s) written.").format(
-                    year=run.year, n=run.summary().invoices
-                )
+                ngettext(
+                    "Renewal into {year} done: {n} draft invoice written.",
+                    "Renewal into {year} done: {n} draft invoices written.",
+                    n,
+                ).format(year=run.year, n=n)
             )
             self.renewed.emit()
 

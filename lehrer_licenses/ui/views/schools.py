@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
@@ -152,7 +152,7 @@ class SchoolsView(QWidget):
         if self.model.search.strip():
             self.count_label.setText(_("{n} found").format(n=total))
         else:
-            self.count_label.setText(_("{n} schools").format(n=total))
+            self.count_label.setText(ngettext("{n} school", "{n} schools", total).format(n=total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_number())

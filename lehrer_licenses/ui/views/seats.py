@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse import seats as browse_seats
 from lehrer_licenses.services.browse.seats import SeatFilter, SeatListRow
 from lehrer_licenses.services.licences.seats import holders as seats
@@ -273,7 +273,8 @@ class SeatsView(QWidget):
         elif self.model.counted_total is None:
             self.count_label.setText(_("{n}+ seats").format(n=self.model.rowCount()))
         else:
-            self.count_label.setText(_("{n} seat(s)").format(n=self.model.counted_total))
+            total = self.model.counted_total
+            self.count_label.setText(ngettext("{n} seat", "{n} seats", total).format(n=total))
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected())
