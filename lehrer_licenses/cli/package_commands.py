@@ -226,16 +226,23 @@ def _with_invoice(args, doc: dict, notices: list[str]) -> None:
 def cmd_package(args) -> None:
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import invoice_text, key_values
-    from lehrer_licenses.services.licences.packages import user_packages as packages
+    from lehrer_licenses.services.licences.packages import activation as package_activation
+    from lehrer_licenses.services.licences.packages import counts as package_counts
+    from lehrer_licenses.services.licences.packages import full_package
+    from lehrer_licenses.services.licences.packages import notice as package_notice
+    from lehrer_licenses.services.licences.packages import status as package_state
+    from lehrer_licenses.services.licences.packages import upgrade as package_upgrade
 
     db = open_db(args)
     if args.action == "order":
-        use_case = packages.quote_package if args.quote else packages.order_package
+        use_case = (
+            package_activation.quote_package if args.quote else package_activation.order_package
+        )
         result = use_case(db, args.school, args.capacity, args.date, args.plan)
         _with_invoice(args, result.to_json(), result.notices)
     elif args.action == "count":
-        accounts = packages.read_accounts(args.accounts) if args.accounts else None
-        result = packages.record_user_count(db, args.school, args.date, args.users, accounts)
+        accounts = package_counts.read_accounts(args.accounts) if args.accounts else None
+        result = package_counts.record_user_count(db, args.school, args.date, args.users, accounts)
         doc = result.to_json()
         _out(
             args,
@@ -247,7 +254,7 @@ def cmd_package(args) -> None:
         )
     elif args.action == "upgrade":
         if args.quote:
-            doc = packages.quote_upgrade(db, args.school, args.capacity, args.date)
+            doc = package_upgrade.quote_upgrade(db, args.school, args.capacity, args.date)
             _out(
                 args,
                 doc,
@@ -258,18 +265,18 @@ def cmd_package(args) -> None:
                 ),
             )
             return
-        option = packages.RESTART if args.restart else packages.UPGRADE
-        result = packages.upgrade_package(db, args.school, args.capacity, args.date, option)
+        option = package_upgrade.RESTART if args.restart else package_upgrade.UPGRADE
+        result = package_upgrade.upgrade_package(db, args.school, args.capacity, args.date, option)
         _with_invoice(args, result.to_json(), result.notices)
     elif args.action == "resize":
-        _out(args, packages.change_at_renewal(db, args.school, args.capacity, args.received))
+        _out(args, package_notice.change_at_renewal(db, args.school, args.capacity, args.received))
     elif args.action == "cancel":
-        _out(args, packages.cancel_package(db, args.school, args.received))
+        _out(args, package_notice.cancel_package(db, args.school, args.received))
     elif args.action == "full":
-        result = packages.move_to_full_package(db, args.school, args.date, quote=args.quote)
+        result = full_package.move_to_full_package(db, args.school, args.date, quote=args.quote)
         _with_invoice(args, result.to_json(), result.notices)
     else:
-        doc = packages.package_status(db, args.school, args.date)
+        doc = package_state.package_status(db, args.school, args.date)
         _out(args, doc, lambda: _status_text(doc))
 
 
@@ -332,7 +339,12 @@ def cmd_addon(args) -> None:
 def cmd_pupils(args) -> None:
     from lehrer_licenses.cli.main import UsageError, open_db
     from lehrer_licenses.cli.output import key_values
-    from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+    from lehrer_licenses.services.licences.pupils import agreements as pupil_agreements
+    from lehrer_licenses.services.licences.pupils import counts as pupil_counts
+    from lehrer_licenses.services.licences.pupils import notice as pupil_notice
+    from lehrer_licenses.services.licences.pupils import paid_year
+    from lehrer_licenses.services.licences.pupils import status as pupil_state
+    from lehrer_licenses.services.licences.pupils import upgrade as pupil_upgrade
 
     if args.action == "terms" and args.accepted is None and args.dpa_ref is None:
         raise UsageError(_("give --accepted, or --dpa-ref with --dpa-date"))
@@ -341,7 +353,7 @@ def cmd_pupils(args) -> None:
     counts = _counts(getattr(args, "count", None) or getattr(args, "counts", None))
     db = open_db(args)
     if args.action == "terms":
-        doc = per_pupil.record_agreements(
+        doc = pupil_agreements.record_agreements(
             db,
             args.school,
             terms_accepted_on=args.accepted,
@@ -350,23 +362,25 @@ def cmd_pupils(args) -> None:
         )
         _out(args, doc)
     elif args.action == "trial":
-        _out(args, per_pupil.start_trial(db, args.school, args.date, args.until))
+        _out(args, pupil_agreements.start_trial(db, args.school, args.date, args.until))
     elif args.action in ("start", "upgrade"):
-        use_case = per_pupil.start_paid_year if args.action == "start" else per_pupil.upgrade_pupils
+        use_case = (
+            paid_year.start_paid_year if args.action == "start" else pupil_upgrade.upgrade_pupils
+        )
         result = use_case(db, args.school, args.plan, args.date, counts, quote=args.quote)
         _with_invoice(args, result.to_json(), result.notices)
     elif args.action == "count":
-        doc = per_pupil.record_pupil_counts(db, args.school, args.month, counts)
+        doc = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
         _out(args, doc, lambda: "\n".join([key_values(doc["counts"]), *doc["notices"]]))
     elif args.action == "change":
-        _out(args, per_pupil.change_at_renewal(db, args.school, args.plan, args.received))
+        _out(args, pupil_notice.change_at_renewal(db, args.school, args.plan, args.received))
     elif args.action == "cancel":
-        _out(args, per_pupil.cancel_pupils(db, args.school, args.received))
+        _out(args, pupil_notice.cancel_pupils(db, args.school, args.received))
     elif args.action == "status":
-        doc = per_pupil.pupil_status(db, args.school)
+        doc = pupil_state.pupil_status(db, args.school)
         _out(args, doc, lambda: _nested_text(doc))
     else:
-        docs = per_pupil.reminders_due(db, args.date)
+        docs = pupil_notice.reminders_due(db, args.date)
         _out(
             args,
             docs,

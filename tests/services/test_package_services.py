@@ -13,23 +13,17 @@ from lehrer_licenses.domain.packages import Account
 from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.licences.codes import code_history, verify_code
+from lehrer_licenses.services.licences.packages.activation import order_package, quote_package
 from lehrer_licenses.services.licences.packages.addons import (
     BillingAddress,
     cancel_addon,
     order_addon,
 )
-from lehrer_licenses.services.licences.packages.user_packages import (
-    cancel_package,
-    change_at_renewal,
-    move_to_full_package,
-    order_package,
-    package_status,
-    quote_package,
-    quote_upgrade,
-    read_accounts,
-    record_user_count,
-    upgrade_package,
-)
+from lehrer_licenses.services.licences.packages.counts import read_accounts, record_user_count
+from lehrer_licenses.services.licences.packages.full_package import move_to_full_package
+from lehrer_licenses.services.licences.packages.notice import cancel_package, change_at_renewal
+from lehrer_licenses.services.licences.packages.status import package_status
+from lehrer_licenses.services.licences.packages.upgrade import quote_upgrade, upgrade_package
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, Subscription
 

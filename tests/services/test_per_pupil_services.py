@@ -10,17 +10,16 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.per_pupil import months_of
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.services.licences.codes import verify_code
-from lehrer_licenses.services.licences.pupils.subscriptions import (
+from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
+from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
+from lehrer_licenses.services.licences.pupils.notice import (
     cancel_pupils,
     change_at_renewal,
-    pupil_status,
-    record_agreements,
-    record_pupil_counts,
     reminders_due,
-    start_paid_year,
-    start_trial,
-    upgrade_pupils,
 )
+from lehrer_licenses.services.licences.pupils.paid_year import start_paid_year
+from lehrer_licenses.services.licences.pupils.status import pupil_status
+from lehrer_licenses.services.licences.pupils.upgrade import upgrade_pupils
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, PupilTrial
 

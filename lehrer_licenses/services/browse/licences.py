@@ -41,8 +41,10 @@ from lehrer_licenses.services.catalogue import load_catalogue, plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import running_of_kind, term_of
 from lehrer_licenses.services.licences.packages import addons
-from lehrer_licenses.services.licences.packages import user_packages as packages
-from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+from lehrer_licenses.services.licences.packages import notice as package_notice
+from lehrer_licenses.services.licences.packages import status as package_state
+from lehrer_licenses.services.licences.packages import upgrade as package_upgrade
+from lehrer_licenses.services.licences.pupils import notice as pupil_notice
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
@@ -145,7 +147,7 @@ def _package(session: Session, school: School, on: date) -> PackageInfo | None:
         return None
     plan = plan_from_row(sub.plan)
     term = term_of(sub)
-    latest = packages.latest_count(session, sub.id)
+    latest = package_state.latest_count(session, sub.id)
     next_capacity = sub.renew_capacity or sub.capacity or 0
     price = None
     if renewal_price_visible(term.renewal_date, on):
@@ -271,7 +273,8 @@ def licences_of(db: Database, school_number: str, on: date | None = None) -> Lic
 
 def trial_missing(db: Database, school_number: str, on: date) -> list[str]:
     """What stands in the way of a free trial from ``on`` (F2, F4), in words; empty: nothing.
-    The same reasons ``per_pupil.start_trial`` refuses with, shown before the user commits."""
+    The same reasons ``pupil_agreements.start_trial`` refuses with, shown before the user
+    commits."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
         trial = session.scalar(select(PupilTrial).where(PupilTrial.school_id == school.id))
@@ -317,7 +320,7 @@ def pupil_plans(db: Database) -> list[PlanChoice]:
 class UpgradeChoice:
     """One way to a larger package (M8) with the invoice it would write."""
 
-    option: str  # packages.UPGRADE (fee + difference, year runs on) | RESTART (new year)
+    option: str  # package_upgrade.UPGRADE (fee + difference, year runs on) | RESTART (new year)
     amount: Decimal
     term_start: date
     term_end: date
@@ -359,8 +362,8 @@ def _invoice_from_json(doc: dict) -> InvoiceView:
 
 
 def upgrade_choices(db: Database, school_number: str, capacity: int, on: date):
-    """Both options of ``packages.quote_upgrade`` as views for the upgrade dialog (M8)."""
-    quote = packages.quote_upgrade(db, school_number, capacity, on)
+    """Both options of ``package_upgrade.quote_upgrade`` as views for the upgrade dialog (M8)."""
+    quote = package_upgrade.quote_upgrade(db, school_number, capacity, on)
     return [
         UpgradeChoice(
             o["option"],
@@ -412,16 +415,16 @@ def pupil_notice_preview(db: Database, school_number: str, received: date) -> No
     """When a downgrade or cancellation received on ``received`` takes effect (F11)."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        _sub, _plan, _term, o = per_pupil.plan_notice(session, school, received)
+        _sub, _plan, _term, o = pupil_notice.plan_notice(session, school, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 
 def package_cancel_preview(db: Database, school_number: str, received: date) -> NoticePreview:
     """When a cancellation of the package received on ``received`` takes effect (M1): the
-    same reckoning and refusals as ``packages.cancel_package``, without writing."""
+    same reckoning and refusals as ``package_notice.cancel_package``, without writing."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        _sub, o = packages.plan_cancellation(session, school, received)
+        _sub, o = package_notice.plan_cancellation(session, school, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 

@@ -61,13 +61,13 @@ from lehrer_licenses.services.billing.drafts import (
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates
 from lehrer_licenses.services.licences.codes import issue_for
 from lehrer_licenses.services.licences.packages.addons import ADDON_REASON
-from lehrer_licenses.services.licences.packages.user_packages import ADDON_ACTIVE
-from lehrer_licenses.services.licences.pupils.subscriptions import (
-    SETTLEMENT,
+from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE
+from lehrer_licenses.services.licences.pupils.common import SETTLEMENT
+from lehrer_licenses.services.licences.pupils.counts import monthly_counts
+from lehrer_licenses.services.licences.pupils.notice import renewal_plan_code
+from lehrer_licenses.services.licences.pupils.paid_year import (
     current_pre_investment,
     mark_settled,
-    monthly_counts,
-    renewal_plan_code,
     save_pre_investment,
 )
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE, LAPSED

@@ -1,7 +1,7 @@
 """Subject add-ons of a user package (M10): ordered any time, one year from their own start,
 invoiced on their own (optionally to a billing address of their own), renewed with 3 months'
 notice, priced by the package size (M3). The refund on the move to the full package is in
-``services.licences.packages.user_packages.move_to_full_package``; renewals run in
+``services.licences.packages.full_package``; renewals run in
 ``services.season.renewals_due``.
 """
 
@@ -31,7 +31,8 @@ from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.user_packages import ADDON_ACTIVE, addon_json
+from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE
+from lehrer_licenses.services.licences.packages.status import addon_json
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database

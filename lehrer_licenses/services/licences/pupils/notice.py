@@ -1,0 +1,186 @@
+"""Downgrade or cancellation within the notice period (F11), and the notice reminders (F9)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.catalogue import PlanKind
+from lehrer_licenses.domain.per_pupil import (
+    is_upgrade,
+    reminder_date,
+    variant_of,
+)
+from lehrer_licenses.domain.periods import cancellation_effective
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.catalogue import plan_from_row
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.contract_years import (
+    plan_of_kind,
+    require_in_year,
+    term_of,
+)
+from lehrer_licenses.services.licences.pupils.common import running_pupils
+from lehrer_licenses.services.licences.seats.contracts import ACTIVE
+from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.store import audit
+from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.models import (
+    Cancellation,
+    PlanRow,
+    School,
+    Subscription,
+)
+
+# --- downgrade and cancellation (F11), reminders (F9) ---------------------------------------
+
+
+def plan_notice(session: Session, school: School, received: date):
+    """The running subscription and when a downgrade or cancellation received on ``received``
+    takes effect (F11), with the refusals of both; writes nothing."""
+    sub, plan = running_pupils(session, school)
+    term = term_of(sub)
+    require_in_year(term, received, _("a notice received"))
+    if sub.ends_on is not None:
+        raise InvalidInput(
+            _("the subscription of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=sub.ends_on.isoformat()
+            )
+        )
+    outcome = cancellation_effective(plan.term, term, received, plan.notice_months, plan.term_days)
+    return sub, plan, term, outcome
+
+
+def change_at_renewal(db: Database, school_number: str, plan_code: str, received: date) -> dict:
+    """Downgrade (or switch) to ``plan_code`` from a renewal on (F11): received within the notice
+    period it applies at the coming renewal; later, at the one after it."""
+    with db.transaction() as session:
+        school = school_by_number(session, school_number)
+        _row, new_plan = plan_of_kind(session, plan_code, PlanKind.PER_UNIT)
+        sub, plan, term, outcome = plan_notice(session, school, received)
+        if new_plan.code == plan.code:
+            raise InvalidInput(
+                _("school {school} is on plan {plan} already").format(
+                    school=school.number, plan=plan.code
+                )
+            )
+        if is_upgrade(variant_of(plan), variant_of(new_plan)):
+            raise InvalidInput(
+                _("{old} to {new} is an upgrade: it can be done now (F10)").format(
+                    old=variant_of(plan).name, new=variant_of(new_plan).name
+                )
+            )
+        from_day = outcome.effective + (term.renewal_date - term.end)
+        before = {"renew_plan_code": sub.renew_plan_code}
+        sub.renew_plan_code = new_plan.code
+        if not outcome.in_time:
+            # Too late for the coming renewal: it renews as it is, the change comes a year later.
+            sub.renew_plan_code = f"{new_plan.code}@{from_day.isoformat()}"
+        audit.record(
+            session,
+            "pupils.change_at_renewal",
+            "subscription",
+            sub.id,
+            school_id=school.id,
+            before=before,
+            after={"plan": new_plan.code, "from": from_day, "in_time": outcome.in_time},
+        )
+        return {
+            "school": school.number,
+            "plan": plan.code,
+            "new_plan": new_plan.code,
+            "received": received.isoformat(),
+            "deadline": outcome.deadline.isoformat(),
+            "in_time": outcome.in_time,
+            "from": from_day.isoformat(),
+        }
+
+
+def cancel_pupils(db: Database, school_number: str, received: date) -> dict:
+    """Cancel within the notice period (F11): in time, the subscription ends with its year and
+    nothing is settled (F7); later, it ends a year later."""
+    with db.transaction() as session:
+        school = school_by_number(session, school_number)
+        sub, _plan, _term, outcome = plan_notice(session, school, received)
+        sub.ends_on = outcome.effective
+        record = Cancellation(
+            school_id=school.id,
+            subscription_id=sub.id,
+            received_on=received,
+            seats=None,
+            deadline=outcome.deadline,
+            in_time=outcome.in_time,
+            effective_on=outcome.effective,
+            status="pending",
+        )
+        session.add(record)
+        session.flush()
+        audit.record(
+            session,
+            "pupils.cancel",
+            "cancellation",
+            record.id,
+            school_id=school.id,
+            after={
+                "received": received,
+                "deadline": outcome.deadline,
+                "in_time": outcome.in_time,
+                "effective": outcome.effective,
+            },
+        )
+        return {
+            "school": school.number,
+            "received": received.isoformat(),
+            "deadline": outcome.deadline.isoformat(),
+            "in_time": outcome.in_time,
+            "effective": outcome.effective.isoformat(),
+        }
+
+
+def renewal_plan_code(sub: Subscription, renewal: date) -> str | None:
+    """The plan a downgrade asks for at ``renewal`` (None: renew on the same plan)."""
+    if not sub.renew_plan_code:
+        return None
+    code, _sep, from_day = sub.renew_plan_code.partition("@")
+    if from_day and date.fromisoformat(from_day) > renewal:
+        return None
+    return code
+
+
+def reminders_due(db: Database, on: date) -> list[dict]:
+    """Per-pupil subscriptions whose notice reminder is due on ``on`` (F9): from 2 months before
+    the renewal until it, not cancelled."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(Subscription, School)
+            .join(PlanRow, PlanRow.id == Subscription.plan_id)
+            .join(School, School.id == Subscription.school_id)
+            .where(
+                Subscription.status == ACTIVE,
+                PlanRow.kind == PlanKind.PER_UNIT.value,
+                Subscription.term_end >= on,
+                Subscription.ends_on.is_(None),
+            )
+            .order_by(Subscription.term_end, School.number)
+        ).all()
+        due = []
+        for sub, school in rows:
+            term = term_of(sub)
+            plan = plan_from_row(sub.plan)
+            if reminder_date(term.renewal_date) <= on:
+                outcome = cancellation_effective(
+                    plan.term, term, on, plan.notice_months, plan.term_days
+                )
+                due.append(
+                    {
+                        "school": school.number,
+                        "school_name": school.name,
+                        "plan": plan.code,
+                        "renewal": term.renewal_date.isoformat(),
+                        "reminder": reminder_date(term.renewal_date).isoformat(),
+                        "notice_deadline": outcome.deadline.isoformat(),
+                    }
+                )
+        return due
