@@ -324,13 +324,15 @@ def cmd_order(args) -> None:
 
 
 def cmd_cancel(args) -> None:
+    from lehrer_licenses.cli.json_licences import seat_cancellation_json
     from lehrer_licenses.services.licences.seats.cancellations import cancel
 
     db = _open(args)
     result = cancel(
         db, args.school, seats=args.seats, received=args.received, whole_contract=args.all
     )
-    _print(args, result.to_json(), lambda: key_values(result.to_json()))
+    doc = seat_cancellation_json(result)
+    _print(args, doc, lambda: key_values(doc))
 
 
 def cmd_teacher(args) -> None:

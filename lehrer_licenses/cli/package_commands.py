@@ -224,6 +224,7 @@ def _with_invoice(args, doc: dict, notices: list[str]) -> None:
 
 
 def cmd_package(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import invoice_text, key_values
     from lehrer_licenses.services.licences.packages import activation as package_activation
@@ -269,9 +270,11 @@ def cmd_package(args) -> None:
         result = package_upgrade.upgrade_package(db, args.school, args.capacity, args.date, option)
         _with_invoice(args, result.to_json(), result.notices)
     elif args.action == "resize":
-        _out(args, package_notice.change_at_renewal(db, args.school, args.capacity, args.received))
+        resized = package_notice.change_at_renewal(db, args.school, args.capacity, args.received)
+        _out(args, json_licences.size_at_renewal_json(resized))
     elif args.action == "cancel":
-        _out(args, package_notice.cancel_package(db, args.school, args.received))
+        cancelled = package_notice.cancel_package(db, args.school, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "full":
         result = full_package.move_to_full_package(db, args.school, args.date, quote=args.quote)
         _with_invoice(args, result.to_json(), result.notices)
@@ -305,6 +308,7 @@ def _status_text(doc: dict) -> str:
 
 
 def cmd_addon(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
     from lehrer_licenses.services.licences.packages import addons
@@ -324,7 +328,8 @@ def cmd_addon(args) -> None:
             result = addons.order_addon(db, args.school, args.subject, args.date, billing)
         _with_invoice(args, result.to_json(), result.notices)
     elif args.action == "cancel":
-        _out(args, addons.cancel_addon(db, args.school, args.addon, args.received))
+        cancelled = addons.cancel_addon(db, args.school, args.addon, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     else:
         docs = addons.list_addons(db, args.school, args.date)
         _out(
@@ -337,6 +342,7 @@ def cmd_addon(args) -> None:
 
 
 def cmd_pupils(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import UsageError, open_db
     from lehrer_licenses.cli.output import key_values
     from lehrer_licenses.services.licences.pupils import agreements as pupil_agreements
@@ -373,9 +379,11 @@ def cmd_pupils(args) -> None:
         doc = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
         _out(args, doc, lambda: "\n".join([key_values(doc["counts"]), *doc["notices"]]))
     elif args.action == "change":
-        _out(args, pupil_notice.change_at_renewal(db, args.school, args.plan, args.received))
+        changed = pupil_notice.change_at_renewal(db, args.school, args.plan, args.received)
+        _out(args, json_licences.plan_at_renewal_json(changed))
     elif args.action == "cancel":
-        _out(args, pupil_notice.cancel_pupils(db, args.school, args.received))
+        cancelled = pupil_notice.cancel_pupils(db, args.school, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "status":
         doc = pupil_state.pupil_status(db, args.school)
         _out(args, doc, lambda: _nested_text(doc))

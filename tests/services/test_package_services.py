@@ -45,13 +45,13 @@ def test_M1_example8_package_activated_1_february(db, de_school):
     assert doc["invoice"]["net"] == "650.00" and doc["invoice"]["currency"] == "EUR"
     assert doc["invoice"]["vat_rate"] == "19"
     assert any("samples" in n for n in doc["notices"])
-    assert cancel_package(db, de_school, date(2026, 10, 31))["effective"] == "2027-01-31"
+    assert cancel_package(db, de_school, date(2026, 10, 31)).effective == date(2027, 1, 31)
 
 
 def test_M1_late_cancellation_ends_a_year_later(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     result = cancel_package(db, de_school, date(2026, 11, 1))
-    assert not result["in_time"] and result["effective"] == "2028-01-31"
+    assert not result.in_time and result.effective == date(2028, 1, 31)
     with pytest.raises(DomainError, match="already cancelled"):
         cancel_package(db, de_school, date(2026, 11, 2))
 
@@ -194,7 +194,7 @@ def test_M2_a_smaller_package_after_the_deadline_is_refused_a_larger_one_allowed
     order_package(db, de_school, 500, date(2026, 2, 1))
     with pytest.raises(DomainError, match="had to arrive by 2026-10-31"):
         change_at_renewal(db, de_school, 250, date(2026, 11, 1))
-    assert change_at_renewal(db, de_school, 1000, date(2027, 1, 15))["capacity_from_renewal"]
+    assert change_at_renewal(db, de_school, 1000, date(2027, 1, 15)).capacity_from_renewal
 
 
 def test_M1_renewals_due_run_is_idempotent_and_the_dry_run_writes_nothing(db, de_school):
@@ -306,7 +306,7 @@ def test_M10_addon_cancelled_with_3_months_notice_lapses(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     addon = order_addon(db, de_school, "Englisch", date(2026, 4, 15)).addon["id"]
     result = cancel_addon(db, de_school, addon, date(2027, 1, 14))
-    assert result["in_time"] and result["effective"] == "2027-04-14"
+    assert result.in_time and result.effective == date(2027, 4, 14)
     run = run_due_renewals(db, date(2027, 4, 15), dry_run=False)
     assert [(i.contract, i.action) for i in run.items] == [
         ("package", "renew"),

@@ -179,7 +179,7 @@ def test_F7_example10_renewal_settles_three_parts_in_one_invoice(db, nl_school):
 def test_F7_stopping_after_the_first_year_means_no_settlement(db, nl_school):
     example10(db, nl_school)
     result = cancel_pupils(db, nl_school, date(2027, 6, 30))
-    assert result["in_time"] and result["effective"] == "2027-07-31"
+    assert result.in_time and result.effective == date(2027, 7, 31)
     (item,) = run_due_renewals(db, date(2027, 8, 1), dry_run=False).items
     assert item.action == "lapse" and item.invoice is None
     with db.reading() as session:
@@ -240,7 +240,7 @@ def test_F11_downgrade_within_the_notice_period_applies_at_the_renewal(db, nl_sc
     start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
     record_pupil_counts(db, nl_school, date(2027, 8, 1), {"1-2": 45, "3-8": 150})
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 6, 30))
-    assert result["in_time"] and result["from"] == "2027-08-01"
+    assert result.in_time and result.from_day == date(2027, 8, 1)
     (item,) = run_due_renewals(db, date(2027, 8, 1), dry_run=False).items
     assert item.settlement["next_pre_investment"] == "517.50"  # 45 x 11.50, grades 1-2 only
     assert verify_code(item.code, today=date(2027, 8, 1))["variant"] == "1-2"
@@ -250,7 +250,7 @@ def test_F11_a_late_downgrade_applies_a_year_later(db, nl_school):
     ready(db, nl_school)
     start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 7, 1))
-    assert not result["in_time"] and result["from"] == "2028-07-31"
+    assert not result.in_time and result.from_day == date(2028, 7, 31)
     run = run_due_renewals(db, date(2028, 7, 31), dry_run=True)
     assert [len(i.invoice.lines) for i in run.items] == [2 + 2 + 2, 2 + 2 + 1]
     with pytest.raises(DomainError, match="upgrade"):

@@ -13,9 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import PlanKind
+from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
-from lehrer_licenses.domain.periods import Term, cancellation_effective
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.billing.drafts import (
@@ -26,6 +25,7 @@ from lehrer_licenses.services.billing.drafts import (
 )
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     running_of_kind,
@@ -239,6 +239,35 @@ def _addon(session: Session, school: School, addon_id: int) -> Addon:
     return addon
 
 
+class Addons(LicenceModel):
+    """Subject add-ons: a year from their own start and a notice period of their own (M10);
+    their cancellation record belongs to the package's subscription."""
+
+    name = "addon"
+    cancel_action = "addon.cancel"
+
+    def plan(self, contract: Addon) -> Plan:
+        return plan_from_row(contract.subscription.plan)
+
+    def notice_months(self, plan: Plan) -> int:
+        return addon_notice_months(plan)
+
+    def subscription_id(self, contract: Addon) -> int:
+        return contract.subscription_id
+
+    def audit_target(self, contract: Addon, record: Cancellation) -> tuple[str, int]:
+        return "addon", contract.id
+
+
+ADDONS = Addons()
+
+
+@dataclass(frozen=True)
+class AddonCancellation(CancellationNotice):
+    addon: int
+    subject: str
+
+
 def plan_addon_cancellation(session: Session, school: School, addon_id: int, received: date):
     """The add-on and when a cancellation received on ``received`` takes effect (its own year
     and notice, M10), with the refusals of ``cancel_addon``; writes nothing."""
@@ -253,54 +282,27 @@ def plan_addon_cancellation(session: Session, school: School, addon_id: int, rec
                 id=addon.id, day=addon.ends_on.isoformat()
             )
         )
-    plan = plan_from_row(addon.subscription.plan)
-    term = Term(addon.term_start, addon.term_end)
-    require_in_year(term, received, _("a cancellation received"))
-    return addon, cancellation_effective(
-        plan.term, term, received, addon_notice_months(plan), plan.term_days
-    )
+    require_in_year(ADDONS.term(addon), received, _("a cancellation received"))
+    return addon, ADDONS.notice(addon, received)
 
 
-def cancel_addon(db: Database, school_number: str, addon_id: int, received: date) -> dict:
+def cancel_addon(
+    db: Database, school_number: str, addon_id: int, received: date
+) -> AddonCancellation:
     """A cancellation of an add-on: 3 months before the end of its own year (M10)."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         addon, outcome = plan_addon_cancellation(session, school, addon_id, received)
-        addon.ends_on = outcome.effective
-        record = Cancellation(
-            school_id=school.id,
-            subscription_id=addon.subscription_id,
-            received_on=received,
-            seats=None,
-            deadline=outcome.deadline,
-            in_time=outcome.in_time,
-            effective_on=outcome.effective,
-            status="pending",
-        )
-        session.add(record)
-        session.flush()
-        audit.record(
-            session,
-            "addon.cancel",
-            "addon",
+        ADDONS.record_cancellation(session, addon, outcome)
+        return AddonCancellation(
+            school.number,
+            received,
+            outcome.deadline,
+            outcome.in_time,
+            outcome.effective,
             addon.id,
-            school_id=school.id,
-            after={
-                "received": received,
-                "deadline": outcome.deadline,
-                "in_time": outcome.in_time,
-                "effective": outcome.effective,
-            },
+            addon.subject,
         )
-        return {
-            "school": school.number,
-            "addon": addon.id,
-            "subject": addon.subject,
-            "received": received.isoformat(),
-            "deadline": outcome.deadline.isoformat(),
-            "in_time": outcome.in_time,
-            "effective": outcome.effective.isoformat(),
-        }
 
 
 def list_addons(db: Database, school_number: str, on: date | None = None) -> list[dict]:

@@ -4,17 +4,19 @@ notice period.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.domain.catalogue import Plan
 from lehrer_licenses.domain.packages import (
-    cancellation_deadline,
     package_sizes,
 )
-from lehrer_licenses.domain.periods import cancellation_effective
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
@@ -24,14 +26,27 @@ from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
-    Cancellation,
     School,
+    Subscription,
 )
 
 # --- size at the renewal (M2), cancellation (M1) --------------------------------------------
 
 
-def change_at_renewal(db: Database, school_number: str, capacity: int, received: date) -> dict:
+@dataclass(frozen=True)
+class SizeAtRenewal:
+    """The package size chosen for the next licence year (M2)."""
+
+    school: str
+    capacity: int | None
+    capacity_from_renewal: int
+    renewal: date
+    received: date
+
+
+def change_at_renewal(
+    db: Database, school_number: str, capacity: int, received: date
+) -> SizeAtRenewal:
     """Choose the package size for the next licence year (M2). A smaller package must arrive by
     the cancellation deadline, as it gives part of the licence up; a larger one any time."""
     with db.transaction() as session:
@@ -53,7 +68,7 @@ def change_at_renewal(db: Database, school_number: str, capacity: int, received:
                     school=school.number, day=sub.ends_on.isoformat()
                 )
             )
-        deadline = cancellation_deadline(term, plan.notice_months)
+        deadline = PACKAGES.notice_deadline(sub)
         if capacity < (sub.capacity or 0) and received > deadline:
             raise InvalidInput(
                 _(
@@ -72,68 +87,40 @@ def change_at_renewal(db: Database, school_number: str, capacity: int, received:
             before=before,
             after={"renew_capacity": capacity, "renewal": renewal, "received": received},
         )
-        return {
-            "school": school.number,
-            "capacity": sub.capacity,
-            "capacity_from_renewal": capacity,
-            "renewal": renewal.isoformat(),
-            "received": received.isoformat(),
-        }
+        return SizeAtRenewal(school.number, sub.capacity, capacity, renewal, received)
+
+
+class UserPackages(LicenceModel):
+    """User packages: the licence year from their own start, the plan's notice period (M1)."""
+
+    name = "package"
+    cancel_action = "package.cancel"
+
+    def plan(self, contract: Subscription) -> Plan:
+        return plan_from_row(contract.plan)
+
+
+PACKAGES = UserPackages()
 
 
 def plan_cancellation(session: Session, school: School, received: date):
     """The running package and when a cancellation received on ``received`` takes effect (M1),
     with the refusals of ``cancel_package``; writes nothing (the app's preview uses it too)."""
-    sub, plan = running_package(session, school)
-    term = term_of(sub)
-    require_in_year(term, received, _("a cancellation received"))
+    sub, _plan = running_package(session, school)
+    require_in_year(term_of(sub), received, _("a cancellation received"))
     if sub.ends_on is not None:
         raise InvalidInput(
             _("the package of school {school} is already cancelled, ending on {day}").format(
                 school=school.number, day=sub.ends_on.isoformat()
             )
         )
-    return sub, cancellation_effective(
-        plan.term, term, received, plan.notice_months, plan.term_days
-    )
+    return sub, PACKAGES.notice(sub, received)
 
 
-def cancel_package(db: Database, school_number: str, received: date) -> dict:
+def cancel_package(db: Database, school_number: str, received: date) -> CancellationNotice:
     """A cancellation received on ``received``: in time (3 months before the end, M1) the
     package ends with its licence year, otherwise with the year after it."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         sub, outcome = plan_cancellation(session, school, received)
-        sub.ends_on = outcome.effective
-        record = Cancellation(
-            school_id=school.id,
-            subscription_id=sub.id,
-            received_on=received,
-            seats=None,
-            deadline=outcome.deadline,
-            in_time=outcome.in_time,
-            effective_on=outcome.effective,
-            status="pending",
-        )
-        session.add(record)
-        session.flush()
-        audit.record(
-            session,
-            "package.cancel",
-            "cancellation",
-            record.id,
-            school_id=school.id,
-            after={
-                "received": received,
-                "deadline": outcome.deadline,
-                "in_time": outcome.in_time,
-                "effective": outcome.effective,
-            },
-        )
-        return {
-            "school": school.number,
-            "received": received.isoformat(),
-            "deadline": outcome.deadline.isoformat(),
-            "in_time": outcome.in_time,
-            "effective": outcome.effective.isoformat(),
-        }
+        return PACKAGES.cancel(session, school.number, sub, outcome)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import PlanKind
+from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.per_pupil import (
     is_upgrade,
     reminder_date,
     variant_of,
 )
-from lehrer_licenses.domain.periods import cancellation_effective
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
 from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     require_in_year,
@@ -28,13 +29,37 @@ from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
-    Cancellation,
     PlanRow,
     School,
     Subscription,
 )
 
-# --- downgrade and cancellation (F11), reminders (F9) ---------------------------------------
+
+class PupilSubscriptions(LicenceModel):
+    """Per-pupil subscriptions: the subscription year from their own start, the plan's notice
+    period (F11)."""
+
+    name = "per_pupil"
+    cancel_action = "pupils.cancel"
+
+    def plan(self, contract: Subscription) -> Plan:
+        return plan_from_row(contract.plan)
+
+
+PUPILS = PupilSubscriptions()
+
+
+@dataclass(frozen=True)
+class PlanAtRenewal:
+    """A downgrade (or switch) asked for the renewal (F11), and from when it applies."""
+
+    school: str
+    plan: str
+    new_plan: str
+    received: date
+    deadline: date
+    in_time: bool
+    from_day: date
 
 
 def plan_notice(session: Session, school: School, received: date):
@@ -49,11 +74,12 @@ def plan_notice(session: Session, school: School, received: date):
                 school=school.number, day=sub.ends_on.isoformat()
             )
         )
-    outcome = cancellation_effective(plan.term, term, received, plan.notice_months, plan.term_days)
-    return sub, plan, term, outcome
+    return sub, plan, term, PUPILS.notice(sub, received)
 
 
-def change_at_renewal(db: Database, school_number: str, plan_code: str, received: date) -> dict:
+def change_at_renewal(
+    db: Database, school_number: str, plan_code: str, received: date
+) -> PlanAtRenewal:
     """Downgrade (or switch) to ``plan_code`` from a renewal on (F11): received within the notice
     period it applies at the coming renewal; later, at the one after it."""
     with db.transaction() as session:
@@ -87,56 +113,24 @@ def change_at_renewal(db: Database, school_number: str, plan_code: str, received
             before=before,
             after={"plan": new_plan.code, "from": from_day, "in_time": outcome.in_time},
         )
-        return {
-            "school": school.number,
-            "plan": plan.code,
-            "new_plan": new_plan.code,
-            "received": received.isoformat(),
-            "deadline": outcome.deadline.isoformat(),
-            "in_time": outcome.in_time,
-            "from": from_day.isoformat(),
-        }
+        return PlanAtRenewal(
+            school.number,
+            plan.code,
+            new_plan.code,
+            received,
+            outcome.deadline,
+            outcome.in_time,
+            from_day,
+        )
 
 
-def cancel_pupils(db: Database, school_number: str, received: date) -> dict:
+def cancel_pupils(db: Database, school_number: str, received: date) -> CancellationNotice:
     """Cancel within the notice period (F11): in time, the subscription ends with its year and
     nothing is settled (F7); later, it ends a year later."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         sub, _plan, _term, outcome = plan_notice(session, school, received)
-        sub.ends_on = outcome.effective
-        record = Cancellation(
-            school_id=school.id,
-            subscription_id=sub.id,
-            received_on=received,
-            seats=None,
-            deadline=outcome.deadline,
-            in_time=outcome.in_time,
-            effective_on=outcome.effective,
-            status="pending",
-        )
-        session.add(record)
-        session.flush()
-        audit.record(
-            session,
-            "pupils.cancel",
-            "cancellation",
-            record.id,
-            school_id=school.id,
-            after={
-                "received": received,
-                "deadline": outcome.deadline,
-                "in_time": outcome.in_time,
-                "effective": outcome.effective,
-            },
-        )
-        return {
-            "school": school.number,
-            "received": received.isoformat(),
-            "deadline": outcome.deadline.isoformat(),
-            "in_time": outcome.in_time,
-            "effective": outcome.effective.isoformat(),
-        }
+        return PUPILS.cancel(session, school.number, sub, outcome)
 
 
 def renewal_plan_code(sub: Subscription, renewal: date) -> str | None:
@@ -170,9 +164,6 @@ def reminders_due(db: Database, on: date) -> list[dict]:
             term = term_of(sub)
             plan = plan_from_row(sub.plan)
             if reminder_date(term.renewal_date) <= on:
-                outcome = cancellation_effective(
-                    plan.term, term, on, plan.notice_months, plan.term_days
-                )
                 due.append(
                     {
                         "school": school.number,
@@ -180,7 +171,7 @@ def reminders_due(db: Database, on: date) -> list[dict]:
                         "plan": plan.code,
                         "renewal": term.renewal_date.isoformat(),
                         "reminder": reminder_date(term.renewal_date).isoformat(),
-                        "notice_deadline": outcome.deadline.isoformat(),
+                        "notice_deadline": PUPILS.notice_deadline(sub).isoformat(),
                     }
                 )
         return due
