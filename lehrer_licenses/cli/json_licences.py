@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from lehrer_licenses.domain.per_pupil import Settlement
+from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.packages.addons import AddonCancellation
 from lehrer_licenses.services.licences.packages.notice import SizeAtRenewal
 from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal
 from lehrer_licenses.services.licences.seats.cancellations import CancellationResult
+from lehrer_licenses.services.season.renewals_due import DueItem, DueRun, DueSummary
 
 
 def _day(value: date | None) -> str | None:
@@ -62,4 +65,44 @@ def plan_at_renewal_json(result: PlanAtRenewal) -> dict:
         "deadline": result.deadline.isoformat(),
         "in_time": result.in_time,
         "from": result.from_day.isoformat(),
+    }
+
+
+def settlement_json(settlement: Settlement | None) -> dict[str, str] | None:
+    return settlement.parts_json() if settlement is not None else None
+
+
+def due_item_json(item: DueItem) -> dict:
+    return {
+        "school": item.school,
+        "school_name": item.school_name,
+        "contract": item.contract,
+        "id": item.id,
+        "renewal": item.renewal.isoformat(),
+        "action": item.action,
+        "term_start": _day(item.term_start),
+        "term_end": _day(item.term_end),
+        "quantity": item.quantity,
+        "settlement": settlement_json(item.settlement),
+        "notices": item.notices,
+        "code": item.code,
+        "invoice": item.invoice.to_json() if item.invoice else None,
+    }
+
+
+def due_summary_json(summary: DueSummary) -> dict:
+    return {
+        "renewals": summary.renewals,
+        "lapses": summary.lapses,
+        "invoices": summary.invoices,
+        "net": {cur: money_text(v) for cur, v in summary.net.items()},
+    }
+
+
+def due_run_json(run: DueRun) -> dict:
+    return {
+        "until": run.until.isoformat(),
+        "dry_run": run.dry_run,
+        "summary": due_summary_json(run.summary()),
+        "items": [due_item_json(i) for i in run.items],
     }

@@ -415,6 +415,7 @@ def _nested_text(doc: dict, indent: str = "") -> str:
 
 
 def cmd_renewals(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import cmd_renewals as calendar_year_run
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
@@ -438,9 +439,9 @@ def cmd_renewals(args) -> None:
                 sys.stderr.write("\n")
 
     run = run_due_renewals(db, args.until, dry_run=args.dry_run, progress=progress)
-    summary = run.summary()
+    summary = json_licences.due_summary_json(run.summary())
     _out(
         args,
-        run.to_json(),
+        json_licences.due_run_json(run),
         lambda: key_values({"until": args.until.isoformat(), "dry_run": args.dry_run, **summary}),
     )

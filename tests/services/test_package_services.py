@@ -24,7 +24,7 @@ from lehrer_licenses.services.licences.packages.full_package import move_to_full
 from lehrer_licenses.services.licences.packages.notice import cancel_package, change_at_renewal
 from lehrer_licenses.services.licences.packages.status import package_status
 from lehrer_licenses.services.licences.packages.upgrade import quote_upgrade, upgrade_package
-from lehrer_licenses.services.season.renewals_due import run_due_renewals
+from lehrer_licenses.services.season.renewals_due import DueSummary, run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, Subscription
 
 
@@ -206,12 +206,7 @@ def test_M1_renewals_due_run_is_idempotent_and_the_dry_run_writes_nothing(db, de
     assert (
         dry.summary()
         == real.summary()
-        == {
-            "renewals": 1,
-            "lapses": 0,
-            "invoices": 1,
-            "net": {"EUR": "650.00"},
-        }
+        == DueSummary(renewals=1, lapses=0, invoices=1, net={"EUR": Decimal("650.00")})
     )
     again = run_due_renewals(db, date(2027, 2, 1), dry_run=False)
     assert again.items == []

@@ -157,7 +157,7 @@ def test_F7_example10_renewal_settles_three_parts_in_one_invoice(db, nl_school):
     dry = run_due_renewals(db, date(2027, 8, 1), dry_run=True)
     run = run_due_renewals(db, date(2027, 8, 1), dry_run=False)
     (item,) = run.items
-    assert item.settlement == {
+    assert item.settlement.parts_json() == {
         "credit": "-720.00",
         "use": "702.00",
         "next_pre_investment": "756.00",
@@ -225,7 +225,7 @@ def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
     assert (licence["variant"], licence["quantity"]) == ("Combi", 200)
     # the next renewal settles the Combi year
     (item,) = run_due_renewals(db, date(2028, 1, 10), dry_run=True).items
-    assert item.settlement["credit"] == "-1115.00"
+    assert item.settlement.parts_json()["credit"] == "-1115.00"
 
 
 def test_F10_a_downgrade_is_no_upgrade(db, nl_school):
@@ -242,7 +242,9 @@ def test_F11_downgrade_within_the_notice_period_applies_at_the_renewal(db, nl_sc
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 6, 30))
     assert result.in_time and result.from_day == date(2027, 8, 1)
     (item,) = run_due_renewals(db, date(2027, 8, 1), dry_run=False).items
-    assert item.settlement["next_pre_investment"] == "517.50"  # 45 x 11.50, grades 1-2 only
+    assert (
+        item.settlement.parts_json()["next_pre_investment"] == "517.50"
+    )  # 45 x 11.50, grades 1-2 only
     assert verify_code(item.code, today=date(2027, 8, 1))["variant"] == "1-2"
 
 

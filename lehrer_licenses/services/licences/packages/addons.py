@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import Plan, PlanKind
+from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import _, gettext_for
@@ -25,24 +25,19 @@ from lehrer_licenses.services.billing.drafts import (
 )
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput, NotFound
-from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
+from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE
+from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE, ADDON_REASON
+from lehrer_licenses.services.licences.packages.renewal import ADDONS
 from lehrer_licenses.services.licences.packages.status import addon_json
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Addon, Cancellation, School
-
-ADDON_REASON = "addon"
-
-
-def addon_notice_months(plan) -> int:
-    return int(plan.option("addon_notice_months", "3"))
+from lehrer_licenses.store.models import Addon, School
 
 
 @dataclass(frozen=True)
@@ -237,29 +232,6 @@ def _addon(session: Session, school: School, addon_id: int) -> Addon:
             _("school {school} has no add-on {id}").format(school=school.number, id=addon_id)
         )
     return addon
-
-
-class Addons(LicenceModel):
-    """Subject add-ons: a year from their own start and a notice period of their own (M10);
-    their cancellation record belongs to the package's subscription."""
-
-    name = "addon"
-    cancel_action = "addon.cancel"
-
-    def plan(self, contract: Addon) -> Plan:
-        return plan_from_row(contract.subscription.plan)
-
-    def notice_months(self, plan: Plan) -> int:
-        return addon_notice_months(plan)
-
-    def subscription_id(self, contract: Addon) -> int:
-        return contract.subscription_id
-
-    def audit_target(self, contract: Addon, record: Cancellation) -> tuple[str, int]:
-        return "addon", contract.id
-
-
-ADDONS = Addons()
 
 
 @dataclass(frozen=True)

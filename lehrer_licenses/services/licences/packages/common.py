@@ -31,6 +31,8 @@ from lehrer_licenses.store.models import (
 REFUND = "refund"
 ADDON_ACTIVE = "active"
 ADDON_REFUNDED = "refunded"
+ADDON_LAPSED = "lapsed"
+ADDON_REASON = "addon"  # the invoice reason of an add-on's own invoices
 
 
 @dataclass

@@ -9,25 +9,23 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import Plan
 from lehrer_licenses.domain.packages import (
     package_sizes,
 )
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
+from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
 from lehrer_licenses.services.licences.packages.common import running_package
+from lehrer_licenses.services.licences.packages.renewal import PACKAGES
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     School,
-    Subscription,
 )
 
 # --- size at the renewal (M2), cancellation (M1) --------------------------------------------
@@ -88,19 +86,6 @@ def change_at_renewal(
             after={"renew_capacity": capacity, "renewal": renewal, "received": received},
         )
         return SizeAtRenewal(school.number, sub.capacity, capacity, renewal, received)
-
-
-class UserPackages(LicenceModel):
-    """User packages: the licence year from their own start, the plan's notice period (M1)."""
-
-    name = "package"
-    cancel_action = "package.cancel"
-
-    def plan(self, contract: Subscription) -> Plan:
-        return plan_from_row(contract.plan)
-
-
-PACKAGES = UserPackages()
 
 
 def plan_cancellation(session: Session, school: School, received: date):

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.catalogue import Plan, PlanKind
+from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.per_pupil import (
     is_upgrade,
     reminder_date,
@@ -17,13 +17,14 @@ from lehrer_licenses.domain.per_pupil import (
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.licences.cancellation import CancellationNotice, LicenceModel
+from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     require_in_year,
     term_of,
 )
 from lehrer_licenses.services.licences.pupils.common import running_pupils
+from lehrer_licenses.services.licences.pupils.renewal import PUPILS
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
@@ -33,20 +34,6 @@ from lehrer_licenses.store.models import (
     School,
     Subscription,
 )
-
-
-class PupilSubscriptions(LicenceModel):
-    """Per-pupil subscriptions: the subscription year from their own start, the plan's notice
-    period (F11)."""
-
-    name = "per_pupil"
-    cancel_action = "pupils.cancel"
-
-    def plan(self, contract: Subscription) -> Plan:
-        return plan_from_row(contract.plan)
-
-
-PUPILS = PupilSubscriptions()
 
 
 @dataclass(frozen=True)
@@ -131,16 +118,6 @@ def cancel_pupils(db: Database, school_number: str, received: date) -> Cancellat
         school = school_by_number(session, school_number)
         sub, _plan, _term, outcome = plan_notice(session, school, received)
         return PUPILS.cancel(session, school.number, sub, outcome)
-
-
-def renewal_plan_code(sub: Subscription, renewal: date) -> str | None:
-    """The plan a downgrade asks for at ``renewal`` (None: renew on the same plan)."""
-    if not sub.renew_plan_code:
-        return None
-    code, _sep, from_day = sub.renew_plan_code.partition("@")
-    if from_day and date.fromisoformat(from_day) > renewal:
-        return None
-    return code
 
 
 def reminders_due(db: Database, on: date) -> list[dict]:
