@@ -9,9 +9,19 @@ from datetime import date
 from lehrer_licenses.domain.per_pupil import Settlement
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
-from lehrer_licenses.services.licences.packages.addons import AddonCancellation
+from lehrer_licenses.services.licences.packages.addons import AddonCancellation, AddonResult
+from lehrer_licenses.services.licences.packages.common import PackageResult
+from lehrer_licenses.services.licences.packages.counts import CountResult
 from lehrer_licenses.services.licences.packages.notice import SizeAtRenewal
+from lehrer_licenses.services.licences.packages.status import (
+    AddonView,
+    PackageStatus,
+    RenewalAt,
+)
+from lehrer_licenses.services.licences.packages.upgrade import PricedOption, UpgradeQuote
+from lehrer_licenses.services.licences.pupils.common import PupilResult
 from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal
+from lehrer_licenses.services.licences.pupils.status import PupilStatus
 from lehrer_licenses.services.licences.seats.cancellations import CancellationResult
 from lehrer_licenses.services.season.renewals_due import DueItem, DueRun, DueSummary
 
@@ -105,4 +115,200 @@ def due_run_json(run: DueRun) -> dict:
         "dry_run": run.dry_run,
         "summary": due_summary_json(run.summary()),
         "items": [due_item_json(i) for i in run.items],
+    }
+
+
+# --- user packages and add-ons --------------------------------------------------------------
+
+
+def package_result_json(result: PackageResult) -> dict:
+    return {
+        "school": result.school,
+        "plan": result.plan,
+        "action": result.action,
+        "capacity": result.capacity,
+        "term_start": result.term_start.isoformat(),
+        "term_end": result.term_end.isoformat(),
+        "cancellation_deadline": result.cancellation_deadline.isoformat(),
+        "notices": result.notices,
+        "code": result.code,
+        "invoice": result.invoice.to_json(),
+        "refunds": [r.to_json() for r in result.refunds],
+    }
+
+
+def priced_option_json(option: PricedOption) -> dict:
+    return {
+        "option": option.option,
+        "capacity_from": option.capacity_from,
+        "capacity_to": option.capacity_to,
+        "amount": money_text(option.amount),
+        "term_start": option.term_start.isoformat(),
+        "term_end": option.term_end.isoformat(),
+        "invoice": option.invoice.to_json(),
+    }
+
+
+def count_result_json(result: CountResult) -> dict:
+    return {
+        "school": result.school,
+        "date": result.counted_on.isoformat(),
+        "users": result.users,
+        "capacity": result.capacity,
+        "source": result.source,
+        "over_capacity": result.check.over,
+        "suggested_capacity": result.check.suggested,
+        "warning": result.warning,
+        "options": [priced_option_json(o) for o in result.options],
+    }
+
+
+def upgrade_quote_json(quote: UpgradeQuote) -> dict:
+    return {
+        "school": quote.school,
+        "date": quote.on.isoformat(),
+        "capacity": quote.capacity,
+        "term_start": quote.term_start.isoformat(),
+        "term_end": quote.term_end.isoformat(),
+        "options": [priced_option_json(o) for o in quote.options],
+    }
+
+
+def renewal_json(renewal: RenewalAt) -> dict:
+    quote = renewal.quote
+    return {
+        "date": renewal.on.isoformat(),
+        "capacity": renewal.capacity,
+        "visible_from": quote.visible_from.isoformat(),
+        "amount": money_text(quote.amount) if quote.amount is not None else None,
+        "postponed_increases": [
+            {
+                "amount": money_text(p.amount),
+                "valid_from": p.valid_from.isoformat(),
+                "announced_on": _day(p.announced_on),
+            }
+            for p in quote.postponed_increases
+        ],
+    }
+
+
+def addon_json(view: AddonView) -> dict:
+    address = view.billing_address
+    doc = {
+        "id": view.id,
+        "subject": view.subject,
+        "status": view.status,
+        "started_on": view.started_on.isoformat(),
+        "term_start": view.term_start.isoformat(),
+        "term_end": view.term_end.isoformat(),
+        "capacity": view.capacity,
+        "price": money_text(view.price),
+        "cancellation_deadline": view.cancellation_deadline.isoformat(),
+        "ends_on": _day(view.ends_on),
+        "refunded_on": _day(view.refunded_on),
+        "billing_address": {
+            "name": address.name,
+            "street": address.street,
+            "postcode": address.postcode,
+            "city": address.city,
+            "country": address.country,
+        },
+    }
+    if view.renewal is not None:
+        doc["renewal"] = renewal_json(view.renewal)
+    return doc
+
+
+def addon_result_json(result: AddonResult) -> dict:
+    addon = (
+        addon_json(result.addon)
+        if result.addon is not None
+        else {
+            "subject": result.subject,
+            "term_start": result.term_start.isoformat(),
+            "term_end": result.term_end.isoformat(),
+            "capacity": result.capacity,
+        }
+    )
+    return {
+        "school": result.school,
+        "addon": addon,
+        "notices": result.notices,
+        "invoice": result.invoice.to_json(),
+    }
+
+
+def package_status_json(status: PackageStatus) -> dict:
+    latest = status.latest_count
+    return {
+        "school": status.school,
+        "plan": status.plan,
+        "currency": status.currency,
+        "capacity": status.capacity,
+        "full_package": status.full_package,
+        "term_start": status.term_start.isoformat(),
+        "term_end": status.term_end.isoformat(),
+        "cancellation_deadline": status.cancellation_deadline.isoformat(),
+        "ends_on": _day(status.ends_on),
+        "latest_count": (
+            {"date": latest.on.isoformat(), "users": latest.users} if latest else None
+        ),
+        "renewal": renewal_json(status.renewal) if status.renewal else None,
+        "addons": [addon_json(a) for a in status.addons],
+    }
+
+
+# --- per-pupil subscriptions ----------------------------------------------------------------
+
+
+def pupil_result_json(result: PupilResult) -> dict:
+    return {
+        "school": result.school,
+        "plan": result.plan,
+        "variant": result.variant,
+        "action": result.action,
+        "term_start": result.term_start.isoformat(),
+        "term_end": result.term_end.isoformat(),
+        "pupils": result.pupils,
+        "settlement": settlement_json(result.parts),
+        "notices": result.notices,
+        "code": result.code,
+        "invoice": result.invoice.to_json(),
+    }
+
+
+def pupil_status_json(status: PupilStatus) -> dict:
+    trial, sub = status.trial, status.subscription
+    return {
+        "school": status.school,
+        "terms_accepted_on": _day(status.terms_accepted_on),
+        "dpa_reference": status.dpa_reference,
+        "dpa_signed_on": _day(status.dpa_signed_on),
+        "trial": (
+            {
+                "start": trial.start.isoformat(),
+                "end": trial.end.isoformat(),
+                "ended_on": _day(trial.ended_on),
+            }
+            if trial
+            else None
+        ),
+        "subscription": (
+            {
+                "plan": sub.plan,
+                "variant": sub.variant,
+                "term_start": sub.term_start.isoformat(),
+                "term_end": sub.term_end.isoformat(),
+                "notice_deadline": sub.notice_deadline.isoformat(),
+                "reminder": sub.reminder.isoformat(),
+                "ends_on": _day(sub.ends_on),
+                "renew_plan": sub.renew_plan,
+                "pre_investment": [
+                    {"part": p.part, "pupils": p.pupils, "amount": f"{p.amount:.2f}"}
+                    for p in sub.pre_investment
+                ],
+            }
+            if sub
+            else None
+        ),
     }

@@ -240,11 +240,11 @@ def cmd_package(args) -> None:
             package_activation.quote_package if args.quote else package_activation.order_package
         )
         result = use_case(db, args.school, args.capacity, args.date, args.plan)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     elif args.action == "count":
         accounts = package_counts.read_accounts(args.accounts) if args.accounts else None
         result = package_counts.record_user_count(db, args.school, args.date, args.users, accounts)
-        doc = result.to_json()
+        doc = json_licences.count_result_json(result)
         _out(
             args,
             doc,
@@ -255,7 +255,8 @@ def cmd_package(args) -> None:
         )
     elif args.action == "upgrade":
         if args.quote:
-            doc = package_upgrade.quote_upgrade(db, args.school, args.capacity, args.date)
+            quote = package_upgrade.quote_upgrade(db, args.school, args.capacity, args.date)
+            doc = json_licences.upgrade_quote_json(quote)
             _out(
                 args,
                 doc,
@@ -268,7 +269,7 @@ def cmd_package(args) -> None:
             return
         option = package_upgrade.RESTART if args.restart else package_upgrade.UPGRADE
         result = package_upgrade.upgrade_package(db, args.school, args.capacity, args.date, option)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     elif args.action == "resize":
         resized = package_notice.change_at_renewal(db, args.school, args.capacity, args.received)
         _out(args, json_licences.size_at_renewal_json(resized))
@@ -277,9 +278,10 @@ def cmd_package(args) -> None:
         _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "full":
         result = full_package.move_to_full_package(db, args.school, args.date, quote=args.quote)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     else:
-        doc = package_state.package_status(db, args.school, args.date)
+        status = package_state.package_status(db, args.school, args.date)
+        doc = json_licences.package_status_json(status)
         _out(args, doc, lambda: _status_text(doc))
 
 
@@ -326,12 +328,12 @@ def cmd_addon(args) -> None:
                 args.billing_country.upper(),
             )
             result = addons.order_addon(db, args.school, args.subject, args.date, billing)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.addon_result_json(result), result.notices)
     elif args.action == "cancel":
         cancelled = addons.cancel_addon(db, args.school, args.addon, args.received)
         _out(args, json_licences.cancellation_json(cancelled))
     else:
-        docs = addons.list_addons(db, args.school, args.date)
+        docs = [json_licences.addon_json(a) for a in addons.list_addons(db, args.school, args.date)]
         _out(
             args,
             docs,
@@ -374,7 +376,7 @@ def cmd_pupils(args) -> None:
             paid_year.start_paid_year if args.action == "start" else pupil_upgrade.upgrade_pupils
         )
         result = use_case(db, args.school, args.plan, args.date, counts, quote=args.quote)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.pupil_result_json(result), result.notices)
     elif args.action == "count":
         doc = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
         _out(args, doc, lambda: "\n".join([key_values(doc["counts"]), *doc["notices"]]))
@@ -385,7 +387,7 @@ def cmd_pupils(args) -> None:
         cancelled = pupil_notice.cancel_pupils(db, args.school, args.received)
         _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "status":
-        doc = pupil_state.pupil_status(db, args.school)
+        doc = json_licences.pupil_status_json(pupil_state.pupil_status(db, args.school))
         _out(args, doc, lambda: _nested_text(doc))
     else:
         docs = pupil_notice.reminders_due(db, args.date)

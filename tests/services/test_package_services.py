@@ -39,12 +39,12 @@ def net(view):
 
 def test_M1_example8_package_activated_1_february(db, de_school):
     result = order_package(db, de_school, 500, date(2026, 2, 1))
-    doc = result.to_json()
-    assert (doc["term_start"], doc["term_end"]) == ("2026-02-01", "2027-01-31")
-    assert doc["cancellation_deadline"] == "2026-10-31"
-    assert doc["invoice"]["net"] == "650.00" and doc["invoice"]["currency"] == "EUR"
-    assert doc["invoice"]["vat_rate"] == "19"
-    assert any("samples" in n for n in doc["notices"])
+    invoice = result.invoice.to_json()
+    assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert result.cancellation_deadline == date(2026, 10, 31)
+    assert invoice["net"] == "650.00" and invoice["currency"] == "EUR"
+    assert invoice["vat_rate"] == "19"
+    assert any("samples" in n for n in result.notices)
     assert cancel_package(db, de_school, date(2026, 10, 31)).effective == date(2027, 1, 31)
 
 
@@ -83,12 +83,11 @@ def test_M3_M7_over_capacity_warns_and_prices_both_ways_out(db, de_school):
     fits = record_user_count(db, de_school, date(2026, 5, 1), users=1000)
     assert fits.warning is None and fits.options == []
     over = record_user_count(db, de_school, date(2026, 6, 10), users=1100)
-    doc = over.to_json()
-    assert doc["over_capacity"] == 100 and doc["suggested_capacity"] == 1400
-    assert "remove accounts" in doc["warning"] and "550.00" in doc["warning"]
-    assert [(o["option"], o["amount"]) for o in doc["options"]] == [
-        ("upgrade", "550.00"),
-        ("restart", "1400.00"),
+    assert over.check.over == 100 and over.check.suggested == 1400
+    assert "remove accounts" in over.warning and "550.00" in over.warning
+    assert [(o.option, o.amount) for o in over.options] == [
+        ("upgrade", Decimal("550.00")),
+        ("restart", Decimal("1400.00")),
     ]
 
 
@@ -131,31 +130,31 @@ def test_M3_count_needs_either_users_or_accounts(db, de_school):
 def test_M8_example9_upgrade_from_1000_to_1400_costs_550_through_the_services(db, de_school):
     order_package(db, de_school, 1000, date(2026, 2, 1))
     quote = quote_upgrade(db, de_school, 1400, date(2026, 6, 10))
-    assert [(o["option"], o["amount"]) for o in quote["options"]] == [
-        ("upgrade", "550.00"),
-        ("restart", "1400.00"),
+    assert [(o.option, o.amount) for o in quote.options] == [
+        ("upgrade", Decimal("550.00")),
+        ("restart", Decimal("1400.00")),
     ]
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10))
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "550.00"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-02-01", "2027-01-31")  # unchanged
-    assert [line["amount"] for line in doc["invoice"]["lines"]] == ["150.00", "400.00"]
+    invoice = result.invoice.to_json()
+    assert invoice["net"] == "550.00"
+    # unchanged
+    assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert [line["amount"] for line in invoice["lines"]] == ["150.00", "400.00"]
     assert verify_code(result.code, today=date(2026, 6, 10))["quantity"] == 1400
 
 
 def test_M8_restart_starts_a_new_licence_year_at_the_new_price(db, de_school):
     order_package(db, de_school, 1000, date(2026, 2, 1))
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10), option="restart")
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "1400.00"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-06-10", "2027-06-09")
-    assert doc["cancellation_deadline"] == "2027-03-09"
+    assert result.invoice.to_json()["net"] == "1400.00"
+    assert (result.term_start, result.term_end) == (date(2026, 6, 10), date(2027, 6, 9))
+    assert result.cancellation_deadline == date(2027, 3, 9)
 
 
 def test_M8_upgrade_on_the_last_day_of_a_term(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     quote = quote_upgrade(db, de_school, 750, date(2027, 1, 31))
-    assert [o["amount"] for o in quote["options"]] == ["350.00", "850.00"]
+    assert [o.amount for o in quote.options] == [Decimal("350.00"), Decimal("850.00")]
     restart = upgrade_package(db, de_school, 750, date(2027, 1, 31), option="restart")
     assert (restart.term_start, restart.term_end) == (date(2027, 1, 31), date(2028, 1, 30))
     # the next renewal is the one of the restarted year, not 1 February 2027
@@ -239,9 +238,9 @@ def test_M11_an_increase_announced_too_late_is_not_applied_at_the_renewal(db, de
         announced_on=date(2026, 9, 1),
     )  # fmt: skip
     status = package_status(db, de_school, date(2026, 8, 1))
-    assert status["renewal"]["amount"] == "650.00"
-    assert status["renewal"]["postponed_increases"][0]["amount"] == "700.00"
-    assert package_status(db, de_school, date(2026, 7, 31))["renewal"]["amount"] is None
+    assert status.renewal.quote.amount == Decimal("650.00")
+    assert status.renewal.quote.postponed_increases[0].amount == Decimal("700.00")
+    assert package_status(db, de_school, date(2026, 7, 31)).renewal.quote.amount is None
     (item,) = run_due_renewals(db, date(2027, 2, 1), dry_run=False).items
     assert item.invoice.to_json()["net"] == "650.00"
     assert any("less than 6 months" in n for n in item.notices)
@@ -266,13 +265,13 @@ def test_M10_addon_has_its_own_year_invoice_and_billing_address(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     address = BillingAddress("Förderverein Lindenberg", "Hauptstr. 1", "88161", "Lindenberg", "DE")
     result = order_addon(db, de_school, "Deutsch", date(2026, 4, 15), address)
-    doc = result.to_json()
-    assert (doc["addon"]["term_start"], doc["addon"]["term_end"]) == ("2026-04-15", "2027-04-14")
-    assert doc["addon"]["billing_address"]["name"] == "Förderverein Lindenberg"
-    assert doc["invoice"]["net"] == "195.00"
+    addon = result.addon
+    assert (addon.term_start, addon.term_end) == (date(2026, 4, 15), date(2027, 4, 14))
+    assert addon.billing_address.name == "Förderverein Lindenberg"
+    assert result.invoice.to_json()["net"] == "195.00"
     with db.reading() as session:
-        invoice = session.get(Invoice, doc["invoice"]["id"])
-        assert invoice.addon_id == doc["addon"]["id"] and invoice.reason == "addon"
+        invoice = session.get(Invoice, result.invoice.id)
+        assert invoice.addon_id == addon.id and invoice.reason == "addon"
     with pytest.raises(DomainError, match="already"):
         order_addon(db, de_school, "Deutsch", date(2026, 5, 1))
 
@@ -299,7 +298,7 @@ def test_M10_addon_renews_on_its_own_date_at_the_package_size_of_then(db, de_sch
 
 def test_M10_addon_cancelled_with_3_months_notice_lapses(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
-    addon = order_addon(db, de_school, "Englisch", date(2026, 4, 15)).addon["id"]
+    addon = order_addon(db, de_school, "Englisch", date(2026, 4, 15)).addon.id
     result = cancel_addon(db, de_school, addon, date(2027, 1, 14))
     assert result.in_time and result.effective == date(2027, 4, 14)
     run = run_due_renewals(db, date(2027, 4, 15), dry_run=False)
@@ -391,7 +390,7 @@ def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, d
     result = cancel(db, de_school, seats=1, received=date(2026, 5, 1))
     assert result.seats_after == 2  # the seats were cancelled, not the package
     assert issue_code_now(db, de_school, date(2026, 5, 2)).to_json()["kind"] == "seats"
-    assert package_status(db, de_school, date(2026, 5, 2))["capacity"] == 500
+    assert package_status(db, de_school, date(2026, 5, 2)).capacity == 500
 
 
 def test_M3_code_issue_for_a_package_only_school_carries_the_capacity(db, de_school):

@@ -128,9 +128,9 @@ def test_F4_agreements_need_reference_and_date_together(db, nl_school):
 def test_F5_example10_pre_investment_of_200_pupils_is_720(db, nl_school):
     ready(db, nl_school, trial_on=date(2026, 3, 1))  # runs until 2026-08-31
     result = start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "720.00" and doc["invoice"]["vat_rate"] == "21"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-08-01", "2027-07-31")
+    invoice = result.invoice.to_json()
+    assert invoice["net"] == "720.00" and invoice["vat_rate"] == "21"
+    assert (result.term_start, result.term_end) == (date(2026, 8, 1), date(2027, 7, 31))
     licence = verify_code(result.code, today=date(2026, 8, 1))
     assert (licence["kind"], licence["variant"], licence["quantity"]) == (
         "pupils",
@@ -138,7 +138,7 @@ def test_F5_example10_pre_investment_of_200_pupils_is_720(db, nl_school):
         200,
     )
     status = pupil_status(db, nl_school)
-    assert status["trial"]["ended_on"] == "2026-08-01"  # the paid year ends the running trial
+    assert status.trial.ended_on == date(2026, 8, 1)  # the paid year ends the running trial
 
 
 def test_F5_combi_has_one_line_per_part(db, nl_school):
@@ -146,7 +146,7 @@ def test_F5_combi_has_one_line_per_part(db, nl_school):
     with pytest.raises(DomainError, match="a count is needed for part"):
         start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40}, quote=True)
     result = start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
-    assert [line["amount"] for line in result.to_json()["invoice"]["lines"]] == [
+    assert [line["amount"] for line in result.invoice.to_json()["lines"]] == [
         "460.00",
         "576.00",
     ]
@@ -213,8 +213,8 @@ def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
         db, nl_school, "FPO-COMBI", date(2027, 1, 10), {"1-2": 50, "3-8": 150}, quote=True
     )
     result = upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 1, 10), {"1-2": 50, "3-8": 150})
-    assert quote.to_json()["invoice"]["lines"] == result.to_json()["invoice"]["lines"]
-    assert result.parts == {
+    assert quote.invoice.to_json()["lines"] == result.invoice.to_json()["lines"]
+    assert result.parts.parts_json() == {
         "credit": "-575.00",
         "use": "240.00",
         "next_pre_investment": "1115.00",

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
-from lehrer_licenses.domain.invoice import Totals
-from lehrer_licenses.domain.money import Money, round_half_up
+from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.domain.packages import (
     FULL,
     PACKAGE,
@@ -34,9 +33,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import Term, cancellation_effective
-from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.services.catalogue import load_catalogue, plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import running_of_kind, term_of
@@ -316,64 +313,15 @@ def pupil_plans(db: Database) -> list[PlanChoice]:
 # --- previews for the dialogs (no writes) ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UpgradeChoice:
-    """One way to a larger package (M8) with the invoice it would write."""
-
-    option: str  # package_upgrade.UPGRADE (fee + difference, year runs on) | RESTART (new year)
-    amount: Decimal
-    term_start: date
-    term_end: date
-    invoice: InvoiceView
+# One way to a larger package (M8) with the invoice it would write, as the upgrade dialog shows it.
+UpgradeChoice = package_upgrade.PricedOption
 
 
-def _invoice_from_json(doc: dict) -> InvoiceView:
-    cur = doc["currency"]
-    lines = tuple(
-        Line(
-            "",
-            x["description"],
-            Decimal(x["quantity"]),
-            Decimal(x["unit_price"]),
-            Decimal(x["amount"]),
-        )
-        for x in doc["lines"]
-    )
-    totals = Totals(
-        Money(Decimal(doc["net"]), cur),
-        Decimal(doc["vat_rate"]),
-        Money(Decimal(doc["vat"]), cur),
-        Money(Decimal(doc["total"]), cur),
-        Money(Decimal(doc["rounding"]), cur),
-        Money(Decimal(doc["payable"]), cur),
-    )
-    return InvoiceView(
-        doc["id"],
-        doc["number"],
-        doc["status"],
-        doc["school"],
-        doc["school_name"],
-        cur,
-        doc["reason"],
-        date.fromisoformat(doc["date"]),
-        lines,
-        totals,
-    )
-
-
-def upgrade_choices(db: Database, school_number: str, capacity: int, on: date):
-    """Both options of ``package_upgrade.quote_upgrade`` as views for the upgrade dialog (M8)."""
-    quote = package_upgrade.quote_upgrade(db, school_number, capacity, on)
-    return [
-        UpgradeChoice(
-            o["option"],
-            Decimal(o["amount"]),
-            date.fromisoformat(o["term_start"]),
-            date.fromisoformat(o["term_end"]),
-            _invoice_from_json(o["invoice"]),
-        )
-        for o in quote["options"]
-    ]
+def upgrade_choices(
+    db: Database, school_number: str, capacity: int, on: date
+) -> list[UpgradeChoice]:
+    """Both options of ``package_upgrade.quote_upgrade`` for the upgrade dialog (M8)."""
+    return package_upgrade.quote_upgrade(db, school_number, capacity, on).options
 
 
 @dataclass(frozen=True)

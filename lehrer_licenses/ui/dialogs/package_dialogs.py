@@ -70,7 +70,7 @@ class ActivatePackageDialog(LicenceDialog):
         return Preview(
             _("Licence year {year}; cancellation by {deadline} for its end").format(
                 year=_year(q.term_start, q.term_end),
-                deadline=fmt.day(date.fromisoformat(q.to_json()["cancellation_deadline"])),
+                deadline=fmt.day(q.cancellation_deadline),
             ),
             [(_("Draft invoice this will create"), q.invoice)],
             q.notices,
@@ -334,13 +334,9 @@ class AddonDialog(LicenceDialog):
         q = addons.quote_addon(
             self._db, self.school, self.subject.text(), fmt.from_qdate(self.date.date())
         )
-        start, end = (
-            date.fromisoformat(q.addon["term_start"]),
-            date.fromisoformat(q.addon["term_end"]),
-        )
         return Preview(
             _("Add-on year {year}, priced by the package of {n} users (M3).").format(
-                year=_year(start, end), n=q.addon["capacity"]
+                year=_year(q.term_start, q.term_end), n=q.capacity
             ),
             [(_("The add-on's own draft invoice"), q.invoice)],
         )

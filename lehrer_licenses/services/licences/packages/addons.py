@@ -31,43 +31,31 @@ from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE, ADDON_REASON
+from lehrer_licenses.services.licences.packages.common import (
+    ADDON_ACTIVE,
+    ADDON_REASON,
+    BillingAddress,
+)
 from lehrer_licenses.services.licences.packages.renewal import ADDONS
-from lehrer_licenses.services.licences.packages.status import addon_json
+from lehrer_licenses.services.licences.packages.status import AddonView, addon_view
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Addon, School
 
 
-@dataclass(frozen=True)
-class BillingAddress:
-    """Where an add-on's invoices go, when not to the school (M10)."""
-
-    name: str = ""
-    street: str = ""
-    postcode: str = ""
-    city: str = ""
-    country: str = ""
-
-    def is_empty(self) -> bool:
-        return not any((self.name, self.street, self.postcode, self.city, self.country))
-
-
 @dataclass
 class AddonResult:
+    """An add-on ordered (``addon`` set) or quoted (its year and size only), with its invoice."""
+
     school: str
-    addon: dict
+    subject: str
+    term_start: date
+    term_end: date
+    capacity: int
     invoice: InvoiceView
     notices: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "addon": self.addon,
-            "notices": self.notices,
-            "invoice": self.invoice.to_json(),
-        }
+    addon: AddonView | None = None
 
 
 def check_billing_address(address: BillingAddress) -> None:
@@ -145,12 +133,10 @@ def quote_addon(db: Database, school_number: str, subject: str, on: date) -> Add
         )
         return AddonResult(
             school.number,
-            {
-                "subject": subject,
-                "term_start": term.start.isoformat(),
-                "term_end": term.end.isoformat(),
-                "capacity": capacity,
-            },
+            subject,
+            term.start,
+            term.end,
+            capacity,
             preview_invoice(session, school, plan.currency, ADDON_REASON, lines, on),
         )
 
@@ -204,7 +190,15 @@ def order_addon(
                 "invoice_id": invoice.id,
             },
         )
-        return AddonResult(school.number, addon_json(addon), invoice_view(invoice))
+        return AddonResult(
+            school.number,
+            subject,
+            term.start,
+            term.end,
+            capacity,
+            invoice_view(invoice),
+            addon=addon_view(addon),
+        )
 
 
 def addon_invoice(session: Session, school: School, addon: Addon, currency, lines, on: date):
@@ -277,10 +271,10 @@ def cancel_addon(
         )
 
 
-def list_addons(db: Database, school_number: str, on: date | None = None) -> list[dict]:
+def list_addons(db: Database, school_number: str, on: date | None = None) -> list[AddonView]:
     with db.reading() as session:
         school = school_by_number(session, school_number)
         rows = session.scalars(
             select(Addon).where(Addon.school_id == school.id).order_by(Addon.id)
         ).all()
-        return [addon_json(a, plan_from_row(a.subscription.plan) if on else None, on) for a in rows]
+        return [addon_view(a, plan_from_row(a.subscription.plan) if on else None, on) for a in rows]

@@ -35,6 +35,20 @@ ADDON_LAPSED = "lapsed"
 ADDON_REASON = "addon"  # the invoice reason of an add-on's own invoices
 
 
+@dataclass(frozen=True)
+class BillingAddress:
+    """Where an add-on's invoices go, when not to the school (M10)."""
+
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.name, self.street, self.postcode, self.city, self.country))
+
+
 @dataclass
 class PackageResult:
     school: str
@@ -48,21 +62,10 @@ class PackageResult:
     code: str | None = None
     refunds: list[InvoiceView] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        term = Term(self.term_start, self.term_end)
-        return {
-            "school": self.school,
-            "plan": self.plan,
-            "action": self.action,
-            "capacity": self.capacity,
-            "term_start": self.term_start.isoformat(),
-            "term_end": self.term_end.isoformat(),
-            "cancellation_deadline": cancellation_deadline(term).isoformat(),
-            "notices": self.notices,
-            "code": self.code,
-            "invoice": self.invoice.to_json(),
-            "refunds": [r.to_json() for r in self.refunds],
-        }
+    @property
+    def cancellation_deadline(self) -> date:
+        """The last day a cancellation may arrive to end the package with this licence year."""
+        return cancellation_deadline(Term(self.term_start, self.term_end))
 
 
 def running_package(session: Session, school: School) -> tuple[Subscription, Plan]:

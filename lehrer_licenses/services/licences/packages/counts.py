@@ -24,13 +24,14 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import parse_date
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
 from lehrer_licenses.services.licences.packages.common import running_package
-from lehrer_licenses.services.licences.packages.upgrade import upgrade_quotes
+from lehrer_licenses.services.licences.packages.upgrade import PricedOption, upgrade_quotes
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -52,20 +53,7 @@ class CountResult:
     source: str
     check: CapacityCheck
     warning: str | None
-    options: list[dict] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "date": self.counted_on.isoformat(),
-            "users": self.users,
-            "capacity": self.capacity,
-            "source": self.source,
-            "over_capacity": self.check.over,
-            "suggested_capacity": self.check.suggested,
-            "warning": self.warning,
-            "options": self.options,
-        }
+    options: list[PricedOption] = field(default_factory=list)
 
 
 def read_accounts(path: Path) -> list[Account]:
@@ -107,7 +95,7 @@ def read_accounts(path: Path) -> list[Account]:
 
 def _over_capacity(
     session: Session, school: School, sub: Subscription, plan: Plan, check: CapacityCheck, on: date
-) -> tuple[str | None, list[dict]]:
+) -> tuple[str | None, list[PricedOption]]:
     if check.fits:
         return None, []
     if check.suggested is None:
@@ -120,7 +108,7 @@ def _over_capacity(
             [],
         )
     options = upgrade_quotes(session, school, sub, plan, check.suggested, on)
-    by_kind = {o["option"]: o for o in options}
+    by_kind = {o.option: o for o in options}
     return (
         _(
             "{users} users are registered, {over} more than the package of {capacity} allows "
@@ -133,8 +121,8 @@ def _over_capacity(
             capacity=check.capacity,
             suggested=check.suggested,
             currency=plan.currency,
-            upgrade=by_kind[UPGRADE]["amount"],
-            restart=by_kind[RESTART]["amount"],
+            upgrade=money_text(by_kind[UPGRADE].amount),
+            restart=money_text(by_kind[RESTART].amount),
             day=on.isoformat(),
         ),
         options,

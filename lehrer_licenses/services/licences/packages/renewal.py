@@ -7,6 +7,7 @@ cancelled in time or when the package no longer runs then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ from lehrer_licenses.domain.packages import (
     renewal_price,
 )
 from lehrer_licenses.domain.periods import Term
+from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
@@ -43,6 +45,34 @@ from lehrer_licenses.store.models import Addon, Cancellation, Invoice, Subscript
 
 def addon_notice_months(plan: Plan) -> int:
     return int(plan.option("addon_notice_months", "3"))
+
+
+def _year_step(
+    name: str,
+    contract_id: int,
+    renewal: date,
+    plan: Plan,
+    part: str,
+    capacity: int,
+    key: str,
+    lines: Callable[[Term, Decimal], list[Line]],
+) -> RenewalStep:
+    """A new licence year from ``renewal`` at the renewal price of ``part`` for ``capacity``
+    users (M11), billed under ``key:id:renewal``."""
+    price = renewal_price(plan, component(part, capacity), renewal)
+    term = licence_year(renewal, plan.term_days)
+    return RenewalStep(
+        name,
+        contract_id,
+        renewal,
+        RENEW,
+        term,
+        capacity,
+        lines(term, price.amount),
+        f"{key}:{contract_id}:{renewal.isoformat()}",
+        postponed_notices(price, renewal),
+        plan_code=plan.code,
+    )
 
 
 @dataclass
@@ -82,21 +112,11 @@ class UserPackages(RenewingModel):
     def renew_step(self, contract: Subscription, term: Term, renewal: date, state: _PackageYear):
         state.capacity, state.renew_capacity = state.renew_capacity or state.capacity, None
         plan, capacity = state.plan, state.capacity
-        prefix = FULL if contract.full_package else PACKAGE
-        price = renewal_price(plan, component(prefix, capacity), renewal)
-        term = licence_year(renewal, plan.term_days)
-        return RenewalStep(
-            self.name,
-            contract.id,
-            renewal,
-            RENEW,
-            term,
-            capacity,
-            package_lines(plan, capacity, term, price.amount, state.tr),
-            f"package-renewal:{contract.id}:{renewal.isoformat()}",
-            postponed_notices(price, renewal),
-            plan_code=plan.code,
-        )
+        return _year_step(
+            self.name, contract.id, renewal, plan, FULL if contract.full_package else PACKAGE,
+            capacity, "package-renewal",
+            lambda term, amount: package_lines(plan, capacity, term, amount, state.tr),
+        )  # fmt: skip
 
     def renew(self, session, contract: Subscription, step, invoice, ctx) -> str:
         assert step.term is not None and ctx.signer is not None
@@ -172,21 +192,10 @@ class Addons(RenewingModel):
                 day=renewal.isoformat()
             )
             return RenewalStep(self.name, contract.id, renewal, LAPSE, notices=[notice])
-        plan = state.plan
-        price = renewal_price(plan, component(ADDON, capacity), renewal)
-        term = licence_year(renewal, plan.term_days)
-        return RenewalStep(
-            self.name,
-            contract.id,
-            renewal,
-            RENEW,
-            term,
-            capacity,
-            addon_lines(contract.subject, capacity, term, price.amount, state.tr),
-            f"addon:{contract.id}:{renewal.isoformat()}",
-            postponed_notices(price, renewal),
-            plan_code=plan.code,
-        )
+        return _year_step(
+            self.name, contract.id, renewal, state.plan, ADDON, capacity, "addon",
+            lambda term, amount: addon_lines(contract.subject, capacity, term, amount, state.tr),
+        )  # fmt: skip
 
     def lapse(self, session: Session, contract: Addon, step: RenewalStep) -> None:
         contract.status = ADDON_LAPSED

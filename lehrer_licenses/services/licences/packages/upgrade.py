@@ -4,7 +4,9 @@ difference) or a new licence year from the day, quoted both ways and written as 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,6 @@ from lehrer_licenses.domain.packages import (
     upgrade_options,
 )
 from lehrer_licenses.i18n import _, gettext_for
-from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
@@ -56,45 +57,54 @@ def upgrade_choices(
     )
 
 
-def _option_json(option: UpgradeOption, invoice: InvoiceView) -> dict:
-    return {
-        "option": option.kind,
-        "capacity_from": option.capacity_from,
-        "capacity_to": option.capacity_to,
-        "amount": money_text(option.amount),
-        "term_start": option.term.start.isoformat(),
-        "term_end": option.term.end.isoformat(),
-        "invoice": invoice.to_json(),
-    }
+@dataclass(frozen=True)
+class PricedOption:
+    """One way to a larger package (M8), with the invoice it would write."""
+
+    option: str  # upgrade | restart
+    capacity_from: int
+    capacity_to: int
+    amount: Decimal
+    term_start: date
+    term_end: date
+    invoice: InvoiceView
+
+
+@dataclass(frozen=True)
+class UpgradeQuote:
+    school: str
+    on: date
+    capacity: int | None
+    term_start: date
+    term_end: date
+    options: list[PricedOption]
 
 
 def upgrade_quotes(
     session: Session, school: School, sub: Subscription, plan: Plan, capacity: int, on: date
-) -> list[dict]:
+) -> list[PricedOption]:
     return [
-        _option_json(
-            option,
+        PricedOption(
+            option.kind,
+            option.capacity_from,
+            option.capacity_to,
+            option.amount,
+            option.term.start,
+            option.term.end,
             preview_invoice(session, school, plan.currency, "upgrade", list(option.lines), on),
         )
         for option in upgrade_choices(school, sub, plan, capacity, on)
     ]
 
 
-def quote_upgrade(db: Database, school_number: str, capacity: int, on: date) -> dict:
+def quote_upgrade(db: Database, school_number: str, capacity: int, on: date) -> UpgradeQuote:
     """Both ways to a larger package with their prices (M8), written nowhere: what the upgrade
     dialog shows."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
         sub, plan = running_package(session, school)
         options = upgrade_quotes(session, school, sub, plan, capacity, on)
-        return {
-            "school": school.number,
-            "date": on.isoformat(),
-            "capacity": sub.capacity,
-            "term_start": sub.term_start.isoformat(),
-            "term_end": sub.term_end.isoformat(),
-            "options": options,
-        }
+        return UpgradeQuote(school.number, on, sub.capacity, sub.term_start, sub.term_end, options)
 
 
 def upgrade_package(

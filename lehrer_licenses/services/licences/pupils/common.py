@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.per_pupil import (
     PARTS,
+    Settlement,
 )
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import (
@@ -44,24 +45,9 @@ class PupilResult:
     term_end: date
     pupils: dict[str, int]
     invoice: InvoiceView
-    parts: dict[str, str] | None = None  # the settlement's three parts (upgrade)
+    parts: Settlement | None = None  # the settlement's three parts (upgrade)
     notices: list[str] = field(default_factory=list)
     code: str | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "plan": self.plan,
-            "variant": self.variant,
-            "action": self.action,
-            "term_start": self.term_start.isoformat(),
-            "term_end": self.term_end.isoformat(),
-            "pupils": self.pupils,
-            "settlement": self.parts,
-            "notices": self.notices,
-            "code": self.code,
-            "invoice": self.invoice.to_json(),
-        }
 
 
 def running_pupils(session: Session, school: School) -> tuple[Subscription, Plan]:

@@ -113,7 +113,7 @@ def upgrade_pupils(
                 term.end,
                 {p.part: p.pupils for p in parts},
                 preview_invoice(session, school, plan.currency, SETTLEMENT, result.lines, on),
-                result.parts_json(),
+                result,
             )
     signer = (keys or KeyStore()).load_private()
     with db.transaction() as session:
@@ -163,7 +163,7 @@ def upgrade_pupils(
             term.end,
             {p.part: p.pupils for p in parts},
             invoice_view(invoice),
-            result.parts_json(),
+            result,
             [],
             code.code,
         )
