@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import date
 
 from lehrer_licenses.domain.per_pupil import Settlement
+from lehrer_licenses.domain.regcode import PUPIL_PLAN_VARIANTS
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
+from lehrer_licenses.services.licences.codes import CodeView
 from lehrer_licenses.services.licences.packages.addons import AddonCancellation, AddonResult
 from lehrer_licenses.services.licences.packages.common import PackageResult
 from lehrer_licenses.services.licences.packages.counts import CountResult
 from lehrer_licenses.services.licences.packages.notice import SizeAtRenewal
+from lehrer_licenses.services.licences.packages.over_capacity import OverCapacity
 from lehrer_licenses.services.licences.packages.status import (
     AddonView,
     PackageStatus,
@@ -23,6 +26,9 @@ from lehrer_licenses.services.licences.pupils.common import PupilResult
 from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal
 from lehrer_licenses.services.licences.pupils.status import PupilStatus
 from lehrer_licenses.services.licences.seats.cancellations import CancellationResult
+from lehrer_licenses.services.licences.seats.holders import SeatView
+from lehrer_licenses.services.licences.seats.order_undo import OrderUndo
+from lehrer_licenses.services.licences.seats.orders import OrderQuote
 from lehrer_licenses.services.season.renewals_due import DueItem, DueRun, DueSummary
 
 
@@ -311,4 +317,90 @@ def pupil_status_json(status: PupilStatus) -> dict:
             if sub
             else None
         ),
+    }
+
+
+# --- seats and registration codes -----------------------------------------------------------
+
+
+def order_quote_json(result: OrderQuote) -> dict:
+    return {
+        "school": result.school,
+        "plan": result.plan,
+        "kind": result.kind,
+        "seats": result.seats,
+        "seats_after": result.seats_after,
+        "term_start": result.term_start.isoformat(),
+        "term_end": result.term_end.isoformat(),
+        "notices": result.notices,
+        "code": result.code,
+        "invoice": result.invoice.to_json(),
+    }
+
+
+def seat_json(view: SeatView) -> dict:
+    return {
+        "seat": view.position,
+        "id": view.seat_id,
+        "status": view.status,
+        "acquired_on": view.acquired_on.isoformat(),
+        "release_on": _day(view.release_on),
+        "teacher_id": view.teacher_id,
+        "teacher": view.teacher,
+        "frozen": view.frozen,
+    }
+
+
+def order_undo_json(result: OrderUndo) -> dict:
+    return {
+        "invoice_id": result.invoice_id,
+        "school": result.school,
+        "kind": result.kind,
+        "currency": result.currency,
+        "payable": f"{result.payable:.2f}",
+        "seats_removed": len(result.positions),
+        "positions": result.positions,
+        "seats_before": result.seats_before,
+        "seats_after": result.seats_after,
+        "subscription_removed": result.subscription_removed,
+        "assignments_removed": result.freed_history,
+        "quote_reopened": result.quote,
+        "code": result.code,
+        "dry_run": result.dry_run,
+    }
+
+
+def code_json(view: CodeView) -> dict:
+    return {
+        "school": view.school,
+        "serial": view.serial,
+        "product": view.product,
+        "kind": view.kind.name.lower(),
+        "seats": view.seats,  # the quantity: seats, package capacity or pupils
+        "variant": PUPIL_PLAN_VARIANTS.get(view.variant) if view.variant else None,
+        "issued_on": view.issued_on.isoformat(),
+        "valid_until": view.valid_until.isoformat(),
+        "reason": view.reason,
+        "code": view.code,
+    }
+
+
+def over_capacity_json(found: OverCapacity) -> dict:
+    return {
+        "school": found.school,
+        "name": found.school_name,
+        "plan": found.plan,
+        "counted_on": found.counted_on.isoformat(),
+        "users": found.users,
+        "capacity": found.capacity,
+        "over": found.over,
+        "suggested_capacity": found.suggested,
+        "currency": found.currency,
+        "upgrade_amount": money_text(found.upgrade_amount)
+        if found.upgrade_amount is not None
+        else None,
+        "suggested_annual_price": money_text(found.suggested_price)
+        if found.suggested_price is not None
+        else None,
+        "term_end": found.term_end.isoformat(),
     }

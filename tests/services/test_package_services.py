@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.packages import Account
+from lehrer_licenses.domain.regcode import LicenceKind
 from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.licences.codes import code_history, verify_code
@@ -75,7 +76,7 @@ def test_M3_code_carries_the_package_capacity(db, de_school):
     licence = verify_code(result.code, today=date(2026, 2, 1))
     assert licence["kind"] == "package" and licence["quantity"] == 750
     assert licence["valid_until"] == "2027-01-31" and licence["product"] == "MG"
-    assert code_history(db, de_school)[-1].to_json()["kind"] == "package"
+    assert code_history(db, de_school)[-1].kind is LicenceKind.PACKAGE
 
 
 def test_M3_M7_over_capacity_warns_and_prices_both_ways_out(db, de_school):
@@ -389,7 +390,7 @@ def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, d
     order_seats(db, de_school, 3, date(2026, 3, 10))
     result = cancel(db, de_school, seats=1, received=date(2026, 5, 1))
     assert result.seats_after == 2  # the seats were cancelled, not the package
-    assert issue_code_now(db, de_school, date(2026, 5, 2)).to_json()["kind"] == "seats"
+    assert issue_code_now(db, de_school, date(2026, 5, 2)).kind is LicenceKind.SEATS
     assert package_status(db, de_school, date(2026, 5, 2)).capacity == 500
 
 
@@ -397,5 +398,5 @@ def test_M3_code_issue_for_a_package_only_school_carries_the_capacity(db, de_sch
     from lehrer_licenses.services.licences.codes import issue_code_now
 
     order_package(db, de_school, 750, date(2026, 2, 1))
-    view = issue_code_now(db, de_school, date(2026, 3, 1)).to_json()
-    assert (view["kind"], view["seats"]) == ("package", 750)
+    view = issue_code_now(db, de_school, date(2026, 3, 1))
+    assert (view.kind, view.seats) == (LicenceKind.PACKAGE, 750)
