@@ -22,8 +22,10 @@ from lehrer_licenses.services.licences.packages.status import (
     RenewalAt,
 )
 from lehrer_licenses.services.licences.packages.upgrade import PricedOption, UpgradeQuote
+from lehrer_licenses.services.licences.pupils.agreements import Agreements, TrialStarted
 from lehrer_licenses.services.licences.pupils.common import PupilResult
-from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal
+from lehrer_licenses.services.licences.pupils.counts import PupilCounts
+from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal, ReminderDue
 from lehrer_licenses.services.licences.pupils.status import PupilStatus
 from lehrer_licenses.services.licences.seats.cancellations import CancellationResult
 from lehrer_licenses.services.licences.seats.holders import SeatView
@@ -280,6 +282,46 @@ def pupil_result_json(result: PupilResult) -> dict:
         "notices": result.notices,
         "code": result.code,
         "invoice": result.invoice.to_json(),
+    }
+
+
+def agreements_json(result: Agreements) -> dict:
+    return {
+        "school": result.school,
+        "terms_accepted_on": _day(result.terms_accepted_on),
+        "dpa_reference": result.dpa_reference,
+        "dpa_signed_on": _day(result.dpa_signed_on),
+    }
+
+
+def trial_json(result: TrialStarted) -> dict:
+    return {
+        "school": result.school,
+        "plan": result.plan,
+        "variant": result.variant,
+        "start": result.start.isoformat(),
+        "end": result.end.isoformat(),
+        "code": result.code,
+    }
+
+
+def pupil_counts_json(result: PupilCounts) -> dict:
+    return {
+        "school": result.school,
+        "month": result.month.strftime("%Y-%m"),
+        "counts": result.counts,
+        "notices": result.notices,
+    }
+
+
+def reminder_json(due: ReminderDue) -> dict:
+    return {
+        "school": due.school,
+        "school_name": due.school_name,
+        "plan": due.plan,
+        "renewal": due.renewal.isoformat(),
+        "reminder": due.reminder.isoformat(),
+        "notice_deadline": due.notice_deadline.isoformat(),
     }
 
 

@@ -361,16 +361,17 @@ def cmd_pupils(args) -> None:
     counts = _counts(getattr(args, "count", None) or getattr(args, "counts", None))
     db = open_db(args)
     if args.action == "terms":
-        doc = pupil_agreements.record_agreements(
+        agreed = pupil_agreements.record_agreements(
             db,
             args.school,
             terms_accepted_on=args.accepted,
             dpa_reference=args.dpa_ref,
             dpa_signed_on=args.dpa_date,
         )
-        _out(args, doc)
+        _out(args, json_licences.agreements_json(agreed))
     elif args.action == "trial":
-        _out(args, pupil_agreements.start_trial(db, args.school, args.date, args.until))
+        trial = pupil_agreements.start_trial(db, args.school, args.date, args.until)
+        _out(args, json_licences.trial_json(trial))
     elif args.action in ("start", "upgrade"):
         use_case = (
             paid_year.start_paid_year if args.action == "start" else pupil_upgrade.upgrade_pupils
@@ -378,7 +379,8 @@ def cmd_pupils(args) -> None:
         result = use_case(db, args.school, args.plan, args.date, counts, quote=args.quote)
         _with_invoice(args, json_licences.pupil_result_json(result), result.notices)
     elif args.action == "count":
-        doc = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
+        recorded = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
+        doc = json_licences.pupil_counts_json(recorded)
         _out(args, doc, lambda: "\n".join([key_values(doc["counts"]), *doc["notices"]]))
     elif args.action == "change":
         changed = pupil_notice.change_at_renewal(db, args.school, args.plan, args.received)
@@ -390,7 +392,7 @@ def cmd_pupils(args) -> None:
         doc = json_licences.pupil_status_json(pupil_state.pupil_status(db, args.school))
         _out(args, doc, lambda: _nested_text(doc))
     else:
-        docs = pupil_notice.reminders_due(db, args.date)
+        docs = [json_licences.reminder_json(d) for d in pupil_notice.reminders_due(db, args.date)]
         _out(
             args,
             docs,

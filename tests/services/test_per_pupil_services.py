@@ -79,12 +79,12 @@ def test_F2_trial_of_1_8_full_for_at_most_6_months_with_a_code(db, nl_school):
         dpa_reference="VWO-17", dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
     trial = start_trial(db, nl_school, date(2026, 2, 1))
-    assert (trial["start"], trial["end"], trial["variant"]) == (
-        "2026-02-01",
-        "2026-07-31",
+    assert (trial.start, trial.end, trial.variant) == (
+        date(2026, 2, 1),
+        date(2026, 7, 31),
         "1-8 full",
     )
-    licence = verify_code(trial["code"], today=date(2026, 2, 1))
+    licence = verify_code(trial.code, today=date(2026, 2, 1))
     assert licence["kind"] == "pupils" and licence["variant"] == "1-8 full"
     assert licence["valid_until"] == "2026-07-31"
 
@@ -201,7 +201,7 @@ def test_F9_reminder_two_months_before_the_renewal(db, nl_school):
     example10(db, nl_school)
     assert reminders_due(db, date(2027, 5, 31)) == []
     (due,) = reminders_due(db, date(2027, 6, 1))
-    assert due["renewal"] == "2027-08-01" and due["notice_deadline"] == "2027-06-30"
+    assert due.renewal == date(2027, 8, 1) and due.notice_deadline == date(2027, 6, 30)
 
 
 def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
@@ -268,5 +268,5 @@ def test_F5_counts_refused_for_unknown_parts_or_before_the_start(db, nl_school):
         record_pupil_counts(db, nl_school, date(2026, 8, 1), {"5-6": 1})
     with pytest.raises(DomainError, match="before the subscription started"):
         record_pupil_counts(db, nl_school, date(2026, 7, 1), {"3-8": 1})
-    notes = record_pupil_counts(db, nl_school, date(2026, 9, 1), {"1-2": 3})["notices"]
+    notes = record_pupil_counts(db, nl_school, date(2026, 9, 1), {"1-2": 3}).notices
     assert notes and "3-8" in notes[0]

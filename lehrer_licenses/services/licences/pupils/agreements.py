@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from lehrer_licenses.domain.catalogue import PlanKind
@@ -22,7 +23,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     running_of_kind,
 )
-from lehrer_licenses.services.licences.pupils.common import iso_day, pupil_trial, refuse
+from lehrer_licenses.services.licences.pupils.common import pupil_trial, refuse
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -30,6 +31,27 @@ from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
     PupilTrial,
 )
+
+
+@dataclass(frozen=True)
+class Agreements:
+    """The school's accepted terms and data-processing agreement on file (F4)."""
+
+    school: str
+    terms_accepted_on: date | None
+    dpa_reference: str | None
+    dpa_signed_on: date | None
+
+
+@dataclass(frozen=True)
+class TrialStarted:
+    school: str
+    plan: str
+    variant: str
+    start: date
+    end: date
+    code: str
+
 
 # --- terms and DPA (F4) ---------------------------------------------------------------------
 
@@ -41,7 +63,7 @@ def record_agreements(
     terms_accepted_on: date | None = None,
     dpa_reference: str | None = None,
     dpa_signed_on: date | None = None,
-) -> dict:
+) -> Agreements:
     """Record that the general terms were accepted and/or the data-processing agreement with the
     school board is on file (reference and date), as F4 asks before a trial."""
     if terms_accepted_on is None and dpa_reference is None and dpa_signed_on is None:
@@ -73,7 +95,7 @@ def record_agreements(
             session, "pupils.agreements", "school", school.id, school_id=school.id,
             before=before, after=after,
         )  # fmt: skip
-        return {"school": school.number, **{k: iso_day(v) for k, v in after.items()}}
+        return Agreements(school.number, **after)
 
 
 # --- the trial (F2, F4) ---------------------------------------------------------------------
@@ -85,7 +107,7 @@ def start_trial(
     on: date,
     until: date | None = None,
     keys: KeyStore | None = None,
-) -> dict:
+) -> TrialStarted:
     """The free trial of "1-8 full" from ``on``, at most 6 months (F2); refused a second time,
     and refused without accepted terms and a DPA on file (F4), naming what is missing."""
     signer = (keys or KeyStore()).load_private()
@@ -139,11 +161,11 @@ def start_trial(
             school_id=school.id,
             after={"start": term.start, "end": term.end, "plan": TRIAL_PLAN},
         )
-        return {
-            "school": school.number,
-            "plan": TRIAL_PLAN,
-            "variant": variant_of(plan_from_row(row)).name,
-            "start": term.start.isoformat(),
-            "end": term.end.isoformat(),
-            "code": code.code,
-        }
+        return TrialStarted(
+            school.number,
+            TRIAL_PLAN,
+            variant_of(plan_from_row(row)).name,
+            term.start,
+            term.end,
+            code.code,
+        )

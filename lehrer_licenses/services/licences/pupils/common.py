@@ -72,10 +72,6 @@ def refuse(reasons: list[str], school: School, what: str) -> None:
         )
 
 
-def iso_day(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def check_parts(counts: Mapping[str, int]) -> None:
     unknown = sorted(set(counts) - set(PARTS))
     if unknown:

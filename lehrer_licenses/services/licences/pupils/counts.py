@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -41,12 +42,22 @@ def monthly_counts(session: Session, school_id: int) -> list[tuple[date, str, in
     ]
 
 
+@dataclass(frozen=True)
+class PupilCounts:
+    """A month's pupil counts as recorded, per part, with what the running plan says of them."""
+
+    school: str
+    month: date
+    counts: dict[str, int]
+    notices: list[str]
+
+
 # --- monthly counts (F5) --------------------------------------------------------------------
 
 
 def record_pupil_counts(
     db: Database, school_number: str, month: date, counts: Mapping[str, int]
-) -> dict:
+) -> PupilCounts:
     """Record the pupils with data processed in the last 9 months, per part, for ``month``."""
     month = month_start(month)
     if not counts:
@@ -121,9 +132,4 @@ def record_pupil_counts(
             before=before,
             after={"month": month, **counts},
         )
-        return {
-            "school": school.number,
-            "month": month.strftime("%Y-%m"),
-            "counts": dict(sorted(counts.items())),
-            "notices": notices,
-        }
+        return PupilCounts(school.number, month, dict(sorted(counts.items())), notices)

@@ -120,7 +120,19 @@ def cancel_pupils(db: Database, school_number: str, received: date) -> Cancellat
         return PUPILS.cancel(session, school.number, sub, outcome)
 
 
-def reminders_due(db: Database, on: date) -> list[dict]:
+@dataclass(frozen=True)
+class ReminderDue:
+    """A subscription whose notice reminder is due (F9)."""
+
+    school: str
+    school_name: str
+    plan: str
+    renewal: date
+    reminder: date
+    notice_deadline: date
+
+
+def reminders_due(db: Database, on: date) -> list[ReminderDue]:
     """Per-pupil subscriptions whose notice reminder is due on ``on`` (F9): from 2 months before
     the renewal until it, not cancelled."""
     with db.reading() as session:
@@ -142,13 +154,13 @@ def reminders_due(db: Database, on: date) -> list[dict]:
             plan = plan_from_row(sub.plan)
             if reminder_date(term.renewal_date) <= on:
                 due.append(
-                    {
-                        "school": school.number,
-                        "school_name": school.name,
-                        "plan": plan.code,
-                        "renewal": term.renewal_date.isoformat(),
-                        "reminder": reminder_date(term.renewal_date).isoformat(),
-                        "notice_deadline": PUPILS.notice_deadline(sub).isoformat(),
-                    }
+                    ReminderDue(
+                        school.number,
+                        school.name,
+                        plan.code,
+                        term.renewal_date,
+                        reminder_date(term.renewal_date),
+                        PUPILS.notice_deadline(sub),
+                    )
                 )
         return due
