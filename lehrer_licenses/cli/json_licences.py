@@ -233,8 +233,8 @@ def addon_result_json(result: AddonResult) -> dict:
         if result.addon is not None
         else {
             "subject": result.subject,
-            "term_start": result.term_start.isoformat(),
-            "term_end": result.term_end.isoformat(),
+            "term_start": result.term.start.isoformat(),
+            "term_end": result.term.end.isoformat(),
             "capacity": result.capacity,
         }
     )

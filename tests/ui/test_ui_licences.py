@@ -22,6 +22,7 @@ from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.package_dialogs import AddonDialog, UpgradeDialog
 from lehrer_licenses.ui.dialogs.package_notice_dialogs import CancelAddonDialog, CancelPackageDialog
 from lehrer_licenses.ui.dialogs.pupil_dialogs import StartPupilsDialog, TrialDialog
+from lehrer_licenses.ui.views.licence_sections import address_text
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 
@@ -114,7 +115,7 @@ def test_M10_addon_dialog_checks_the_billing_address_inline(qtbot, db, de_school
     dialog.billing_country.setCurrentIndex(dialog.billing_country.findData("DE"))
     commit(qtbot, dialog)
     (addon,) = browse_licences.licences_of(db, de_school).addons
-    assert addon.billing_address == "Förderverein, 88161 Lindenberg, DE"
+    assert address_text(addon.billing_address) == "Förderverein, 88161 Lindenberg, DE"
 
 
 def test_F4_trial_refused_without_dpa_says_what_is_missing(qtbot, db, nl_school):

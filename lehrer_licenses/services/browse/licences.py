@@ -74,19 +74,8 @@ class PackageInfo:
         return self.users is not None and self.users > self.capacity
 
 
-@dataclass(frozen=True)
-class AddonInfo:
-    id: int
-    subject: str
-    status: str  # active | lapsed | refunded
-    started_on: date
-    term_start: date
-    term_end: date
-    price: Decimal
-    cancellation_deadline: date
-    ends_on: date | None
-    refunded_on: date | None
-    billing_address: str  # empty: the school's own
+# An add-on as the licences tab shows it (M10).
+AddonInfo = package_state.AddonView
 
 
 @dataclass(frozen=True)
@@ -169,32 +158,11 @@ def _package(session: Session, school: School, on: date) -> PackageInfo | None:
     )
 
 
-def _address(a: Addon) -> str:
-    place = " ".join(p for p in (a.billing_postcode, a.billing_city) if p)
-    parts = (a.billing_name, a.billing_street, place, a.billing_country)
-    return ", ".join(p for p in parts if p)
-
-
 def _addons(session: Session, school: School) -> list[AddonInfo]:
     rows = session.scalars(
         select(Addon).where(Addon.school_id == school.id).order_by(Addon.id.desc())
     ).all()
-    return [
-        AddonInfo(
-            a.id,
-            a.subject,
-            a.status,
-            a.started_on,
-            a.term_start,
-            a.term_end,
-            a.price,
-            cancellation_deadline(Term(a.term_start, a.term_end)),
-            a.ends_on,
-            a.refunded_on,
-            _address(a),
-        )
-        for a in rows
-    ]
+    return [package_state.addon_view(a) for a in rows]
 
 
 def _pupils(session: Session, school: School) -> PupilInfo | None:

@@ -336,7 +336,7 @@ class AddonDialog(LicenceDialog):
         )
         return Preview(
             _("Add-on year {year}, priced by the package of {n} users (M3).").format(
-                year=_year(q.term_start, q.term_end), n=q.capacity
+                year=_year(q.term.start, q.term.end), n=q.capacity
             ),
             [(_("The add-on's own draft invoice"), q.invoice)],
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
+from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.billing.drafts import (
@@ -50,8 +51,7 @@ class AddonResult:
 
     school: str
     subject: str
-    term_start: date
-    term_end: date
+    term: Term  # the add-on's own year
     capacity: int
     invoice: InvoiceView
     notices: list[str] = field(default_factory=list)
@@ -131,14 +131,8 @@ def quote_addon(db: Database, school_number: str, subject: str, on: date) -> Add
         school, _sub, plan, subject, capacity, _price, term, lines = _plan_addon(
             session, school_number, subject, on
         )
-        return AddonResult(
-            school.number,
-            subject,
-            term.start,
-            term.end,
-            capacity,
-            preview_invoice(session, school, plan.currency, ADDON_REASON, lines, on),
-        )
+        invoice = preview_invoice(session, school, plan.currency, ADDON_REASON, lines, on)
+        return AddonResult(school.number, subject, term, capacity, invoice)
 
 
 def order_addon(
@@ -190,15 +184,8 @@ def order_addon(
                 "invoice_id": invoice.id,
             },
         )
-        return AddonResult(
-            school.number,
-            subject,
-            term.start,
-            term.end,
-            capacity,
-            invoice_view(invoice),
-            addon=addon_view(addon),
-        )
+        view = invoice_view(invoice)
+        return AddonResult(school.number, subject, term, capacity, view, addon=addon_view(addon))
 
 
 def addon_invoice(session: Session, school: School, addon: Addon, currency, lines, on: date):
