@@ -314,10 +314,11 @@ def cmd_invoice(args) -> None:
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
     elif action == "undo-order":
+        from lehrer_licenses.cli.json_licences import order_undo_json
         from lehrer_licenses.services.licences.seats.order_undo import undo_order
 
         result = undo_order(db, args.invoice, dry_run=args.dry_run, on=args.date)
-        print_result(args, result.to_json(), lambda: _undo_text(result))
+        print_result(args, order_undo_json(result), lambda: _undo_text(result))
         return
     elif action == "edit":
         add = []

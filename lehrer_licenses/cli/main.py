@@ -345,6 +345,7 @@ def cmd_school(args) -> None:
 
 
 def cmd_order(args) -> None:
+    from lehrer_licenses.cli.json_licences import order_quote_json
     from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
 
     db = _open(args)
@@ -352,18 +353,20 @@ def cmd_order(args) -> None:
     result = use_case(db, args.school, args.seats, args.date, args.plan)
     doc = result.invoice.to_json()
     doc["notices"] = result.notices
-    doc["order"] = {k: v for k, v in result.to_json().items() if k != "invoice"}
+    doc["order"] = {k: v for k, v in order_quote_json(result).items() if k != "invoice"}
     _print(args, doc, lambda: "\n".join([invoice_text(doc), *result.notices]))
 
 
 def cmd_cancel(args) -> None:
+    from lehrer_licenses.cli.json_licences import seat_cancellation_json
     from lehrer_licenses.services.licences.seats.cancellations import cancel
 
     db = _open(args)
     result = cancel(
         db, args.school, seats=args.seats, received=args.received, whole_contract=args.all
     )
-    _print(args, result.to_json(), lambda: key_values(result.to_json()))
+    doc = seat_cancellation_json(result)
+    _print(args, doc, lambda: key_values(doc))
 
 
 def cmd_teacher(args) -> None:
@@ -377,11 +380,12 @@ def cmd_teacher(args) -> None:
 
 
 def cmd_seat(args) -> None:
+    from lehrer_licenses.cli.json_licences import seat_json
     from lehrer_licenses.services.licences.seats import holders as seats
 
     db = _open(args)
     if args.action == "list":
-        views = [s.to_json() for s in seats.list_seats(db, args.school)]
+        views = [seat_json(s) for s in seats.list_seats(db, args.school)]
         _print(
             args,
             views,
@@ -400,7 +404,8 @@ def cmd_seat(args) -> None:
         )
     else:
         view = seats.free_seat(db, args.school, args.teacher, args.date, leaving=not args.stays)
-    _print(args, view.to_json(), lambda: key_values(view.to_json()))
+    doc = seat_json(view)
+    _print(args, doc, lambda: key_values(doc))
 
 
 def cmd_user(args) -> None:
@@ -512,6 +517,7 @@ def _passphrase(args, *, confirm: bool) -> str:
 
 
 def cmd_code(args) -> None:
+    from lehrer_licenses.cli.json_licences import code_json
     from lehrer_licenses.services.licences import codes
 
     if args.action == "verify":
@@ -542,10 +548,10 @@ def cmd_code(args) -> None:
         return
     db = _open(args)
     if args.action == "issue":
-        view = codes.issue_code_now(db, args.school)
-        _print(args, view.to_json(), lambda: key_values(view.to_json()))
+        doc = code_json(codes.issue_code_now(db, args.school))
+        _print(args, doc, lambda: key_values(doc))
     else:
-        views = [v.to_json() for v in codes.code_history(db, args.school)]
+        views = [code_json(v) for v in codes.code_history(db, args.school)]
         _print(args, views, lambda: "\n\n".join(key_values(v) for v in views))
 
 

@@ -224,19 +224,27 @@ def _with_invoice(args, doc: dict, notices: list[str]) -> None:
 
 
 def cmd_package(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import invoice_text, key_values
-    from lehrer_licenses.services.licences.packages import user_packages as packages
+    from lehrer_licenses.services.licences.packages import activation as package_activation
+    from lehrer_licenses.services.licences.packages import counts as package_counts
+    from lehrer_licenses.services.licences.packages import full_package
+    from lehrer_licenses.services.licences.packages import notice as package_notice
+    from lehrer_licenses.services.licences.packages import status as package_state
+    from lehrer_licenses.services.licences.packages import upgrade as package_upgrade
 
     db = open_db(args)
     if args.action == "order":
-        use_case = packages.quote_package if args.quote else packages.order_package
+        use_case = (
+            package_activation.quote_package if args.quote else package_activation.order_package
+        )
         result = use_case(db, args.school, args.capacity, args.date, args.plan)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     elif args.action == "count":
-        accounts = packages.read_accounts(args.accounts) if args.accounts else None
-        result = packages.record_user_count(db, args.school, args.date, args.users, accounts)
-        doc = result.to_json()
+        accounts = package_counts.read_accounts(args.accounts) if args.accounts else None
+        result = package_counts.record_user_count(db, args.school, args.date, args.users, accounts)
+        doc = json_licences.count_result_json(result)
         _out(
             args,
             doc,
@@ -247,7 +255,8 @@ def cmd_package(args) -> None:
         )
     elif args.action == "upgrade":
         if args.quote:
-            doc = packages.quote_upgrade(db, args.school, args.capacity, args.date)
+            quote = package_upgrade.quote_upgrade(db, args.school, args.capacity, args.date)
+            doc = json_licences.upgrade_quote_json(quote)
             _out(
                 args,
                 doc,
@@ -258,18 +267,21 @@ def cmd_package(args) -> None:
                 ),
             )
             return
-        option = packages.RESTART if args.restart else packages.UPGRADE
-        result = packages.upgrade_package(db, args.school, args.capacity, args.date, option)
-        _with_invoice(args, result.to_json(), result.notices)
+        option = package_upgrade.RESTART if args.restart else package_upgrade.UPGRADE
+        result = package_upgrade.upgrade_package(db, args.school, args.capacity, args.date, option)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     elif args.action == "resize":
-        _out(args, packages.change_at_renewal(db, args.school, args.capacity, args.received))
+        resized = package_notice.change_at_renewal(db, args.school, args.capacity, args.received)
+        _out(args, json_licences.size_at_renewal_json(resized))
     elif args.action == "cancel":
-        _out(args, packages.cancel_package(db, args.school, args.received))
+        cancelled = package_notice.cancel_package(db, args.school, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "full":
-        result = packages.move_to_full_package(db, args.school, args.date, quote=args.quote)
-        _with_invoice(args, result.to_json(), result.notices)
+        result = full_package.move_to_full_package(db, args.school, args.date, quote=args.quote)
+        _with_invoice(args, json_licences.package_result_json(result), result.notices)
     else:
-        doc = packages.package_status(db, args.school, args.date)
+        status = package_state.package_status(db, args.school, args.date)
+        doc = json_licences.package_status_json(status)
         _out(args, doc, lambda: _status_text(doc))
 
 
@@ -298,6 +310,7 @@ def _status_text(doc: dict) -> str:
 
 
 def cmd_addon(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
     from lehrer_licenses.services.licences.packages import addons
@@ -315,11 +328,12 @@ def cmd_addon(args) -> None:
                 args.billing_country.upper(),
             )
             result = addons.order_addon(db, args.school, args.subject, args.date, billing)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.addon_result_json(result), result.notices)
     elif args.action == "cancel":
-        _out(args, addons.cancel_addon(db, args.school, args.addon, args.received))
+        cancelled = addons.cancel_addon(db, args.school, args.addon, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     else:
-        docs = addons.list_addons(db, args.school, args.date)
+        docs = [json_licences.addon_json(a) for a in addons.list_addons(db, args.school, args.date)]
         _out(
             args,
             docs,
@@ -330,9 +344,15 @@ def cmd_addon(args) -> None:
 
 
 def cmd_pupils(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import UsageError, open_db
     from lehrer_licenses.cli.output import key_values
-    from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+    from lehrer_licenses.services.licences.pupils import agreements as pupil_agreements
+    from lehrer_licenses.services.licences.pupils import counts as pupil_counts
+    from lehrer_licenses.services.licences.pupils import notice as pupil_notice
+    from lehrer_licenses.services.licences.pupils import paid_year
+    from lehrer_licenses.services.licences.pupils import status as pupil_state
+    from lehrer_licenses.services.licences.pupils import upgrade as pupil_upgrade
 
     if args.action == "terms" and args.accepted is None and args.dpa_ref is None:
         raise UsageError(_("give --accepted, or --dpa-ref with --dpa-date"))
@@ -341,32 +361,38 @@ def cmd_pupils(args) -> None:
     counts = _counts(getattr(args, "count", None) or getattr(args, "counts", None))
     db = open_db(args)
     if args.action == "terms":
-        doc = per_pupil.record_agreements(
+        agreed = pupil_agreements.record_agreements(
             db,
             args.school,
             terms_accepted_on=args.accepted,
             dpa_reference=args.dpa_ref,
             dpa_signed_on=args.dpa_date,
         )
-        _out(args, doc)
+        _out(args, json_licences.agreements_json(agreed))
     elif args.action == "trial":
-        _out(args, per_pupil.start_trial(db, args.school, args.date, args.until))
+        trial = pupil_agreements.start_trial(db, args.school, args.date, args.until)
+        _out(args, json_licences.trial_json(trial))
     elif args.action in ("start", "upgrade"):
-        use_case = per_pupil.start_paid_year if args.action == "start" else per_pupil.upgrade_pupils
+        use_case = (
+            paid_year.start_paid_year if args.action == "start" else pupil_upgrade.upgrade_pupils
+        )
         result = use_case(db, args.school, args.plan, args.date, counts, quote=args.quote)
-        _with_invoice(args, result.to_json(), result.notices)
+        _with_invoice(args, json_licences.pupil_result_json(result), result.notices)
     elif args.action == "count":
-        doc = per_pupil.record_pupil_counts(db, args.school, args.month, counts)
+        recorded = pupil_counts.record_pupil_counts(db, args.school, args.month, counts)
+        doc = json_licences.pupil_counts_json(recorded)
         _out(args, doc, lambda: "\n".join([key_values(doc["counts"]), *doc["notices"]]))
     elif args.action == "change":
-        _out(args, per_pupil.change_at_renewal(db, args.school, args.plan, args.received))
+        changed = pupil_notice.change_at_renewal(db, args.school, args.plan, args.received)
+        _out(args, json_licences.plan_at_renewal_json(changed))
     elif args.action == "cancel":
-        _out(args, per_pupil.cancel_pupils(db, args.school, args.received))
+        cancelled = pupil_notice.cancel_pupils(db, args.school, args.received)
+        _out(args, json_licences.cancellation_json(cancelled))
     elif args.action == "status":
-        doc = per_pupil.pupil_status(db, args.school)
+        doc = json_licences.pupil_status_json(pupil_state.pupil_status(db, args.school))
         _out(args, doc, lambda: _nested_text(doc))
     else:
-        docs = per_pupil.reminders_due(db, args.date)
+        docs = [json_licences.reminder_json(d) for d in pupil_notice.reminders_due(db, args.date)]
         _out(
             args,
             docs,
@@ -393,6 +419,7 @@ def _nested_text(doc: dict, indent: str = "") -> str:
 
 
 def cmd_renewals(args) -> None:
+    from lehrer_licenses.cli import json_licences
     from lehrer_licenses.cli.main import cmd_renewals as calendar_year_run
     from lehrer_licenses.cli.main import open_db
     from lehrer_licenses.cli.output import key_values
@@ -416,9 +443,9 @@ def cmd_renewals(args) -> None:
                 sys.stderr.write("\n")
 
     run = run_due_renewals(db, args.until, dry_run=args.dry_run, progress=progress)
-    summary = run.summary()
+    summary = json_licences.due_summary_json(run.summary())
     _out(
         args,
-        run.to_json(),
+        json_licences.due_run_json(run),
         lambda: key_values({"until": args.until.isoformat(), "dry_run": args.dry_run, **summary}),
     )

@@ -97,11 +97,12 @@ def _usage_import(args) -> None:
 
 
 def _over_capacity(args) -> None:
+    from lehrer_licenses.cli.json_licences import over_capacity_json
     from lehrer_licenses.cli.main import open_db, print_result
     from lehrer_licenses.services.licences.packages.over_capacity import over_capacity
 
     found = over_capacity(open_db(args), args.date)
-    docs = [o.to_json() for o in found]
+    docs = [over_capacity_json(o) for o in found]
 
     def text() -> str:
         if not found:

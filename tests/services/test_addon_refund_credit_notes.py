@@ -13,11 +13,9 @@ from sqlalchemy import select
 from lehrer_licenses.services.billing import lifecycle as billing
 from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.packages.activation import order_package
 from lehrer_licenses.services.licences.packages.addons import order_addon
-from lehrer_licenses.services.licences.packages.user_packages import (
-    move_to_full_package,
-    order_package,
-)
+from lehrer_licenses.services.licences.packages.full_package import move_to_full_package
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import Addon, Invoice, Subscription
 

@@ -8,12 +8,10 @@ from decimal import Decimal
 
 from lehrer_licenses.cli.main import main
 from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.licences.packages.activation import order_package
+from lehrer_licenses.services.licences.packages.counts import record_user_count
 from lehrer_licenses.services.licences.packages.over_capacity import over_capacity
-from lehrer_licenses.services.licences.packages.user_packages import (
-    order_package,
-    record_user_count,
-    upgrade_package,
-)
+from lehrer_licenses.services.licences.packages.upgrade import upgrade_package
 
 
 def test_latest_count_above_the_size_is_listed_with_the_upgrade_price(db, make_school):

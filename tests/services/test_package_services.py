@@ -10,27 +10,22 @@ from sqlalchemy import func, select
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.packages import Account
+from lehrer_licenses.domain.regcode import LicenceKind
 from lehrer_licenses.services.billing.drafts import get_invoice
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.licences.codes import code_history, verify_code
+from lehrer_licenses.services.licences.packages.activation import order_package, quote_package
 from lehrer_licenses.services.licences.packages.addons import (
     BillingAddress,
     cancel_addon,
     order_addon,
 )
-from lehrer_licenses.services.licences.packages.user_packages import (
-    cancel_package,
-    change_at_renewal,
-    move_to_full_package,
-    order_package,
-    package_status,
-    quote_package,
-    quote_upgrade,
-    read_accounts,
-    record_user_count,
-    upgrade_package,
-)
-from lehrer_licenses.services.season.renewals_due import run_due_renewals
+from lehrer_licenses.services.licences.packages.counts import read_accounts, record_user_count
+from lehrer_licenses.services.licences.packages.full_package import move_to_full_package
+from lehrer_licenses.services.licences.packages.notice import cancel_package, change_at_renewal
+from lehrer_licenses.services.licences.packages.status import package_status
+from lehrer_licenses.services.licences.packages.upgrade import quote_upgrade, upgrade_package
+from lehrer_licenses.services.season.renewals_due import DueSummary, run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, Subscription
 
 
@@ -45,19 +40,19 @@ def net(view):
 
 def test_M1_example8_package_activated_1_february(db, de_school):
     result = order_package(db, de_school, 500, date(2026, 2, 1))
-    doc = result.to_json()
-    assert (doc["term_start"], doc["term_end"]) == ("2026-02-01", "2027-01-31")
-    assert doc["cancellation_deadline"] == "2026-10-31"
-    assert doc["invoice"]["net"] == "650.00" and doc["invoice"]["currency"] == "EUR"
-    assert doc["invoice"]["vat_rate"] == "19"
-    assert any("samples" in n for n in doc["notices"])
-    assert cancel_package(db, de_school, date(2026, 10, 31))["effective"] == "2027-01-31"
+    invoice = result.invoice.to_json()
+    assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert result.cancellation_deadline == date(2026, 10, 31)
+    assert invoice["net"] == "650.00" and invoice["currency"] == "EUR"
+    assert invoice["vat_rate"] == "19"
+    assert any("samples" in n for n in result.notices)
+    assert cancel_package(db, de_school, date(2026, 10, 31)).effective == date(2027, 1, 31)
 
 
 def test_M1_late_cancellation_ends_a_year_later(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     result = cancel_package(db, de_school, date(2026, 11, 1))
-    assert not result["in_time"] and result["effective"] == "2028-01-31"
+    assert not result.in_time and result.effective == date(2028, 1, 31)
     with pytest.raises(DomainError, match="already cancelled"):
         cancel_package(db, de_school, date(2026, 11, 2))
 
@@ -81,7 +76,7 @@ def test_M3_code_carries_the_package_capacity(db, de_school):
     licence = verify_code(result.code, today=date(2026, 2, 1))
     assert licence["kind"] == "package" and licence["quantity"] == 750
     assert licence["valid_until"] == "2027-01-31" and licence["product"] == "MG"
-    assert code_history(db, de_school)[-1].to_json()["kind"] == "package"
+    assert code_history(db, de_school)[-1].kind is LicenceKind.PACKAGE
 
 
 def test_M3_M7_over_capacity_warns_and_prices_both_ways_out(db, de_school):
@@ -89,12 +84,11 @@ def test_M3_M7_over_capacity_warns_and_prices_both_ways_out(db, de_school):
     fits = record_user_count(db, de_school, date(2026, 5, 1), users=1000)
     assert fits.warning is None and fits.options == []
     over = record_user_count(db, de_school, date(2026, 6, 10), users=1100)
-    doc = over.to_json()
-    assert doc["over_capacity"] == 100 and doc["suggested_capacity"] == 1400
-    assert "remove accounts" in doc["warning"] and "550.00" in doc["warning"]
-    assert [(o["option"], o["amount"]) for o in doc["options"]] == [
-        ("upgrade", "550.00"),
-        ("restart", "1400.00"),
+    assert over.check.over == 100 and over.check.suggested == 1400
+    assert "remove accounts" in over.warning and "550.00" in over.warning
+    assert [(o.option, o.amount) for o in over.options] == [
+        ("upgrade", Decimal("550.00")),
+        ("restart", Decimal("1400.00")),
     ]
 
 
@@ -137,31 +131,31 @@ def test_M3_count_needs_either_users_or_accounts(db, de_school):
 def test_M8_example9_upgrade_from_1000_to_1400_costs_550_through_the_services(db, de_school):
     order_package(db, de_school, 1000, date(2026, 2, 1))
     quote = quote_upgrade(db, de_school, 1400, date(2026, 6, 10))
-    assert [(o["option"], o["amount"]) for o in quote["options"]] == [
-        ("upgrade", "550.00"),
-        ("restart", "1400.00"),
+    assert [(o.option, o.amount) for o in quote.options] == [
+        ("upgrade", Decimal("550.00")),
+        ("restart", Decimal("1400.00")),
     ]
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10))
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "550.00"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-02-01", "2027-01-31")  # unchanged
-    assert [line["amount"] for line in doc["invoice"]["lines"]] == ["150.00", "400.00"]
+    invoice = result.invoice.to_json()
+    assert invoice["net"] == "550.00"
+    # unchanged
+    assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert [line["amount"] for line in invoice["lines"]] == ["150.00", "400.00"]
     assert verify_code(result.code, today=date(2026, 6, 10))["quantity"] == 1400
 
 
 def test_M8_restart_starts_a_new_licence_year_at_the_new_price(db, de_school):
     order_package(db, de_school, 1000, date(2026, 2, 1))
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10), option="restart")
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "1400.00"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-06-10", "2027-06-09")
-    assert doc["cancellation_deadline"] == "2027-03-09"
+    assert result.invoice.to_json()["net"] == "1400.00"
+    assert (result.term_start, result.term_end) == (date(2026, 6, 10), date(2027, 6, 9))
+    assert result.cancellation_deadline == date(2027, 3, 9)
 
 
 def test_M8_upgrade_on_the_last_day_of_a_term(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     quote = quote_upgrade(db, de_school, 750, date(2027, 1, 31))
-    assert [o["amount"] for o in quote["options"]] == ["350.00", "850.00"]
+    assert [o.amount for o in quote.options] == [Decimal("350.00"), Decimal("850.00")]
     restart = upgrade_package(db, de_school, 750, date(2027, 1, 31), option="restart")
     assert (restart.term_start, restart.term_end) == (date(2027, 1, 31), date(2028, 1, 30))
     # the next renewal is the one of the restarted year, not 1 February 2027
@@ -200,7 +194,7 @@ def test_M2_a_smaller_package_after_the_deadline_is_refused_a_larger_one_allowed
     order_package(db, de_school, 500, date(2026, 2, 1))
     with pytest.raises(DomainError, match="had to arrive by 2026-10-31"):
         change_at_renewal(db, de_school, 250, date(2026, 11, 1))
-    assert change_at_renewal(db, de_school, 1000, date(2027, 1, 15))["capacity_from_renewal"]
+    assert change_at_renewal(db, de_school, 1000, date(2027, 1, 15)).capacity_from_renewal
 
 
 def test_M1_renewals_due_run_is_idempotent_and_the_dry_run_writes_nothing(db, de_school):
@@ -212,12 +206,7 @@ def test_M1_renewals_due_run_is_idempotent_and_the_dry_run_writes_nothing(db, de
     assert (
         dry.summary()
         == real.summary()
-        == {
-            "renewals": 1,
-            "lapses": 0,
-            "invoices": 1,
-            "net": {"EUR": "650.00"},
-        }
+        == DueSummary(renewals=1, lapses=0, invoices=1, net={"EUR": Decimal("650.00")})
     )
     again = run_due_renewals(db, date(2027, 2, 1), dry_run=False)
     assert again.items == []
@@ -250,9 +239,9 @@ def test_M11_an_increase_announced_too_late_is_not_applied_at_the_renewal(db, de
         announced_on=date(2026, 9, 1),
     )  # fmt: skip
     status = package_status(db, de_school, date(2026, 8, 1))
-    assert status["renewal"]["amount"] == "650.00"
-    assert status["renewal"]["postponed_increases"][0]["amount"] == "700.00"
-    assert package_status(db, de_school, date(2026, 7, 31))["renewal"]["amount"] is None
+    assert status.renewal.quote.amount == Decimal("650.00")
+    assert status.renewal.quote.postponed_increases[0].amount == Decimal("700.00")
+    assert package_status(db, de_school, date(2026, 7, 31)).renewal.quote.amount is None
     (item,) = run_due_renewals(db, date(2027, 2, 1), dry_run=False).items
     assert item.invoice.to_json()["net"] == "650.00"
     assert any("less than 6 months" in n for n in item.notices)
@@ -277,13 +266,13 @@ def test_M10_addon_has_its_own_year_invoice_and_billing_address(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
     address = BillingAddress("Förderverein Lindenberg", "Hauptstr. 1", "88161", "Lindenberg", "DE")
     result = order_addon(db, de_school, "Deutsch", date(2026, 4, 15), address)
-    doc = result.to_json()
-    assert (doc["addon"]["term_start"], doc["addon"]["term_end"]) == ("2026-04-15", "2027-04-14")
-    assert doc["addon"]["billing_address"]["name"] == "Förderverein Lindenberg"
-    assert doc["invoice"]["net"] == "195.00"
+    addon = result.addon
+    assert (addon.term_start, addon.term_end) == (date(2026, 4, 15), date(2027, 4, 14))
+    assert addon.billing_address.name == "Förderverein Lindenberg"
+    assert result.invoice.to_json()["net"] == "195.00"
     with db.reading() as session:
-        invoice = session.get(Invoice, doc["invoice"]["id"])
-        assert invoice.addon_id == doc["addon"]["id"] and invoice.reason == "addon"
+        invoice = session.get(Invoice, result.invoice.id)
+        assert invoice.addon_id == addon.id and invoice.reason == "addon"
     with pytest.raises(DomainError, match="already"):
         order_addon(db, de_school, "Deutsch", date(2026, 5, 1))
 
@@ -310,9 +299,9 @@ def test_M10_addon_renews_on_its_own_date_at_the_package_size_of_then(db, de_sch
 
 def test_M10_addon_cancelled_with_3_months_notice_lapses(db, de_school):
     order_package(db, de_school, 500, date(2026, 2, 1))
-    addon = order_addon(db, de_school, "Englisch", date(2026, 4, 15)).addon["id"]
+    addon = order_addon(db, de_school, "Englisch", date(2026, 4, 15)).addon.id
     result = cancel_addon(db, de_school, addon, date(2027, 1, 14))
-    assert result["in_time"] and result["effective"] == "2027-04-14"
+    assert result.in_time and result.effective == date(2027, 4, 14)
     run = run_due_renewals(db, date(2027, 4, 15), dry_run=False)
     assert [(i.contract, i.action) for i in run.items] == [
         ("package", "renew"),
@@ -401,13 +390,13 @@ def test_M1_a_school_with_a_package_and_per_teacher_seats_keeps_them_apart(db, d
     order_seats(db, de_school, 3, date(2026, 3, 10))
     result = cancel(db, de_school, seats=1, received=date(2026, 5, 1))
     assert result.seats_after == 2  # the seats were cancelled, not the package
-    assert issue_code_now(db, de_school, date(2026, 5, 2)).to_json()["kind"] == "seats"
-    assert package_status(db, de_school, date(2026, 5, 2))["capacity"] == 500
+    assert issue_code_now(db, de_school, date(2026, 5, 2)).kind is LicenceKind.SEATS
+    assert package_status(db, de_school, date(2026, 5, 2)).capacity == 500
 
 
 def test_M3_code_issue_for_a_package_only_school_carries_the_capacity(db, de_school):
     from lehrer_licenses.services.licences.codes import issue_code_now
 
     order_package(db, de_school, 750, date(2026, 2, 1))
-    view = issue_code_now(db, de_school, date(2026, 3, 1)).to_json()
-    assert (view["kind"], view["seats"]) == ("package", 750)
+    view = issue_code_now(db, de_school, date(2026, 3, 1))
+    assert (view.kind, view.seats) == (LicenceKind.PACKAGE, 750)

@@ -10,17 +10,16 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.per_pupil import months_of
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.services.licences.codes import verify_code
-from lehrer_licenses.services.licences.pupils.subscriptions import (
+from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
+from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
+from lehrer_licenses.services.licences.pupils.notice import (
     cancel_pupils,
     change_at_renewal,
-    pupil_status,
-    record_agreements,
-    record_pupil_counts,
     reminders_due,
-    start_paid_year,
-    start_trial,
-    upgrade_pupils,
 )
+from lehrer_licenses.services.licences.pupils.paid_year import start_paid_year
+from lehrer_licenses.services.licences.pupils.status import pupil_status
+from lehrer_licenses.services.licences.pupils.upgrade import upgrade_pupils
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.store.models import AuditEntry, Invoice, PupilTrial
 
@@ -80,12 +79,12 @@ def test_F2_trial_of_1_8_full_for_at_most_6_months_with_a_code(db, nl_school):
         dpa_reference="VWO-17", dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
     trial = start_trial(db, nl_school, date(2026, 2, 1))
-    assert (trial["start"], trial["end"], trial["variant"]) == (
-        "2026-02-01",
-        "2026-07-31",
+    assert (trial.start, trial.end, trial.variant) == (
+        date(2026, 2, 1),
+        date(2026, 7, 31),
         "1-8 full",
     )
-    licence = verify_code(trial["code"], today=date(2026, 2, 1))
+    licence = verify_code(trial.code, today=date(2026, 2, 1))
     assert licence["kind"] == "pupils" and licence["variant"] == "1-8 full"
     assert licence["valid_until"] == "2026-07-31"
 
@@ -129,9 +128,9 @@ def test_F4_agreements_need_reference_and_date_together(db, nl_school):
 def test_F5_example10_pre_investment_of_200_pupils_is_720(db, nl_school):
     ready(db, nl_school, trial_on=date(2026, 3, 1))  # runs until 2026-08-31
     result = start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
-    doc = result.to_json()
-    assert doc["invoice"]["net"] == "720.00" and doc["invoice"]["vat_rate"] == "21"
-    assert (doc["term_start"], doc["term_end"]) == ("2026-08-01", "2027-07-31")
+    invoice = result.invoice.to_json()
+    assert invoice["net"] == "720.00" and invoice["vat_rate"] == "21"
+    assert (result.term_start, result.term_end) == (date(2026, 8, 1), date(2027, 7, 31))
     licence = verify_code(result.code, today=date(2026, 8, 1))
     assert (licence["kind"], licence["variant"], licence["quantity"]) == (
         "pupils",
@@ -139,7 +138,7 @@ def test_F5_example10_pre_investment_of_200_pupils_is_720(db, nl_school):
         200,
     )
     status = pupil_status(db, nl_school)
-    assert status["trial"]["ended_on"] == "2026-08-01"  # the paid year ends the running trial
+    assert status.trial.ended_on == date(2026, 8, 1)  # the paid year ends the running trial
 
 
 def test_F5_combi_has_one_line_per_part(db, nl_school):
@@ -147,7 +146,7 @@ def test_F5_combi_has_one_line_per_part(db, nl_school):
     with pytest.raises(DomainError, match="a count is needed for part"):
         start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40}, quote=True)
     result = start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
-    assert [line["amount"] for line in result.to_json()["invoice"]["lines"]] == [
+    assert [line["amount"] for line in result.invoice.to_json()["lines"]] == [
         "460.00",
         "576.00",
     ]
@@ -158,7 +157,7 @@ def test_F7_example10_renewal_settles_three_parts_in_one_invoice(db, nl_school):
     dry = run_due_renewals(db, date(2027, 8, 1), dry_run=True)
     run = run_due_renewals(db, date(2027, 8, 1), dry_run=False)
     (item,) = run.items
-    assert item.settlement == {
+    assert item.settlement.parts_json() == {
         "credit": "-720.00",
         "use": "702.00",
         "next_pre_investment": "756.00",
@@ -180,7 +179,7 @@ def test_F7_example10_renewal_settles_three_parts_in_one_invoice(db, nl_school):
 def test_F7_stopping_after_the_first_year_means_no_settlement(db, nl_school):
     example10(db, nl_school)
     result = cancel_pupils(db, nl_school, date(2027, 6, 30))
-    assert result["in_time"] and result["effective"] == "2027-07-31"
+    assert result.in_time and result.effective == date(2027, 7, 31)
     (item,) = run_due_renewals(db, date(2027, 8, 1), dry_run=False).items
     assert item.action == "lapse" and item.invoice is None
     with db.reading() as session:
@@ -202,7 +201,7 @@ def test_F9_reminder_two_months_before_the_renewal(db, nl_school):
     example10(db, nl_school)
     assert reminders_due(db, date(2027, 5, 31)) == []
     (due,) = reminders_due(db, date(2027, 6, 1))
-    assert due["renewal"] == "2027-08-01" and due["notice_deadline"] == "2027-06-30"
+    assert due.renewal == date(2027, 8, 1) and due.notice_deadline == date(2027, 6, 30)
 
 
 def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
@@ -214,8 +213,8 @@ def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
         db, nl_school, "FPO-COMBI", date(2027, 1, 10), {"1-2": 50, "3-8": 150}, quote=True
     )
     result = upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 1, 10), {"1-2": 50, "3-8": 150})
-    assert quote.to_json()["invoice"]["lines"] == result.to_json()["invoice"]["lines"]
-    assert result.parts == {
+    assert quote.invoice.to_json()["lines"] == result.invoice.to_json()["lines"]
+    assert result.parts.parts_json() == {
         "credit": "-575.00",
         "use": "240.00",
         "next_pre_investment": "1115.00",
@@ -226,7 +225,7 @@ def test_F10_upgrade_restarts_the_year_and_settles_the_old_one(db, nl_school):
     assert (licence["variant"], licence["quantity"]) == ("Combi", 200)
     # the next renewal settles the Combi year
     (item,) = run_due_renewals(db, date(2028, 1, 10), dry_run=True).items
-    assert item.settlement["credit"] == "-1115.00"
+    assert item.settlement.parts_json()["credit"] == "-1115.00"
 
 
 def test_F10_a_downgrade_is_no_upgrade(db, nl_school):
@@ -241,9 +240,11 @@ def test_F11_downgrade_within_the_notice_period_applies_at_the_renewal(db, nl_sc
     start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
     record_pupil_counts(db, nl_school, date(2027, 8, 1), {"1-2": 45, "3-8": 150})
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 6, 30))
-    assert result["in_time"] and result["from"] == "2027-08-01"
+    assert result.in_time and result.from_day == date(2027, 8, 1)
     (item,) = run_due_renewals(db, date(2027, 8, 1), dry_run=False).items
-    assert item.settlement["next_pre_investment"] == "517.50"  # 45 x 11.50, grades 1-2 only
+    assert (
+        item.settlement.parts_json()["next_pre_investment"] == "517.50"
+    )  # 45 x 11.50, grades 1-2 only
     assert verify_code(item.code, today=date(2027, 8, 1))["variant"] == "1-2"
 
 
@@ -251,7 +252,7 @@ def test_F11_a_late_downgrade_applies_a_year_later(db, nl_school):
     ready(db, nl_school)
     start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 7, 1))
-    assert not result["in_time"] and result["from"] == "2028-07-31"
+    assert not result.in_time and result.from_day == date(2028, 7, 31)
     run = run_due_renewals(db, date(2028, 7, 31), dry_run=True)
     assert [len(i.invoice.lines) for i in run.items] == [2 + 2 + 2, 2 + 2 + 1]
     with pytest.raises(DomainError, match="upgrade"):
@@ -267,5 +268,5 @@ def test_F5_counts_refused_for_unknown_parts_or_before_the_start(db, nl_school):
         record_pupil_counts(db, nl_school, date(2026, 8, 1), {"5-6": 1})
     with pytest.raises(DomainError, match="before the subscription started"):
         record_pupil_counts(db, nl_school, date(2026, 7, 1), {"3-8": 1})
-    notes = record_pupil_counts(db, nl_school, date(2026, 9, 1), {"1-2": 3})["notices"]
+    notes = record_pupil_counts(db, nl_school, date(2026, 9, 1), {"1-2": 3}).notices
     assert notes and "3-8" in notes[0]

@@ -73,10 +73,8 @@ def test_letters_as_ordered_pdf_and_as_email_drafts(qtbot, db, sample, vendor, t
 
 
 def test_over_capacity_tab_lists_packages_above_their_size(qtbot, db, school):
-    from lehrer_licenses.services.licences.packages.user_packages import (
-        order_package,
-        record_user_count,
-    )
+    from lehrer_licenses.services.licences.packages.activation import order_package
+    from lehrer_licenses.services.licences.packages.counts import record_user_count
 
     number = school("Gymnasium Köln")
     order_package(db, number, 1000, date(2026, 2, 1))

@@ -11,15 +11,18 @@ from PySide6.QtWidgets import QDialog, QScrollArea
 from sqlalchemy import func, select
 
 from lehrer_licenses.services.browse import licences as browse_licences
+from lehrer_licenses.services.licences.packages import activation as package_activation
 from lehrer_licenses.services.licences.packages import addons
-from lehrer_licenses.services.licences.packages import user_packages as packages
-from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+from lehrer_licenses.services.licences.packages import counts as package_counts
+from lehrer_licenses.services.licences.pupils import agreements as pupil_agreements
+from lehrer_licenses.services.licences.pupils import paid_year
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.models import Invoice
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.package_dialogs import AddonDialog, UpgradeDialog
 from lehrer_licenses.ui.dialogs.package_notice_dialogs import CancelAddonDialog, CancelPackageDialog
 from lehrer_licenses.ui.dialogs.pupil_dialogs import StartPupilsDialog, TrialDialog
+from lehrer_licenses.ui.views.licence_sections import address_text
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 
@@ -32,7 +35,7 @@ def de_school(db):
             city="Lindenberg", postcode="88161",
         ),
     )  # fmt: skip
-    packages.order_package(db, number, 1000, date(2026, 2, 1))  # example 8
+    package_activation.order_package(db, number, 1000, date(2026, 2, 1))  # example 8
     return number
 
 
@@ -112,11 +115,11 @@ def test_M10_addon_dialog_checks_the_billing_address_inline(qtbot, db, de_school
     dialog.billing_country.setCurrentIndex(dialog.billing_country.findData("DE"))
     commit(qtbot, dialog)
     (addon,) = browse_licences.licences_of(db, de_school).addons
-    assert addon.billing_address == "Förderverein, 88161 Lindenberg, DE"
+    assert address_text(addon.billing_address) == "Förderverein, 88161 Lindenberg, DE"
 
 
 def test_F4_trial_refused_without_dpa_says_what_is_missing(qtbot, db, nl_school):
-    per_pupil.record_agreements(db, nl_school, terms_accepted_on=date(2026, 1, 10))
+    pupil_agreements.record_agreements(db, nl_school, terms_accepted_on=date(2026, 1, 10))
     dialog = TrialDialog(db, nl_school, date(2026, 2, 1))
     qtbot.addWidget(dialog)
     assert not dialog.commit_button.isEnabled()
@@ -126,7 +129,7 @@ def test_F4_trial_refused_without_dpa_says_what_is_missing(qtbot, db, nl_school)
 
 
 def test_F2_a_second_trial_is_refused_with_the_services_reason(qtbot, db, nl_school):
-    per_pupil.record_agreements(
+    pupil_agreements.record_agreements(
         db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
         dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
@@ -140,11 +143,11 @@ def test_F2_a_second_trial_is_refused_with_the_services_reason(qtbot, db, nl_sch
 
 
 def test_F5_start_dialog_shows_the_example_10_pre_investment_and_starts(qtbot, db, nl_school):
-    per_pupil.record_agreements(
+    pupil_agreements.record_agreements(
         db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
         dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
-    per_pupil.start_trial(db, nl_school, date(2026, 2, 1))
+    pupil_agreements.start_trial(db, nl_school, date(2026, 2, 1))
     dialog = StartPupilsDialog(db, nl_school, date(2026, 8, 1))
     qtbot.addWidget(dialog)
     dialog.set_plan("FPO-38")
@@ -160,7 +163,7 @@ def test_F5_start_dialog_shows_the_example_10_pre_investment_and_starts(qtbot, d
 
 
 def test_the_tab_shows_package_addons_and_over_capacity(qtbot, db, de_school):
-    packages.record_user_count(db, de_school, date(2026, 6, 10), users=1100)
+    package_counts.record_user_count(db, de_school, date(2026, 6, 10), users=1100)
     panel = SchoolDetailPanel(db)
     qtbot.addWidget(panel)
     panel.show()
@@ -201,11 +204,11 @@ def assert_in_view(tab, buttons) -> None:
 
 
 def test_a_per_pupil_school_shows_no_empty_package_box(qtbot, db, nl_school):
-    per_pupil.record_agreements(
+    pupil_agreements.record_agreements(
         db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
         dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
-    per_pupil.start_trial(db, nl_school, date(2026, 2, 1))
+    pupil_agreements.start_trial(db, nl_school, date(2026, 2, 1))
     tab = licences_tab(qtbot, db, nl_school)
     assert not tab.package_section.isVisible() and not tab.package_start.isVisible()
     assert tab.pupil_section.isVisible()
@@ -225,12 +228,12 @@ def test_every_action_of_a_package_school_is_in_view(qtbot, db, de_school):
 
 
 def test_every_action_of_a_running_per_pupil_school_is_in_view(qtbot, db, nl_school):
-    per_pupil.record_agreements(
+    pupil_agreements.record_agreements(
         db, nl_school, terms_accepted_on=date(2026, 1, 10), dpa_reference="VWO-17",
         dpa_signed_on=date(2026, 1, 12),
     )  # fmt: skip
-    per_pupil.start_trial(db, nl_school, date(2026, 2, 1))
-    per_pupil.start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
+    pupil_agreements.start_trial(db, nl_school, date(2026, 2, 1))
+    paid_year.start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
     tab = licences_tab(qtbot, db, nl_school, date(2026, 9, 1))
     assert_in_view(
         tab,

@@ -34,7 +34,7 @@ def test_undo_order_button_dialog_and_refusal(qtbot, db, sample, vendor):
     assert dialog.confirm_button.isEnabled() and dialog.error.isHidden()
     dialog.grab().save("/tmp/undo-order-dialog.png")
     dialog.confirm_button.click()
-    assert dialog.result_doc["seats_after"] == 3 and dialog.result_doc["code"]
+    assert dialog.result_doc.seats_after == 3 and dialog.result_doc.code
     view.refresh()
     assert view.model.total == 1
 

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
-from lehrer_licenses.domain.invoice import Totals
-from lehrer_licenses.domain.money import Money, round_half_up
+from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.domain.packages import (
     FULL,
     PACKAGE,
@@ -34,15 +33,15 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import Term, cancellation_effective
-from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.services.catalogue import load_catalogue, plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import running_of_kind, term_of
 from lehrer_licenses.services.licences.packages import addons
-from lehrer_licenses.services.licences.packages import user_packages as packages
-from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+from lehrer_licenses.services.licences.packages import notice as package_notice
+from lehrer_licenses.services.licences.packages import status as package_state
+from lehrer_licenses.services.licences.packages import upgrade as package_upgrade
+from lehrer_licenses.services.licences.pupils import notice as pupil_notice
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
@@ -75,19 +74,8 @@ class PackageInfo:
         return self.users is not None and self.users > self.capacity
 
 
-@dataclass(frozen=True)
-class AddonInfo:
-    id: int
-    subject: str
-    status: str  # active | lapsed | refunded
-    started_on: date
-    term_start: date
-    term_end: date
-    price: Decimal
-    cancellation_deadline: date
-    ends_on: date | None
-    refunded_on: date | None
-    billing_address: str  # empty: the school's own
+# An add-on as the licences tab shows it (M10).
+AddonInfo = package_state.AddonView
 
 
 @dataclass(frozen=True)
@@ -145,7 +133,7 @@ def _package(session: Session, school: School, on: date) -> PackageInfo | None:
         return None
     plan = plan_from_row(sub.plan)
     term = term_of(sub)
-    latest = packages.latest_count(session, sub.id)
+    latest = package_state.latest_count(session, sub.id)
     next_capacity = sub.renew_capacity or sub.capacity or 0
     price = None
     if renewal_price_visible(term.renewal_date, on):
@@ -170,32 +158,11 @@ def _package(session: Session, school: School, on: date) -> PackageInfo | None:
     )
 
 
-def _address(a: Addon) -> str:
-    place = " ".join(p for p in (a.billing_postcode, a.billing_city) if p)
-    parts = (a.billing_name, a.billing_street, place, a.billing_country)
-    return ", ".join(p for p in parts if p)
-
-
 def _addons(session: Session, school: School) -> list[AddonInfo]:
     rows = session.scalars(
         select(Addon).where(Addon.school_id == school.id).order_by(Addon.id.desc())
     ).all()
-    return [
-        AddonInfo(
-            a.id,
-            a.subject,
-            a.status,
-            a.started_on,
-            a.term_start,
-            a.term_end,
-            a.price,
-            cancellation_deadline(Term(a.term_start, a.term_end)),
-            a.ends_on,
-            a.refunded_on,
-            _address(a),
-        )
-        for a in rows
-    ]
+    return [package_state.addon_view(a) for a in rows]
 
 
 def _pupils(session: Session, school: School) -> PupilInfo | None:
@@ -271,7 +238,8 @@ def licences_of(db: Database, school_number: str, on: date | None = None) -> Lic
 
 def trial_missing(db: Database, school_number: str, on: date) -> list[str]:
     """What stands in the way of a free trial from ``on`` (F2, F4), in words; empty: nothing.
-    The same reasons ``per_pupil.start_trial`` refuses with, shown before the user commits."""
+    The same reasons ``pupil_agreements.start_trial`` refuses with, shown before the user
+    commits."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
         trial = session.scalar(select(PupilTrial).where(PupilTrial.school_id == school.id))
@@ -313,64 +281,15 @@ def pupil_plans(db: Database) -> list[PlanChoice]:
 # --- previews for the dialogs (no writes) ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UpgradeChoice:
-    """One way to a larger package (M8) with the invoice it would write."""
-
-    option: str  # packages.UPGRADE (fee + difference, year runs on) | RESTART (new year)
-    amount: Decimal
-    term_start: date
-    term_end: date
-    invoice: InvoiceView
+# One way to a larger package (M8) with the invoice it would write, as the upgrade dialog shows it.
+UpgradeChoice = package_upgrade.PricedOption
 
 
-def _invoice_from_json(doc: dict) -> InvoiceView:
-    cur = doc["currency"]
-    lines = tuple(
-        Line(
-            "",
-            x["description"],
-            Decimal(x["quantity"]),
-            Decimal(x["unit_price"]),
-            Decimal(x["amount"]),
-        )
-        for x in doc["lines"]
-    )
-    totals = Totals(
-        Money(Decimal(doc["net"]), cur),
-        Decimal(doc["vat_rate"]),
-        Money(Decimal(doc["vat"]), cur),
-        Money(Decimal(doc["total"]), cur),
-        Money(Decimal(doc["rounding"]), cur),
-        Money(Decimal(doc["payable"]), cur),
-    )
-    return InvoiceView(
-        doc["id"],
-        doc["number"],
-        doc["status"],
-        doc["school"],
-        doc["school_name"],
-        cur,
-        doc["reason"],
-        date.fromisoformat(doc["date"]),
-        lines,
-        totals,
-    )
-
-
-def upgrade_choices(db: Database, school_number: str, capacity: int, on: date):
-    """Both options of ``packages.quote_upgrade`` as views for the upgrade dialog (M8)."""
-    quote = packages.quote_upgrade(db, school_number, capacity, on)
-    return [
-        UpgradeChoice(
-            o["option"],
-            Decimal(o["amount"]),
-            date.fromisoformat(o["term_start"]),
-            date.fromisoformat(o["term_end"]),
-            _invoice_from_json(o["invoice"]),
-        )
-        for o in quote["options"]
-    ]
+def upgrade_choices(
+    db: Database, school_number: str, capacity: int, on: date
+) -> list[UpgradeChoice]:
+    """Both options of ``package_upgrade.quote_upgrade`` for the upgrade dialog (M8)."""
+    return package_upgrade.quote_upgrade(db, school_number, capacity, on).options
 
 
 @dataclass(frozen=True)
@@ -412,16 +331,16 @@ def pupil_notice_preview(db: Database, school_number: str, received: date) -> No
     """When a downgrade or cancellation received on ``received`` takes effect (F11)."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        _sub, _plan, _term, o = per_pupil.plan_notice(session, school, received)
+        _sub, _plan, _term, o = pupil_notice.plan_notice(session, school, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 
 def package_cancel_preview(db: Database, school_number: str, received: date) -> NoticePreview:
     """When a cancellation of the package received on ``received`` takes effect (M1): the
-    same reckoning and refusals as ``packages.cancel_package``, without writing."""
+    same reckoning and refusals as ``package_notice.cancel_package``, without writing."""
     with db.reading() as session:
         school = school_by_number(session, school_number)
-        _sub, o = packages.plan_cancellation(session, school, received)
+        _sub, o = package_notice.plan_cancellation(session, school, received)
         return NoticePreview(o.deadline, o.in_time, o.effective)
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.regcode import (
-    PUPIL_PLAN_VARIANTS,
     CodeRejected,
     Licence,
     LicenceKind,
@@ -53,20 +52,6 @@ class CodeView:
     code: str
     kind: LicenceKind = LicenceKind.SEATS
     variant: int = 0
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "serial": self.serial,
-            "product": self.product,
-            "kind": self.kind.name.lower(),
-            "seats": self.seats,  # the quantity: seats, package capacity or pupils
-            "variant": PUPIL_PLAN_VARIANTS.get(self.variant) if self.variant else None,
-            "issued_on": self.issued_on.isoformat(),
-            "valid_until": self.valid_until.isoformat(),
-            "reason": self.reason,
-            "code": self.code,
-        }
 
 
 def ensure_signing_key(keys: KeyStore | None = None) -> bool:

@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.licences.packages import addons
-from lehrer_licenses.services.licences.packages import user_packages as packages
+from lehrer_licenses.services.licences.packages import activation as package_activation
+from lehrer_licenses.services.licences.packages import addons, full_package
+from lehrer_licenses.services.licences.packages import counts as package_counts
+from lehrer_licenses.services.licences.packages import notice as package_notice
+from lehrer_licenses.services.licences.packages import upgrade as package_upgrade
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
@@ -61,13 +64,13 @@ class ActivatePackageDialog(LicenceDialog):
         self.refresh_preview()
 
     def quote(self) -> Preview:
-        q = packages.quote_package(
+        q = package_activation.quote_package(
             self._db, self.school, self.size.currentData() or 0, fmt.from_qdate(self.date.date())
         )
         return Preview(
             _("Licence year {year}; cancellation by {deadline} for its end").format(
                 year=_year(q.term_start, q.term_end),
-                deadline=fmt.day(date.fromisoformat(q.to_json()["cancellation_deadline"])),
+                deadline=fmt.day(q.cancellation_deadline),
             ),
             [(_("Draft invoice this will create"), q.invoice)],
             q.notices,
@@ -77,7 +80,7 @@ class ActivatePackageDialog(LicenceDialog):
         db, school, size = self._db, self.school, self.size.currentData()
         on = fmt.from_qdate(self.date.date())
         plan = self.plan_code
-        return lambda: packages.order_package(db, school, size, on, plan)
+        return lambda: package_activation.order_package(db, school, size, on, plan)
 
 
 class UserCountDialog(LicenceDialog):
@@ -125,7 +128,7 @@ class UserCountDialog(LicenceDialog):
     def job(self):
         db, school, users = self._db, self.school, self.users.value()
         on = fmt.from_qdate(self.date.date())
-        return lambda: packages.record_user_count(db, school, on, users=users)
+        return lambda: package_counts.record_user_count(db, school, on, users=users)
 
 
 class UpgradeDialog(LicenceDialog):
@@ -226,7 +229,7 @@ class UpgradeDialog(LicenceDialog):
     def job(self):
         db, school, size, option = self._db, self.school, self.size.currentData(), self.chosen
         on = fmt.from_qdate(self.date.date())
-        return lambda: packages.upgrade_package(db, school, size, on, option)
+        return lambda: package_upgrade.upgrade_package(db, school, size, on, option)
 
 
 class ResizeAtRenewalDialog(LicenceDialog):
@@ -273,7 +276,7 @@ class ResizeAtRenewalDialog(LicenceDialog):
     def job(self):
         db, school, size = self._db, self.school, self.size.currentData()
         on = fmt.from_qdate(self.date.date())
-        return lambda: packages.change_at_renewal(db, school, size, on)
+        return lambda: package_notice.change_at_renewal(db, school, size, on)
 
 
 class AddonDialog(LicenceDialog):
@@ -331,13 +334,9 @@ class AddonDialog(LicenceDialog):
         q = addons.quote_addon(
             self._db, self.school, self.subject.text(), fmt.from_qdate(self.date.date())
         )
-        start, end = (
-            date.fromisoformat(q.addon["term_start"]),
-            date.fromisoformat(q.addon["term_end"]),
-        )
         return Preview(
             _("Add-on year {year}, priced by the package of {n} users (M3).").format(
-                year=_year(start, end), n=q.addon["capacity"]
+                year=_year(q.term.start, q.term.end), n=q.capacity
             ),
             [(_("The add-on's own draft invoice"), q.invoice)],
         )
@@ -358,7 +357,7 @@ class FullPackageDialog(LicenceDialog):
         self.refresh_preview()
 
     def quote(self) -> Preview:
-        q = packages.move_to_full_package(
+        q = full_package.move_to_full_package(
             self._db, self.school, fmt.from_qdate(self.date.date()), quote=True
         )
         invoices = [(_("Draft invoice for the rest of the licence year"), q.invoice)]
@@ -372,4 +371,4 @@ class FullPackageDialog(LicenceDialog):
 
     def job(self):
         db, school, on = self._db, self.school, fmt.from_qdate(self.date.date())
-        return lambda: packages.move_to_full_package(db, school, on)
+        return lambda: full_package.move_to_full_package(db, school, on)

@@ -13,7 +13,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.packages import addons
-from lehrer_licenses.services.licences.packages import user_packages as packages
+from lehrer_licenses.services.licences.packages import notice as package_notice
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.licence_dialog import LicenceDialog, Preview, date_edit
 
@@ -58,7 +58,7 @@ class CancelPackageDialog(LicenceDialog):
 
     def job(self):
         db, school, received = self._db, self.school, fmt.from_qdate(self.date.date())
-        return lambda: packages.cancel_package(db, school, received)
+        return lambda: package_notice.cancel_package(db, school, received)
 
 
 class CancelAddonDialog(LicenceDialog):

@@ -18,7 +18,11 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.errors import InvalidInput
-from lehrer_licenses.services.licences.pupils import subscriptions as per_pupil
+from lehrer_licenses.services.licences.pupils import agreements as pupil_agreements
+from lehrer_licenses.services.licences.pupils import counts as pupil_counts
+from lehrer_licenses.services.licences.pupils import notice as pupil_notice
+from lehrer_licenses.services.licences.pupils import paid_year
+from lehrer_licenses.services.licences.pupils import upgrade as pupil_upgrade
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.dialogs.licence_dialog import LicenceDialog, Preview, date_edit
 from lehrer_licenses.ui.handles import Database
@@ -90,7 +94,7 @@ class AgreementsDialog(LicenceDialog):
         terms = fmt.from_qdate(self.terms_date.date()) if self.terms.isChecked() else None
         reference = self.dpa_reference.text().strip() or None
         signed = fmt.from_qdate(self.dpa_date.date()) if reference else None
-        return lambda: per_pupil.record_agreements(
+        return lambda: pupil_agreements.record_agreements(
             db, school, terms_accepted_on=terms, dpa_reference=reference, dpa_signed_on=signed
         )
 
@@ -123,7 +127,7 @@ class TrialDialog(LicenceDialog):
     def job(self):
         db, school, on = self._db, self.school, fmt.from_qdate(self.date.date())
         until = fmt.from_qdate(self.until.date()) if self.shorter.isChecked() else None
-        return lambda: per_pupil.start_trial(db, school, on, until)
+        return lambda: pupil_agreements.start_trial(db, school, on, until)
 
 
 class _PlanCountsDialog(LicenceDialog):
@@ -193,7 +197,7 @@ class StartPupilsDialog(_PlanCountsDialog):
         super().__init__(db, school, titles, browse_licences.pupil_plans(db), on, parent)
 
     def use_case(self, *args, **kwargs):
-        return per_pupil.start_paid_year(*args, **kwargs)
+        return paid_year.start_paid_year(*args, **kwargs)
 
     def term_text(self, q) -> str:
         return _("Subscription year {start} \u2013 {end}, plan {variant}.").format(
@@ -242,7 +246,7 @@ class PupilCountDialog(LicenceDialog):
         db, school = self._db, self.school
         month = fmt.from_qdate(self.month.date()).replace(day=1)
         counts = self.counts.counts(self.info.parts)
-        return lambda: per_pupil.record_pupil_counts(db, school, month, counts)
+        return lambda: pupil_counts.record_pupil_counts(db, school, month, counts)
 
 
 class UpgradePupilsDialog(_PlanCountsDialog):
@@ -264,7 +268,7 @@ class UpgradePupilsDialog(_PlanCountsDialog):
         super().__init__(db, school, titles, plans, on, parent)
 
     def use_case(self, *args, **kwargs):
-        return per_pupil.upgrade_pupils(*args, **kwargs)
+        return pupil_upgrade.upgrade_pupils(*args, **kwargs)
 
     def term_text(self, q) -> str:
         return _("A new subscription year {start} \u2013 {end} starts, plan {variant}.").format(
@@ -324,6 +328,6 @@ class PupilNoticeDialog(LicenceDialog):
     def job(self):
         db, school, received = self._db, self.school, fmt.from_qdate(self.date.date())
         if self.cancel.isChecked():
-            return lambda: per_pupil.cancel_pupils(db, school, received)
+            return lambda: pupil_notice.cancel_pupils(db, school, received)
         plan = self.plan.currentData()
-        return lambda: per_pupil.change_at_renewal(db, school, plan, received)
+        return lambda: pupil_notice.change_at_renewal(db, school, plan, received)

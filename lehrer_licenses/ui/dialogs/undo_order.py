@@ -37,5 +37,5 @@ class UndoOrderDialog(_InvoiceDialog):
             )
         )
 
-    def commit(self) -> dict:
-        return order_undo.undo_order(self._db, str(self.row.id), on=self._on).to_json()
+    def commit(self) -> order_undo.OrderUndo:  # type: ignore[override]
+        return order_undo.undo_order(self._db, str(self.row.id), on=self._on)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import N_, _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.browse.licences import LicencesView
+from lehrer_licenses.services.licences.packages.common import BillingAddress
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.flow_layout import flow_of
 from lehrer_licenses.ui.widgets import ReadOnlyTable, error_colour, field_label, plain_label
@@ -204,7 +205,7 @@ class PackageSection(QGroupBox):
                     fmt.day(a.started_on),
                     span(a.term_start, a.term_end),
                     fmt.money(a.price, p.currency),
-                    a.billing_address or _("the school"),
+                    address_text(a.billing_address) or _("the school"),
                     fmt.day(a.cancellation_deadline),
                     addon_status(a),
                 ]
@@ -212,6 +213,12 @@ class PackageSection(QGroupBox):
             ]
         )
         self.addon_table.fit_rows(1, 6)
+
+
+def address_text(address: BillingAddress) -> str:
+    """An add-on's own billing address on one line; empty: the school's own."""
+    place = " ".join(p for p in (address.postcode, address.city) if p)
+    return ", ".join(p for p in (address.name, address.street, place, address.country) if p)
 
 
 def cancellable(a: browse_licences.AddonInfo) -> bool:

@@ -1,7 +1,7 @@
 """Subject add-ons of a user package (M10): ordered any time, one year from their own start,
 invoiced on their own (optionally to a billing address of their own), renewed with 3 months'
 notice, priced by the package size (M3). The refund on the move to the full package is in
-``services.licences.packages.user_packages.move_to_full_package``; renewals run in
+``services.licences.packages.full_package``; renewals run in
 ``services.season.renewals_due``.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
-from lehrer_licenses.domain.periods import Term, cancellation_effective
+from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.billing.drafts import (
@@ -26,52 +26,36 @@ from lehrer_licenses.services.billing.drafts import (
 )
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput, NotFound
+from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.user_packages import ADDON_ACTIVE, addon_json
+from lehrer_licenses.services.licences.packages.common import (
+    ADDON_ACTIVE,
+    ADDON_REASON,
+    BillingAddress,
+)
+from lehrer_licenses.services.licences.packages.renewal import ADDONS
+from lehrer_licenses.services.licences.packages.status import AddonView, addon_view
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Addon, Cancellation, School
-
-ADDON_REASON = "addon"
-
-
-def addon_notice_months(plan) -> int:
-    return int(plan.option("addon_notice_months", "3"))
-
-
-@dataclass(frozen=True)
-class BillingAddress:
-    """Where an add-on's invoices go, when not to the school (M10)."""
-
-    name: str = ""
-    street: str = ""
-    postcode: str = ""
-    city: str = ""
-    country: str = ""
-
-    def is_empty(self) -> bool:
-        return not any((self.name, self.street, self.postcode, self.city, self.country))
+from lehrer_licenses.store.models import Addon, School
 
 
 @dataclass
 class AddonResult:
+    """An add-on ordered (``addon`` set) or quoted (its year and size only), with its invoice."""
+
     school: str
-    addon: dict
+    subject: str
+    term: Term  # the add-on's own year
+    capacity: int
     invoice: InvoiceView
     notices: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "addon": self.addon,
-            "notices": self.notices,
-            "invoice": self.invoice.to_json(),
-        }
+    addon: AddonView | None = None
 
 
 def check_billing_address(address: BillingAddress) -> None:
@@ -147,16 +131,8 @@ def quote_addon(db: Database, school_number: str, subject: str, on: date) -> Add
         school, _sub, plan, subject, capacity, _price, term, lines = _plan_addon(
             session, school_number, subject, on
         )
-        return AddonResult(
-            school.number,
-            {
-                "subject": subject,
-                "term_start": term.start.isoformat(),
-                "term_end": term.end.isoformat(),
-                "capacity": capacity,
-            },
-            preview_invoice(session, school, plan.currency, ADDON_REASON, lines, on),
-        )
+        invoice = preview_invoice(session, school, plan.currency, ADDON_REASON, lines, on)
+        return AddonResult(school.number, subject, term, capacity, invoice)
 
 
 def order_addon(
@@ -208,7 +184,8 @@ def order_addon(
                 "invoice_id": invoice.id,
             },
         )
-        return AddonResult(school.number, addon_json(addon), invoice_view(invoice))
+        view = invoice_view(invoice)
+        return AddonResult(school.number, subject, term, capacity, view, addon=addon_view(addon))
 
 
 def addon_invoice(session: Session, school: School, addon: Addon, currency, lines, on: date):
@@ -238,6 +215,12 @@ def _addon(session: Session, school: School, addon_id: int) -> Addon:
     return addon
 
 
+@dataclass(frozen=True)
+class AddonCancellation(CancellationNotice):
+    addon: int
+    subject: str
+
+
 def plan_addon_cancellation(session: Session, school: School, addon_id: int, received: date):
     """The add-on and when a cancellation received on ``received`` takes effect (its own year
     and notice, M10), with the refusals of ``cancel_addon``; writes nothing."""
@@ -252,60 +235,33 @@ def plan_addon_cancellation(session: Session, school: School, addon_id: int, rec
                 id=addon.id, day=addon.ends_on.isoformat()
             )
         )
-    plan = plan_from_row(addon.subscription.plan)
-    term = Term(addon.term_start, addon.term_end)
-    require_in_year(term, received, _("a cancellation received"))
-    return addon, cancellation_effective(
-        plan.term, term, received, addon_notice_months(plan), plan.term_days
-    )
+    require_in_year(ADDONS.term(addon), received, _("a cancellation received"))
+    return addon, ADDONS.notice(addon, received)
 
 
-def cancel_addon(db: Database, school_number: str, addon_id: int, received: date) -> dict:
+def cancel_addon(
+    db: Database, school_number: str, addon_id: int, received: date
+) -> AddonCancellation:
     """A cancellation of an add-on: 3 months before the end of its own year (M10)."""
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         addon, outcome = plan_addon_cancellation(session, school, addon_id, received)
-        addon.ends_on = outcome.effective
-        record = Cancellation(
-            school_id=school.id,
-            subscription_id=addon.subscription_id,
-            received_on=received,
-            seats=None,
-            deadline=outcome.deadline,
-            in_time=outcome.in_time,
-            effective_on=outcome.effective,
-            status="pending",
-        )
-        session.add(record)
-        session.flush()
-        audit.record(
-            session,
-            "addon.cancel",
-            "addon",
+        ADDONS.record_cancellation(session, addon, outcome)
+        return AddonCancellation(
+            school.number,
+            received,
+            outcome.deadline,
+            outcome.in_time,
+            outcome.effective,
             addon.id,
-            school_id=school.id,
-            after={
-                "received": received,
-                "deadline": outcome.deadline,
-                "in_time": outcome.in_time,
-                "effective": outcome.effective,
-            },
+            addon.subject,
         )
-        return {
-            "school": school.number,
-            "addon": addon.id,
-            "subject": addon.subject,
-            "received": received.isoformat(),
-            "deadline": outcome.deadline.isoformat(),
-            "in_time": outcome.in_time,
-            "effective": outcome.effective.isoformat(),
-        }
 
 
-def list_addons(db: Database, school_number: str, on: date | None = None) -> list[dict]:
+def list_addons(db: Database, school_number: str, on: date | None = None) -> list[AddonView]:
     with db.reading() as session:
         school = school_by_number(session, school_number)
         rows = session.scalars(
             select(Addon).where(Addon.school_id == school.id).order_by(Addon.id)
         ).all()
-        return [addon_json(a, plan_from_row(a.subscription.plan) if on else None, on) for a in rows]
+        return [addon_view(a, plan_from_row(a.subscription.plan) if on else None, on) for a in rows]

@@ -25,7 +25,6 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.i18n import gettext_for
-from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.store.database import Database
@@ -46,26 +45,6 @@ class OverCapacity:
     upgrade_amount: Decimal | None  # fee + difference now, the licence year runs on (M8)
     suggested_price: Decimal | None  # the annual price of the suggested package
     term_end: date
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "name": self.school_name,
-            "plan": self.plan,
-            "counted_on": self.counted_on.isoformat(),
-            "users": self.users,
-            "capacity": self.capacity,
-            "over": self.over,
-            "suggested_capacity": self.suggested,
-            "currency": self.currency,
-            "upgrade_amount": money_text(self.upgrade_amount)
-            if self.upgrade_amount is not None
-            else None,
-            "suggested_annual_price": money_text(self.suggested_price)
-            if self.suggested_price is not None
-            else None,
-            "term_end": self.term_end.isoformat(),
-        }
 
 
 def _prices(

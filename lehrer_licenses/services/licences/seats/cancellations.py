@@ -7,21 +7,21 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.domain.periods import CancellationOutcome, cancellation_effective
+from lehrer_licenses.domain.catalogue import Plan
+from lehrer_licenses.domain.periods import CancellationOutcome
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.cancellation import LicenceModel
 from lehrer_licenses.services.licences.seats.contracts import (
     cancellable_seats,
     open_assignment,
     require_in_term,
     running_subscription,
     subscription_plan,
-    term_of,
 )
 from lehrer_licenses.services.schools import school_by_number
-from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Cancellation, School, Seat, Subscription
+from lehrer_licenses.store.models import School, Seat, Subscription
 
 
 @dataclass(frozen=True)
@@ -33,17 +33,6 @@ class CancellationResult:
     effective: date
     seats: int | None  # None: the whole contract
     seats_after: int
-
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "received": self.received.isoformat(),
-            "deadline": self.deadline.isoformat(),
-            "in_time": self.in_time,
-            "effective": self.effective.isoformat(),
-            "seats": "all" if self.seats is None else self.seats,
-            "seats_after": self.seats_after,
-        }
 
 
 @dataclass(frozen=True)
@@ -58,6 +47,20 @@ class CancellationPreview:
     seats_cancellable: int
     seats_after: int  # seats still running after the cancellation takes effect
     whole_contract: bool
+
+
+class SeatContracts(LicenceModel):
+    """Per-teacher seats: the calendar-year term of the contract and the plan's notice period
+    (L4, L5); a cancellation names a number of seats or the whole contract."""
+
+    name = "seats"
+    cancel_action = "cancellation.record"
+
+    def plan(self, contract: Subscription) -> Plan:
+        return subscription_plan(contract)
+
+
+SEATS = SeatContracts()
 
 
 @dataclass
@@ -84,10 +87,7 @@ def _plan_cancellation(
             _("school {school} has no running contract to cancel").format(school=school.number)
         )
     require_in_term(sub, received, _("a cancellation received"))
-    plan = subscription_plan(sub)
-    outcome = cancellation_effective(
-        plan.term, term_of(sub), received, plan.notice_months, plan.term_days
-    )
+    outcome = SEATS.notice(sub, received)
     candidates = cancellable_seats(sub)
     if whole_contract:
         if sub.ends_on is not None:
@@ -144,29 +144,14 @@ def cancel(
     with db.transaction() as session:
         p = _plan_cancellation(session, school_number, seats, received, whole_contract)
         outcome = p.outcome
-        if whole_contract:
-            p.sub.ends_on = outcome.effective
         for seat in p.chosen:
             seat.release_on = outcome.effective
-        record = Cancellation(
-            school_id=p.school.id,
-            subscription_id=p.sub.id,
-            received_on=received,
-            seats=None if whole_contract else seats,
-            deadline=outcome.deadline,
-            in_time=outcome.in_time,
-            effective_on=outcome.effective,
-            status="pending",
-        )
-        session.add(record)
-        session.flush()
         remaining = len(p.candidates) - len(p.chosen)
-        audit.record(
+        SEATS.record_cancellation(
             session,
-            "cancellation.record",
-            "cancellation",
-            record.id,
-            school_id=p.school.id,
+            p.sub,
+            outcome,
+            seats=None if whole_contract else seats,
             before={"seats": len(p.candidates)},
             after={
                 "seats_cancelled": len(p.chosen),

@@ -34,18 +34,6 @@ class SeatView:
     teacher: str | None
     frozen: bool
 
-    def to_json(self) -> dict:
-        return {
-            "seat": self.position,
-            "id": self.seat_id,
-            "status": self.status,
-            "acquired_on": self.acquired_on.isoformat(),
-            "release_on": self.release_on.isoformat() if self.release_on else None,
-            "teacher_id": self.teacher_id,
-            "teacher": self.teacher,
-            "frozen": self.frozen,
-        }
-
 
 def full_name(teacher: Teacher) -> str:
     return f"{teacher.first_name} {teacher.last_name}".strip()

@@ -74,24 +74,6 @@ class OrderUndo:
     quote: str | None = None  # the accepted quote the order came from; open again
     lines: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
-        return {
-            "invoice_id": self.invoice_id,
-            "school": self.school,
-            "kind": self.kind,
-            "currency": self.currency,
-            "payable": f"{self.payable:.2f}",
-            "seats_removed": len(self.positions),
-            "positions": self.positions,
-            "seats_before": self.seats_before,
-            "seats_after": self.seats_after,
-            "subscription_removed": self.subscription_removed,
-            "assignments_removed": self.freed_history,
-            "quote_reopened": self.quote,
-            "code": self.code,
-            "dry_run": self.dry_run,
-        }
-
     def summary(self) -> list[str]:
         """What is (or would be) removed, one sentence a line, in the UI language."""
         out = [

@@ -47,20 +47,6 @@ class OrderQuote:
     notices: list[str] = field(default_factory=list)
     code: str | None = None  # the new registration code (L6), once ordered
 
-    def to_json(self) -> dict:
-        return {
-            "school": self.school,
-            "plan": self.plan,
-            "kind": self.kind,
-            "seats": self.seats,
-            "seats_after": self.seats_after,
-            "term_start": self.term_start.isoformat(),
-            "term_end": self.term_end.isoformat(),
-            "notices": self.notices,
-            "code": self.code,
-            "invoice": self.invoice.to_json(),
-        }
-
 
 @dataclass
 class _Plan:

@@ -1,0 +1,77 @@
+"""What the user-package use cases share: the add-on states, the result of a use case
+that writes an invoice, and the school's running package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from lehrer_licenses.domain.catalogue import Plan, PlanKind
+from lehrer_licenses.domain.packages import (
+    cancellation_deadline,
+)
+from lehrer_licenses.domain.periods import Term
+from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.drafts import (
+    InvoiceView,
+)
+from lehrer_licenses.services.catalogue import plan_from_row
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.contract_years import (
+    running_of_kind,
+)
+from lehrer_licenses.store.models import (
+    School,
+    Subscription,
+)
+
+REFUND = "refund"
+ADDON_ACTIVE = "active"
+ADDON_REFUNDED = "refunded"
+ADDON_LAPSED = "lapsed"
+ADDON_REASON = "addon"  # the invoice reason of an add-on's own invoices
+
+
+@dataclass(frozen=True)
+class BillingAddress:
+    """Where an add-on's invoices go, when not to the school (M10)."""
+
+    name: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+    def is_empty(self) -> bool:
+        return not any((self.name, self.street, self.postcode, self.city, self.country))
+
+
+@dataclass
+class PackageResult:
+    school: str
+    plan: str
+    action: str  # activation | upgrade | restart | full_package
+    capacity: int
+    term_start: date
+    term_end: date
+    invoice: InvoiceView
+    notices: list[str] = field(default_factory=list)
+    code: str | None = None
+    refunds: list[InvoiceView] = field(default_factory=list)
+
+    @property
+    def cancellation_deadline(self) -> date:
+        """The last day a cancellation may arrive to end the package with this licence year."""
+        return cancellation_deadline(Term(self.term_start, self.term_end))
+
+
+def running_package(session: Session, school: School) -> tuple[Subscription, Plan]:
+    sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
+    if sub is None:
+        raise InvalidInput(
+            _("school {school} has no running user package").format(school=school.number)
+        )
+    return sub, plan_from_row(sub.plan)
