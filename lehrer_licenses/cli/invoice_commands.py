@@ -249,13 +249,20 @@ def _invoice_text(doc: dict) -> str:
 
 
 def cmd_invoice(args) -> None:
-    from lehrer_licenses.services.billing import lifecycle as billing
-    from lehrer_licenses.services.billing import payments
+    from lehrer_licenses.services.billing import (
+        credit_notes,
+        draft_edits,
+        issuing,
+        lookups,
+        payments,
+        printing,
+        quotes,
+    )
 
     action = args.action
     if action == "pdf":
         target = _output(args.output)
-        result = billing.invoice_pdf(open_db(args), args.invoice)
+        result = printing.invoice_pdf(open_db(args), args.invoice)
         _write(target, result.pdf)
         doc = {**result.to_json(), "file": str(target), "stored": result.stored}
         print_result(args, doc, lambda: str(target))
@@ -282,7 +289,7 @@ def cmd_invoice(args) -> None:
             if args.school:
                 docs = [d for d in docs if d["school"] == args.school]
         else:
-            docs = billing.list_invoices(
+            docs = lookups.list_invoices(
                 db, status=args.status, school=args.school, kind=args.kind, today=args.date
             )
         print_result(args, docs, lambda: _list_text(docs))
@@ -300,17 +307,17 @@ def cmd_invoice(args) -> None:
         )
         return
     if action == "show":
-        doc = billing.show_invoice(db, args.invoice, args.date)
+        doc = lookups.show_invoice(db, args.invoice, args.date)
     elif action == "issue":
-        doc = billing.issue_invoice(db, args.invoice, args.date)
+        doc = issuing.issue_invoice(db, args.invoice, args.date)
     elif action == "pay":
         doc = payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
     elif action == "credit":
-        doc = billing.credit_invoice(
+        doc = credit_notes.credit_invoice(
             db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
         )
     elif action == "delete":
-        doc = billing.delete_draft(db, args.invoice)
+        doc = draft_edits.delete_draft(db, args.invoice)
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
     elif action == "undo-order":
@@ -323,7 +330,7 @@ def cmd_invoice(args) -> None:
         add = []
         for description, quantity, price in args.add_line:
             try:
-                add.append(billing.LineInput(description, Decimal(quantity), Decimal(price)))
+                add.append(draft_edits.LineInput(description, Decimal(quantity), Decimal(price)))
             except InvalidOperation:
                 raise UsageError(
                     _(
@@ -332,9 +339,11 @@ def cmd_invoice(args) -> None:
                 ) from None
         if not add and not args.remove_line and args.date is None:
             raise UsageError(_("nothing to change: give --add-line, --remove-line or --date"))
-        doc = billing.edit_draft(db, args.invoice, add=add, remove=args.remove_line, on=args.date)
+        doc = draft_edits.edit_draft(
+            db, args.invoice, add=add, remove=args.remove_line, on=args.date
+        )
     elif action == "accept":
-        doc = billing.accept_quote(db, args.invoice, args.date)
+        doc = quotes.accept_quote(db, args.invoice, args.date)
     else:  # pragma: no cover - argparse knows the actions
         raise UsageError(action)
     print_result(args, doc, lambda: _invoice_text(doc))
@@ -357,10 +366,12 @@ def _list_text_short(d: dict) -> str:
 
 
 def cmd_quote(args) -> None:
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import (
+        quotes,
+    )
 
     target = _output(args.output) if args.output else None
-    doc, pdf = billing.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    doc, pdf = quotes.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
     if target is not None:
         _write(target, pdf)
         doc["file"] = str(target)

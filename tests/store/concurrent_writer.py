@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import date
 
-from lehrer_licenses.services.billing.lifecycle import issue_invoice
+from lehrer_licenses.services.billing.issuing import issue_invoice
 from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import DatabaseBusy
 from lehrer_licenses.services.licences.seats.orders import order_seats

@@ -42,7 +42,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     from pypdf import PdfReader
     from PySide6.QtPrintSupport import QPrinter
 
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import printing
     from lehrer_licenses.services.browse import invoices as browse_invoices
     from lehrer_licenses.ui.dialogs.invoice_dialogs import (
         CreditNoteDialog,
@@ -75,7 +75,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert view.print_invoice(printer)
     printed = (tmp_path / "printed.pdf").read_bytes()
-    assert printed == billing.invoice_pdf(db, "2026-00001").pdf
+    assert printed == printing.invoice_pdf(db, "2026-00001").pdf
     assert "2026-00001" in PdfReader(tmp_path / "printed.pdf").pages[0].extract_text()
     assert view.save_pdf(str(tmp_path / "saved.pdf")).read_bytes() == printed
 
@@ -119,14 +119,14 @@ def test_export_listed_pdfs_in_the_background(qtbot, db, sample, vendor, tmp_pat
 def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):
     from datetime import date
 
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import issuing
 
     view = InvoicesView(db)
     qtbot.addWidget(view)
     view.search.setText(sample["zurich"])
     view.apply_search()
     assert not view.einvoice_button.isEnabled()  # a draft has none
-    billing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
+    issuing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
     view.refresh()
     assert view.einvoice_button.isEnabled()
     saved = view.save_einvoice(False, str(tmp_path / "facturx.pdf"))

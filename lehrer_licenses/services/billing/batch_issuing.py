@@ -21,16 +21,10 @@ from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import InvoiceView, line_columns
-from lehrer_licenses.services.billing.lifecycle import (
-    DRAFT,
-    INVOICE,
-    ISSUED,
-    build_document,
-    number_in_order,
-    payment_reference,
-    render,
-    require_postal_address,
-)
+from lehrer_licenses.services.billing.numbering import number_in_order
+from lehrer_licenses.services.billing.printing import build_document, render, require_postal_address
+from lehrer_licenses.services.billing.references import payment_reference
+from lehrer_licenses.services.billing.states import DRAFT, INVOICE, ISSUED
 from lehrer_licenses.services.billing.vendor import VendorSettings, require_complete
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.season.batch_audit import AuditJournal

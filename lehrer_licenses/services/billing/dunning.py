@@ -20,16 +20,9 @@ from sqlalchemy.orm import Session, selectinload
 from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.letters import Letter, render_letters
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
-    INVOICE,
-    ISSUED,
-    PARTLY_PAID,
-    ZERO,
-    credited_amount,
-    paid_amount,
-    require_postal_address,
-    school_address,
-)
+from lehrer_licenses.services.billing.lookups import credited_amount, paid_amount
+from lehrer_licenses.services.billing.printing import require_postal_address, school_address
+from lehrer_licenses.services.billing.states import INVOICE, ISSUED, PARTLY_PAID, ZERO
 from lehrer_licenses.services.billing.vendor import (
     DUNNING_LEVELS,
     VendorSettings,

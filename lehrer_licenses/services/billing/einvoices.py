@@ -11,12 +11,9 @@ from sqlalchemy import select
 from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.einvoice import EInvoiceParties, check_xml, cii_xml, facturx_pdf
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
-    CREDIT_NOTE,
-    INVOICE,
-    build_document,
-    find_invoice,
-)
+from lehrer_licenses.services.billing.lookups import find_invoice
+from lehrer_licenses.services.billing.printing import build_document
+from lehrer_licenses.services.billing.states import CREDIT_NOTE, INVOICE
 from lehrer_licenses.services.billing.vendor import load_vendor, require_complete
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import school_by_number

@@ -9,19 +9,21 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
-    CREDIT_NOTE,
-    DRAFT,
-    INVOICE,
-    ISSUED,
-    PARTLY_PAID,
-    ZERO,
+from lehrer_licenses.services.billing.lookups import (
     credited_amount,
     find_invoice,
     invoice_json,
     list_invoices,
     paid_amount,
     update_settlement,
+)
+from lehrer_licenses.services.billing.states import (
+    CREDIT_NOTE,
+    DRAFT,
+    INVOICE,
+    ISSUED,
+    PARTLY_PAID,
+    ZERO,
 )
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import school_by_number

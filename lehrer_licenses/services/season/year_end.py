@@ -44,7 +44,7 @@ from lehrer_licenses.services.billing.drafts import (
     invoice_view,
     preview_invoice,
 )
-from lehrer_licenses.services.billing.lifecycle import invoice_counter
+from lehrer_licenses.services.billing.numbering import invoice_counter
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.licences.codes import (

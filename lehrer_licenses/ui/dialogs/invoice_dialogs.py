@@ -122,9 +122,9 @@ class IssueDialog(_InvoiceDialog):
         )
 
     def commit(self) -> dict:
-        from lehrer_licenses.services.billing import lifecycle as billing
+        from lehrer_licenses.services.billing import issuing
 
-        return billing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
+        return issuing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
 
 
 class PaymentDialog(_InvoiceDialog):
@@ -245,9 +245,9 @@ class CreditNoteDialog(_InvoiceDialog):
         return ok
 
     def commit(self) -> dict:
-        from lehrer_licenses.services.billing import lifecycle as billing
+        from lehrer_licenses.services.billing import credit_notes
 
-        return billing.credit_invoice(
+        return credit_notes.credit_invoice(
             self._db,
             str(self.row.id),
             reason=self.reason.toPlainText(),
