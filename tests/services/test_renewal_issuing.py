@@ -117,8 +117,9 @@ def _renewed_books(path, batch: bool) -> dict:
 
 
 def test_the_batch_path_writes_what_draft_and_issue_write(tmp_path):
-    # services/billing/batch_issuing.py writes the year-end run's invoices with plain INSERTs for
-    # speed; it must stay equal to invoicing.create_draft followed by issuing.issue_in.
+    # Both paths issue through issuing.issue; the year-end run writes the invoice row with plain
+    # INSERTs for speed (billing/batch_issuing.py), which must equal drafts.create_draft followed
+    # by issuing the draft (an UPDATE).
     batch = _renewed_books(tmp_path / "batch.sqlite", batch=True)
     classic = _renewed_books(tmp_path / "classic.sqlite", batch=False)
     assert batch["row"] == classic["row"]

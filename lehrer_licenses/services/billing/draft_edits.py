@@ -14,6 +14,7 @@ from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.drafts import line_columns, total_columns
 from lehrer_licenses.services.billing.lookups import find_invoice, invoice_json
 from lehrer_licenses.services.billing.states import ZERO, refuse_unless_draft
 from lehrer_licenses.services.catalogue import load_vat_rates
@@ -140,25 +141,10 @@ def edit_draft(
         invoice.lines.clear()
         session.flush()
         for position, line in enumerate(new_lines, start=1):
-            invoice.lines.append(
-                InvoiceLine(
-                    position=position,
-                    code=line.code,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                    period_start=line.period_start,
-                    period_end=line.period_end,
-                )
-            )
+            invoice.lines.append(InvoiceLine(**line_columns(position, line)))
         invoice.invoice_date = day
-        invoice.net = totals.net.amount
-        invoice.vat_rate = totals.vat_rate
-        invoice.vat = totals.vat.amount
-        invoice.total = totals.total.amount
-        invoice.rounding = totals.rounding.amount
-        invoice.payable = totals.payable.amount
+        for column, value in total_columns(totals).items():
+            setattr(invoice, column, value)
         session.flush()
         audit.record(
             session,

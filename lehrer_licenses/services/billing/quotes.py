@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.drafts import line_columns, total_columns
 from lehrer_licenses.services.billing.lookups import find_invoice, invoice_json
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
 from lehrer_licenses.services.billing.printing import (
@@ -40,7 +41,6 @@ def create_quote(
         require_postal_address(school)
         check_date_order(session, QUOTE, on)
         view = priced.invoice
-        t = view.totals
         quote = Invoice(
             kind=QUOTE,
             status=QUOTED,
@@ -51,12 +51,7 @@ def create_quote(
             language=school.language,
             invoice_date=on,
             due_date=on + timedelta(days=vendor.quote_valid_days),
-            net=t.net.amount,
-            vat_rate=t.vat_rate,
-            vat=t.vat.amount,
-            total=t.total.amount,
-            rounding=t.rounding.amount,
-            payable=t.payable.amount,
+            **total_columns(view.totals),
             created_at=datetime.now(),
             issued_at=datetime.now(),
             note="\n".join(priced.notices) or None,
@@ -71,18 +66,7 @@ def create_quote(
             ),
         )
         for position, line in enumerate(view.lines, start=1):
-            quote.lines.append(
-                InvoiceLine(
-                    position=position,
-                    code=line.code,
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                    period_start=line.period_start,
-                    period_end=line.period_end,
-                )
-            )
+            quote.lines.append(InvoiceLine(**line_columns(position, line)))
         session.add(quote)
         quote.school = school
         quote.number = next_number(session, QUOTE, on.year, vendor)
