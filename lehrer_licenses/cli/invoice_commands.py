@@ -249,6 +249,7 @@ def _invoice_text(doc: dict) -> str:
 
 
 def cmd_invoice(args) -> None:
+    from lehrer_licenses.cli import json_billing as shape
     from lehrer_licenses.services.billing import (
         credit_notes,
         draft_edits,
@@ -285,17 +286,19 @@ def cmd_invoice(args) -> None:
         return
     if action == "list":
         if args.overdue:
-            docs = payments.overdue_invoices(db, args.date)
+            overdue = payments.overdue_invoices(db, args.date)
             if args.school:
-                docs = [d for d in docs if d["school"] == args.school]
+                overdue = [o for o in overdue if o.record.view.school == args.school]
+            docs = [shape.overdue_json(o) for o in overdue]
         else:
-            docs = lookups.list_invoices(
+            records = lookups.list_invoices(
                 db, status=args.status, school=args.school, kind=args.kind, today=args.date
             )
+            docs = [shape.invoice_json(r) for r in records]
         print_result(args, docs, lambda: _list_text(docs))
         return
     if action == "balance":
-        doc = payments.school_balance(db, args.school, args.date)
+        doc = shape.balance_json(payments.school_balance(db, args.school, args.date))
         print_result(
             args,
             doc,
@@ -307,17 +310,21 @@ def cmd_invoice(args) -> None:
         )
         return
     if action == "show":
-        doc = lookups.show_invoice(db, args.invoice, args.date)
+        doc = shape.invoice_json(lookups.show_invoice(db, args.invoice, args.date))
     elif action == "issue":
-        doc = issuing.issue_invoice(db, args.invoice, args.date)
+        doc = shape.invoice_json(issuing.issue_invoice(db, args.invoice, args.date))
     elif action == "pay":
-        doc = payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
+        doc = shape.payment_json(
+            payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
+        )
     elif action == "credit":
-        doc = credit_notes.credit_invoice(
-            db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
+        doc = shape.credit_note_json(
+            credit_notes.credit_invoice(
+                db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
+            )
         )
     elif action == "delete":
-        doc = draft_edits.delete_draft(db, args.invoice)
+        doc = shape.deleted_json(draft_edits.delete_draft(db, args.invoice))
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
     elif action == "undo-order":
@@ -339,11 +346,11 @@ def cmd_invoice(args) -> None:
                 ) from None
         if not add and not args.remove_line and args.date is None:
             raise UsageError(_("nothing to change: give --add-line, --remove-line or --date"))
-        doc = draft_edits.edit_draft(
-            db, args.invoice, add=add, remove=args.remove_line, on=args.date
+        doc = shape.invoice_json(
+            draft_edits.edit_draft(db, args.invoice, add=add, remove=args.remove_line, on=args.date)
         )
     elif action == "accept":
-        doc = quotes.accept_quote(db, args.invoice, args.date)
+        doc = shape.accepted_quote_json(quotes.accept_quote(db, args.invoice, args.date))
     else:  # pragma: no cover - argparse knows the actions
         raise UsageError(action)
     print_result(args, doc, lambda: _invoice_text(doc))
@@ -366,12 +373,12 @@ def _list_text_short(d: dict) -> str:
 
 
 def cmd_quote(args) -> None:
-    from lehrer_licenses.services.billing import (
-        quotes,
-    )
+    from lehrer_licenses.cli.json_billing import invoice_json
+    from lehrer_licenses.services.billing import quotes
 
     target = _output(args.output) if args.output else None
-    doc, pdf = quotes.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    record, pdf = quotes.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    doc = invoice_json(record)
     if target is not None:
         _write(target, pdf)
         doc["file"] = str(target)

@@ -217,7 +217,7 @@ def _issued_books(db, tmp_path):
         SchoolInput(name="Schule Bern", country="CH", language="de", city="Bern", **address),
     )
     first = order_seats(db, school, 3, date(2026, 3, 10)).invoice.id
-    number = issuing.issue_invoice(db, str(first), date(2026, 3, 10))["number"]
+    number = issuing.issue_invoice(db, str(first), date(2026, 3, 10)).number
     second = order_seats(db, school, 1, date(2026, 4, 10)).invoice.id
     issuing.issue_invoice(db, str(second), date(2026, 4, 10))
     credit_notes.credit_invoice(db, number, reason="Storno", on=date(2026, 4, 11))

@@ -76,7 +76,7 @@ def template(tmp_path_factory) -> Path:
 
         def issue(number, seats, ordered, issued):
             draft = order_seats(db, number, seats, ordered).invoice.id
-            return issuing.issue_invoice(db, str(draft), issued)["number"]
+            return issuing.issue_invoice(db, str(draft), issued).number
 
         first = issue(aesch, 3, date(2026, 3, 10), date(2026, 3, 11))
         second = issue(bern, 2, date(2026, 4, 1), date(2026, 4, 2))

@@ -91,7 +91,7 @@ def test_numbers_stay_gapless_and_unique_per_series_and_year(steps):
                     day += timedelta(days=7 * k + 1)
                 elif operation == "issue":
                     doc = issuing.issue_invoice(db, str(_draft(db, good, day)), day)
-                    issued.append(doc["number"])
+                    issued.append(doc.number)
                 elif operation == "issue_unprintable":
                     with pytest.raises(InvalidInput):
                         issuing.issue_invoice(db, str(_draft(db, bad, day)), day)

@@ -30,7 +30,7 @@ def test_issuing_is_refused_until_the_vendor_is_set(db, make_school):
     with pytest.raises(InvalidInput, match="vendor identity is incomplete: set name, street"):
         issuing.issue_invoice(db, str(draft.id), date(2026, 3, 10))
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
-    assert issuing.issue_invoice(db, str(draft.id), date(2026, 3, 10))["number"] == "2026-00001"
+    assert issuing.issue_invoice(db, str(draft.id), date(2026, 3, 10)).number == "2026-00001"
 
 
 def test_set_vendor_validates_iban_qr_iban_vat_id_and_formats(db):

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.domain.regcode import verify
 from lehrer_licenses.services.billing import draft_edits, issuing, lookups, vendor
 from lehrer_licenses.services.errors import InvalidInput
@@ -61,7 +62,8 @@ def test_undo_a_first_order_leaves_the_school_without_a_contract(db, db_path, sc
     assert (dry.kind, dry.positions, dry.subscription_removed) == ("first_order", [1, 2, 3], True)
     assert (
         dry.seats_after == 0
-        and f"{dry.payable:.2f}" == lookups.show_invoice(db, str(draft))["payable"]
+        and f"{dry.payable:.2f}"
+        == shape.invoice_json(lookups.show_invoice(db, str(draft)))["payable"]
     )
     assert any("no contract again" in line for line in dry.summary())
     with db.reading() as session:
@@ -109,7 +111,7 @@ def test_undo_a_reorder_removes_only_its_seats_and_issues_a_code_for_the_rest(db
     assert licence.quantity == 3 and licence.valid_until == date(2026, 12, 31)
     assert audit_actions(db)[-1] == "order.undo"
     # then the first order can be undone too
-    first = lookups.list_invoices(db, school=school)[0]["id"]
+    first = lookups.list_invoices(db, school=school)[0].id
     assert undo_order(db, str(first), on=date(2026, 5, 6)).subscription_removed
 
 
@@ -138,7 +140,7 @@ def test_refused_after_a_renewal(db, school):
 
 def test_refused_once_issued(db, school):
     draft = order_seats(db, school, 2, DAY).invoice.id
-    number = issuing.issue_invoice(db, str(draft), date(2026, 3, 11))["number"]
+    number = issuing.issue_invoice(db, str(draft), date(2026, 3, 11)).number
     with pytest.raises(InvalidInput, match=f"already issued.*credit note.*invoice credit {number}"):
         undo_order(db, number)
 

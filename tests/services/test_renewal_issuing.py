@@ -89,7 +89,7 @@ def _renewed_books(path, batch: bool) -> dict:
         else:
             run = run_renewals(db, 2027, dry_run=False)
             draft = run.items[0].invoices[0]
-            number = issuing.issue_invoice(db, str(draft.id), date.today())["number"]
+            number = issuing.issue_invoice(db, str(draft.id), date.today()).number
         with db.reading() as session:
             invoice = session.scalar(select(Invoice).where(Invoice.number == number))
             skip = {"id", "created_at", "issued_at"}

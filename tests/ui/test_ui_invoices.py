@@ -62,7 +62,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     dialog = IssueDialog(db, row, date(2026, 9, 20), view)
     qtbot.addWidget(dialog)
     dialog.confirm_button.click()
-    assert dialog.result_doc["number"] == "2026-00001"
+    assert dialog.result_doc.number == "2026-00001"
     view.refresh(select=row.id)
     row = view.selected()
     assert row.number == "2026-00001" and row.status == "issued"
@@ -101,7 +101,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     assert not dialog.confirm_button.isEnabled()  # a reason is required
     dialog.reason.setPlainText("Goodwill: installation trouble")
     dialog.confirm_button.click()
-    assert dialog.result_doc["credits_invoice"] == "2026-00001"
+    assert dialog.result_doc.record.credits_invoice == "2026-00001"
     row = browse_invoices.invoice_row(db, row.id, date(2026, 9, 30))
     assert (row.credited, row.open, row.status) == (Decimal("68.65"), 0, "paid")
 

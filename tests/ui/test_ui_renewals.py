@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QMessageBox
 
+from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.services.browse import school_detail as browse_detail
 from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.ui.views.renewals import RenewalsView, default_year
@@ -84,7 +85,7 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     with qtbot.waitSignal(task.signals.finished, timeout=30000):
         pass
     assert (tmp_path / "dunning.pdf").read_bytes().startswith(b"%PDF")
-    billing_doc = lookups.show_invoice(db, str(first.id), date(2026, 3, 1))
+    billing_doc = shape.invoice_json(lookups.show_invoice(db, str(first.id), date(2026, 3, 1)))
     assert billing_doc["status"] == "overdue"
 
 

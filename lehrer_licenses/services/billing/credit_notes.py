@@ -5,6 +5,7 @@ their PDF stored, the credited invoice's status updated.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -12,10 +13,10 @@ from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.billing.drafts import line_columns
 from lehrer_licenses.services.billing.lookups import (
+    InvoiceRecord,
     credited_amount,
     find_invoice,
-    invoice_json,
-    two_decimals,
+    invoice_record,
     update_settlement,
 )
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
@@ -33,6 +34,12 @@ from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, InvoiceLine
 
 
+@dataclass(frozen=True)
+class CreditNote:
+    record: InvoiceRecord  # the credit note, ``credits_invoice`` the invoice's number
+    invoice_status: str  # the credited invoice's status after it
+
+
 def credit_invoice(
     db: Database,
     key: str,
@@ -41,7 +48,7 @@ def credit_invoice(
     amount: Decimal | None = None,
     on: date | None = None,
     line_text: str | None = None,
-) -> dict:
+) -> CreditNote:
     """A credit note for all of the invoice's remaining amount, or for ``amount`` (incl. VAT).
 
     A part is one line, "Partial credit on invoice N" unless ``line_text`` says what it is
@@ -85,9 +92,9 @@ def credit_invoice(
                     "the amount {amount} is more than the {currency} {creditable} of invoice "
                     "{number} not yet credited"
                 ).format(
-                    amount=two_decimals(amount),
+                    amount=f"{amount:.2f}",
                     currency=invoice.currency,
-                    creditable=two_decimals(creditable),
+                    creditable=f"{creditable:.2f}",
                     number=invoice.number,
                 )
             )
@@ -158,7 +165,5 @@ def credit_invoice(
             },
         )
         session.flush()
-        doc = invoice_json(note, ZERO, ZERO, on)
-        doc["credits_invoice"] = invoice.number
-        doc["invoice_status"] = invoice.status
-        return doc
+        record = replace(invoice_record(note, ZERO, ZERO, on), credits_invoice=invoice.number)
+        return CreditNote(record, invoice.status)

@@ -15,7 +15,7 @@ from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import line_columns, total_columns
-from lehrer_licenses.services.billing.lookups import find_invoice, invoice_json
+from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
 from lehrer_licenses.services.billing.states import ZERO, refuse_unless_draft
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput
@@ -60,7 +60,12 @@ def _refuse_licence_bound(invoice: Invoice) -> None:
         )
 
 
-def delete_draft(db: Database, key: str) -> dict:
+@dataclass(frozen=True)
+class DeletedDraft:
+    id: int
+
+
+def delete_draft(db: Database, key: str) -> DeletedDraft:
     """Delete a draft not tied to a delivered licence (an order's draft: ``order_undo``)."""
     with db.transaction() as session:
         invoice = find_invoice(session, key, lock=True)
@@ -78,7 +83,7 @@ def delete_draft(db: Database, key: str) -> dict:
         audit.record(
             session, "invoice.delete", "invoice", invoice_id, school_id=school_id, before=snapshot
         )
-        return {"id": invoice_id, "deleted": True}
+        return DeletedDraft(invoice_id)
 
 
 def edit_draft(
@@ -88,7 +93,7 @@ def edit_draft(
     add: Sequence[LineInput] = (),
     remove: Sequence[int] = (),
     on: date | None = None,
-) -> dict:
+) -> InvoiceRecord:
     """Remove lines (by position, 1-based), add lines, change the date; totals are recomputed."""
     with db.transaction() as session:
         invoice = find_invoice(session, key, lock=True)
@@ -159,4 +164,4 @@ def edit_draft(
                 "lines": [line.description for line in invoice.lines],
             },
         )
-        return invoice_json(invoice, ZERO, ZERO, day)
+        return invoice_record(invoice, ZERO, ZERO, day)

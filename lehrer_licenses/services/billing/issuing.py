@@ -27,7 +27,7 @@ from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import InvoiceView, invoice_view, total_columns
-from lehrer_licenses.services.billing.lookups import find_invoice, invoice_json
+from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
 from lehrer_licenses.services.billing.numbering import number_in_order
 from lehrer_licenses.services.billing.printing import (
     build_document,
@@ -269,11 +269,11 @@ def issue_draft(session: Session, invoice: Invoice, on: date, vendor: VendorSett
     return issued.pdf
 
 
-def issue_invoice(db: Database, key: str, on: date | None = None) -> dict:
+def issue_invoice(db: Database, key: str, on: date | None = None) -> InvoiceRecord:
     """Number the draft, fix its dates and reference, store its PDF, all in one transaction."""
     on = on or date.today()
     with db.transaction() as session:
         vendor = load_vendor(session)
         invoice = find_invoice(session, key, lock=True)
         issue_draft(session, invoice, on, vendor)
-        return invoice_json(invoice, ZERO, ZERO, on)
+        return invoice_record(invoice, ZERO, ZERO, on)

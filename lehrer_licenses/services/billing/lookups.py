@@ -1,10 +1,11 @@
 """Finding invoices (by number, id or payment reference), what was paid and credited on them,
-their settled status, and showing and listing them (DESIGN section 5 invoice JSON).
+their settled status, and showing and listing them as typed records.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.drafts import invoice_view
+from lehrer_licenses.services.billing.drafts import InvoiceView, invoice_view
 from lehrer_licenses.services.billing.references import compact_reference
 from lehrer_licenses.services.billing.states import (
     CREDIT_NOTE,
@@ -76,76 +77,113 @@ def update_settlement(session: Session, invoice: Invoice) -> str:
     return before
 
 
-def two_decimals(value: Decimal) -> str:
-    return f"{value:.2f}"
+@dataclass(frozen=True)
+class PaymentLine:
+    paid_on: date
+    amount: Decimal
+    reference: str
 
 
-def invoice_json(
+@dataclass(frozen=True)
+class InvoiceRecord:
+    """An invoice, credit note or quote with what follows from its payments, its credit notes
+    and its due date (``cli.json_billing`` shapes it as DESIGN section 5's invoice JSON)."""
+
+    view: InvoiceView  # the document: number, lines, totals (its status: the stored one)
+    status: str  # the status shown: an issued invoice past its due date is overdue
+    kind: str
+    school_id: int
+    language: str
+    due_date: date | None
+    reference: str | None
+    paid: Decimal
+    credited: Decimal
+    open: Decimal
+    days_overdue: int
+    note: str | None
+    credits_invoice_id: int | None  # a credit note's invoice
+    quote: dict | None  # a quote's details, as stored
+    # What ``show_invoice`` adds (None: not looked up)
+    payments: tuple[PaymentLine, ...] | None = None
+    credit_notes: tuple[str, ...] | None = None
+    credits_invoice: str | None = None  # a credit note's invoice number
+
+    @property
+    def id(self) -> int:
+        return self.view.id  # type: ignore[return-value]
+
+    @property
+    def number(self) -> str | None:
+        return self.view.number
+
+    @property
+    def currency(self) -> str:
+        return self.view.currency
+
+    @property
+    def payable(self) -> Decimal:
+        return self.view.totals.payable.amount
+
+
+def invoice_record(
     invoice: Invoice, paid: Decimal, credited: Decimal, today: date | None = None
-) -> dict:
-    """DESIGN §5's invoice JSON, with the lifecycle fields of this module."""
-
+) -> InvoiceRecord:
+    """The invoice with its lifecycle fields as of ``today``."""
     today = today or date.today()
-    doc = invoice_view(invoice).to_json()
     open_amount = invoice.payable - paid - credited if invoice.kind == INVOICE else ZERO
     if invoice.kind != INVOICE or invoice.status == DRAFT:
         open_amount = ZERO
     status = display_status(invoice.status, invoice.due_date, open_amount, today)
     days = (today - invoice.due_date).days if status == OVERDUE and invoice.due_date else 0
-    doc.update(
-        {
-            "status": status,
-            "kind": invoice.kind,
-            "school_id": invoice.school_id,
-            "language": invoice.language,
-            "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
-            "reference": invoice.reference,
-            "paid": two_decimals(paid),
-            "credited": two_decimals(credited),
-            "open": two_decimals(open_amount),
-            "days_overdue": days,
-            "note": invoice.note,
-        }
+    return InvoiceRecord(
+        view=invoice_view(invoice),
+        status=status,
+        kind=invoice.kind,
+        school_id=invoice.school_id,
+        language=invoice.language,
+        due_date=invoice.due_date,
+        reference=invoice.reference,
+        paid=paid,
+        credited=credited,
+        open=open_amount,
+        days_overdue=days,
+        note=invoice.note,
+        credits_invoice_id=invoice.credits_invoice_id if invoice.kind == CREDIT_NOTE else None,
+        quote=json.loads(invoice.details) if invoice.kind == QUOTE and invoice.details else None,
     )
-    if invoice.kind == CREDIT_NOTE:
-        doc["credits_invoice_id"] = invoice.credits_invoice_id
-    if invoice.kind == QUOTE and invoice.details:
-        doc["quote"] = json.loads(invoice.details)
-    return doc
 
 
-def show_invoice(db: Database, key: str, today: date | None = None) -> dict:
+def show_invoice(db: Database, key: str, today: date | None = None) -> InvoiceRecord:
     with db.reading() as session:
         invoice = find_invoice(session, key)
-        doc = invoice_json(
+        record = invoice_record(
             invoice,
             paid_amount(session, invoice.id),
             credited_amount(session, invoice.id),
             today,
         )
-        doc["payments"] = [
-            {
-                "date": p.paid_on.isoformat(),
-                "amount": two_decimals(p.amount),
-                "reference": p.reference,
-            }
+        payments = tuple(
+            PaymentLine(p.paid_on, p.amount, p.reference)
             for p in session.scalars(
                 select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.id)
             )
-        ]
-        doc["credit_notes"] = [
+        )
+        credit_notes = tuple(
             n
             for (n,) in session.execute(
                 select(Invoice.number)
                 .where(Invoice.credits_invoice_id == invoice.id)
                 .order_by(Invoice.id)
             )
-        ]
+        )
+        credits_invoice = None
         if invoice.credits_invoice_id is not None:
-            doc["credits_invoice"] = session.scalar(
+            credits_invoice = session.scalar(
                 select(Invoice.number).where(Invoice.id == invoice.credits_invoice_id)
             )
-        return doc
+        return replace(
+            record, payments=payments, credit_notes=credit_notes, credits_invoice=credits_invoice
+        )
 
 
 def list_invoices(
@@ -157,7 +195,7 @@ def list_invoices(
     overdue: bool = False,
     today: date | None = None,
     limit: int | None = None,
-) -> list[dict]:
+) -> list[InvoiceRecord]:
     """Invoices with their paid, credited and open amounts (three queries, no N+1)."""
     today = today or date.today()
     with db.reading() as session:
@@ -196,10 +234,10 @@ def list_invoices(
             query = query.where(Invoice.status == status)
         if limit:
             query = query.limit(limit)
-        docs = []
+        records = []
         for invoice, paid_sum, credited_sum in session.execute(query):
-            doc = invoice_json(invoice, paid_sum or ZERO, credited_sum or ZERO, today)
-            if status and doc["status"] != status:
+            record = invoice_record(invoice, paid_sum or ZERO, credited_sum or ZERO, today)
+            if status and record.status != status:
                 continue  # the shown status (overdue) follows from the date
-            docs.append(doc)
-        return docs
+            records.append(record)
+        return records

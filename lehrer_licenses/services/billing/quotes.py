@@ -5,11 +5,12 @@ the quoted seats (a draft invoice) in the same transaction.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.drafts import line_columns, total_columns
-from lehrer_licenses.services.billing.lookups import find_invoice, invoice_json
+from lehrer_licenses.services.billing.drafts import InvoiceView, line_columns, total_columns
+from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
 from lehrer_licenses.services.billing.printing import (
     build_document,
@@ -29,7 +30,7 @@ from lehrer_licenses.store.models import Invoice, InvoiceLine
 
 def create_quote(
     db: Database, school_number: str, seats: int, on: date, plan_code: str | None = None
-) -> tuple[dict, bytes]:
+) -> tuple[InvoiceRecord, bytes]:
     """A numbered quote (Offerte) for an order of seats, its PDF stored; nothing else changes."""
     from lehrer_licenses.services.licences.seats.orders import quote_order
 
@@ -82,10 +83,17 @@ def create_quote(
             after={"number": quote.number, "seats": seats, "payable": quote.payable},
         )
         session.flush()
-        return invoice_json(quote, ZERO, ZERO, on), pdf
+        return invoice_record(quote, ZERO, ZERO, on), pdf
 
 
-def accept_quote(db: Database, key: str, on: date | None = None) -> dict:
+@dataclass(frozen=True)
+class AcceptedQuote:
+    invoice: InvoiceView  # the order's draft invoice
+    quote: str  # the quote's number
+    code: str | None  # the order's registration code
+
+
+def accept_quote(db: Database, key: str, on: date | None = None) -> AcceptedQuote:
     """Order the quoted seats (the draft invoice, the seats, the registration code) and mark the
     quote accepted, in one transaction. The order is priced on ``on``, as any order."""
     from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -123,7 +131,4 @@ def accept_quote(db: Database, key: str, on: date | None = None) -> dict:
             before={"status": QUOTED},
             after={"status": ACCEPTED, "draft_invoice_id": result.invoice.id},
         )
-        doc = result.invoice.to_json()
-        doc["quote"] = quote.number
-        doc["code"] = result.code
-        return doc
+        return AcceptedQuote(result.invoice, quote.number, result.code)

@@ -741,7 +741,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
                 subject=addon.subject, day=on.isoformat()
             )
         )
-    doc = credit_notes.credit_invoice(
+    credit = credit_notes.credit_invoice(
         here,  # type: ignore[arg-type]
         invoice.number or str(invoice.id),
         reason=line.description,
@@ -749,7 +749,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
         on=on,
         line_text=line.description,
     )
-    return session.get(Invoice, doc["id"])
+    return session.get(Invoice, credit.record.id)
 
 
 def move_to_full_package(
