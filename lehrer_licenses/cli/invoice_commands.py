@@ -265,7 +265,7 @@ def cmd_invoice(args) -> None:
         target = _output(args.output)
         result = printing.invoice_pdf(open_db(args), args.invoice)
         _write(target, result.pdf)
-        doc = {**result.to_json(), "file": str(target), "stored": result.stored}
+        doc = {**shape.pdf_json(result), "file": str(target), "stored": result.stored}
         print_result(args, doc, lambda: str(target))
         return
     if action == "einvoice":
@@ -274,14 +274,14 @@ def cmd_invoice(args) -> None:
         target = _output(args.output)
         result = make_einvoice(open_db(args), args.invoice, xrechnung=args.xrechnung)
         _write(target, result.data)
-        doc = {**result.to_json(), "file": str(target)}
+        doc = {**shape.einvoice_json(result), "file": str(target)}
         print_result(args, doc, lambda: str(target))
         return
     db = open_db(args)
     if action == "leitweg-id":
         from lehrer_licenses.services.billing.einvoices import set_leitweg_id
 
-        doc = set_leitweg_id(db, args.school, args.leitweg_id)
+        doc = shape.leitweg_id_json(set_leitweg_id(db, args.school, args.leitweg_id))
         print_result(args, doc, lambda: key_values(doc))
         return
     if action == "list":
@@ -386,6 +386,7 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
+    from lehrer_licenses.cli.json_billing import dunning_json
     from lehrer_licenses.services.billing import dunning
     from lehrer_licenses.services.season import letter_batches, letter_emails, letters
 
@@ -427,7 +428,8 @@ def cmd_letters(args) -> None:
             path = folder / f"{args.action}-{args.date.isoformat()}-{school}.pdf"
             _write(path, pdf)
             files.append(str(path))
-    doc = {**run.to_json(), "files": files, "order": args.order}
+    shaped = dunning_json(run) if args.action == "dunning" else run.to_json()
+    doc = {**shaped, "files": files, "order": args.order}
     if eml_folder is not None:
         doc["without_email"] = drafts.without_email
     if args.action == "dunning":

@@ -8,6 +8,8 @@ from decimal import Decimal
 from lehrer_licenses.services.billing.credit_notes import CreditNote
 from lehrer_licenses.services.billing.draft_edits import DeletedDraft
 from lehrer_licenses.services.billing.drafts import InvoiceView
+from lehrer_licenses.services.billing.dunning import DunningRun, Reminder
+from lehrer_licenses.services.billing.einvoices import EInvoice, LeitwegId
 from lehrer_licenses.services.billing.lookups import InvoiceRecord
 from lehrer_licenses.services.billing.payments import (
     Balance,
@@ -15,6 +17,7 @@ from lehrer_licenses.services.billing.payments import (
     OverdueInvoice,
     SchoolBalance,
 )
+from lehrer_licenses.services.billing.printing import PdfResult
 from lehrer_licenses.services.billing.quotes import AcceptedQuote
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, QUOTE
 
@@ -123,3 +126,40 @@ def deleted_json(result: DeletedDraft) -> dict:
 
 def accepted_quote_json(result: AcceptedQuote) -> dict:
     return {**invoice_view_json(result.invoice), "quote": result.quote, "code": result.code}
+
+
+def _reminder_json(reminder: Reminder) -> dict:
+    return {
+        "number": reminder.number,
+        "school": reminder.school,
+        "school_name": reminder.school_name,
+        "level": reminder.level,
+        "currency": reminder.currency,
+        "open": _money(reminder.open),
+        "fee": _money(reminder.fee),
+        "amount_due": _money(reminder.amount_due),
+        "days_overdue": reminder.days_overdue,
+        "pay_by": reminder.pay_by.isoformat(),
+    }
+
+
+def dunning_json(run: DunningRun) -> dict:
+    return {
+        "date": run.on.isoformat(),
+        "dry_run": run.dry_run,
+        "reminders": len(run.notices),
+        "notices": [_reminder_json(n) for n in run.notices],
+        "after_last_reminder": run.exhausted,
+    }
+
+
+def pdf_json(result: PdfResult) -> dict:
+    return {"number": result.number, "kind": result.kind, "bytes": len(result.pdf)}
+
+
+def einvoice_json(result: EInvoice) -> dict:
+    return {"number": result.number, "format": result.kind, "bytes": len(result.data)}
+
+
+def leitweg_id_json(result: LeitwegId) -> dict:
+    return {"school": result.school, "leitweg_id": result.leitweg_id}

@@ -115,7 +115,7 @@ def test_xrechnung_for_a_school_with_a_leitweg_id(desk, make_school):
         make_einvoice(desk, number, xrechnung=True)
     with pytest.raises(InvalidInput, match="not a valid Leitweg-ID"):
         set_leitweg_id(desk, school, "04011000-1234512345-07")
-    assert set_leitweg_id(desk, school, LEITWEG)["leitweg_id"] == LEITWEG
+    assert set_leitweg_id(desk, school, LEITWEG).leitweg_id == LEITWEG
     result = make_einvoice(desk, number, xrechnung=True)
     assert result.kind == "xrechnung" and result.data.startswith(b"<?xml")
     assert values(result.data, ".//ram:BuyerReference") == [LEITWEG]

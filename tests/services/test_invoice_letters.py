@@ -37,16 +37,19 @@ def test_reminders_follow_the_waits_and_stop_after_level_three(desk, make_school
     number = issuing.issue_invoice(desk, str(draft), date(2026, 3, 11)).number  # due 10.04.
     assert dunning.run_dunning(desk, date(2026, 4, 19)).notices == []  # wait 10 days
     first = dunning.run_dunning(desk, date(2026, 4, 20))
-    assert [(n["level"], n["fee"], n["amount_due"]) for n in first.notices] == [
+    first_notices = shape.dunning_json(first)["notices"]
+    assert [(n["level"], n["fee"], n["amount_due"]) for n in first_notices] == [
         (1, "0.00", "505.90")
     ]
     assert "Zahlungserinnerung" in text_of(first.batch_pdf)
     assert dunning.run_dunning(desk, date(2026, 5, 3)).notices == []  # 14 days after level 1
     second = dunning.run_dunning(desk, date(2026, 5, 4))
-    assert [(n["level"], n["amount_due"]) for n in second.notices] == [(2, "515.90")]
+    second_notices = shape.dunning_json(second)["notices"]
+    assert [(n["level"], n["amount_due"]) for n in second_notices] == [(2, "515.90")]
     payments.record_payment(desk, number, Decimal("100.00"), date(2026, 5, 10))
     third = dunning.run_dunning(desk, date(2026, 5, 18))
-    assert [(n["level"], n["open"], n["amount_due"]) for n in third.notices] == [
+    third_notices = shape.dunning_json(third)["notices"]
+    assert [(n["level"], n["open"], n["amount_due"]) for n in third_notices] == [
         (3, "405.90", "435.90")
     ]
     assert "Letzte Mahnung" in text_of(third.batch_pdf)

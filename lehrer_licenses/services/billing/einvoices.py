@@ -28,11 +28,14 @@ class EInvoice:
     kind: str  # "factur-x" (PDF) | "xrechnung" (XML)
     data: bytes
 
-    def to_json(self) -> dict:
-        return {"number": self.number, "format": self.kind, "bytes": len(self.data)}
+
+@dataclass(frozen=True)
+class LeitwegId:
+    school: str
+    leitweg_id: str | None  # None: cleared
 
 
-def set_leitweg_id(db: Database, school_number: str, value: str) -> dict:
+def set_leitweg_id(db: Database, school_number: str, value: str) -> LeitwegId:
     """The Leitweg-ID of a German public school (checked with python-stdnum); empty clears it."""
     from stdnum.de import leitweg
 
@@ -52,7 +55,7 @@ def set_leitweg_id(db: Database, school_number: str, value: str) -> dict:
             before={"leitweg_id": before},
             after={"leitweg_id": school.leitweg_id},
         )
-        return {"school": school.number, "leitweg_id": school.leitweg_id}
+        return LeitwegId(school.number, school.leitweg_id)
 
 
 def make_einvoice(db: Database, key: str, *, xrechnung: bool = False) -> EInvoice:

@@ -137,9 +137,6 @@ class PdfResult:
     pdf: bytes
     stored: bool  # the PDF kept since issuing (False: a draft, rendered now)
 
-    def to_json(self) -> dict:
-        return {"number": self.number, "kind": self.kind, "bytes": len(self.pdf)}
-
 
 def invoice_pdf(db: Database, key: str) -> PdfResult:
     """The stored PDF of an issued invoice, credit note or quote; a draft is rendered now, with
