@@ -80,11 +80,8 @@ def _raw_canvas_ms(work: Path, sample: int) -> dict[str, float]:
     from sqlalchemy import select
 
     from lehrer_licenses.documents.letters import render_letter
-    from lehrer_licenses.services.billing.lifecycle import (
-        _registration_code,
-        build_document,
-        render,
-    )
+    from lehrer_licenses.services.billing.printing import build_document, render
+    from lehrer_licenses.services.billing.printing import registration_code as _registration_code
     from lehrer_licenses.services.billing.vendor import load_vendor
     from lehrer_licenses.services.database_init import open_database
     from lehrer_licenses.services.season.letters import renewal_letters

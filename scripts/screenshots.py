@@ -25,8 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
 from lehrer_licenses.services import catalogue
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import payments
+from lehrer_licenses.services.billing import issuing, payments
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse import school_detail as browse_detail
 from lehrer_licenses.services.browse import schools as browse
@@ -143,7 +142,7 @@ def sample_data(db) -> dict[str, str]:
     seats.set_frozen(db, teacher, True)
     # An issued, partly paid invoice and a credit note, for the invoices view and its dialogs.
     first = min(browse_detail.school_detail(db, reduced).invoices, key=lambda i: i.id).id
-    billing.issue_invoice(db, str(first), date(2026, 3, 12))
+    issuing.issue_invoice(db, str(first), date(2026, 3, 12))
     payments.record_payment(db, str(first), Decimal("300.00"), date(2026, 4, 2))
     catalogue.add_price(
         db, "LO-LOCAL", "base", Decimal("119.00"), date(2027, 1, 1), announced_on=date(2026, 6, 1)

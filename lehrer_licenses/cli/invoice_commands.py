@@ -249,15 +249,23 @@ def _invoice_text(doc: dict) -> str:
 
 
 def cmd_invoice(args) -> None:
-    from lehrer_licenses.services.billing import lifecycle as billing
-    from lehrer_licenses.services.billing import payments
+    from lehrer_licenses.cli import json_billing as shape
+    from lehrer_licenses.services.billing import (
+        credit_notes,
+        draft_edits,
+        issuing,
+        lookups,
+        payments,
+        printing,
+        quotes,
+    )
 
     action = args.action
     if action == "pdf":
         target = _output(args.output)
-        result = billing.invoice_pdf(open_db(args), args.invoice)
+        result = printing.invoice_pdf(open_db(args), args.invoice)
         _write(target, result.pdf)
-        doc = {**result.to_json(), "file": str(target), "stored": result.stored}
+        doc = {**shape.pdf_json(result), "file": str(target), "stored": result.stored}
         print_result(args, doc, lambda: str(target))
         return
     if action == "einvoice":
@@ -266,29 +274,31 @@ def cmd_invoice(args) -> None:
         target = _output(args.output)
         result = make_einvoice(open_db(args), args.invoice, xrechnung=args.xrechnung)
         _write(target, result.data)
-        doc = {**result.to_json(), "file": str(target)}
+        doc = {**shape.einvoice_json(result), "file": str(target)}
         print_result(args, doc, lambda: str(target))
         return
     db = open_db(args)
     if action == "leitweg-id":
         from lehrer_licenses.services.billing.einvoices import set_leitweg_id
 
-        doc = set_leitweg_id(db, args.school, args.leitweg_id)
+        doc = shape.leitweg_id_json(set_leitweg_id(db, args.school, args.leitweg_id))
         print_result(args, doc, lambda: key_values(doc))
         return
     if action == "list":
         if args.overdue:
-            docs = payments.overdue_invoices(db, args.date)
+            overdue = payments.overdue_invoices(db, args.date)
             if args.school:
-                docs = [d for d in docs if d["school"] == args.school]
+                overdue = [o for o in overdue if o.record.view.school == args.school]
+            docs = [shape.overdue_json(o) for o in overdue]
         else:
-            docs = billing.list_invoices(
+            records = lookups.list_invoices(
                 db, status=args.status, school=args.school, kind=args.kind, today=args.date
             )
+            docs = [shape.invoice_json(r) for r in records]
         print_result(args, docs, lambda: _list_text(docs))
         return
     if action == "balance":
-        doc = payments.school_balance(db, args.school, args.date)
+        doc = shape.balance_json(payments.school_balance(db, args.school, args.date))
         print_result(
             args,
             doc,
@@ -300,17 +310,21 @@ def cmd_invoice(args) -> None:
         )
         return
     if action == "show":
-        doc = billing.show_invoice(db, args.invoice, args.date)
+        doc = shape.invoice_json(lookups.show_invoice(db, args.invoice, args.date))
     elif action == "issue":
-        doc = billing.issue_invoice(db, args.invoice, args.date)
+        doc = shape.invoice_json(issuing.issue_invoice(db, args.invoice, args.date))
     elif action == "pay":
-        doc = payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
+        doc = shape.payment_json(
+            payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
+        )
     elif action == "credit":
-        doc = billing.credit_invoice(
-            db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
+        doc = shape.credit_note_json(
+            credit_notes.credit_invoice(
+                db, args.invoice, reason=args.reason, amount=args.amount, on=args.date
+            )
         )
     elif action == "delete":
-        doc = billing.delete_draft(db, args.invoice)
+        doc = shape.deleted_json(draft_edits.delete_draft(db, args.invoice))
         print_result(args, doc, lambda: _("draft {id} deleted").format(id=doc["id"]))
         return
     elif action == "undo-order":
@@ -324,7 +338,7 @@ def cmd_invoice(args) -> None:
         add = []
         for description, quantity, price in args.add_line:
             try:
-                add.append(billing.LineInput(description, Decimal(quantity), Decimal(price)))
+                add.append(draft_edits.LineInput(description, Decimal(quantity), Decimal(price)))
             except InvalidOperation:
                 raise UsageError(
                     _(
@@ -333,9 +347,11 @@ def cmd_invoice(args) -> None:
                 ) from None
         if not add and not args.remove_line and args.date is None:
             raise UsageError(_("nothing to change: give --add-line, --remove-line or --date"))
-        doc = billing.edit_draft(db, args.invoice, add=add, remove=args.remove_line, on=args.date)
+        doc = shape.invoice_json(
+            draft_edits.edit_draft(db, args.invoice, add=add, remove=args.remove_line, on=args.date)
+        )
     elif action == "accept":
-        doc = billing.accept_quote(db, args.invoice, args.date)
+        doc = shape.accepted_quote_json(quotes.accept_quote(db, args.invoice, args.date))
     else:  # pragma: no cover - argparse knows the actions
         raise UsageError(action)
     print_result(args, doc, lambda: _invoice_text(doc))
@@ -358,10 +374,12 @@ def _list_text_short(d: dict) -> str:
 
 
 def cmd_quote(args) -> None:
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.cli.json_billing import invoice_json
+    from lehrer_licenses.services.billing import quotes
 
     target = _output(args.output) if args.output else None
-    doc, pdf = billing.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    record, pdf = quotes.create_quote(open_db(args), args.school, args.seats, args.date, args.plan)
+    doc = invoice_json(record)
     if target is not None:
         _write(target, pdf)
         doc["file"] = str(target)
@@ -369,6 +387,7 @@ def cmd_quote(args) -> None:
 
 
 def cmd_letters(args) -> None:
+    from lehrer_licenses.cli.json_billing import dunning_json
     from lehrer_licenses.cli.json_season import letter_run_json, without_email_json
     from lehrer_licenses.services.billing import dunning
     from lehrer_licenses.services.season import letter_batches, letter_emails, letters
@@ -411,8 +430,8 @@ def cmd_letters(args) -> None:
             path = folder / f"{args.action}-{args.date.isoformat()}-{school}.pdf"
             _write(path, pdf)
             files.append(str(path))
-    run_doc = run.to_json() if args.action == "dunning" else letter_run_json(run)
-    doc = {**run_doc, "files": files, "order": args.order}
+    shaped = dunning_json(run) if args.action == "dunning" else letter_run_json(run)
+    doc = {**shaped, "files": files, "order": args.order}
     if eml_folder is not None:
         doc["without_email"] = without_email_json(drafts.without_email)
     if args.action == "dunning":

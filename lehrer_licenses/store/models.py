@@ -270,8 +270,8 @@ class Invoice(Base):
     rounding: Mapped[Decimal] = mapped_column(MONEY)
     payable: Mapped[Decimal] = mapped_column(MONEY)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    # The lifecycle (services/billing/lifecycle.py): issued invoices, credit notes and quotes have
-    # these.
+    # The lifecycle (services/billing/: issuing, credit_notes, quotes): issued invoices, credit
+    # notes and quotes have these.
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)  # quote: valid until
     issued_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # QR reference (27 digits) or ISO 11649 creditor reference "RF...", to match payments.

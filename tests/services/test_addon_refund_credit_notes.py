@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.cli import json_billing as shape
+from lehrer_licenses.services.billing import credit_notes, issuing, lookups, vendor
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.packages.activation import order_package
 from lehrer_licenses.services.licences.packages.addons import order_addon
@@ -33,7 +33,7 @@ def school(db, make_school):
 
 def issued_addon(db, school: str, on: date) -> dict:
     result = order_addon(db, school, "Deutsch", on)
-    return billing.issue_invoice(db, str(result.invoice.id), on)
+    return shape.invoice_json(issuing.issue_invoice(db, str(result.invoice.id), on))
 
 
 def test_M10_refund_of_an_issued_addon_invoice_is_a_credit_note_referencing_it(db, school):
@@ -42,7 +42,7 @@ def test_M10_refund_of_an_issued_addon_invoice_is_a_credit_note_referencing_it(d
     quote = move_to_full_package(db, school, date(2026, 10, 15), quote=True)
     result = move_to_full_package(db, school, date(2026, 10, 15))
     (note,) = result.refunds
-    shown = billing.show_invoice(db, note.number)
+    shown = shape.invoice_json(lookups.show_invoice(db, note.number))
     assert shown["kind"] == "credit_note" and shown["status"] == "issued"
     assert shown["credits_invoice_id"] == invoice["id"]
     # 195.00 x 182 of 365 days = 97.23 net; 115.70 with VAT, which gives back 97.23 net
@@ -53,25 +53,25 @@ def test_M10_refund_of_an_issued_addon_invoice_is_a_credit_note_referencing_it(d
     assert "Deutsch" in line["description"] and "182 von 365 Tagen" in line["description"]
     assert line["amount"] == "97.23"
     assert invoice["number"] in result.notices[0] and result.notices == quote.notices
-    assert billing.show_invoice(db, invoice["number"])["credited"] == "115.70"
+    assert shape.invoice_json(lookups.show_invoice(db, invoice["number"]))["credited"] == "115.70"
 
 
 def test_M10_refund_on_the_day_it_started_credits_the_whole_invoice(db, school):
     invoice = issued_addon(db, school, date(2026, 4, 15))
     (note,) = move_to_full_package(db, school, date(2026, 4, 15)).refunds
-    shown = billing.show_invoice(db, note.number)
+    shown = shape.invoice_json(lookups.show_invoice(db, note.number))
     assert (shown["net"], shown["payable"]) == ("195.00", "232.05")
     assert [line["description"] for line in shown["lines"]] == [
         line["description"] for line in invoice["lines"]
     ]  # the whole invoice, line by line
-    assert billing.show_invoice(db, invoice["number"])["open"] == "0.00"
+    assert shape.invoice_json(lookups.show_invoice(db, invoice["number"]))["open"] == "0.00"
 
 
 def test_M10_refund_on_its_last_day_credits_one_day(db, school):
     invoice = issued_addon(db, school, date(2026, 4, 15))
     run_due_renewals(db, date(2027, 2, 1), dry_run=False)  # the package year covers 2027-04-14
     (note,) = move_to_full_package(db, school, date(2027, 4, 14)).refunds
-    shown = billing.show_invoice(db, note.number)
+    shown = shape.invoice_json(lookups.show_invoice(db, note.number))
     assert (shown["net"], shown["payable"]) == ("0.53", "0.63")  # 195 / 365, + 19 %
     assert shown["credits_invoice_id"] == invoice["id"]
 
@@ -92,7 +92,7 @@ def test_M10_refund_of_a_draft_addon_invoice_is_deducted_from_the_draft(db, scho
 def test_M10_a_credit_note_refused_leaves_the_move_unwritten(db, school):
     invoice = issued_addon(db, school, date(2026, 4, 15))
     # a credit note dated later already exists: numbering in date order refuses an earlier one
-    billing.credit_invoice(
+    credit_notes.credit_invoice(
         db, invoice["number"], reason="Kulanz", amount=Decimal("1.00"), on=date(2026, 9, 1)
     )
     with db.reading() as session:

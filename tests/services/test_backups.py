@@ -208,8 +208,7 @@ def test_a_real_renewal_run_is_preceded_by_a_backup(db, db_path, make_school):
 
 def _issued_books(db, tmp_path):
     """Two issued invoices, a credit note on the first and a quote, backed up."""
-    from lehrer_licenses.services.billing import lifecycle as billing
-    from lehrer_licenses.services.billing import vendor
+    from lehrer_licenses.services.billing import credit_notes, issuing, quotes, vendor
 
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
     address = {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011"}
@@ -218,11 +217,11 @@ def _issued_books(db, tmp_path):
         SchoolInput(name="Schule Bern", country="CH", language="de", city="Bern", **address),
     )
     first = order_seats(db, school, 3, date(2026, 3, 10)).invoice.id
-    number = billing.issue_invoice(db, str(first), date(2026, 3, 10))["number"]
+    number = issuing.issue_invoice(db, str(first), date(2026, 3, 10)).number
     second = order_seats(db, school, 1, date(2026, 4, 10)).invoice.id
-    billing.issue_invoice(db, str(second), date(2026, 4, 10))
-    billing.credit_invoice(db, number, reason="Storno", on=date(2026, 4, 11))
-    billing.create_quote(db, school, 5, date(2026, 4, 12))
+    issuing.issue_invoice(db, str(second), date(2026, 4, 10))
+    credit_notes.credit_invoice(db, number, reason="Storno", on=date(2026, 4, 11))
+    quotes.create_quote(db, school, 5, date(2026, 4, 12))
     return make_backup(db, tmp_path / "books.llbackup").path
 
 

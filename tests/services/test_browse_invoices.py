@@ -8,8 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import payments
+from lehrer_licenses.services.billing import credit_notes, issuing, payments, states
 from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR, set_vendor
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse import schools as browse
@@ -26,10 +25,10 @@ def billed(db, make_school):
     first = orders.order_seats(db, aarau, 3, date(2026, 3, 10)).invoice.id
     second = orders.order_seats(db, aarau, 2, date(2026, 9, 15)).invoice.id
     draft = orders.order_seats(db, other, 1, date(2026, 9, 20)).invoice.id
-    billing.issue_invoice(db, str(first), date(2026, 3, 10))
-    billing.issue_invoice(db, str(second), date(2026, 9, 15))
+    issuing.issue_invoice(db, str(first), date(2026, 3, 10))
+    issuing.issue_invoice(db, str(second), date(2026, 9, 15))
     payments.record_payment(db, str(first), Decimal("100.00"), date(2026, 3, 20))
-    billing.credit_invoice(
+    credit_notes.credit_invoice(
         db, str(second), reason="one seat too many", amount=Decimal("50.00"), on=date(2026, 9, 30)
     )
     return {"aarau": aarau, "first": first, "second": second, "draft": draft}
@@ -89,9 +88,9 @@ def test_same_names_and_overdue_rule_as_billing():
         "CREDITED",
         "OVERDUE",
     ):
-        assert getattr(browse_invoices, name) == getattr(billing, name)
+        assert getattr(browse_invoices, name) == getattr(states, name)
     for status in ("draft", "issued", "partly_paid", "paid", "credited"):
         for due in (None, date(2026, 1, 1), date(2027, 1, 1)):
             for amount in (Decimal("0.00"), Decimal("5.00")):
                 args = (status, due, amount, date(2026, 6, 1))
-                assert browse_invoices.display_status(*args) == billing.display_status(*args)
+                assert browse_invoices.display_status(*args) == states.display_status(*args)

@@ -13,8 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import payments, vendor
+from lehrer_licenses.services.billing import credit_notes, issuing, payments, vendor
 from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_writers
@@ -77,7 +76,7 @@ def template(tmp_path_factory) -> Path:
 
         def issue(number, seats, ordered, issued):
             draft = order_seats(db, number, seats, ordered).invoice.id
-            return billing.issue_invoice(db, str(draft), issued)["number"]
+            return issuing.issue_invoice(db, str(draft), issued).number
 
         first = issue(aesch, 3, date(2026, 3, 10), date(2026, 3, 11))
         second = issue(bern, 2, date(2026, 4, 1), date(2026, 4, 2))
@@ -85,7 +84,7 @@ def template(tmp_path_factory) -> Path:
         issue(bern, 1, date(2026, 11, 2), date(2026, 11, 2))
         payments.record_payment(db, first, Decimal("505.90"), date(2026, 3, 20), "Zahlung 1")
         payments.record_payment(db, second, Decimal("100.00"), date(2026, 5, 1), "Teil")
-        billing.credit_invoice(
+        credit_notes.credit_invoice(
             db, third, reason="Kulanz", amount=Decimal("50.00"), on=date(2026, 10, 1)
         )
         order_seats(db, bern, 1, date(2026, 11, 20))  # a draft: not exported

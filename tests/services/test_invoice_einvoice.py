@@ -12,11 +12,11 @@ import facturx
 import pytest
 from pypdf import PdfReader
 
+from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.documents import DocumentLine
 from lehrer_licenses.documents.einvoice import RAM, EInvoiceParties, check_xml, cii_xml
 from lehrer_licenses.documents.samples import sample_document
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing import credit_notes, issuing, vendor
 from lehrer_licenses.services.billing.einvoices import make_einvoice, set_leitweg_id
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -90,7 +90,7 @@ def test_factur_x_pdf_embeds_the_xml_of_the_issued_invoice(desk, make_school):
     school = make_school("Grundschule Łukasz Żółć", country="DE", language="de",
                          postcode="80802", city="München", street="Leopoldstraße")  # fmt: skip
     draft = order_seats(desk, school, 3, date(2026, 3, 10)).invoice.id
-    number = billing.issue_invoice(desk, str(draft), date(2026, 3, 11))["number"]
+    number = issuing.issue_invoice(desk, str(draft), date(2026, 3, 11)).number
     result = make_einvoice(desk, number)
     assert result.kind == "factur-x"
     name, xml = facturx.get_facturx_xml_from_pdf(result.data, check_xsd=True)
@@ -98,7 +98,9 @@ def test_factur_x_pdf_embeds_the_xml_of_the_issued_invoice(desk, make_school):
     assert values(xml, ".//{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
                        "ExchangedDocument/ram:ID") == [number]  # fmt: skip
     assert "Rechnung 2026-00001" in PdfReader(BytesIO(result.data)).pages[0].extract_text()
-    credit = billing.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 12))
+    credit = shape.credit_note_json(
+        credit_notes.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 12))
+    )
     _name, note_xml = facturx.get_facturx_xml_from_pdf(make_einvoice(desk, credit["number"]).data)
     assert values(note_xml, ".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID") == [number]
 
@@ -106,14 +108,14 @@ def test_factur_x_pdf_embeds_the_xml_of_the_issued_invoice(desk, make_school):
 def test_xrechnung_for_a_school_with_a_leitweg_id(desk, make_school):
     school = make_school("Grundschule Dvořák", country="DE", language="de", postcode="80802",
                          city="München", email="sekretariat@schule.example")  # fmt: skip
-    number = billing.issue_invoice(
+    number = issuing.issue_invoice(
         desk, str(order_seats(desk, school, 2, date(2026, 3, 10)).invoice.id), date(2026, 3, 11)
-    )["number"]
+    ).number
     with pytest.raises(InvalidInput, match="Leitweg-ID"):
         make_einvoice(desk, number, xrechnung=True)
     with pytest.raises(InvalidInput, match="not a valid Leitweg-ID"):
         set_leitweg_id(desk, school, "04011000-1234512345-07")
-    assert set_leitweg_id(desk, school, LEITWEG)["leitweg_id"] == LEITWEG
+    assert set_leitweg_id(desk, school, LEITWEG).leitweg_id == LEITWEG
     result = make_einvoice(desk, number, xrechnung=True)
     assert result.kind == "xrechnung" and result.data.startswith(b"<?xml")
     assert values(result.data, ".//ram:BuyerReference") == [LEITWEG]

@@ -10,8 +10,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from lehrer_licenses.services.billing import dunning, payments, vendor
-from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.cli import json_billing as shape
+from lehrer_licenses.services.billing import dunning, issuing, payments, vendor
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -34,34 +34,38 @@ def text_of(pdf: bytes) -> str:
 def test_reminders_follow_the_waits_and_stop_after_level_three(desk, make_school):
     school = make_school("Schule Dvořák", **ADDRESS)
     draft = order_seats(desk, school, 3, date(2026, 3, 10)).invoice.id
-    number = billing.issue_invoice(desk, str(draft), date(2026, 3, 11))["number"]  # due 10.04.
+    number = issuing.issue_invoice(desk, str(draft), date(2026, 3, 11)).number  # due 10.04.
     assert dunning.run_dunning(desk, date(2026, 4, 19)).notices == []  # wait 10 days
     first = dunning.run_dunning(desk, date(2026, 4, 20))
-    assert [(n["level"], n["fee"], n["amount_due"]) for n in first.notices] == [
+    first_notices = shape.dunning_json(first)["notices"]
+    assert [(n["level"], n["fee"], n["amount_due"]) for n in first_notices] == [
         (1, "0.00", "505.90")
     ]
     assert "Zahlungserinnerung" in text_of(first.batch_pdf)
     assert dunning.run_dunning(desk, date(2026, 5, 3)).notices == []  # 14 days after level 1
     second = dunning.run_dunning(desk, date(2026, 5, 4))
-    assert [(n["level"], n["amount_due"]) for n in second.notices] == [(2, "515.90")]
+    second_notices = shape.dunning_json(second)["notices"]
+    assert [(n["level"], n["amount_due"]) for n in second_notices] == [(2, "515.90")]
     payments.record_payment(desk, number, Decimal("100.00"), date(2026, 5, 10))
     third = dunning.run_dunning(desk, date(2026, 5, 18))
-    assert [(n["level"], n["open"], n["amount_due"]) for n in third.notices] == [
+    third_notices = shape.dunning_json(third)["notices"]
+    assert [(n["level"], n["open"], n["amount_due"]) for n in third_notices] == [
         (3, "405.90", "435.90")
     ]
     assert "Letzte Mahnung" in text_of(third.batch_pdf)
     assert "Fälliger Betrag CHF 435.90" in text_of(third.batch_pdf)
     fourth = dunning.run_dunning(desk, date(2026, 7, 1))
     assert fourth.notices == [] and fourth.exhausted == [number]
-    balance = payments.school_balance(desk, school, date(2026, 7, 1))
+    balance = shape.balance_json(payments.school_balance(desk, school, date(2026, 7, 1)))
     assert balance["balances"][0]["dunning_fees"] == "30.00"
-    assert payments.overdue_invoices(desk, date(2026, 7, 1))[0]["dunning_level"] == 3
+    overdue = [shape.overdue_json(x) for x in payments.overdue_invoices(desk, date(2026, 7, 1))]
+    assert overdue[0]["dunning_level"] == 3
 
 
 def test_a_dry_run_records_nothing_and_paid_invoices_get_no_reminder(desk, make_school):
     school = make_school(**ADDRESS)
     draft = order_seats(desk, school, 3, date(2026, 3, 10)).invoice.id
-    number = billing.issue_invoice(desk, str(draft), date(2026, 3, 11))["number"]
+    number = issuing.issue_invoice(desk, str(draft), date(2026, 3, 11)).number
     dry = dunning.run_dunning(desk, date(2026, 4, 20), dry_run=True)
     assert len(dry.notices) == 1 and dry.letters == []
     assert len(dunning.run_dunning(desk, date(2026, 4, 20), dry_run=True).notices) == 1

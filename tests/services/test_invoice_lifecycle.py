@@ -10,8 +10,18 @@ from sqlalchemy import func, select
 from stdnum import iso11649
 from stdnum.ch import esr
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import payments, vendor
+from lehrer_licenses.cli import json_billing as shape
+from lehrer_licenses.services.billing import (
+    credit_notes,
+    draft_edits,
+    issuing,
+    lookups,
+    payments,
+    printing,
+    quotes,
+    references,
+    vendor,
+)
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.licences.seats.order_undo import undo_order
 from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -48,16 +58,20 @@ def draft(db, school, seats=3, on=date(2026, 3, 10)) -> int:
 
 def test_issue_numbers_dates_references_and_stores_the_pdf(desk, school_of):
     school = school_of()
-    first = billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
-    second = billing.issue_invoice(desk, str(draft(desk, school, 2)), date(2026, 3, 12))
+    first = shape.invoice_json(
+        issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
+    )
+    second = shape.invoice_json(
+        issuing.issue_invoice(desk, str(draft(desk, school, 2)), date(2026, 3, 12))
+    )
     assert (first["number"], second["number"]) == ("2026-00001", "2026-00002")
     assert first["status"] == "issued" and first["date"] == "2026-03-11"
     assert first["due_date"] == "2026-04-10"  # 30 days
     assert first["payable"] == "505.90"  # example 1: 468.00 + 8.1 % = 505.908 -> 505.90
     assert esr.is_valid(first["reference"]) and len(first["reference"]) == 27
-    pdf = billing.invoice_pdf(desk, "2026-00001")
+    pdf = printing.invoice_pdf(desk, "2026-00001")
     assert pdf.stored and pdf.pdf.startswith(b"%PDF")
-    assert billing.invoice_pdf(desk, "2026-00001").pdf == pdf.pdf  # the same bytes again
+    assert printing.invoice_pdf(desk, "2026-00001").pdf == pdf.pdf  # the same bytes again
     with desk.reading() as session:
         assert session.scalar(select(func.count(InvoicePdf.id))) == 2
         counter = session.get(NumberCounter, ("invoice", 2026))
@@ -79,30 +93,32 @@ def eur_draft(db, school_number: str, on=date(2026, 3, 10), reason="order") -> i
 
 def test_eur_invoices_and_vendors_without_qr_iban_get_creditor_references(desk, school_of):
     school = school_of("Grundschule Ørsted", country="DE", language="de")
-    doc = billing.issue_invoice(desk, str(eur_draft(desk, school)), date(2026, 3, 11))
+    doc = shape.invoice_json(
+        issuing.issue_invoice(desk, str(eur_draft(desk, school)), date(2026, 3, 11))
+    )
     assert doc["payable"] == "1190.00"
     assert doc["currency"] == "EUR"
     assert doc["reference"].startswith("RF") and iso11649.is_valid(doc["reference"])
-    assert doc["reference"] == billing.creditor_reference(doc["number"])
+    assert doc["reference"] == references.creditor_reference(doc["number"])
 
 
 def test_reference_helpers_make_valid_references():
-    ref = billing.qr_reference("2026-00017")
+    ref = references.qr_reference("2026-00017")
     assert ref.startswith("00000000000000000202600017") and esr.is_valid(ref)
-    assert iso11649.is_valid(billing.creditor_reference("G2026-00001"))
-    assert iso11649.is_valid(billing.creditor_reference("2026-00017"))
+    assert iso11649.is_valid(references.creditor_reference("G2026-00001"))
+    assert iso11649.is_valid(references.creditor_reference("2026-00017"))
 
 
 def test_issuing_twice_editing_or_deleting_an_issued_invoice_is_refused(desk, school_of):
     school = school_of()
     invoice_id = draft(desk, school)
-    number = billing.issue_invoice(desk, str(invoice_id), date(2026, 3, 11))["number"]
+    number = issuing.issue_invoice(desk, str(invoice_id), date(2026, 3, 11)).number
     with pytest.raises(InvalidInput, match="already issued; it cannot be issued again"):
-        billing.issue_invoice(desk, number, date(2026, 3, 12))
+        issuing.issue_invoice(desk, number, date(2026, 3, 12))
     with pytest.raises(InvalidInput, match="cannot be deleted: correct it with a credit note"):
-        billing.delete_draft(desk, number)
+        draft_edits.delete_draft(desk, number)
     with pytest.raises(InvalidInput, match="cannot be edited"):
-        billing.edit_draft(desk, str(invoice_id), remove=[1])
+        draft_edits.edit_draft(desk, str(invoice_id), remove=[1])
     with desk.reading() as session:
         assert session.get(NumberCounter, ("invoice", 2026)).last == 1
 
@@ -110,74 +126,84 @@ def test_issuing_twice_editing_or_deleting_an_issued_invoice_is_refused(desk, sc
 def test_drafts_can_be_edited_and_deleted(desk, school_of):
     school = school_of()
     invoice_id = draft(desk, school)
-    doc = billing.edit_draft(
-        desk,
-        str(invoice_id),
-        remove=[2],
-        add=[billing.LineInput("Schulung vor Ort", Decimal("2"), Decimal("150"))],
+    doc = shape.invoice_json(
+        draft_edits.edit_draft(
+            desk,
+            str(invoice_id),
+            remove=[2],
+            add=[draft_edits.LineInput("Schulung vor Ort", Decimal("2"), Decimal("150"))],
+        )
     )
     assert [line["description"] for line in doc["lines"]][-1] == "Schulung vor Ort"
     assert doc["net"] == f"{Decimal('334.35') + Decimal('300.00'):.2f}"
     with pytest.raises(InvalidInput, match="has no line 9"):
-        billing.edit_draft(desk, str(invoice_id), remove=[9])
+        draft_edits.edit_draft(desk, str(invoice_id), remove=[9])
     # the order delivered its seats: its draft goes only with them
     # (services.licences.seats.order_undo)
     with pytest.raises(InvalidInput, match=f"undo the order .*invoice undo-order {invoice_id}"):
-        billing.delete_draft(desk, str(invoice_id))
+        draft_edits.delete_draft(desk, str(invoice_id))
     undo_order(desk, str(invoice_id), on=date(2026, 3, 10))
     with pytest.raises(NotFound):
-        billing.show_invoice(desk, str(invoice_id))
+        lookups.show_invoice(desk, str(invoice_id))
     # a draft tied to no licence can simply go
     free = eur_draft(desk, school_of("Grundschule Ørsted", country="DE"), reason="service")
-    assert billing.delete_draft(desk, str(free))["deleted"] is True
+    assert shape.deleted_json(draft_edits.delete_draft(desk, str(free)))["deleted"] is True
     with pytest.raises(NotFound):
-        billing.show_invoice(desk, str(free))
+        lookups.show_invoice(desk, str(free))
 
 
 def test_numbers_follow_the_dates_within_a_series(desk, school_of):
     school = school_of()
-    billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 5, 1))
+    issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 5, 1))
     with pytest.raises(InvalidInput, match="lies before 2026-00001"):
-        billing.issue_invoice(desk, str(draft(desk, school, 1)), date(2026, 4, 30))
+        issuing.issue_invoice(desk, str(draft(desk, school, 1)), date(2026, 4, 30))
     # a new year starts a new sequence
-    later = billing.issue_invoice(desk, str(draft(desk, school, 1)), date(2027, 1, 4))
+    later = shape.invoice_json(
+        issuing.issue_invoice(desk, str(draft(desk, school, 1)), date(2027, 1, 4))
+    )
     assert later["number"] == "2027-00001"
 
 
 def test_full_and_partial_credit_notes_in_their_own_series(desk, school_of):
     school = school_of()
-    number = billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))["number"]
-    part = billing.credit_invoice(
-        desk,
-        number,
-        reason="Ein Sitz doppelt bestellt",
-        amount=Decimal("100.00"),
-        on=date(2026, 3, 20),
+    number = issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11)).number
+    part = shape.credit_note_json(
+        credit_notes.credit_invoice(
+            desk,
+            number,
+            reason="Ein Sitz doppelt bestellt",
+            amount=Decimal("100.00"),
+            on=date(2026, 3, 20),
+        )
     )
     assert part["number"] == "G2026-00001" and part["kind"] == "credit_note"
     assert part["payable"] == "100.00" and part["net"] == "92.51" and part["vat"] == "7.49"
     assert part["lines"][0]["description"] == "Teilgutschrift zu Rechnung 2026-00001"
     assert part["invoice_status"] == "issued"
     with pytest.raises(InvalidInput, match=r"more than the CHF 405\.90"):
-        billing.credit_invoice(
+        credit_notes.credit_invoice(
             desk, number, reason="x", amount=Decimal("405.95"), on=date(2026, 3, 21)
         )
-    rest = billing.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 21))
+    rest = shape.credit_note_json(
+        credit_notes.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 21))
+    )
     assert rest["number"] == "G2026-00002" and rest["payable"] == "405.90"
     assert rest["invoice_status"] == "credited"
     with pytest.raises(InvalidInput, match="already credited in full"):
-        billing.credit_invoice(desk, number, reason="again", on=date(2026, 3, 22))
-    shown = billing.show_invoice(desk, number, date(2026, 6, 1))
+        credit_notes.credit_invoice(desk, number, reason="again", on=date(2026, 3, 22))
+    shown = shape.invoice_json(lookups.show_invoice(desk, number, date(2026, 6, 1)))
     assert shown["status"] == "credited" and shown["open"] == "0.00"
     assert shown["credit_notes"] == ["G2026-00001", "G2026-00002"]
-    assert billing.invoice_pdf(desk, "G2026-00002").stored
+    assert printing.invoice_pdf(desk, "G2026-00002").stored
 
 
 def test_a_full_credit_copies_the_lines(desk, school_of):
     school = school_of()
-    number = billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))["number"]
-    note = billing.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 11))
-    shown = billing.show_invoice(desk, number)
+    number = issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11)).number
+    note = shape.credit_note_json(
+        credit_notes.credit_invoice(desk, number, reason="Storno", on=date(2026, 3, 11))
+    )
+    shown = shape.invoice_json(lookups.show_invoice(desk, number))
     assert [li["amount"] for li in note["lines"]] == [li["amount"] for li in shown["lines"]]
     assert note["rounding"] == shown["rounding"] and note["payable"] == shown["payable"]
 
@@ -186,25 +212,32 @@ def test_drafts_and_credit_notes_cannot_be_credited(desk, school_of):
     school = school_of()
     invoice_id = draft(desk, school)
     with pytest.raises(InvalidInput, match="edit or delete it instead"):
-        billing.credit_invoice(desk, str(invoice_id), reason="x", on=date(2026, 3, 11))
+        credit_notes.credit_invoice(desk, str(invoice_id), reason="x", on=date(2026, 3, 11))
     with pytest.raises(InvalidInput, match="needs a reason"):
-        billing.credit_invoice(desk, str(invoice_id), reason=" ", on=date(2026, 3, 11))
+        credit_notes.credit_invoice(desk, str(invoice_id), reason=" ", on=date(2026, 3, 11))
 
 
 def test_payments_partly_paid_paid_overdue_and_balance(desk, school_of):
     school = school_of()
-    doc = billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
+    doc = shape.invoice_json(
+        issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
+    )
     number = doc["number"]
-    assert billing.show_invoice(desk, number, date(2026, 4, 10))["status"] == "issued"
-    late = billing.show_invoice(desk, number, date(2026, 4, 25))
+    assert (
+        shape.invoice_json(lookups.show_invoice(desk, number, date(2026, 4, 10)))["status"]
+        == "issued"
+    )
+    late = shape.invoice_json(lookups.show_invoice(desk, number, date(2026, 4, 25)))
     assert late["status"] == "overdue" and late["days_overdue"] == 15
-    paid = payments.record_payment(desk, doc["reference"], Decimal("300.00"), date(2026, 4, 1))
+    paid = shape.payment_json(
+        payments.record_payment(desk, doc["reference"], Decimal("300.00"), date(2026, 4, 1))
+    )
     assert paid["status"] == "partly_paid" and paid["open"] == "205.90"
-    overdue = payments.overdue_invoices(desk, date(2026, 4, 25))
+    overdue = [shape.overdue_json(x) for x in payments.overdue_invoices(desk, date(2026, 4, 25))]
     assert [(d["number"], d["open"], d["days_overdue"]) for d in overdue] == [
         (number, "205.90", 15)
     ]
-    balance = payments.school_balance(desk, school, date(2026, 4, 25))
+    balance = shape.balance_json(payments.school_balance(desk, school, date(2026, 4, 25)))
     assert balance["balances"] == [
         {
             "currency": "CHF",
@@ -215,10 +248,12 @@ def test_payments_partly_paid_paid_overdue_and_balance(desk, school_of):
             "dunning_fees": "0.00",
         }
     ]
-    done = payments.record_payment(desk, number, Decimal("205.90"), date(2026, 4, 26))
+    done = shape.payment_json(
+        payments.record_payment(desk, number, Decimal("205.90"), date(2026, 4, 26))
+    )
     assert done["status"] == "paid" and done["overpaid"] == "0.00"
     assert payments.overdue_invoices(desk, date(2026, 5, 1)) == []
-    assert billing.list_invoices(desk, status="paid")[0]["number"] == number
+    assert lookups.list_invoices(desk, status="paid")[0].number == number
 
 
 def test_payments_refused_on_drafts_and_bad_amounts(desk, school_of):
@@ -234,19 +269,20 @@ def test_payments_refused_on_drafts_and_bad_amounts(desk, school_of):
 
 def test_quote_then_accept_makes_the_draft_in_one_go(desk, school_of):
     school = school_of()
-    quote, pdf = billing.create_quote(desk, school, 3, date(2026, 3, 1))
+    record, pdf = quotes.create_quote(desk, school, 3, date(2026, 3, 1))
+    quote = shape.invoice_json(record)
     assert quote["number"] == "Q2026-00001" and quote["status"] == "quote"
     assert quote["net"] == "468.00" and quote["due_date"] == "2026-03-31"
-    assert pdf.startswith(b"%PDF") and billing.invoice_pdf(desk, "Q2026-00001").pdf == pdf
+    assert pdf.startswith(b"%PDF") and printing.invoice_pdf(desk, "Q2026-00001").pdf == pdf
     with pytest.raises(InvalidInput, match="valid until 2026-03-31"):
-        billing.accept_quote(desk, "Q2026-00001", date(2026, 4, 1))
-    result = billing.accept_quote(desk, "Q2026-00001", date(2026, 3, 10))
+        quotes.accept_quote(desk, "Q2026-00001", date(2026, 4, 1))
+    result = shape.accepted_quote_json(quotes.accept_quote(desk, "Q2026-00001", date(2026, 3, 10)))
     assert result["status"] == "draft" and result["net"] == "468.00" and result["code"]
     with pytest.raises(InvalidInput, match="already accepted"):
-        billing.accept_quote(desk, "Q2026-00001", date(2026, 3, 10))
+        quotes.accept_quote(desk, "Q2026-00001", date(2026, 3, 10))
     with pytest.raises(InvalidInput, match="is a quote and cannot be issued"):
-        billing.issue_invoice(desk, "Q2026-00001", date(2026, 3, 10))
-    issued = billing.issue_invoice(desk, str(result["id"]), date(2026, 3, 10))
+        issuing.issue_invoice(desk, "Q2026-00001", date(2026, 3, 10))
+    issued = shape.invoice_json(issuing.issue_invoice(desk, str(result["id"]), date(2026, 3, 10)))
     assert issued["number"] == "2026-00001"
 
 
@@ -255,8 +291,8 @@ def test_a_failed_issue_takes_no_number(desk, school_of):
     school = school_of("Школа №1")  # Cyrillic: not in the QR-bill character set
     other = school_of()
     with pytest.raises(InvalidInput, match="cannot be printed"):
-        billing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
-    ok = billing.issue_invoice(desk, str(draft(desk, other)), date(2026, 3, 11))
+        issuing.issue_invoice(desk, str(draft(desk, school)), date(2026, 3, 11))
+    ok = shape.invoice_json(issuing.issue_invoice(desk, str(draft(desk, other)), date(2026, 3, 11)))
     assert ok["number"] == "2026-00001"
     with desk.reading() as session:
         assert (

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing import credit_notes, issuing, vendor
 from lehrer_licenses.services.billing.drafts import create_draft
 from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
@@ -91,32 +90,34 @@ def test_numbers_stay_gapless_and_unique_per_series_and_year(steps):
                 if operation == "advance":
                     day += timedelta(days=7 * k + 1)
                 elif operation == "issue":
-                    doc = billing.issue_invoice(db, str(_draft(db, good, day)), day)
-                    issued.append(doc["number"])
+                    doc = issuing.issue_invoice(db, str(_draft(db, good, day)), day)
+                    issued.append(doc.number)
                 elif operation == "issue_unprintable":
                     with pytest.raises(InvalidInput):
-                        billing.issue_invoice(db, str(_draft(db, bad, day)), day)
+                        issuing.issue_invoice(db, str(_draft(db, bad, day)), day)
                 elif operation == "issue_again" and issued:
                     with pytest.raises(InvalidInput):
-                        billing.issue_invoice(db, issued[k % len(issued)], day)
+                        issuing.issue_invoice(db, issued[k % len(issued)], day)
                 elif operation == "issue_without_vendor":
                     vendor.set_vendor(db, {"iban": ""})
                     with pytest.raises(InvalidInput):
-                        billing.issue_invoice(db, str(_draft(db, good, day)), day)
+                        issuing.issue_invoice(db, str(_draft(db, good, day)), day)
                     vendor.set_vendor(db, {"iban": vendor.SAMPLE_VENDOR["iban"]})
                 elif operation == "issue_backdated" and issued:
                     # refused when it lies before the last number of its year
                     with suppress(InvalidInput):
-                        billing.issue_invoice(db, str(_draft(db, good, day)), day - timedelta(400))
+                        issuing.issue_invoice(db, str(_draft(db, good, day)), day - timedelta(400))
                 elif operation == "credit" and issued:
                     amount = None if k == 0 else Decimal(k * 10)
                     with suppress(InvalidInput):  # already credited in full, or more than is left
-                        billing.credit_invoice(
+                        credit_notes.credit_invoice(
                             db, issued[k % len(issued)], reason="Korrektur", amount=amount, on=day
                         )
                 elif operation == "credit_draft":
                     with pytest.raises(InvalidInput):
-                        billing.credit_invoice(db, str(_draft(db, good, day)), reason="x", on=day)
+                        credit_notes.credit_invoice(
+                            db, str(_draft(db, good, day)), reason="x", on=day
+                        )
                 _check_gapless(db)
         finally:
             db.dispose()

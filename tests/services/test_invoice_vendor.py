@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing import issuing, vendor
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.orders import order_seats
 
@@ -29,9 +28,9 @@ def test_issuing_is_refused_until_the_vendor_is_set(db, make_school):
     number = make_school(postcode="3011", city="Bern")
     draft = order_seats(db, number, 3, date(2026, 3, 10)).invoice
     with pytest.raises(InvalidInput, match="vendor identity is incomplete: set name, street"):
-        billing.issue_invoice(db, str(draft.id), date(2026, 3, 10))
+        issuing.issue_invoice(db, str(draft.id), date(2026, 3, 10))
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
-    assert billing.issue_invoice(db, str(draft.id), date(2026, 3, 10))["number"] == "2026-00001"
+    assert issuing.issue_invoice(db, str(draft.id), date(2026, 3, 10)).number == "2026-00001"
 
 
 def test_set_vendor_validates_iban_qr_iban_vat_id_and_formats(db):

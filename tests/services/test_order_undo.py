@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.domain.regcode import verify
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import vendor
+from lehrer_licenses.services.billing import draft_edits, issuing, lookups, vendor
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences import codes
 from lehrer_licenses.services.licences.seats import holders as seats
@@ -62,7 +62,8 @@ def test_undo_a_first_order_leaves_the_school_without_a_contract(db, db_path, sc
     assert (dry.kind, dry.positions, dry.subscription_removed) == ("first_order", [1, 2, 3], True)
     assert (
         dry.seats_after == 0
-        and f"{dry.payable:.2f}" == billing.show_invoice(db, str(draft))["payable"]
+        and f"{dry.payable:.2f}"
+        == shape.invoice_json(lookups.show_invoice(db, str(draft)))["payable"]
     )
     assert any("no contract again" in line for line in dry.summary())
     with db.reading() as session:
@@ -110,7 +111,7 @@ def test_undo_a_reorder_removes_only_its_seats_and_issues_a_code_for_the_rest(db
     assert licence.quantity == 3 and licence.valid_until == date(2026, 12, 31)
     assert audit_actions(db)[-1] == "order.undo"
     # then the first order can be undone too
-    first = billing.list_invoices(db, school=school)[0]["id"]
+    first = lookups.list_invoices(db, school=school)[0].id
     assert undo_order(db, str(first), on=date(2026, 5, 6)).subscription_removed
 
 
@@ -139,7 +140,7 @@ def test_refused_after_a_renewal(db, school):
 
 def test_refused_once_issued(db, school):
     draft = order_seats(db, school, 2, DAY).invoice.id
-    number = billing.issue_invoice(db, str(draft), date(2026, 3, 11))["number"]
+    number = issuing.issue_invoice(db, str(draft), date(2026, 3, 11)).number
     with pytest.raises(InvalidInput, match=f"already issued.*credit note.*invoice credit {number}"):
         undo_order(db, number)
 
@@ -176,13 +177,13 @@ def test_old_orders_are_matched_by_position_and_day(db, school, monkeypatch):
 def test_delete_refuses_drafts_that_bill_a_delivered_licence(db, school):
     order = order_seats(db, school, 2, DAY).invoice.id
     with pytest.raises(InvalidInput, match=rf"undo the order \(`invoice undo-order {order}`\)"):
-        billing.delete_draft(db, str(order))
-    billing.issue_invoice(db, str(order), date(2026, 3, 11))
+        draft_edits.delete_draft(db, str(order))
+    issuing.issue_invoice(db, str(order), date(2026, 3, 11))
     run_renewals(db, 2027, dry_run=False)
     with db.reading() as session:
         renewal = session.scalars(select(Invoice).where(Invoice.reason == "renewal")).one().id
     with pytest.raises(InvalidInput, match=r"change its lines \(`invoice edit \d+`\) or issue it"):
-        billing.delete_draft(db, str(renewal))
+        draft_edits.delete_draft(db, str(renewal))
     with pytest.raises(InvalidInput, match="not an order"):
         undo_order(db, str(renewal))
     with db.reading() as session:
@@ -207,5 +208,5 @@ def test_refusals_are_translated(db, school):
     draft = order_seats(db, school, 2, DAY).invoice.id
     set_ui_language("de")
     with pytest.raises(InvalidInput, match="Bestellung rückgängig machen"):
-        billing.delete_draft(db, str(draft))
+        draft_edits.delete_draft(db, str(draft))
     assert "entfernt 2 Lizenz(en)" in undo_order(db, str(draft), dry_run=True).summary()[0]

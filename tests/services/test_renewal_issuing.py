@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.services.billing.lifecycle import invoice_pdf
+from lehrer_licenses.services.billing.printing import invoice_pdf
 from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR, set_vendor
 from lehrer_licenses.services.licences.codes import code_history
 from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -71,7 +71,7 @@ def _renewed_books(path, batch: bool) -> dict:
     """The 2027 renewal invoice of one school, issued today by the year-end run's batch path or
     as a draft issued afterwards through billing; what each wrote about it. Today, because the
     run signs the new registration code (printed on the invoice) with today's date."""
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import issuing
     from lehrer_licenses.services.database_init import init_database
     from lehrer_licenses.services.schools import SchoolInput, add_school
     from lehrer_licenses.store.models import AuditEntry, InvoiceLine
@@ -89,7 +89,7 @@ def _renewed_books(path, batch: bool) -> dict:
         else:
             run = run_renewals(db, 2027, dry_run=False)
             draft = run.items[0].invoices[0]
-            number = billing.issue_invoice(db, str(draft.id), date.today())["number"]
+            number = issuing.issue_invoice(db, str(draft.id), date.today()).number
         with db.reading() as session:
             invoice = session.scalar(select(Invoice).where(Invoice.number == number))
             skip = {"id", "created_at", "issued_at"}
@@ -117,8 +117,9 @@ def _renewed_books(path, batch: bool) -> dict:
 
 
 def test_the_batch_path_writes_what_draft_and_issue_write(tmp_path):
-    # services/billing/batch_issuing.py writes the year-end run's invoices with plain INSERTs for
-    # speed; it must stay equal to invoicing.create_draft followed by billing.issue_in.
+    # Both paths issue through issuing.issue; the year-end run writes the invoice row with plain
+    # INSERTs for speed (billing/batch_issuing.py), which must equal drafts.create_draft followed
+    # by issuing the draft (an UPDATE).
     batch = _renewed_books(tmp_path / "batch.sqlite", batch=True)
     classic = _renewed_books(tmp_path / "classic.sqlite", batch=False)
     assert batch["row"] == classic["row"]

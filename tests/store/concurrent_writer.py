@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import date
 
-from lehrer_licenses.services.billing.lifecycle import issue_invoice
+from lehrer_licenses.services.billing.issuing import issue_invoice
 from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import DatabaseBusy
 from lehrer_licenses.services.licences.seats.orders import order_seats
@@ -54,7 +54,7 @@ def main(path: str, tag: str, seconds: float) -> None:
             quote = order_seats(db, school, seats, ON)
             emit(op="order", school=school, seats=seats, invoice_id=quote.invoice.id)
             issued = issue_invoice(db, str(quote.invoice.id), ON)
-            emit(op="issue", school=school, invoice_id=quote.invoice.id, number=issued["number"])
+            emit(op="issue", school=school, invoice_id=quote.invoice.id, number=issued.number)
         except DatabaseBusy as exc:
             emit(op="busy", message=str(exc))
         # A breath between use cases, as any real program takes: SQLite's busy handler polls,

@@ -42,7 +42,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     from pypdf import PdfReader
     from PySide6.QtPrintSupport import QPrinter
 
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import printing
     from lehrer_licenses.services.browse import invoices as browse_invoices
     from lehrer_licenses.ui.dialogs.invoice_dialogs import (
         CreditNoteDialog,
@@ -62,7 +62,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     dialog = IssueDialog(db, row, date(2026, 9, 20), view)
     qtbot.addWidget(dialog)
     dialog.confirm_button.click()
-    assert dialog.result_doc["number"] == "2026-00001"
+    assert dialog.result_doc.number == "2026-00001"
     view.refresh(select=row.id)
     row = view.selected()
     assert row.number == "2026-00001" and row.status == "issued"
@@ -75,7 +75,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     assert view.print_invoice(printer)
     printed = (tmp_path / "printed.pdf").read_bytes()
-    assert printed == billing.invoice_pdf(db, "2026-00001").pdf
+    assert printed == printing.invoice_pdf(db, "2026-00001").pdf
     assert "2026-00001" in PdfReader(tmp_path / "printed.pdf").pages[0].extract_text()
     assert view.save_pdf(str(tmp_path / "saved.pdf")).read_bytes() == printed
 
@@ -101,7 +101,7 @@ def test_issue_print_pay_and_credit_through_the_view(qtbot, db, sample, vendor, 
     assert not dialog.confirm_button.isEnabled()  # a reason is required
     dialog.reason.setPlainText("Goodwill: installation trouble")
     dialog.confirm_button.click()
-    assert dialog.result_doc["credits_invoice"] == "2026-00001"
+    assert dialog.result_doc.record.credits_invoice == "2026-00001"
     row = browse_invoices.invoice_row(db, row.id, date(2026, 9, 30))
     assert (row.credited, row.open, row.status) == (Decimal("68.65"), 0, "paid")
 
@@ -119,14 +119,14 @@ def test_export_listed_pdfs_in_the_background(qtbot, db, sample, vendor, tmp_pat
 def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):
     from datetime import date
 
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import issuing
 
     view = InvoicesView(db)
     qtbot.addWidget(view)
     view.search.setText(sample["zurich"])
     view.apply_search()
     assert not view.einvoice_button.isEnabled()  # a draft has none
-    billing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
+    issuing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
     view.refresh()
     assert view.einvoice_button.isEnabled()
     saved = view.save_einvoice(False, str(tmp_path / "facturx.pdf"))

@@ -6,6 +6,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QMessageBox
 
+from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.services.browse import school_detail as browse_detail
 from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.ui.views.renewals import RenewalsView, default_year
@@ -64,7 +65,7 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     from pypdf import PdfReader
     from PySide6.QtWidgets import QMessageBox
 
-    from lehrer_licenses.services.billing import lifecycle as billing
+    from lehrer_licenses.services.billing import issuing, lookups
     from lehrer_licenses.services.season import year_end as renewals
 
     view = RenewalsView(db)
@@ -78,13 +79,13 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     assert "letters written" in view.state.text()
 
     first = min(browse_detail.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
-    billing.issue_invoice(db, str(first.id), date(2026, 1, 5))
+    issuing.issue_invoice(db, str(first.id), date(2026, 1, 5))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     task = view.letters("dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1))
     with qtbot.waitSignal(task.signals.finished, timeout=30000):
         pass
     assert (tmp_path / "dunning.pdf").read_bytes().startswith(b"%PDF")
-    billing_doc = billing.show_invoice(db, str(first.id), date(2026, 3, 1))
+    billing_doc = shape.invoice_json(lookups.show_invoice(db, str(first.id), date(2026, 3, 1)))
     assert billing_doc["status"] == "overdue"
 
 

@@ -7,8 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from lehrer_licenses.services.billing import lifecycle as billing
-from lehrer_licenses.services.billing import payments
+from lehrer_licenses.services.billing import issuing, payments
 from lehrer_licenses.services.browse import school_detail as browse_detail
 from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
@@ -36,7 +35,7 @@ def test_model_fetches_page_by_page(db, school, qtmodeltester):
 def test_model_sorts_and_searches_in_sql(db, sample, vendor):
     # Open = issued or partly paid, less payments (the drafts of the other order are not open).
     first = min(browse_detail.school_detail(db, sample["aarau"]).invoices, key=lambda i: i.id)
-    billing.issue_invoice(db, str(first.id), date(2026, 3, 10))
+    issuing.issue_invoice(db, str(first.id), date(2026, 3, 10))
     payments.record_payment(db, str(first.id), Decimal("100.00"), date(2026, 3, 20))
     model = SchoolsModel(db, page_size=2)
     model.sort(COL["seats"], Qt.SortOrder.DescendingOrder)

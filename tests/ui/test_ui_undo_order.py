@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import issuing
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.ui.dialogs.undo_order import UndoOrderDialog
 from lehrer_licenses.ui.views.invoices import InvoicesView
@@ -48,6 +48,6 @@ def test_undo_order_button_dialog_and_refusal(qtbot, db, sample, vendor):
     assert len(seats.list_seats(db, sample["aarau"])) == 3  # nothing changed
 
     # An issued invoice: the button is off (a credit note corrects it).
-    billing.issue_invoice(db, str(first.id), date(2026, 9, 20))
+    issuing.issue_invoice(db, str(first.id), date(2026, 9, 20))
     view.refresh(select=first.id)
     assert view.selected().status == "issued" and not view.undo_button.isEnabled()

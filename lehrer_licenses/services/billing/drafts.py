@@ -104,6 +104,18 @@ def line_columns(position: int, line: Line) -> dict:
     }
 
 
+def total_columns(totals: Totals) -> dict:
+    """The ``invoice`` amount columns of computed totals."""
+    return {
+        "net": totals.net.amount,
+        "vat_rate": totals.vat_rate,
+        "vat": totals.vat.amount,
+        "total": totals.total.amount,
+        "rounding": totals.rounding.amount,
+        "payable": totals.payable.amount,
+    }
+
+
 def create_draft(
     session: Session,
     school: School,
@@ -127,12 +139,7 @@ def create_draft(
         currency=currency,
         language=school.language,
         invoice_date=on,
-        net=t.net.amount,
-        vat_rate=t.vat_rate,
-        vat=t.vat.amount,
-        total=t.total.amount,
-        rounding=t.rounding.amount,
-        payable=t.payable.amount,
+        **total_columns(t),
         created_at=datetime.now(),
     )
     for position, line in enumerate(lines, start=1):

@@ -20,16 +20,9 @@ from sqlalchemy.orm import Session, selectinload
 from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.letters import Letter, render_letters
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
-    INVOICE,
-    ISSUED,
-    PARTLY_PAID,
-    ZERO,
-    credited_amount,
-    paid_amount,
-    require_postal_address,
-    school_address,
-)
+from lehrer_licenses.services.billing.lookups import credited_amount, paid_amount
+from lehrer_licenses.services.billing.printing import require_postal_address, school_address
+from lehrer_licenses.services.billing.states import INVOICE, ISSUED, PARTLY_PAID, ZERO
 from lehrer_licenses.services.billing.vendor import (
     DUNNING_LEVELS,
     VendorSettings,
@@ -43,11 +36,27 @@ from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import DunningNotice, Invoice
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder of a dunning run: what the letter asks for."""
+
+    number: str
+    school: str
+    school_name: str
+    level: int
+    currency: str
+    open: Decimal
+    fee: Decimal
+    amount_due: Decimal  # open, the earlier reminders' fees and this one's
+    days_overdue: int
+    pay_by: date
+
+
 @dataclass
 class DunningRun:
     on: date
     dry_run: bool
-    notices: list[dict] = field(default_factory=list)
+    notices: list[Reminder] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     batch_pdf: bytes = b""
     exhausted: list[str] = field(default_factory=list)  # overdue after the last reminder
@@ -57,19 +66,6 @@ class DunningRun:
         for letter in self.letters:
             by_school[letter.school_number].append(letter)
         return {school: render_letters(letters) for school, letters in sorted(by_school.items())}
-
-    def to_json(self) -> dict:
-        return {
-            "date": self.on.isoformat(),
-            "dry_run": self.dry_run,
-            "reminders": len(self.notices),
-            "notices": self.notices,
-            "after_last_reminder": self.exhausted,
-        }
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
 
 
 def _due_reminders(session: Session, on: date, vendor: VendorSettings):
@@ -126,18 +122,18 @@ def run_dunning(db: Database, on: date, *, dry_run: bool = False) -> DunningRun:
             pay_by = on + timedelta(days=vendor.dunning_pay_days)
             earlier_fees = sum((n.fee for n in earlier), ZERO)
             run.notices.append(
-                {
-                    "number": invoice.number,
-                    "school": school.number,
-                    "school_name": school.name,
-                    "level": level,
-                    "currency": invoice.currency,
-                    "open": _money(open_amount),
-                    "fee": _money(fee),
-                    "amount_due": _money(open_amount + earlier_fees + fee),
-                    "days_overdue": (on - invoice.due_date).days,
-                    "pay_by": pay_by.isoformat(),
-                }
+                Reminder(
+                    number=invoice.number,
+                    school=school.number,
+                    school_name=school.name,
+                    level=level,
+                    currency=invoice.currency,
+                    open=open_amount,
+                    fee=fee,
+                    amount_due=open_amount + earlier_fees + fee,
+                    days_overdue=(on - invoice.due_date).days,
+                    pay_by=pay_by,
+                )
             )
             if dry_run:
                 continue

@@ -11,12 +11,9 @@ from sqlalchemy import select
 from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.einvoice import EInvoiceParties, check_xml, cii_xml, facturx_pdf
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
-    CREDIT_NOTE,
-    INVOICE,
-    build_document,
-    find_invoice,
-)
+from lehrer_licenses.services.billing.lookups import find_invoice
+from lehrer_licenses.services.billing.printing import build_document
+from lehrer_licenses.services.billing.states import CREDIT_NOTE, INVOICE
 from lehrer_licenses.services.billing.vendor import load_vendor, require_complete
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import school_by_number
@@ -31,11 +28,14 @@ class EInvoice:
     kind: str  # "factur-x" (PDF) | "xrechnung" (XML)
     data: bytes
 
-    def to_json(self) -> dict:
-        return {"number": self.number, "format": self.kind, "bytes": len(self.data)}
+
+@dataclass(frozen=True)
+class LeitwegId:
+    school: str
+    leitweg_id: str | None  # None: cleared
 
 
-def set_leitweg_id(db: Database, school_number: str, value: str) -> dict:
+def set_leitweg_id(db: Database, school_number: str, value: str) -> LeitwegId:
     """The Leitweg-ID of a German public school (checked with python-stdnum); empty clears it."""
     from stdnum.de import leitweg
 
@@ -55,7 +55,7 @@ def set_leitweg_id(db: Database, school_number: str, value: str) -> dict:
             before={"leitweg_id": before},
             after={"leitweg_id": school.leitweg_id},
         )
-        return {"school": school.number, "leitweg_id": school.leitweg_id}
+        return LeitwegId(school.number, school.leitweg_id)
 
 
 def make_einvoice(db: Database, key: str, *, xrechnung: bool = False) -> EInvoice:

@@ -9,19 +9,22 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.lifecycle import (
+from lehrer_licenses.services.billing.lookups import (
+    InvoiceRecord,
+    credited_amount,
+    find_invoice,
+    invoice_record,
+    list_invoices,
+    paid_amount,
+    update_settlement,
+)
+from lehrer_licenses.services.billing.states import (
     CREDIT_NOTE,
     DRAFT,
     INVOICE,
     ISSUED,
     PARTLY_PAID,
     ZERO,
-    credited_amount,
-    find_invoice,
-    invoice_json,
-    list_invoices,
-    paid_amount,
-    update_settlement,
 )
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import school_by_number
@@ -30,11 +33,18 @@ from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import DunningNotice, Invoice, Payment
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
+@dataclass(frozen=True)
+class BookedPayment:
+    record: InvoiceRecord  # the invoice after the payment
+    payment_id: int
+    paid_on: date
+    amount: Decimal
+    overpaid: Decimal  # paid and credited beyond the payable amount (0.00 if not)
 
 
-def record_payment(db: Database, key: str, amount: Decimal, on: date, reference: str = "") -> dict:
+def record_payment(
+    db: Database, key: str, amount: Decimal, on: date, reference: str = ""
+) -> BookedPayment:
     """Book money received for an issued invoice (``key``: its number, id or payment
     reference). Full or partial; an overpayment is booked and reported."""
     if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
@@ -86,11 +96,10 @@ def record_payment(db: Database, key: str, amount: Decimal, on: date, reference:
             before={"status": before},
             after={"status": invoice.status, "amount": amount, "paid_on": on, "paid": paid},
         )
-        doc = invoice_json(invoice, paid, credited, on)
         overpaid = paid + credited - invoice.payable
-        doc["payment"] = {"date": on.isoformat(), "amount": _money(amount), "id": payment.id}
-        doc["overpaid"] = _money(max(overpaid, ZERO))
-        return doc
+        return BookedPayment(
+            invoice_record(invoice, paid, credited, on), payment.id, on, amount, max(overpaid, ZERO)
+        )
 
 
 @dataclass(frozen=True)
@@ -105,18 +114,16 @@ class Balance:
     def open(self) -> Decimal:
         return self.invoiced - self.credited - self.paid
 
-    def to_json(self) -> dict:
-        return {
-            "currency": self.currency,
-            "invoiced": _money(self.invoiced),
-            "credited": _money(self.credited),
-            "paid": _money(self.paid),
-            "open": _money(self.open),
-            "dunning_fees": _money(self.fees),
-        }
+
+@dataclass(frozen=True)
+class SchoolBalance:
+    school: str
+    school_name: str
+    balances: tuple[Balance, ...]  # per currency
+    open_invoices: tuple[InvoiceRecord, ...]
 
 
-def school_balance(db: Database, school_number: str, today: date | None = None) -> dict:
+def school_balance(db: Database, school_number: str, today: date | None = None) -> SchoolBalance:
     """What a school was billed (issued invoices), credited and paid, per currency; a negative
     open amount is money owed to the school. Dunning fees are listed apart."""
     today = today or date.today()
@@ -155,37 +162,26 @@ def school_balance(db: Database, school_number: str, today: date | None = None) 
             add(currency, "fees", total)
         balances = [Balance(cur, **values) for cur, values in sorted(sums.items())]
         school_name = school.name
-    open_invoices = [
-        doc
-        for doc in list_invoices(db, school=school_number, kind=INVOICE, today=today)
-        if doc["status"] in (ISSUED, PARTLY_PAID, "overdue")
-    ]
-    return {
-        "school": school_number,
-        "school_name": school_name,
-        "balances": [b.to_json() for b in balances],
-        "open_invoices": [
-            {
-                "number": d["number"],
-                "date": d["date"],
-                "due_date": d["due_date"],
-                "status": d["status"],
-                "currency": d["currency"],
-                "payable": d["payable"],
-                "open": d["open"],
-                "days_overdue": d["days_overdue"],
-            }
-            for d in open_invoices
-        ],
-    }
+    open_invoices = tuple(
+        record
+        for record in list_invoices(db, school=school_number, kind=INVOICE, today=today)
+        if record.status in (ISSUED, PARTLY_PAID, "overdue")
+    )
+    return SchoolBalance(school_number, school_name, tuple(balances), open_invoices)
 
 
-def overdue_invoices(db: Database, today: date | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class OverdueInvoice:
+    record: InvoiceRecord
+    dunning_level: int  # the last reminder's level (0: none yet)
+
+
+def overdue_invoices(db: Database, today: date | None = None) -> list[OverdueInvoice]:
     """Issued invoices past their due date with money still open, the longest overdue first,
     with their last reminder level."""
     today = today or date.today()
-    docs = list_invoices(db, overdue=True, today=today)
-    if not docs:
+    records = list_invoices(db, overdue=True, today=today)
+    if not records:
         return []
     with db.reading() as session:
         levels = dict(
@@ -195,7 +191,6 @@ def overdue_invoices(db: Database, today: date | None = None) -> list[dict]:
                 )
             ).all()
         )
-    for doc in docs:
-        doc["dunning_level"] = levels.get(doc["id"], 0)
-    docs.sort(key=lambda d: (-d["days_overdue"], d["number"]))
-    return docs
+    overdue = [OverdueInvoice(r, levels.get(r.id, 0)) for r in records]
+    overdue.sort(key=lambda o: (-o.record.days_overdue, o.record.number))
+    return overdue

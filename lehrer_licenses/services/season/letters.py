@@ -22,7 +22,7 @@ from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
 from lehrer_licenses.domain.catalogue import SUBSCRIPTION
 from lehrer_licenses.domain.periods import notice_deadline
 from lehrer_licenses.i18n import N_, _, gettext_for
-from lehrer_licenses.services.billing.lifecycle import require_postal_address, school_address
+from lehrer_licenses.services.billing.printing import require_postal_address, school_address
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
 from lehrer_licenses.services.errors import InvalidInput

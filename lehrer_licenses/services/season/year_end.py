@@ -32,19 +32,15 @@ from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_a
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.backups import make_backup
-from lehrer_licenses.services.billing.batch_issuing import (
-    IssueRun,
-    expected_document,
-    insert_issued,
-    print_issued,
-)
+from lehrer_licenses.services.billing.batch_issuing import insert_issued
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
     invoice_view,
     preview_invoice,
 )
-from lehrer_licenses.services.billing.lifecycle import invoice_counter
+from lehrer_licenses.services.billing.issuing import IssueRun, expected_document
+from lehrer_licenses.services.billing.numbering import invoice_counter
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.licences.codes import (
@@ -256,7 +252,7 @@ def _renew_one(
         school.number, school.name, action, len(seats), remaining, len(seats) - remaining
     )
     drafts: list[Invoice] = []  # the invoices left as drafts (a run without an issue date)
-    issued = []  # written issued (``insert_issued``), their PDFs printed after the code
+    to_issue: list[tuple[InvoiceView, str]] = []  # issued after the code, which they carry
     for key, lines in bills:
         reason = "usage" if key.startswith("usage") else "renewal"
         if write and ctx.issuer is None:
@@ -278,11 +274,7 @@ def _renew_one(
             session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
         )
         if write:
-            assert ctx.issuer is not None
-            view, printed = insert_issued(
-                session, ctx.issuer, preview, school, sub.id, key, journal
-            )
-            issued.append((view, printed, key))
+            to_issue.append((preview, key))
         else:
             item.invoices.append(preview)
             item.keys.append(key)
@@ -327,13 +319,28 @@ def _renew_one(
             )
         else:
             item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
-    for view, printed, key in issued:  # after the code, so the invoice carries the new one
+    drafts_journal = AuditJournal()
+    issued = []
+    for preview, key in to_issue:  # after the code, so the invoice carries the new one
         assert ctx.issuer is not None
-        code = item.code if view.reason == "renewal" else None  # a usage invoice carries none
-        print_issued(
-            session, ctx.issuer, view, printed, new_term.start, code, journal, ctx.ahead, key
+        code = item.code if preview.reason == "renewal" else None  # a usage invoice carries none
+        issued.append(
+            insert_issued(
+                session,
+                ctx.issuer,
+                preview,
+                school,
+                sub.id,
+                key,
+                code,
+                journal,
+                drafts_journal,
+                ctx.ahead,
+            ).view
         )
-    item.invoices = [view for view, _printed, _key in issued] + [invoice_view(i) for i in drafts]
+    # The invoices' "invoice.draft" entries first, where a run that leaves drafts writes them.
+    journal.rows[:0] = drafts_journal.rows
+    item.invoices = issued + [invoice_view(i) for i in drafts]
     audit.record(
         journal,  # type: ignore[arg-type]
         f"renewal.{action}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -29,6 +30,11 @@ from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
 
+if TYPE_CHECKING:
+    from lehrer_licenses.services.billing.credit_notes import CreditNote
+    from lehrer_licenses.services.billing.lookups import InvoiceRecord
+    from lehrer_licenses.services.billing.payments import BookedPayment
+
 
 def _date_edit(on: date | None) -> QDateEdit:
     edit = QDateEdit()
@@ -47,7 +53,7 @@ class _InvoiceDialog(QDialog):
     def __init__(self, title: str, confirm: str, row: InvoiceListRow, parent: QWidget | None):
         super().__init__(parent)
         self.row = row
-        self.result_doc: dict | None = None
+        self.result_doc: object | None = None  # what the service returned
         self.setWindowTitle(title)
         self.invoice_box = QGroupBox(_("Invoice"))
         summary = QFormLayout(self.invoice_box)
@@ -105,7 +111,7 @@ class _InvoiceDialog(QDialog):
             return
         self.accept()
 
-    def commit(self) -> dict:
+    def commit(self) -> object:
         raise NotImplementedError
 
 
@@ -124,10 +130,10 @@ class IssueDialog(_InvoiceDialog):
             )
         )
 
-    def commit(self) -> dict:
-        from lehrer_licenses.services.billing import lifecycle as billing
+    def commit(self) -> InvoiceRecord:
+        from lehrer_licenses.services.billing import issuing
 
-        return billing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
+        return issuing.issue_invoice(self._db, str(self.row.id), fmt.from_qdate(self.on.date()))
 
 
 class PaymentDialog(_InvoiceDialog):
@@ -172,7 +178,7 @@ class PaymentDialog(_InvoiceDialog):
         self.confirm_button.setEnabled(not problem)
         return not problem
 
-    def commit(self) -> dict:
+    def commit(self) -> BookedPayment:
         from lehrer_licenses.services.billing import payments
 
         value = self.value()
@@ -247,10 +253,10 @@ class CreditNoteDialog(_InvoiceDialog):
         self.confirm_button.setEnabled(ok)
         return ok
 
-    def commit(self) -> dict:
-        from lehrer_licenses.services.billing import lifecycle as billing
+    def commit(self) -> CreditNote:
+        from lehrer_licenses.services.billing import credit_notes
 
-        return billing.credit_invoice(
+        return credit_notes.credit_invoice(
             self._db,
             str(self.row.id),
             reason=self.reason.toPlainText(),

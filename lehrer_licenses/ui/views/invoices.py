@@ -314,13 +314,13 @@ class InvoicesView(QWidget):
 
     def pdf_bytes(self) -> tuple[InvoiceListRow, bytes] | None:
         """The selected document's PDF: stored at issue, or a draft rendered now."""
-        from lehrer_licenses.services.billing import lifecycle as billing
+        from lehrer_licenses.services.billing import printing
 
         row = self.selected()
         if row is None:
             return None
         try:
-            return row, billing.invoice_pdf(self._db, str(row.id)).pdf
+            return row, printing.invoice_pdf(self._db, str(row.id)).pdf
         except DomainError as exc:
             show_error(self, exc, _("No PDF"))
             return None
@@ -398,14 +398,14 @@ class InvoicesView(QWidget):
         db = self._db
         ids = browse_invoices.invoice_ids(db, self.model.search, self.model.status, self.today)
 
-        from lehrer_licenses.services.billing import lifecycle as billing
+        from lehrer_licenses.services.billing import printing
 
         def work(progress: Progress) -> int:
             written = 0
             progress(0, len(ids))
             for done, invoice_id in enumerate(ids, start=1):
                 try:
-                    result = billing.invoice_pdf(db, str(invoice_id))
+                    result = printing.invoice_pdf(db, str(invoice_id))
                 except DomainError:
                     continue  # e.g. a draft of a school without a postal address
                 row = browse_invoices.invoice_row(db, invoice_id)

@@ -18,7 +18,13 @@ from lehrer_licenses.domain.packages import (
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.amount_text import money_text
-from lehrer_licenses.services.billing import lifecycle as billing
+from lehrer_licenses.services.billing import (
+    credit_notes,
+    draft_edits,
+    printing,
+    states,
+    transactions,
+)
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -72,10 +78,10 @@ def _plan_full(session: Session, school: School, on: date):
         if addon_term.contains(on):
             refund = refund_lines(addon.subject, addon.price, addon_term, on, tr)
             refunds.append((addon, refund, _addon_year_invoice(session, addon)))
-    if any(invoice.status != billing.DRAFT for _a, _l, invoice in refunds):
+    if any(invoice.status != states.DRAFT for _a, _l, invoice in refunds):
         # What a credit note needs, checked before anything is written (and in the quote).
         require_complete(load_vendor(session))
-        billing.require_postal_address(school)
+        printing.require_postal_address(school)
     return sub, plan, lines, refunds
 
 
@@ -86,7 +92,7 @@ def _addon_year_invoice(session: Session, addon: Addon) -> Invoice:
     if invoice is None:  # data from before billing keys: the add-on's latest invoice
         invoice = session.scalar(
             select(Invoice)
-            .where(Invoice.addon_id == addon.id, Invoice.kind == billing.INVOICE)
+            .where(Invoice.addon_id == addon.id, Invoice.kind == states.INVOICE)
             .order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
             .limit(1)
         )
@@ -109,7 +115,7 @@ def _credit_amount(invoice: Invoice, refund: Decimal) -> Decimal:
 
 
 def _refund_notice(addon: Addon, invoice: Invoice, refund: Decimal) -> str:
-    if invoice.status == billing.DRAFT:
+    if invoice.status == states.DRAFT:
         return _(
             "The add-on {subject}: its invoice is still a draft (id {id}); the refund of "
             "{currency} {amount} net is deducted from it."
@@ -132,12 +138,12 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
     still a draft, the refund line deducted from the draft (nothing was billed yet)."""
     (line,) = lines
     refund = -line.amount
-    here = billing.InTransaction(session)
-    if invoice.status == billing.DRAFT:
-        billing.edit_draft(
+    here = transactions.InTransaction(session)
+    if invoice.status == states.DRAFT:
+        draft_edits.edit_draft(
             here,  # type: ignore[arg-type]
             str(invoice.id),
-            add=[billing.LineInput(line.description, line.quantity, line.unit_price)],
+            add=[draft_edits.LineInput(line.description, line.quantity, line.unit_price)],
         )
         session.refresh(invoice)
         return invoice
@@ -147,7 +153,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
                 subject=addon.subject, day=on.isoformat()
             )
         )
-    doc = billing.credit_invoice(
+    credit = credit_notes.credit_invoice(
         here,  # type: ignore[arg-type]
         invoice.number or str(invoice.id),
         reason=line.description,
@@ -155,7 +161,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
         on=on,
         line_text=line.description,
     )
-    return session.get(Invoice, doc["id"])
+    return session.get(Invoice, credit.record.id)
 
 
 def move_to_full_package(

@@ -21,15 +21,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services.billing.lifecycle import (
-    ACCEPTED,
-    DRAFT,
-    INVOICE,
-    QUOTE,
-    QUOTED,
-    find_invoice,
-)
+from lehrer_licenses.services.billing.lookups import find_invoice
 from lehrer_licenses.services.billing.reasons import invoice_reason
+from lehrer_licenses.services.billing.states import ACCEPTED, DRAFT, INVOICE, QUOTE, QUOTED
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import issue_for
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE, active_seats
