@@ -209,6 +209,7 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
 
 
 def cmd_vendor(args) -> None:
+    from lehrer_licenses.cli.json_billing import vendor_json
     from lehrer_licenses.services.billing import vendor
 
     db = open_db(args)
@@ -223,7 +224,7 @@ def cmd_vendor(args) -> None:
         settings = vendor.set_vendor(db, changes)
     else:
         settings = vendor.get_vendor(db)
-    doc = settings.to_json()
+    doc = vendor_json(settings)
     print_result(args, doc, lambda: key_values(doc))
 
 

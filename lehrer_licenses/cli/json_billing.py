@@ -3,8 +3,10 @@ two decimals, dates in ISO form. Scripts and the tests of others read these keys
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 
+from lehrer_licenses.services.amount_text import money_text, price_text, quantity_text
 from lehrer_licenses.services.billing.credit_notes import CreditNote
 from lehrer_licenses.services.billing.draft_edits import DeletedDraft
 from lehrer_licenses.services.billing.drafts import InvoiceView
@@ -20,6 +22,7 @@ from lehrer_licenses.services.billing.payments import (
 from lehrer_licenses.services.billing.printing import PdfResult
 from lehrer_licenses.services.billing.quotes import AcceptedQuote
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, QUOTE
+from lehrer_licenses.services.billing.vendor import VendorSettings
 
 
 def _money(value: Decimal) -> str:
@@ -27,7 +30,34 @@ def _money(value: Decimal) -> str:
 
 
 def invoice_view_json(view: InvoiceView) -> dict:
-    return view.to_json()
+    """DESIGN.md section 5's invoice: quantities and prices as plain decimals, amounts with two
+    decimals."""
+    t = view.totals
+    return {
+        "id": view.id,
+        "number": view.number,
+        "status": view.status,
+        "school": view.school,
+        "school_name": view.school_name,
+        "reason": view.reason,
+        "date": view.invoice_date.isoformat(),
+        "currency": view.currency,
+        "lines": [
+            {
+                "description": line.description,
+                "quantity": quantity_text(line.quantity),
+                "unit_price": price_text(line.unit_price),
+                "amount": money_text(line.amount),
+            }
+            for line in view.lines
+        ],
+        "net": money_text(t.net.amount),
+        "vat_rate": f"{t.vat_rate.normalize():f}",
+        "vat": money_text(t.vat.amount),
+        "total": money_text(t.total.amount),
+        "rounding": money_text(t.rounding.amount),
+        "payable": money_text(t.payable.amount),
+    }
 
 
 def invoice_json(record: InvoiceRecord) -> dict:
@@ -163,3 +193,12 @@ def einvoice_json(result: EInvoice) -> dict:
 
 def leitweg_id_json(result: LeitwegId) -> dict:
     return {"school": result.school, "leitweg_id": result.leitweg_id}
+
+
+def vendor_json(settings: VendorSettings) -> dict:
+    """The vendor's identity and billing settings, with what is still missing to issue."""
+    doc = {k: v for k, v in asdict(settings).items() if k != "errors"}
+    doc["dunning_wait_days"] = list(settings.dunning_wait_days)
+    doc["dunning_fees"] = [_money(fee) for fee in settings.dunning_fees]
+    doc["missing"] = settings.missing()
+    return doc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from lehrer_licenses.cli.json_billing import invoice_view_json
 from lehrer_licenses.domain.per_pupil import Settlement
 from lehrer_licenses.domain.regcode import PUPIL_PLAN_VARIANTS
 from lehrer_licenses.services.amount_text import money_text
@@ -104,7 +105,7 @@ def due_item_json(item: DueItem) -> dict:
         "settlement": settlement_json(item.settlement),
         "notices": item.notices,
         "code": item.code,
-        "invoice": item.invoice.to_json() if item.invoice else None,
+        "invoice": invoice_view_json(item.invoice) if item.invoice else None,
     }
 
 
@@ -140,8 +141,8 @@ def package_result_json(result: PackageResult) -> dict:
         "cancellation_deadline": result.cancellation_deadline.isoformat(),
         "notices": result.notices,
         "code": result.code,
-        "invoice": result.invoice.to_json(),
-        "refunds": [r.to_json() for r in result.refunds],
+        "invoice": invoice_view_json(result.invoice),
+        "refunds": [invoice_view_json(r) for r in result.refunds],
     }
 
 
@@ -153,7 +154,7 @@ def priced_option_json(option: PricedOption) -> dict:
         "amount": money_text(option.amount),
         "term_start": option.term_start.isoformat(),
         "term_end": option.term_end.isoformat(),
-        "invoice": option.invoice.to_json(),
+        "invoice": invoice_view_json(option.invoice),
     }
 
 
@@ -242,7 +243,7 @@ def addon_result_json(result: AddonResult) -> dict:
         "school": result.school,
         "addon": addon,
         "notices": result.notices,
-        "invoice": result.invoice.to_json(),
+        "invoice": invoice_view_json(result.invoice),
     }
 
 
@@ -281,7 +282,7 @@ def pupil_result_json(result: PupilResult) -> dict:
         "settlement": settlement_json(result.parts),
         "notices": result.notices,
         "code": result.code,
-        "invoice": result.invoice.to_json(),
+        "invoice": invoice_view_json(result.invoice),
     }
 
 
@@ -376,7 +377,7 @@ def order_quote_json(result: OrderQuote) -> dict:
         "term_end": result.term_end.isoformat(),
         "notices": result.notices,
         "code": result.code,
-        "invoice": result.invoice.to_json(),
+        "invoice": invoice_view_json(result.invoice),
     }
 
 

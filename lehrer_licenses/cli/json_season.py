@@ -4,8 +4,8 @@ order stay as they are; amounts are text with two decimals, days ISO dates."""
 
 from __future__ import annotations
 
+from lehrer_licenses.cli.json_billing import invoice_view_json as invoice_json
 from lehrer_licenses.services.amount_text import money_text
-from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.services.season.letter_emails import WithoutEmail
 from lehrer_licenses.services.season.letters import (
     LetterRun,
@@ -14,11 +14,6 @@ from lehrer_licenses.services.season.letters import (
     RenewalLetterSchool,
 )
 from lehrer_licenses.services.season.year_end import RenewalItem, RenewalRun, RunSummary
-
-
-def invoice_json(invoice: InvoiceView) -> dict:
-    # billing shapes its own invoice document; the season's runs only embed it
-    return invoice.to_json()
 
 
 def renewal_summary_json(summary: RunSummary) -> dict:

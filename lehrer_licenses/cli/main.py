@@ -345,13 +345,14 @@ def cmd_school(args) -> None:
 
 
 def cmd_order(args) -> None:
+    from lehrer_licenses.cli.json_billing import invoice_view_json
     from lehrer_licenses.cli.json_licences import order_quote_json
     from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
 
     db = _open(args)
     use_case = quote_order if args.quote else order_seats
     result = use_case(db, args.school, args.seats, args.date, args.plan)
-    doc = result.invoice.to_json()
+    doc = invoice_view_json(result.invoice)
     doc["notices"] = result.notices
     doc["order"] = {k: v for k, v in order_quote_json(result).items() if k != "invoice"}
     _print(args, doc, lambda: "\n".join([invoice_text(doc), *result.notices]))

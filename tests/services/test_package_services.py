@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from lehrer_licenses.cli.json_billing import invoice_view_json
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.packages import Account
 from lehrer_licenses.domain.regcode import LicenceKind
@@ -35,12 +36,12 @@ def de_school(make_school):
 
 
 def net(view):
-    return view.to_json()["net"]
+    return invoice_view_json(view)["net"]
 
 
 def test_M1_example8_package_activated_1_february(db, de_school):
     result = order_package(db, de_school, 500, date(2026, 2, 1))
-    invoice = result.invoice.to_json()
+    invoice = invoice_view_json(result.invoice)
     assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
     assert result.cancellation_deadline == date(2026, 10, 31)
     assert invoice["net"] == "650.00" and invoice["currency"] == "EUR"
@@ -62,7 +63,7 @@ def test_M1_the_quote_is_what_the_order_writes_and_writes_nothing(db, de_school)
     with db.reading() as session:
         assert session.scalar(select(func.count(Invoice.id))) == 0
     order = order_package(db, de_school, 1000, date(2026, 2, 1))
-    assert quote.invoice.to_json()["lines"] == order.invoice.to_json()["lines"]
+    assert invoice_view_json(quote.invoice)["lines"] == invoice_view_json(order.invoice)["lines"]
 
 
 def test_M1_a_second_package_is_refused(db, de_school):
@@ -136,7 +137,7 @@ def test_M8_example9_upgrade_from_1000_to_1400_costs_550_through_the_services(db
         ("restart", Decimal("1400.00")),
     ]
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10))
-    invoice = result.invoice.to_json()
+    invoice = invoice_view_json(result.invoice)
     assert invoice["net"] == "550.00"
     # unchanged
     assert (result.term_start, result.term_end) == (date(2026, 2, 1), date(2027, 1, 31))
@@ -147,7 +148,7 @@ def test_M8_example9_upgrade_from_1000_to_1400_costs_550_through_the_services(db
 def test_M8_restart_starts_a_new_licence_year_at_the_new_price(db, de_school):
     order_package(db, de_school, 1000, date(2026, 2, 1))
     result = upgrade_package(db, de_school, 1400, date(2026, 6, 10), option="restart")
-    assert result.invoice.to_json()["net"] == "1400.00"
+    assert invoice_view_json(result.invoice)["net"] == "1400.00"
     assert (result.term_start, result.term_end) == (date(2026, 6, 10), date(2027, 6, 9))
     assert result.cancellation_deadline == date(2027, 3, 9)
 
@@ -185,7 +186,7 @@ def test_M2_package_size_changes_at_the_renewal(db, de_school):
     run = run_due_renewals(db, date(2027, 2, 1), dry_run=False)
     (item,) = run.items
     assert item.action == "renew" and item.quantity == 250
-    assert item.invoice.to_json()["net"] == "400.00"
+    assert invoice_view_json(item.invoice)["net"] == "400.00"
     assert (item.term_start, item.term_end) == (date(2027, 2, 1), date(2028, 1, 31))
     assert verify_code(item.code, today=date(2027, 2, 1))["quantity"] == 250
 
@@ -243,10 +244,10 @@ def test_M11_an_increase_announced_too_late_is_not_applied_at_the_renewal(db, de
     assert status.renewal.quote.postponed_increases[0].amount == Decimal("700.00")
     assert package_status(db, de_school, date(2026, 7, 31)).renewal.quote.amount is None
     (item,) = run_due_renewals(db, date(2027, 2, 1), dry_run=False).items
-    assert item.invoice.to_json()["net"] == "650.00"
+    assert invoice_view_json(item.invoice)["net"] == "650.00"
     assert any("less than 6 months" in n for n in item.notices)
     (item,) = run_due_renewals(db, date(2028, 2, 1), dry_run=False).items
-    assert item.invoice.to_json()["net"] == "700.00"
+    assert invoice_view_json(item.invoice)["net"] == "700.00"
 
 
 def test_M11_an_increase_announced_6_months_ahead_applies(db, de_school):
@@ -256,7 +257,7 @@ def test_M11_an_increase_announced_6_months_ahead_applies(db, de_school):
         announced_on=date(2026, 8, 1),
     )  # fmt: skip
     (item,) = run_due_renewals(db, date(2027, 2, 1), dry_run=False).items
-    assert item.invoice.to_json()["net"] == "700.00" and item.notices == []
+    assert invoice_view_json(item.invoice)["net"] == "700.00" and item.notices == []
 
 
 # --- add-ons (M10) --------------------------------------------------------------------------
@@ -269,7 +270,7 @@ def test_M10_addon_has_its_own_year_invoice_and_billing_address(db, de_school):
     addon = result.addon
     assert (addon.term_start, addon.term_end) == (date(2026, 4, 15), date(2027, 4, 14))
     assert addon.billing_address.name == "Förderverein Lindenberg"
-    assert result.invoice.to_json()["net"] == "195.00"
+    assert invoice_view_json(result.invoice)["net"] == "195.00"
     with db.reading() as session:
         invoice = session.get(Invoice, result.invoice.id)
         assert invoice.addon_id == addon.id and invoice.reason == "addon"
@@ -294,7 +295,7 @@ def test_M10_addon_renews_on_its_own_date_at_the_package_size_of_then(db, de_sch
         ("package", date(2027, 2, 1), 1000),
         ("addon", date(2027, 4, 15), 1000),
     ]
-    assert run.items[1].invoice.to_json()["net"] == "300.00"  # add-on price at 1,000 users
+    assert invoice_view_json(run.items[1].invoice)["net"] == "300.00"  # add-on price at 1,000 users
 
 
 def test_M10_addon_cancelled_with_3_months_notice_lapses(db, de_school):
@@ -359,7 +360,7 @@ def test_M10_full_package_quote_writes_nothing_and_renews_at_the_full_price(db, 
         order_addon(db, de_school, "Englisch", date(2026, 9, 1))
     run = run_due_renewals(db, date(2027, 4, 15), dry_run=False)
     assert [(i.contract, i.action) for i in run.items] == [("package", "renew")]
-    assert run.items[0].invoice.to_json()["net"] == "1040.00"
+    assert invoice_view_json(run.items[0].invoice)["net"] == "1040.00"
 
 
 def test_M10_every_use_case_is_audited(db, de_school):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from lehrer_licenses.cli.json_billing import invoice_view_json
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.services.licences.seats.cancellations import cancel
 from lehrer_licenses.services.licences.seats.holders import (
@@ -94,7 +95,7 @@ def test_L12_a_lapsed_contract_resumes_with_new_base_licences(db, make_school):
     assert list_seats(db, school) == []
     quote = quote_order(db, school, 2, date(2026, 5, 4))
     assert quote.kind == "resumption"
-    assert quote.invoice.to_json()["net"] == "312.00"  # 2 x (111.45 + 44.55)
+    assert invoice_view_json(quote.invoice)["net"] == "312.00"  # 2 x (111.45 + 44.55)
     assert any("lapsed" in notice for notice in quote.notices)
 
 

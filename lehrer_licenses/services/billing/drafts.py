@@ -14,7 +14,6 @@ from lehrer_licenses.domain.money import Money
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import VatRate, vat_rate_for
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.amount_text import money_text, price_text, quantity_text
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import NotFound
 from lehrer_licenses.store import audit
@@ -34,34 +33,6 @@ class InvoiceView:
     invoice_date: date
     lines: tuple[Line, ...]
     totals: Totals
-
-    def to_json(self) -> dict:
-        t = self.totals
-        return {
-            "id": self.id,
-            "number": self.number,
-            "status": self.status,
-            "school": self.school,
-            "school_name": self.school_name,
-            "reason": self.reason,
-            "date": self.invoice_date.isoformat(),
-            "currency": self.currency,
-            "lines": [
-                {
-                    "description": line.description,
-                    "quantity": quantity_text(line.quantity),
-                    "unit_price": price_text(line.unit_price),
-                    "amount": money_text(line.amount),
-                }
-                for line in self.lines
-            ],
-            "net": money_text(t.net.amount),
-            "vat_rate": f"{t.vat_rate.normalize():f}",
-            "vat": money_text(t.vat.amount),
-            "total": money_text(t.total.amount),
-            "rounding": money_text(t.rounding.amount),
-            "payable": money_text(t.payable.amount),
-        }
 
 
 def preview_invoice(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -67,13 +67,6 @@ class VendorSettings:
 
     def missing(self) -> list[str]:
         return [name for name in REQUIRED if not str(getattr(self, name)).strip()]
-
-    def to_json(self) -> dict:
-        doc = {k: v for k, v in asdict(self).items() if k != "errors"}
-        doc["dunning_wait_days"] = list(self.dunning_wait_days)
-        doc["dunning_fees"] = [f"{fee:.2f}" for fee in self.dunning_fees]
-        doc["missing"] = self.missing()
-        return doc
 
     def document_vendor(self) -> Vendor:
         """The plain data the renderers take."""
