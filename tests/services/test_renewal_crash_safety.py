@@ -47,6 +47,7 @@ def template(tmp_path_factory, databases):
     return path, keys, expected
 
 
+@pytest.mark.slow  # 20 real runs killed and completed: about a minute
 def test_killing_the_year_end_run_at_random_points_loses_and_doubles_nothing(template, tmp_path):
     path, keys, expected = template
     command = year_end_command(YEAR)

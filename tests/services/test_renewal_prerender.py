@@ -130,6 +130,7 @@ def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_ow
         db.dispose()
 
 
+@pytest.mark.slow  # real runs killed, each starting a worker
 def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
     demo, tmp_path, keys_folder
 ):

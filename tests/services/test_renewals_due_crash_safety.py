@@ -57,6 +57,7 @@ def test_the_demo_has_packages_add_ons_and_per_pupil_plans_due(template):
     assert len(expected["keys"]) > expected["contracts"]  # some renew twice up to UNTIL
 
 
+@pytest.mark.slow  # 8 real runs killed and completed
 def test_killing_renewals_due_at_random_points_loses_and_doubles_nothing(template, tmp_path):
     path, keys, expected, _run = template
     command = due_command(UNTIL)
