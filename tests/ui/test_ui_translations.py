@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from lehrer_licenses.paths import translations_dir
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def ui_msgids() -> list[str]:
+@cache  # extracting the ui sources is the slow part; each language checks the same ids
+def ui_msgids() -> tuple[str, ...]:
     name = "extract_messages"
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
@@ -22,7 +24,7 @@ def ui_msgids() -> list[str]:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     catalog = sys.modules[name].extract(["lehrer_licenses/ui"])
-    return [m.id for m in catalog if m.id]
+    return tuple(m.id for m in catalog if m.id)
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "it", "nl"])
