@@ -10,9 +10,10 @@ keys folder if that has none - so a test sees all that ``init`` does, as before.
 This module is the one place that knows how a fresh database is made. Tests ask ``fresh(path)``
 for an open database or ``copy_to(path)`` for what to hand the command line as ``--db``; a server
 backend (issue 20, PostgreSQL: migrate a template database once per session, then
-``CREATE DATABASE ... TEMPLATE`` it per test) is another class with these two methods, chosen by
-the ``databases`` fixture in tests/conftest.py. Tests whose point is migrating or ``init`` itself
-(tests/store, the ``init`` command) keep making their databases for real.
+``CREATE DATABASE ... TEMPLATE`` it per test) is another class with these two methods, which the
+``databases`` fixture in tests/conftest.py then returns for a server url. Tests whose point is
+migrating or ``init`` itself (tests/store, the ``init`` command) keep making their databases for
+real.
 """
 
 from __future__ import annotations
