@@ -3,6 +3,7 @@
 
     python3 dev.py app      set up, create a sample database on first start, open the app
     python3 dev.py test     set up and run the whole test suite (extra args go to pytest)
+    python3 dev.py test --fast   all but the tests marked slow (kill, crash, stress), on 2 workers
 
 Uses only the standard library, so it runs on a fresh machine with nothing but Python 3.11+.
 """
@@ -88,6 +89,11 @@ def app(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     setup()
+    if "--fast" in args:
+        # The loop while working, on both cores; CI and a plain `dev.py test` run every test.
+        # Whole files per worker: a file's module fixtures and caches are then built once.
+        fast = ["-m", "not slow", "-n", "2", "--dist", "loadfile"]
+        args = [*fast, *(a for a in args if a != "--fast")]
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
 

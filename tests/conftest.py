@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test, initialised like `lehrer-licenses init` does."""
+"""Shared fixtures: a real SQLite file per test, initialised like `lehrer-licenses init` does
+(a copy of a template migrated once per test process: support/databases.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from support.databases import SqliteTemplate
 
 from lehrer_licenses.i18n import set_ui_language
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.keystore import KeyStore
 
@@ -30,14 +31,21 @@ def keys_folder(tmp_path_factory, monkeypatch):
     return folder
 
 
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory) -> SqliteTemplate:
+    """Where fresh migrated databases come from: ``databases.fresh(path)`` opens one,
+    ``databases.copy_to(path)`` only puts the file there (for the command line)."""
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "desk.sqlite"
 
 
 @pytest.fixture
-def db(db_path):
-    database, _installed = init_database(db_path)
+def db(databases, db_path):
+    database = databases.fresh(db_path)
     yield database
     database.dispose()
 

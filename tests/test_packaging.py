@@ -213,6 +213,7 @@ def test_launcher_runs_the_command_line():
     )
 
 
+@pytest.mark.slow  # starts the whole desktop app in a new process
 def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
     # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
     # (the window is shown and events processed before app.exec(), where a quit is ignored).

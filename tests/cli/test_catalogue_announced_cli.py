@@ -9,8 +9,8 @@ from lehrer_licenses.cli.main import main
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
-    path = tmp_path / "cli.sqlite"
+def cli(databases, tmp_path, capsys):
+    path = databases.copy_to(tmp_path / "cli.sqlite")
 
     def run(*args: str) -> dict:
         code = main(["--db", str(path), "--json", *args])

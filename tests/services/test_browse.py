@@ -13,17 +13,9 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse import school_detail as browse_school_detail
 from lehrer_licenses.services.browse import schools as browse_schools
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.licences.seats import cancellations, orders
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-
-
-@pytest.fixture
-def db(tmp_path):
-    database, _installed = init_database(tmp_path / "browse.sqlite")
-    yield database
-    database.dispose()
 
 
 def _school(db, name, city="Bern", country="CH", postcode="3000"):

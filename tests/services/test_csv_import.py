@@ -13,7 +13,6 @@ from sqlalchemy import select
 from support.cli_run import fingerprint
 
 from lehrer_licenses.cli.json_exchange import import_report_json
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.exchange import school_import as csv_import
 from lehrer_licenses.services.exchange.csv_reading import MAX_BYTES, header_key
 from lehrer_licenses.services.exchange.import_columns import SCHOOL_COLUMNS, TEACHER_COLUMNS
@@ -28,10 +27,11 @@ GOOD = "Schulhaus Zürich Nord;Bahnhofstrasse;1;8050;Zürich;CH;de;info@zh.examp
 
 
 @pytest.fixture(scope="module")
-def _template(tmp_path_factory):
-    """Migrated once: two schools, one with a teacher with e-mail and the admin login."""
+def _template(tmp_path_factory, databases):
+    """Made once: two schools, one with a teacher with e-mail and the admin login. Opened, not
+    initialised: no test's keys folder exists yet to put a signing key in."""
     path = tmp_path_factory.mktemp("csv") / "template.sqlite"
-    db, _installed = init_database(path)
+    db = open_database(databases.copy_to(path))
     aesch = add_school(
         db, SchoolInput("Primarschule Aesch", "CH", "de", postcode="4147", city="Aesch")
     )

@@ -24,12 +24,10 @@ def test_demo_creates_consistent_schools_seats_and_invoices(db):
         assert session.scalar(select(func.count(Teacher.id)).where(Teacher.is_admin)) > 0
 
 
-def test_demo_is_reproducible_for_a_seed(tmp_path):
-    from lehrer_licenses.services.database_init import init_database
-
+def test_demo_is_reproducible_for_a_seed(databases, tmp_path):
     names = []
     for run in range(2):
-        db, _ = init_database(tmp_path / f"d{run}.sqlite")
+        db = databases.fresh(tmp_path / f"d{run}.sqlite")
         create_demo(db, 25, seed=11, today=date(2026, 11, 22))
         with db.reading() as session:
             names.append(session.scalars(select(School.name).order_by(School.id)).all())

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from lehrer_licenses.services.billing import credit_notes, issuing, payments, vendor
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_writers
 from lehrer_licenses.services.exchange.export_rows import LAYOUTS
@@ -59,14 +58,14 @@ def dangerous(text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
+def template(tmp_path_factory, databases) -> Path:
     """Two CH schools, four issued invoices (one paid, one partly, one partly credited, one
     past due), a draft and a quote that are not bookkeeping documents, a teacher on a seat."""
     folder = tmp_path_factory.mktemp("exports")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
         KeyStore(folder / "keys").create()
-        db, _installed = init_database(folder / "template.sqlite")
+        db = databases.fresh(folder / "template.sqlite")
         vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
 
         def school(name):

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.services.billing import credit_notes, issuing, vendor
 from lehrer_licenses.services.billing.drafts import create_draft
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import SchoolInput, add_school, school_by_number
 from lehrer_licenses.store.models import Invoice, NumberCounter
@@ -75,9 +74,9 @@ def _check_gapless(db) -> None:
         max_size=14,
     )
 )
-def test_numbers_stay_gapless_and_unique_per_series_and_year(steps):
+def test_numbers_stay_gapless_and_unique_per_series_and_year(databases, steps):
     with tempfile.TemporaryDirectory() as folder:
-        db, _ = init_database(Path(folder) / "p.sqlite")
+        db = databases.fresh(Path(folder) / "p.sqlite")
         try:
             vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
             address = {"street": "Weg", "house_number": "1", "postcode": "3011", "city": "Bern"}

@@ -24,7 +24,6 @@ from support.crash_run import (
     year_end_problems,
 )
 
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.year_end import run_renewals
 
@@ -33,7 +32,7 @@ YEAR = 2027
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
+def template(tmp_path_factory, databases):
     folder = tmp_path_factory.mktemp("crash")
     keys = folder / "keys"
     os.environ["LEHRER_LICENSES_KEYS"] = str(keys)
@@ -41,13 +40,14 @@ def template(tmp_path_factory):
 
     KeyStore(keys).create()
     path = folder / "template.sqlite"
-    db, _ = init_database(path)
+    db = databases.fresh(path)
     create_demo(db, 40, seed=17, today=date(2026, 11, 22))
     expected = year_end_expected(run_renewals(db, YEAR, dry_run=True))
     db.dispose()
     return path, keys, expected
 
 
+@pytest.mark.slow  # 20 real runs killed and completed: about a minute
 def test_killing_the_year_end_run_at_random_points_loses_and_doubles_nothing(template, tmp_path):
     path, keys, expected = template
     command = year_end_command(YEAR)

@@ -67,16 +67,15 @@ def test_issuing_needs_a_complete_vendor_before_anything_is_written(db, make_sch
     assert run_renewals(db, 2027, dry_run=True).summary().schools == 1  # nothing renewed
 
 
-def _renewed_books(path, batch: bool) -> dict:
+def _renewed_books(databases, path, batch: bool) -> dict:
     """The 2027 renewal invoice of one school, issued today by the year-end run's batch path or
     as a draft issued afterwards through billing; what each wrote about it. Today, because the
     run signs the new registration code (printed on the invoice) with today's date."""
     from lehrer_licenses.services.billing import issuing
-    from lehrer_licenses.services.database_init import init_database
     from lehrer_licenses.services.schools import SchoolInput, add_school
     from lehrer_licenses.store.models import AuditEntry, InvoiceLine
 
-    db, _installed = init_database(path)
+    db = databases.fresh(path)
     try:
         set_vendor(db, SAMPLE_VENDOR)
         school = add_school(
@@ -116,12 +115,12 @@ def _renewed_books(path, batch: bool) -> dict:
         db.dispose()
 
 
-def test_the_batch_path_writes_what_draft_and_issue_write(tmp_path):
+def test_the_batch_path_writes_what_draft_and_issue_write(databases, tmp_path):
     # Both paths issue through issuing.issue; the year-end run writes the invoice row with plain
     # INSERTs for speed (billing/batch_issuing.py), which must equal drafts.create_draft followed
     # by issuing the draft (an UPDATE).
-    batch = _renewed_books(tmp_path / "batch.sqlite", batch=True)
-    classic = _renewed_books(tmp_path / "classic.sqlite", batch=False)
+    batch = _renewed_books(databases, tmp_path / "batch.sqlite", batch=True)
+    classic = _renewed_books(databases, tmp_path / "classic.sqlite", batch=False)
     assert batch["row"] == classic["row"]
     assert batch["lines"] == classic["lines"]
     assert [action for action, _after in batch["audit"]] == ["invoice.draft", "invoice.issue"]

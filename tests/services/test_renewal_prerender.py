@@ -109,6 +109,7 @@ def test_a_school_changed_after_the_prediction_gets_its_own_render(demo, monkeyp
         db.dispose()
 
 
+@pytest.mark.slow  # a 30-school run with a render worker: about 4 s
 def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_own(
     demo, monkeypatch, counted
 ):
@@ -130,6 +131,7 @@ def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_ow
         db.dispose()
 
 
+@pytest.mark.slow  # real runs killed, each starting a worker
 def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
     demo, tmp_path, keys_folder
 ):

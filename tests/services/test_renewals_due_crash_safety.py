@@ -26,7 +26,6 @@ from support.crash_run import (
     start_cli,
 )
 
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 
@@ -35,7 +34,7 @@ UNTIL = "2028-01-31"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
+def template(tmp_path_factory, databases):
     folder = tmp_path_factory.mktemp("due-crash")
     keys = folder / "keys"
     os.environ["LEHRER_LICENSES_KEYS"] = str(keys)
@@ -43,7 +42,7 @@ def template(tmp_path_factory):
 
     KeyStore(keys).create()
     path = folder / "template.sqlite"
-    db, _ = init_database(path)
+    db = databases.fresh(path)
     create_demo(db, 200, seed=17, today=date(2026, 11, 22))
     run = run_due_renewals(db, date.fromisoformat(UNTIL), dry_run=True)
     db.dispose()
@@ -58,6 +57,7 @@ def test_the_demo_has_packages_add_ons_and_per_pupil_plans_due(template):
     assert len(expected["keys"]) > expected["contracts"]  # some renew twice up to UNTIL
 
 
+@pytest.mark.slow  # 8 real runs killed and completed
 def test_killing_renewals_due_at_random_points_loses_and_doubles_nothing(template, tmp_path):
     path, keys, expected, _run = template
     command = due_command(UNTIL)

@@ -31,6 +31,7 @@ def count(path, table: str) -> int:
         con.close()
 
 
+@pytest.mark.slow  # a stress test: two processes write for seconds
 def test_two_processes_writing_at_once_leave_a_consistent_database(db, db_path):
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
     db.dispose()

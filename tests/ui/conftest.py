@@ -7,36 +7,22 @@ import os
 # Before anything imports Qt: tests never open a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
 
 from lehrer_licenses.i18n import set_ui_language
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.store.database import open_database
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui.settings import Settings
 
 
-@pytest.fixture(scope="session")
-def _template_db(tmp_path_factory):
-    """Migrating costs a few hundred ms; do it once and copy the file for every test."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    database, _installed = init_database(path)
-    database.dispose()
-    return path
-
-
 @pytest.fixture
-def db(_template_db, tmp_path):
-    path = tmp_path / "ui.sqlite"
-    shutil.copy(_template_db, path)
-    database = open_database(path)
+def db(databases, tmp_path):
+    database = databases.fresh(tmp_path / "ui.sqlite")
     yield database
     database.dispose()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,10 +23,8 @@ sys.stdin.readline()
 
 
 @pytest.fixture
-def other_db(_template_db, tmp_path):
-    path = tmp_path / "shared.sqlite"
-    shutil.copy(_template_db, path)
-    return path
+def other_db(databases, tmp_path):
+    return databases.copy_to(tmp_path / "shared.sqlite")
 
 
 @pytest.fixture

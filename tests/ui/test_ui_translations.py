@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from lehrer_licenses.paths import translations_dir
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def ui_msgids() -> list[tuple[str | None, str, str | None]]:
+@cache  # extracting the ui sources is the slow part; each language checks the same ids
+def ui_msgids() -> tuple[tuple[str | None, str, str | None], ...]:
     """(msgctxt, msgid, msgid_plural) of every message of the UI."""
     name = "extract_messages"
     if name not in sys.modules:
@@ -23,7 +25,7 @@ def ui_msgids() -> list[tuple[str | None, str, str | None]]:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     catalog = sys.modules[name].extract(["lehrer_licenses/ui"])
-    return sys.modules[name].message_keys(catalog)
+    return tuple(sys.modules[name].message_keys(catalog))
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "it", "nl"])
