@@ -13,7 +13,7 @@ from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.codes import CodeView
 from lehrer_licenses.services.licences.packages.addons import AddonCancellation, AddonResult
-from lehrer_licenses.services.licences.packages.common import PackageResult
+from lehrer_licenses.services.licences.packages.contract import PackageResult
 from lehrer_licenses.services.licences.packages.counts import CountResult
 from lehrer_licenses.services.licences.packages.notice import SizeAtRenewal
 from lehrer_licenses.services.licences.packages.over_capacity import OverCapacity
@@ -24,7 +24,7 @@ from lehrer_licenses.services.licences.packages.status import (
 )
 from lehrer_licenses.services.licences.packages.upgrade import PricedOption, UpgradeQuote
 from lehrer_licenses.services.licences.pupils.agreements import Agreements, TrialStarted
-from lehrer_licenses.services.licences.pupils.common import PupilResult
+from lehrer_licenses.services.licences.pupils.contract import PupilResult
 from lehrer_licenses.services.licences.pupils.counts import PupilCounts
 from lehrer_licenses.services.licences.pupils.notice import PlanAtRenewal, ReminderDue
 from lehrer_licenses.services.licences.pupils.status import PupilStatus

@@ -25,7 +25,7 @@ from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.per_pupil import Settlement
 from lehrer_licenses.services.backups import make_backup
 from lehrer_licenses.services.billing.drafts import InvoiceView, invoice_view
-from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE
+from lehrer_licenses.services.licences.packages.contract import ADDON_ACTIVE
 from lehrer_licenses.services.licences.packages.renewal import ADDONS, PACKAGES
 from lehrer_licenses.services.licences.pupils.renewal import PUPILS
 from lehrer_licenses.services.licences.renewal_steps import (

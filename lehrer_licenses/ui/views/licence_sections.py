@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import N_, _, ngettext
 from lehrer_licenses.services.browse import licences as browse_licences
 from lehrer_licenses.services.browse.licences import LicencesView
-from lehrer_licenses.services.licences.packages.common import BillingAddress
+from lehrer_licenses.services.licences.packages.contract import BillingAddress
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.flow_layout import flow_of
 from lehrer_licenses.ui.widgets import ReadOnlyTable, error_colour, field_label, plain_label

@@ -28,7 +28,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     running_of_kind,
 )
-from lehrer_licenses.services.licences.packages.common import PackageResult
+from lehrer_licenses.services.licences.packages.contract import PackageResult
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit

@@ -32,7 +32,7 @@ from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import (
+from lehrer_licenses.services.licences.packages.contract import (
     ADDON_ACTIVE,
     ADDON_REASON,
     BillingAddress,

@@ -30,7 +30,7 @@ from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import running_package
+from lehrer_licenses.services.licences.packages.contract import running_package
 from lehrer_licenses.services.licences.packages.upgrade import PricedOption, upgrade_quotes
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit

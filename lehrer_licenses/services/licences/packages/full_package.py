@@ -37,7 +37,7 @@ from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import (
+from lehrer_licenses.services.licences.packages.contract import (
     ADDON_ACTIVE,
     ADDON_REFUNDED,
     REFUND,

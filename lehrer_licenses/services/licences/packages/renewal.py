@@ -30,7 +30,7 @@ from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
-from lehrer_licenses.services.licences.packages.common import ADDON_LAPSED, ADDON_REASON
+from lehrer_licenses.services.licences.packages.contract import ADDON_LAPSED, ADDON_REASON
 from lehrer_licenses.services.licences.renewal_steps import (
     LAPSE,
     RENEW,

@@ -30,7 +30,7 @@ from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
     term_of,
 )
-from lehrer_licenses.services.licences.packages.common import ADDON_ACTIVE, BillingAddress
+from lehrer_licenses.services.licences.packages.contract import ADDON_ACTIVE, BillingAddress
 from lehrer_licenses.services.licences.packages.renewal import PACKAGES
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database

@@ -23,7 +23,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     running_of_kind,
 )
-from lehrer_licenses.services.licences.pupils.common import pupil_trial, refuse
+from lehrer_licenses.services.licences.pupils.contract import pupil_trial, refuse
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database

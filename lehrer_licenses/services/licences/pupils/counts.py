@@ -20,7 +20,7 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
 )
-from lehrer_licenses.services.licences.pupils.common import check_parts
+from lehrer_licenses.services.licences.pupils.contract import check_parts
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database

@@ -23,7 +23,7 @@ from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
-from lehrer_licenses.services.licences.pupils.common import running_pupils
+from lehrer_licenses.services.licences.pupils.contract import running_pupils
 from lehrer_licenses.services.licences.pupils.renewal import PUPILS
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.services.schools import school_by_number

@@ -32,7 +32,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     running_of_kind,
 )
-from lehrer_licenses.services.licences.pupils.common import (
+from lehrer_licenses.services.licences.pupils.contract import (
     PRE_INVESTMENT,
     PupilResult,
     check_parts,

@@ -25,7 +25,7 @@ from lehrer_licenses.domain.periods import Term, month_start
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
-from lehrer_licenses.services.licences.pupils.common import SETTLEMENT
+from lehrer_licenses.services.licences.pupils.contract import SETTLEMENT
 from lehrer_licenses.services.licences.pupils.counts import monthly_counts
 from lehrer_licenses.services.licences.pupils.paid_year import (
     current_pre_investment,

@@ -11,7 +11,7 @@ from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.per_pupil import PreInvestment, reminder_date, variant_of
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.contract_years import running_of_kind, term_of
-from lehrer_licenses.services.licences.pupils.common import pupil_trial
+from lehrer_licenses.services.licences.pupils.contract import pupil_trial
 from lehrer_licenses.services.licences.pupils.paid_year import current_pre_investment
 from lehrer_licenses.services.licences.pupils.renewal import PUPILS
 from lehrer_licenses.services.schools import school_by_number

@@ -30,7 +30,7 @@ from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
 )
-from lehrer_licenses.services.licences.pupils.common import (
+from lehrer_licenses.services.licences.pupils.contract import (
     SETTLEMENT,
     PupilResult,
     check_parts,

@@ -1,5 +1,5 @@
-"""What the per-pupil use cases share: the result of a use case that writes an invoice, the
-running subscription, the trial and the refusals.
+"""The school's running per-pupil subscription and what its use cases share: the result of a
+use case that writes an invoice, the trial and the refusals.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""What the user-package use cases share: the add-on states, the result of a use case
-that writes an invoice, and the school's running package.
+"""The school's running user package and what its use cases share: the add-on states and the
+result of a use case that writes an invoice.
 """
 
 from __future__ import annotations
