@@ -26,7 +26,7 @@ from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import csv_reading
 from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, sniff_delimiter
-from lehrer_licenses.services.licences.seats.hosting_usage import require_hosting, record_usage_in
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage_in, require_hosting
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import School, UsageCount
 

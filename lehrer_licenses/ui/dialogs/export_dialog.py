@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.exchange import exports
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
@@ -178,10 +178,8 @@ class ExportDialog(QDialog):
         )
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export to"), self.path.text(), FILTERS[self.file_format]
-        )
-        if path:
+        path = asking.save_file(self, _("Export to"), self.path.text(), FILTERS[self.file_format])
+        if path is not None:
             self.path.setText(path)
 
     # --- running -------------------------------------------------------------------------------
