@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from lehrer_licenses import __version__
 from lehrer_licenses.cli.output import emit_json, invoice_text, key_values
+from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import parse_date, parse_month
 from lehrer_licenses.i18n import _
@@ -43,9 +44,9 @@ def _month(text: str) -> date:
 
 def _decimal(text: str) -> Decimal:
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise argparse.ArgumentTypeError(_("not a number: {text!r}").format(text=text)) from exc
+        return parse_typed_or_plain(text)
+    except AmountNotRead as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _common() -> argparse.ArgumentParser:

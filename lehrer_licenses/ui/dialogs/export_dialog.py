@@ -27,6 +27,7 @@ from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.exchange import exports
 from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
@@ -120,11 +121,7 @@ class ExportDialog(QDialog):
         self._changed()
 
     def _date_edit(self, value: date) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat(fmt.date_format())
-        edit.setDate(fmt.to_qdate(value))
-        return edit
+        return DateField(value)
 
     # --- state ---------------------------------------------------------------------------------
 

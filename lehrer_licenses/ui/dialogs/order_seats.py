@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,7 @@ from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.licences.seats.orders import OrderQuote
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
@@ -54,10 +54,7 @@ class OrderSeatsDialog(QDialog):
         self.seats = QSpinBox()
         self.seats.setRange(1, MAX_SEATS)
         self.seats.setValue(1)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(fmt.date_format())
-        self.date.setDate(fmt.to_qdate(on or date.today()))
+        self.date = DateField(on)
         self.plan = QComboBox()
         self.plan.addItem(_("The school's usual plan"), None)
         for plan in catalogue.list_plans(db):
