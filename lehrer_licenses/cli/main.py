@@ -42,6 +42,20 @@ def _month(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+# The free-text options of ``school edit`` (country and language have fixed choices).
+SCHOOL_TEXT_FIELDS = (
+    "name",
+    "street",
+    "house-number",
+    "postcode",
+    "city",
+    "email",
+    "vat-id",
+    "leitweg-id",
+    "note",
+)
+
+
 def _decimal(text: str) -> Decimal:
     try:
         return parse_typed_or_plain(text)
@@ -94,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, default=50)
     show = command("show", _("show one school"), school)
     show.add_argument("school")
+    sedit = command("edit", _("correct a school's name, address or contact"), school)
+    sedit.add_argument("school")
+    sedit.add_argument("--country", choices=["CH", "DE", "AT", "NL"])
+    sedit.add_argument("--language", choices=["de", "fr", "it", "en", "nl"])
+    for field in SCHOOL_TEXT_FIELDS:
+        sedit.add_argument(f"--{field}")
 
     order = command("order", _("order seats (writes a draft invoice)"))
     order.add_argument("school")
@@ -116,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     tadd.add_argument("--last-name", required=True)
     tadd.add_argument("--email", default="")
     tadd.add_argument("--admin", action="store_true", help=_("the one free admin login (L11)"))
+    tedit = command("edit", _("correct a teacher's name or e-mail"), teacher)
+    tedit.add_argument("teacher", type=int)
+    for field in ("first-name", "last-name", "email"):
+        tedit.add_argument(f"--{field}")
 
     seat = command("seat", _("seats")).add_subparsers(dest="action", required=True)
     slist = command("list", _("list a school's seats"), seat)
@@ -307,9 +331,38 @@ def cmd_school(args) -> None:
                 for r in rows
             ),
         )
+    elif args.action == "edit":
+        fields = ("country", "language", *SCHOOL_TEXT_FIELDS)
+        changes = _given(args, fields)
+        doc = schools.edit_school(db, args.school, changes)
+        _print(args, doc, lambda: _changes_text(doc))
     else:
         doc = schools.school_summary(db, args.school)
         _print(args, doc, lambda: key_values(doc))
+
+
+def _given(args, fields: Sequence[str]) -> dict[str, str]:
+    """The options given (``--city ""`` clears a field); none at all is a usage error."""
+    changes = {
+        name.replace("-", "_"): getattr(args, name.replace("-", "_"))
+        for name in fields
+        if getattr(args, name.replace("-", "_")) is not None
+    }
+    if not changes:
+        raise UsageError(
+            _("nothing to change: give at least one of {options}").format(
+                options=", ".join(f"--{name}" for name in fields)
+            )
+        )
+    return changes
+
+
+def _changes_text(doc: dict) -> str:
+    if not doc["changed"]:
+        return _("Nothing changed.")
+    return "\n".join(
+        f"{name}: {old or '-'} -> {new or '-'}" for name, (old, new) in doc["changed"].items()
+    )
 
 
 def cmd_order(args) -> None:
@@ -335,9 +388,14 @@ def cmd_cancel(args) -> None:
 
 
 def cmd_teacher(args) -> None:
-    from lehrer_licenses.services.licences.seats.holders import add_teacher
+    from lehrer_licenses.services.licences.seats.holders import add_teacher, edit_teacher
 
     db = _open(args)
+    if args.action == "edit":
+        changes = _given(args, ("first-name", "last-name", "email"))
+        doc = edit_teacher(db, args.teacher, changes)
+        _print(args, doc, lambda: _changes_text(doc))
+        return
     teacher_id = add_teacher(
         db, args.school, args.first_name, args.last_name, args.email, admin=args.admin
     )

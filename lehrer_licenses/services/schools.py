@@ -236,3 +236,96 @@ def school_summary(db: Database, number: str) -> dict:
             )
         ]
         return doc
+
+
+# What ``edit_school`` may change: the school's identity, address and contact. The licence
+# flags (DB-hosting, canton licence) change contracts and are not an edit.
+EDITABLE = (
+    "name",
+    "country",
+    "language",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "email",
+    "vat_id",
+    "leitweg_id",
+    "note",
+)
+
+
+def _leitweg_id(value: str) -> str | None:
+    """A Leitweg-ID in its compact form, None for none; InvalidInput when it is no Leitweg-ID."""
+    from stdnum.de import leitweg
+
+    text = value.strip().upper()
+    if text and not leitweg.is_valid(text):
+        raise InvalidInput(_("leitweg_id: not a valid Leitweg-ID: {value!r}").format(value=value))
+    return leitweg.compact(text) if text else None
+
+
+def edit_school(db: Database, number: str, changes: dict[str, str]) -> dict:
+    """Change a school's name, address, language, e-mail, VAT/UID number, Leitweg-ID or note,
+    checked as a new school is (``validate_school``) and audited with the old and new values.
+
+    Issued invoices and credit notes keep the school as it was: their PDF is stored at issue.
+    Drafts and quotes are rendered when shown, so they show the new values; their count is
+    returned so that the clerk knows what the change reaches."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput(
+            _("a school has no field {fields} to edit").format(fields=", ".join(unknown))
+        )
+    if not changes:
+        raise InvalidInput(_("nothing to change: give at least one field"))
+    with db.transaction() as session:
+        school = school_by_number(session, number)
+        current = {name: getattr(school, name) or "" for name in EDITABLE}
+        wanted = {**current, **changes}
+        data = SchoolInput(
+            **{name: wanted[name] for name in EDITABLE if name != "leitweg_id"},
+            db_hosting=school.db_hosting,
+            canton_licence=school.canton_licence,
+        )
+        errors = validate_school(data)
+        if errors:
+            raise InvalidInput("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        new = {
+            name: (value if name == "note" else value.strip())
+            for name, value in changes.items()
+            if name != "leitweg_id"
+        }
+        if "leitweg_id" in changes:
+            new["leitweg_id"] = _leitweg_id(changes["leitweg_id"])
+        before = {name: getattr(school, name) for name in new}
+        changed = {name: value for name, value in new.items() if before[name] != value}
+        for name, value in changed.items():
+            setattr(school, name, value)
+        if changed:
+            audit.record(
+                session,
+                "school.edit",
+                "school",
+                school.id,
+                school_id=school.id,
+                before={name: before[name] for name in changed},
+                after=changed,
+            )
+        not_issued = session.scalar(
+            select(func.count(Invoice.id)).where(
+                Invoice.school_id == school.id, Invoice.number.is_(None)
+            )
+        )
+        return {
+            "school": school.number,
+            "changed": {name: [before[name], value] for name, value in changed.items()},
+            "drafts_affected": int(not_issued or 0),
+        }
+
+
+def editable_values(db: Database, number: str) -> dict[str, str]:
+    """The fields ``edit_school`` changes, as they are now (for the edit dialog)."""
+    with db.reading() as session:
+        school = school_by_number(session, number)
+        return {name: getattr(school, name) or "" for name in EDITABLE}

@@ -61,7 +61,7 @@ class NewSchoolDialog(QDialog):
         self.name.setPlaceholderText(_("required"))
 
         self.errors: dict[str, InlineError] = {}
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)
         self._row = 0

@@ -66,6 +66,7 @@ class SchoolsView(QWidget):
         self.model.rowsInserted.connect(self._update_count)
 
         self.detail = SchoolDetailPanel(db)
+        self.detail.school_edited.connect(lambda number: self.refresh(select=number))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
