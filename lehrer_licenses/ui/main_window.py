@@ -327,6 +327,7 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_quote:
             q = dialog.result_quote
             self.schools.refresh(select=q.school)
+            self.seats.refresh()
             self.invoices.refresh()
             self.statusBar().showMessage(
                 _("{n} seat(s) ordered for school {school}; a draft invoice was written.").format(
@@ -342,6 +343,8 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_cancellation:
             r = dialog.result_cancellation
             self.schools.refresh(select=r.school)
+            self.seats.refresh()
+            self.invoices.refresh()
             self.statusBar().showMessage(
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )

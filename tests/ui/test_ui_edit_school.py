@@ -3,35 +3,13 @@ saved, audited; a bad value keeps the dialog open with its reason and writes not
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import Qt
+from support.ui_driving import when_shown
 
 from lehrer_licenses.services import schools
 from lehrer_licenses.services.licences.seats import holders
 from lehrer_licenses.ui.dialogs.edit_school import EditSchoolDialog, EditTeacherDialog
 from lehrer_licenses.ui.views.schools import SchoolsView
-
-
-def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], seen: list) -> None:
-    """Run ``act`` on the ``kind`` dialog once the click under test has opened it (exec blocks
-    the test until the dialog closes); an exception of ``act`` lands in ``seen``. QTest types
-    ASCII only, so the typed texts are ASCII."""
-
-    def look() -> None:
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, kind) and widget.isVisible():
-                seen.append(widget)
-                try:
-                    act(widget)
-                except Exception as exc:  # raised after exec returns: a failing check fails
-                    seen.append(exc)
-                    widget.reject()
-                return
-        QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
 
 
 def type_into(qtbot, field, text: str) -> None:

@@ -58,6 +58,7 @@ class NewSchoolDialog(QDialog):
         self.canton_licence = QCheckBox(_("Canton licence (no subscription part for DB-hosting)"))
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.note.setTabChangesFocus(True)  # a tab in a note is never meant; Tab moves on
         self.name.setPlaceholderText(_("required"))
 
         self.errors: dict[str, InlineError] = {}

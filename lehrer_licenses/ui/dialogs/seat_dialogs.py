@@ -110,6 +110,8 @@ class AddTeacherDialog(_SeatDialog):
         self.admin.toggled.connect(self._update)
         self.assign.toggled.connect(self._update)
         self._update()
+        # Typing starts with the name (the school is mostly chosen already); Enter then adds.
+        (self.first_name if school else self.school).setFocus()
 
     def _update(self, *_args) -> None:
         number = self.school.number

@@ -192,6 +192,8 @@ class KeyPanel(QWidget):
         self.restore_button.clicked.connect(lambda: self.restore())
         buttons = QHBoxLayout()
         for button in (self.export_button, self.backup_button, self.restore_button):
+            # In the first-run assistant Enter means Next, never "save a key file".
+            button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
         note = plain_label(

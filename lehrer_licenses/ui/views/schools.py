@@ -3,7 +3,7 @@ selected school's details below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +43,7 @@ class SchoolsView(QWidget):
         self._debounce.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_search)
+        self.search.installEventFilter(self)
 
         self.new_button = QPushButton(_("New school…"))
         self.order_button = QPushButton(_("Order seats…"))
@@ -86,6 +87,19 @@ class SchoolsView(QWidget):
         self.detail.set_database(db)
         self._keep_selection = None
         self.model.set_database(db)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box goes on to the list, as in a browser's address bar.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.selected_number() is None and self.model.rowCount() > 0:
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
