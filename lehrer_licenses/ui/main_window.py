@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -473,6 +473,7 @@ class MainWindow(BackupActions, QMainWindow):
         geometry = self.settings[opt.WINDOW_GEOMETRY]
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
+        self.clamp_to_screen()
         state = self.settings[opt.WINDOW_STATE]
         if not state.isEmpty():
             self.restoreState(state)
@@ -480,6 +481,24 @@ class MainWindow(BackupActions, QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(row if 0 <= row < len(PAGES) else 0)
         self.nav.blockSignals(False)
+
+    def clamp_to_screen(self) -> None:
+        """Keep the window on its screen's free area: a size saved on a larger screen, or at
+        another scale factor (QT_SCALE_FACTOR=1.5), came back larger than the screen."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(self.width(), area.width())
+        height = min(self.height(), area.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.left() + area.width() - width)
+        y = min(max(self.y(), area.top()), area.top() + area.height() - height)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def restore_state(self) -> None:
         """The views' own state (after ``attach``)."""

@@ -41,7 +41,7 @@ class NewSchoolDialog(QDialog):
         self.name = QLineEdit()
         self.country = QComboBox()
         for code in COUNTRIES:
-            self.country.addItem(f"{labels.country(code)} ({code})", code)
+            self.country.addItem(labels.country_choice(code), code)
         self.language = QComboBox()
         for code in LANGUAGES:
             self.language.addItem(labels.LANGUAGE_NAMES.get(code, code), code)

@@ -103,7 +103,7 @@ class VendorForm(QWidget):
                 edit: QLineEdit | QComboBox | QSpinBox = QComboBox()
                 edit.addItem("", "")
                 for code in vendor.VENDOR_COUNTRIES:
-                    edit.addItem(f"{labels.country(code)} ({code})", code)
+                    edit.addItem(labels.country_choice(code), code)
                 edit.setCurrentIndex(max(0, edit.findData(self.saved.country)))
                 edit.currentIndexChanged.connect(self.validate)
             elif name == "payment_terms_days":

@@ -339,6 +339,8 @@ class InvoicesView(QWidget):
                 open_pdf(found[1], pdf_name(found[0]))
             except PrintError as exc:
                 self.error.show_message(str(exc))
+            else:
+                self.error.show_message("")  # an earlier "no PDF viewer" is no longer true
 
     def print_invoice(self, printer: QPrinter | None = None) -> bool:
         """Print on a printer chosen in the print dialog (``printer`` given: without asking)."""

@@ -4,6 +4,7 @@ selected school's details below it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,7 +35,11 @@ class SchoolsView(QWidget):
         self.model = SchoolsModel(db, parent=self)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search by name, number, postcode or city (Ctrl+F)"))
+        # The shortcut as the platform and language write it ("Strg+F" in German, "⌘F" on a Mac).
+        shortcut = QKeySequence("Ctrl+F").toString(QKeySequence.SequenceFormat.NativeText)
+        self.search.setPlaceholderText(
+            _("Search by name, number, postcode or city ({shortcut})").format(shortcut=shortcut)
+        )
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self._debounce = QTimer(self)
