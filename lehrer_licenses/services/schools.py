@@ -255,6 +255,28 @@ EDITABLE = (
 )
 
 
+def apply_edit(
+    session: Session, row: object, new: dict, action: str, entity: str, school_id: int
+) -> dict[str, list]:
+    """Set the fields of ``new`` that differ on ``row`` and audit them old -> new in the
+    caller's transaction; returns field -> [old, new] of what changed (nothing: no entry)."""
+    before = {name: getattr(row, name) for name in new}
+    changed = {name: value for name, value in new.items() if before[name] != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    if changed:
+        audit.record(
+            session,
+            action,
+            entity,
+            row.id,  # type: ignore[attr-defined]
+            school_id=school_id,
+            before={name: before[name] for name in changed},
+            after=changed,
+        )
+    return {name: [before[name], value] for name, value in changed.items()}
+
+
 def _leitweg_id(value: str) -> str | None:
     """A Leitweg-ID in its compact form, None for none; InvalidInput when it is no Leitweg-ID."""
     from stdnum.de import leitweg
@@ -298,20 +320,7 @@ def edit_school(db: Database, number: str, changes: dict[str, str]) -> dict:
         }
         if "leitweg_id" in changes:
             new["leitweg_id"] = _leitweg_id(changes["leitweg_id"])
-        before = {name: getattr(school, name) for name in new}
-        changed = {name: value for name, value in new.items() if before[name] != value}
-        for name, value in changed.items():
-            setattr(school, name, value)
-        if changed:
-            audit.record(
-                session,
-                "school.edit",
-                "school",
-                school.id,
-                school_id=school.id,
-                before={name: before[name] for name in changed},
-                after=changed,
-            )
+        changed = apply_edit(session, school, new, "school.edit", "school", school.id)
         not_issued = session.scalar(
             select(func.count(Invoice.id)).where(
                 Invoice.school_id == school.id, Invoice.number.is_(None)
@@ -319,7 +328,7 @@ def edit_school(db: Database, number: str, changes: dict[str, str]) -> dict:
         )
         return {
             "school": school.number,
-            "changed": {name: [before[name], value] for name, value in changed.items()},
+            "changed": changed,
             "drafts_affected": int(not_issued or 0),
         }
 

@@ -17,7 +17,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
     open_assignment,
     running_subscription,
 )
-from lehrer_licenses.services.schools import EMAIL, school_by_number
+from lehrer_licenses.services.schools import EMAIL, apply_edit, school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import School, Seat, SeatAssignment, Teacher
@@ -328,24 +328,11 @@ def edit_teacher(db: Database, teacher_id: int, changes: dict[str, str]) -> dict
             raise InvalidInput(_("a teacher needs a name"))
         if wanted["email"] and not EMAIL.match(wanted["email"]):
             raise InvalidInput(_("not an e-mail address: {value!r}").format(value=wanted["email"]))
-        before = {name: getattr(teacher, name) for name in new}
-        changed = {name: value for name, value in new.items() if before[name] != value}
-        for name, value in changed.items():
-            setattr(teacher, name, value)
-        if changed:
-            audit.record(
-                session,
-                "teacher.edit",
-                "teacher",
-                teacher.id,
-                school_id=teacher.school_id,
-                before={name: before[name] for name in changed},
-                after=changed,
-            )
+        changed = apply_edit(session, teacher, new, "teacher.edit", "teacher", teacher.school_id)
         return {
             "teacher": teacher.id,
             "name": full_name(teacher),
-            "changed": {name: [before[name], value] for name, value in changed.items()},
+            "changed": changed,
         }
 
 
