@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lehrer_licenses.cli.main import UsageError, _date, open_db, print_result
 from lehrer_licenses.cli.output import invoice_text, key_values
+from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
 from lehrer_licenses.i18n import _, ngettext
 
 STATUSES = ("draft", "issued", "partly_paid", "paid", "overdue", "credited", "quote", "accepted")
@@ -49,12 +50,9 @@ VENDOR_OPTIONS = {
 
 def _amount(text: str) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise argparse.ArgumentTypeError(_("not an amount: {text!r}").format(text=text)) from exc
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(_("not an amount: {text!r}").format(text=text))
-    return value
+        return parse_typed_or_plain(text)
+    except AmountNotRead as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _output(path: Path) -> Path:

@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from lehrer_licenses import __version__
 from lehrer_licenses.cli.output import emit_json, invoice_text, key_values
+from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import parse_date, parse_month
 from lehrer_licenses.i18n import _
@@ -52,11 +53,25 @@ def _month(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+# The free-text options of ``school edit`` (country and language have fixed choices).
+SCHOOL_TEXT_FIELDS = (
+    "name",
+    "street",
+    "house-number",
+    "postcode",
+    "city",
+    "email",
+    "vat-id",
+    "leitweg-id",
+    "note",
+)
+
+
 def _decimal(text: str) -> Decimal:
     try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise argparse.ArgumentTypeError(_("not a number: {text!r}").format(text=text)) from exc
+        return parse_typed_or_plain(text)
+    except AmountNotRead as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _common() -> argparse.ArgumentParser:
@@ -108,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, default=50)
     show = command("show", _("show one school"), school)
     show.add_argument("school")
+    sedit = command("edit", _("correct a school's name, address or contact"), school)
+    sedit.add_argument("school")
+    sedit.add_argument("--country", choices=["CH", "DE", "AT", "NL"])
+    sedit.add_argument("--language", choices=["de", "fr", "it", "en", "nl"])
+    for field in SCHOOL_TEXT_FIELDS:
+        sedit.add_argument(f"--{field}")
 
     order = command("order", _("order seats (writes a draft invoice)"))
     order.add_argument("school")
@@ -130,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     tadd.add_argument("--last-name", required=True)
     tadd.add_argument("--email", default="")
     tadd.add_argument("--admin", action="store_true", help=_("the one free admin login (L11)"))
+    tedit = command("edit", _("correct a teacher's name or e-mail"), teacher)
+    tedit.add_argument("teacher", type=int)
+    for field in ("first-name", "last-name", "email"):
+        tedit.add_argument(f"--{field}")
 
     seat = command("seat", _("seats")).add_subparsers(dest="action", required=True)
     slist = command("list", _("list a school's seats"), seat)
@@ -339,9 +364,47 @@ def cmd_school(args) -> None:
                 f"{r.number}  {r.name}  {r.postcode} {r.city}  {r.country}" for r in rows
             ),
         )
+    elif args.action == "edit":
+        fields = ("country", "language", *SCHOOL_TEXT_FIELDS)
+        changes = _given(args, fields)
+        edit = schools.edit_school(db, args.school, changes)
+        doc = {
+            "school": edit.school,
+            "changed": _changes_json(edit.changed),
+            "drafts_affected": edit.drafts_affected,
+        }
+        _print(args, doc, lambda: _changes_text(edit.changed))
     else:
         doc = school_summary_json(schools.school_summary(db, args.school))
         _print(args, doc, lambda: key_values(doc))
+
+
+def _given(args, fields: Sequence[str]) -> dict[str, str]:
+    """The options given (``--city ""`` clears a field); none at all is a usage error."""
+    changes = {
+        name.replace("-", "_"): getattr(args, name.replace("-", "_"))
+        for name in fields
+        if getattr(args, name.replace("-", "_")) is not None
+    }
+    if not changes:
+        raise UsageError(
+            _("nothing to change: give at least one of {options}").format(
+                options=", ".join(f"--{name}" for name in fields)
+            )
+        )
+    return changes
+
+
+def _changes_json(changed: dict[str, tuple]) -> dict[str, list]:
+    return {name: [old, new] for name, (old, new) in changed.items()}
+
+
+def _changes_text(changed: dict[str, tuple]) -> str:
+    if not changed:
+        return _("Nothing changed.")
+    return "\n".join(
+        f"{name}: {old or '-'} -> {new or '-'}" for name, (old, new) in changed.items()
+    )
 
 
 def cmd_order(args) -> None:
@@ -371,9 +434,15 @@ def cmd_cancel(args) -> None:
 
 
 def cmd_teacher(args) -> None:
-    from lehrer_licenses.services.licences.seats.holders import add_teacher
+    from lehrer_licenses.services.licences.seats.holders import add_teacher, edit_teacher
 
     db = _open(args)
+    if args.action == "edit":
+        changes = _given(args, ("first-name", "last-name", "email"))
+        edit = edit_teacher(db, args.teacher, changes)
+        doc = {"teacher": edit.teacher, "name": edit.name, "changed": _changes_json(edit.changed)}
+        _print(args, doc, lambda: _changes_text(edit.changed))
+        return
     teacher_id = add_teacher(
         db, args.school, args.first_name, args.last_name, args.email, admin=args.admin
     )

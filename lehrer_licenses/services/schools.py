@@ -273,3 +273,111 @@ def school_summary(db: Database, number: str) -> SchoolSummary:
             )
         )
         return SchoolSummary(_record(school), tuple(contracts), invoices)
+
+
+# What ``edit_school`` may change: the school's identity, address and contact. The licence
+# flags (DB-hosting, canton licence) change contracts and are not an edit.
+EDITABLE = (
+    "name",
+    "country",
+    "language",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "email",
+    "vat_id",
+    "leitweg_id",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class SchoolEdit:
+    """What ``edit_school`` changed: field -> (old, new), and how many unissued documents
+    (drafts, quotes) now show the new values."""
+
+    school: str
+    changed: dict[str, tuple[str | None, str | None]]
+    drafts_affected: int
+
+
+def apply_edit(
+    session: Session, row: object, new: dict, action: str, entity: str, school_id: int
+) -> dict[str, tuple[str | None, str | None]]:
+    """Set the fields of ``new`` that differ on ``row`` and audit them old -> new in the
+    caller's transaction; returns field -> (old, new) of what changed (nothing: no entry)."""
+    before = {name: getattr(row, name) for name in new}
+    changed = {name: value for name, value in new.items() if before[name] != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    if changed:
+        audit.record(
+            session,
+            action,
+            entity,
+            row.id,  # type: ignore[attr-defined]
+            school_id=school_id,
+            before={name: before[name] for name in changed},
+            after=changed,
+        )
+    return {name: (before[name], value) for name, value in changed.items()}
+
+
+def _leitweg_id(value: str) -> str | None:
+    """A Leitweg-ID in its compact form, None for none; InvalidInput when it is no Leitweg-ID."""
+    from stdnum.de import leitweg
+
+    text = value.strip().upper()
+    if text and not leitweg.is_valid(text):
+        raise InvalidInput(_("leitweg_id: not a valid Leitweg-ID: {value!r}").format(value=value))
+    return leitweg.compact(text) if text else None
+
+
+def edit_school(db: Database, number: str, changes: dict[str, str]) -> SchoolEdit:
+    """Change a school's name, address, language, e-mail, VAT/UID number, Leitweg-ID or note,
+    checked as a new school is (``validate_school``) and audited with the old and new values.
+
+    Issued invoices and credit notes keep the school as it was: their PDF is stored at issue.
+    Drafts and quotes are rendered when shown, so they show the new values; their count is
+    returned so that the clerk knows what the change reaches."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InvalidInput(
+            _("a school has no field {fields} to edit").format(fields=", ".join(unknown))
+        )
+    if not changes:
+        raise InvalidInput(_("nothing to change: give at least one field"))
+    with db.transaction() as session:
+        school = school_by_number(session, number)
+        current = {name: getattr(school, name) or "" for name in EDITABLE}
+        wanted = {**current, **changes}
+        data = SchoolInput(
+            **{name: wanted[name] for name in EDITABLE if name != "leitweg_id"},
+            db_hosting=school.db_hosting,
+            canton_licence=school.canton_licence,
+        )
+        errors = validate_school(data)
+        if errors:
+            raise InvalidInput("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        new = {
+            name: (value if name == "note" else value.strip())
+            for name, value in changes.items()
+            if name != "leitweg_id"
+        }
+        if "leitweg_id" in changes:
+            new["leitweg_id"] = _leitweg_id(changes["leitweg_id"])
+        changed = apply_edit(session, school, new, "school.edit", "school", school.id)
+        not_issued = session.scalar(
+            select(func.count(Invoice.id)).where(
+                Invoice.school_id == school.id, Invoice.number.is_(None)
+            )
+        )
+        return SchoolEdit(school.number, changed, int(not_issued or 0))
+
+
+def editable_values(db: Database, number: str) -> dict[str, str]:
+    """The fields ``edit_school`` changes, as they are now (for the edit dialog)."""
+    with db.reading() as session:
+        school = school_by_number(session, number)
+        return {name: getattr(school, name) or "" for name in EDITABLE}

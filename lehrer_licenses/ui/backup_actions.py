@@ -9,11 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
-
 from lehrer_licenses.i18n import _
+from lehrer_licenses.ui import asking, workers
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui import workers
 from lehrer_licenses.ui.database_label import DB_FILTER, database_label
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.progress import run_with_progress
@@ -55,17 +53,17 @@ class BackupActions:
 
     def backup(self, target: str | None = None) -> Task | None:
         if not self._is_file():
-            QMessageBox.information(
+            asking.inform(
                 self, _("Backup"), _("A database server is backed up with its own tools.")
             )
             return None
         if target is None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M")
             name = f"{Path(database_label(self.db)).stem}-{stamp}.sqlite"
-            target, _filter = QFileDialog.getSaveFileName(
+            target = asking.save_file(
                 self, _("Back up the database"), str(Path.home() / name), DB_FILTER
             )
-            if not target:
+            if target is None:
                 return None
         db, path = self.db, Path(target)
 
@@ -93,14 +91,14 @@ class BackupActions:
             return None
         current = database_label(self.db)
         if backup is None:
-            backup, _filter = QFileDialog.getOpenFileName(
+            backup = asking.open_file(
                 self, _("Restore from backup"), str(Path(current).parent / "backups"), DB_FILTER
             )
-            if not backup:
+            if backup is None:
                 return None
         if not confirmed:
             stamp = datetime.fromtimestamp(Path(backup).stat().st_mtime)
-            answer = QMessageBox.warning(
+            if not asking.confirm_risky(
                 self,
                 _("Restore from backup"),
                 _(
@@ -108,10 +106,7 @@ class BackupActions:
                     "{when}. Everything entered since then is no longer shown; the database "
                     "replaced now is kept in the backups folder beside it. Restore?"
                 ).format(current=current, backup=backup, when=fmt.moment(stamp)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 return None
         if self.seats.model.loading or workers.running():
             self.statusBar().showMessage(_("Wait until the work in progress is done."), 8000)

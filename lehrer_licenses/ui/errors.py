@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
+from lehrer_licenses.ui import asking
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     box.setText(message_of(exc))
     if not isinstance(exc, DomainError):
         box.setDetailedText("".join(traceback.format_exception(exc)))
-    box.exec()
+    asking.show_box(box)
 
 
 def install_excepthook() -> None:

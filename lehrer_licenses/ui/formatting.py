@@ -8,9 +8,11 @@ the currency goes) is taken from QLocale.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+
+from lehrer_licenses.domain import amounts
 
 # The default catalogue sells in CHF to Swiss schools, so a machine without a configured locale
 # (the "C" locale of servers and test runs) gets Swiss formatting rather than none.
@@ -130,16 +132,24 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+def read_amount(text: str) -> Decimal:
+    """An amount as typed (12,50, 1'234.50, 1 234,50, 1.234,50) read with the UI's locale;
+    AmountNotRead says why when it is not one or could be two."""
+    return amounts.parse_amount(text, _locale.decimalPoint(), _locale.groupSeparator())
+
+
 def parse_amount(text: str) -> Decimal | None:
-    """An amount as typed: 1'234.50, 1 234,50, 1234.5; None if it is not one."""
-    cleaned = text.strip().replace("'", "").replace("\u2019", "").replace(" ", "")
-    cleaned = cleaned.replace("\u00a0", "").replace("\u202f", "")
-    if _locale.decimalPoint() == "," and "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    else:
-        cleaned = cleaned.replace(",", "")
+    """``read_amount``, None instead of the reason."""
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        return read_amount(text)
+    except amounts.AmountNotRead:
         return None
-    return value if value.is_finite() else None
+
+
+def amount_problem(text: str) -> str:
+    """Why ``text`` is not read as an amount, for the field's inline error ("" if it is one)."""
+    try:
+        read_amount(text)
+    except amounts.AmountNotRead as exc:
+        return str(exc)
+    return ""

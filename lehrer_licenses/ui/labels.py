@@ -107,6 +107,12 @@ COUNTRY_NAMES = {
     "DE": N_("Germany"),
     "AT": N_("Austria"),
     "NL": N_("Netherlands"),
+    # Further vendor countries (services/billing/vendor.VENDOR_COUNTRIES).
+    "LI": N_("Liechtenstein"),
+    "BE": N_("Belgium"),
+    "LU": N_("Luxembourg"),
+    "FR": N_("France"),
+    "IT": N_("Italy"),
 }
 
 LANGUAGE_NAMES = {
@@ -172,6 +178,12 @@ def history_actions_matching(text: str) -> tuple[str, ...]:
 
 def country(code: str) -> str:
     return _lookup(COUNTRY_NAMES, code)
+
+
+def country_choice(code: str) -> str:
+    """A country in a choice list: "Switzerland (CH)", never the code twice ("LI (LI)")."""
+    name = country(code)
+    return name if name == code else f"{name} ({code})"
 
 
 _COMPONENTS = {

@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, N_, _, ngettext
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.backup_actions import BackupActions
 from lehrer_licenses.ui.database_label import DB_FILTER, database_label
@@ -33,6 +33,7 @@ from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.settings import Settings
+from lehrer_licenses.ui.widgets import connect_unchecked
 
 # The pages in navigation order: title (translated when shown) and icon.
 PAGES = (
@@ -175,7 +176,7 @@ class MainWindow(BackupActions, QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        connect_unchecked(action.triggered, slot)
         return action
 
     def _build_menus(self) -> None:
@@ -196,17 +197,15 @@ class MainWindow(BackupActions, QMainWindow):
         self._needs_views.append(self.export_action)
         file_menu.addSeparator()
         self.import_schools_action = self._action(
-            _("&Import schools…"), lambda _c=False: self.import_csv("schools")
+            _("&Import schools…"), lambda: self.import_csv("schools")
         )
         self.import_teachers_action = self._action(
-            _("Import &teachers…"), lambda _c=False: self.import_csv("teachers")
+            _("Import &teachers…"), lambda: self.import_csv("teachers")
         )
         file_menu.addAction(self.import_schools_action)
         file_menu.addAction(self.import_teachers_action)
         self._needs_views += [self.import_schools_action, self.import_teachers_action]
-        self.import_usage_action = self._action(
-            _("Import &usage counts…"), lambda _c=False: self.import_usage()
-        )
+        self.import_usage_action = self._action(_("Import &usage counts…"), self.import_usage)
         file_menu.addAction(self.import_usage_action)
         self._needs_views.append(self.import_usage_action)
         file_menu.addSeparator()
@@ -238,7 +237,7 @@ class MainWindow(BackupActions, QMainWindow):
         view_menu = bar.addMenu(_("&View"))
         for row, (title, _icon) in enumerate(PAGES):
             view_menu.addAction(
-                self._action(_(title), lambda _c=False, r=row: self.show_view(r), f"Ctrl+{row + 1}")
+                self._action(_(title), lambda r=row: self.show_view(r), f"Ctrl+{row + 1}")
             )
         view_menu.addSeparator()
         refresh = self._action(_("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
@@ -337,6 +336,7 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_quote:
             q = dialog.result_quote
             self.schools.refresh(select=q.school)
+            self.seats.refresh()
             self.invoices.refresh()
             self.statusBar().showMessage(
                 ngettext(
@@ -354,6 +354,8 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_cancellation:
             r = dialog.result_cancellation
             self.schools.refresh(select=r.school)
+            self.seats.refresh()
+            self.invoices.refresh()
             self.statusBar().showMessage(
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )
@@ -385,7 +387,7 @@ class MainWindow(BackupActions, QMainWindow):
         return dialog
 
     def about(self) -> None:
-        self.about_box().exec()
+        asking.show_box(self.about_box())
 
     def about_box(self) -> QMessageBox:
         from lehrer_licenses.services.database_init import schema_version
@@ -410,24 +412,22 @@ class MainWindow(BackupActions, QMainWindow):
         return str(Path(label).parent) if "://" not in label else ""
 
     def open_database(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open database"), self._start_folder(), DB_FILTER
-        )
-        if path:
+        path = asking.open_file(self, _("Open database"), self._start_folder(), DB_FILTER)
+        if path is not None:
             self.switch_database(path)
 
     def new_database(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path = asking.save_file(
             self,
             _("New database"),
             str(Path(self._start_folder()) / "licences.sqlite"),
             DB_FILTER,
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            confirm_overwrite=False,
         )
-        if not path:
+        if path is None:
             return
         if Path(path).exists():
-            QMessageBox.information(
+            asking.inform(
                 self,
                 _("New database"),
                 _("{path} exists already; it is opened, not replaced.").format(path=path),
@@ -486,6 +486,7 @@ class MainWindow(BackupActions, QMainWindow):
         geometry = self.settings[opt.WINDOW_GEOMETRY]
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
             self.resize(1280, 800)
+        self.clamp_to_screen()
         state = self.settings[opt.WINDOW_STATE]
         if not state.isEmpty():
             self.restoreState(state)
@@ -493,6 +494,24 @@ class MainWindow(BackupActions, QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(row if 0 <= row < len(PAGES) else 0)
         self.nav.blockSignals(False)
+
+    def clamp_to_screen(self) -> None:
+        """Keep the window on its screen's free area: a size saved on a larger screen, or at
+        another scale factor (QT_SCALE_FACTOR=1.5), came back larger than the screen."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(self.width(), area.width())
+        height = min(self.height(), area.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.left()), area.left() + area.width() - width)
+        y = min(max(self.y(), area.top()), area.top() + area.height() - height)
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
 
     def restore_state(self) -> None:
         """The views' own state (after ``attach``)."""
@@ -520,12 +539,11 @@ class MainWindow(BackupActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.attached and self.renewals.task is not None:
-            answer = QMessageBox.question(
+            if not asking.confirm(
                 self,
                 _("A renewal is running"),
                 _("Stop it after the current contract and quit?"),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 event.ignore()
                 return
             self.renewals.cancel()

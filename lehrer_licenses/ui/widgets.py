@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
+
+
+def connect_unchecked(signal: SignalInstance, slot: Callable[[], object]) -> None:
+    """Connect a ``clicked(bool)`` or ``triggered(bool)`` signal so that its ``checked`` flag
+    never reaches ``slot``: slots take optional arguments of their own (a path, a printer, a
+    backup file) for tests and scripts, and Qt would fill the first of them with ``False``."""
+    signal.connect(lambda *_checked: slot())
+
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 

@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,6 +29,7 @@ from lehrer_licenses.services.licences.seats.cancellations import (
     preview_cancellation,
 )
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
@@ -67,10 +67,7 @@ class CancelDialog(QDialog):
         what.addSpacing(16)
         what.addWidget(self.whole)
         what.addStretch(1)
-        self.received = QDateEdit()
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat(fmt.date_format())
-        self.received.setDate(fmt.to_qdate(received or date.today()))
+        self.received = DateField(received)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

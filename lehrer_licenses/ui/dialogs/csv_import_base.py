@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, ReadOnlyTable, error_colour, plain_label
@@ -123,10 +123,10 @@ class CsvImportDialog(QDialog):
     # --- choosing and checking -----------------------------------------------------------------
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
+        path = asking.open_file(
             self, self.windowTitle(), self.path.text() or str(Path.home()), CSV_FILTER
         )
-        if path:
+        if path is not None:
             self.load(path)
 
     def load(self, path: str) -> Task | None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.exchange import exports
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
@@ -120,11 +121,7 @@ class ExportDialog(QDialog):
         self._changed()
 
     def _date_edit(self, value: date) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat(fmt.date_format())
-        edit.setDate(fmt.to_qdate(value))
-        return edit
+        return DateField(value)
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -178,10 +175,8 @@ class ExportDialog(QDialog):
         )
 
     def choose_file(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export to"), self.path.text(), FILTERS[self.file_format]
-        )
-        if path:
+        path = asking.save_file(self, _("Export to"), self.path.text(), FILTERS[self.file_format])
+        if path is not None:
             self.path.setText(path)
 
     # --- running -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.exchange import school_import as csv_import
@@ -21,6 +21,7 @@ from lehrer_licenses.services.exchange.school_import import (
     ImportRefused,
     ImportReport,
 )
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui.dialogs.csv_import_base import CSV_FILTER, CsvImportDialog
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
@@ -60,10 +61,10 @@ class ImportDialog(CsvImportDialog):
             self.load(path)
 
     def save_template(self) -> None:
-        target, _filter = QFileDialog.getSaveFileName(
+        target = asking.save_file(
             self, _("Save template"), str(Path.home() / f"{self.kind}.csv"), CSV_FILTER
         )
-        if not target:
+        if target is None:
             return
         try:
             csv_import.write_template(self.kind, Path(target))

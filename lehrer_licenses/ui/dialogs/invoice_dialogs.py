@@ -25,6 +25,7 @@ from lehrer_licenses.i18n import _, pgettext
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
@@ -37,11 +38,7 @@ if TYPE_CHECKING:
 
 
 def _date_edit(on: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(fmt.date_format())
-    edit.setDate(fmt.to_qdate(on or date.today()))
-    return edit
+    return DateField(on)
 
 
 def describe(row: InvoiceListRow) -> str:
@@ -164,7 +161,9 @@ class PaymentDialog(_InvoiceDialog):
         problem = ""
         if not self.amount.text().strip():
             problem = _("Enter the amount received.")
-        elif value is None or value <= 0 or value != value.quantize(Decimal("0.01")):
+        elif value is None:
+            problem = fmt.amount_problem(self.amount.text())
+        elif value <= 0 or value != value.quantize(Decimal("0.01")):
             problem = _("A positive amount with at most two decimals.")
         self.amount_error.show_message(problem)
         if value is not None and not problem and value > self.row.open:
@@ -242,7 +241,9 @@ class CreditNoteDialog(_InvoiceDialog):
         problem = ""
         if self.part.isChecked():
             value = parse_amount(self.amount.text())
-            if value is None or value <= 0 or value != value.quantize(Decimal("0.01")):
+            if value is None:
+                problem = fmt.amount_problem(self.amount.text())
+            elif value <= 0 or value != value.quantize(Decimal("0.01")):
                 problem = _("A positive amount with at most two decimals.")
             elif value > self.creditable:
                 problem = _("At most {amount}.").format(

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import N_, _, ngettext
+from lehrer_licenses.ui import asking
 from lehrer_licenses.ui.widgets import InlineError, plain_label
 
 if TYPE_CHECKING:
@@ -110,14 +110,12 @@ class LetterBatchDialog(QDialog):
 
     def _choose(self) -> None:
         if self.destination.currentData() == EMAILS:
-            folder = QFileDialog.getExistingDirectory(self, _("Folder for the e-mail drafts"))
-            if folder:
+            folder = asking.folder(self, _("Folder for the e-mail drafts"))
+            if folder is not None:
                 self.path.setText(folder)
             return
-        target, _filter = QFileDialog.getSaveFileName(
-            self, _("Save letters"), self.path.text(), "PDF (*.pdf)"
-        )
-        if target:
+        target = asking.save_file(self, _("Save letters"), self.path.text(), "PDF (*.pdf)")
+        if target is not None:
             self.path.setText(target)
 
     def choice(self) -> BatchChoice:

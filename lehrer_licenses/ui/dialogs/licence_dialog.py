@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.services.billing.drafts import InvoiceView
-from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
@@ -43,11 +43,7 @@ class Preview:
 
 
 def date_edit(on: date, month_only: bool = False) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("MM.yyyy" if month_only else fmt.date_format())
-    edit.setDate(fmt.to_qdate(on))
-    return edit
+    return DateField(on, "MM.yyyy" if month_only else None)
 
 
 class LicenceDialog(QDialog):

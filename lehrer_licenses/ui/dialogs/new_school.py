@@ -41,7 +41,7 @@ class NewSchoolDialog(QDialog):
         self.name = QLineEdit()
         self.country = QComboBox()
         for code in COUNTRIES:
-            self.country.addItem(f"{labels.country(code)} ({code})", code)
+            self.country.addItem(labels.country_choice(code), code)
         self.language = QComboBox()
         for code in LANGUAGES:
             self.language.addItem(labels.LANGUAGE_NAMES.get(code, code), code)
@@ -58,10 +58,11 @@ class NewSchoolDialog(QDialog):
         self.canton_licence = QCheckBox(_("Canton licence (no subscription part for DB-hosting)"))
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.note.setTabChangesFocus(True)  # a tab in a note is never meant; Tab moves on
         self.name.setPlaceholderText(_("required"))
 
         self.errors: dict[str, InlineError] = {}
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setColumnStretch(1, 1)
         grid.setVerticalSpacing(4)
         self._row = 0

@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,6 +25,7 @@ from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.licences.seats.orders import OrderQuote
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of, show_error
@@ -47,6 +47,7 @@ class OrderSeatsDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.quote: OrderQuote | None = None
+        self._priced: tuple | None = None  # the inputs the preview shows
         self.result_quote: OrderQuote | None = None
         self.setWindowTitle(_("Order seats"))
 
@@ -54,10 +55,7 @@ class OrderSeatsDialog(QDialog):
         self.seats = QSpinBox()
         self.seats.setRange(1, MAX_SEATS)
         self.seats.setValue(1)
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(fmt.date_format())
-        self.date.setDate(fmt.to_qdate(on or date.today()))
+        self.date = DateField(on)
         self.plan = QComboBox()
         self.plan.addItem(_("The school's usual plan"), None)
         for plan in catalogue.list_plans(db):
@@ -108,8 +106,14 @@ class OrderSeatsDialog(QDialog):
         self.plan.currentIndexChanged.connect(self._schedule)
         self.refresh_preview()
 
+    def _inputs(self) -> tuple:
+        return (self.school.number, self.seats.value(), self._on(), self.plan.currentData())
+
     def _schedule(self, *_args) -> None:
-        self._timer.start()
+        # Enter in the seat count or date re-emits valueChanged/dateChanged with the same value;
+        # only a real change restarts the preview (else it swallowed the Enter that orders).
+        if self._inputs() != self._priced:
+            self._timer.start()
 
     def _on(self) -> date:
         return fmt.from_qdate(self.date.date())
@@ -124,6 +128,7 @@ class OrderSeatsDialog(QDialog):
         """Price the order as it stands; the Order button is only enabled for a valid quote."""
         self._timer.stop()
         self.quote = None
+        self._priced = self._inputs()
         number = self.school.number
         if number is None:
             self._show(None, "")
@@ -158,7 +163,7 @@ class OrderSeatsDialog(QDialog):
 
     def place_order(self) -> None:
         # A change still waiting for its preview: show the new price first, order on the next click.
-        if self._timer.isActive():
+        if self._timer.isActive() or self._inputs() != self._priced:
             self.refresh_preview()
             return
         if self.quote is None or self.school.number is None:

@@ -28,6 +28,7 @@ from lehrer_licenses.services.browse.seats import SchoolSeats, SeatListRow
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.licences.seats import hosting_usage as usage
 from lehrer_licenses.ui import formatting as fmt
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.dialogs.school_picker import SchoolPicker
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.handles import Database
@@ -35,11 +36,7 @@ from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
 
 
 def date_edit(on: date | None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(fmt.date_format())
-    edit.setDate(fmt.to_qdate(on or date.today()))
-    return edit
+    return DateField(on)
 
 
 class _SeatDialog(QDialog):
@@ -113,6 +110,8 @@ class AddTeacherDialog(_SeatDialog):
         self.admin.toggled.connect(self._update)
         self.assign.toggled.connect(self._update)
         self._update()
+        # Typing starts with the name (the school is mostly chosen already); Enter then adds.
+        (self.first_name if school else self.school).setFocus()
 
     def _update(self, *_args) -> None:
         number = self.school.number

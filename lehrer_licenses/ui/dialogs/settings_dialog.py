@@ -15,14 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -37,8 +34,8 @@ from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.billing.vendor import VendorSettings
 from lehrer_licenses.services.browse import signing_key as browse_keys
 from lehrer_licenses.services.licences import codes
+from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui import labels
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
@@ -106,7 +103,7 @@ class VendorForm(QWidget):
                 edit: QLineEdit | QComboBox | QSpinBox = QComboBox()
                 edit.addItem("", "")
                 for code in vendor.VENDOR_COUNTRIES:
-                    edit.addItem(f"{labels.country(code)} ({code})", code)
+                    edit.addItem(labels.country_choice(code), code)
                 edit.setCurrentIndex(max(0, edit.findData(self.saved.country)))
                 edit.currentIndexChanged.connect(self.validate)
             elif name == "payment_terms_days":
@@ -195,6 +192,8 @@ class KeyPanel(QWidget):
         self.restore_button.clicked.connect(lambda: self.restore())
         buttons = QHBoxLayout()
         for button in (self.export_button, self.backup_button, self.restore_button):
+            # In the first-run assistant Enter means Next, never "save a key file".
+            button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
         note = plain_label(
@@ -231,10 +230,8 @@ class KeyPanel(QWidget):
 
     def export_public(self, path: str | None = None) -> Path | None:
         if path is None:
-            path, _f = QFileDialog.getSaveFileName(
-                self, _("Export public key"), "public_key.pem", "PEM (*.pem)"
-            )
-            if not path:
+            path = asking.save_file(self, _("Export public key"), "public_key.pem", "PEM (*.pem)")
+            if path is None:
                 return None
         try:
             return codes.export_public_key(Path(path))
@@ -243,17 +240,12 @@ class KeyPanel(QWidget):
             return None
 
     def _passphrase(self, title: str) -> str | None:
-        text, ok = QInputDialog.getText(
-            self, title, _("Passphrase (at least 10 characters):"), QLineEdit.EchoMode.Password
-        )
-        return text if ok else None
+        return asking.passphrase(self, title, _("Passphrase (at least 10 characters):"))
 
     def backup(self, path: str | None = None, passphrase: str | None = None) -> Path | None:
         if path is None:
-            path, _f = QFileDialog.getSaveFileName(
-                self, _("Back up signing key"), "signing-key.backup", "*"
-            )
-            if not path:
+            path = asking.save_file(self, _("Back up signing key"), "signing-key.backup", "*")
+            if path is None:
                 return None
         if passphrase is None:
             passphrase = self._passphrase(_("Back up signing key"))
@@ -269,19 +261,18 @@ class KeyPanel(QWidget):
         self, path: str | None = None, passphrase: str | None = None, overwrite: bool = False
     ) -> bool:
         if path is None:
-            path, _f = QFileDialog.getOpenFileName(self, _("Restore signing key"), "", "*")
-            if not path:
+            path = asking.open_file(self, _("Restore signing key"), "", "*")
+            if path is None:
                 return False
         if browse_keys.key_status().exists and not overwrite:
-            answer = QMessageBox.question(
+            if not asking.confirm(
                 self,
                 _("Replace the signing key?"),
                 _(
                     "This machine has a signing key. Replacing it means codes issued with it "
                     "can only be checked with its public key. Replace it?"
                 ),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            ):
                 return False
             overwrite = True
         if passphrase is None:

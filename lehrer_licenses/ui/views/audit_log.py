@@ -25,6 +25,7 @@ from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse.history import AuditFilter, AuditRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.audit_log_model import AuditLogModel
@@ -34,9 +35,7 @@ FILTER_DELAY_MS = 150
 
 
 def _date_edit(on: date) -> QDateEdit:
-    edit = QDateEdit(fmt.to_qdate(on))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(fmt.date_format())
+    edit = DateField(on)
     edit.setEnabled(False)  # until its check box is ticked
     return edit
 

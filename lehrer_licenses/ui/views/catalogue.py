@@ -33,6 +33,7 @@ from lehrer_licenses.services.browse import catalogue as browse_catalogue
 from lehrer_licenses.services.browse.catalogue import PlanSummary
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import labels
+from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
@@ -46,11 +47,7 @@ from lehrer_licenses.ui.widgets import (
 
 
 def _date_edit(on: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(fmt.date_format())
-    edit.setDate(fmt.to_qdate(on))
-    return edit
+    return DateField(on)
 
 
 class _CatalogueDialog(QDialog):
@@ -127,7 +124,9 @@ class AddPriceDialog(_CatalogueDialog):
     def validate(self, *_args) -> bool:
         value = self.value()
         problem = ""
-        if self.amount.text().strip() and (value is None or value < 0):
+        if self.amount.text().strip() and value is None:
+            problem = fmt.amount_problem(self.amount.text())
+        elif value is not None and value < 0:
             problem = _("A price of zero or more.")
         self.amount_error.show_message(problem)
         ok = value is not None and not problem

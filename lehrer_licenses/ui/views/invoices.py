@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,8 +28,8 @@ from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.billing import drafts as invoicing
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
+from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.errors import message_of, show_error
@@ -39,7 +38,13 @@ from lehrer_licenses.ui.models.invoices_model import InvoicesModel
 from lehrer_licenses.ui.pdf import PrintError, open_pdf, print_pdf, safe_name
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
-from lehrer_licenses.ui.widgets import InlineError, button_bar, plain_label, section_title
+from lehrer_licenses.ui.widgets import (
+    InlineError,
+    button_bar,
+    connect_unchecked,
+    plain_label,
+    section_title,
+)
 from lehrer_licenses.ui.workers import Progress, Task
 
 SEARCH_DELAY_MS = 150
@@ -97,14 +102,17 @@ class InvoicesView(QWidget):
         self.einvoice_button.setMenu(einvoice_menu)
         self.export_button = QPushButton(_("Export all listed…"))
         self.export_button.setToolTip(_("Save the PDFs of every invoice in the list to a folder"))
-        self.issue_button.clicked.connect(self.issue)
-        self.pay_button.clicked.connect(self.record_payment)
-        self.credit_button.clicked.connect(self.credit)
-        self.undo_button.clicked.connect(self.undo_order)
-        self.show_button.clicked.connect(self.show_pdf)
-        self.print_button.clicked.connect(self.print_invoice)
-        self.save_button.clicked.connect(self.save_pdf)
-        self.export_button.clicked.connect(self.export_listed)
+        for button, slot in (
+            (self.issue_button, self.issue),
+            (self.pay_button, self.record_payment),
+            (self.credit_button, self.credit),
+            (self.undo_button, self.undo_order),
+            (self.show_button, self.show_pdf),
+            (self.print_button, self.print_invoice),
+            (self.save_button, self.save_pdf),
+            (self.export_button, self.export_listed),
+        ):
+            connect_unchecked(button.clicked, slot)
         actions = button_bar(
             self.issue_button,
             self.pay_button,
@@ -332,6 +340,8 @@ class InvoicesView(QWidget):
                 open_pdf(found[1], pdf_name(found[0]))
             except PrintError as exc:
                 self.error.show_message(str(exc))
+            else:
+                self.error.show_message("")  # an earlier "no PDF viewer" is no longer true
 
     def print_invoice(self, printer: QPrinter | None = None) -> bool:
         """Print on a printer chosen in the print dialog (``printer`` given: without asking)."""
@@ -339,10 +349,8 @@ class InvoicesView(QWidget):
         if found is None:
             return False
         if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            dialog = QPrintDialog(printer, self)
-            dialog.setWindowTitle(_("Print {name}").format(name=pdf_name(found[0])))
-            if not dialog.exec():
+            printer = asking.printer(self, _("Print {name}").format(name=pdf_name(found[0])))
+            if printer is None:
                 return False
         try:
             print_pdf(found[1], printer, pdf_name(found[0]))
@@ -356,10 +364,8 @@ class InvoicesView(QWidget):
         if found is None:
             return None
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(
-                self, _("Save PDF"), f"{pdf_name(found[0])}.pdf", "PDF (*.pdf)"
-            )
-            if not path:
+            path = asking.save_file(self, _("Save PDF"), f"{pdf_name(found[0])}.pdf", "PDF (*.pdf)")
+            if path is None:
                 return None
         target = Path(path)
         target.write_bytes(found[1])
@@ -376,8 +382,8 @@ class InvoicesView(QWidget):
         if path is None:
             suffix, kind = ("xml", "XML (*.xml)") if xrechnung else ("pdf", "PDF (*.pdf)")
             name = f"{pdf_name(row)}-{'xrechnung' if xrechnung else 'facturx'}.{suffix}"
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save e-invoice"), name, kind)
-            if not path:
+            path = asking.save_file(self, _("Save e-invoice"), name, kind)
+            if path is None:
                 return None
         try:
             made = einvoice.make_einvoice(self._db, str(row.id), xrechnung=xrechnung)
@@ -391,8 +397,8 @@ class InvoicesView(QWidget):
     def export_listed(self, folder: str | None = None) -> Task | None:
         """The PDFs of every listed document into a folder, off the UI thread with progress."""
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, _("Export PDFs to"))
-            if not folder:
+            folder = asking.folder(self, _("Export PDFs to"))
+            if folder is None:
                 return None
         target = Path(folder)
         db = self._db

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -29,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui import labels
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.progress import run_with_progress
@@ -303,15 +302,14 @@ class RenewalsView(QWidget):
 
     def confirm_and_run(self) -> None:
         year = self.year.value()
-        answer = QMessageBox.question(
+        if asking.confirm(
             self,
             _("Run the renewal"),
             _(
                 "Renew all contracts due into {year} and write their draft invoices? "
                 "Cancellations that took effect are applied; lapsing contracts end."
             ).format(year=year),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.start_run()
 
     def start_run(self) -> Task:
@@ -419,17 +417,15 @@ class RenewalsView(QWidget):
             choice = letter_batch.ask_letter_batch(self, f"{names[kind]}-{on.isoformat()}.pdf")
             if choice is None:
                 return None
-        if kind == "dunning":
-            answer = QMessageBox.question(
-                self,
-                _("Payment reminders"),
-                _(
-                    "Record and print every payment reminder due today? Each raises the "
-                    "reminder level of its invoice, with the fee of that level."
-                ),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
+        if kind == "dunning" and not asking.confirm(
+            self,
+            _("Payment reminders"),
+            _(
+                "Record and print every payment reminder due today? Each raises the "
+                "reminder level of its invoice, with the fee of that level."
+            ),
+        ):
+            return None
         db, year = self._db, self.year.value()
 
         def work(progress: Progress):

@@ -32,7 +32,13 @@ from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.views.history import describe
 from lehrer_licenses.ui.views.school_licences import SchoolLicencesTab
-from lehrer_licenses.ui.widgets import ReadOnlyTable, button_bar, field_label, plain_label
+from lehrer_licenses.ui.widgets import (
+    ReadOnlyTable,
+    button_bar,
+    connect_unchecked,
+    field_label,
+    plain_label,
+)
 
 DASH = "\u2013"
 _CODE_REASONS = {"order": N_("order"), "renewal": N_("renewal"), "manual": N_("by hand")}
@@ -59,6 +65,7 @@ def seat_summary(c: ContractInfo) -> str:
 
 class SchoolDetailPanel(QWidget):
     code_issued = Signal(str)  # the school's number
+    school_edited = Signal(str)  # the school's number: its name or place may have changed
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +100,9 @@ class SchoolDetailPanel(QWidget):
         self.subtitle.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        self.edit_school_button = QPushButton(_("Edit school…"))
+        connect_unchecked(self.edit_school_button.clicked, self.edit_school)
+        layout.addWidget(button_bar(self.edit_school_button))
 
         self.contract_box = QGroupBox(_("Contract"))
         form = QFormLayout(self.contract_box)
@@ -135,6 +145,18 @@ class SchoolDetailPanel(QWidget):
         self.issue_code_button.clicked.connect(self.issue_code)
         self.copy_code_button.clicked.connect(self.copy_code)
         self.qr_button.clicked.connect(self.show_qr)
+        self.edit_teacher_button = QPushButton(_("Edit teacher…"))
+        self.edit_teacher_button.setEnabled(False)
+        connect_unchecked(self.edit_teacher_button.clicked, self.edit_teacher)
+        self.teacher_table.itemSelectionChanged.connect(
+            lambda: self.edit_teacher_button.setEnabled(self.selected_teacher() is not None)
+        )
+        self.teacher_table.doubleClicked.connect(lambda _i: self.edit_teacher())
+        teachers_page = QWidget()
+        teachers_layout = QVBoxLayout(teachers_page)
+        teachers_layout.setContentsMargins(0, 0, 0, 0)
+        teachers_layout.addWidget(button_bar(self.edit_teacher_button))
+        teachers_layout.addWidget(self.teacher_table, 1)
         codes_page = QWidget()
         codes_layout = QVBoxLayout(codes_page)
         codes_layout.setContentsMargins(0, 0, 0, 0)
@@ -151,7 +173,8 @@ class SchoolDetailPanel(QWidget):
             (self.history_table, _("History")),
         ]
         for table, title in self._tabs:
-            self.tabs.addTab(codes_page if table is self.code_table else table, title)
+            pages = {self.code_table: codes_page, self.teacher_table: teachers_page}
+            self.tabs.addTab(pages.get(table, table), title)
         # User packages and per-pupil plans (M*, F*): a tab of its own, read when shown.
         self.licences = SchoolLicencesTab(db)
         self.licences.changed.connect(self.refresh)
@@ -200,6 +223,32 @@ class SchoolDetailPanel(QWidget):
 
     def refresh(self) -> None:
         self.show_school(self.number)
+
+    def edit_school(self) -> None:
+        from lehrer_licenses.ui.dialogs.edit_school import EditSchoolDialog
+
+        if self.number is None:
+            return
+        dialog = EditSchoolDialog(self._db, self.number, self)
+        if dialog.exec() and dialog.result_doc is not None:
+            self.refresh()
+            self.school_edited.emit(dialog.result_doc.school)
+
+    def selected_teacher(self) -> TeacherRow | None:
+        rows = self.teacher_table.selectionModel().selectedRows()
+        if self.detail is None or not rows or rows[0].row() >= len(self.detail.teachers):
+            return None
+        return self.detail.teachers[rows[0].row()]
+
+    def edit_teacher(self) -> None:
+        from lehrer_licenses.ui.dialogs.edit_school import EditTeacherDialog
+
+        teacher = self.selected_teacher()
+        if teacher is None:
+            return
+        dialog = EditTeacherDialog(self._db, teacher.id, self)
+        if dialog.exec() and dialog.result_doc is not None:
+            self.refresh()
 
     def _fill(self, d: SchoolDetail) -> None:
         self.licences.show_school(d.number)

@@ -3,7 +3,8 @@ selected school's details below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,7 +35,11 @@ class SchoolsView(QWidget):
         self.model = SchoolsModel(db, parent=self)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Search by name, number, postcode or city (Ctrl+F)"))
+        # The shortcut as the platform and language write it ("Strg+F" in German, "⌘F" on a Mac).
+        shortcut = QKeySequence("Ctrl+F").toString(QKeySequence.SequenceFormat.NativeText)
+        self.search.setPlaceholderText(
+            _("Search by name, number, postcode or city ({shortcut})").format(shortcut=shortcut)
+        )
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self._debounce = QTimer(self)
@@ -43,6 +48,7 @@ class SchoolsView(QWidget):
         self._debounce.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_search)
+        self.search.installEventFilter(self)
 
         self.new_button = QPushButton(_("New school…"))
         self.order_button = QPushButton(_("Order seats…"))
@@ -66,6 +72,7 @@ class SchoolsView(QWidget):
         self.model.rowsInserted.connect(self._update_count)
 
         self.detail = SchoolDetailPanel(db)
+        self.detail.school_edited.connect(lambda number: self.refresh(select=number))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
@@ -85,6 +92,19 @@ class SchoolsView(QWidget):
         self.detail.set_database(db)
         self._keep_selection = None
         self.model.set_database(db)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box goes on to the list, as in a browser's address bar.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if self.selected_number() is None and self.model.rowCount() > 0:
+                self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -17,7 +17,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
     open_assignment,
     running_subscription,
 )
-from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.services.schools import EMAIL, apply_edit, school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import School, Seat, SeatAssignment, Teacher
@@ -290,3 +290,49 @@ def list_seats(db: Database, school_number: str) -> list[SeatView]:
         if sub is None:
             return []
         return [seat_view(s) for s in active_seats(sub)]
+
+
+TEACHER_FIELDS = ("first_name", "last_name", "email")
+
+
+@dataclass(frozen=True)
+class TeacherEdit:
+    """What ``edit_teacher`` changed: field -> (old, new), and the teacher's name after it."""
+
+    teacher: int
+    name: str
+    changed: dict[str, tuple[str | None, str | None]]
+
+
+def edit_teacher(db: Database, teacher_id: int, changes: dict[str, str]) -> TeacherEdit:
+    """Correct a teacher's name or e-mail, checked as the teacher import checks a row (a name,
+    a well-formed address) and audited with the old and new values. Seats, codes and issued
+    documents refer to the teacher by id, so nothing else changes."""
+    unknown = sorted(set(changes) - set(TEACHER_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            _("a teacher has no field {fields} to edit").format(fields=", ".join(unknown))
+        )
+    if not changes:
+        raise InvalidInput(_("nothing to change: give at least one field"))
+    new = {name: value.strip() for name, value in changes.items()}
+    with db.transaction() as session:
+        teacher = session.get(Teacher, teacher_id)
+        if teacher is None:
+            raise NotFound(_("no teacher with id {id}").format(id=teacher_id))
+        wanted = {name: new.get(name, getattr(teacher, name)) for name in TEACHER_FIELDS}
+        if not (wanted["first_name"] or wanted["last_name"]):
+            raise InvalidInput(_("a teacher needs a name"))
+        if wanted["email"] and not EMAIL.match(wanted["email"]):
+            raise InvalidInput(_("not an e-mail address: {value!r}").format(value=wanted["email"]))
+        changed = apply_edit(session, teacher, new, "teacher.edit", "teacher", teacher.school_id)
+        return TeacherEdit(teacher.id, full_name(teacher), changed)
+
+
+def teacher_values(db: Database, teacher_id: int) -> dict[str, str]:
+    """The fields ``edit_teacher`` changes, as they are now (for the edit dialog)."""
+    with db.reading() as session:
+        teacher = session.get(Teacher, teacher_id)
+        if teacher is None:
+            raise NotFound(_("no teacher with id {id}").format(id=teacher_id))
+        return {name: getattr(teacher, name) for name in TEACHER_FIELDS}
