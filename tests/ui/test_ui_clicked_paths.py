@@ -94,7 +94,7 @@ def test_export_all_listed_button_writes_every_listed_pdf(
         pass
     written = sorted(p.name for p in tmp_path.glob("*.pdf"))
     assert len(written) == 3 and any(name.startswith("2026-00001") for name in written)
-    assert "3 PDF file(s) written" in view.settlement.text()
+    assert "3 PDF files written" in view.settlement.text()
 
 
 def test_backup_and_restore_from_the_file_menu(
