@@ -272,3 +272,32 @@ def test_dev_py_knows_which_python_made_the_venv(monkeypatch, tmp_path):
     assert dev._venv_python_version() == "3.10"  # made by Ubuntu 22.04's python3: recreated
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.11.7.final.0\n")
     assert dev._venv_python_version() == "3.11"
+
+
+def test_a_missing_resource_is_a_loud_error_naming_the_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path)
+    with pytest.raises(paths.MissingResource) as raised:
+        paths.resource("fonts", "DejaVuSans.ttf")
+    assert str(tmp_path / "fonts" / "DejaVuSans.ttf") in str(raised.value)
+
+
+def test_a_checkout_reads_the_top_level_resources():
+    # The package copy exists only in a built wheel (setup.py); the repository keeps the sources.
+    assert paths.resources_dir() == ROOT / "resources"
+    assert paths.resource("templates", "schools.csv") == ROOT / "resources/templates/schools.csv"
+
+
+def test_a_missing_template_is_a_broken_installation_not_a_write_error(
+    monkeypatch, tmp_path, capsys
+):
+    from lehrer_licenses.cli.main import EXIT_BROKEN_INSTALL, main
+
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path / "empty")
+    target = tmp_path / "schools.csv"
+    code = main(
+        ["--db", str(tmp_path / "t.sqlite"), "import", "template", "schools", "-o", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_BROKEN_INSTALL
+    assert "templates/schools.csv" in err and "cannot write" not in err
+    assert not target.exists()
