@@ -15,6 +15,8 @@ BUNDLE=$(cd "$BUNDLE" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -x "$BUNDLE/lehrer-licenses" ]; then
   EXE="$BUNDLE/lehrer-licenses"
+elif [ -f "$BUNDLE/lehrer-licenses.exe" ]; then
+  EXE="$BUNDLE/lehrer-licenses.exe"  # Windows, from Git Bash (the release workflow)
 elif [ -x "$BUNDLE/Contents/MacOS/lehrer-licenses" ]; then
   EXE="$BUNDLE/Contents/MacOS/lehrer-licenses"
 else
