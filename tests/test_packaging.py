@@ -301,3 +301,38 @@ def test_a_missing_template_is_a_broken_installation_not_a_write_error(
     assert code == EXIT_BROKEN_INSTALL
     assert "templates/schools.csv" in err and "cannot write" not in err
     assert not target.exists()
+
+
+@pytest.mark.slow  # starts the whole desktop app in a new process
+def test_launcher_drives_a_real_first_start_through_the_assistant(tmp_path):
+    # installer/smoke-test.sh does the same with the frozen executable: an empty database, the
+    # assistant shown and filled in, then the app quits; the vendor must be in the database.
+    db = tmp_path / "first.sqlite"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "LEHRER_LICENSES_KEYS": str(tmp_path / "keys"),
+        "LEHRER_LICENSES_DRIVE_FIRST_RUN": "1",
+        "LEHRER_LICENSES_QUIT_WHEN_STARTED": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "first-run assistant: filled in and finished" in result.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "--json", "vendor", "show"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert '"name": "Lizenzbüro Smoke Test"' in shown.stdout
