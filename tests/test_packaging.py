@@ -213,12 +213,9 @@ def test_launcher_runs_the_command_line():
     )
 
 
-@pytest.mark.slow  # starts the whole desktop app in a new process
-def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
-    # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
-    # (the window is shown and events processed before app.exec(), where a quit is ignored).
-    db = tmp_path / "start.sqlite"
-    env = {
+def _desktop_env(tmp_path: Path) -> dict[str, str]:
+    """The app offscreen with its settings, data and keys in tmp_path."""
+    return {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "HOME": str(tmp_path),
@@ -226,6 +223,28 @@ def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "LEHRER_LICENSES_KEYS": str(tmp_path / "keys"),
     }
+
+
+def _launch(db: Path, env: dict[str, str], timeout: int) -> subprocess.CompletedProcess:
+    """The desktop app through the frozen entry point; it must end by itself, cleanly."""
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.mark.slow  # starts the whole desktop app in a new process
+def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
+    # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
+    # (the window is shown and events processed before app.exec(), where a quit is ignored).
+    db = tmp_path / "start.sqlite"
+    env = _desktop_env(tmp_path)
     subprocess.run(
         [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "demo", "--schools", "1"],
         capture_output=True,
@@ -233,15 +252,7 @@ def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
         env=env,
     )
     env["LEHRER_LICENSES_QUIT_WHEN_STARTED"] = "1"
-    result = subprocess.run(
-        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    _launch(db, env, timeout=60)
 
 
 def _dev_module(monkeypatch, tmp_path):
@@ -308,25 +319,10 @@ def test_launcher_drives_a_real_first_start_through_the_assistant(tmp_path):
     # installer/smoke-test.sh does the same with the frozen executable: an empty database, the
     # assistant shown and filled in, then the app quits; the vendor must be in the database.
     db = tmp_path / "first.sqlite"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "LEHRER_LICENSES_KEYS": str(tmp_path / "keys"),
-        "LEHRER_LICENSES_DRIVE_FIRST_RUN": "1",
-        "LEHRER_LICENSES_QUIT_WHEN_STARTED": "1",
-    }
-    result = subprocess.run(
-        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=90,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    env = _desktop_env(tmp_path)
+    env["LEHRER_LICENSES_DRIVE_FIRST_RUN"] = "1"
+    env["LEHRER_LICENSES_QUIT_WHEN_STARTED"] = "1"
+    result = _launch(db, env, timeout=90)  # the assistant's key page makes a signing key
     assert "first-run assistant: filled in and finished" in result.stderr
     shown = subprocess.run(
         [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "--json", "vendor", "show"],
