@@ -31,7 +31,19 @@ rm -rf build/pyinstaller build/dmg dist/lehrer-licenses "dist/$APP_NAME.app" "$D
 APP="dist/$APP_NAME.app"
 
 if [ -n "${CODESIGN_IDENTITY:-}" ]; then
-  codesign --force --deep --options runtime --timestamp --sign "$CODESIGN_IDENTITY" "$APP"
+  # Inside-out: every nested binary first, the app last (codesign's deep mode would skip the
+  # entitlements and is not meant for signing). Hardened runtime, as notarisation requires.
+  sign() {
+    codesign --force --options runtime --timestamp \
+      --entitlements installer/macos/entitlements.plist --sign "$CODESIGN_IDENTITY" "$@"
+  }
+  find "$APP/Contents" -type f \( -name '*.dylib' -o -name '*.so' -o -perm -u+x \) -print0 |
+    while IFS= read -r -d '' binary; do
+      if file -b "$binary" | grep -q 'Mach-O'; then sign "$binary"; fi
+    done
+  find "$APP/Contents" -type d -name '*.framework' -prune -print0 |
+    while IFS= read -r -d '' framework; do sign "$framework"; done
+  sign "$APP"
   codesign --verify --strict --verbose=2 "$APP"
 fi
 

@@ -5,12 +5,15 @@
 # -> dist\lehrer-licenses\  (LehrerLicenses.exe windowed, lehrer-licenses.exe console, _internal\)
 #    dist\lehrer-licenses-<version>-windows-x64-setup.exe
 #
-# Needs: Python 3.11+ x64 from python.org (the "py" launcher), Inno Setup 6 (ISCC.exe).
+# Needs: Python 3.11+ x64 from python.org (the "py" launcher), Inno Setup 6.3 or newer (ISCC.exe; x64compatible).
 # The version comes from pyproject.toml and is handed to Inno Setup as /DAppVersion.
 [CmdletBinding()]
 param(
     [string]$Python = "py -3.11",
-    [string]$Iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe"
+    [string]$Iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe",
+    # The release workflow signs the executables between the two halves (signtool).
+    [switch]$BundleOnly,
+    [switch]$InstallerOnly
 )
 $ErrorActionPreference = "Stop"
 Set-StrictMode -Version Latest
@@ -37,15 +40,18 @@ $Version = & $VenvPython -c "import tomllib; print(tomllib.load(open('pyproject.
 if ($LASTEXITCODE -ne 0 -or -not $Version) { throw "cannot read the version from pyproject.toml" }
 $Version = $Version.Trim()
 
-foreach ($old in @("build\pyinstaller", "dist\lehrer-licenses")) {
-    if (Test-Path $old) { Remove-Item -Recurse -Force $old }
+if (-not $InstallerOnly) {
+    foreach ($old in @("build\pyinstaller", "dist\lehrer-licenses")) {
+        if (Test-Path $old) { Remove-Item -Recurse -Force $old }
+    }
+    Invoke-Checked $VenvPython @("-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+        "--distpath", "dist", "--workpath", "build\pyinstaller", "installer\lehrer-licenses.spec")
 }
-Invoke-Checked $VenvPython @("-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-    "--distpath", "dist", "--workpath", "build\pyinstaller", "installer\lehrer-licenses.spec")
 
 # Quick check of the console executable before packaging it.
 Invoke-Checked "dist\lehrer-licenses\lehrer-licenses.exe" @("--version")
+if ($BundleOnly) { exit 0 }
 
-if (-not (Test-Path $Iscc)) { throw "Inno Setup 6 not found at $Iscc (install it or pass -Iscc PATH)" }
+if (-not (Test-Path $Iscc)) { throw "Inno Setup 6.3+ not found at $Iscc (install it or pass -Iscc PATH)" }
 Invoke-Checked $Iscc @("/Qp", "/DAppVersion=$Version", "installer\windows\lehrer-licenses.iss")
 Write-Host "installer: dist\lehrer-licenses-$Version-windows-x64-setup.exe"

@@ -8,6 +8,10 @@ in an error dialog about writing to None. Use lehrer-licenses.exe for the comman
 ``LEHRER_LICENSES_QUIT_WHEN_STARTED=1`` (used by installer/smoke-test.sh to time the start): the
 desktop app (no command given) quits as soon as its event loop runs, i.e. once the main window
 has been shown.
+
+``LEHRER_LICENSES_DRIVE_FIRST_RUN=1`` (the smoke test's first start on an empty database): the
+first-run assistant, once shown, is filled in with the sample vendor below and finished, without
+sample data, so a real first start runs to the end unattended (the quit above waits behind it).
 """
 
 import os
@@ -36,10 +40,46 @@ def _quit_when_started() -> None:
     timer.start()
 
 
+# What the smoke test types into the assistant and then finds with `vendor show`.
+SAMPLE_VENDOR = {"name": "Lizenzbüro Smoke Test", "iban": "CH93 0076 2011 6238 5295 7"}
+
+
+def _drive_first_run() -> None:
+    # The assistant runs in its own event loop (QWizard.exec) before app.exec(); a repeating
+    # timer keeps firing inside it, finds the assistant once it is shown and walks it through.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWizard
+
+    from lehrer_licenses.ui.app import create_application
+    from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard
+
+    app = create_application()
+    timer = QTimer(app)
+    timer.setInterval(50)
+
+    def drive() -> None:
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, FirstRunWizard) and widget.isVisible():
+                timer.stop()
+                for field, value in SAMPLE_VENDOR.items():
+                    widget.vendor_page.form.edits[field].setText(value)
+                while widget.currentPage() is not widget.sample_page:
+                    page = widget.currentPage()
+                    widget.next()
+                    if widget.currentPage() is page:
+                        sys.exit("the first-run assistant refused the sample values")
+                widget.button(QWizard.WizardButton.FinishButton).click()
+                print("first-run assistant: filled in and finished", file=sys.stderr)
+                return
+
+    timer.timeout.connect(drive)
+    timer.start()
+
+
 if __name__ == "__main__":
-    if (
-        os.environ.get("LEHRER_LICENSES_QUIT_WHEN_STARTED") == "1"
-        and build_parser().parse_args().command is None
-    ):
-        _quit_when_started()
+    if build_parser().parse_args().command is None:
+        if os.environ.get("LEHRER_LICENSES_DRIVE_FIRST_RUN") == "1":
+            _drive_first_run()
+        if os.environ.get("LEHRER_LICENSES_QUIT_WHEN_STARTED") == "1":
+            _quit_when_started()
     sys.exit(main())

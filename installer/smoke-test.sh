@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of a built bundle: the frozen executable answers --version, creates and fills a fresh
-# database, lists it as JSON, and opens the desktop app offscreen without a traceback.
+# database, lists it as JSON, opens the desktop app offscreen without a traceback, and goes
+# through a real first start (the first-run assistant on an empty database, driven by the launcher).
 #
 #     installer/smoke-test.sh dist/lehrer-licenses          (Linux one-folder bundle)
 #     installer/smoke-test.sh "dist/Lehrer Licenses.app"    (macOS, from a terminal)
@@ -15,6 +16,8 @@ BUNDLE=$(cd "$BUNDLE" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -x "$BUNDLE/lehrer-licenses" ]; then
   EXE="$BUNDLE/lehrer-licenses"
+elif [ -f "$BUNDLE/lehrer-licenses.exe" ]; then
+  EXE="$BUNDLE/lehrer-licenses.exe"  # Windows, from Git Bash (the release workflow)
 elif [ -x "$BUNDLE/Contents/MacOS/lehrer-licenses" ]; then
   EXE="$BUNDLE/Contents/MacOS/lehrer-licenses"
 else
@@ -112,6 +115,24 @@ for run in first second; do
   t1=$(now)
   echo "      window shown and closed after $(elapsed "$t0" "$t1")"
 done
+
+# A real first start: an empty database shows the first-run assistant; the launcher fills it in
+# with its sample vendor and finishes it (LEHRER_LICENSES_DRIVE_FIRST_RUN), then the app quits.
+FIRST="$WORK/first.sqlite"
+if step "first start: the assistant shown, filled in and finished" 0 \
+  timeout 90 env LEHRER_LICENSES_DRIVE_FIRST_RUN=1 LEHRER_LICENSES_QUIT_WHEN_STARTED=1 \
+  "$EXE" --db "$FIRST"; then
+  if ! grep -q "first-run assistant: filled in and finished" "$WORK/err"; then
+    echo "FAIL  the first-run assistant was not shown on an empty database"
+    FAILED=1
+  fi
+fi
+if step "first start: the vendor was saved" 0 "$EXE" --db "$FIRST" --json vendor show; then
+  if ! grep -q '"name": "Lizenzbüro Smoke Test"' "$WORK/out"; then
+    echo "FAIL  the vendor typed into the assistant is not in the database"
+    FAILED=1
+  fi
+fi
 
 if [ "$FAILED" != 0 ]; then
   echo "smoke test FAILED"

@@ -213,12 +213,9 @@ def test_launcher_runs_the_command_line():
     )
 
 
-@pytest.mark.slow  # starts the whole desktop app in a new process
-def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
-    # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
-    # (the window is shown and events processed before app.exec(), where a quit is ignored).
-    db = tmp_path / "start.sqlite"
-    env = {
+def _desktop_env(tmp_path: Path) -> dict[str, str]:
+    """The app offscreen with its settings, data and keys in tmp_path."""
+    return {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "HOME": str(tmp_path),
@@ -226,6 +223,28 @@ def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "LEHRER_LICENSES_KEYS": str(tmp_path / "keys"),
     }
+
+
+def _launch(db: Path, env: dict[str, str], timeout: int) -> subprocess.CompletedProcess:
+    """The desktop app through the frozen entry point; it must end by itself, cleanly."""
+    result = subprocess.run(
+        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.mark.slow  # starts the whole desktop app in a new process
+def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
+    # installer/smoke-test.sh times the start this way; an app that never quit hung CI once
+    # (the window is shown and events processed before app.exec(), where a quit is ignored).
+    db = tmp_path / "start.sqlite"
+    env = _desktop_env(tmp_path)
     subprocess.run(
         [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "demo", "--schools", "1"],
         capture_output=True,
@@ -233,15 +252,7 @@ def test_launcher_quits_the_desktop_app_once_started_when_asked(tmp_path):
         env=env,
     )
     env["LEHRER_LICENSES_QUIT_WHEN_STARTED"] = "1"
-    result = subprocess.run(
-        [sys.executable, str(INSTALLER / "launcher.py"), "--db", str(db)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    _launch(db, env, timeout=60)
 
 
 def _dev_module(monkeypatch, tmp_path):
@@ -272,3 +283,52 @@ def test_dev_py_knows_which_python_made_the_venv(monkeypatch, tmp_path):
     assert dev._venv_python_version() == "3.10"  # made by Ubuntu 22.04's python3: recreated
     (venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion_info = 3.11.7.final.0\n")
     assert dev._venv_python_version() == "3.11"
+
+
+def test_a_missing_resource_is_a_loud_error_naming_the_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path)
+    with pytest.raises(paths.MissingResource) as raised:
+        paths.resource("fonts", "DejaVuSans.ttf")
+    assert str(tmp_path / "fonts" / "DejaVuSans.ttf") in str(raised.value)
+
+
+def test_a_checkout_reads_the_top_level_resources():
+    # The package copy exists only in a built wheel (setup.py); the repository keeps the sources.
+    assert paths.resources_dir() == ROOT / "resources"
+    assert paths.resource("templates", "schools.csv") == ROOT / "resources/templates/schools.csv"
+
+
+def test_a_missing_template_is_a_broken_installation_not_a_write_error(
+    monkeypatch, tmp_path, capsys
+):
+    from lehrer_licenses.cli.main import EXIT_BROKEN_INSTALL, main
+
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path / "empty")
+    target = tmp_path / "schools.csv"
+    code = main(
+        ["--db", str(tmp_path / "t.sqlite"), "import", "template", "schools", "-o", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_BROKEN_INSTALL
+    assert "templates/schools.csv" in err and "cannot write" not in err
+    assert not target.exists()
+
+
+@pytest.mark.slow  # starts the whole desktop app in a new process
+def test_launcher_drives_a_real_first_start_through_the_assistant(tmp_path):
+    # installer/smoke-test.sh does the same with the frozen executable: an empty database, the
+    # assistant shown and filled in, then the app quits; the vendor must be in the database.
+    db = tmp_path / "first.sqlite"
+    env = _desktop_env(tmp_path)
+    env["LEHRER_LICENSES_DRIVE_FIRST_RUN"] = "1"
+    env["LEHRER_LICENSES_QUIT_WHEN_STARTED"] = "1"
+    result = _launch(db, env, timeout=90)  # the assistant's key page makes a signing key
+    assert "first-run assistant: filled in and finished" in result.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "lehrer_licenses", "--db", str(db), "--json", "vendor", "show"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert '"name": "Lizenzbüro Smoke Test"' in shown.stdout

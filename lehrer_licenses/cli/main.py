@@ -19,9 +19,12 @@ from lehrer_licenses.cli.output import emit_json, invoice_text, key_values
 from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import parse_date, parse_month
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import MissingCatalogue, _
+from lehrer_licenses.paths import MissingResource
 
 EXIT_BAD_INPUT = 2
+# The installation lacks a file it ships (font, template, catalogue): not the user's input.
+EXIT_BROKEN_INSTALL = 3
 
 
 class UsageError(DomainError):
@@ -677,6 +680,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         print(f"lehrer-licenses: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except (MissingResource, MissingCatalogue) as exc:
+        print(f"lehrer-licenses: {exc}", file=sys.stderr)
+        return EXIT_BROKEN_INSTALL
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

@@ -52,7 +52,7 @@ from reportlab.pdfbase.ttfonts import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from lehrer_licenses.paths import font_path
+from lehrer_licenses.paths import resource
 
 REGULAR = "LLLiberationSans"
 BOLD = "LLLiberationSans-Bold"
@@ -295,9 +295,7 @@ def _subset_objects(
 def _register(name: str) -> TTFont:
     """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
     _setup()
-    path = font_path(_TTF_FILES[name])
-    if not path.is_file():
-        raise FileNotFoundError(f"the document font is missing: {path}")
+    path = resource("fonts", _TTF_FILES[name])
     font = _DocumentFont(name, str(path))
     pdfmetrics.registerFont(font)
     return font

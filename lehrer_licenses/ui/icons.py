@@ -1,4 +1,8 @@
-"""Icons shipped in resources/icons (SVG, drawn for this app)."""
+"""Icons shipped in resources/icons (SVG, drawn for this app).
+
+A missing icon raises MissingResource (lehrer_licenses.paths) instead of showing nothing: an
+installation without its resources must be noticed at the first start, not by a school admin.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,9 @@ from functools import cache
 
 from PySide6.QtGui import QIcon
 
-from lehrer_licenses.paths import resources_dir
+from lehrer_licenses.paths import resource
 
 
 @cache
 def icon(name: str) -> QIcon:
-    path = resources_dir() / "icons" / f"{name}.svg"
-    return QIcon(str(path)) if path.is_file() else QIcon()
+    return QIcon(str(resource("icons", f"{name}.svg")))

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.i18n import _, ngettext
-from lehrer_licenses.paths import resources_dir
+from lehrer_licenses.paths import resource
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import import_columns as cols
 from lehrer_licenses.services.exchange.csv_reading import (
@@ -148,12 +148,15 @@ def run_import(
 
 def template_path(kind: str) -> Path:
     _require_kind(kind)
-    return resources_dir() / "templates" / f"{kind}.csv"
+    return resource("templates", f"{kind}.csv")
 
 
 def write_template(kind: str, target: Path) -> Path:
+    # Read outside the try: a missing template is a broken installation (MissingResource names
+    # it), not "cannot write" the user's file.
+    template = template_path(kind).read_bytes()
     try:
-        target.write_bytes(template_path(kind).read_bytes())
+        target.write_bytes(template)
     except OSError as exc:
         raise InvalidInput(
             _("cannot write {path}: {error}").format(path=target, error=exc.strerror or exc)
