@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
+from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
@@ -246,6 +247,7 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._held: list = []  # things released with the database (the instance marker)
+        self.marker = None  # this program's claim on the file (a SQLite file only)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -282,22 +284,39 @@ def open_database(
     upgrade: bool = True,
     migrate_server: bool = False,
     busy_timeout_ms: int | None = None,
+    claim: bool = True,
 ) -> Database:
     """``upgrade``: bring a file up to date (a server database only with ``migrate_server``, see
-    ``migrate``); a schema newer than this version is refused either way."""
+    ``migrate``); a schema newer than this version is refused either way.
+
+    Every program that opens a SQLite file holds its "in use" marker until ``dispose()``, so a
+    restore elsewhere refuses instead of replacing the file under it. ``claim=False`` only for
+    the one who already holds it exclusively (the restore itself)."""
     url = resolve_url(db)
-    engine = make_engine(url, busy_timeout_ms)
+    marker = None
+    if claim and url.startswith("sqlite:///"):
+        # before the first connection: a restore under way makes this wait until it is done
+        marker = instance_marker.claim(Path(url.removeprefix("sqlite:///")))
+    try:
+        engine = make_engine(url, busy_timeout_ms)
+    except BaseException:
+        if marker is not None:
+            marker.release()
+        raise
     try:
         if upgrade:
             migrate(engine, server=migrate_server)
         else:
             check_schema(engine)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        if _is_busy(exc):
+        if marker is not None:
+            marker.release()
+        if isinstance(exc, OperationalError) and _is_busy(exc):
             raise DatabaseBusy() from exc
         raise
-    except DomainError:
-        engine.dispose()
-        raise
-    return Database(url, engine)
+    database = Database(url, engine)
+    if marker is not None:
+        database.marker = marker
+        database.hold(marker)
+    return database
