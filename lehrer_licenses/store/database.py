@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
 from lehrer_licenses.store import instance_marker
-from lehrer_licenses.store.backup import backup_name, copy_database
+from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
@@ -296,7 +296,13 @@ def open_database(
     marker = None
     if claim and url.startswith("sqlite:///"):
         # before the first connection: a restore under way makes this wait until it is done
-        marker = instance_marker.claim(Path(url.removeprefix("sqlite:///")))
+        try:
+            marker = instance_marker.claim(Path(url.removeprefix("sqlite:///")))
+        except OSError:  # a read-only folder: no marker; the database itself still works
+            marker = None
+        if marker is not None and marker.alone:
+            # what a killed backup or restore left; nobody else can be writing it now
+            remove_leftovers(Path(url.removeprefix("sqlite:///")))
     try:
         engine = make_engine(url, busy_timeout_ms)
     except BaseException:

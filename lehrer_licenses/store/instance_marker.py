@@ -112,6 +112,7 @@ class InstanceMarker:
         self.path = marker_path(database)
         self.me = _me()
         self.others: list[Holder] = []
+        self.alone = False  # nobody else had the file open when it was claimed
         self._file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
         try:
             if sys.platform == "win32":
@@ -148,6 +149,7 @@ class InstanceMarker:
             fcntl.flock(fd, fcntl.LOCK_SH)
             self._write(alone=False)
             return
+        self.alone = True
         self._write(alone=True)
         fcntl.flock(fd, fcntl.LOCK_SH)
 
@@ -172,6 +174,7 @@ class InstanceMarker:
         if taken is None:
             raise OSError(f"more than {SLOTS} programs have {self.path} open")
         self._slot = taken
+        self.alone = not busy
         self._write(alone=not busy)
 
     def release(self) -> None:
