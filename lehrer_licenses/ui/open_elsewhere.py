@@ -28,6 +28,7 @@ def warn_if_open_elsewhere(parent: QWidget, db: Database) -> QMessageBox | None:
     too, show a non-modal warning; returns the message box, or None when there is none."""
     from lehrer_licenses.services.database_init import claim_database
 
+    warn_if_on_network_drive(parent, db)
     try:
         others = claim_database(db)
     except OSError:  # a read-only folder: no marker; the database itself still works
@@ -41,6 +42,23 @@ def warn_if_open_elsewhere(parent: QWidget, db: Database) -> QMessageBox | None:
             "This database is already open in another program ({who}); changes are safe but "
             "you may see each other's edits late."
         ).format(who=describe(others)),
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
+
+
+def warn_if_on_network_drive(parent: QWidget, db: Database) -> QMessageBox | None:
+    """A database file on a file share: say so once it is open, naming the shared mode."""
+    if not getattr(db, "network_warning", None):
+        return None
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        _("Database on a network drive"),
+        db.network_warning,
         QMessageBox.StandardButton.Ok,
         parent,
     )
