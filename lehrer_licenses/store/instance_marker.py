@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -105,23 +106,38 @@ def _gone(holder: Holder) -> bool:
     return False
 
 
-class InstanceMarker:
-    """This program's claim on a database file; ``others`` had it open when it was claimed."""
+class _LockedFile(ABC):
+    """The marker file, opened and held with the lock ``_lock`` takes; closed again if that
+    lock is refused."""
 
     def __init__(self, database: Path) -> None:
         self.path = marker_path(database)
-        self.me = _me()
-        self.others: list[Holder] = []
-        self.alone = False  # nobody else had the file open when it was claimed
         self._file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
         try:
-            if sys.platform == "win32":
-                self._claim_windows()
-            else:
-                self._claim_posix()
+            self._lock()
         except BaseException:
             self._file.close()
             raise
+
+    @abstractmethod
+    def _lock(self) -> None:
+        """Take this kind of lock on ``self._file``, or raise."""
+
+
+class InstanceMarker(_LockedFile):
+    """This program's claim on a database file; ``others`` had it open when it was claimed."""
+
+    def __init__(self, database: Path) -> None:
+        self.me = _me()
+        self.others: list[Holder] = []
+        self.alone = False  # nobody else had the file open when it was claimed
+        super().__init__(database)
+
+    def _lock(self) -> None:
+        if sys.platform == "win32":
+            self._claim_windows()
+        else:
+            self._claim_posix()
 
     def _write(self, alone: bool) -> None:
         self._file.seek(0)
@@ -230,27 +246,24 @@ class InUseElsewhere(Exception):
         self.holders = holders
 
 
-class ExclusiveClaim:
+class ExclusiveClaim(_LockedFile):
     """This program alone has ``database``: no other can open it (their claim waits) until
     ``release()``. Whoever replaces the whole file holds this, so nobody writes into a file that
     is about to be unlinked."""
 
     def __init__(self, database: Path) -> None:
-        self.path = marker_path(database)
-        self._file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
         self._slots: list[int] = []
-        try:
-            if sys.platform == "win32":
-                self._take_windows()
-            else:
-                self._take_posix()
-        except BaseException:
-            self._file.close()
-            raise
+        super().__init__(database)
         self._file.seek(0)
         self._file.truncate()
         self._file.write(_line(_me()))
         self._file.flush()
+
+    def _lock(self) -> None:
+        if sys.platform == "win32":
+            self._take_windows()
+        else:
+            self._take_posix()
 
     def _refuse(self) -> None:
         self._file.seek(0)

@@ -35,33 +35,28 @@ def warn_if_open_elsewhere(parent: QWidget, db: Database) -> QMessageBox | None:
         return None
     if not others:
         return None
-    box = QMessageBox(
+    return _note(
+        parent,
         QMessageBox.Icon.Information,
         _("Database open elsewhere"),
         _(
             "This database is already open in another program ({who}); changes are safe but "
             "you may see each other's edits late."
         ).format(who=describe(others)),
-        QMessageBox.StandardButton.Ok,
-        parent,
     )
-    box.setWindowModality(Qt.WindowModality.NonModal)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.show()
-    return box
 
 
 def warn_if_on_network_drive(parent: QWidget, db: Database) -> QMessageBox | None:
     """A database file on a file share: say so once it is open, naming the shared mode."""
     if not getattr(db, "network_warning", None):
         return None
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        _("Database on a network drive"),
-        db.network_warning,
-        QMessageBox.StandardButton.Ok,
-        parent,
-    )
+    title = _("Database on a network drive")
+    return _note(parent, QMessageBox.Icon.Warning, title, db.network_warning)
+
+
+def _note(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    """A note that does not stop the work: the app goes on while it is shown."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
