@@ -47,8 +47,11 @@ _UTF8_AS_1252 = re.compile(
 )
 # Mac Roman read as Windows-1252: its umlauts and accents are 1252's rare letters and signs, so
 # they stand inside words ("ZŸrich", "Hšngg", "MŸller").
-_IN_WORD = "ŸšŠŽžƒ†‡ˆ‰‹›˜™•"
+_IN_WORD = "Ÿƒ†‡ˆ‰‹›˜™•"
 _MAC_AS_1252 = re.compile(f"(?<=[^\\W\\d_])[{_IN_WORD}]|[{_IN_WORD}](?=[^\\W\\d_])")
+# š, Š, ž, Ž are Mac Roman's ö, ä, û, é too, but also letters of Czech and Slovene names
+# ("Košice"): they weigh in choosing the table, yet alone do not refuse a file.
+_CZECH_IN_WORD = re.compile("(?<=[^\\W\\d_])[šŠžŽ]|[šŠžŽ](?=[^\\W\\d_])")
 # Read with the wrong 8-bit table, letters turn into signs no name or address holds.
 _IMPLAUSIBLE = re.compile(
     "[\u0080-\u009f\u00a4\u00a6\u00a8\u00b8\u00ac\u00b1\u00b6\u00b9\u00af\u00bf\u00a1"
@@ -156,7 +159,8 @@ def _refuse_mixed(data: bytes) -> None:
 
 
 def _implausible(text: str) -> int:
-    return len(_IMPLAUSIBLE.findall(text)) + len(_MAC_AS_1252.findall(text))
+    strong = len(_IMPLAUSIBLE.findall(text)) + len(_MAC_AS_1252.findall(text))
+    return 2 * strong + len(_CZECH_IN_WORD.findall(text))
 
 
 def _single_byte(data: bytes) -> tuple[str, str]:
@@ -178,8 +182,9 @@ def _single_byte(data: bytes) -> tuple[str, str]:
         readings.append((_implausible(text), text, names[codec]))
     if not readings:
         return _decode(data, "cp1252", "Windows-1252")  # names the byte no table reads
-    score, text, name = min(readings, key=lambda reading: reading[0])
-    if score and not any(reading[2] == "Windows-1252" for reading in readings):
+    _score, text, name = min(readings, key=lambda reading: reading[0])
+    strong = _IMPLAUSIBLE.search(text) or _MAC_AS_1252.search(text)
+    if strong and not any(reading[2] == "Windows-1252" for reading in readings):
         # no table reads it cleanly, and Windows-1252 not at all: say which byte it stops at
         return _decode(data, "cp1252", "Windows-1252")
     return text, name
