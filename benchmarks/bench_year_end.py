@@ -32,6 +32,14 @@ Figures, 2026-11-30, nproc 2 (a shared VM, load average about 1 from other work)
     per invoice / raw canvas     8.1 x      2.2 x      3.4 x
     with the letters step       24.8 s      9.9 s     13.2 s   (ratio to invoice + letter
                                  6.1 x      2.4 x      3.0 x    canvas; growth 9.9 / 7.5 / 8.7 x)
+
+synchronous=FULL (issue 19: every commit on the disk when it returns), 2026-12-06, the two runs
+back to back on a busier VM (load average 3.2-3.5 from other work), ``--schools 2000 --cache``;
+before = NORMAL (commit 7078033):
+
+                                 NORMAL     FULL
+    renewals run, 2000          16.99 s    17.77 s   (+0.78 s, +4.6 %; 11.04 -> 11.55 ms/invoice)
+    with the letters step       24.19 s    25.46 s
 """
 
 from __future__ import annotations

@@ -285,7 +285,10 @@ def _open(args, *, create: bool = False):
             raise UsageError(
                 _("no database at {path}: run 'lehrer-licenses init' first").format(path=path)
             )
-    return open_database(url)
+    db = open_database(url)
+    if db.network_warning:
+        print(_("warning: {message}").format(message=db.network_warning), file=sys.stderr)
+    return db
 
 
 def _print(args, document, text: Callable[[], str]) -> None:

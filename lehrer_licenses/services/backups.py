@@ -92,28 +92,33 @@ def restore_backup(
     now = now or datetime.now()
     database = sqlite_path(resolve_url(db_arg))
     info = check_backup(backup, _script())
-    saved = None
-    if database.exists():
-        _refuse_if_in_use(database)
-        saved = backups_folder(database) / backup_name(database, now, "before-restore")
-        copy_database(database, saved)
-    replace_database(backup, database)
-    db = open_database(database)  # an older backup is migrated (and backed up first)
+    alone = _take_alone(database)
     try:
-        with db.transaction() as session:
-            audit.record(
-                session,
-                "database.restore",
-                "database",
-                None,
-                after={
-                    "from": str(backup),
-                    "saved_previous": str(saved or ""),
-                    "revision": info.revision,
-                },
-            )
+        saved = None
+        if database.exists():
+            _refuse_if_read_elsewhere(database)
+            saved = backups_folder(database) / backup_name(database, now, "before-restore")
+            copy_database(database, saved)
+        replace_database(backup, database)
+        # an older backup is migrated (and backed up first); others wait until it is done
+        db = open_database(database, claim=False)
+        try:
+            with db.transaction() as session:
+                audit.record(
+                    session,
+                    "database.restore",
+                    "database",
+                    None,
+                    after={
+                        "from": str(backup),
+                        "saved_previous": str(saved or ""),
+                        "revision": info.revision,
+                    },
+                )
+        finally:
+            db.dispose()
     finally:
-        db.dispose()
+        alone.release()
     return RestoreResult(
         restored_from=Path(backup),
         database=database,
@@ -123,7 +128,31 @@ def restore_backup(
     )
 
 
-def _refuse_if_in_use(database: Path) -> None:
+def _take_alone(database: Path) -> instance_marker.ExclusiveClaim:
+    """Every program that opens the file holds its marker; replacing it needs the marker alone."""
+    try:
+        return instance_marker.claim_exclusive(database)
+    except instance_marker.InUseElsewhere as busy:
+        raise BackupError(
+            _("{path} is open in another program ({who}): close it there before restoring").format(
+                path=database, who="; ".join(describe_holder(h) for h in busy.holders)
+            )
+        ) from busy
+
+
+def describe_holder(holder: instance_marker.Holder) -> str:
+    return _("{program} on {host} ({user}, process {pid}) since {since}").format(
+        program=holder.program,
+        host=holder.host,
+        user=holder.user,
+        pid=holder.pid,
+        since=holder.since.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def _refuse_if_read_elsewhere(database: Path) -> None:
+    # A plain SQLite reader (not one of ours, so without the marker) shows only by the
+    # write-ahead log it holds on to.
     con = sqlite3.connect(database, timeout=1)
     try:
         busy, _log, _done = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
@@ -131,8 +160,7 @@ def _refuse_if_in_use(database: Path) -> None:
         busy = 1
     finally:
         con.close()
-    # An idle app elsewhere holds no SQLite lock; its instance marker says it is there.
-    if busy or instance_marker.in_use_elsewhere(database):
+    if busy:
         raise BackupError(
             _("{path} is open in another program: close it there before restoring").format(
                 path=database

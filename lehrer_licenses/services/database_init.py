@@ -71,6 +71,8 @@ def claim_database(db: Database) -> list[instance_marker.Holder]:
     programs that have it open (each with host, user, pid, since). A server database: none."""
     if not db.url.startswith("sqlite:///"):
         return []
+    if db.marker is not None:  # claimed when it was opened
+        return db.marker.others
     marker = instance_marker.claim(Path(db.url.removeprefix("sqlite:///")))
     db.hold(marker)
     return marker.others

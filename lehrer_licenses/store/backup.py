@@ -3,10 +3,14 @@
 A copy is made with SQLite's online backup API, never by copying the file: a plain copy of a
 live WAL database can miss committed pages or catch a half-written one. The backup API copies a
 consistent snapshot and starts over by itself if another connection writes meanwhile.
+
+Beside every copy lies ``<copy>.sha256`` (``sha256sum`` format): a byte flipped inside a row
+passes SQLite's own checks, so a restore compares the copy with the checksum it was written with.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -23,6 +27,8 @@ if TYPE_CHECKING:  # Alembic loads when a backup is checked, not at every start
 
 SUFFIX = ".llbackup"
 STAMP = "%Y%m%d-%H%M%S"
+CHECKSUM = ".sha256"
+PARTIAL = ".partial"
 
 
 class BackupError(DomainError):
@@ -52,7 +58,7 @@ def sqlite_path(url: str) -> Path:
 def copy_database(source: Path, target: Path) -> None:
     """Online backup of ``source`` into ``target`` (written to a temporary name first)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(target.name + PARTIAL)
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(partial)
@@ -62,7 +68,57 @@ def copy_database(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+    digest = sha256_of(partial)
     os.replace(partial, target)
+    write_checksum(target, digest)
+
+
+def checksum_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + CHECKSUM)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_checksum(backup: Path, digest: str) -> None:
+    side = checksum_path(backup)
+    staged = side.with_name(side.name + PARTIAL)
+    staged.write_text(f"{digest}  {backup.name}\n", encoding="ascii")
+    os.replace(staged, side)
+
+
+def check_checksum(path: Path) -> None:
+    """Refuse a copy that changed after it was written. A copy without its checksum (made by an
+    older version, or moved without it) relies on SQLite's checks alone."""
+    side = checksum_path(path)
+    if not side.is_file():
+        return
+    expected = side.read_text(encoding="ascii", errors="replace").split()[:1]
+    if expected != [sha256_of(path)]:
+        raise BackupError(
+            _(
+                "the backup {path} has changed since it was written (its SHA-256 checksum in "
+                "{checksum} does not match): it is damaged, restore another backup"
+            ).format(path=path, checksum=side.name)
+        )
+
+
+def remove_leftovers(database: Path) -> list[Path]:
+    """Half-written copies that a killed backup or restore left beside the database and in its
+    backups folder; only called by a program that has the database alone."""
+    found = [
+        *database.parent.glob(f"{database.name}.restoring"),
+        *(database.parent / "backups").glob(f"*{PARTIAL}"),
+        *database.parent.glob(f"*{SUFFIX}{PARTIAL}"),
+    ]
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
 
 
 def _known_revisions(script: ScriptDirectory) -> set[str]:
@@ -73,6 +129,7 @@ def check_backup(path: Path, script: ScriptDirectory) -> BackupInfo:
     """Refuse anything that is not a sound database of a schema this version knows."""
     if not path.is_file():
         raise BackupError(_("no backup file at {path}").format(path=path))
+    check_checksum(path)
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -186,6 +243,7 @@ def rotate(
     removed = [path for _when, path in dated if path not in keep]
     for path in removed:
         path.unlink(missing_ok=True)
+        checksum_path(path).unlink(missing_ok=True)
     return removed
 
 

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
-from lehrer_licenses.store.backup import backup_name, copy_database
+from lehrer_licenses.store import instance_marker
+from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
+from lehrer_licenses.store.network_drive import network_location
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
@@ -55,13 +57,42 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int) -> None:
+def _sqlite_pragmas(dbapi_connection, _record, busy_timeout_ms: int, journal: str) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA journal_mode={journal}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a commit is on the disk when it returns, so an invoice issued (numbered, printed,
+    # mailed) survives a power cut and its number is never given again. NORMAL in WAL mode may
+    # lose the last commits; the cost is one more fsync per commit (benchmarks/bench_year_end.py).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite url; None for a server or an in-memory database."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def network_share(url: str) -> str | None:
+    """The network share a SQLite file lies on (type and source), or None."""
+    path = sqlite_file(url)
+    return None if path is None else network_location(str(path))
+
+
+def network_warning(url: str) -> str | None:
+    """The warning for a database file on a network drive, or None where there is none."""
+    share = network_share(url)
+    if share is None:
+        return None
+    return _(
+        "{path} lies on a network drive ({share}). SQLite cannot lock a file there reliably: two "
+        "programs writing at once can damage it, so it runs without its write-ahead log here. "
+        "Keep the file on this computer, or share the desk through the shared mode (a PostgreSQL "
+        "server: --db postgresql://...)."
+    ).format(path=sqlite_file(url), share=share)
 
 
 def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
@@ -69,7 +100,12 @@ def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
     if url.startswith("sqlite"):
         timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         engine = create_engine(url, connect_args={"timeout": timeout / 1000})
-        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=timeout))
+        # The write-ahead log needs memory shared by every program on the file, which a network
+        # share does not give: there the rollback journal.
+        journal = "DELETE" if network_share(url) else "WAL"
+        event.listen(
+            engine, "connect", partial(_sqlite_pragmas, busy_timeout_ms=timeout, journal=journal)
+        )
         event.listen(engine, "connect", register_sqlite_functions)
         # pysqlite's own transaction handling is bypassed so that the BEGIN we emit is the one
         # that counts (the recipe in SQLAlchemy's SQLite dialect documentation).
@@ -246,6 +282,8 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._held: list = []  # things released with the database (the instance marker)
+        self.marker = None  # this program's claim on the file (a SQLite file only)
+        self.network_warning = network_warning(url)  # None unless the file is on a share
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -282,22 +320,45 @@ def open_database(
     upgrade: bool = True,
     migrate_server: bool = False,
     busy_timeout_ms: int | None = None,
+    claim: bool = True,
 ) -> Database:
     """``upgrade``: bring a file up to date (a server database only with ``migrate_server``, see
-    ``migrate``); a schema newer than this version is refused either way."""
+    ``migrate``); a schema newer than this version is refused either way.
+
+    Every program that opens a SQLite file holds its "in use" marker until ``dispose()``, so a
+    restore elsewhere refuses instead of replacing the file under it. ``claim=False`` only for
+    the one who already holds it exclusively (the restore itself)."""
     url = resolve_url(db)
-    engine = make_engine(url, busy_timeout_ms)
+    marker = None
+    if claim and url.startswith("sqlite:///"):
+        # before the first connection: a restore under way makes this wait until it is done
+        try:
+            marker = instance_marker.claim(Path(url.removeprefix("sqlite:///")))
+        except OSError:  # a read-only folder: no marker; the database itself still works
+            marker = None
+        if marker is not None and marker.alone:
+            # what a killed backup or restore left; nobody else can be writing it now
+            remove_leftovers(Path(url.removeprefix("sqlite:///")))
+    try:
+        engine = make_engine(url, busy_timeout_ms)
+    except BaseException:
+        if marker is not None:
+            marker.release()
+        raise
     try:
         if upgrade:
             migrate(engine, server=migrate_server)
         else:
             check_schema(engine)
-    except OperationalError as exc:
+    except BaseException as exc:
         engine.dispose()
-        if _is_busy(exc):
+        if marker is not None:
+            marker.release()
+        if isinstance(exc, OperationalError) and _is_busy(exc):
             raise DatabaseBusy() from exc
         raise
-    except DomainError:
-        engine.dispose()
-        raise
-    return Database(url, engine)
+    database = Database(url, engine)
+    if marker is not None:
+        database.marker = marker
+        database.hold(marker)
+    return database

@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ class Holder:
     user: str
     pid: int
     since: datetime
+    program: str = "?"
 
 
 def marker_path(database: Path) -> Path:
@@ -50,11 +52,25 @@ def _me() -> Holder:
         user = getpass.getuser()
     except Exception:  # no login name on some service accounts
         user = "?"
-    return Holder(socket.gethostname(), user, os.getpid(), datetime.now().replace(microsecond=0))
+    since = datetime.now().replace(microsecond=0)
+    return Holder(socket.gethostname(), user, os.getpid(), since, _program())
+
+
+def _program() -> str:
+    """What the person at the other desk would call it: the app, the command line and its
+    command, or the script."""
+    argv = [a for a in sys.argv if a] or ["python"]
+    name = Path(argv[0]).name
+    if name in ("__main__.py", "-m", "-c"):
+        name = "lehrer-licenses"
+    # the first plain words say which command runs (``renewals run``); paths and file names
+    # (the value of ``--db``) are no command
+    words = [a for a in argv[1:] if not a.startswith("-") and not set(a) & set("/\\.:")]
+    return " ".join([name, *words[:2]])
 
 
 def _line(holder: Holder) -> str:
-    data = {"host": holder.host, "user": holder.user, "pid": holder.pid}
+    data = {"host": holder.host, "user": holder.user, "pid": holder.pid, "program": holder.program}
     return json.dumps({**data, "since": holder.since.isoformat()}) + "\n"
 
 
@@ -69,6 +85,7 @@ def _parse(text: str) -> list[Holder]:
                     str(data["user"]),
                     int(data["pid"]),
                     datetime.fromisoformat(data["since"]),
+                    str(data.get("program", "?")),
                 )
             )
         except (ValueError, KeyError, TypeError):
@@ -89,22 +106,38 @@ def _gone(holder: Holder) -> bool:
     return False
 
 
-class InstanceMarker:
-    """This program's claim on a database file; ``others`` had it open when it was claimed."""
+class _LockedFile(ABC):
+    """The marker file, opened and held with the lock ``_lock`` takes; closed again if that
+    lock is refused."""
 
     def __init__(self, database: Path) -> None:
         self.path = marker_path(database)
-        self.me = _me()
-        self.others: list[Holder] = []
         self._file = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held open)
         try:
-            if sys.platform == "win32":
-                self._claim_windows()
-            else:
-                self._claim_posix()
+            self._lock()
         except BaseException:
             self._file.close()
             raise
+
+    @abstractmethod
+    def _lock(self) -> None:
+        """Take this kind of lock on ``self._file``, or raise."""
+
+
+class InstanceMarker(_LockedFile):
+    """This program's claim on a database file; ``others`` had it open when it was claimed."""
+
+    def __init__(self, database: Path) -> None:
+        self.me = _me()
+        self.others: list[Holder] = []
+        self.alone = False  # nobody else had the file open when it was claimed
+        super().__init__(database)
+
+    def _lock(self) -> None:
+        if sys.platform == "win32":
+            self._claim_windows()
+        else:
+            self._claim_posix()
 
     def _write(self, alone: bool) -> None:
         self._file.seek(0)
@@ -132,6 +165,7 @@ class InstanceMarker:
             fcntl.flock(fd, fcntl.LOCK_SH)
             self._write(alone=False)
             return
+        self.alone = True
         self._write(alone=True)
         fcntl.flock(fd, fcntl.LOCK_SH)
 
@@ -156,6 +190,7 @@ class InstanceMarker:
         if taken is None:
             raise OSError(f"more than {SLOTS} programs have {self.path} open")
         self._slot = taken
+        self.alone = not busy
         self._write(alone=not busy)
 
     def release(self) -> None:
@@ -200,3 +235,83 @@ def in_use_elsewhere(database: Path) -> bool:
         except BlockingIOError:
             return True
         return False
+
+
+class InUseElsewhere(Exception):
+    """Another program holds the marker, so the file must not be replaced under it."""
+
+    def __init__(self, database: Path, holders: list[Holder]) -> None:
+        super().__init__(f"{database} is open in another program")
+        self.database = database
+        self.holders = holders
+
+
+class ExclusiveClaim(_LockedFile):
+    """This program alone has ``database``: no other can open it (their claim waits) until
+    ``release()``. Whoever replaces the whole file holds this, so nobody writes into a file that
+    is about to be unlinked."""
+
+    def __init__(self, database: Path) -> None:
+        self._slots: list[int] = []
+        super().__init__(database)
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(_line(_me()))
+        self._file.flush()
+
+    def _lock(self) -> None:
+        if sys.platform == "win32":
+            self._take_windows()
+        else:
+            self._take_posix()
+
+    def _refuse(self) -> None:
+        self._file.seek(0)
+        me = _me()
+        found = [h for h in _parse(self._file.read()) if not _gone(h)]
+        holders = [h for h in found if not (h.host == me.host and h.pid == me.pid)]
+        if not holders:  # only claims of this very program (a handle it has not disposed of)
+            holders = found or [me]
+        raise InUseElsewhere(self.path.with_name(self.path.name.removesuffix(SUFFIX)), holders)
+
+    def _take_posix(self) -> None:
+        import fcntl
+
+        try:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._refuse()
+
+    def _take_windows(self) -> None:
+        import msvcrt
+
+        fd = self._file.fileno()
+        for slot in range(SLOTS):
+            os.lseek(fd, SLOT_BASE + slot, os.SEEK_SET)
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            except OSError:
+                self._unlock_windows()
+                self._refuse()
+            self._slots.append(slot)
+
+    def _unlock_windows(self) -> None:
+        import msvcrt
+
+        while self._slots:
+            os.lseek(self._file.fileno(), SLOT_BASE + self._slots.pop(), os.SEEK_SET)
+            msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
+
+    def release(self) -> None:
+        if self._file.closed:
+            return
+        if sys.platform == "win32":
+            self._unlock_windows()
+        self._file.seek(0)
+        self._file.truncate()  # the text named this program, which is leaving
+        self._file.close()
+
+
+def claim_exclusive(database: Path) -> ExclusiveClaim:
+    """Take ``database`` for this program alone, or raise InUseElsewhere naming who has it."""
+    return ExclusiveClaim(database)

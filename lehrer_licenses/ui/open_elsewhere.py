@@ -28,22 +28,35 @@ def warn_if_open_elsewhere(parent: QWidget, db: Database) -> QMessageBox | None:
     too, show a non-modal warning; returns the message box, or None when there is none."""
     from lehrer_licenses.services.database_init import claim_database
 
+    warn_if_on_network_drive(parent, db)
     try:
         others = claim_database(db)
     except OSError:  # a read-only folder: no marker; the database itself still works
         return None
     if not others:
         return None
-    box = QMessageBox(
+    return _note(
+        parent,
         QMessageBox.Icon.Information,
         _("Database open elsewhere"),
         _(
             "This database is already open in another program ({who}); changes are safe but "
             "you may see each other's edits late."
         ).format(who=describe(others)),
-        QMessageBox.StandardButton.Ok,
-        parent,
     )
+
+
+def warn_if_on_network_drive(parent: QWidget, db: Database) -> QMessageBox | None:
+    """A database file on a file share: say so once it is open, naming the shared mode."""
+    if not getattr(db, "network_warning", None):
+        return None
+    title = _("Database on a network drive")
+    return _note(parent, QMessageBox.Icon.Warning, title, db.network_warning)
+
+
+def _note(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    """A note that does not stop the work: the app goes on while it is shown."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()

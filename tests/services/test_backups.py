@@ -18,7 +18,7 @@ from lehrer_licenses.services.backups import (
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.store.backup import rotate
+from lehrer_licenses.store.backup import checksum_path, rotate, sha256_of, write_checksum
 
 
 def rows(path, table):
@@ -119,6 +119,7 @@ def test_a_file_that_is_no_database_or_from_a_newer_version_is_refused(db, db_pa
     con.execute("UPDATE alembic_version SET version_num = 'ffffffff'")
     con.commit()
     con.close()
+    write_checksum(newer, sha256_of(newer))  # as the newer version wrote it
     with pytest.raises(BackupError, match="newer version"):
         restore_backup(db_path, newer)
     other = tmp_path / "other.llbackup"
@@ -238,6 +239,8 @@ def _tamper(backup, *statements):
         con.commit()
     finally:
         con.close()
+    # as an older version wrote it, without a checksum: the book checks alone must catch it
+    checksum_path(backup).unlink()
 
 
 def test_a_backup_with_a_sound_invoice_chain_restores(db, db_path, tmp_path):

@@ -77,7 +77,7 @@ BAD = [
         "control characters",
         "schools",
         csv(HEADER, GOOD.replace("Nord", "N\x02ord")),
-        [(None, "", "not a text file (it holds control characters)")],
+        [(2, "name", "the cell holds a control character (U+0002")],
     ),
     (
         "unknown encoding",

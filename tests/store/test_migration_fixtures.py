@@ -132,7 +132,7 @@ def test_an_old_database_upgrades_to_head_with_every_row_intact(revision, tmp_pa
         assert len(after[table]) == len(before[table]), f"{revision}: rows lost in {table}"
         assert after[table] == before[table], f"{revision}: values changed in {table}"
     # the migration kept a copy of the file as it was
-    (backup,) = (tmp_path / "backups").glob(f"*before-migration-from-{revision}*")
+    (backup,) = (tmp_path / "backups").glob(f"*before-migration-from-{revision}*.llbackup")
     assert snapshot(backup, kept) == before
 
 

@@ -42,11 +42,11 @@ def test_daily_backup_once_a_day(qtbot, db, settings, tmp_path):
     with qtbot.waitSignal(task.signals.finished, timeout=20000):
         pass
     folder = tmp_path / "backups"
-    assert len(list(folder.glob("*daily*"))) == 1
+    assert len(list(folder.glob("*daily*.llbackup"))) == 1
     task = window.start_daily_backup()
     with qtbot.waitSignal(task.signals.finished, timeout=20000):
         pass
-    assert len(list(folder.glob("*daily*"))) == 1
+    assert len(list(folder.glob("*daily*.llbackup"))) == 1
 
 
 def test_first_run_assistant_sets_vendor_and_makes_sample_data(qtbot, db):

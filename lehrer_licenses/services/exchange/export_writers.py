@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,10 +178,47 @@ def write_xlsx(
     return count
 
 
+PART = ".part"
+_PART_NAME = re.compile(r"^\..+\.(\d+)-[^.]*\.part$")
+
+
+def _process_gone(pid: int) -> bool:
+    if sys.platform == "win32":
+        return False  # os.kill(pid, 0) would end the process there; see remove_stale_parts
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_stale_parts(folder: Path, now: float | None = None) -> list[Path]:
+    """The temporary files of exports killed half-way (their process is gone; on Windows, where
+    that cannot be asked, a day old): the next export into the folder removes them."""
+    now = time.time() if now is None else now
+    removed = []
+    for part in folder.glob(f".*{PART}"):
+        match = _PART_NAME.match(part.name)
+        if match is None:
+            continue  # not one of ours
+        try:
+            old = now - part.stat().st_mtime > 86400
+        except FileNotFoundError:
+            continue
+        if (sys.platform == "win32" and old) or _process_gone(int(match.group(1))):
+            part.unlink(missing_ok=True)
+            removed.append(part)
+    return removed
+
+
 def write_atomically(path: Path, write: Callable[[Path], int]) -> int:
     """``write`` into a temporary file beside ``path``, then put it in place in one rename: a
     failed or cancelled export leaves the old file (or none), never half a file."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    remove_stale_parts(path.parent)
+    # the writer's process id in the name tells a later export whether the file is abandoned
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=PART, dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:

@@ -3,6 +3,7 @@ values, length, yes/no, spreadsheet formulas) before the rules of schools and te
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lehrer_licenses.i18n import _
@@ -28,7 +29,15 @@ class Row:
         self.bad = True
 
 
-def split_rows(table: CsvTable, columns: dict[int, str], problems: list[Problem]) -> list[Row]:
+def split_rows(
+    table: CsvTable,
+    columns: dict[int, str],
+    problems: list[Problem],
+    required: Sequence[str] = (),
+) -> list[Row]:
+    """``required``: the fields a row must have. Excel leaves the separators of empty cells at a
+    row's end off, so a short row stands for those empty cells - unless a required column is
+    among them: then its values have more likely slipped into the wrong columns."""
     width = len(table.header)
     headers = {name: table.header[index] for index, name in columns.items()}
     rows = []
@@ -47,7 +56,9 @@ def split_rows(table: CsvTable, columns: dict[int, str], problems: list[Problem]
                 )
             )
             row.bad = row.shifted = True
-        elif len(cells) < width:
+        elif len(cells) < width and any(
+            columns.get(index) in required for index in range(len(cells), width)
+        ):
             problems.append(
                 Problem(
                     number,
@@ -60,7 +71,8 @@ def split_rows(table: CsvTable, columns: dict[int, str], problems: list[Problem]
             row.bad = row.shifted = True
         if row.shifted:
             continue
-        for index, cell in enumerate(cells[:width]):
+        cells = [*cells[:width], *[""] * (width - len(cells))]
+        for index, cell in enumerate(cells):
             name = columns.get(index)
             value = cell.strip()
             if name is None:

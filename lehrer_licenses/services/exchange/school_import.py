@@ -182,6 +182,7 @@ def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
         return report
     report.encoding = table.encoding
     report.delimiter = table.delimiter
+    report.problems += table.problems
     aliases = cols.SCHOOL_COLUMNS if kind == "schools" else cols.TEACHER_COLUMNS
     required = cols.SCHOOL_REQUIRED if kind == "schools" else cols.TEACHER_REQUIRED
     columns, problems = map_header(table.header, aliases, table.header_row)
@@ -211,7 +212,7 @@ def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
     if not table.rows:
         report.problems.append(Problem(None, "", _("the file has a header but no rows to import")))
         return report
-    rows = split_rows(table, columns, report.problems)
+    rows = split_rows(table, columns, report.problems, required)
     if kind == "schools":
         _check_schools(session, rows, report)
     else:

@@ -383,7 +383,8 @@ def run_renewals(
         if issue_on is not None and not dry_run:
             # IssueRun checks the vendor before anything is written
             ctx.issue_on, ctx.issuer = issue_on, IssueRun(load_vendor(session), issue_on)
-    if not dry_run and db.url.startswith("sqlite:///"):
+    # a run with nothing due writes nothing, so it needs no backup (each is a whole database)
+    if ids and not dry_run and db.url.startswith("sqlite:///"):
         make_backup(db, reason=f"before-renewal-{year}")
     done = 0
     if dry_run:
