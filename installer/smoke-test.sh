@@ -35,8 +35,9 @@ unset LEHRER_LICENSES_DB LEHRER_LICENSES_KEYS
 DB="$WORK/smoke.sqlite"
 FAILED=0
 
-now() { python3 -c 'import time; print(time.perf_counter())'; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f} s')" "$1" "$2"; }
+PY=$(command -v python3 || command -v python)  # Git Bash on Windows has no python3
+now() { "$PY" -c 'import time; print(time.perf_counter())'; }
+elapsed() { "$PY" -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f} s')" "$1" "$2"; }
 
 # step NAME EXPECTED_STATUS COMMAND...: runs it, fails on another status or a traceback on stderr.
 step() {
@@ -67,7 +68,7 @@ for _ in 1 2 3; do
 done
 echo "      three more runs:$times"
 if [ -f "$ROOT/pyproject.toml" ]; then
-  want=$(python3 -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["project"]["version"])' "$ROOT/pyproject.toml")
+  want=$("$PY" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["project"]["version"])' "$ROOT/pyproject.toml")
   if ! grep -q "^lehrer-licenses $want (schema [0-9]*)$" "$WORK/out"; then
     echo "FAIL  --version does not say $want (pyproject.toml)"
     FAILED=1
@@ -77,7 +78,7 @@ fi
 step "init" 0 "$EXE" --db "$DB" init || true
 step "demo --schools 5" 0 "$EXE" --db "$DB" demo --schools 5 || true
 if step "--json school list" 0 "$EXE" --db "$DB" --json school list; then
-  if ! python3 -c 'import json, sys; rows = json.load(open(sys.argv[1])); assert len(rows) == 5, len(rows)' "$WORK/out"; then
+  if ! "$PY" -c 'import json, sys; rows = json.load(open(sys.argv[1])); assert len(rows) == 5, len(rows)' "$WORK/out"; then
     echo "FAIL  school list: expected 5 schools as JSON"
     FAILED=1
   fi
@@ -91,7 +92,7 @@ is_pdf() {
   fi
 }
 if step "--json invoice list" 0 "$EXE" --db "$DB" --json invoice list; then
-  INVOICE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/out")
+  INVOICE=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/out")
   step "invoice pdf $INVOICE" 0 "$EXE" --db "$DB" invoice pdf "$INVOICE" -o "$WORK/invoice.pdf" &&
     is_pdf "$WORK/invoice.pdf"
   step "invoice issue $INVOICE" 0 "$EXE" --db "$DB" invoice issue "$INVOICE" &&

@@ -53,7 +53,7 @@ def test_one_job_per_platform_on_its_runner():
     jobs = _jobs()
     assert set(jobs) == {"windows", "macos", "linux", "release"}
     assert "runs-on: windows-latest" in jobs["windows"]
-    assert "runner: [macos-14, macos-13]" in jobs["macos"]  # arm64 and x86_64
+    assert "runner: [macos-14, macos-15-intel]" in jobs["macos"]  # arm64 and x86_64
     assert "runs-on: ${{ matrix.runner }}" in jobs["macos"]
     assert "runs-on: ubuntu-22.04" in jobs["linux"]  # the oldest glibc GitHub offers
     assert "needs: [windows, macos, linux]" in jobs["release"]
