@@ -99,24 +99,23 @@ def next_school_number(session: Session) -> str:
     return str(max(FIRST_SCHOOL_NUMBER, int(highest) + 1 if highest else FIRST_SCHOOL_NUMBER))
 
 
+# A school's identity, address and contact: what its audit snapshot records and an edit may change.
+IDENTITY = (
+    "name",
+    "country",
+    "language",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "email",
+    "vat_id",
+)
+
+
 def school_snapshot(school: School) -> dict:
-    return {
-        k: getattr(school, k)
-        for k in (
-            "number",
-            "name",
-            "country",
-            "language",
-            "street",
-            "house_number",
-            "postcode",
-            "city",
-            "email",
-            "vat_id",
-            "db_hosting",
-            "canton_licence",
-        )
-    }
+    fields = ("number", *IDENTITY, "db_hosting", "canton_licence")
+    return {k: getattr(school, k) for k in fields}
 
 
 def add_school(db: Database, data: SchoolInput) -> str:
@@ -277,19 +276,7 @@ def school_summary(db: Database, number: str) -> SchoolSummary:
 
 # What ``edit_school`` may change: the school's identity, address and contact. The licence
 # flags (DB-hosting, canton licence) change contracts and are not an edit.
-EDITABLE = (
-    "name",
-    "country",
-    "language",
-    "street",
-    "house_number",
-    "postcode",
-    "city",
-    "email",
-    "vat_id",
-    "leitweg_id",
-    "note",
-)
+EDITABLE = (*IDENTITY, "leitweg_id", "note")
 
 
 @dataclass(frozen=True)
