@@ -95,6 +95,8 @@ def test(args: list[str]) -> int:
         fast = ["-m", "not slow", "-n", "2", "--dist", "loadfile"]
         args = [*fast, *(a for a in args if a != "--fast")]
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # Cached bytecode and pytest's rewritten test modules: collecting then takes 2 s, not 5 s.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
 
 

@@ -20,6 +20,9 @@ import sys
 import pytest
 from test_invoice_cli import ok, order, school, set_vendor
 
+# A crash test like the kill tests: it compiles a C shim and cuts the power under the CLI.
+pytestmark = pytest.mark.slow
+
 SHIM = r"""
 #define _GNU_SOURCE
 #include <dlfcn.h>
