@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_dir
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.domain.errors import DomainError
@@ -222,7 +222,7 @@ def _written_by(engine: Engine) -> str | None:
             return conn.execute(
                 text("SELECT value FROM setting WHERE key = :key"), {"key": WRITTEN_BY}
             ).scalar()
-    except OperationalError:  # a schema without the setting table
+    except (OperationalError, ProgrammingError):  # no setting table (SQLite, PostgreSQL)
         return None
 
 
