@@ -15,6 +15,7 @@ a positive price, as EN 16931 wants net prices that are not negative (BR-27).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 from xml.etree import ElementTree as ET
@@ -104,10 +105,44 @@ def _party(
     if email:
         _sub(_sub(party, "URIUniversalCommunication"), "URIID", email, schemeID="EM")
     if vat_id:
-        compact = "".join(vat_id.split()).upper()
-        for suffix in ("MWST", "TVA", "IVA"):
-            compact = compact.removesuffix(suffix)
-        _sub(_sub(party, "SpecifiedTaxRegistration"), "ID", compact, schemeID="VA")
+        _sub(_sub(party, "SpecifiedTaxRegistration"), "ID", compact_vat_id(vat_id), schemeID="VA")
+
+
+def compact_vat_id(vat_id: str) -> str:
+    """BT-31/BT-48 as EN 16931 wants them (BR-CO-9): the country prefix, then the number without
+    separators. A Swiss VAT number keeps its MWST/TVA/IVA suffix: without it, it is the UID of
+    the company register, not the VAT registration (CHE-123.456.788 MWST -> CHE123456788MWST)."""
+    from stdnum.ch import vat as ch_vat
+    from stdnum.eu import vat as eu_vat
+
+    text = vat_id.strip().upper()
+    if text.startswith("CHE"):
+        return ch_vat.compact(text)
+    return eu_vat.compact(text)
+
+
+def _period(parent: ET.Element, start: date, end: date) -> None:
+    period = _sub(parent, "BillingSpecifiedPeriod")
+    _date(period, "StartDateTime", start)
+    _date(period, "EndDateTime", end)
+
+
+def _licence_period(lines) -> tuple[date, date] | None:
+    """BG-14: from the first day to the last day the lines' licence periods cover."""
+    starts = [li.period_start for li in lines if li.period_start and li.period_end]
+    ends = [li.period_end for li in lines if li.period_start and li.period_end]
+    return (min(starts), max(ends)) if starts else None
+
+
+# The VAT categories of EN 16931 (UNTDID 5305) this desk uses: standard rate, exempt (a
+# VAT-registered vendor at 0 %), not subject to VAT (a vendor without a VAT registration).
+_EXEMPTION_REASONS = {"E": "Exempt from VAT", "O": "Not subject to VAT"}
+
+
+def _category(doc: InvoiceDocument) -> str:
+    if doc.vat_rate > 0:
+        return "S"
+    return "E" if doc.vendor.vat_id.strip() else "O"
 
 
 def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "en16931") -> bytes:
@@ -127,7 +162,7 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         ]
         if missing:
             raise DocumentDataError(f"an XRechnung needs the {', '.join(missing)}")
-    category = "S" if doc.vat_rate > 0 else "E"
+    category = _category(doc)
     root = ET.Element(f"{{{RSM}}}CrossIndustryInvoice")
     context = ET.SubElement(root, f"{{{RSM}}}ExchangedDocumentContext")
     if profile == "xrechnung":
@@ -160,7 +195,10 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         tax = _sub(settlement, "ApplicableTradeTax")
         _sub(tax, "TypeCode", "VAT")
         _sub(tax, "CategoryCode", category)
-        _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+        if category != "O":  # "not subject to VAT" has no rate (BR-O-05)
+            _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+        if line.period_start and line.period_end:
+            _period(settlement, line.period_start, line.period_end)
         summation = _sub(settlement, "SpecifiedTradeSettlementLineMonetarySummation")
         _sub(summation, "LineTotalAmount", _amount(line.amount))
 
@@ -181,7 +219,7 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         vendor.name,
         vendor.address,
         email=parties.seller_email,
-        vat_id=vendor.vat_id,
+        vat_id=vendor.vat_id if category != "O" else "",
         contact=contact,
     )
     _party(
@@ -190,31 +228,40 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         doc.recipient.name,
         doc.recipient,
         email=parties.buyer_email,
-        vat_id=parties.buyer_vat_id,
+        vat_id=parties.buyer_vat_id if category != "O" else "",
     )
     delivery = _sub(transaction, "ApplicableHeaderTradeDelivery")
-    event = _sub(delivery, "ActualDeliverySupplyChainEvent")
-    _date(event, "OccurrenceDateTime", doc.issue_date)
+    period = _licence_period(doc.lines)
+    if period is None:  # nothing but one-off lines (a fee, a correction): delivered when issued
+        _date(_sub(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime", doc.issue_date)
 
     settlement = _sub(transaction, "ApplicableHeaderTradeSettlement")
     if doc.reference:
         _sub(settlement, "PaymentReference", doc.reference)
     _sub(settlement, "InvoiceCurrencyCode", doc.currency)
+    means = _sub(settlement, "SpecifiedTradeSettlementPaymentMeans")
     if doc.kind == "invoice":
-        means = _sub(settlement, "SpecifiedTradeSettlementPaymentMeans")
         _sub(means, "TypeCode", "58")  # SEPA / bank transfer
         account = "".join((vendor.iban or "").split()).upper()
         if doc.currency == "CHF" and doc.reference and not doc.reference.startswith("RF"):
             account = "".join((vendor.qr_iban or account).split()).upper()
         _sub(_sub(means, "PayeePartyCreditorFinancialAccount"), "IBANID", account)
+    else:
+        # XRechnung wants payment instructions on a credit note too (BR-DE-1); the vendor pays
+        # back to an account it does not know yet, or sets the amount off, so no means is named.
+        _sub(means, "TypeCode", "1")
+        _sub(means, "Information", "Refund or set-off by the seller")
     tax = _sub(settlement, "ApplicableTradeTax")
     _sub(tax, "CalculatedAmount", _amount(doc.vat))
     _sub(tax, "TypeCode", "VAT")
-    if category == "E":
-        _sub(tax, "ExemptionReason", "Exempt from VAT")
+    if category in _EXEMPTION_REASONS:
+        _sub(tax, "ExemptionReason", _EXEMPTION_REASONS[category])
     _sub(tax, "BasisAmount", _amount(doc.net))
     _sub(tax, "CategoryCode", category)
-    _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+    if category != "O":
+        _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
+    if period is not None:
+        _period(settlement, *period)
     if doc.kind == "invoice" and doc.due_date is not None:
         _date(_sub(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime", doc.due_date)
     sums = _sub(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")

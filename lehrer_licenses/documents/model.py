@@ -109,6 +109,9 @@ class DocumentLine:
     quantity: Decimal
     unit_price: Decimal
     amount: Decimal
+    # The licence period the line pays for (both days included); the e-invoice's delivery period.
+    period_start: date | None = None
+    period_end: date | None = None
 
     def __post_init__(self) -> None:
         for name in ("quantity", "unit_price", "amount"):

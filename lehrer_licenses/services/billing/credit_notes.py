@@ -27,7 +27,11 @@ from lehrer_licenses.services.billing.printing import (
     store_pdf,
 )
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, DRAFT, INVOICE, ISSUED, ZERO
-from lehrer_licenses.services.billing.vendor import load_vendor, require_complete
+from lehrer_licenses.services.billing.vendor import (
+    load_vendor,
+    require_complete,
+    require_vat_id,
+)
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -99,6 +103,7 @@ def credit_invoice(
                 )
             )
         require_complete(vendor)
+        require_vat_id(vendor, invoice.vat_rate)
         require_postal_address(invoice.school)
         check_date_order(session, CREDIT_NOTE, on)
         if on < invoice.invoice_date:

@@ -1,6 +1,7 @@
 """E-invoices of issued invoices and credit notes: a Factur-X / ZUGFeRD PDF (the stored PDF with
 the EN 16931 CII XML embedded) or, for German public schools, an XRechnung CII XML addressed with
-the school's Leitweg-ID."""
+the school's Leitweg-ID. Each is checked with the official validation artefacts (the CII schema,
+the CEN EN 16931 rules, the KoSIT XRechnung rules) and refused, naming the rules, if it fails."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from lehrer_licenses.documents import DocumentDataError
-from lehrer_licenses.documents.einvoice import EInvoiceParties, check_xml, cii_xml, facturx_pdf
+from lehrer_licenses.documents.einvoice import EInvoiceParties, cii_xml, facturx_pdf
+from lehrer_licenses.documents.einvoice_rules import EInvoiceRejected, require_valid
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.lookups import find_invoice
 from lehrer_licenses.services.billing.printing import build_document
@@ -106,13 +108,23 @@ def make_einvoice(db: Database, key: str, *, xrechnung: bool = False) -> EInvoic
                 )
         try:
             xml = cii_xml(document, parties, "xrechnung" if xrechnung else "en16931")
+            # The rules are checked before anything is made: a file a portal rejects is not
+            # written at all. The XRechnung rules need the XRechnung guideline id, so they
+            # judge the XRechnung; a Factur-X is judged by EN 16931.
+            require_valid(xml, xrechnung=xrechnung)
             if xrechnung:
-                check_xml(xml)
                 return EInvoice(invoice.number, "xrechnung", xml)
             pdf = session.scalar(select(InvoicePdf.pdf).where(InvoicePdf.invoice_id == invoice.id))
             if pdf is None:
                 raise InvalidInput(_("no stored PDF for {number}").format(number=invoice.number))
             return EInvoice(invoice.number, "factur-x", facturx_pdf(pdf, xml, invoice.language))
+        except EInvoiceRejected as exc:
+            raise InvalidInput(
+                _(
+                    "the e-invoice of {number} breaks the official rules and is not written: "
+                    "{findings}"
+                ).format(number=invoice.number, findings=exc)
+            ) from exc
         except DocumentDataError as exc:
             raise InvalidInput(
                 _("the e-invoice cannot be made: {problem}").format(problem=exc)

@@ -43,7 +43,12 @@ from lehrer_licenses.services.billing.states import (
     ZERO,
     refuse_unless_draft,
 )
-from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
+from lehrer_licenses.services.billing.vendor import (
+    VendorSettings,
+    load_vendor,
+    require_complete,
+    require_vat_id,
+)
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -198,6 +203,7 @@ def issue(
         raise InvalidInput(
             _("draft {id} has a negative amount: issue a credit note instead").format(id=label)
         )
+    require_vat_id(run.vendor, draft.totals.vat_rate)
     number = run.take_number(session)
     issued = _issued(run, draft, school, number, language, note)
     invoice_id = write(session, issued)

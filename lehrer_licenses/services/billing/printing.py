@@ -79,6 +79,8 @@ def build_document(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 amount=line.amount,
+                period_start=line.period_start,
+                period_end=line.period_end,
             )
             for line in invoice.lines
         ),

@@ -319,6 +319,18 @@ def require_complete(v: VendorSettings) -> None:
     _raise(validate_vendor(v))
 
 
+def require_vat_id(v: VendorSettings, vat_rate: Decimal) -> None:
+    """Refuse a taxed document without the vendor's VAT/UID number: Swiss MWSTG art. 26 and
+    German §14 UStG want it on the invoice, and EN 16931 (BR-S-02, BR-CO-26) in the e-invoice."""
+    if vat_rate > 0 and not v.vat_id.strip():
+        raise InvalidInput(
+            _(
+                "VAT of {rate} % is charged but the vendor has no VAT/UID number: set it first "
+                "(Settings > Vendor, or lehrer-licenses vendor set --vat-id ...)"
+            ).format(rate=vat_rate.normalize())
+        )
+
+
 # --- the use case ------------------------------------------------------------------------------
 
 
