@@ -233,7 +233,8 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
     delivery = _sub(transaction, "ApplicableHeaderTradeDelivery")
     period = _licence_period(doc.lines)
     if period is None:  # nothing but one-off lines (a fee, a correction): delivered when issued
-        _date(_sub(delivery, "ActualDeliverySupplyChainEvent"), "OccurrenceDateTime", doc.issue_date)
+        event = _sub(delivery, "ActualDeliverySupplyChainEvent")
+        _date(event, "OccurrenceDateTime", doc.issue_date)
 
     settlement = _sub(transaction, "ApplicableHeaderTradeSettlement")
     if doc.reference:
