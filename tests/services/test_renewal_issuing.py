@@ -126,3 +126,17 @@ def test_the_batch_path_writes_what_draft_and_issue_write(databases, tmp_path):
     assert [action for action, _after in batch["audit"]] == ["invoice.draft", "invoice.issue"]
     assert batch["audit"] == classic["audit"]
     assert batch["pdf"] == classic["pdf"]
+
+
+def test_a_taxed_renewal_without_the_vendor_vat_id_fails_naming_the_setting(db, make_school):
+    set_vendor(db, SAMPLE_VENDOR)
+    school = make_school(name="Schule mit MWST", **ADDRESS)
+    order_seats(db, school, 2, date(2026, 3, 10))
+    set_vendor(db, {"vat_id": ""})
+    run = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    (failed,) = [item for item in run.items if item.action == "failed"]
+    assert failed.school == school
+    assert "no VAT/UID number" in failed.error and "--vat-id" in failed.error
+    with db.reading() as session:
+        renewals = select(Invoice.number).where(Invoice.reason == "renewal")
+        assert session.scalars(renewals).all() == []

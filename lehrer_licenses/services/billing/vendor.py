@@ -23,7 +23,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Setting
+from lehrer_licenses.store.models import Setting, VatRateRow
 
 PREFIX = "vendor."
 DUNNING_LEVELS = 3
@@ -67,6 +67,10 @@ class VendorSettings:
 
     def missing(self) -> list[str]:
         return [name for name in REQUIRED if not str(getattr(self, name)).strip()]
+
+    def missing_for_taxed(self) -> list[str]:
+        """What is missing before an invoice with VAT can be issued (the VAT/UID number too)."""
+        return self.missing() + ([] if self.vat_id.strip() else ["vat_id"])
 
     def document_vendor(self) -> Vendor:
         """The plain data the renderers take."""
@@ -178,6 +182,12 @@ def load_vendor(session: Session) -> VendorSettings:
 def get_vendor(db: Database) -> VendorSettings:
     with db.reading() as session:
         return load_vendor(session)
+
+
+def vat_charged(db: Database) -> bool:
+    """Whether any school country has a VAT rate above 0: then the VAT/UID number is needed."""
+    with db.reading() as session:
+        return session.scalar(select(VatRateRow.id).where(VatRateRow.rate > 0).limit(1)) is not None
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -325,7 +335,7 @@ def require_vat_id(v: VendorSettings, vat_rate: Decimal) -> None:
     if vat_rate > 0 and not v.vat_id.strip():
         raise InvalidInput(
             _(
-                "VAT of {rate} % is charged but the vendor has no VAT/UID number: set it first "
+                "VAT is charged ({rate}%) but the vendor has no VAT/UID number: set it first "
                 "(Settings > Vendor, or lehrer-licenses vendor set --vat-id ...)"
             ).format(rate=vat_rate.normalize())
         )

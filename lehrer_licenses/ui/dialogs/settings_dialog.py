@@ -92,6 +92,7 @@ class VendorForm(QWidget):
         super().__init__(parent)
         self._db = db
         self.saved: VendorSettings = vendor.get_vendor(db)
+        self.vat_charged = vendor.vat_charged(db)
         self.edits: dict[str, QLineEdit | QComboBox | QSpinBox] = {}
         self.errors: dict[str, InlineError] = {}
         grid = QGridLayout(self)
@@ -116,6 +117,8 @@ class VendorForm(QWidget):
                 edit.textChanged.connect(self.validate)
             if name in vendor.REQUIRED and isinstance(edit, QLineEdit):
                 edit.setPlaceholderText(_("required"))
+            elif name == "vat_id" and self.vat_charged and isinstance(edit, QLineEdit):
+                edit.setPlaceholderText(_("required: printed on every invoice with VAT"))
             self.edits[name] = edit
             label = QLabel(field_label(_field_title(name)))
             label.setBuddy(edit)
@@ -158,7 +161,7 @@ class VendorForm(QWidget):
         problems = vendor.validate_vendor(current)
         for name, label in self.errors.items():
             label.show_message(problems.get(name, ""))
-        missing = current.missing()
+        missing = current.missing_for_taxed() if self.vat_charged else current.missing()
         self.missing.setText(
             _("Needed before invoices can be issued: {fields}").format(
                 fields=", ".join(_field_title(m) for m in missing)
