@@ -6,7 +6,10 @@
   Factur-X/ZUGFeRD EN 16931 profile; "xrechnung" adds what the German XRechnung CIUS asks for
   (the buyer's Leitweg-ID as buyer reference, electronic addresses, the seller contact).
 - :func:`facturx_pdf` embeds the XML in the invoice PDF (Factur-X / ZUGFeRD), with the
-  ``factur-x`` library, which checks the XML against the official XSD first.
+  ``factur-x`` library, which checks the XML against the official XSD first, and makes the file
+  the PDF/A-3B it claims to be: an sRGB OutputIntent (``resources/color/sRGB.icc``) and the
+  document information dictionary saying what the XMP metadata says. The fonts are embedded by
+  the renderer (``documents.text``).
 
 Lines with a negative unit price (a volume discount) are written with a negative quantity and
 a positive price, as EN 16931 wants net prices that are not negative (BR-27).
@@ -295,8 +298,95 @@ def facturx_pdf(pdf: bytes, xml: bytes, language: str) -> bytes:
 
     check_xml(xml)
     try:
-        return facturx.generate_from_binary(
-            pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang=language
+        combined = facturx.generate_from_binary(
+            pdf,
+            xml,
+            flavor="factur-x",
+            level="en16931",
+            check_xsd=False,
+            lang=language,
+            xmp_compression=False,
         )
     except Exception as exc:
         raise DocumentDataError(f"the Factur-X PDF cannot be made: {exc}") from exc
+    return _pdfa3(combined)
+
+
+PRODUCER = "lehrer-licenses (ReportLab, factur-x, pypdf)"
+SRGB = "sRGB IEC61966-2.1"
+
+
+def _pdfa3(pdf: bytes) -> bytes:
+    """What PDF/A-3B asks beyond embedded fonts and the XMP identification that factur-x writes:
+    an OutputIntent, so that the device colours the renderer uses have a meaning (ISO 19005-3
+    6.2.3), and the document information entries each equal to their XMP property (6.6.2.3.1)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    from lehrer_licenses.paths import resource
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    profile = DecodedStreamObject()
+    profile.set_data(resource("color", "sRGB.icc").read_bytes())
+    profile[NameObject("/N")] = NumberObject(3)
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): TextStringObject(SRGB),
+            NameObject("/RegistryName"): TextStringObject("http://www.color.org"),
+            NameObject("/Info"): TextStringObject(SRGB),
+            NameObject("/DestOutputProfile"): writer._add_object(profile.flate_encode()),
+        }
+    )
+    root = writer._root_object
+    root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+
+    info = writer._info.get_object() if writer._info is not None else DictionaryObject()
+    keywords = str(info.get("/Keywords", ""))
+    for key in ("/Trapped", "/Keywords"):  # no XMP counterpart is written for them by factur-x
+        info.pop(NameObject(key), None)
+    info[NameObject("/Producer")] = TextStringObject(PRODUCER)
+    metadata = root["/Metadata"].get_object()
+    xmp = metadata.get_data().decode("utf-8")
+    producer = f"<pdf:Producer>{_xml_text(PRODUCER)}</pdf:Producer>"
+    if keywords:
+        info[NameObject("/Keywords")] = TextStringObject(keywords)
+        producer += f"<pdf:Keywords>{_xml_text(keywords)}</pdf:Keywords>"
+    start, end = xmp.index("<pdf:Producer>"), xmp.index("</pdf:Producer>") + len("</pdf:Producer>")
+    metadata.set_data(_xmp_descriptions(xmp[:start] + producer + xmp[end:]).encode("utf-8"))
+    writer.pdf_header = "%PDF-1.7"
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _xmp_descriptions(xmp: str) -> str:
+    """Each rdf:Description says what it describes (rdf:about="", the document) and declares
+    the namespaces it uses itself: XMP readers such as PDFBox's look for a schema's namespace
+    on its description, not on the x:xmpmeta element where factur-x declares them all."""
+    import re
+
+    head = re.search(r"<x:xmpmeta\b[^>]*>", xmp)
+    if head is None:
+        return xmp
+    declarations = " ".join(
+        f'xmlns:{prefix}="{uri}"'
+        for prefix, uri in re.findall(r'xmlns:([\w-]+)="([^"]*)"', head.group(0))
+        if prefix not in ("x", "rdf")
+    )
+    xmp = xmp.replace("<rdf:Description>", f'<rdf:Description rdf:about="" {declarations}>')
+    return xmp
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -2,17 +2,17 @@
 
 Each document picks its fonts from the characters it prints (:func:`choose_fonts`):
 
-1. ``STANDARD``: Helvetica and Helvetica-Bold, two of the PDF's 14 standard fonts. Nothing is
-   embedded (small files, fast), and the QR-bill style guide names Helvetica. They print the
-   Windows-1252 (WinAnsi) characters: every Western European name and every text of the
-   catalogues, but not "Łukasz Żółć" or "Dvořák".
-2. ``LIBERATION``: Liberation Sans (shipped in ``resources/fonts``, SIL OFL), embedded as a
-   subset. Metric-compatible with Arial and so with Helvetica: a document lays out the same in
-   both, and the style guide names Liberation Sans too. It covers Latin, Greek and Cyrillic.
-3. ``DEJAVU``: DejaVu Sans (shipped too), embedded, for the rare text beyond Liberation Sans.
+1. ``LIBERATION``: Liberation Sans (shipped in ``resources/fonts``, SIL OFL), embedded as a
+   subset. Metric-compatible with Arial and so with Helvetica: a document lays out as it did
+   when it printed in Helvetica, and the QR-bill style guide names Liberation Sans too. It
+   covers Latin, Greek and Cyrillic.
+2. ``DEJAVU``: DejaVu Sans (shipped too), embedded, for the rare text beyond Liberation Sans.
 
-Codes (registration codes) are printed in Courier-Bold, a standard font, and the QR-bill's
-scissors in ZapfDingbats, another one: neither is ever embedded.
+Every font of every document is embedded: a Factur-X invoice is a PDF/A-3 file, and PDF/A
+forbids the 14 standard fonts a viewer substitutes. Codes (registration codes) print in DejaVu
+Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans; both
+as plain subsets of the characters used. ``STANDARD`` (Helvetica) is kept only as the metric
+reference the layout tests compare Liberation Sans with; no document is rendered with it.
 
 reportlab makes an embedded font's subsets in pure Python for every document (3-5 ms). Here the
 first subset always holds the same 255 characters (ASCII, Windows-1252, the letters of Central
@@ -58,8 +58,8 @@ REGULAR = "LLLiberationSans"
 BOLD = "LLLiberationSans-Bold"
 DEJAVU_REGULAR = "LLDejaVuSans"
 DEJAVU_BOLD = "LLDejaVuSans-Bold"
-CODE = "Courier-Bold"
-SYMBOLS = "ZapfDingbats"
+CODE = "LLDejaVuSansMono-Bold"
+SYMBOLS = "LLDejaVuSans-Symbols"
 
 __all__ = [
     "BOLD",
@@ -88,7 +88,12 @@ _TTF_FILES = {
     BOLD: "LiberationSans-Bold.ttf",
     DEJAVU_REGULAR: "DejaVuSans.ttf",
     DEJAVU_BOLD: "DejaVuSans-Bold.ttf",
+    CODE: "DejaVuSansMono-Bold.ttf",
+    SYMBOLS: "DejaVuSans.ttf",
 }
+# Fonts of a few characters (a code, a symbol): subsets of what is printed, not the document
+# fonts' common first subset.
+_PLAIN_TTF = frozenset((CODE, SYMBOLS))
 _WINANSI_FONTS = frozenset(
     ("Helvetica", "Helvetica-Bold", "Courier", "Courier-Bold", "Times-Roman", "Times-Bold")
 )
@@ -116,14 +121,16 @@ class FontSet:
         return set(text) <= _glyphs(self.regular) and set(text) <= _glyphs(self.bold)
 
     def code_font(self, code: str) -> str:
-        """Courier-Bold for a code it can print (every registration code), else the bold."""
+        """The monospaced font for a code it can print (every registration code), else bold."""
+        if self.code in _TTF_FILES:
+            return self.code if set(code) <= _glyphs(self.code) else self.bold
         return self.code if _winansi_ok(code) else self.bold
 
 
-STANDARD = FontSet("standard", "Helvetica", "Helvetica-Bold", embedded=False)
+STANDARD = FontSet("standard", "Helvetica", "Helvetica-Bold", "Courier-Bold", embedded=False)
 LIBERATION = FontSet("liberation", REGULAR, BOLD)
 DEJAVU = FontSet("dejavu", DEJAVU_REGULAR, DEJAVU_BOLD)
-FONT_SETS = (STANDARD, LIBERATION, DEJAVU)
+FONT_SETS = (LIBERATION, DEJAVU)
 
 
 def _winansi_ok(text: str) -> bool:
@@ -296,9 +303,30 @@ def _register(name: str) -> TTFont:
     """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
     _setup()
     path = resource("fonts", _TTF_FILES[name])
-    font = _DocumentFont(name, str(path))
+    if name in _PLAIN_TTF:
+        font = TTFont(name, str(path), asciiReadable=0)
+    else:
+        font = _DocumentFont(name, str(path))
+    _repair_advances(font.face)
     pdfmetrics.registerFont(font)
     return font
+
+
+def _repair_advances(face: TTFontFace) -> None:
+    """Give the glyphs past the font's last full horizontal metric their advance in font units.
+
+    A TrueType font may list advances for its first glyphs only (``numberOfHMetrics`` in
+    'hhea'; DejaVu Sans Mono lists 4 for 3316 glyphs), the rest sharing the last one. reportlab
+    keeps that shared advance in thousandths of an em instead of font units, so the subsets it
+    writes said "602" where the font says 1233/2048 em, and the embedded font disagreed with the
+    PDF's /Widths (a PDF/A error, found by PDFBox Preflight).
+    """
+    face.seek_table("hhea")
+    face.skip(34)
+    listed = face.read_ushort()
+    if 0 < listed < len(face.hmetrics):
+        advance = face.hmetrics[listed - 1][0]
+        face.hmetrics[listed:] = [(advance, lsb) for _scaled, lsb in face.hmetrics[listed:]]
 
 
 @cache
@@ -313,10 +341,12 @@ def ensure_fonts(fonts: FontSet = LIBERATION) -> None:
     if fonts.embedded:
         _register(fonts.regular)
         _register(fonts.bold)
+        _register(fonts.code)
+        _register(SYMBOLS)
 
 
 def choose_fonts(texts: Iterable[str]) -> FontSet:
-    """The first font set (standard, Liberation Sans, DejaVu Sans) that prints all ``texts``."""
+    """The first font set (Liberation Sans, DejaVu Sans) that prints all ``texts``."""
     joined = "".join(texts)
     for fonts in FONT_SETS[:-1]:
         ensure_fonts(fonts)

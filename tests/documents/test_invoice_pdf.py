@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -280,17 +281,29 @@ def base_fonts(pdf: bytes) -> set[str]:
     return {str(fonts[name].get_object()["/BaseFont"]) for name in fonts}
 
 
+def printed_characters(pdf: bytes) -> dict[str, set[str]]:
+    """The characters each font of page 1 holds (from its ToUnicode map), spaces left out."""
+    fonts = PdfReader(BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    found: dict[str, set[str]] = {}
+    for name in fonts:
+        font = fonts[name].get_object()
+        cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+        chars = {chr(int(u, 16)) for u in re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4})>", cmap)}
+        found.setdefault(str(font["/BaseFont"]).split("+")[-1], set()).update(chars - {" ", "\x00"})
+    return found
+
+
 @pytest.mark.parametrize(("language", "currency"), [("fr", "CHF"), ("fr", "EUR"), ("de", "EUR")])
-def test_a_winansi_document_embeds_no_font(texts, language, currency):
-    """Every string prints in Windows-1252: the standard Helvetica, nothing embedded (the
-    narrow no-break space of French EUR amounts prints as a no-break space)."""
+def test_a_winansi_document_embeds_liberation_sans(texts, language, currency):
+    """Every string prints in Windows-1252, and still no standard font: Liberation Sans is
+    embedded (PDF/A), with Helvetica's widths (the narrow no-break space of French EUR amounts
+    prints as a no-break space)."""
     recipient = WINANSI_SCHOOL if currency == "CHF" else replace(WINANSI_SCHOOL, country="FR")
     doc = sample_document(language=language, currency=currency, recipient=recipient)
     pdf = render_invoice(doc)
-    assert b"/FontFile" not in pdf
-    assert base_fonts(pdf) <= STANDARD_FONTS
-    assert "/Helvetica" in base_fonts(pdf)
-    assert len(pdf) < 20_000
+    assert not base_fonts(pdf) & STANDARD_FONTS
+    assert {"LiberationSans", "LiberationSans-Bold"} <= set(printed_characters(pdf))
+    assert len(pdf) < 100_000  # the common first subsets of the two fonts, about 29 KB each
     text = flat(texts(pdf)[0])
     for name in ("École Françoise Ørsted", "z. H. Frau Müller", "Rue de l'Église 7"):
         assert name in text, name
@@ -304,7 +317,9 @@ def test_a_name_beyond_winansi_embeds_liberation_sans(texts):
     fonts = base_fonts(pdf)
     assert any(name.endswith("+LiberationSans") for name in fonts), fonts
     assert any(name.endswith("+LiberationSans-Bold") for name in fonts), fonts
-    assert not any("Helvetica" in name or "DejaVu" in name for name in fonts), fonts
+    assert not any("Helvetica" in name for name in fonts), fonts
+    # DejaVu Sans prints the QR-bill's scissors only; the text is Liberation Sans.
+    assert printed_characters(pdf).get("DejaVuSans", set()) <= {"\u2702"}
     assert b"/FontFile2" in pdf
     text = texts(pdf)[0]
     for name in ("Primarschule Łukasz Żółć", "z. H. Françoise Dvořák", "Zürich"):
