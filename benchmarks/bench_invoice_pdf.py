@@ -6,10 +6,10 @@ Every case renders a new document each time (a new invoice number or amount, so 
 as the year-end run does. The cases run in ``--rounds`` interleaved rounds (a busy machine slows
 them all alike); the figures are medians over all renders, in milliseconds:
 
-- ``CHF invoice + QR-bill, WinAnsi names``: 3 lines, QR-bill; every text prints in Helvetica, so
-  no font is embedded (most Swiss and German schools);
-- ``CHF invoice + QR-bill, "Łukasz Żółć"``: the same with a name Helvetica cannot print, so
-  Liberation Sans is embedded;
+- ``CHF invoice + QR-bill, WinAnsi names``: 3 lines, QR-bill; every text is Windows-1252 (most
+  Swiss and German schools); Liberation Sans is embedded all the same (PDF/A, issue 15);
+- ``CHF invoice + QR-bill, "Łukasz Żółć"``: the same with a name beyond Windows-1252, printed by
+  the second subset of Liberation Sans;
 - ``order invoice + code + QR-bill``: 2 lines, a 185-character registration code (text and QR
   code) and the QR-bill, on one page;
 - ``payment reminder letter + QR-bill``: a dunning letter (``documents.letters``);

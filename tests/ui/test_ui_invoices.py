@@ -133,3 +133,31 @@ def test_einvoice_of_an_issued_invoice(qtbot, db, sample, vendor, tmp_path):
     from pypdf import PdfReader
 
     assert "factur-x.xml" in PdfReader(saved).attachments
+
+
+def test_an_einvoice_that_breaks_a_rule_is_refused_in_a_message_box(
+    qtbot, db, sample, vendor, tmp_path, monkeypatch
+):
+    """The vendor's VAT number cleared after issuing: the Factur-X would break BR-S-02, so the
+    menu's action shows the rules in a message box and writes no file."""
+    from datetime import date
+
+    from lehrer_licenses.services.billing import issuing
+    from lehrer_licenses.services.billing.vendor import set_vendor
+    from lehrer_licenses.ui import asking
+
+    view = InvoicesView(db)
+    qtbot.addWidget(view)
+    view.search.setText(sample["zurich"])
+    view.apply_search()
+    issuing.issue_invoice(db, str(view.selected().id), date(2026, 1, 5))
+    view.refresh()
+    set_vendor(db, {"vat_id": ""})
+    target = tmp_path / "facturx.pdf"
+    boxes: list = []
+    monkeypatch.setattr(asking, "save_file", lambda *a, **k: str(target))
+    monkeypatch.setattr(asking, "show_box", lambda box: boxes.append(box.text()) or 0)
+    (factur_x, _xrechnung) = view.einvoice_button.menu().actions()
+    factur_x.trigger()
+    assert len(boxes) == 1 and "BR-S-02" in boxes[0] and "not written" in boxes[0]
+    assert not target.exists()
