@@ -4,66 +4,16 @@ naming the role needed and exit 2, nothing written; the audit trail names the lo
 
 from __future__ import annotations
 
-import json
-
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from support.server_office import ok, run
 
 from lehrer_licenses.cli.main import main
 from lehrer_licenses.services.access import current_access
-from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
 from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.store.roles import PermissionRefused
-
-
-def run(capsys, url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--db", url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def ok(capsys, url: str, *args: str):
-    code, out, err = run(capsys, url, "--json", *args)
-    assert code == 0, err
-    return json.loads(out)
-
-
-@pytest.fixture
-def desk(office, capsys):
-    """A vendor set by the owner, a school with a draft invoice entered by a clerk."""
-    vendor = [
-        arg
-        for key, value in SAMPLE_VENDOR.items()
-        if value
-        for arg in (f"--{key.replace('_', '-')}", value)
-    ]
-    ok(capsys, office.url(), "vendor", "set", *vendor)
-    clerk = office.login("clerk", "carla")
-    clerk_url = office.url(*clerk)
-    school = ok(
-        capsys,
-        clerk_url,
-        "school",
-        "add",
-        "--name",
-        "Primarschule Łukasz Żółć",
-        "--country",
-        "CH",
-        "--language",
-        "de",
-        "--street",
-        "Schulhausstrasse",
-        "--house-number",
-        "4",
-        "--postcode",
-        "8000",
-        "--city",
-        "Zürich",
-    )["number"]
-    draft = ok(capsys, clerk_url, "order", school, "--seats", "3", "--date", "2026-01-10")
-    return {"clerk": clerk, "clerk_url": clerk_url, "school": school, "draft": draft["id"]}
 
 
 def test_a_clerk_can_neither_issue_nor_change_a_price(office, desk, capsys):
