@@ -3,6 +3,9 @@ then works on that database and offers only what the login's role allows."""
 
 from __future__ import annotations
 
+import sys
+import types
+
 from PySide6.QtCore import Qt
 from sqlalchemy.engine import make_url
 from support.server_office import ok
@@ -170,3 +173,23 @@ def test_an_empty_password_is_looked_up_in_the_pgpass_file(
     qtbot.addWidget(window)
     connect(qtbot, window, office, clerk, "")
     assert office.name in window._path_label.text()
+
+
+def test_an_empty_password_is_looked_up_in_the_keyring_when_there_is_one(
+    qtbot, db, settings, office, desk, monkeypatch
+):
+    clerk, password = desk["clerk"]
+    server = make_url(office.url())
+    asked = []
+
+    def get_password(service: str, account: str) -> str | None:
+        asked.append((service, account))
+        return password
+
+    # the OS keyring's stand-in: the ``keyring`` package's one function the app calls
+    monkeypatch.setitem(sys.modules, "keyring", types.SimpleNamespace(get_password=get_password))
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    connect(qtbot, window, office, clerk, "")
+    assert office.name in window._path_label.text()
+    assert asked == [("lehrer-licenses", f"{clerk}@{server.host}:{server.port}/{office.name}")]

@@ -4,16 +4,18 @@ naming the role needed and exit 2, nothing written; the audit trail names the lo
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from support.server_office import ok, run
+from support.server_office import NAME_PREFIX, Office, admin, drop, ok, run
 
 from lehrer_licenses.cli.main import main
 from lehrer_licenses.services.access import current_access
 from lehrer_licenses.services.database_init import open_database
-from lehrer_licenses.store.roles import PermissionRefused
+from lehrer_licenses.store.roles import PREFIX_ENV_VAR, PermissionRefused
 
 
 def test_a_clerk_can_neither_issue_nor_change_a_price(office, desk, capsys):
@@ -172,3 +174,58 @@ def test_the_access_the_app_reads_follows_the_memberships(office, desk):
         finally:
             db.dispose()
         assert access.server and set(access.levels) == levels
+
+
+@pytest.mark.slow  # migrates a database of its own (the others copy a template)
+def test_an_owner_without_superuser_rights_runs_init_and_adds_users(capsys, monkeypatch):
+    """How an office sets it up (README): a login with CREATEROLE owns the database."""
+    name = f"{NAME_PREFIX}{uuid.uuid4().hex[:10]}"
+    owner = Office(name, f"{name}_", capsys)
+    admin(f"CREATE ROLE \"{name}_owner\" LOGIN CREATEROLE PASSWORD 'owner-pw'")
+    try:
+        admin(f'CREATE DATABASE "{name}" OWNER "{name}_owner"')
+        monkeypatch.setenv(PREFIX_ENV_VAR, owner.prefix)
+        url = owner.url(f"{name}_owner", "owner-pw")
+        ok(capsys, url, "init")
+        ok(capsys, url, "migrate")  # again: the grants are renewed, nothing fails
+        monkeypatch.setenv("LEHRER_LICENSES_NEW_USER_PASSWORD", "bea-pw")
+        ok(capsys, url, "server", "add-user", f"{name}_bea", "--role", "clerk")
+        assert ok(capsys, url, "server", "users") == [
+            {"user": f"{name}_bea", "role": "clerk", "can_login": True},
+            {"user": f"{name}_owner", "role": "admin", "can_login": True},
+        ]
+        # the owner works in the app too: a price, with the audit naming the owner
+        ok(
+            capsys,
+            url,
+            "catalogue",
+            "price",
+            "add",
+            "LO-LOCAL",
+            "--component",
+            "base",
+            "--amount",
+            "120.00",
+            "--valid-from",
+            "2027-01-01",
+        )
+        code, _out, err = run(
+            capsys,
+            owner.url(f"{name}_bea", "bea-pw"),
+            "catalogue",
+            "price",
+            "add",
+            "LO-LOCAL",
+            "--component",
+            "base",
+            "--amount",
+            "1.00",
+            "--valid-from",
+            "2028-01-01",
+        )
+        assert code == 2 and f"{owner.prefix}lehrer_admin" in err
+        assert owner.query(
+            "SELECT actor FROM audit_entry WHERE action = 'catalogue.add_price'"
+        ) == [(f"{name}_owner",)]
+    finally:
+        drop(name, f"{name}_")
