@@ -18,6 +18,22 @@ from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.store.roles import PREFIX_ENV_VAR, PermissionRefused
 
 
+def new_price(amount: str, valid_from: str) -> tuple[str, ...]:
+    """The command line of a new base price of the LO-LOCAL plan."""
+    return (
+        "catalogue",
+        "price",
+        "add",
+        "LO-LOCAL",
+        "--component",
+        "base",
+        "--amount",
+        amount,
+        "--valid-from",
+        valid_from,
+    )
+
+
 def test_a_clerk_can_neither_issue_nor_change_a_price(office, desk, capsys):
     before = office.fingerprint()
     code, out, err = run(capsys, desk["clerk_url"], "invoice", "issue", str(desk["draft"]))
@@ -29,16 +45,7 @@ def test_a_clerk_can_neither_issue_nor_change_a_price(office, desk, capsys):
     code, out, err = run(
         capsys,
         desk["clerk_url"],
-        "catalogue",
-        "price",
-        "add",
-        "LO-LOCAL",
-        "--component",
-        "base",
-        "--amount",
-        "120.00",
-        "--valid-from",
-        "2027-01-01",
+        *new_price("120.00", "2027-01-01"),
     )
     assert code == 2, (out, err)
     assert len(err.strip().splitlines()) == 1
@@ -77,16 +84,10 @@ def test_an_accountant_issues_and_the_audit_names_each_login(office, desk, capsy
 
 
 def test_staff_cannot_disable_the_audit_trigger_or_change_audit_rows(office, desk):
-    name, password = desk["clerk"]
-    server = make_url(desk["clerk_url"])
-    with psycopg.connect(
-        host=server.host,
-        port=server.port,
-        dbname=office.name,
-        user=name,
-        password=password,
-        autocommit=True,
-    ) as conn:
+    name = desk["clerk"][0]
+    # psycopg on its own, as any tool on the clerk's login would
+    libpq_url = make_url(desk["clerk_url"]).set(drivername="postgresql")
+    with psycopg.connect(libpq_url.render_as_string(hide_password=False), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="must be owner"):
             conn.execute("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change")
         for statement in (
@@ -198,30 +199,12 @@ def test_an_owner_without_superuser_rights_runs_init_and_adds_users(capsys, monk
         ok(
             capsys,
             url,
-            "catalogue",
-            "price",
-            "add",
-            "LO-LOCAL",
-            "--component",
-            "base",
-            "--amount",
-            "120.00",
-            "--valid-from",
-            "2027-01-01",
+            *new_price("120.00", "2027-01-01"),
         )
         code, _out, err = run(
             capsys,
             owner.url(f"{name}_bea", "bea-pw"),
-            "catalogue",
-            "price",
-            "add",
-            "LO-LOCAL",
-            "--component",
-            "base",
-            "--amount",
-            "1.00",
-            "--valid-from",
-            "2028-01-01",
+            *new_price("1.00", "2028-01-01"),
         )
         assert code == 2 and f"{owner.prefix}lehrer_admin" in err
         assert owner.query(
