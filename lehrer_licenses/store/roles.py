@@ -109,12 +109,12 @@ def level_of_table(table: str) -> str | None:
 
 
 def _prefix(conn: Connection) -> str:
-    try:
-        found = conn.execute(
-            text("SELECT value FROM setting WHERE key = :key"), {"key": PREFIX_SETTING}
-        ).scalar()
-    except DBAPIError:  # no setting table yet (an empty database)
-        return ""
+    # asked, not tried: a failed statement would end the caller's transaction on PostgreSQL
+    if not conn.execute(text("SELECT to_regclass('setting') IS NOT NULL")).scalar():
+        return ""  # an empty database: no tables yet
+    found = conn.execute(
+        text("SELECT value FROM setting WHERE key = :key"), {"key": PREFIX_SETTING}
+    ).scalar()
     return found or ""
 
 
