@@ -642,6 +642,7 @@ EXTENSIONS: tuple[str, ...] = (
     "lehrer_licenses.cli.import_commands",
     "lehrer_licenses.cli.export_commands",
     "lehrer_licenses.cli.season_commands",  # after package_commands: adds to its group
+    "lehrer_licenses.cli.server_commands",
 )
 
 

@@ -27,6 +27,7 @@ from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import PlanRow, PriceRow, Product, TierRow, VatRateRow
+from lehrer_licenses.store.roles import ADMIN, require
 
 
 def plan_from_row(row: PlanRow) -> Plan:
@@ -168,6 +169,7 @@ def add_tier(
             _("a discount must be between 0 and 100 percent, not {p}").format(p=percent_off)
         )
     with db.transaction() as session:
+        require(session, ADMIN, _("Changing the catalogue"))
         row = plan_row(session, plan_code)
         if any(t.from_quantity == from_quantity and t.valid_from == valid_from for t in row.tiers):
             raise DomainError(
@@ -212,6 +214,7 @@ def add_price(
     if amount < 0:
         raise InvalidInput(_("a price cannot be negative: {amount}").format(amount=amount))
     with db.transaction() as session:
+        require(session, ADMIN, _("Changing a price"))
         row = plan_row(session, plan_code)
         if any(p.component == component and p.valid_from == valid_from for p in row.prices):
             raise DomainError(

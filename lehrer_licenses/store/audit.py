@@ -8,12 +8,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.store.models import AuditEntry
 
 
-def current_actor() -> str:
+def current_actor(session: Session | None = None) -> str:
+    """The server's login role (``session_user``, which no client can fake by its environment),
+    else the operating system's login name (a SQLite file on this computer)."""
+    if session is not None:
+        conn = session.connection()
+        if conn.dialect.name == "postgresql":
+            # one login per pooled connection: asked once, kept with the connection
+            if "session_user" not in conn.info:
+                conn.info["session_user"] = conn.execute(text("SELECT session_user")).scalar()
+            return conn.info["session_user"]
     try:
         return getpass.getuser()
     except Exception:  # no login name on some service accounts
@@ -42,7 +52,7 @@ def record(
     session.add(
         AuditEntry(
             at=datetime.now(),
-            actor=actor or current_actor(),
+            actor=actor or current_actor(session if isinstance(session, Session) else None),
             action=action,
             entity=entity,
             entity_id=entity_id,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_dir
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.domain.errors import DomainError
@@ -22,6 +22,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
 from lehrer_licenses.store.network_drive import network_location
+from lehrer_licenses.store.roles import ensure_roles, refused
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
@@ -243,10 +244,13 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
     ``init`` or ``migrate`` of its administrator.
     """
     current = check_schema(engine)
-    if current == head_revision():
-        return False
     url = str(engine.url)
     is_file = url.startswith("sqlite")
+    if current == head_revision():
+        if server and not is_file:
+            with engine.begin() as conn:  # the roles of a server made before they existed
+                ensure_roles(conn)
+        return False
     if not is_file and not server:
         raise SchemaOutdated(current)
     if current is not None and url.startswith("sqlite:///"):
@@ -271,6 +275,7 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
             text("INSERT INTO setting (key, value) VALUES (:key, :value)"),
             {"key": WRITTEN_BY, "value": __version__},
         )
+        ensure_roles(conn)
     return True
 
 
@@ -298,11 +303,28 @@ class Database:
             if _is_busy(exc):
                 raise DatabaseBusy() from exc
             raise
+        except DBAPIError as exc:
+            self._refuse(exc)
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except DBAPIError as exc:
+            self._refuse(exc)
+            raise
+
+    def _refuse(self, exc: DBAPIError) -> None:
+        """The server's "permission denied" as the user's message (which role is needed)."""
+        if getattr(exc.orig, "sqlstate", None) != "42501":
+            return
+        # the failed transaction answers nothing more: who and which prefix on a fresh one
+        with self.engine.connect() as conn:
+            refusal = refused(exc, conn)
+        if refusal is not None:
+            raise refusal from exc
 
     def hold(self, resource) -> None:
         """Keep ``resource`` (with a ``release()``) until the database is disposed of."""

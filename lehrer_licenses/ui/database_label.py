@@ -10,7 +10,8 @@ DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
 
 
 def database_label(db: Database) -> str:
-    """The file for SQLite, the URL without its password otherwise."""
+    """The file for SQLite, the URL without its password (nor its connection options)
+    otherwise."""
     if db.url.startswith("sqlite:///"):
         return db.url.removeprefix("sqlite:///")
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url)
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url.split("?", 1)[0])

@@ -156,6 +156,7 @@ class MainWindow(BackupActions, QMainWindow):
         is_file = self._is_file()
         self.backup_action.setEnabled(is_file)
         self.restore_action.setEnabled(is_file)
+        self._apply_access()
 
         self.schools.new_school_requested.connect(self.new_school)
         self.schools.order_requested.connect(self.order_seats)
@@ -184,7 +185,11 @@ class MainWindow(BackupActions, QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self._action(_("&New database…"), self.new_database, "Ctrl+Shift+N"))
-        file_menu.addAction(self._action(_("&Open database…"), self.open_database, "Ctrl+Shift+O"))
+        file_menu.addAction(
+            self._action(_("&Open database file…"), self.open_database, "Ctrl+Shift+O")
+        )
+        self.connect_action = self._action(_("&Connect to server…"), self.connect_server)
+        file_menu.addAction(self.connect_action)
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
@@ -474,6 +479,29 @@ class MainWindow(BackupActions, QMainWindow):
         is_file = self._is_file()
         self.backup_action.setEnabled(is_file)
         self.restore_action.setEnabled(is_file)
+        self._apply_access()
+
+    def _apply_access(self) -> None:
+        """Offer only what the user's server role allows (everything on a database file)."""
+        from lehrer_licenses.services.access import ACCOUNTANT, current_access
+        from lehrer_licenses.ui.permissions import permit
+
+        self.access = current_access(self.db)
+        permit(self.export_action, self.access, ACCOUNTANT)
+        for view in (self.invoices, self.catalogue, self.renewals):
+            view.set_access(self.access)
+
+    def connect_server(self):
+        """File › Connect to server…: the dialog opens the server database, or says why not."""
+        from lehrer_licenses.ui.dialogs.connect_server import ConnectServerDialog
+
+        dialog = ConnectServerDialog(self.settings[opt.RECENT_SERVERS], self)
+        if dialog.exec() and dialog.database is not None:
+            old = self.db
+            self._set_database(dialog.database)
+            old.dispose()
+            self.settings.add_recent_server(dialog.address.label())
+        return dialog
 
     def _show_database(self) -> None:
         label = database_label(self.db)

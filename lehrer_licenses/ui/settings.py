@@ -91,6 +91,8 @@ UI_LANGUAGE = TextOption("ui", "language")
 FORMAT_LOCALE = TextOption("ui", "format_locale")
 LAST_DATABASE = TextOption("files", "last_database")
 RECENT_DATABASES = ListOption("files", "recent_databases")
+# user@host:port/database, never a password (that is in ~/.pgpass, the keyring or typed)
+RECENT_SERVERS = ListOption("files", "recent_servers")
 WINDOW_GEOMETRY = BytesOption("window", "geometry")
 WINDOW_STATE = BytesOption("window", "state")
 SCHOOLS_SPLITTER = BytesOption("schools", "splitter")
@@ -119,6 +121,11 @@ class Settings:
         recent = [path, *recent][:MAX_RECENT]
         self[RECENT_DATABASES] = recent
         self[LAST_DATABASE] = path
+        return recent
+
+    def add_recent_server(self, label: str) -> list[str]:
+        recent = [label, *(s for s in self[RECENT_SERVERS] if s != label)][:MAX_RECENT]
+        self[RECENT_SERVERS] = recent
         return recent
 
     def sync(self) -> None:

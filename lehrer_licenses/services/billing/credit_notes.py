@@ -36,6 +36,7 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, InvoiceLine
+from lehrer_licenses.store.roles import ACCOUNTANT, require
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def credit_invoice(
     if not reason:
         raise InvalidInput(_("a credit note needs a reason (--reason)"))
     with db.transaction() as session:
+        require(session, ACCOUNTANT, _("Crediting an invoice"))
         vendor = load_vendor(session)
         invoice = find_invoice(session, key, lock=True)
         if invoice.kind != INVOICE:

@@ -53,6 +53,7 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Invoice, InvoicePdf, School
+from lehrer_licenses.store.roles import ACCOUNTANT, require
 
 if TYPE_CHECKING:
     from lehrer_licenses.services.season.prerender import PreRenderer
@@ -196,6 +197,8 @@ def issue(
     checks, the number, the reference, the document, the PDF and the audit entry are those of
     every issue; ``write`` writes the invoice row. ``label`` names the draft in messages;
     ``audit_to`` is where the entry goes (the session, or a batch run's journal)."""
+    # a draft and an issued invoice are rows of one table: the table rights cannot tell them
+    require(session, ACCOUNTANT, _("Issuing an invoice"))
     require_postal_address(school)
     if not draft.lines:
         raise InvalidInput(_("draft {id} has no lines").format(id=label))
@@ -279,6 +282,7 @@ def issue_invoice(db: Database, key: str, on: date | None = None) -> InvoiceReco
     """Number the draft, fix its dates and reference, store its PDF, all in one transaction."""
     on = on or date.today()
     with db.transaction() as session:
+        require(session, ACCOUNTANT, _("Issuing an invoice"))
         vendor = load_vendor(session)
         invoice = find_invoice(session, key, lock=True)
         issue_draft(session, invoice, on, vendor)

@@ -24,6 +24,7 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Setting, VatRateRow
+from lehrer_licenses.store.roles import ADMIN, require
 
 PREFIX = "vendor."
 DUNNING_LEVELS = 3
@@ -362,6 +363,7 @@ def set_vendor(db: Database, changes: dict[str, str]) -> VendorSettings:
         parsed[name] = value
     _raise(errors)
     with db.transaction() as session:
+        require(session, ADMIN, _("Changing the vendor settings"))
         before = load_vendor(session)
         after = replace(before, **parsed)  # type: ignore[arg-type]
         if "iban" in parsed or "qr_iban" in parsed:

@@ -28,6 +28,7 @@ from lehrer_licenses.services.exchange.export_writers import (
     write_xlsx,
 )
 from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.roles import ACCOUNTANT, require
 
 __all__ = ["CSV", "DATED", "FORMATS", "KINDS", "XLSX", "ExportResult", "export_data"]
 
@@ -108,6 +109,7 @@ def export_data(
     today = today or date.today()
     report = progress or (lambda _done, _total: None)
     with db.reading() as session:
+        require(session, ACCOUNTANT, _("Exporting"))
         table = export_rows.READERS[kind](session, date_from, date_to, today)
         report(0, table.count)
 

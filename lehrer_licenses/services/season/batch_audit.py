@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.store.audit import current_actor
 from lehrer_licenses.store.models import AuditEntry
 
 _TABLE = AuditEntry.__table__
@@ -25,5 +26,9 @@ class AuditJournal:
 
     def write(self, session: Session) -> None:
         if self.rows:
+            # the entries were made without the session: the server's login is known only now
+            actor = current_actor(session)
+            for row in self.rows:
+                row["actor"] = actor
             session.execute(_INSERT, self.rows)
             self.rows = []

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services import catalogue
+from lehrer_licenses.services.access import ADMIN, LOCAL, Access
 from lehrer_licenses.services.browse import catalogue as browse_catalogue
 from lehrer_licenses.services.browse.catalogue import PlanSummary
 from lehrer_licenses.ui import formatting as fmt
@@ -37,6 +38,7 @@ from lehrer_licenses.ui.date_field import DateField
 from lehrer_licenses.ui.errors import message_of
 from lehrer_licenses.ui.formatting import parse_amount
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.widgets import (
     InlineError,
     ReadOnlyTable,
@@ -227,6 +229,7 @@ class CatalogueView(QWidget):
         self._db = db
         self.today: date | None = None
         self.plans: dict[str, PlanSummary] = {}
+        self.access = LOCAL
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([_("Products and plans")])
@@ -280,6 +283,10 @@ class CatalogueView(QWidget):
         outer.addWidget(splitter)
         self.refresh()
 
+    def set_access(self, access: Access) -> None:
+        self.access = access
+        self._show(self.selected())
+
     def set_database(self, db: Database) -> None:
         self._db = db
         self.refresh()
@@ -321,8 +328,8 @@ class CatalogueView(QWidget):
             self._show(None)
 
     def _show(self, plan: PlanSummary | None) -> None:
-        self.price_button.setEnabled(plan is not None)
-        self.tier_button.setEnabled(plan is not None and plan.kind == "per_seat")
+        permit(self.price_button, self.access, ADMIN, plan is not None)
+        permit(self.tier_button, self.access, ADMIN, plan is not None and plan.kind == "per_seat")
         if plan is None:
             self.title.setText(_("No plan selected"))
             self.terms.setText("")

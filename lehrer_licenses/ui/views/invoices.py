@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.services.access import ACCOUNTANT, LOCAL, Access
 from lehrer_licenses.services.billing import drafts as invoicing
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
@@ -36,6 +37,7 @@ from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.invoices_model import InvoicesModel
 from lehrer_licenses.ui.pdf import PrintError, open_pdf, print_pdf, safe_name
+from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
 from lehrer_licenses.ui.widgets import (
@@ -159,6 +161,7 @@ class InvoicesView(QWidget):
         layout.addWidget(self.splitter, 1)
         self.export_task: Task | None = None
         self._keep: int | None = None
+        self.access = LOCAL
         self._after_reload()
 
     # --- what the main window calls ------------------------------------------------------------
@@ -166,6 +169,10 @@ class InvoicesView(QWidget):
     def set_database(self, db: Database) -> None:
         self._db = db
         self.model.set_database(db)
+
+    def set_access(self, access: Access) -> None:
+        self.access = access
+        self._enable(self.selected())
 
     def refresh(self, select: int | None = None) -> None:
         self._keep = select or self.selected_id()
@@ -220,9 +227,9 @@ class InvoicesView(QWidget):
         invoice = row is not None and row.kind == "invoice"
         draft = invoice and row.status == "draft"
         issued = invoice and not draft
-        self.issue_button.setEnabled(draft)
+        permit(self.issue_button, self.access, ACCOUNTANT, draft)
         self.pay_button.setEnabled(issued and row.status != "credited")
-        self.credit_button.setEnabled(issued and row.credited < row.payable)
+        permit(self.credit_button, self.access, ACCOUNTANT, issued and row.credited < row.payable)
         self.undo_button.setEnabled(draft and row.reason == "order")
         for button in (self.show_button, self.print_button, self.save_button):
             button.setEnabled(row is not None)

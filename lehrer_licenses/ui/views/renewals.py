@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.services.access import ACCOUNTANT, LOCAL, Access
 from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.over_capacity import OverCapacityList
 from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
@@ -61,6 +63,7 @@ class RenewalsView(QWidget):
         super().__init__(parent)
         self._db = db
         self.task: Task | None = None
+        self.access = LOCAL  # the run issues invoices: an accountant's right
         self._dry_run = True
         self.run: RenewalRun | None = None
 
@@ -192,6 +195,11 @@ class RenewalsView(QWidget):
         self.state.setText(
             _("Preview shows what the renewal would bill, without writing anything.")
         )
+
+    def set_access(self, access: Access) -> None:
+        self.access = access
+        ready = self.run is not None and self.run.dry_run and self.task is None
+        permit(self.run_button, access, ACCOUNTANT, ready)
 
     def set_database(self, db: Database) -> None:
         self._upcoming_loaded = False
@@ -458,11 +466,21 @@ class RenewalsView(QWidget):
         self.cancel_button.setEnabled(busy)
         self.preview_button.setEnabled(not busy)
         self.year.setEnabled(not busy)
-        self.run_button.setEnabled(not busy and self.run is not None and self.run.dry_run)
+        permit(
+            self.run_button,
+            self.access,
+            ACCOUNTANT,
+            not busy and self.run is not None and self.run.dry_run,
+        )
 
     def _show_run(self, run: RenewalRun | None) -> None:
         self.run = run
-        self.run_button.setEnabled(run is not None and run.dry_run and self.task is None)
+        permit(
+            self.run_button,
+            self.access,
+            ACCOUNTANT,
+            run is not None and run.dry_run and self.task is None,
+        )
         if run is None:
             for value in self.summary_values.values():
                 value.setText("\u2013")
