@@ -307,7 +307,8 @@ def year_end_runs(db_arg: str, processes: int, schools: int = 4) -> Round:
     for n in range(schools):
         order_seats(db, _school(db, n), 1 + n % 3, ORDERED_ON)
     db.dispose()
-    command = ["--json", "renewals", "run", "--year", str(NEW_YEAR), "--date", ISSUED_ON.isoformat()]
+    command = ["--json", "renewals", "run", "--year", str(NEW_YEAR)]
+    command += ["--date", ISSUED_ON.isoformat()]
     result = Round("year-end", at_once(db_arg, [command] * processes))
     db = open_database(db_arg)
     with db.reading() as session:
@@ -329,10 +330,11 @@ def year_end_runs(db_arg: str, processes: int, schools: int = 4) -> Round:
 def schools_added(db_arg: str, processes: int) -> Round:
     """Every clerk adds a school."""
     commands = [
-        ["--json", "school", "add", "--name", f"Neue Schule {n}", "--country", "CH"]
-        + ["--language", "de"]
+        ["--json", "school", "add", "--name", f"Neue Schule {n}", "--country", "CH", "--language"]
         for n in range(processes)
     ]
+    for command in commands:
+        command.append("de")
     result = Round("school add", at_once(db_arg, commands))
     db = open_database(db_arg)
     with db.reading() as session:
