@@ -19,18 +19,17 @@ PROCESSES = 4
 @pytest.mark.parametrize("backend", backends())
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_clerks_at_once_leave_no_corrupt_state_and_no_traceback(scenario, backend, tmp_path):
-    processes = 2 if scenario == "year_end" else PROCESSES
     with desk(backend, tmp_path) as db:
-        round_ = SCENARIOS[scenario](db, processes)
+        round_ = SCENARIOS[scenario](db, PROCESSES)
     figures = round_.figures()
     print(f"{scenario} on {backend}: {dict(figures)}")
     assert [(o.code, o.err) for o in round_.unclean] == []
     assert round_.corrupt == []
-    assert figures["calls"] == processes
+    assert figures["calls"] == PROCESSES
     if scenario == "last_seat":
         # the others are told there is no free seat, not that something went wrong
         refused = [o.err for o in round_.outcomes if o.code == 2]
-        assert len(refused) == processes - 1
+        assert len(refused) == PROCESSES - 1
         assert all("seat" in err for err in refused), refused
     else:
         # everything else waits for the lock and then succeeds, or is told to try again
