@@ -165,19 +165,12 @@ def at_once(db: str, commands: list[list[str]]) -> list[Outcome]:
     return outcomes
 
 
+# an address, which an invoice needs
+ADDRESS = {"street": "Schulweg", "house_number": "1", "postcode": "4147", "city": "Aesch"}
+
+
 def _school(db, n: int) -> str:
-    return add_school(
-        db,
-        SchoolInput(
-            name=f"Schule {n}",
-            country="CH",
-            language="de",
-            street="Schulweg",
-            house_number=str(n),
-            postcode="4147",
-            city="Aesch",
-        ),
-    )
+    return add_school(db, SchoolInput(name=f"Schule {n}", country="CH", language="de", **ADDRESS))
 
 
 def _gaps(session, year: int) -> list[str]:
