@@ -15,10 +15,28 @@ with one clear line (and of those, how many because of another program: "changed
 else" / "busy"), the calls that ended any other way (a traceback; must be 0) and the corrupt
 states found (must be 0), and the seconds per round.
 
-Figures, 2026-12-06, nproc 2 (a shared VM with six other jobs), --processes 8 --rounds 3,
-year-end over 20 schools (8 runs at once), PostgreSQL 15 at READ COMMITTED:
+Figures, 2026-12-06, nproc 2 (a shared VM, load average 6-15 from six other jobs),
+``--processes 8 --rounds 2`` (16 calls per line), year-end over 20 schools, PostgreSQL 15 at READ
+COMMITTED; "conflicts" here are all "the database is busy" after the 5 s busy/lock timeout:
 
-    see the report of branch pgconc (the table this script prints)
+    scenario       backend     calls  succeeded  refused  conflicts  unclean  corrupt  s/round
+    order          sqlite         16         12        4          4        0        0     37.0
+    last_seat      sqlite         16          2       14          4        0        0     36.6
+    first_invoice  sqlite         16         10        6          6        0        0     34.1
+    year_end       sqlite         16         16        0          0        0        0     51.0
+    school_add     sqlite         16         11        5          5        0        0     47.7
+    order          postgresql     16         15        1          1        0        0     59.0
+    last_seat      postgresql     16          2       14          0        0        0     44.9
+    first_invoice  postgresql     16         16        0          0        0        0     40.0
+    year_end       postgresql     16         16        0          0        0        0     29.9
+    school_add     postgresql     16         16        0          0        0        0     22.4
+
+(last_seat: one call per round can win; the other 7 are told the seat is taken, or busy.)
+Before these locks (commit 2440509, 4 processes, PostgreSQL): ordering for one school left 3
+corrupt states (contracts, seat numbers, base licences) and a traceback, the last seat was given
+twice, ``school add`` and the year-end run each ended a call in a traceback; an earlier run of
+this script with 8 year-end runs on SQLite ended 2 of 16 in a traceback (two backups staged in
+one file), fixed since.
 """
 
 from __future__ import annotations
