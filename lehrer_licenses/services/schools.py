@@ -16,6 +16,7 @@ from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.licences.seats.contracts import active_seats, open_assignment
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.locks import for_change, serialize
 from lehrer_licenses.store.models import Invoice, School, Subscription
 from lehrer_licenses.store.textsearch import contains
 
@@ -88,13 +89,18 @@ def validate_school(data: SchoolInput) -> dict[str, str]:
 
 
 def school_by_number(session: Session, number: str) -> School:
-    school = session.scalar(select(School).where(School.number == str(number).strip()))
+    """In a use case's transaction the school's row is locked (store/locks.py): the first thing
+    it reads, before the contracts and seats it will change."""
+    query = select(School).where(School.number == str(number).strip())
+    school = session.scalar(for_change(session, query))
     if school is None:
         raise NotFound(_("no school with number {number}").format(number=number))
     return school
 
 
 def next_school_number(session: Session) -> str:
+    # the highest number is read only after the program before has committed its new school
+    serialize(session, "school.number")
     highest = session.scalar(select(func.max(School.number)))
     return str(max(FIRST_SCHOOL_NUMBER, int(highest) + 1 if highest else FIRST_SCHOOL_NUMBER))
 

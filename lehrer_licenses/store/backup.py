@@ -58,7 +58,7 @@ def sqlite_path(url: str) -> Path:
 def copy_database(source: Path, target: Path) -> None:
     """Online backup of ``source`` into ``target`` (written to a temporary name first)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + PARTIAL)
+    partial = _staged(target)
     partial.unlink(missing_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(partial)
@@ -71,6 +71,13 @@ def copy_database(source: Path, target: Path) -> None:
     digest = sha256_of(partial)
     os.replace(partial, target)
     write_checksum(target, digest)
+
+
+def _staged(path: Path) -> Path:
+    """Where ``path`` is written before it is moved into place: a name of this process's own, as
+    two programs may back up at the same second (two year-end runs started at once) and must not
+    write into each other's half-done file."""
+    return path.with_name(f"{path.stem}.{os.getpid()}{path.suffix}{PARTIAL}")
 
 
 def checksum_path(backup: Path) -> Path:
@@ -87,7 +94,7 @@ def sha256_of(path: Path) -> str:
 
 def write_checksum(backup: Path, digest: str) -> None:
     side = checksum_path(backup)
-    staged = side.with_name(side.name + PARTIAL)
+    staged = _staged(side)
     staged.write_text(f"{digest}  {backup.name}\n", encoding="ascii")
     os.replace(staged, side)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_dir
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lehrer_licenses.domain.errors import DomainError
@@ -38,9 +38,39 @@ class DatabaseBusy(DomainError):
         super().__init__(_("the database is busy in another program; try again"))
 
 
+class ConcurrentChange(DomainError):
+    """Another program changed what this use case read, at the same time (a deadlock, a
+    serialization failure, or a unique row the other wrote first): nothing of it was written."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("the data was changed by someone else at the same time; nothing was saved, try again")
+        )
+
+
 def _is_busy(exc: OperationalError) -> bool:
     text = str(exc.orig)
     return "database is locked" in text or "database is busy" in text
+
+
+# PostgreSQL's codes: serialization failure, deadlock detected, unique violation; a lock not
+# granted within lock_timeout is the server's "busy".
+_CONFLICT_STATES = {"40001", "40P01", "23505"}
+_BUSY_STATES = {"55P03"}
+
+
+def _concurrency_error(exc: DBAPIError) -> DomainError | None:
+    """The message for a conflict with another program, or None for any other error."""
+    state = getattr(exc.orig, "sqlstate", None)
+    if state in _BUSY_STATES or (isinstance(exc, OperationalError) and _is_busy(exc)):
+        return DatabaseBusy()
+    if state in _CONFLICT_STATES:
+        return ConcurrentChange()
+    # SQLite writes one at a time (BEGIN IMMEDIATE), so a duplicate there has no race behind it;
+    # it still says what happened instead of a traceback.
+    if isinstance(exc, IntegrityError) and "UNIQUE constraint failed" in str(exc.orig):
+        return ConcurrentChange()
+    return None
 
 
 def default_database_path() -> Path:
@@ -113,7 +143,12 @@ def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
         event.listen(engine, "connect", _disable_pysqlite_begin)
         event.listen(engine, "begin", _emit_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+    # A clerk waits for another's row lock as long as SQLite waits for its write lock, then is
+    # told the database is busy instead of waiting on a desk someone left mid-dialog.
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={timeout}"}
+    )
 
 
 def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
@@ -293,17 +328,21 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """All of a use case or none of it. A write lock held elsewhere for longer than the busy
-        timeout ends it with DatabaseBusy (a message for the user), nothing written."""
+        timeout ends it with DatabaseBusy, a conflict with another program's use case with
+        ConcurrentChange (messages for the user), nothing written.
+
+        ``session.info["writing"]`` tells the lookups that lock what the use case will change
+        (``SELECT ... FOR UPDATE`` on a server) that they run in one."""
         try:
             with self._sessions.begin() as session:
+                session.info["writing"] = True
                 if self.engine.dialect.name == "sqlite":
                     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                 yield session
-        except OperationalError as exc:
-            if _is_busy(exc):
-                raise DatabaseBusy() from exc
-            raise
         except DBAPIError as exc:
+            error = _concurrency_error(exc)
+            if error is not None:
+                raise error from exc
             self._refuse(exc)
             raise
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -166,6 +167,17 @@ class Subscription(Base):
     """A school's contract on one plan; its current term and whether it goes on."""
 
     __tablename__ = "subscription"
+    # one running contract per school and plan (migration 0005)
+    __table_args__ = (
+        Index(
+            "ux_subscription_running",
+            "school_id",
+            "plan_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
@@ -211,6 +223,17 @@ class SeatAssignment(Base):
     """Who held a seat when: transfers end one row and start another (L10)."""
 
     __tablename__ = "seat_assignment"
+    # one holder per seat, one seat per teacher at a time (migration 0005)
+    __table_args__ = tuple(
+        Index(
+            f"ux_seat_assignment_open_{column}",
+            column,
+            unique=True,
+            sqlite_where=text("end_on IS NULL"),
+            postgresql_where=text("end_on IS NULL"),
+        )
+        for column in ("seat_id", "teacher_id")
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id"), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id"), index=True)

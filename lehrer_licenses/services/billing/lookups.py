@@ -30,7 +30,7 @@ from lehrer_licenses.services.billing.states import (
 from lehrer_licenses.services.errors import NotFound
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Invoice, Payment
+from lehrer_licenses.store.models import Invoice, Payment, School
 
 
 def _query():
@@ -38,21 +38,33 @@ def _query():
 
 
 def find_invoice(session: Session, key: str | int, *, lock: bool = False) -> Invoice:
-    """By number ("2026-00017"), by id, or by payment reference."""
+    """By number ("2026-00017"), by id, or by payment reference. ``lock``: the invoice will be
+    changed; its school's row is locked first, then the invoice's (the order of store/locks.py)."""
     text = str(key).strip()
-    query = _query()
-    if lock:
-        query = query.with_for_update()
-    invoice = session.scalar(query.where(Invoice.number == text))
-    if invoice is None and text.isdigit() and len(text) < 12:
-        invoice = session.scalar(query.where(Invoice.id == int(text)))
-    if invoice is None and text:
-        invoice = session.scalar(
-            query.where(Invoice.reference == compact_reference(text)).order_by(Invoice.id)
-        )
-    if invoice is None:
+    if not lock:
+        found = _located(session, _query(), text)
+        if found is None:
+            raise NotFound(_("no invoice with number or id {key}").format(key=key))
+        return found[0]
+    found = _located(session, select(Invoice.id, Invoice.school_id), text)
+    if found is None:
         raise NotFound(_("no invoice with number or id {key}").format(key=key))
-    return invoice
+    session.execute(select(School.id).where(School.id == found.school_id).with_for_update())
+    locked = _query().where(Invoice.id == found.id).with_for_update(of=Invoice)
+    return session.scalars(locked.execution_options(populate_existing=True)).one()
+
+
+def _located(session: Session, query, text: str):
+    """The first row of ``query`` for the invoice ``text`` names: by its number, else its id,
+    else its payment reference."""
+    row = session.execute(query.where(Invoice.number == text)).first()
+    if row is None and text.isdigit() and len(text) < 12:
+        row = session.execute(query.where(Invoice.id == int(text))).first()
+    if row is None and text:
+        row = session.execute(
+            query.where(Invoice.reference == compact_reference(text)).order_by(Invoice.id).limit(1)
+        ).first()
+    return row
 
 
 def credited_amount(session: Session, invoice_id: int) -> Decimal:

@@ -16,6 +16,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, INVOICE, QUOTE
 from lehrer_licenses.services.billing.vendor import VendorSettings
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.store.locks import insert_if_missing
 from lehrer_licenses.store.models import Invoice, NumberCounter
 
 SERIES_FORMAT = {
@@ -30,7 +31,6 @@ _COUNTER_WHERE = (
 )
 _COUNTER_LAST = select(_COUNTER.c.last).where(*_COUNTER_WHERE).with_for_update()
 _COUNTER_MOVE = _COUNTER.update().where(*_COUNTER_WHERE).values(last=bindparam("b_last"))
-_COUNTER_NEW = _COUNTER.insert()
 _NUMBER_TAKEN = select(Invoice.__table__.c.id).where(
     Invoice.__table__.c.number == bindparam("b_number")
 )
@@ -38,12 +38,14 @@ _NUMBER_TAKEN = select(Invoice.__table__.c.id).where(
 
 def _advance_counter(session: Session, series: str, year: int) -> int:
     """Move the counter of ``series`` in ``year`` on by one; returns where it stood. In the
-    caller's transaction, so a rollback gives the number back (no gap)."""
+    caller's transaction, so a rollback gives the number back (no gap). The counter's row is
+    locked until the commit: other programs wait for it and then read where it stands."""
     key = {"b_series": series, "b_year": year}
     last = session.execute(_COUNTER_LAST, key).scalar()
     if last is None:
-        session.execute(_COUNTER_NEW, {"series": series, "year": year, "last": 1})
-        return 0
+        # the year's first number: several programs may create the row at once
+        insert_if_missing(session, _COUNTER, {"series": series, "year": year, "last": 0})
+        last = session.execute(_COUNTER_LAST, key).scalar_one()
     session.execute(_COUNTER_MOVE, {**key, "b_last": last + 1})
     return last
 

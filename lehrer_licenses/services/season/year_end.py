@@ -66,6 +66,7 @@ from lehrer_licenses.store.models import (
     Cancellation,
     Invoice,
     PlanRow,
+    School,
     Seat,
     SeatAssignment,
     Subscription,
@@ -177,6 +178,8 @@ _APPLY_CANCELLATIONS = (
 _SUBSCRIPTION = Subscription.__table__
 _UPDATE_SUBSCRIPTION = _SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == bindparam("b_id"))
 # One contract with its school and seats, in one statement
+_SCHOOL_OF = select(Subscription.school_id).where(Subscription.id == bindparam("b_id"))
+_LOCK_SCHOOL = select(School.id).where(School.id == _SCHOOL_OF.scalar_subquery()).with_for_update()
 _CONTRACT = (
     select(Subscription)
     .where(Subscription.id == bindparam("b_id"))
@@ -466,8 +469,10 @@ def _write_contracts(
             # Without autoflush: the reads of a contract do not depend on its pending writes,
             # and one flush at the commit costs far less than one before every query.
             with db.transaction() as session, session.no_autoflush:
-                # Read in the contract's own transaction: another run or a clerk may have
-                # changed it since the list was read.
+                # Read in the contract's own transaction, after locking its school (as every
+                # change of a school's contracts does): another run or a clerk may have changed
+                # it since the list was read.
+                session.execute(_LOCK_SCHOOL, {"b_id": sub_id})
                 sub = session.scalars(_CONTRACT, {"b_id": sub_id}).unique().one()
                 if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
                     run.items.append(_renew_one(session, sub, year, True, ctx))
