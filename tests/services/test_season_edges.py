@@ -1,0 +1,106 @@
+"""Issue 17: licence rules at the edges of the season, through the use cases.
+
+The year-end run for 2027 runs in December 2026, before its term starts; orders, seat changes and
+cancellations dated in the rest of 2026 still belong to the running term and are priced for it
+and, for the renewed term, as the renewal priced the other seats (one combined invoice)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from lehrer_licenses.cli.json_billing import invoice_view_json
+from lehrer_licenses.services.catalogue import add_tier
+from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.codes import code_history
+from lehrer_licenses.services.licences.seats.cancellations import cancel
+from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
+from lehrer_licenses.services.season.year_end import run_renewals
+
+
+def _lines(doc):
+    return [(line["quantity"], line["unit_price"], line["amount"]) for line in doc["lines"]]
+
+
+def test_order_in_december_after_the_run_pays_december_and_the_renewed_year(db, make_school):
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)
+    # 1 seat on 2026-12-06: base 111.45 + December 2026 (1 month x 4.50) + 2027 as renewed
+    # (44.55) = 160.50
+    result = order_seats(db, school, 1, date(2026, 12, 6))
+    doc = invoice_view_json(result.invoice)
+    assert _lines(doc) == [
+        ("1", "111.45", "111.45"),
+        ("1", "4.50", "4.50"),
+        ("1", "44.55", "44.55"),
+    ]
+    assert doc["net"] == "160.50"
+    assert "01.12.2026 – 31.12.2026" in doc["lines"][1]["description"]
+    assert "01.01.2027 – 31.12.2027" in doc["lines"][2]["description"]
+    assert result.seats_after == 4 and result.term_end == date(2027, 12, 31)
+    assert any("2027" in notice for notice in result.notices)
+    # the new code carries the 4 seats of the renewed term (L6)
+    newest = code_history(db, school)[-1]
+    assert (newest.seats, newest.valid_until, newest.reason) == (4, date(2027, 12, 31), "order")
+    # the quote shows the same two parts before anything is written
+    quote = quote_order(db, school, 2, date(2026, 12, 20))
+    # 2 x 111.45 + 2 x 4.50 + 2 x 44.55 = 222.90 + 9.00 + 89.10 = 321.00
+    assert invoice_view_json(quote.invoice)["net"] == "321.00"
+
+
+def test_order_after_the_run_keeps_the_volume_discount_by_position(db, make_school):
+    school = make_school()
+    add_tier(db, "LO-LOCAL", 50, Decimal("10"), date(2024, 1, 1))
+    order_seats(db, school, 49, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)
+    # seat 50 on 2026-12-06: 111.45 + 4.50 = 115.95, 10% off = -11.60 (11.595 rounded half-up);
+    # 2027: 44.55, 10% off = -4.46 (4.455); 115.95 - 11.60 + 44.55 - 4.46 = 144.44
+    doc = invoice_view_json(order_seats(db, school, 1, date(2026, 12, 6)).invoice)
+    assert doc["net"] == "144.44"
+
+
+def test_a_seat_given_up_at_the_end_of_2026_is_a_new_seat_in_december(db, make_school):
+    school = make_school()
+    order_seats(db, school, 5, date(2026, 3, 10))
+    cancel(db, school, seats=1, received=date(2026, 10, 1))  # in time: ends 2026-12-31
+    run = run_renewals(db, 2027, dry_run=False)
+    assert run.items[0].seats_after == 4
+    # reactivated on 2026-12-15 for 2027: a new base licence (L5) 111.45 + December 4.50 +
+    # 2027 44.55 = 160.50; the notice says what keeping it would have cost
+    quote = quote_order(db, school, 1, date(2026, 12, 15))
+    assert invoice_view_json(quote.invoice)["net"] == "160.50"
+    assert any("new base licence" in n for n in quote.notices)
+
+
+def test_a_late_cancellation_in_december_after_the_run_ends_with_the_renewed_year(db, make_school):
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)
+    # received 2026-12-06, after the deadline 2026-10-31: the seat runs through 2027
+    result = cancel(db, school, seats=1, received=date(2026, 12, 6))
+    assert (result.in_time, result.deadline, result.effective) == (
+        False,
+        date(2026, 10, 31),
+        date(2027, 12, 31),
+    )
+    renewal_2028 = run_renewals(db, 2028, dry_run=False)
+    # 2 x 44.55 = 89.10
+    assert renewal_2028.items[0].seats_after == 2
+    assert invoice_view_json(renewal_2028.items[0].invoices[0])["net"] == "89.10"
+
+
+def test_an_in_time_cancellation_after_an_early_run_is_refused_with_the_reason(db, make_school):
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)  # run early, in October
+    with pytest.raises(InvalidInput, match="already billed them for 2027"):
+        cancel(db, school, seats=1, received=date(2026, 10, 20))
+
+
+def test_dates_before_the_running_term_are_still_refused(db, make_school):
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)
+    with pytest.raises(InvalidInput, match=r"^An order on 2026-03-01 is before the running term"):
+        order_seats(db, school, 1, date(2026, 3, 1))
