@@ -138,6 +138,12 @@ def day_text(day: date) -> str:
     return day.strftime(form) if form else day.isoformat()
 
 
+def month_text(month: date) -> str:
+    """A month in a message for the user, as ``day_text`` writes its date without the day."""
+    form = _DAY_FORMATS.get(ui_language())
+    return month.strftime(form.replace("%d", "").lstrip(".-/")) if form else month.strftime("%Y-%m")
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for ``n`` in the UI's language: ``ngettext("{n} school", "{n} schools", n)``.
 

@@ -321,9 +321,27 @@ def use_lines(
     return lines
 
 
+def use_months(term: Term, until: date | None = None) -> list[date]:
+    """The months (as their first day) whose use a settlement of ``term`` bills: from the month
+    the year starts in up to the month before the renewal date's month (which belongs to the
+    next year), or up to ``until``'s month.
+
+    A year that restarts mid-month on an upgrade (F10) thus bills its first month itself (the
+    upgrade settles the old year up to the month before): the count of that month is taken at
+    the month's end, after the old year was settled, and would otherwise be billed nowhere."""
+    stop = month_start(term.renewal_date)
+    if until is not None:
+        stop = min(stop, month_start(until) + relativedelta(months=1))
+    month, months = month_start(term.start), []
+    while month < stop:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
 def pupil_months(counts: Iterable[tuple[date, str, int]], term: Term, until: date | None = None):
-    """Sum of the monthly counts per part over the months of ``term`` (up to ``until``)."""
-    months = set(months_of(term, until))
+    """Sum of the monthly counts per part over the use months of ``term`` (up to ``until``)."""
+    months = set(use_months(term, until))
     sums: dict[str, int] = {}
     for month, part, count in counts:
         if month in months:

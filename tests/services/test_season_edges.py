@@ -8,14 +8,22 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from lehrer_licenses.cli.json_billing import invoice_view_json
 from lehrer_licenses.services.catalogue import add_tier
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import code_history
+from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
+from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
+from lehrer_licenses.services.licences.pupils.paid_year import start_paid_year
+from lehrer_licenses.services.licences.pupils.upgrade import upgrade_pupils
 from lehrer_licenses.services.licences.seats.cancellations import cancel
+from lehrer_licenses.services.licences.seats.hosting_usage import record_usage
 from lehrer_licenses.services.licences.seats.orders import order_seats, quote_order
+from lehrer_licenses.services.season.renewals_due import run_due_renewals
 from lehrer_licenses.services.season.year_end import run_renewals
+from lehrer_licenses.store.models import PupilCount
 
 
 def _lines(doc):
@@ -104,3 +112,81 @@ def test_dates_before_the_running_term_are_still_refused(db, make_school):
     run_renewals(db, 2027, dry_run=False)
     with pytest.raises(InvalidInput, match=r"^An order on 2026-03-01 is before the running term"):
         order_seats(db, school, 1, date(2026, 3, 1))
+
+
+# --- per-pupil counts after a settlement (F10), DB-hosting counts after their year (L7) -------
+
+
+@pytest.fixture
+def nl_school(make_school):
+    return make_school("Basisschool De Regenboog", country="NL", language="nl")
+
+
+def _pupils_ready(db, school):
+    record_agreements(
+        db, school, terms_accepted_on=date(2026, 1, 10),
+        dpa_reference="VWO-2026-017", dpa_signed_on=date(2026, 1, 12),
+    )  # fmt: skip
+    start_trial(db, school, date(2026, 2, 1))
+
+
+def test_F10_the_count_of_the_upgrade_month_is_settled_with_the_new_year(db, nl_school):
+    _pupils_ready(db, nl_school)
+    start_paid_year(db, nl_school, "FPO-12", date(2026, 8, 1), {"1-2": 50})  # 50 x 11.50 = 575
+    for month in (8, 9, 10, 11, 12, 1, 2):
+        record_pupil_counts(db, nl_school, date(2027 if month < 8 else 2026, month, 1), {"1-2": 50})
+    # upgrade on 2027-03-14: credit -575.00; use Aug 2026-Feb 2027 = 7 x 50 x 0.96 = 336.00;
+    # Combi pre-investment 50 x 11.50 + 150 x 3.60 = 575.00 + 540.00 = 1115.00; total 876.00
+    up = upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 3, 14), {"1-2": 50, "3-8": 150})
+    assert up.parts.parts_json() == {
+        "credit": "-575.00",
+        "use": "336.00",
+        "next_pre_investment": "1115.00",
+        "total": "876.00",
+    }
+    # March's count, taken at the month's end, after the upgrade: accepted ...
+    months = [date(2027, m, 1) for m in range(3, 13)] + [date(2028, 1, 1), date(2028, 2, 1)]
+    for month in [*months, date(2028, 3, 1)]:
+        record_pupil_counts(db, nl_school, month, {"1-2": 50, "3-8": 150})
+    # ... and billed by the renewal of the Combi year on 2028-03-14: credit -1115.00; use
+    # March 2027 - February 2028 = 12 x (50 x 0.96 + 150 x 0.30) = 12 x 93.00 = 1116.00 (11
+    # months, 1023.00, when March was dropped); pre-investment 1115.00; total 1116.00
+    (item,) = run_due_renewals(db, date(2028, 3, 14), dry_run=False).items
+    assert item.settlement.parts_json() == {
+        "credit": "-1115.00",
+        "use": "1116.00",
+        "next_pre_investment": "1115.00",
+        "total": "1116.00",
+    }
+
+
+def test_F10_a_count_for_a_month_already_settled_is_refused_with_the_reason(db, nl_school):
+    _pupils_ready(db, nl_school)
+    start_paid_year(db, nl_school, "FPO-12", date(2026, 8, 1), {"1-2": 50})
+    upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 3, 14), {"1-2": 50, "3-8": 150})
+    with pytest.raises(InvalidInput, match=r"^The use of 2027-02 was already settled"):
+        record_pupil_counts(db, nl_school, date(2027, 2, 1), {"1-2": 50})
+    with db.reading() as session:
+        assert session.scalar(select(func.count(PupilCount.id))) == 0
+
+
+def test_F10_an_upgrade_on_the_first_bills_that_month_once(db, nl_school):
+    _pupils_ready(db, nl_school)
+    start_paid_year(db, nl_school, "FPO-12", date(2026, 8, 1), {"1-2": 50})
+    for month in (8, 9, 10, 11, 12, 1, 2):
+        record_pupil_counts(db, nl_school, date(2027 if month < 8 else 2026, month, 1), {"1-2": 50})
+    # on 2027-02-01 the old year bills Aug-Jan: 6 x 50 x 0.96 = 288.00; February is the new
+    # year's first month (it used to be billed here and again with the new year)
+    up = upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 2, 1), {"1-2": 50, "3-8": 150})
+    assert up.parts.parts_json()["use"] == "288.00"
+
+
+def test_L7_a_usage_count_after_its_year_was_billed_is_refused(db, make_school):
+    school = make_school(db_hosting=True)
+    order_seats(db, school, 12, date(2026, 1, 5))
+    for month in range(1, 12):
+        record_usage(db, school, date(2026, month, 1), 10)
+    run_renewals(db, 2027, dry_run=False)  # in December: bills Jan-Nov 2026, 110 user-months
+    with pytest.raises(InvalidInput, match=r"^The usage of 2026 was already billed by the"):
+        record_usage(db, school, date(2026, 12, 1), 12)
+    record_usage(db, school, date(2027, 1, 1), 12)  # the new year's counts go on

@@ -14,7 +14,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text, month_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
@@ -26,6 +26,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     PlanRow,
+    PreInvestmentRow,
     PupilCount,
     Subscription,
 )
@@ -91,6 +92,30 @@ def record_pupil_counts(
             )
         notices = []
         sub = running_of_kind(session, school.id, PlanKind.PER_UNIT)
+        if sub is not None and month < month_start(sub.term_start):
+            settled = session.scalar(
+                select(PreInvestmentRow.term_start)
+                .where(
+                    PreInvestmentRow.subscription_id == sub.id,
+                    PreInvestmentRow.settled.is_(True),
+                )
+                .limit(1)
+            )
+            if settled is not None:
+                # A settlement bills the months it knows; a count arriving after it would be
+                # billed nowhere, so it is refused rather than silently kept.
+                raise InvalidInput(
+                    _(
+                        "The use of {month} was already settled: the licence year running "
+                        "since {day} bills its months from {first} on. A count for {month} "
+                        "can no longer be billed; record counts before the renewal or upgrade "
+                        "that settles their month"
+                    ).format(
+                        month=month_text(month),
+                        day=day_text(sub.term_start),
+                        first=month_text(month_start(sub.term_start)),
+                    )
+                )
         if sub is not None:
             parts = variant_of(plan_from_row(sub.plan)).parts
             others = sorted(set(counts) - set(parts))

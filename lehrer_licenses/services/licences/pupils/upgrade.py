@@ -5,7 +5,7 @@ year so far against the pre-investment of the new one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from lehrer_licenses.domain.per_pupil import (
     settlement,
     variant_of,
 )
+from lehrer_licenses.domain.periods import month_start
 from lehrer_licenses.i18n import _, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
@@ -71,7 +72,10 @@ def _plan_upgrade(session: Session, school_number: str, plan_code: str, on: date
             .format(day=on.isoformat())
         )  # fmt: skip
     new_term = licence_year(on, new_plan.term_days)
-    used = pupil_months(monthly_counts(session, school.id), old_term, on)
+    # The upgrade's own month is the new year's first (``use_months``): its count comes later.
+    used = pupil_months(
+        monthly_counts(session, school.id), old_term, month_start(on) - timedelta(days=1)
+    )
     result, parts = settlement(
         old_plan=old_plan,
         old_term=old_term,
