@@ -15,7 +15,8 @@ Readings of the vendor page chosen here (the page is silent on them):
   date 6 months later (2026-02-01 to 2026-07-31). It is given once per school, ever. Every paid
   year is preceded by a trial: a school that never had one cannot start a paid year.
 - Terms and DPA (F4) are needed for the trial and, through it, for every paid year.
-- The licence year is 365 days from its start, like M1.
+- The licence year is one calendar year from its start, renewed on the anniversary
+  (2027-09-01 -> 2028-08-31): the page sells a one-year subscription, not 365 days (M1).
 - A month's count belongs to the licence year its first day falls in (a year starting on the
   15th has its first counted month in the following month).
 - The next pre-investment is the pupils counted "in the first weeks after the renewal date": the
@@ -43,7 +44,7 @@ from dateutil.relativedelta import relativedelta
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.money import round_half_up
-from lehrer_licenses.domain.periods import Term, anniversary_term, month_start
+from lehrer_licenses.domain.periods import ONE_CALENDAR_YEAR, Term, anniversary_term, month_start
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.regcode_verifier import PUPIL_PLAN_VARIANTS
 from lehrer_licenses.i18n import N_, _
@@ -166,7 +167,7 @@ def trial_refusals(
 # --- the licence year, notice and reminder (F5, F9, F11) ------------------------------------
 
 
-def licence_year(start: date, days: int = 365) -> Term:
+def licence_year(start: date, days: int = ONE_CALENDAR_YEAR) -> Term:
     return anniversary_term(start, days)
 
 

@@ -48,3 +48,23 @@ def test_an_order_before_the_running_term_is_refused_capitalised(cli):
     assert code == 2
     assert "An order on 2025-12-06 is before the running term, which starts on 2027-01-01" in err
     assert fingerprint(cli.path) == before
+
+
+def test_per_pupil_year_ends_the_day_before_its_anniversary(cli):
+    code, out, err = cli(
+        "--json", "school", "add", "--name", "Basisschool Au", "--country", "NL", "--language", "nl"
+    )
+    assert code == 0, err
+    school = json.loads(out)["number"]
+    assert cli("pupils", "terms", school, "--accepted", "2027-01-10",
+               "--dpa-ref", "VWO-17", "--dpa-date", "2027-01-12")[0] == 0  # fmt: skip
+    assert cli("pupils", "trial", school, "--date", "2027-03-01")[0] == 0
+    code, out, err = cli(
+        "--json", "pupils", "start", school, "--plan", "FPO-38", "--date", "2027-09-01",
+        "--count", "3-8=200",
+    )  # fmt: skip
+    assert code == 0, err
+    doc = json.loads(out)
+    # 200 x 3.60 = 720.00 for 2027-09-01 -> 2028-08-31 (one calendar year, not 365 days)
+    assert (doc["term_start"], doc["term_end"]) == ("2027-09-01", "2028-08-31")
+    assert doc["invoice"]["net"] == "720.00"

@@ -170,7 +170,7 @@ def test_F7_example10_renewal_settles_three_parts_in_one_invoice(db, nl_school):
     assert dry.summary() == run.summary()
     assert (item.term_start, item.term_end, item.quantity) == (
         date(2027, 8, 1),
-        date(2028, 7, 30),  # 365 days across 29 February 2028
+        date(2028, 7, 31),  # one calendar year, across 29 February 2028 (issue 17)
         210,
     )
     assert verify_code(item.code, today=date(2027, 8, 1))["quantity"] == 210
@@ -253,8 +253,9 @@ def test_F11_a_late_downgrade_applies_a_year_later(db, nl_school):
     ready(db, nl_school)
     start_paid_year(db, nl_school, "FPO-COMBI", date(2026, 8, 1), {"1-2": 40, "3-8": 160})
     result = change_at_renewal(db, nl_school, "FPO-12", date(2027, 7, 1))
-    assert not result.in_time and result.from_day == date(2028, 7, 31)
-    run = run_due_renewals(db, date(2028, 7, 31), dry_run=True)
+    # the renewal after next, on the anniversary (it was 2028-07-31 with 365-day years)
+    assert not result.in_time and result.from_day == date(2028, 8, 1)
+    run = run_due_renewals(db, date(2028, 8, 1), dry_run=True)
     assert [len(i.invoice.lines) for i in run.items] == [2 + 2 + 2, 2 + 2 + 1]
     with pytest.raises(DomainError, match="upgrade"):
         change_at_renewal(db, nl_school, "FPO-18", date(2027, 1, 1))

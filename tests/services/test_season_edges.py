@@ -16,6 +16,7 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import code_history
 from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
 from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
+from lehrer_licenses.services.licences.pupils.notice import reminders_due
 from lehrer_licenses.services.licences.pupils.paid_year import start_paid_year
 from lehrer_licenses.services.licences.pupils.upgrade import upgrade_pupils
 from lehrer_licenses.services.licences.seats.cancellations import cancel
@@ -190,3 +191,14 @@ def test_L7_a_usage_count_after_its_year_was_billed_is_refused(db, make_school):
     with pytest.raises(InvalidInput, match=r"^The usage of 2026 was already billed by the"):
         record_usage(db, school, date(2026, 12, 1), 12)
     record_usage(db, school, date(2027, 1, 1), 12)  # the new year's counts go on
+
+
+def test_F9_per_pupil_years_run_to_the_anniversary_and_remind_2_months_before(db, nl_school):
+    _pupils_ready(db, nl_school)
+    # 50 x 11.50 = 575.00 for the year 2027-09-01 -> 2028-08-31 (365 days would end 08-30)
+    start = start_paid_year(db, nl_school, "FPO-12", date(2027, 9, 1), {"1-2": 50})
+    assert (start.term_start, start.term_end) == (date(2027, 9, 1), date(2028, 8, 31))
+    assert invoice_view_json(start.invoice)["net"] == "575.00"
+    assert reminders_due(db, date(2028, 6, 30)) == []
+    (due,) = reminders_due(db, date(2028, 7, 1))
+    assert due.renewal == date(2028, 9, 1)
