@@ -386,6 +386,37 @@ def upgrade_options(
     return upgrade, restart
 
 
+def renewed_year_upgrade_lines(
+    plan: Plan,
+    current_capacity: int,
+    new_capacity: int,
+    renewed: Term,
+    *,
+    full: bool,
+    tr: Translate,
+) -> list[Line]:
+    """The renewed year's part of an upgrade dated before a renewal that was run ahead: the
+    difference of the renewal prices of the two sizes for ``renewed`` (M2, M11), no second fee."""
+    part = FULL if full else PACKAGE
+    old = renewal_price(plan, component(part, current_capacity), renewed.start).amount
+    new = renewal_price(plan, component(part, new_capacity), renewed.start).amount
+    return [
+        _one(
+            "package_difference",
+            tr(
+                "Difference of the annual package prices {old} users → {new} users, {start} – {end}"
+            ).format(
+                old=current_capacity,
+                new=new_capacity,
+                start=_d(renewed.start),
+                end=_d(renewed.end),
+            ),
+            new - old,
+            renewed,
+        )
+    ]
+
+
 def full_package_lines(
     plan: Plan, capacity: int, term: Term, on: date, tr: Translate
 ) -> list[Line]:

@@ -14,6 +14,8 @@ from lehrer_licenses.cli.json_billing import invoice_view_json
 from lehrer_licenses.services.catalogue import add_tier
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import code_history
+from lehrer_licenses.services.licences.packages.activation import order_package
+from lehrer_licenses.services.licences.packages.upgrade import quote_upgrade, upgrade_package
 from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
 from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
 from lehrer_licenses.services.licences.pupils.notice import reminders_due
@@ -202,3 +204,28 @@ def test_F9_per_pupil_years_run_to_the_anniversary_and_remind_2_months_before(db
     assert reminders_due(db, date(2028, 6, 30)) == []
     (due,) = reminders_due(db, date(2028, 7, 1))
     assert due.renewal == date(2028, 9, 1)
+
+
+# --- packages and per-pupil plans renewed ahead of their date -----------------------------
+
+
+@pytest.fixture
+def de_school(make_school):
+    return make_school("Gymnasium Lindenberg", country="DE", language="de")
+
+
+def test_M8_an_upgrade_before_a_package_renewal_run_ahead_pays_both_years(db, de_school):
+    order_package(db, de_school, 1000, date(2026, 2, 1))  # year 2026-02-01 -> 2027-01-31
+    (item,) = run_due_renewals(db, date(2027, 2, 1), dry_run=False).items  # run in January
+    assert item.term_start == date(2027, 2, 1)
+    # upgrade to 1,400 users on 2027-01-20: fee 150.00 + difference 400.00 for the running
+    # year (example 9) + 1,400.00 - 1,000.00 = 400.00 for the renewed year = 950.00
+    quote = quote_upgrade(db, de_school, 1400, date(2027, 1, 20))
+    (option,) = quote.options
+    assert option.option == "upgrade" and option.amount == Decimal("950.00")
+    result = upgrade_package(db, de_school, 1400, date(2027, 1, 20))
+    doc = invoice_view_json(result.invoice)
+    assert [line["amount"] for line in doc["lines"]] == ["150.00", "400.00", "400.00"]
+    assert (result.capacity, result.term_start) == (1400, date(2027, 2, 1))
+    with pytest.raises(InvalidInput, match="cannot start on"):
+        upgrade_package(db, de_school, 2000, date(2027, 1, 25), option="restart")

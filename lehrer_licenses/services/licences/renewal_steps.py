@@ -54,6 +54,7 @@ class RenewalStep:
     settlement: Settlement | None = None
     next_parts: list[PreInvestment] = field(default_factory=list)
     plan_code: str | None = None  # the plan of the new year
+    quantity_before: int | None = None  # the package capacity of the year before
 
 
 @dataclass
@@ -169,6 +170,7 @@ class RenewingModel(LicenceModel):
             "renewal": step.renewal,
             "term_end": step.term.end if step.term else None,
             "quantity": step.quantity,
+            "quantity_before": step.quantity_before,
             "invoice_id": invoice_id,
         }
 

@@ -110,13 +110,18 @@ class UserPackages(RenewingModel):
         return RenewalStep(self.name, contract.id, renewal, LAPSE, quantity=state.capacity)
 
     def renew_step(self, contract: Subscription, term: Term, renewal: date, state: _PackageYear):
+        before = state.capacity
         state.capacity, state.renew_capacity = state.renew_capacity or state.capacity, None
         plan, capacity = state.plan, state.capacity
-        return _year_step(
+        step = _year_step(
             self.name, contract.id, renewal, plan, FULL if contract.full_package else PACKAGE,
             capacity, "package-renewal",
             lambda term, amount: package_lines(plan, capacity, term, amount, state.tr),
         )  # fmt: skip
+        # kept in the audit entry: an upgrade dated before a renewal run ahead needs the size
+        # the school had then (``packages.upgrade``)
+        step.quantity_before = before
+        return step
 
     def renew(self, session, contract: Subscription, step, invoice, ctx) -> str:
         assert step.term is not None and ctx.signer is not None
