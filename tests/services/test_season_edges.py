@@ -15,10 +15,11 @@ from lehrer_licenses.services.catalogue import add_tier
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import code_history
 from lehrer_licenses.services.licences.packages.activation import order_package
+from lehrer_licenses.services.licences.packages.notice import cancel_package
 from lehrer_licenses.services.licences.packages.upgrade import quote_upgrade, upgrade_package
 from lehrer_licenses.services.licences.pupils.agreements import record_agreements, start_trial
 from lehrer_licenses.services.licences.pupils.counts import record_pupil_counts
-from lehrer_licenses.services.licences.pupils.notice import reminders_due
+from lehrer_licenses.services.licences.pupils.notice import cancel_pupils, reminders_due
 from lehrer_licenses.services.licences.pupils.paid_year import start_paid_year
 from lehrer_licenses.services.licences.pupils.upgrade import upgrade_pupils
 from lehrer_licenses.services.licences.seats.cancellations import cancel
@@ -229,3 +230,29 @@ def test_M8_an_upgrade_before_a_package_renewal_run_ahead_pays_both_years(db, de
     assert (result.capacity, result.term_start) == (1400, date(2027, 2, 1))
     with pytest.raises(InvalidInput, match="cannot start on"):
         upgrade_package(db, de_school, 2000, date(2027, 1, 25), option="restart")
+
+
+def test_M1_a_late_package_cancellation_before_a_renewal_run_ahead_ends_the_renewed_year(
+    db, de_school
+):
+    order_package(db, de_school, 1000, date(2026, 2, 1))  # deadline 2026-10-31 (example 8)
+    run_due_renewals(db, date(2027, 2, 1), dry_run=False)
+    # received 2027-01-20, late for 2027-01-31: the package ends with the renewed year
+    notice = cancel_package(db, de_school, date(2027, 1, 20))
+    assert (notice.in_time, notice.deadline, notice.effective) == (
+        False,
+        date(2026, 10, 31),
+        date(2028, 1, 31),
+    )
+
+
+def test_F11_F10_per_pupil_notice_and_upgrade_before_a_renewal_run_ahead(db, nl_school):
+    _pupils_ready(db, nl_school)
+    start_paid_year(db, nl_school, "FPO-12", date(2026, 8, 1), {"1-2": 50})
+    record_pupil_counts(db, nl_school, date(2027, 8, 1), {"1-2": 50})
+    run_due_renewals(db, date(2027, 8, 1), dry_run=False)  # run on 2027-07-25, say
+    # a cancellation received 2027-07-25 is late (deadline 2027-06-30): it ends 2028-07-31
+    notice = cancel_pupils(db, nl_school, date(2027, 7, 25))
+    assert (notice.in_time, notice.effective) == (False, date(2028, 7, 31))
+    with pytest.raises(InvalidInput, match="would restart a year already settled"):
+        upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 7, 26), {"1-2": 50, "3-8": 150})

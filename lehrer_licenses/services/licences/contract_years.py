@@ -10,10 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
-from lehrer_licenses.domain.periods import ONE_CALENDAR_YEAR, Term
+from lehrer_licenses.domain.periods import (
+    ONE_CALENDAR_YEAR,
+    CancellationOutcome,
+    Term,
+    cancellation_effective,
+)
 from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.licences.cancellation import LicenceModel
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE, capitalised
 from lehrer_licenses.store.models import PlanRow, Subscription
 
@@ -92,3 +98,34 @@ def require_in_year(term: Term, day: date, what: str) -> None:
                 until=day.isoformat(),
             )
         )
+
+
+def notice_in_year(
+    model: LicenceModel, sub: Subscription, plan: Plan, received: date, what: str
+) -> tuple[Term, CancellationOutcome]:
+    """(the year running on ``received``, when a notice received then takes effect).
+
+    Received before a renewal that was run ahead of its date, a late notice is reckoned on the
+    year it arrived in and ends the renewed year (what it would have done had the run waited);
+    one in time is refused, because the run already billed the renewed year."""
+    year = year_before_renewal(sub, plan.term_days, received)
+    if year is None:
+        require_in_year(term_of(sub), received, what)
+        return term_of(sub), model.notice(sub, received)
+    outcome = cancellation_effective(
+        plan.term, year, received, model.notice_months(plan), plan.term_days
+    )
+    if outcome.in_time:
+        raise InvalidInput(
+            _(
+                "{what} on {day} is in time for the end of the licence year on {end}, but the "
+                "renewal on {renewal} was run ahead and has already billed the next year: it "
+                "cannot be recorded after that run"
+            ).format(
+                what=capitalised(what),
+                day=day_text(received),
+                end=day_text(year.end),
+                renewal=day_text(sub.term_start),
+            )
+        )
+    return year, outcome

@@ -16,6 +16,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
+    notice_in_year,
     require_in_year,
     term_of,
 )
@@ -91,15 +92,15 @@ def change_at_renewal(
 def plan_cancellation(session: Session, school: School, received: date):
     """The running package and when a cancellation received on ``received`` takes effect (M1),
     with the refusals of ``cancel_package``; writes nothing (the app's preview uses it too)."""
-    sub, _plan = running_package(session, school)
-    require_in_year(term_of(sub), received, _("a cancellation received"))
+    sub, plan = running_package(session, school)
+    _year, outcome = notice_in_year(PACKAGES, sub, plan, received, _("a cancellation received"))
     if sub.ends_on is not None:
         raise InvalidInput(
             _("the package of school {school} is already cancelled, ending on {day}").format(
                 school=school.number, day=sub.ends_on.isoformat()
             )
         )
-    return sub, PACKAGES.notice(sub, received)
+    return sub, outcome
 
 
 def cancel_package(db: Database, school_number: str, received: date) -> CancellationNotice:

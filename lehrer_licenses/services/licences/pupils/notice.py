@@ -19,8 +19,8 @@ from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
+    notice_in_year,
     plan_of_kind,
-    require_in_year,
     term_of,
 )
 from lehrer_licenses.services.licences.pupils.contract import running_pupils
@@ -53,15 +53,14 @@ def plan_notice(session: Session, school: School, received: date):
     """The running subscription and when a downgrade or cancellation received on ``received``
     takes effect (F11), with the refusals of both; writes nothing."""
     sub, plan = running_pupils(session, school)
-    term = term_of(sub)
-    require_in_year(term, received, _("a notice received"))
+    term, outcome = notice_in_year(PUPILS, sub, plan, received, _("a notice received"))
     if sub.ends_on is not None:
         raise InvalidInput(
             _("the subscription of school {school} is already cancelled, ending on {day}").format(
                 school=school.number, day=sub.ends_on.isoformat()
             )
         )
-    return sub, plan, term, PUPILS.notice(sub, received)
+    return sub, plan, term, outcome
 
 
 def change_at_renewal(

@@ -18,7 +18,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -30,6 +30,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     require_in_year,
     term_of,
+    year_before_renewal,
 )
 from lehrer_licenses.services.licences.pupils.contract import (
     SETTLEMENT,
@@ -65,6 +66,16 @@ def _plan_upgrade(session: Session, school_number: str, plan_code: str, on: date
             ).format(old=old_variant.name, new=new_variant.name)
         )
     old_term = term_of(sub)
+    if year_before_renewal(sub, old_plan.term_days, on) is not None:
+        # The run settled the year the upgrade would restart (F6/F7 against F10): one
+        # invoice cannot undo that settlement, so the clerk dates the upgrade after it.
+        raise InvalidInput(
+            _(
+                "The renewal on {renewal} was run ahead and has settled the year before it: an "
+                "upgrade dated {day} would restart a year already settled; date it {renewal} or "
+                "later"
+            ).format(renewal=day_text(sub.term_start), day=day_text(on))
+        )
     require_in_year(old_term, on, _("an upgrade"))
     if on == old_term.start:
         raise InvalidInput(
