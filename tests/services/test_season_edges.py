@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lehrer_licenses.cli.json_billing import invoice_view_json
+from lehrer_licenses.i18n import set_ui_language
 from lehrer_licenses.services.catalogue import add_tier
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.codes import code_history
@@ -256,3 +257,22 @@ def test_F11_F10_per_pupil_notice_and_upgrade_before_a_renewal_run_ahead(db, nl_
     assert (notice.in_time, notice.effective) == (False, date(2028, 7, 31))
     with pytest.raises(InvalidInput, match="would restart a year already settled"):
         upgrade_pupils(db, nl_school, "FPO-COMBI", date(2027, 7, 26), {"1-2": 50, "3-8": 150})
+
+
+def test_the_refusal_speaks_the_ui_language_with_its_dates(db, make_school):
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    run_renewals(db, 2027, dry_run=False)
+    try:
+        set_ui_language("de")
+        with pytest.raises(InvalidInput) as refused:
+            order_seats(db, school, 1, date(2026, 3, 1))
+        assert str(refused.value) == (
+            "Eine Bestellung am 01.03.2026 liegt vor der laufenden Vertragsperiode, die am "
+            "01.01.2027 beginnt"
+        )
+        set_ui_language("fr")
+        with pytest.raises(InvalidInput, match=r"01/03/2026 .* 01/01/2027"):
+            order_seats(db, school, 1, date(2026, 3, 1))
+    finally:
+        set_ui_language("en")
