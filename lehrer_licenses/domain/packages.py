@@ -357,20 +357,7 @@ def upgrade_options(
                 plan.price(UPGRADE_FEE, on),
                 None,
             ),
-            _one(
-                "package_difference",
-                tr(
-                    "Difference of the annual package prices {old} users → {new} users, "
-                    "{start} – {end}"
-                ).format(
-                    old=current_capacity,
-                    new=new_capacity,
-                    start=_d(rest.start),
-                    end=_d(rest.end),
-                ),
-                new_price - old_price,
-                rest,
-            ),
+            _difference_line(current_capacity, new_capacity, new_price - old_price, rest, tr),
         ),
     )
     new_term = licence_year(on, plan.term_days)
@@ -400,21 +387,18 @@ def renewed_year_upgrade_lines(
     part = FULL if full else PACKAGE
     old = renewal_price(plan, component(part, current_capacity), renewed.start).amount
     new = renewal_price(plan, component(part, new_capacity), renewed.start).amount
-    return [
-        _one(
-            "package_difference",
-            tr(
-                "Difference of the annual package prices {old} users → {new} users, {start} – {end}"
-            ).format(
-                old=current_capacity,
-                new=new_capacity,
-                start=_d(renewed.start),
-                end=_d(renewed.end),
-            ),
-            new - old,
-            renewed,
-        )
-    ]
+    return [_difference_line(current_capacity, new_capacity, new - old, renewed, tr)]
+
+
+def _difference_line(old: int, new: int, amount: Decimal, period: Term, tr: Translate) -> Line:
+    return _one(
+        "package_difference",
+        tr(
+            "Difference of the annual package prices {old} users → {new} users, {start} – {end}"
+        ).format(old=old, new=new, start=_d(period.start), end=_d(period.end)),
+        amount,
+        period,
+    )
 
 
 def full_package_lines(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -68,6 +69,17 @@ def invoiced(db, school: str) -> dict[int, Decimal]:
         for day, net in rows:
             totals[day.year] += net
     return {year: amount for year, amount in totals.items() if amount}
+
+
+@contextmanager
+def school_on_fresh_db(databases, name: str, country: str, language: str):
+    """(database, school number) on a fresh database of its own, for one example."""
+    with tempfile.TemporaryDirectory() as folder:
+        db = databases.fresh(Path(folder) / "p.sqlite")
+        try:
+            yield db, add_school(db, SchoolInput(name=name, country=country, language=language))
+        finally:
+            db.dispose()
 
 
 def cleaned(totals: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -134,20 +146,15 @@ def seats_reference(first: tuple[date, int], events) -> tuple[list, dict[int, De
 @given(first=st.tuples(days(FIRST_DAY, date(2026, 11, 30)), st.integers(1, 6)), events=seat_events)
 def test_seats_invoice_what_the_reference_prices(databases, first, events):
     ops, expected = seats_reference(first, events)
-    with tempfile.TemporaryDirectory() as folder:
-        db = databases.fresh(Path(folder) / "p.sqlite")
-        try:
-            school = add_school(db, SchoolInput(name="Schule Au", country="CH", language="de"))
-            for op in ops:
-                if op[0] == "run":
-                    run_renewals(db, op[1], dry_run=False)
-                elif op[0] == "order":
-                    order_seats(db, school, op[2], op[1])
-                else:
-                    cancel(db, school, seats=op[2], received=op[1])
-            assert invoiced(db, school) == expected, ops
-        finally:
-            db.dispose()
+    with school_on_fresh_db(databases, "Schule Au", "CH", "de") as (db, school):
+        for op in ops:
+            if op[0] == "run":
+                run_renewals(db, op[1], dry_run=False)
+            elif op[0] == "order":
+                order_seats(db, school, op[2], op[1])
+            else:
+                cancel(db, school, seats=op[2], received=op[1])
+        assert invoiced(db, school) == expected, ops
 
 
 # --- user packages (M1, M2, M8): activation, upgrades, renewals (run on time or ahead) ------
@@ -189,20 +196,15 @@ def test_packages_invoice_what_the_reference_prices(databases, start, size, upgr
     if renewal <= LAST_DAY and all(s[0] != "run" for s in steps):
         steps.append(("run", run_on))
         totals[renewal.year] += PRICES[capacity]
-    with tempfile.TemporaryDirectory() as folder:
-        db = databases.fresh(Path(folder) / "p.sqlite")
-        try:
-            school = add_school(db, SchoolInput(name="Schule Au", country="DE", language="de"))
-            for step in steps:
-                if step[0] == "order":
-                    order_package(db, school, size, start)
-                elif step[0] == "upgrade":
-                    upgrade_package(db, school, step[2], step[1])
-                else:
-                    run_due_renewals(db, renewal, dry_run=False)
-            assert invoiced(db, school) == cleaned(totals), steps
-        finally:
-            db.dispose()
+    with school_on_fresh_db(databases, "Schule Au", "DE", "de") as (db, school):
+        for step in steps:
+            if step[0] == "order":
+                order_package(db, school, size, start)
+            elif step[0] == "upgrade":
+                upgrade_package(db, school, step[2], step[1])
+            else:
+                run_due_renewals(db, renewal, dry_run=False)
+        assert invoiced(db, school) == cleaned(totals), steps
 
 
 # --- per-pupil subscriptions (F3, F5-F7, F10): start, monthly counts, upgrade, renewal -------
@@ -282,23 +284,18 @@ def test_per_pupil_invoices_what_the_reference_prices(databases, start, first, c
             totals[day.year] += settle(month_of(day)) + sum(nxt.values(), Decimal(0))
             steps.append(("renewal", day))
 
-    with tempfile.TemporaryDirectory() as folder:
-        db = databases.fresh(Path(folder) / "p.sqlite")
-        try:
-            school = add_school(db, SchoolInput(name="Basisschool Au", country="NL", language="nl"))
-            record_agreements(
-                db, school, terms_accepted_on=date(2026, 1, 2),
-                dpa_reference="VWO-1", dpa_signed_on=date(2026, 1, 2),
-            )  # fmt: skip
-            start_trial(db, school, date(2026, 1, 15))
-            start_paid_year(db, school, "FPO-38", start, {"3-8": first})
-            for step in steps:
-                if step[0] == "count":
-                    record_pupil_counts(db, school, step[1], step[2])
-                elif step[0] == "upgrade":
-                    upgrade_pupils(db, school, "FPO-COMBI", step[1], step[2])
-                else:
-                    run_due_renewals(db, step[1], dry_run=False)
-            assert invoiced(db, school) == cleaned(totals), steps
-        finally:
-            db.dispose()
+    with school_on_fresh_db(databases, "Basisschool Au", "NL", "nl") as (db, school):
+        record_agreements(
+            db, school, terms_accepted_on=date(2026, 1, 2),
+            dpa_reference="VWO-1", dpa_signed_on=date(2026, 1, 2),
+        )  # fmt: skip
+        start_trial(db, school, date(2026, 1, 15))
+        start_paid_year(db, school, "FPO-38", start, {"3-8": first})
+        for step in steps:
+            if step[0] == "count":
+                record_pupil_counts(db, school, step[1], step[2])
+            elif step[0] == "upgrade":
+                upgrade_pupils(db, school, "FPO-COMBI", step[1], step[2])
+            else:
+                run_due_renewals(db, step[1], dry_run=False)
+        assert invoiced(db, school) == cleaned(totals), steps
