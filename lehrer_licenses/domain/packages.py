@@ -84,7 +84,7 @@ def package_sizes(plan: Plan, on: date) -> tuple[int, ...]:
 def _unknown_size(plan: Plan, capacity: int, on: date) -> DomainError:
     sizes = ", ".join(str(s) for s in package_sizes(plan, on)) or "-"
     return PriceMissing(
-        _("plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
+        _("Plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
             plan=plan.code, n=capacity, day=on.isoformat(), sizes=sizes
         )
     )

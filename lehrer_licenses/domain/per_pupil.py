@@ -221,7 +221,7 @@ def _check_counts(variant: Variant, counts: Mapping[str, int], what: str) -> Non
     for part, count in counts.items():
         if count < 0:
             raise DomainError(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=count)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=count)
             )
 
 
@@ -303,7 +303,7 @@ def use_lines(
         months = pupil_months.get(part, 0)
         if months < 0:
             raise DomainError(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=months)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=months)
             )
         unit = monthly_price(plan, part, term.start)
         lines.append(

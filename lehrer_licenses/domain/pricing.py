@@ -66,7 +66,7 @@ def _line(
 
 def _require_seats(seats: int) -> None:
     if seats <= 0:
-        raise DomainError(_("the number of seats must be at least 1, not {n}").format(n=seats))
+        raise DomainError(_("The number of seats must be at least 1, not {n}").format(n=seats))
 
 
 def prorated_subscription(plan: Plan, order_date: date, term: Term) -> tuple[int, Decimal]:

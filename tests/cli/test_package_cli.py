@@ -284,7 +284,7 @@ def test_pupils_bad_inputs(cli):
             message="no per-pupil subscription")  # fmt: skip
     ok(cli, "pupils", "start", s, "--plan", "FPO-38", "--date", "2026-08-01", "--count", "3-8=200")
     refused(cli, "pupils", "count", s, "--month", "2026-13", "3-8=1", message="not a month")
-    refused(cli, "pupils", "count", s, "--month", "2026-09", "5-6=1", message="unknown part")
+    refused(cli, "pupils", "count", s, "--month", "2026-09", "5-6=1", message="Unknown part")
     refused(cli, "pupils", "upgrade", s, "--plan", "FPO-12", "--date", "2027-01-10",
             "--count", "1-2=1", message="no upgrade")  # fmt: skip
     refused(cli, "pupils", "upgrade", s, "--plan", "FPO-18", "--date", "2027-08-10",

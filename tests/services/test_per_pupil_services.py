@@ -266,7 +266,7 @@ def test_F5_counts_refused_for_unknown_parts_or_before_the_start(db, nl_school):
         record_pupil_counts(db, nl_school, date(2026, 8, 1), {"3-8": 1})
     ready(db, nl_school)
     start_paid_year(db, nl_school, "FPO-38", date(2026, 8, 1), {"3-8": 200})
-    with pytest.raises(DomainError, match="unknown part"):
+    with pytest.raises(DomainError, match="Unknown part"):
         record_pupil_counts(db, nl_school, date(2026, 8, 1), {"5-6": 1})
     with pytest.raises(DomainError, match="before the subscription started"):
         record_pupil_counts(db, nl_school, date(2026, 7, 1), {"3-8": 1})

@@ -56,7 +56,7 @@ def plan_of_kind(session: Session, code: str, kind: PlanKind) -> tuple[PlanRow, 
         message = {
             PlanKind.PACKAGE: _("plan {plan} is not sold as user packages"),
             PlanKind.PER_UNIT: _("plan {plan} is not sold per pupil"),
-        }.get(kind, _("plan {plan} is not sold per seat"))
+        }.get(kind, _("Plan {plan} is not sold per seat"))
         raise InvalidInput(message.format(plan=code))
     return row, plan
 

@@ -24,7 +24,7 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import parse_date
 from lehrer_licenses.domain.typed_dates import parse_typed_date
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, header_key, read_table
@@ -158,7 +158,7 @@ def _over_capacity(
             currency=plan.currency,
             upgrade=money_text(by_kind[UPGRADE].amount),
             restart=money_text(by_kind[RESTART].amount),
-            day=on.isoformat(),
+            day=day_text(on),
         ),
         options,
     )
@@ -175,7 +175,7 @@ def record_user_count(
     account records (M4: unused for over a year out; M5: duplicates once). Over capacity, the
     result warns and prices both ways out (M7, M8)."""
     if (users is None) == (accounts is None):
-        raise InvalidInput(_("give either a user count or the account records, not both"))
+        raise InvalidInput(_("Give either a user count or the account records, not both"))
     if users is not None and users < 0:
         raise InvalidInput(_("a user count cannot be negative: {n}").format(n=users))
     with db.transaction() as session:

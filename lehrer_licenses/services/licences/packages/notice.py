@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.packages import (
     package_sizes,
 )
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
@@ -57,23 +57,23 @@ def change_at_renewal(
         if capacity not in package_sizes(plan, renewal):
             sizes = ", ".join(str(s) for s in package_sizes(plan, renewal))
             raise InvalidInput(
-                _("plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
-                    plan=plan.code, n=capacity, day=renewal.isoformat(), sizes=sizes
+                _("Plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
+                    plan=plan.code, n=capacity, day=day_text(renewal), sizes=sizes
                 )
             )
         if sub.ends_on is not None and sub.ends_on <= term.end:
             raise InvalidInput(
-                _("the package of school {school} is cancelled to end on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
+                _("The package of school {school} is cancelled to end on {day}").format(
+                    school=school.number, day=day_text(sub.ends_on)
                 )
             )
         deadline = PACKAGES.notice_deadline(sub)
         if capacity < (sub.capacity or 0) and received > deadline:
             raise InvalidInput(
                 _(
-                    "a smaller package for the renewal on {renewal} had to arrive by {deadline}; "
+                    "A smaller package for the renewal on {renewal} had to arrive by {deadline}; "
                     "ask again for the renewal after it"
-                ).format(renewal=renewal.isoformat(), deadline=deadline.isoformat())
+                ).format(renewal=day_text(renewal), deadline=day_text(deadline))
             )
         before = {"renew_capacity": sub.renew_capacity}
         sub.renew_capacity = None if capacity == sub.capacity else capacity
@@ -96,8 +96,8 @@ def plan_cancellation(session: Session, school: School, received: date):
     _year, outcome = notice_in_year(PACKAGES, sub, plan, received, _("a cancellation received"))
     if sub.ends_on is not None:
         raise InvalidInput(
-            _("the package of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=sub.ends_on.isoformat()
+            _("The package of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=day_text(sub.ends_on)
             )
         )
     return sub, outcome

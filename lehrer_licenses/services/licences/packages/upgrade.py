@@ -168,7 +168,7 @@ def upgrade_package(
     ``restart`` (a new licence year from ``on`` at the new package's price)."""
     if option not in (UPGRADE, RESTART):
         raise InvalidInput(
-            _("an upgrade is either {upgrade} or {restart}, not {option}").format(
+            _("An upgrade is either {upgrade} or {restart}, not {option}").format(
                 upgrade=UPGRADE, restart=RESTART, option=option
             )
         )
@@ -179,9 +179,9 @@ def upgrade_package(
         if option == RESTART and sub.ends_on is not None:
             raise InvalidInput(
                 _(
-                    "the package of school {school} is cancelled to end on {day}: a new licence "
+                    "The package of school {school} is cancelled to end on {day}: a new licence "
                     "year cannot start; upgrade with the year running on instead"
-                ).format(school=school.number, day=sub.ends_on.isoformat())
+                ).format(school=school.number, day=day_text(sub.ends_on))
             )
         choices = {o.kind: o for o in upgrade_choices(session, school, sub, plan, capacity, on)}
         if option not in choices:

@@ -62,12 +62,12 @@ def record_pupil_counts(
     """Record the pupils with data processed in the last 9 months, per part, for ``month``."""
     month = month_start(month)
     if not counts:
-        raise InvalidInput(_("give at least one count, e.g. 3-8=210"))
+        raise InvalidInput(_("Give at least one count, e.g. 3-8=210"))
     check_parts(counts)
     for part, count in counts.items():
         if count < 0:
             raise InvalidInput(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=count)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=count)
             )
     with db.transaction() as session:
         school = school_by_number(session, school_number)
@@ -80,14 +80,14 @@ def record_pupil_counts(
         )
         if first is None:
             raise InvalidInput(
-                _("school {school} has no per-pupil subscription to count pupils for").format(
+                _("School {school} has no per-pupil subscription to count pupils for").format(
                     school=school.number
                 )
             )
         if month < month_start(first):
             raise InvalidInput(
                 _("{month} is before the subscription started on {day}").format(
-                    month=month.strftime("%Y-%m"), day=first.isoformat()
+                    month=month_text(month), day=day_text(first)
                 )
             )
         notices = []

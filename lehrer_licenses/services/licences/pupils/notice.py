@@ -14,7 +14,7 @@ from lehrer_licenses.domain.per_pupil import (
     reminder_date,
     variant_of,
 )
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
@@ -56,8 +56,8 @@ def plan_notice(session: Session, school: School, received: date):
     term, outcome = notice_in_year(PUPILS, sub, plan, received, _("a notice received"))
     if sub.ends_on is not None:
         raise InvalidInput(
-            _("the subscription of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=sub.ends_on.isoformat()
+            _("The subscription of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=day_text(sub.ends_on)
             )
         )
     return sub, plan, term, outcome
@@ -74,7 +74,7 @@ def change_at_renewal(
         sub, plan, term, outcome = plan_notice(session, school, received)
         if new_plan.code == plan.code:
             raise InvalidInput(
-                _("school {school} is on plan {plan} already").format(
+                _("School {school} is on plan {plan} already").format(
                     school=school.number, plan=plan.code
                 )
             )

@@ -79,8 +79,8 @@ def _plan_upgrade(session: Session, school_number: str, plan_code: str, on: date
     require_in_year(old_term, on, _("an upgrade"))
     if on == old_term.start:
         raise InvalidInput(
-            _("the licence year starts on {day}: change the plan of its first invoice instead")
-            .format(day=on.isoformat())
+            _("The licence year starts on {day}: change the plan of its first invoice instead")
+            .format(day=day_text(on))
         )  # fmt: skip
     new_term = licence_year(on, new_plan.term_days)
     # The upgrade's own month is the new year's first (``use_months``): its count comes later.

@@ -79,13 +79,13 @@ def _plan_cancellation(
     """The refusals and the seats chosen, shared by the preview and the real cancellation."""
     if not whole_contract and (seats is None or seats <= 0):
         raise InvalidInput(
-            _("the number of seats to cancel must be at least 1, not {n}").format(n=seats)
+            _("The number of seats to cancel must be at least 1, not {n}").format(n=seats)
         )
     school = school_by_number(session, school_number)
     sub = running_subscription(session, school)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running contract to cancel").format(school=school.number)
+            _("School {school} has no running contract to cancel").format(school=school.number)
         )
     running = require_in_term(sub, received, _("a cancellation received"))
     if running == term_of(sub):
@@ -111,15 +111,15 @@ def _plan_cancellation(
     if whole_contract:
         if sub.ends_on is not None:
             raise InvalidInput(
-                _("the contract of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
+                _("The contract of school {school} is already cancelled, ending on {day}").format(
+                    school=school.number, day=day_text(sub.ends_on)
                 )
             )
         return _Plan(school, sub, outcome, candidates, candidates)
     assert seats is not None
     if seats > len(candidates):
         raise InvalidInput(
-            _("school {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
+            _("School {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
                 school=school.number, n=len(candidates), wanted=seats
             )
         )

@@ -41,7 +41,7 @@ def require_hosting(session, school: School):
     if sub is None or subscription_plan(sub).billing is not Billing.ARREARS:
         raise InvalidInput(
             _(
-                "school {school} is not on DB-hosting: monthly counts are billed "
+                "School {school} is not on DB-hosting: monthly counts are billed "
                 "only for DB-hosting"
             ).format(school=school.number)
         )

@@ -67,17 +67,17 @@ def _plan_order(
     session: Session, school_number: str, seats: int, on: date, plan_code: str | None
 ) -> _Plan:
     if seats <= 0:
-        raise InvalidInput(_("the number of seats must be at least 1, not {n}").format(n=seats))
+        raise InvalidInput(_("The number of seats must be at least 1, not {n}").format(n=seats))
     school = school_by_number(session, school_number)
     code = plan_code or default_plan_code(school)
     row = plan_row(session, code)
     plan = plan_from_row(row)
     if plan.kind is not PlanKind.PER_SEAT:
-        raise InvalidInput(_("plan {plan} is not sold per seat").format(plan=code))
+        raise InvalidInput(_("Plan {plan} is not sold per seat").format(plan=code))
     if plan.billing is Billing.ARREARS and not school.db_hosting:
         raise InvalidInput(
             _(
-                "plan {plan} is for DB-hosting schools; school {school} does not use DB-hosting"
+                "Plan {plan} is for DB-hosting schools; school {school} does not use DB-hosting"
             ).format(plan=code, school=school.number)
         )
     tr = gettext_for(school.language)
@@ -86,7 +86,7 @@ def _plan_order(
     if sub is not None and sub.plan_id != row.id:
         raise InvalidInput(
             _(
-                "school {school} has a running contract on plan {current}; order "
+                "School {school} has a running contract on plan {current}; order "
                 "on that plan or end it first"
             ).format(school=school.number, current=sub.plan.code)
         )
