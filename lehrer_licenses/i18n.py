@@ -14,6 +14,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -124,6 +125,23 @@ def ui_language() -> str:
 def _(message: str) -> str:
     """Translate into the UI's language (messages shown to the user, CLI errors)."""
     return translator(ui_language()).gettext(message)
+
+
+# The short date of each UI language, as its QLocale writes it with a four-digit year; English
+# keeps ISO, which scripts reading the CLI's messages rely on.
+_DAY_FORMATS = {"de": "%d.%m.%Y", "fr": "%d/%m/%Y", "it": "%d/%m/%Y", "nl": "%d-%m-%Y"}
+
+
+def day_text(day: date) -> str:
+    """A date in a message for the user, written as the UI's language writes dates."""
+    form = _DAY_FORMATS.get(ui_language())
+    return day.strftime(form) if form else day.isoformat()
+
+
+def month_text(month: date) -> str:
+    """A month in a message for the user, as ``day_text`` writes its date without the day."""
+    form = _DAY_FORMATS.get(ui_language())
+    return month.strftime(form.replace("%d", "").lstrip(".-/")) if form else month.strftime("%Y-%m")
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -21,7 +21,7 @@ from lehrer_licenses.domain.catalogue import (
     PricePoint,
     TierBand,
 )
-from lehrer_licenses.domain.periods import TermAlignment
+from lehrer_licenses.domain.periods import ONE_CALENDAR_YEAR, TermAlignment
 
 PRODUCT_LEHREROFFICE = ("LO", "LehrerOffice Desktop")
 PRICES_FROM = date(2024, 1, 1)
@@ -123,7 +123,7 @@ def _pupil_plan(code: str, variant: int, name: str, parts: tuple[str, ...]) -> P
         kind=PlanKind.PER_UNIT,
         currency="EUR",
         term=TermAlignment.ANNIVERSARY,
-        term_days=365,
+        term_days=ONE_CALENDAR_YEAR,  # "een eenjarig abonnement", renewed on its anniversary
         notice_months=1,  # the page gives none; see domain/per_pupil.py
         billing=Billing.ADVANCE,
         proration_cap=False,

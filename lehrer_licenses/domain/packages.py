@@ -84,7 +84,7 @@ def package_sizes(plan: Plan, on: date) -> tuple[int, ...]:
 def _unknown_size(plan: Plan, capacity: int, on: date) -> DomainError:
     sizes = ", ".join(str(s) for s in package_sizes(plan, on)) or "-"
     return PriceMissing(
-        _("plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
+        _("Plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
             plan=plan.code, n=capacity, day=on.isoformat(), sizes=sizes
         )
     )
@@ -357,20 +357,7 @@ def upgrade_options(
                 plan.price(UPGRADE_FEE, on),
                 None,
             ),
-            _one(
-                "package_difference",
-                tr(
-                    "Difference of the annual package prices {old} users → {new} users, "
-                    "{start} – {end}"
-                ).format(
-                    old=current_capacity,
-                    new=new_capacity,
-                    start=_d(rest.start),
-                    end=_d(rest.end),
-                ),
-                new_price - old_price,
-                rest,
-            ),
+            _difference_line(current_capacity, new_capacity, new_price - old_price, rest, tr),
         ),
     )
     new_term = licence_year(on, plan.term_days)
@@ -384,6 +371,34 @@ def upgrade_options(
         ),
     )
     return upgrade, restart
+
+
+def renewed_year_upgrade_lines(
+    plan: Plan,
+    current_capacity: int,
+    new_capacity: int,
+    renewed: Term,
+    *,
+    full: bool,
+    tr: Translate,
+) -> list[Line]:
+    """The renewed year's part of an upgrade dated before a renewal that was run ahead: the
+    difference of the renewal prices of the two sizes for ``renewed`` (M2, M11), no second fee."""
+    part = FULL if full else PACKAGE
+    old = renewal_price(plan, component(part, current_capacity), renewed.start).amount
+    new = renewal_price(plan, component(part, new_capacity), renewed.start).amount
+    return [_difference_line(current_capacity, new_capacity, new - old, renewed, tr)]
+
+
+def _difference_line(old: int, new: int, amount: Decimal, period: Term, tr: Translate) -> Line:
+    return _one(
+        "package_difference",
+        tr(
+            "Difference of the annual package prices {old} users → {new} users, {start} – {end}"
+        ).format(old=old, new=new, start=_d(period.start), end=_d(period.end)),
+        amount,
+        period,
+    )
 
 
 def full_package_lines(

@@ -15,7 +15,8 @@ Readings of the vendor page chosen here (the page is silent on them):
   date 6 months later (2026-02-01 to 2026-07-31). It is given once per school, ever. Every paid
   year is preceded by a trial: a school that never had one cannot start a paid year.
 - Terms and DPA (F4) are needed for the trial and, through it, for every paid year.
-- The licence year is 365 days from its start, like M1.
+- The licence year is one calendar year from its start, renewed on the anniversary
+  (2027-09-01 -> 2028-08-31): the page sells a one-year subscription, not 365 days (M1).
 - A month's count belongs to the licence year its first day falls in (a year starting on the
   15th has its first counted month in the following month).
 - The next pre-investment is the pupils counted "in the first weeks after the renewal date": the
@@ -43,7 +44,7 @@ from dateutil.relativedelta import relativedelta
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.money import round_half_up
-from lehrer_licenses.domain.periods import Term, anniversary_term, month_start
+from lehrer_licenses.domain.periods import ONE_CALENDAR_YEAR, Term, anniversary_term, month_start
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.regcode_verifier import PUPIL_PLAN_VARIANTS
 from lehrer_licenses.i18n import N_, _
@@ -166,7 +167,7 @@ def trial_refusals(
 # --- the licence year, notice and reminder (F5, F9, F11) ------------------------------------
 
 
-def licence_year(start: date, days: int = 365) -> Term:
+def licence_year(start: date, days: int = ONE_CALENDAR_YEAR) -> Term:
     return anniversary_term(start, days)
 
 
@@ -220,7 +221,7 @@ def _check_counts(variant: Variant, counts: Mapping[str, int], what: str) -> Non
     for part, count in counts.items():
         if count < 0:
             raise DomainError(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=count)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=count)
             )
 
 
@@ -302,7 +303,7 @@ def use_lines(
         months = pupil_months.get(part, 0)
         if months < 0:
             raise DomainError(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=months)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=months)
             )
         unit = monthly_price(plan, part, term.start)
         lines.append(
@@ -321,9 +322,27 @@ def use_lines(
     return lines
 
 
+def use_months(term: Term, until: date | None = None) -> list[date]:
+    """The months (as their first day) whose use a settlement of ``term`` bills: from the month
+    the year starts in up to the month before the renewal date's month (which belongs to the
+    next year), or up to ``until``'s month.
+
+    A year that restarts mid-month on an upgrade (F10) thus bills its first month itself (the
+    upgrade settles the old year up to the month before): the count of that month is taken at
+    the month's end, after the old year was settled, and would otherwise be billed nowhere."""
+    stop = month_start(term.renewal_date)
+    if until is not None:
+        stop = min(stop, month_start(until) + relativedelta(months=1))
+    month, months = month_start(term.start), []
+    while month < stop:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
 def pupil_months(counts: Iterable[tuple[date, str, int]], term: Term, until: date | None = None):
-    """Sum of the monthly counts per part over the months of ``term`` (up to ``until``)."""
-    months = set(months_of(term, until))
+    """Sum of the monthly counts per part over the use months of ``term`` (up to ``until``)."""
+    months = set(use_months(term, until))
     sums: dict[str, int] = {}
     for month, part, count in counts:
         if month in months:

@@ -1,8 +1,9 @@
 """Terms, month counting and notice deadlines.
 
-Two term alignments exist: the calendar year (LehrerOffice, L4) and a licence year of 365 days
-from activation (Mathegym M1, Focus PO); 365 days is deliberately not "one year", so a term that
-spans 29 February ends a day earlier in the calendar.
+Two term alignments exist: the calendar year (LehrerOffice, L4) and a licence year from
+activation. Mathegym's (M1) is 365 days, deliberately not "one year", so a term that spans
+29 February ends a day earlier in the calendar; Focus PO's is one calendar year, renewed on the
+anniversary (``ONE_CALENDAR_YEAR``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,15 @@ def calendar_year_term(day: date) -> Term:
     return Term(date(day.year, 1, 1), date(day.year, 12, 31))
 
 
+# ``term_days`` of a plan whose licence year is one calendar year from its start, renewed on the
+# anniversary (Focus PO: 2027-09-01 -> 2028-08-31), not a fixed number of days (Mathegym's 365).
+ONE_CALENDAR_YEAR = 0
+
+
 def anniversary_term(start: date, days: int = 365) -> Term:
+    if days == ONE_CALENDAR_YEAR:
+        # A start on 29 February renews on 28 February and stays there: no 29th in most years.
+        return Term(start, start + relativedelta(years=1) - timedelta(days=1))
     return Term(start, start + timedelta(days=days - 1))
 
 
@@ -58,6 +67,11 @@ def term_containing(
         raise DomainError("an anniversary term needs its activation date")
     if day < anchor:
         raise DomainError(f"{day.isoformat()} is before the activation on {anchor.isoformat()}")
+    if days == ONE_CALENDAR_YEAR:
+        years = day.year - anchor.year
+        if anchor + relativedelta(years=years) > day:
+            years -= 1
+        return anniversary_term(anchor + relativedelta(years=years), days)
     periods = (day - anchor).days // days
     return anniversary_term(anchor + timedelta(days=periods * days), days)
 

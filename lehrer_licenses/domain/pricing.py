@@ -66,7 +66,7 @@ def _line(
 
 def _require_seats(seats: int) -> None:
     if seats <= 0:
-        raise DomainError(_("the number of seats must be at least 1, not {n}").format(n=seats))
+        raise DomainError(_("The number of seats must be at least 1, not {n}").format(n=seats))
 
 
 def prorated_subscription(plan: Plan, order_date: date, term: Term) -> tuple[int, Decimal]:
@@ -174,8 +174,14 @@ def price_new_seats(
     return lines
 
 
-def price_renewal(plan: Plan, *, seats: int, term: Term, tr: Translate) -> list[Line]:
-    """The subscription for ``seats`` seats for the new ``term``, invoiced in advance (L4)."""
+def price_renewal(
+    plan: Plan, *, seats: int, term: Term, tr: Translate, first_position: int = 1
+) -> list[Line]:
+    """The subscription for ``seats`` seats for the new ``term``, invoiced in advance (L4).
+
+    ``first_position`` above 1 prices seats added to a renewal already made (an order between
+    the year-end run and 1 January): the volume discount (L8) goes on by position, so renewal
+    plus addition costs what one renewal of all the seats would have cost."""
     _require_seats(seats)
     sub = plan.price(SUBSCRIPTION, term.start)
     lines = [
@@ -189,7 +195,7 @@ def price_renewal(plan: Plan, *, seats: int, term: Term, tr: Translate) -> list[
             term,
         )
     ]
-    lines += discount_lines(plan, term.start, 1, seats, {SUBSCRIPTION: sub}, tr)
+    lines += discount_lines(plan, term.start, first_position, seats, {SUBSCRIPTION: sub}, tr)
     return lines
 
 

@@ -340,7 +340,7 @@ def edit_school(db: Database, number: str, changes: dict[str, str]) -> SchoolEdi
             _("a school has no field {fields} to edit").format(fields=", ".join(unknown))
         )
     if not changes:
-        raise InvalidInput(_("nothing to change: give at least one field"))
+        raise InvalidInput(_("Nothing to change: give at least one field"))
     with db.transaction() as session:
         school = school_by_number(session, number)
         current = {name: getattr(school, name) or "" for name in EDITABLE}

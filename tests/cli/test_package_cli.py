@@ -97,6 +97,31 @@ def test_M3_count_over_capacity_warns(cli, package_school, tmp_path):
     assert doc["users"] == 1 and doc["warning"] is None
 
 
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        # German Excel: semicolons, Windows-1252, dates rewritten day.month.year
+        (
+            "cp1252",
+            "Person;last_used;Klasse\r\nJörg Müller;01.06.2026;5a\r\njörg müller;2026-06-02;5a\r\n",
+        ),
+        # Excel's "Unicode text" and the project's own templates: UTF-16 with a BOM
+        ("utf-16", "person;last_used\r\nŁukasz Żółć;2026-06-01\r\nAnna;2026-06-03\r\n"),
+    ],
+)
+def test_M4_count_reads_accounts_through_the_one_csv_reader(
+    cli, package_school, tmp_path, encoding, text
+):
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_bytes(text.encode(encoding))
+    doc = ok(
+        cli, "package", "count", package_school, "--date", "2026-06-11",
+        "--accounts", str(accounts),
+    )  # fmt: skip
+    # Jörg Müller twice counts once (M5); Łukasz and Anna are two
+    assert doc["users"] == (1 if encoding == "cp1252" else 2)
+
+
 def test_M10_addon_order_list_cancel_and_full_package(cli, package_school):
     doc = ok(
         cli, "addon", "order", package_school, "--subject", "Deutsch", "--date", "2026-04-15",
@@ -192,7 +217,7 @@ def test_package_bad_inputs(cli, package_school, tmp_path):
     refused(cli, "package", "count", s, "--date", "2027-06-10", "--users", "3",
             message="after the licence year")  # fmt: skip
     refused(cli, "package", "count", s, "--date", "2026-06-10", "--accounts",
-            str(tmp_path / "missing.csv"), message="cannot read the accounts file")  # fmt: skip
+            str(tmp_path / "missing.csv"), message="Cannot read the accounts file")  # fmt: skip
     refused(cli, "package", "count", other, "--date", "2026-06-10", "--users", "3",
             message="no running user package")  # fmt: skip
     refused(cli, "package", "upgrade", s, "--capacity", "500", "--date", "2026-06-10",
@@ -259,7 +284,7 @@ def test_pupils_bad_inputs(cli):
             message="no per-pupil subscription")  # fmt: skip
     ok(cli, "pupils", "start", s, "--plan", "FPO-38", "--date", "2026-08-01", "--count", "3-8=200")
     refused(cli, "pupils", "count", s, "--month", "2026-13", "3-8=1", message="not a month")
-    refused(cli, "pupils", "count", s, "--month", "2026-09", "5-6=1", message="unknown part")
+    refused(cli, "pupils", "count", s, "--month", "2026-09", "5-6=1", message="Unknown part")
     refused(cli, "pupils", "upgrade", s, "--plan", "FPO-12", "--date", "2027-01-10",
             "--count", "1-2=1", message="no upgrade")  # fmt: skip
     refused(cli, "pupils", "upgrade", s, "--plan", "FPO-18", "--date", "2027-08-10",

@@ -152,9 +152,19 @@ def test_F5_months_of_a_year_are_those_whose_first_day_falls_in_it():
 
 
 def test_F5_a_year_across_29_february_still_has_12_months():
+    # one calendar year from its start (issue 17; it was 365 days, ending on 2028-07-30)
     year = licence_year(date(2027, 8, 1))
-    assert year.end == date(2028, 7, 30)
+    assert year.end == date(2028, 7, 31)
     assert len(months_of(year)) == 12
+
+
+def test_F9_the_licence_year_renews_on_its_anniversary_for_ever():
+    year = licence_year(date(2027, 9, 1))
+    assert (year.start, year.end) == (date(2027, 9, 1), date(2028, 8, 31))
+    for _ in range(5):  # across 2028 and 2032: no drift into August
+        year = licence_year(year.renewal_date)
+        assert (year.start.month, year.start.day) == (9, 1)
+    assert reminder_date(date(2028, 9, 1)) == date(2028, 7, 1)  # 2 months before (F9)
 
 
 # --- F6, F7 ---------------------------------------------------------------------------------
@@ -265,6 +275,8 @@ def test_F11_downgrade_or_cancel_with_one_month_notice():
     year = licence_year(date(2026, 8, 1))
     assert P38.notice_months == 1
     on_time = cancellation_effective(TermAlignment.ANNIVERSARY, year, date(2027, 6, 30), 1)
-    late = cancellation_effective(TermAlignment.ANNIVERSARY, year, date(2027, 7, 1), 1)
+    late = cancellation_effective(
+        TermAlignment.ANNIVERSARY, year, date(2027, 7, 1), 1, P38.term_days
+    )
     assert on_time.in_time and on_time.effective == year.end
     assert not late.in_time and late.effective == licence_year(year.renewal_date).end

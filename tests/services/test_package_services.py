@@ -115,7 +115,7 @@ def test_M4_a_bad_accounts_file_names_the_problem(tmp_path):
     with pytest.raises(DomainError, match="column 'person'"):
         read_accounts(path)
     path.write_text("person,last_used\nx,2026-13-01\n", encoding="utf-8")
-    with pytest.raises(DomainError, match="line 2"):
+    with pytest.raises(DomainError, match="Line 2"):
         read_accounts(path)
 
 

@@ -54,7 +54,7 @@ def test_L10_a_full_school_must_free_a_seat_before_assigning(db, make_school):
     first = add_teacher(db, school, "Anna", "Keller")
     second = add_teacher(db, school, "Beat", "Frei")
     assign_seat(db, school, first, date(2026, 3, 10))
-    with pytest.raises(DomainError, match=r"all 1 seats of school \d+ are taken"):
+    with pytest.raises(DomainError, match=r"All 1 seats of school \d+ are taken"):
         assign_seat(db, school, second, date(2026, 3, 11))
     free_seat(db, school, first, date(2026, 6, 30))
     assert assign_seat(db, school, second, date(2026, 7, 1)).teacher == "Beat Frei"

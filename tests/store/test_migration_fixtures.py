@@ -31,7 +31,14 @@ from lehrer_licenses.store.database import (
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 # A later migration that deliberately rewrites values of an old column lists it here as
 # (table, column), with a test of its own for the new values.
-REWRITTEN: set[tuple[str, str]] = set()
+REWRITTEN: set[tuple[str, str]] = {
+    # 0006: per-pupil years of one calendar year (tests/store/test_migration_0006.py)
+    ("plan", "term_days"),
+    ("subscription", "term_end"),
+    ("subscription", "ends_on"),
+    ("cancellation", "effective_on"),
+    ("pre_investment", "term_end"),
+}
 
 
 def all_revisions() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from lehrer_licenses.services.browse import school_detail as browse_detail
@@ -150,3 +151,35 @@ def test_cancel_without_contract_says_why(qtbot, db, sample):
     qtbot.addWidget(dialog)
     assert "no running contract" in dialog.error.text()
     assert not dialog.confirm_button.isEnabled()
+
+
+def test_order_and_cancel_in_december_after_the_run_show_both_terms(qtbot, db, school):
+    """Issue 17: after the year-end run, a December order shows December and the renewed year
+    (111.45 + 1 x 4.50 + 44.55 = 160.50); a late cancellation ends with the renewed year."""
+    number = school("Schulhaus Aarau", "Aarau", "5000")
+    first = OrderSeatsDialog(db, number, on=date(2026, 3, 10))
+    qtbot.addWidget(first)
+    first.set_values(seats=3)
+    first.refresh_preview()
+    qtbot.mouseClick(first.order_button, Qt.MouseButton.LeftButton)
+    renewals.run_renewals(db, 2027, dry_run=False)
+
+    dialog = OrderSeatsDialog(db, number, on=date(2026, 12, 6))
+    qtbot.addWidget(dialog)
+    dialog.set_values(seats=1)
+    dialog.refresh_preview()
+    assert dialog.error.isHidden()
+    assert dialog.invoice.lines.texts(3) == ["111.45", "4.50", "44.55"]
+    assert dialog.invoice.net.text() == "CHF\u00a0160.50"
+    assert "2027" in dialog.notices.text.text()
+    qtbot.mouseClick(dialog.order_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert browse.school_row(db, number).seats == 4
+
+    cancel = CancelDialog(db, number, received=date(2026, 12, 6))
+    qtbot.addWidget(cancel)
+    cancel.set_values(seats=1, received=date(2026, 12, 6))
+    assert cancel.error.isHidden() or not cancel.error.text()
+    assert cancel.effective.text() == "31.12.2027"
+    qtbot.mouseClick(cancel.confirm_button, Qt.MouseButton.LeftButton)
+    assert cancel.result() == QDialog.DialogCode.Accepted

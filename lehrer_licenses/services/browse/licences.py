@@ -307,7 +307,7 @@ def capacity_preview(db: Database, school_number: str, users: int, on: date) -> 
         sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
         if sub is None:
             raise InvalidInput(
-                _("school {school} has no running user package").format(school=school.number)
+                _("School {school} has no running user package").format(school=school.number)
             )
         check = check_capacity(plan_from_row(sub.plan), sub.capacity or 0, users, on)
         return CapacityPreview(check.capacity, check.users, check.over, check.suggested)

@@ -323,7 +323,7 @@ def issue_code_now(
         )
         if sub is None or licence_terms(session, sub) == (LicenceKind.SEATS, 0, 0):
             raise InvalidInput(
-                _("school {school} has no seats to put in a code").format(school=school.number)
+                _("School {school} has no seats to put in a code").format(school=school.number)
             )
         return _view(issue_for(session, school, sub, on, "manual", signer), school)
 
@@ -370,7 +370,7 @@ def backup_signing_key(path: Path, passphrase: str, keys: KeyStore | None = None
     """The key pair, encrypted with ``passphrase``, for safekeeping away from this machine."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise InvalidInput(
-            _("the passphrase must have at least {n} characters").format(n=MIN_PASSPHRASE)
+            _("The passphrase must have at least {n} characters").format(n=MIN_PASSPHRASE)
         )
     return (keys or KeyStore()).backup(path, passphrase)
 

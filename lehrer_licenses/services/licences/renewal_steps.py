@@ -25,7 +25,7 @@ from lehrer_licenses.domain.per_pupil import PreInvestment, Settlement
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import VatRate
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing.drafts import InvoiceView, create_draft, preview_invoice
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates
@@ -54,6 +54,7 @@ class RenewalStep:
     settlement: Settlement | None = None
     next_parts: list[PreInvestment] = field(default_factory=list)
     plan_code: str | None = None  # the plan of the new year
+    quantity_before: int | None = None  # the package capacity of the year before
 
 
 @dataclass
@@ -96,9 +97,9 @@ def postponed_notices(price, renewal: date) -> list[str]:
             "6 months before the renewal on {renewal}: it applies from a later renewal (M11)."
         ).format(
             amount=money_text(p.amount),
-            valid_from=p.valid_from.isoformat(),
-            announced=p.announced_on.isoformat() if p.announced_on else "-",
-            renewal=renewal.isoformat(),
+            valid_from=day_text(p.valid_from),
+            announced=day_text(p.announced_on) if p.announced_on else "-",
+            renewal=day_text(renewal),
         )
         for p in price.postponed
     ]
@@ -169,6 +170,7 @@ class RenewingModel(LicenceModel):
             "renewal": step.renewal,
             "term_end": step.term.end if step.term else None,
             "quantity": step.quantity,
+            "quantity_before": step.quantity_before,
             "invoice_id": invoice_id,
         }
 

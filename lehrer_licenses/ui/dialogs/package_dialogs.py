@@ -259,7 +259,7 @@ class ResizeAtRenewalDialog(LicenceDialog):
         if size < self.info.capacity and received > self.info.cancellation_deadline:
             raise InvalidInput(
                 _(
-                    "a smaller package for the renewal on {renewal} had to arrive by {deadline}; "
+                    "A smaller package for the renewal on {renewal} had to arrive by {deadline}; "
                     "ask again for the renewal after it"
                 ).format(
                     renewal=self.renewal.isoformat(),

@@ -86,7 +86,7 @@ class AgreementsDialog(LicenceDialog):
 
     def quote(self) -> Preview:
         if not self.terms.isChecked() and not self.dpa_reference.text().strip():
-            raise InvalidInput(_("give the date the terms were accepted, or the DPA's reference"))
+            raise InvalidInput(_("Give the date the terms were accepted, or the DPA's reference"))
         return Preview(_("Nothing is billed; a trial needs both (F4)."))
 
     def job(self):

@@ -17,7 +17,7 @@ from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.vat import COUNTRIES
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
@@ -74,7 +74,7 @@ def check_billing_address(address: BillingAddress) -> None:
     ]
     if missing:
         raise InvalidInput(
-            _("the billing address of the add-on is incomplete ({missing} missing)").format(
+            _("The billing address of the add-on is incomplete ({missing} missing)").format(
                 missing=", ".join(missing)
             )
         )
@@ -89,19 +89,19 @@ def check_billing_address(address: BillingAddress) -> None:
 def _plan_addon(session: Session, school_number: str, subject: str, on: date):
     subject = " ".join(subject.split())
     if not subject:
-        raise InvalidInput(_("an add-on needs a subject"))
+        raise InvalidInput(_("An add-on needs a subject"))
     school = school_by_number(session, school_number)
     sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running user package to add a subject to").format(
+            _("School {school} has no running user package to add a subject to").format(
                 school=school.number
             )
         )
     require_in_year(term_of(sub), on, _("an add-on order"))
     if sub.full_package:
         raise InvalidInput(
-            _("school {school} has the full package: every subject is included").format(
+            _("School {school} has the full package: every subject is included").format(
                 school=school.number
             )
         )
@@ -114,8 +114,8 @@ def _plan_addon(session: Session, school_number: str, subject: str, on: date):
     )
     if running is not None:
         raise InvalidInput(
-            _("school {school} has the add-on {subject} already, until {end}").format(
-                school=school.number, subject=subject, end=running.term_end.isoformat()
+            _("School {school} has the add-on {subject} already, until {end}").format(
+                school=school.number, subject=subject, end=day_text(running.term_end)
             )
         )
     plan = plan_from_row(sub.plan)
@@ -227,12 +227,12 @@ def plan_addon_cancellation(session: Session, school: School, addon_id: int, rec
     addon = _addon(session, school, addon_id)
     if addon.status != ADDON_ACTIVE:
         raise InvalidInput(
-            _("the add-on {id} is not running ({status})").format(id=addon.id, status=addon.status)
+            _("The add-on {id} is not running ({status})").format(id=addon.id, status=addon.status)
         )
     if addon.ends_on is not None:
         raise InvalidInput(
-            _("the add-on {id} is already cancelled, ending on {day}").format(
-                id=addon.id, day=addon.ends_on.isoformat()
+            _("The add-on {id} is already cancelled, ending on {day}").format(
+                id=addon.id, day=day_text(addon.ends_on)
             )
         )
     require_in_year(ADDONS.term(addon), received, _("a cancellation received"))

@@ -72,6 +72,6 @@ def running_package(session: Session, school: School) -> tuple[Subscription, Pla
     sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running user package").format(school=school.number)
+            _("School {school} has no running user package").format(school=school.number)
         )
     return sub, plan_from_row(sub.plan)

@@ -4,7 +4,7 @@ records, and, over capacity, the warning with both ways out priced.
 
 from __future__ import annotations
 
-import csv
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,9 +23,11 @@ from lehrer_licenses.domain.packages import (
     count_users,
 )
 from lehrer_licenses.domain.periods import parse_date
-from lehrer_licenses.i18n import _
+from lehrer_licenses.domain.typed_dates import parse_typed_date
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, header_key, read_table
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
@@ -56,35 +58,68 @@ class CountResult:
     options: list[PricedOption] = field(default_factory=list)
 
 
+# The account export's columns, with the names German and English exports give them.
+ACCOUNT_COLUMNS = {
+    "person": ("Person", "Benutzer", "user"),
+    "last_used": ("last used", "zuletzt genutzt", "letzte Nutzung"),
+    "registered_on": ("registered", "registriert"),
+    "removed_on": ("removed", "entfernt", "gelöscht"),
+}
+# ISO as the spec of the export writes dates, or day.month.year as German Excel rewrites them
+_GERMAN_DAY = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+
+
 def read_accounts(path: Path) -> list[Account]:
     """Accounts from a CSV file with the columns ``person`` and optionally ``last_used``,
-    ``registered_on``, ``removed_on`` (YYYY-MM-DD), as the licensed program exports them."""
+    ``registered_on``, ``removed_on``, as the licensed program exports them; read by the one
+    CSV reader of the project (``exchange.csv_reading``: comma or semicolon, UTF-8, UTF-16 or
+    Windows-1252), like every other file the desk imports."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        table = read_table(path.read_bytes())
+    except (OSError, UnreadableFile) as exc:
+        error = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise InvalidInput(
-            _("cannot read the accounts file {path}: {error}").format(path=path, error=exc)
+            _("Cannot read the accounts file {path}: {error}").format(path=path, error=error)
         ) from exc
-    if rows and "person" not in rows[0]:
-        raise InvalidInput(_("the accounts file {path} needs a column 'person'").format(path=path))
+    if table.problems:
+        raise InvalidInput(
+            _("The accounts file {path}: {problem}").format(path=path, problem=table.problems[0])
+        )
+    # Other columns of the export are not the desk's business: they are left unread.
+    lookup = {header_key(alias): name for name, names in ACCOUNT_COLUMNS.items() for alias in names}
+    lookup.update({header_key(name): name for name in ACCOUNT_COLUMNS})
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(table.header):
+        name = lookup.get(header_key(cell))
+        if name is not None and name not in columns:
+            columns[name] = index
+    if "person" not in columns:
+        raise InvalidInput(_("The accounts file {path} needs a column 'person'").format(path=path))
     accounts = []
-    for number, row in enumerate(rows, start=2):
+    for number, cells in table.rows:
 
-        def day(name: str, row=row, number=number) -> date | None:
-            text = (row.get(name) or "").strip()
+        def cell(name: str, cells=cells) -> str:
+            index = columns.get(name)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        def day(name: str, number=number) -> date | None:
+            text = cell(name)
             if not text:
                 return None
+            if _GERMAN_DAY.fullmatch(text):
+                read = parse_typed_date(text, "dmy")
+                if read is not None:
+                    return read
             try:
                 return parse_date(text)
             except DomainError as exc:
                 raise InvalidInput(
-                    _("line {line} of {path}: {error}").format(line=number, path=path, error=exc)
+                    _("Line {line} of {path}: {error}").format(line=number, path=path, error=exc)
                 ) from exc
 
         accounts.append(
             Account(
-                person=(row.get("person") or "").strip(),
+                person=cell("person"),
                 last_used=day("last_used"),
                 registered_on=day("registered_on"),
                 removed_on=day("removed_on"),
@@ -123,7 +158,7 @@ def _over_capacity(
             currency=plan.currency,
             upgrade=money_text(by_kind[UPGRADE].amount),
             restart=money_text(by_kind[RESTART].amount),
-            day=on.isoformat(),
+            day=day_text(on),
         ),
         options,
     )
@@ -140,7 +175,7 @@ def record_user_count(
     account records (M4: unused for over a year out; M5: duplicates once). Over capacity, the
     result warns and prices both ways out (M7, M8)."""
     if (users is None) == (accounts is None):
-        raise InvalidInput(_("give either a user count or the account records, not both"))
+        raise InvalidInput(_("Give either a user count or the account records, not both"))
     if users is not None and users < 0:
         raise InvalidInput(_("a user count cannot be negative: {n}").format(n=users))
     with db.transaction() as session:

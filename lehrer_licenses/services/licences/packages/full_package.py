@@ -16,7 +16,7 @@ from lehrer_licenses.domain.packages import (
     refund_lines,
 )
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing import (
     credit_notes,
@@ -61,7 +61,7 @@ def _plan_full(session: Session, school: School, on: date):
     sub, plan = running_package(session, school)
     if sub.full_package:
         raise InvalidInput(
-            _("school {school} has the full package already").format(school=school.number)
+            _("School {school} has the full package already").format(school=school.number)
         )
     term = term_of(sub)
     require_in_year(term, on, _("the move to the full package"))
@@ -98,8 +98,8 @@ def _addon_year_invoice(session: Session, addon: Addon) -> Invoice:
         )
     if invoice is None:
         raise InvalidInput(
-            _("the add-on {subject} has no invoice for its year from {day} to refund").format(
-                subject=addon.subject, day=addon.term_start.isoformat()
+            _("The add-on {subject} has no invoice for its year from {day} to refund").format(
+                subject=addon.subject, day=day_text(addon.term_start)
             )
         )
     return invoice
@@ -149,8 +149,8 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
         return invoice
     if refund <= 0:
         raise InvalidInput(
-            _("the add-on {subject} has nothing left to refund on {day}").format(
-                subject=addon.subject, day=on.isoformat()
+            _("The add-on {subject} has nothing left to refund on {day}").format(
+                subject=addon.subject, day=day_text(on)
             )
         )
     credit = credit_notes.credit_invoice(

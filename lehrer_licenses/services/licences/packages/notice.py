@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.packages import (
     package_sizes,
 )
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
+    notice_in_year,
     require_in_year,
     term_of,
 )
@@ -56,23 +57,23 @@ def change_at_renewal(
         if capacity not in package_sizes(plan, renewal):
             sizes = ", ".join(str(s) for s in package_sizes(plan, renewal))
             raise InvalidInput(
-                _("plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
-                    plan=plan.code, n=capacity, day=renewal.isoformat(), sizes=sizes
+                _("Plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
+                    plan=plan.code, n=capacity, day=day_text(renewal), sizes=sizes
                 )
             )
         if sub.ends_on is not None and sub.ends_on <= term.end:
             raise InvalidInput(
-                _("the package of school {school} is cancelled to end on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
+                _("The package of school {school} is cancelled to end on {day}").format(
+                    school=school.number, day=day_text(sub.ends_on)
                 )
             )
         deadline = PACKAGES.notice_deadline(sub)
         if capacity < (sub.capacity or 0) and received > deadline:
             raise InvalidInput(
                 _(
-                    "a smaller package for the renewal on {renewal} had to arrive by {deadline}; "
+                    "A smaller package for the renewal on {renewal} had to arrive by {deadline}; "
                     "ask again for the renewal after it"
-                ).format(renewal=renewal.isoformat(), deadline=deadline.isoformat())
+                ).format(renewal=day_text(renewal), deadline=day_text(deadline))
             )
         before = {"renew_capacity": sub.renew_capacity}
         sub.renew_capacity = None if capacity == sub.capacity else capacity
@@ -91,15 +92,15 @@ def change_at_renewal(
 def plan_cancellation(session: Session, school: School, received: date):
     """The running package and when a cancellation received on ``received`` takes effect (M1),
     with the refusals of ``cancel_package``; writes nothing (the app's preview uses it too)."""
-    sub, _plan = running_package(session, school)
-    require_in_year(term_of(sub), received, _("a cancellation received"))
+    sub, plan = running_package(session, school)
+    _year, outcome = notice_in_year(PACKAGES, sub, plan, received, _("a cancellation received"))
     if sub.ends_on is not None:
         raise InvalidInput(
-            _("the package of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=sub.ends_on.isoformat()
+            _("The package of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=day_text(sub.ends_on)
             )
         )
-    return sub, PACKAGES.notice(sub, received)
+    return sub, outcome
 
 
 def cancel_package(db: Database, school_number: str, received: date) -> CancellationNotice:

@@ -27,7 +27,7 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
 from lehrer_licenses.services.licences.packages.contract import ADDON_LAPSED, ADDON_REASON
@@ -110,13 +110,18 @@ class UserPackages(RenewingModel):
         return RenewalStep(self.name, contract.id, renewal, LAPSE, quantity=state.capacity)
 
     def renew_step(self, contract: Subscription, term: Term, renewal: date, state: _PackageYear):
+        before = state.capacity
         state.capacity, state.renew_capacity = state.renew_capacity or state.capacity, None
         plan, capacity = state.plan, state.capacity
-        return _year_step(
+        step = _year_step(
             self.name, contract.id, renewal, plan, FULL if contract.full_package else PACKAGE,
             capacity, "package-renewal",
             lambda term, amount: package_lines(plan, capacity, term, amount, state.tr),
         )  # fmt: skip
+        # kept in the audit entry: an upgrade dated before a renewal run ahead needs the size
+        # the school had then (``packages.upgrade``)
+        step.quantity_before = before
+        return step
 
     def renew(self, session, contract: Subscription, step, invoice, ctx) -> str:
         assert step.term is not None and ctx.signer is not None
@@ -189,7 +194,7 @@ class Addons(RenewingModel):
         capacity = capacity_on(contract.subscription, state.package_steps, renewal)
         if capacity is None:
             notice = _("The package no longer runs on {day}: the add-on ends.").format(
-                day=renewal.isoformat()
+                day=day_text(renewal)
             )
             return RenewalStep(self.name, contract.id, renewal, LAPSE, notices=[notice])
         return _year_step(

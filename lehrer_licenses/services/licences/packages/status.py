@@ -144,7 +144,7 @@ def package_status(db: Database, school_number: str, on: date) -> PackageStatus:
         sub = running_of_kind(session, school.id, PlanKind.PACKAGE)
         if sub is None:
             raise InvalidInput(
-                _("school {school} has no running user package").format(school=school.number)
+                _("School {school} has no running user package").format(school=school.number)
             )
         plan = plan_from_row(sub.plan)
         term = term_of(sub)

@@ -4,10 +4,12 @@ difference) or a new licence year from the day, quoted both ways and written as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import Plan
@@ -15,9 +17,10 @@ from lehrer_licenses.domain.packages import (
     RESTART,
     UPGRADE,
     UpgradeOption,
+    renewed_year_upgrade_lines,
     upgrade_options,
 )
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
@@ -29,6 +32,7 @@ from lehrer_licenses.services.licences.codes import issue_for
 from lehrer_licenses.services.licences.contract_years import (
     require_in_year,
     term_of,
+    year_before_renewal,
 )
 from lehrer_licenses.services.licences.packages.contract import PackageResult, running_package
 from lehrer_licenses.services.schools import school_by_number
@@ -36,6 +40,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
+    AuditEntry,
     School,
     Subscription,
 )
@@ -43,18 +48,62 @@ from lehrer_licenses.store.models import (
 # --- mid-year upgrade (M7, M8) --------------------------------------------------------------
 
 
-def upgrade_choices(
-    school: School, sub: Subscription, plan: Plan, capacity: int, on: date
-) -> tuple[UpgradeOption, UpgradeOption]:
-    require_in_year(term_of(sub), on, _("an upgrade"))
-    return upgrade_options(
-        plan,
-        current_capacity=sub.capacity or 0,
-        new_capacity=capacity,
-        term=term_of(sub),
-        on=on,
-        tr=gettext_for(school.language),
+def _capacity_before_renewal(session: Session, sub: Subscription) -> int | None:
+    """The package size of the year before the last renewal: as that renewal recorded it, or
+    as an upgrade dated before it (and after the run) left it."""
+    entries = session.execute(
+        select(AuditEntry.action, AuditEntry.after)
+        .where(
+            AuditEntry.action.in_(("renewal.package.renew", f"package.{UPGRADE}")),
+            AuditEntry.entity == "subscription",
+            AuditEntry.entity_id == sub.id,
+        )
+        .order_by(AuditEntry.id.desc())
     )
+    for action, after in entries:
+        recorded = json.loads(after)
+        if action == "renewal.package.renew":
+            return recorded.get("quantity_before")
+        if recorded.get("before_renewal"):
+            return recorded.get("capacity")
+    return None
+
+
+def upgrade_choices(
+    session: Session, school: School, sub: Subscription, plan: Plan, capacity: int, on: date
+) -> list[UpgradeOption]:
+    """Both ways to ``capacity`` users on ``on`` (M8); on a day before a renewal run ahead, the
+    one way that keeps the year: the upgrade of the running year, plus the renewed year at the
+    larger size, as its renewal would have priced it."""
+    tr = gettext_for(school.language)
+    year = year_before_renewal(sub, plan.term_days, on)
+    if year is None:
+        require_in_year(term_of(sub), on, _("an upgrade"))
+        return list(
+            upgrade_options(
+                plan,
+                current_capacity=sub.capacity or 0,
+                new_capacity=capacity,
+                term=term_of(sub),
+                on=on,
+                tr=tr,
+            )
+        )
+    before = _capacity_before_renewal(session, sub)
+    if before != sub.capacity:
+        raise InvalidInput(
+            _(
+                "The renewal on {renewal} was run ahead and changed the package to {n} users: "
+                "an upgrade dated {day}, before it, cannot be priced; date it {renewal} or later"
+            ).format(renewal=day_text(sub.term_start), n=sub.capacity, day=day_text(on))
+        )
+    upgrade, _restart = upgrade_options(
+        plan, current_capacity=before, new_capacity=capacity, term=year, on=on, tr=tr
+    )
+    renewed = renewed_year_upgrade_lines(
+        plan, before, capacity, term_of(sub), full=sub.full_package, tr=tr
+    )
+    return [replace(upgrade, term=term_of(sub), lines=(*upgrade.lines, *renewed))]
 
 
 @dataclass(frozen=True)
@@ -93,7 +142,7 @@ def upgrade_quotes(
             option.term.end,
             preview_invoice(session, school, plan.currency, "upgrade", list(option.lines), on),
         )
-        for option in upgrade_choices(school, sub, plan, capacity, on)
+        for option in upgrade_choices(session, school, sub, plan, capacity, on)
     ]
 
 
@@ -119,7 +168,7 @@ def upgrade_package(
     ``restart`` (a new licence year from ``on`` at the new package's price)."""
     if option not in (UPGRADE, RESTART):
         raise InvalidInput(
-            _("an upgrade is either {upgrade} or {restart}, not {option}").format(
+            _("An upgrade is either {upgrade} or {restart}, not {option}").format(
                 upgrade=UPGRADE, restart=RESTART, option=option
             )
         )
@@ -130,11 +179,19 @@ def upgrade_package(
         if option == RESTART and sub.ends_on is not None:
             raise InvalidInput(
                 _(
-                    "the package of school {school} is cancelled to end on {day}: a new licence "
+                    "The package of school {school} is cancelled to end on {day}: a new licence "
                     "year cannot start; upgrade with the year running on instead"
-                ).format(school=school.number, day=sub.ends_on.isoformat())
+                ).format(school=school.number, day=day_text(sub.ends_on))
             )
-        chosen = {o.kind: o for o in upgrade_choices(school, sub, plan, capacity, on)}[option]
+        choices = {o.kind: o for o in upgrade_choices(session, school, sub, plan, capacity, on)}
+        if option not in choices:
+            raise InvalidInput(
+                _(
+                    "The renewal on {renewal} was run ahead: a new licence year cannot start on "
+                    "{day}, before it; upgrade with the year running on instead"
+                ).format(renewal=day_text(sub.term_start), day=day_text(on))
+            )
+        chosen = choices[option]
         before = {
             "capacity": sub.capacity,
             "term_start": sub.term_start,
@@ -163,6 +220,8 @@ def upgrade_package(
                 "term_end": sub.term_end,
                 "invoice_id": invoice.id,
                 "amount": chosen.amount,
+                # dated before a renewal run ahead: the size of both years
+                "before_renewal": on < sub.term_start,
             },
         )
         session.flush()

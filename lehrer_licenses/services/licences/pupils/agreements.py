@@ -67,13 +67,13 @@ def record_agreements(
     """Record that the general terms were accepted and/or the data-processing agreement with the
     school board is on file (reference and date), as F4 asks before a trial."""
     if terms_accepted_on is None and dpa_reference is None and dpa_signed_on is None:
-        raise InvalidInput(_("give the date the terms were accepted, or the DPA's reference"))
+        raise InvalidInput(_("Give the date the terms were accepted, or the DPA's reference"))
     if (dpa_reference is None) != (dpa_signed_on is None):
         raise InvalidInput(
-            _("a data-processing agreement needs both its reference and the date it was signed")
+            _("A data-processing agreement needs both its reference and the date it was signed")
         )
     if dpa_reference is not None and not dpa_reference.strip():
-        raise InvalidInput(_("the reference of the data-processing agreement is empty"))
+        raise InvalidInput(_("The reference of the data-processing agreement is empty"))
     with db.transaction() as session:
         school = school_by_number(session, school_number)
         before = {
@@ -125,7 +125,7 @@ def start_trial(
         running = running_of_kind(session, school.id, PlanKind.PER_UNIT)
         if running is not None:
             raise InvalidInput(
-                _("school {school} has a paid per-pupil subscription already").format(
+                _("School {school} has a paid per-pupil subscription already").format(
                     school=school.number
                 )
             )

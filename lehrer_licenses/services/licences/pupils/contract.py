@@ -54,7 +54,7 @@ def running_pupils(session: Session, school: School) -> tuple[Subscription, Plan
     sub = running_of_kind(session, school.id, PlanKind.PER_UNIT)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running per-pupil subscription").format(school=school.number)
+            _("School {school} has no running per-pupil subscription").format(school=school.number)
         )
     return sub, plan_from_row(sub.plan)
 
@@ -76,7 +76,7 @@ def check_parts(counts: Mapping[str, int]) -> None:
     unknown = sorted(set(counts) - set(PARTS))
     if unknown:
         raise InvalidInput(
-            _("unknown part(s) {parts}: the parts are {known}").format(
+            _("Unknown part(s) {parts}: the parts are {known}").format(
                 parts=", ".join(unknown), known=", ".join(PARTS)
             )
         )

@@ -14,7 +14,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text, month_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
@@ -26,6 +26,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     PlanRow,
+    PreInvestmentRow,
     PupilCount,
     Subscription,
 )
@@ -61,12 +62,12 @@ def record_pupil_counts(
     """Record the pupils with data processed in the last 9 months, per part, for ``month``."""
     month = month_start(month)
     if not counts:
-        raise InvalidInput(_("give at least one count, e.g. 3-8=210"))
+        raise InvalidInput(_("Give at least one count, e.g. 3-8=210"))
     check_parts(counts)
     for part, count in counts.items():
         if count < 0:
             raise InvalidInput(
-                _("a pupil count cannot be negative: {part}={n}").format(part=part, n=count)
+                _("A pupil count cannot be negative: {part}={n}").format(part=part, n=count)
             )
     with db.transaction() as session:
         school = school_by_number(session, school_number)
@@ -79,18 +80,42 @@ def record_pupil_counts(
         )
         if first is None:
             raise InvalidInput(
-                _("school {school} has no per-pupil subscription to count pupils for").format(
+                _("School {school} has no per-pupil subscription to count pupils for").format(
                     school=school.number
                 )
             )
         if month < month_start(first):
             raise InvalidInput(
                 _("{month} is before the subscription started on {day}").format(
-                    month=month.strftime("%Y-%m"), day=first.isoformat()
+                    month=month_text(month), day=day_text(first)
                 )
             )
         notices = []
         sub = running_of_kind(session, school.id, PlanKind.PER_UNIT)
+        if sub is not None and month < month_start(sub.term_start):
+            settled = session.scalar(
+                select(PreInvestmentRow.term_start)
+                .where(
+                    PreInvestmentRow.subscription_id == sub.id,
+                    PreInvestmentRow.settled.is_(True),
+                )
+                .limit(1)
+            )
+            if settled is not None:
+                # A settlement bills the months it knows; a count arriving after it would be
+                # billed nowhere, so it is refused rather than silently kept.
+                raise InvalidInput(
+                    _(
+                        "The use of {month} was already settled: the licence year running "
+                        "since {day} bills its months from {first} on. A count for {month} "
+                        "can no longer be billed; record counts before the renewal or upgrade "
+                        "that settles their month"
+                    ).format(
+                        month=month_text(month),
+                        day=day_text(sub.term_start),
+                        first=month_text(month_start(sub.term_start)),
+                    )
+                )
         if sub is not None:
             parts = variant_of(plan_from_row(sub.plan)).parts
             others = sorted(set(counts) - set(parts))

@@ -14,13 +14,13 @@ from lehrer_licenses.domain.per_pupil import (
     reminder_date,
     variant_of,
 )
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
+    notice_in_year,
     plan_of_kind,
-    require_in_year,
     term_of,
 )
 from lehrer_licenses.services.licences.pupils.contract import running_pupils
@@ -53,15 +53,14 @@ def plan_notice(session: Session, school: School, received: date):
     """The running subscription and when a downgrade or cancellation received on ``received``
     takes effect (F11), with the refusals of both; writes nothing."""
     sub, plan = running_pupils(session, school)
-    term = term_of(sub)
-    require_in_year(term, received, _("a notice received"))
+    term, outcome = notice_in_year(PUPILS, sub, plan, received, _("a notice received"))
     if sub.ends_on is not None:
         raise InvalidInput(
-            _("the subscription of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=sub.ends_on.isoformat()
+            _("The subscription of school {school} is already cancelled, ending on {day}").format(
+                school=school.number, day=day_text(sub.ends_on)
             )
         )
-    return sub, plan, term, PUPILS.notice(sub, received)
+    return sub, plan, term, outcome
 
 
 def change_at_renewal(
@@ -75,7 +74,7 @@ def change_at_renewal(
         sub, plan, term, outcome = plan_notice(session, school, received)
         if new_plan.code == plan.code:
             raise InvalidInput(
-                _("school {school} is on plan {plan} already").format(
+                _("School {school} is on plan {plan} already").format(
                     school=school.number, plan=plan.code
                 )
             )

@@ -20,7 +20,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -60,7 +60,7 @@ def _plan_start(session: Session, school_number: str, plan_code: str, on: date, 
     if running_of_kind(session, school.id, PlanKind.PER_UNIT) is not None:
         raise InvalidInput(
             _(
-                "school {school} has a running per-pupil subscription: upgrade it, or change "
+                "School {school} has a running per-pupil subscription: upgrade it, or change "
                 "it at the renewal"
             ).format(school=school.number)
         )
@@ -80,7 +80,7 @@ def _plan_start(session: Session, school_number: str, plan_code: str, on: date, 
         reasons.insert(
             0,
             _("the paid year cannot start before the trial ({day})").format(
-                day=trial.start_on.isoformat()
+                day=day_text(trial.start_on)
             ),
         )
     refuse(reasons, school, _("a paid year"))
@@ -91,7 +91,7 @@ def _plan_start(session: Session, school_number: str, plan_code: str, on: date, 
     if trial is not None and trial.ended_on is None and on <= trial.end_on:
         notices.append(
             _("The trial (until {end}) ends when the paid year starts.").format(
-                end=trial.end_on.isoformat()
+                end=day_text(trial.end_on)
             )
         )
     return school, row, plan, trial, term, parts, lines, notices

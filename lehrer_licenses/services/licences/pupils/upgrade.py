@@ -5,7 +5,7 @@ year so far against the pre-investment of the new one.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,8 @@ from lehrer_licenses.domain.per_pupil import (
     settlement,
     variant_of,
 )
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.domain.periods import month_start
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -29,6 +30,7 @@ from lehrer_licenses.services.licences.contract_years import (
     plan_of_kind,
     require_in_year,
     term_of,
+    year_before_renewal,
 )
 from lehrer_licenses.services.licences.pupils.contract import (
     SETTLEMENT,
@@ -64,14 +66,27 @@ def _plan_upgrade(session: Session, school_number: str, plan_code: str, on: date
             ).format(old=old_variant.name, new=new_variant.name)
         )
     old_term = term_of(sub)
+    if year_before_renewal(sub, old_plan.term_days, on) is not None:
+        # The run settled the year the upgrade would restart (F6/F7 against F10): one
+        # invoice cannot undo that settlement, so the clerk dates the upgrade after it.
+        raise InvalidInput(
+            _(
+                "The renewal on {renewal} was run ahead and has settled the year before it: an "
+                "upgrade dated {day} would restart a year already settled; date it {renewal} or "
+                "later"
+            ).format(renewal=day_text(sub.term_start), day=day_text(on))
+        )
     require_in_year(old_term, on, _("an upgrade"))
     if on == old_term.start:
         raise InvalidInput(
-            _("the licence year starts on {day}: change the plan of its first invoice instead")
-            .format(day=on.isoformat())
+            _("The licence year starts on {day}: change the plan of its first invoice instead")
+            .format(day=day_text(on))
         )  # fmt: skip
     new_term = licence_year(on, new_plan.term_days)
-    used = pupil_months(monthly_counts(session, school.id), old_term, on)
+    # The upgrade's own month is the new year's first (``use_months``): its count comes later.
+    used = pupil_months(
+        monthly_counts(session, school.id), old_term, month_start(on) - timedelta(days=1)
+    )
     result, parts = settlement(
         old_plan=old_plan,
         old_term=old_term,

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import Plan
-from lehrer_licenses.domain.periods import CancellationOutcome
-from lehrer_licenses.i18n import _
+from lehrer_licenses.domain.periods import CancellationOutcome, cancellation_effective
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import LicenceModel
 from lehrer_licenses.services.licences.seats.contracts import (
@@ -18,6 +18,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
     require_in_term,
     running_subscription,
     subscription_plan,
+    term_of,
 )
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
@@ -78,29 +79,47 @@ def _plan_cancellation(
     """The refusals and the seats chosen, shared by the preview and the real cancellation."""
     if not whole_contract and (seats is None or seats <= 0):
         raise InvalidInput(
-            _("the number of seats to cancel must be at least 1, not {n}").format(n=seats)
+            _("The number of seats to cancel must be at least 1, not {n}").format(n=seats)
         )
     school = school_by_number(session, school_number)
     sub = running_subscription(session, school)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running contract to cancel").format(school=school.number)
+            _("School {school} has no running contract to cancel").format(school=school.number)
         )
-    require_in_term(sub, received, _("a cancellation received"))
-    outcome = SEATS.notice(sub, received)
+    running = require_in_term(sub, received, _("a cancellation received"))
+    if running == term_of(sub):
+        outcome = SEATS.notice(sub, received)
+    else:
+        plan = subscription_plan(sub)
+        outcome = cancellation_effective(
+            plan.term, running, received, plan.notice_months, plan.term_days
+        )
+        if outcome.in_time:
+            # The renewal already invoiced the seats for the next term; a credit for them is a
+            # clerk's decision (credit note), not something a cancellation should write alone.
+            raise InvalidInput(
+                _(
+                    "A cancellation received on {day} is in time to end the seats on {end}, "
+                    "but the renewal into {year} has already billed them for {year}: it cannot "
+                    "be recorded after that run"
+                ).format(
+                    day=day_text(received), end=day_text(running.end), year=running.end.year + 1
+                )
+            )
     candidates = cancellable_seats(sub)
     if whole_contract:
         if sub.ends_on is not None:
             raise InvalidInput(
-                _("the contract of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=sub.ends_on.isoformat()
+                _("The contract of school {school} is already cancelled, ending on {day}").format(
+                    school=school.number, day=day_text(sub.ends_on)
                 )
             )
         return _Plan(school, sub, outcome, candidates, candidates)
     assert seats is not None
     if seats > len(candidates):
         raise InvalidInput(
-            _("school {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
+            _("School {school} has {n} seat(s) that could be cancelled, not {wanted}").format(
                 school=school.number, n=len(candidates), wanted=seats
             )
         )

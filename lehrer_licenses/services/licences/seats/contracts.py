@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.default_catalogue import HOSTED_PLAN, LOCAL_PLAN
-from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _
+from lehrer_licenses.domain.periods import Term, calendar_year_term
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store.models import School, Seat, SeatAssignment, Subscription
@@ -76,12 +76,26 @@ def open_assignment(seat: Seat) -> SeatAssignment | None:
     return None
 
 
-def require_in_term(sub: Subscription, day: date, what: str) -> None:
-    """Refuse dates outside the running term with a message that says what to do instead."""
+def renewed_ahead_term(sub: Subscription, day: date) -> Term | None:
+    """The term running on ``day`` when the year-end run already moved ``sub`` into the next
+    term (it runs in December, before the new term starts); None otherwise."""
+    if day >= sub.term_start or day < sub.started_on:
+        return None
+    previous = calendar_year_term(sub.term_start - timedelta(days=1))
+    return previous if previous.contains(day) else None
+
+
+def require_in_term(sub: Subscription, day: date, what: str) -> Term:
+    """The term running on ``day``: the contract's own, or the one before it when the renewal
+    was run ahead (``renewed_ahead_term``); other dates are refused with a message that says
+    what to do instead."""
+    ahead = renewed_ahead_term(sub, day)
+    if ahead is not None:
+        return ahead
     if day < sub.term_start:
         raise InvalidInput(
             _("{what} on {day} is before the running term, which starts on {start}").format(
-                what=what, day=day.isoformat(), start=sub.term_start.isoformat()
+                what=capitalised(what), day=day_text(day), start=day_text(sub.term_start)
             )
         )
     if day > sub.term_end:
@@ -90,9 +104,15 @@ def require_in_term(sub: Subscription, day: date, what: str) -> None:
                 "{what} on {day} is after the running term, which ends on {end}: "
                 "run the renewal into {year} first"
             ).format(
-                what=what,
-                day=day.isoformat(),
-                end=sub.term_end.isoformat(),
+                what=capitalised(what),
+                day=day_text(day),
+                end=day_text(sub.term_end),
                 year=sub.term_end.year + 1,
             )
         )
+    return term_of(sub)
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter upper-case, for a phrase that opens a message."""
+    return text[:1].upper() + text[1:]

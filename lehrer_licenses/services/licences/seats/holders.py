@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.licences.seats.contracts import (
     active_seats,
@@ -62,7 +62,7 @@ def _seats(session: Session, school: School) -> list[Seat]:
     sub = running_subscription(session, school)
     if sub is None:
         raise InvalidInput(
-            _("school {school} has no running contract, so no seats").format(school=school.number)
+            _("School {school} has no running contract, so no seats").format(school=school.number)
         )
     return active_seats(sub)
 
@@ -84,7 +84,7 @@ def add_teacher(
             select(Teacher.id).where(Teacher.school_id == school.id, Teacher.is_admin)
         ):
             raise InvalidInput(
-                _("school {school} already has its one free admin login").format(
+                _("School {school} already has its one free admin login").format(
                     school=school.number
                 )
             )
@@ -129,11 +129,11 @@ def assign_seat(
         school = school_by_number(session, school_number)
         teacher = _teacher(session, school, teacher_id)
         if teacher.is_admin:
-            raise InvalidInput(_("the admin login is free and needs no seat (L11)"))
+            raise InvalidInput(_("The admin login is free and needs no seat (L11)"))
         if teacher.left_on is not None:
             raise InvalidInput(
                 _("{name} left the school on {day}").format(
-                    name=full_name(teacher), day=teacher.left_on.isoformat()
+                    name=full_name(teacher), day=day_text(teacher.left_on)
                 )
             )
         if _held_seat(session, teacher) is not None:
@@ -162,11 +162,11 @@ def _free_seat(session: Session, school: School, position: int | None) -> Seat:
                 _("school {school} has no seat {n}").format(school=school.number, n=position)
             )
         if match[0] not in free:
-            raise InvalidInput(_("seat {n} is taken").format(n=position))
+            raise InvalidInput(_("Seat {n} is taken").format(n=position))
         return match[0]
     if not free:
         raise InvalidInput(
-            _("all {n} seats of school {school} are taken: free one or order more").format(
+            _("All {n} seats of school {school} are taken: free one or order more").format(
                 n=len(seats), school=school.number
             )
         )
@@ -188,18 +188,18 @@ def transfer_seat(
         old = _teacher(session, school, from_teacher)
         new = _teacher(session, school, to_teacher)
         if old.id == new.id:
-            raise InvalidInput(_("a seat cannot be transferred to the same teacher"))
+            raise InvalidInput(_("A seat cannot be transferred to the same teacher"))
         held = _held_seat(session, old)
         if held is None:
             raise InvalidInput(_("{name} holds no seat").format(name=full_name(old)))
         if new.is_admin:
-            raise InvalidInput(_("the admin login is free and needs no seat (L11)"))
+            raise InvalidInput(_("The admin login is free and needs no seat (L11)"))
         if _held_seat(session, new) is not None:
             raise InvalidInput(_("{name} already holds a seat").format(name=full_name(new)))
         if on < held.start_on:
             raise InvalidInput(
-                _("the transfer date {day} is before {name} got the seat on {start}").format(
-                    day=on.isoformat(), name=full_name(old), start=held.start_on.isoformat()
+                _("The transfer date {day} is before {name} got the seat on {start}").format(
+                    day=day_text(on), name=full_name(old), start=day_text(held.start_on)
                 )
             )
         held.end_on = on
@@ -311,10 +311,10 @@ def edit_teacher(db: Database, teacher_id: int, changes: dict[str, str]) -> Teac
     unknown = sorted(set(changes) - set(TEACHER_FIELDS))
     if unknown:
         raise InvalidInput(
-            _("a teacher has no field {fields} to edit").format(fields=", ".join(unknown))
+            _("A teacher has no field {fields} to edit").format(fields=", ".join(unknown))
         )
     if not changes:
-        raise InvalidInput(_("nothing to change: give at least one field"))
+        raise InvalidInput(_("Nothing to change: give at least one field"))
     new = {name: value.strip() for name, value in changes.items()}
     with db.transaction() as session:
         teacher = session.get(Teacher, teacher_id)

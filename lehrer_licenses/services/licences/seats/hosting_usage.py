@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lehrer_licenses.domain.catalogue import Billing
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, day_text, month_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.contracts import (
     running_subscription,
@@ -20,7 +20,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import School, SeatAssignment, Teacher, UsageCount
+from lehrer_licenses.store.models import Invoice, School, SeatAssignment, Teacher, UsageCount
 
 
 def counted_users_query(school_id: int):
@@ -41,7 +41,7 @@ def require_hosting(session, school: School):
     if sub is None or subscription_plan(sub).billing is not Billing.ARREARS:
         raise InvalidInput(
             _(
-                "school {school} is not on DB-hosting: monthly counts are billed "
+                "School {school} is not on DB-hosting: monthly counts are billed "
                 "only for DB-hosting"
             ).format(school=school.number)
         )
@@ -65,7 +65,30 @@ def record_usage_in(
     if month < month_start(sub.started_on):
         raise InvalidInput(
             _("{month} is before the contract started on {day}").format(
-                month=month.strftime("%Y-%m"), day=sub.started_on.isoformat()
+                month=month_text(month), day=day_text(sub.started_on)
+            )
+        )
+    if month.year < sub.term_start.year:
+        # The year-end run into the next term billed this year's usage from the counts it found
+        # (an invoice, or none when they were nil); a count recorded after it would be billed
+        # nowhere, so it is refused rather than silently kept.
+        billed = session.scalar(
+            select(Invoice).where(Invoice.billing_key == f"usage:{sub.id}:{month.year}")
+        )
+        raise InvalidInput(
+            _(
+                "The usage of {year} was already billed by the renewal into {next} ({invoice}): "
+                "a count for {month} can no longer be billed; correct that invoice with a credit "
+                "note and a new one"
+            ).format(
+                year=month.year,
+                next=sub.term_start.year,
+                invoice=(
+                    _("invoice {number}").format(number=billed.number or billed.id)
+                    if billed is not None
+                    else _("no invoice, there were no counts")
+                ),
+                month=month_text(month),
             )
         )
     if count is None:

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import BASE, SUBSCRIPTION, Billing, PlanKind
 from lehrer_licenses.domain.periods import term_containing
-from lehrer_licenses.domain.pricing import Line, price_new_seats
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.domain.pricing import Line, price_new_seats, price_renewal
+from lehrer_licenses.i18n import _, day_text, gettext_for
 from lehrer_licenses.services.billing.drafts import InvoiceView, create_draft, invoice_view
 from lehrer_licenses.services.billing.drafts import preview_invoice as _preview
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
@@ -67,17 +67,17 @@ def _plan_order(
     session: Session, school_number: str, seats: int, on: date, plan_code: str | None
 ) -> _Plan:
     if seats <= 0:
-        raise InvalidInput(_("the number of seats must be at least 1, not {n}").format(n=seats))
+        raise InvalidInput(_("The number of seats must be at least 1, not {n}").format(n=seats))
     school = school_by_number(session, school_number)
     code = plan_code or default_plan_code(school)
     row = plan_row(session, code)
     plan = plan_from_row(row)
     if plan.kind is not PlanKind.PER_SEAT:
-        raise InvalidInput(_("plan {plan} is not sold per seat").format(plan=code))
+        raise InvalidInput(_("Plan {plan} is not sold per seat").format(plan=code))
     if plan.billing is Billing.ARREARS and not school.db_hosting:
         raise InvalidInput(
             _(
-                "plan {plan} is for DB-hosting schools; school {school} does not use DB-hosting"
+                "Plan {plan} is for DB-hosting schools; school {school} does not use DB-hosting"
             ).format(plan=code, school=school.number)
         )
     tr = gettext_for(school.language)
@@ -86,7 +86,7 @@ def _plan_order(
     if sub is not None and sub.plan_id != row.id:
         raise InvalidInput(
             _(
-                "school {school} has a running contract on plan {current}; order "
+                "School {school} has a running contract on plan {current}; order "
                 "on that plan or end it first"
             ).format(school=school.number, current=sub.plan.code)
         )
@@ -100,7 +100,7 @@ def _plan_order(
                 _(
                     "The contract lapsed on {day}: resuming needs new base licences for every "
                     "seat (L12)."
-                ).format(day=(previous.lapsed_on or previous.term_end).isoformat())
+                ).format(day=day_text(previous.lapsed_on or previous.term_end))
             )
         lines = price_new_seats(
             plan,
@@ -114,7 +114,7 @@ def _plan_order(
         return _Plan(
             school, None, code, kind, 1, seats, term.start, term.end, lines, notices, plan.currency
         )
-    require_in_term(sub, on, _("an order"))
+    running = require_in_term(sub, on, _("an order"))
     held = len(active_seats(sub))
     given_up = [s for s in sub.seats if s.status == RELEASED]
     if given_up:
@@ -127,21 +127,42 @@ def _plan_order(
                 "cost the subscription of {currency} {keep} per year instead."
             ).format(
                 n=len(given_up),
-                day=last.isoformat(),
+                day=day_text(last),
                 currency=plan.currency,
                 base=f"{plan.price(BASE, on):.2f}",
                 keep=f"{keep_cost:.2f}",
             )
         )
+    # Renewed ahead: the seats the school holds on the order day include those the run released
+    # at the end of the running term, so the volume discount (L8) counts them there.
+    held_running = held
+    if running != term_of(sub):
+        held_running = sum(
+            1
+            for s in sub.seats
+            if s.status == ACTIVE or (s.released_on is not None and s.released_on >= on)
+        )
     lines = price_new_seats(
         plan,
         seats=seats,
         order_date=on,
-        first_position=held + 1,
-        running_term=term_of(sub),
-        term_for_order=term_of(sub),
+        first_position=held_running + 1,
+        running_term=running,
+        term_for_order=running,
         tr=tr,
     )
+    if running != term_of(sub) and plan.billing is Billing.ADVANCE:
+        lines += price_renewal(plan, seats=seats, term=term_of(sub), tr=tr, first_position=held + 1)
+        notices.append(
+            _(
+                "The renewal into {year} was already run: this order also pays the new seats' "
+                "subscription from {start} to {end}, as that renewal priced the others."
+            ).format(
+                year=sub.term_start.year,
+                start=day_text(sub.term_start),
+                end=day_text(sub.term_end),
+            )
+        )
     return _Plan(
         school,
         sub,
@@ -149,7 +170,7 @@ def _plan_order(
         "reorder",
         held + 1,
         held + seats,
-        sub.term_start,
+        running.start,
         sub.term_end,
         lines,
         notices,
