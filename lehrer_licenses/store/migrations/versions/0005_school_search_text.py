@@ -9,6 +9,10 @@ folded the stored names with the same Python function at query time; PostgreSQL 
 so "Zürich" found nothing there. The stored names are now folded once, when they are written
 (store/models.py), into this column, and both databases compare it with the folded needle.
 
+On PostgreSQL the audit trigger of 0004 now raises its refusal as an integrity violation
+(SQLSTATE 23000), as SQLite's RAISE(ABORT) in a trigger is one: the app and other tools see the
+same kind of error on both databases (an IntegrityError, not a generic "raise exception").
+
 The back-fill folds the existing rows in Python, with the app's own ``school_search_text``: the
 column must be exactly what the app would write, on either database.
 """
@@ -24,6 +28,8 @@ revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+AUDIT_MESSAGE = "audit entries cannot be changed or deleted"
 
 _SCHOOL = sa.table(
     "school",
@@ -55,8 +61,19 @@ def upgrade() -> None:
             ],
         )
     op.create_index(op.f("ix_school_search_text"), "school", ["search_text"])
+    if bind.dialect.name == "postgresql":
+        _audit_refusal("USING ERRCODE = 'integrity_constraint_violation'")
+
+
+def _audit_refusal(errcode: str) -> None:
+    op.execute(
+        "CREATE OR REPLACE FUNCTION audit_entry_immutable() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{AUDIT_MESSAGE}' {errcode}; END $$"
+    )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _audit_refusal("")
     op.drop_index(op.f("ix_school_search_text"), table_name="school")
     op.drop_column("school", "search_text")
