@@ -4,7 +4,6 @@ module, XLSX with openpyxl), amounts exact to the cent, date ranges, and nothing
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from lehrer_licenses.services.billing import credit_notes, issuing, payments, vendor
+from lehrer_licenses.services.database_init import init_database, open_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_writers
 from lehrer_licenses.services.exchange.export_rows import LAYOUTS
@@ -29,7 +29,6 @@ from lehrer_licenses.services.exchange.exports import KINDS, export_data
 from lehrer_licenses.services.licences.seats.holders import add_teacher, assign_seat
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.store.database import open_database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
     Invoice,
@@ -58,14 +57,15 @@ def dangerous(text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, databases) -> Path:
+def template(tmp_path_factory, databases) -> str:
     """Two CH schools, four issued invoices (one paid, one partly, one partly credited, one
     past due), a draft and a quote that are not bookkeeping documents, a teacher on a seat."""
     folder = tmp_path_factory.mktemp("exports")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
         KeyStore(folder / "keys").create()
-        db = databases.fresh(folder / "template.sqlite")
+        target = databases.copy_to(folder / "template.sqlite", lasting=True)
+        db, _installed = init_database(target)
         vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
 
         def school(name):
@@ -90,14 +90,12 @@ def template(tmp_path_factory, databases) -> Path:
         teacher = add_teacher(db, aesch, "Anna", "Keller", "anna@aesch.example")
         assign_seat(db, aesch, teacher, date(2026, 3, 12))
         db.dispose()
-    return folder / "template.sqlite"
+    return target
 
 
 @pytest.fixture
-def desk(template, tmp_path):
-    path = tmp_path / "desk.sqlite"
-    shutil.copy(template, path)
-    database = open_database(path)
+def desk(template, tmp_path, databases):
+    database = open_database(databases.clone(template, tmp_path / "desk.sqlite"))
     yield database
     database.dispose()
 

@@ -20,6 +20,8 @@ HOLD = """
 import sys
 from pathlib import Path
 from lehrer_licenses.store.instance_marker import claim
+
+pytestmark = pytest.mark.sqlite_only(reason="the in-use marker beside a SQLite file")
 marker = claim(Path(sys.argv[1]))
 print("held", len(marker.others), flush=True)
 sys.stdin.readline()

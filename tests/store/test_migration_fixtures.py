@@ -28,6 +28,8 @@ from lehrer_licenses.store.database import (
     migrate,
 )
 
+pytestmark = pytest.mark.sqlite_only(reason="the fixtures are SQLite files of every revision")
+
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 # A later migration that deliberately rewrites values of an old column lists it here as
 # (table, column), with a test of its own for the new values.

@@ -97,6 +97,7 @@ def test_export_all_listed_button_writes_every_listed_pdf(
     assert "3 PDF files written" in view.settlement.text()
 
 
+@pytest.mark.sqlite_only(reason="File > Backup and Restore copy the SQLite file")
 def test_backup_and_restore_from_the_file_menu(
     qtbot, db, sample, settings, tmp_path, school, monkeypatch, no_message_boxes
 ):
