@@ -158,6 +158,10 @@ def test_the_app_reads_and_writes_a_migrated_database(revision, tmp_path):
         assert [line.code for line in invoice.lines] == ["base", "subscription"]
         holders = {seat.position: seat for seat in list_seats(db, "100001")}
         assert len(holders) == 3
+        # the search text of the schools already there is back-filled (migration 0005)
+        assert [s.number for s in find_schools(db, "LODZ-strasse ørsted")] == ["100002"]
+        assert [s.number for s in find_schools(db, "MÜNCHEN")] == ["100002"]
+        assert [s.number for s in find_schools(db, "aesch bl")] == ["100001"]
         assert add_school(db, SchoolInput(name="Neu nach Migration", country="CH", language="fr"))
         con = sqlite3.connect(path)
         with pytest.raises(sqlite3.IntegrityError, match="audit entries cannot be changed"):
