@@ -125,6 +125,7 @@ def test_backup_and_restore_from_the_file_menu(
     window.db.dispose()
 
 
+@pytest.mark.sqlite_only(reason="File > Restore replaces the SQLite file")
 def test_restore_is_not_done_when_the_warning_is_cancelled(
     qtbot, db, sample, settings, tmp_path, monkeypatch, no_message_boxes
 ):
