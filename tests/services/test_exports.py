@@ -129,6 +129,13 @@ def cents(value) -> Decimal:
 # --- formula injection ------------------------------------------------------------------------
 
 
+def fit(model, field: str, value: str, suffix: str = "") -> str:
+    """``value`` cut to the column's length (PostgreSQL refuses a longer one, SQLite keeps it);
+    its first characters, those that make it a formula, stay."""
+    length = model.__table__.c[field].type.length
+    return value[: length - len(suffix)] + suffix if length else value + suffix
+
+
 def poison(db) -> None:
     """Every text a user (or an import) could have put into a stored field, as a formula."""
     payload = iter(PAYLOADS * 20)
@@ -148,13 +155,14 @@ def poison(db) -> None:
                 "leitweg_id",
                 "note",
             ):
-                setattr(school, field, next(payload))
+                setattr(school, field, fit(School, field, next(payload)))
         for teacher in session.scalars(select(Teacher)):
-            teacher.first_name, teacher.last_name = next(payload), next(payload)
-            teacher.email = next(payload)
+            teacher.first_name = fit(Teacher, "first_name", next(payload))
+            teacher.last_name = fit(Teacher, "last_name", next(payload))
+            teacher.email = fit(Teacher, "email", next(payload))
         for invoice in session.scalars(select(Invoice).where(Invoice.number.is_not(None))):
-            invoice.number = f"{next(payload)}#{invoice.id}"
-            invoice.reference = next(payload)
+            invoice.number = fit(Invoice, "number", next(payload), suffix=f"#{invoice.id}")
+            invoice.reference = fit(Invoice, "reference", next(payload))
             invoice.currency = "=1+"
         session.execute(update(Payment).values(reference="-1+2", currency="@A1"))
         for plan in session.scalars(select(PlanRow)):
