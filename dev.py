@@ -169,8 +169,8 @@ def test(args: list[str]) -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     passes = [("SQLite", args, env)]
     if url:
-        # Every database on the server; two workers, whole files each: the server does its own
-        # work on the second core's idle time, so this is about twice as fast as one process.
+        # Every database on the server, two workers with whole files each (as --fast): one
+        # worker's tests run while the server copies and drops the other's databases.
         workers = [] if any(a == "-n" or a.startswith("-n") for a in args) else ["-n", "2"]
         dist = [] if "--dist" in args else ["--dist", "loadfile"]
         server_args = ["--backend", "postgresql", *workers, *dist, *args]
