@@ -2,8 +2,11 @@
 """Developer entry point: sets up .venv and then starts the app or runs the tests.
 
     python3 dev.py app      set up, create a sample database on first start, open the app
-    python3 dev.py test     set up and run the whole test suite (extra args go to pytest)
+    python3 dev.py test     set up and run the whole test suite (extra args go to pytest); with
+                            $LEHRER_LICENSES_TEST_POSTGRES set, then again on that PostgreSQL server
     python3 dev.py test --fast   all but the tests marked slow (kill, crash, stress), on 2 workers
+    python3 dev.py test --postgres URL   add the PostgreSQL pass (URL: a role that may create
+                            databases; scripts/postgres_test_server.sh start makes a server)
 
 Uses only the standard library, so it runs on a fresh machine with nothing but Python 3.11+.
 """
@@ -12,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -25,6 +30,9 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed-from"
 SAMPLE_SCHOOLS = "300"
 MIN_PYTHON = (3, 11)
+POSTGRES_ENV = "LEHRER_LICENSES_TEST_POSTGRES"
+# pytest's closing line, e.g. "1480 passed, 12 deselected in 301.2s" (-q) or "== ... ==".
+SUMMARY = re.compile(r"\b\d+ (passed|failed|errors?|skipped|deselected)\b.* in [\d.]+s")
 
 
 def _fingerprint() -> str:
@@ -87,17 +95,91 @@ def app(args: list[str]) -> int:
     return subprocess.call([*cli, *args])
 
 
+def _server_url(args: list[str]) -> tuple[str | None, list[str]]:
+    """The PostgreSQL server of the second pass (``--postgres URL``, else the environment unless
+    ``--fast``) and the arguments without ``--postgres URL``."""
+    rest, url = [], None
+    it = iter(args)
+    for arg in it:
+        if arg == "--postgres":
+            url = next(it, None)
+            if not url:
+                raise SystemExit("dev.py test: --postgres needs a URL (postgresql+psycopg://...)")
+        elif arg.startswith("--postgres="):
+            url = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    if url is None and "--fast" not in rest:
+        url = os.environ.get(POSTGRES_ENV) or None
+    return url, rest
+
+
+def _pytest_pass(label: str, args: list[str], env: dict[str, str]) -> tuple[int, str, float]:
+    """Run pytest, its output passed through as it comes; returns the exit code, pytest's closing
+    line and the seconds it took."""
+    print(f"== {label} ==", flush=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(PYTHON), "-m", "pytest", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+    )
+    summary = ""
+    assert process.stdout is not None
+    for line in process.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        if SUMMARY.search(line):
+            summary = line.strip().strip("= ")
+    code = process.wait()
+    return code, summary or f"no summary (exit code {code})", time.perf_counter() - started
+
+
 def test(args: list[str]) -> int:
+    url, args = _server_url(args)
+    fast = "--fast" in args
+    if os.environ.get("CI") and not url and not fast:
+        # CI must not pass by quietly leaving the server out (issue 20).
+        print(
+            f"dev.py test: CI is set but {POSTGRES_ENV} is not: the PostgreSQL pass cannot run "
+            "(.ci/run starts a server with scripts/postgres_test_server.sh and sets it)"
+        )
+        return 2
     setup()
-    if "--fast" in args:
+    if fast:
         # The loop while working, on both cores; CI and a plain `dev.py test` run every test.
         # Whole files per worker: a file's module fixtures and caches are then built once.
-        fast = ["-m", "not slow", "-n", "2", "--dist", "loadfile"]
-        args = [*fast, *(a for a in args if a != "--fast")]
+        args = [
+            "-m",
+            "not slow",
+            "-n",
+            "2",
+            "--dist",
+            "loadfile",
+            *(a for a in args if a != "--fast"),
+        ]
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # Cached bytecode and pytest's rewritten test modules: collecting then takes 2 s, not 5 s.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
+    passes = [("SQLite", args, env)]
+    if url:
+        # Every database on the server, two workers with whole files each (as --fast): one
+        # worker's tests run while the server copies and drops the other's databases.
+        workers = [] if any(a == "-n" or a.startswith("-n") for a in args) else ["-n", "2"]
+        dist = [] if "--dist" in args else ["--dist", "loadfile"]
+        server_args = ["--backend", "postgresql", *workers, *dist, *args]
+        passes.append(("PostgreSQL", server_args, dict(env, **{POSTGRES_ENV: url})))
+    results = [(label, *_pytest_pass(label, a, e)) for label, a, e in passes]
+    for label, code, summary, seconds in results:
+        state = "ok" if code == 0 else f"FAILED (exit code {code})"
+        print(f"{label} pass: {summary}; {seconds:.0f} s; {state}")
+    return next((code for _label, code, _s, _t in results if code != 0), 0)
 
 
 def main() -> int:

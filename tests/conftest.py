@@ -1,5 +1,9 @@
 """Shared fixtures: a real SQLite file per test, initialised like `lehrer-licenses init` does
-(a copy of a template migrated once per test process: support/databases.py)."""
+(a copy of a template migrated once per test process: support/databases.py).
+
+``--backend postgresql`` runs the same tests with every database on the PostgreSQL server named by
+$LEHRER_LICENSES_TEST_POSTGRES (``python3 dev.py test`` does this second pass when it is set);
+tests marked ``sqlite_only`` (about the SQLite file itself) are then deselected."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from support.databases import SqliteTemplate
+from support.databases import PostgresTemplate, SqliteTemplate
 
 from lehrer_licenses.i18n import set_ui_language
 from lehrer_licenses.services.schools import SchoolInput, add_school
@@ -31,16 +35,70 @@ def keys_folder(tmp_path_factory, monkeypatch):
     return folder
 
 
+SERVER_ENV = "LEHRER_LICENSES_TEST_POSTGRES"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help=f"where the test databases live; postgresql: the server at ${SERVER_ENV}",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--backend") == "postgresql" and not os.environ.get(SERVER_ENV):
+        raise pytest.UsageError(
+            f"--backend postgresql needs ${SERVER_ENV}, e.g. the URL that "
+            "scripts/postgres_test_server.sh start prints"
+        )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--backend") != "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def on_server(config) -> bool:
+    return config.getoption("--backend") == "postgresql"
+
+
 @pytest.fixture(scope="session")
-def databases(tmp_path_factory) -> SqliteTemplate:
+def databases(request, tmp_path_factory):
     """Where fresh migrated databases come from: ``databases.fresh(path)`` opens one,
-    ``databases.copy_to(path)`` only puts the file there (for the command line)."""
-    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+    ``databases.copy_to(path)`` only puts it there (for the command line). On the server pass
+    both make a database on the server, named after ``path``."""
+    folder = tmp_path_factory.mktemp("template")
+    if on_server(request.config):
+        template = PostgresTemplate(os.environ[SERVER_ENV], folder)
+    else:
+        template = SqliteTemplate(folder)
+    yield template
+    template.close()
+
+
+@pytest.fixture(autouse=True)
+def _drop_server_databases(request):
+    """On the server pass the databases a test made go when it ends (after its own fixtures
+    disposed of them: this autouse fixture is set up first, so torn down last)."""
+    if not on_server(request.config):
+        yield
+        return
+    made = request.getfixturevalue("databases")
+    yield
+    made.drop_made()
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "desk.sqlite"
+def db_path(databases, tmp_path):
+    """The test's database as the command line takes it (``--db``): a file, or on the server pass
+    the URL of the test's database."""
+    return databases.location(tmp_path / "desk.sqlite")
 
 
 @pytest.fixture

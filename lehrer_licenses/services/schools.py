@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.vat import COUNTRIES
@@ -18,7 +18,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.locks import for_change, serialize
 from lehrer_licenses.store.models import Invoice, School, Subscription
-from lehrer_licenses.store.textsearch import contains
+from lehrer_licenses.store.textsearch import contains_folded
 
 FIRST_SCHOOL_NUMBER = 100001
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -165,13 +165,9 @@ def insert_school(session: Session, data: SchoolInput, number: str | None = None
 
 
 def search_condition(text: str):
-    """Name, number, city or postcode contain ``text``, whatever its case and accents."""
-    return or_(
-        contains(School.name, text),
-        contains(School.number, text),
-        contains(School.city, text),
-        contains(School.postcode, text),
-    )
+    """Name, number, city or postcode contain ``text``, whatever its case and accents: the
+    stored folded copy of those fields (``School.search_text``) contains ``text`` folded."""
+    return contains_folded(School.search_text, text)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import Connection, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -312,6 +312,21 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
         )
         ensure_roles(conn)
     return True
+
+
+def advance_id_sequence(connection: Connection, table: Table) -> None:
+    """After rows were inserted with explicit ids: move ``table``'s id sequence past the highest
+    id, so the next insert without one does not collide. SQLite takes max(id)+1 by itself."""
+    if connection.dialect.name != "postgresql" or "id" not in table.c:
+        return
+    quoted = connection.dialect.identifier_preparer.format_table(table)
+    connection.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {quoted}"
+        ),
+        {"table": quoted},
+    )
 
 
 class Database:

@@ -17,11 +17,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lehrer_licenses.store.textsearch import school_search_text
 from lehrer_licenses.store.types import ScaledDecimal
 
 NAMING = {
@@ -142,9 +144,30 @@ class School(Base):
     terms_accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     dpa_reference: Mapped[str | None] = mapped_column(String(80), nullable=True)
     dpa_signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # number, name, postcode and city folded (store/textsearch.py), kept up to date on every
+    # write: the search compares this, so it finds the same schools on SQLite and on PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
 
     teachers: Mapped[list[Teacher]] = relationship(back_populates="school")
     subscriptions: Mapped[list[Subscription]] = relationship(back_populates="school")
+
+
+def fill_search_text(row: dict) -> dict:
+    """``row`` (the columns of a school, as a bulk insert writes them) with its search text."""
+    row["search_text"] = school_search_text(
+        row.get("number", ""), row.get("name", ""), row.get("postcode", ""), row.get("city", "")
+    )
+    return row
+
+
+@event.listens_for(School, "before_insert")
+@event.listens_for(School, "before_update")
+def _refresh_search_text(_mapper, _connection, school: School) -> None:
+    # Every write through the ORM (add, edit, import) passes here; bulk inserts that bypass it
+    # call fill_search_text themselves (the demo data).
+    school.search_text = school_search_text(
+        school.number, school.name, school.postcode, school.city
+    )
 
 
 class Teacher(Base):

@@ -3,6 +3,11 @@
 ``folded(column)`` compiles to a Python function registered on every SQLite connection, so
 "żółć" finds "Żółć" and "zurich" finds "Zürich". Other databases get ``lower()`` (PostgreSQL
 folds Unicode case itself; accents would need its unaccent extension).
+
+The schools search, the one that must be quick and the same on every database, does not fold at
+query time at all: ``school.search_text`` stores ``school_search_text`` of the fields it searches,
+folded by this same ``fold`` whenever a school is written (store/models.py), so SQLite and
+PostgreSQL compare the same stored text with the same folded needle (``contains_folded``).
 """
 
 from __future__ import annotations
@@ -50,8 +55,25 @@ def register_sqlite_functions(dbapi_connection, _record) -> None:
     dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
 
 
+# Between the fields in ``school.search_text``: nobody types it, so a needle never matches across
+# the end of one field and the start of the next.
+FIELD_SEPARATOR = "\x1f"
+
+
+def school_search_text(number: str, name: str, postcode: str, city: str) -> str:
+    return FIELD_SEPARATOR.join(fold(field or "") or "" for field in (number, name, postcode, city))
+
+
+def _like_pattern(text: str) -> str:
+    needle = fold(text.strip()) or ""
+    return needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_folded(column, text: str):
+    """``column``, already folded when it was written, contains ``text`` folded the same way."""
+    return column.like(f"%{_like_pattern(text)}%", escape="\\")
+
+
 def contains(column, text: str):
     """``column`` contains ``text``, ignoring case and accents (LIKE wildcards escaped)."""
-    needle = fold(text.strip()) or ""
-    needle = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return folded(column).like(f"%{needle}%", escape="\\")
+    return folded(column).like(f"%{_like_pattern(text)}%", escape="\\")

@@ -4,24 +4,28 @@ old -> new, only what is not yet issued follows; bad input exits 2 and writes no
 from __future__ import annotations
 
 import json
-import sqlite3
 from io import BytesIO
 
 from pypdf import PdfReader
+from sqlalchemy import select
 from test_invoice_cli import ok, order, refused, school, set_vendor
 
 from lehrer_licenses.services.billing import printing
 from lehrer_licenses.store.database import open_database
+from lehrer_licenses.store.models import AuditEntry
 
 
 def audit_entries(path, action: str) -> list[tuple[dict, dict]]:
-    con = sqlite3.connect(path)
+    db = open_database(path)
     try:
-        rows = con.execute(
-            "SELECT before, after FROM audit_entry WHERE action = ? ORDER BY id", (action,)
-        ).fetchall()
+        with db.reading() as session:
+            rows = session.execute(
+                select(AuditEntry.before, AuditEntry.after)
+                .where(AuditEntry.action == action)
+                .order_by(AuditEntry.id)
+            ).all()
     finally:
-        con.close()
+        db.dispose()
     return [(json.loads(b), json.loads(a)) for b, a in rows]
 
 

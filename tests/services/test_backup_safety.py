@@ -23,6 +23,10 @@ from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.backup import checksum_path, sha256_of
 from lehrer_licenses.store.database import open_database
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="backup files of a SQLite database, their checksums and leftovers"
+)
+
 
 def school_names(path):
     con = sqlite3.connect(path)

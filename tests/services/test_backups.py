@@ -42,6 +42,10 @@ TABLES = (
     "cancellation",
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="backups and restores of SQLite files (a server's are pg_dump's)"
+)
+
 
 def test_backup_while_another_connection_writes_is_consistent(db, db_path, tmp_path):
     create_demo(db, 30, seed=2, today=date(2026, 11, 22))

@@ -3,8 +3,10 @@ found once in list order (count and pages from one scan)."""
 
 from __future__ import annotations
 
+from support.databases import SqliteTemplate
+
 from lehrer_licenses.services.browse import schools as browse
-from lehrer_licenses.services.schools import find_schools
+from lehrer_licenses.services.schools import SchoolInput, add_school, find_schools
 
 
 def test_school_ids_match_the_search_and_page_in_order(db, make_school):
@@ -36,3 +38,57 @@ def test_letters_without_an_accent_mark_fold_too(db, make_school):
     ):
         rows = browse_schools.list_schools(db, search=typed)
         assert [r.name for r in rows] == [found], typed
+
+
+SAME_ON_EVERY_BACKEND = [
+    ("Skole Ørsted", "Bern", "3000"),
+    ("Szkoła Łódź", "Basel", "4051"),
+    ("Yılmaz Okulu", "Biel", "2502"),
+    ("Schulhaus Zürich Nord", "Zürich", "8050"),
+    ("École de Genève", "Genève", "1200"),
+    ("Collège de Delémont", "Delémont", "2800"),
+    ("Schulhaus 3B", "Thun", "3600"),
+]
+# typed -> the names found (the numbers are 100001.. in the order above)
+TYPED = {
+    "orsted": ["Skole Ørsted"],
+    "ØRSTED": ["Skole Ørsted"],
+    "lodz": ["Szkoła Łódź"],
+    "ŁÓDŹ": ["Szkoła Łódź"],
+    "szkola": ["Szkoła Łódź"],
+    "yilmaz": ["Yılmaz Okulu"],
+    "YILMAZ": ["Yılmaz Okulu"],
+    "Zürich": ["Schulhaus Zürich Nord"],
+    "zurich": ["Schulhaus Zürich Nord"],
+    "école": ["École de Genève"],
+    "geneve": ["École de Genève"],
+    "Delémont": ["Collège de Delémont"],
+    "delemont": ["Collège de Delémont"],
+    "3b": ["Schulhaus 3B"],
+    "8050": ["Schulhaus Zürich Nord"],
+    "100003": ["Yılmaz Okulu"],
+    "schulhaus": ["Schulhaus 3B", "Schulhaus Zürich Nord"],
+    "de": ["Collège de Delémont", "École de Genève"],
+    "nothing": [],
+}
+
+
+def test_the_search_finds_the_same_on_this_backend_as_on_a_sqlite_file(db, tmp_path):
+    """Issue 20: the stored folded fields and the folded needle, so PostgreSQL (the server pass's
+    ``db``) finds exactly what SQLite finds, for accents, letters NFKD leaves alone (ø, ł, ı) and
+    numbers; a SQLite file made beside it gives the reference."""
+    twin = SqliteTemplate(tmp_path / "twin").fresh(tmp_path / "twin.sqlite")
+    try:
+        for database in (db, twin):
+            for name, city, postcode in SAME_ON_EVERY_BACKEND:
+                add_school(database, SchoolInput(name, "CH", "de", city=city, postcode=postcode))
+        for typed, names in TYPED.items():
+            found = [
+                sorted(r.name for r in browse.list_schools(database, search=typed, limit=50))
+                for database in (db, twin)
+            ]
+            assert found == [names, names], typed
+            assert browse.count_schools(db, typed) == len(names), typed
+            assert sorted(s.name for s in find_schools(db, typed)) == names, typed
+    finally:
+        twin.dispose()

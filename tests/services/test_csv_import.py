@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import shutil
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +30,8 @@ def _template(tmp_path_factory, databases):
     """Made once: two schools, one with a teacher with e-mail and the admin login. Opened, not
     initialised: no test's keys folder exists yet to put a signing key in."""
     path = tmp_path_factory.mktemp("csv") / "template.sqlite"
-    db = open_database(databases.copy_to(path))
+    path = databases.copy_to(path, lasting=True)
+    db = open_database(path)
     aesch = add_school(
         db, SchoolInput("Primarschule Aesch", "CH", "de", postcode="4147", city="Aesch")
     )
@@ -43,9 +43,8 @@ def _template(tmp_path_factory, databases):
 
 
 @pytest.fixture
-def desk(_template, tmp_path):
-    path = tmp_path / "desk.sqlite"
-    shutil.copy(_template, path)
+def desk(_template, tmp_path, databases):
+    path = databases.clone(_template, tmp_path / "desk.sqlite")
     db = open_database(path)
     db.path = path
     yield db

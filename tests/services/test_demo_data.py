@@ -3,6 +3,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from lehrer_licenses.services.demo.sample_data import create_demo
+from lehrer_licenses.services.licences.seats.holders import add_teacher
+from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.models import Invoice, InvoiceLine, School, Teacher
 
@@ -40,3 +42,23 @@ def test_demo_data_renews_into_next_year_without_errors(db):
     run = run_renewals(db, 2027, dry_run=True)
     assert run.summary().schools > 0
     assert set(run.summary().amounts) == {"CHF"}
+
+
+def test_after_the_demo_new_rows_get_new_ids_and_the_real_run_issues(db):
+    """Issue 20: the demo writes its rows with their ids; on PostgreSQL the id sequences must be
+    moved past them, or the next school, teacher or invoice collides (pk_school)."""
+    create_demo(db, 40, seed=3, today=date(2026, 11, 22))
+    with db.reading() as session:
+        schools = session.scalar(select(func.count(School.id)))
+        invoices = session.scalar(select(func.count(Invoice.id)))
+    number = add_school(db, SchoolInput("Nach der Demo", "CH", "de", city="Bern", postcode="3000"))
+    add_teacher(db, number, "Anna", "Keller", "anna@demo.example")
+    run = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    issued = run.summary().invoices
+    assert issued > 0
+    with db.reading() as session:
+        assert session.scalar(select(func.count(School.id))) == schools + 1
+        assert session.scalar(select(func.count(Invoice.id))) == invoices + issued
+        assert session.scalar(select(School.name).where(School.number == number)) == (
+            "Nach der Demo"
+        )

@@ -4,7 +4,6 @@ module, XLSX with openpyxl), amounts exact to the cent, date ranges, and nothing
 from __future__ import annotations
 
 import csv
-import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from lehrer_licenses.services.billing import credit_notes, issuing, payments, vendor
+from lehrer_licenses.services.database_init import init_database, open_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_writers
 from lehrer_licenses.services.exchange.export_rows import LAYOUTS
@@ -29,7 +29,6 @@ from lehrer_licenses.services.exchange.exports import KINDS, export_data
 from lehrer_licenses.services.licences.seats.holders import add_teacher, assign_seat
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.store.database import open_database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
     Invoice,
@@ -58,14 +57,15 @@ def dangerous(text: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory, databases) -> Path:
+def template(tmp_path_factory, databases) -> str:
     """Two CH schools, four issued invoices (one paid, one partly, one partly credited, one
     past due), a draft and a quote that are not bookkeeping documents, a teacher on a seat."""
     folder = tmp_path_factory.mktemp("exports")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
         KeyStore(folder / "keys").create()
-        db = databases.fresh(folder / "template.sqlite")
+        target = databases.copy_to(folder / "template.sqlite", lasting=True)
+        db, _installed = init_database(target)
         vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
 
         def school(name):
@@ -90,14 +90,12 @@ def template(tmp_path_factory, databases) -> Path:
         teacher = add_teacher(db, aesch, "Anna", "Keller", "anna@aesch.example")
         assign_seat(db, aesch, teacher, date(2026, 3, 12))
         db.dispose()
-    return folder / "template.sqlite"
+    return target
 
 
 @pytest.fixture
-def desk(template, tmp_path):
-    path = tmp_path / "desk.sqlite"
-    shutil.copy(template, path)
-    database = open_database(path)
+def desk(template, tmp_path, databases):
+    database = open_database(databases.clone(template, tmp_path / "desk.sqlite"))
     yield database
     database.dispose()
 
@@ -131,6 +129,13 @@ def cents(value) -> Decimal:
 # --- formula injection ------------------------------------------------------------------------
 
 
+def fit(model, field: str, value: str, suffix: str = "") -> str:
+    """``value`` cut to the column's length (PostgreSQL refuses a longer one, SQLite keeps it);
+    its first characters, those that make it a formula, stay."""
+    length = model.__table__.c[field].type.length
+    return value[: length - len(suffix)] + suffix if length else value + suffix
+
+
 def poison(db) -> None:
     """Every text a user (or an import) could have put into a stored field, as a formula."""
     payload = iter(PAYLOADS * 20)
@@ -150,13 +155,14 @@ def poison(db) -> None:
                 "leitweg_id",
                 "note",
             ):
-                setattr(school, field, next(payload))
+                setattr(school, field, fit(School, field, next(payload)))
         for teacher in session.scalars(select(Teacher)):
-            teacher.first_name, teacher.last_name = next(payload), next(payload)
-            teacher.email = next(payload)
+            teacher.first_name = fit(Teacher, "first_name", next(payload))
+            teacher.last_name = fit(Teacher, "last_name", next(payload))
+            teacher.email = fit(Teacher, "email", next(payload))
         for invoice in session.scalars(select(Invoice).where(Invoice.number.is_not(None))):
-            invoice.number = f"{next(payload)}#{invoice.id}"
-            invoice.reference = next(payload)
+            invoice.number = fit(Invoice, "number", next(payload), suffix=f"#{invoice.id}")
+            invoice.reference = fit(Invoice, "reference", next(payload))
             invoice.currency = "=1+"
         session.execute(update(Payment).values(reference="-1+2", currency="@A1"))
         for plan in session.scalars(select(PlanRow)):

@@ -3,14 +3,13 @@ simply be deleted because they bill a licence already delivered."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
+from support.cli_run import fingerprint
 
 from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.domain.regcode import verify
@@ -34,19 +33,6 @@ DAY = date(2026, 3, 10)
 def school(db, make_school):
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
     return make_school("Primarschule Aesch", **ADDRESS)
-
-
-def fingerprint(path, without=("audit_entry",)) -> str:
-    con = sqlite3.connect(path)
-    try:
-        lines = [
-            line
-            for line in con.iterdump()
-            if not any(f'INTO "{table}"' in line for table in without)
-        ]
-        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-    finally:
-        con.close()
 
 
 def audit_actions(db) -> list[str]:
@@ -119,12 +105,12 @@ def test_refused_while_a_seat_of_the_order_is_assigned(db, db_path, school):
     draft = order_seats(db, school, 2, DAY).invoice.id
     teacher = seats.add_teacher(db, school, "Anna", "Keller")
     seats.assign_seat(db, school, teacher, DAY, position=2)
-    before = fingerprint(db_path, without=())
+    before = fingerprint(db_path)
     with pytest.raises(InvalidInput, match=r"seat 2 to Anna Keller.*free them first"):
         undo_order(db, str(draft), on=DAY)
     with pytest.raises(InvalidInput, match="Anna Keller"):
         undo_order(db, str(draft), dry_run=True)
-    assert fingerprint(db_path, without=()) == before
+    assert fingerprint(db_path) == before
     # freed, the seat and the history of who held it go with the order
     seats.free_seat(db, school, teacher, date(2026, 3, 12))
     done = undo_order(db, str(draft), on=DAY)

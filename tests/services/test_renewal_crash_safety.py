@@ -27,6 +27,10 @@ from support.crash_run import (
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.year_end import run_renewals
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="reads the killed run's file with plain sqlite3 (tests/support/crash_run.py)"
+)
+
 KILLS = 20
 YEAR = 2027
 

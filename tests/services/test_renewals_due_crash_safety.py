@@ -29,6 +29,10 @@ from support.crash_run import (
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.renewals_due import run_due_renewals
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="reads the killed run's file with plain sqlite3 (tests/support/crash_run.py)"
+)
+
 KILLS = 8
 UNTIL = "2028-01-31"
 

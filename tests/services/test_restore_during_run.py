@@ -15,6 +15,8 @@ from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season.year_end import run_renewals
 from lehrer_licenses.store.keystore import KeyStore
 
+pytestmark = pytest.mark.sqlite_only(reason="restoring a SQLite file under a running program")
+
 YEAR = 2027
 
 

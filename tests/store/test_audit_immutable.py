@@ -1,31 +1,34 @@
 """Audit entries cannot be edited or deleted: the database itself refuses (migration 0004)."""
 
-import sqlite3
-
 import pytest
-from sqlalchemy import delete, exc, select, update
+from sqlalchemy import create_engine, delete, exc, select, text, update
+from sqlalchemy.pool import NullPool
 
 from lehrer_licenses.store.models import AuditEntry
 
 
-def test_audit_entries_cannot_be_updated_or_deleted(db, db_path, make_school):
+def test_audit_entries_cannot_be_updated_or_deleted(db, make_school):
+    """Through a plain connection of another tool, not the app's: the database refuses."""
     make_school()
-    con = sqlite3.connect(db_path)
+    engine = create_engine(db.url, poolclass=NullPool)
     try:
-        before = con.execute("SELECT * FROM audit_entry ORDER BY id").fetchall()
-        assert before, "adding a school writes an audit entry"
-        for statement in (
-            "UPDATE audit_entry SET actor = 'someone else'",
-            "UPDATE audit_entry SET after = '{}' WHERE id = 1",
-            "DELETE FROM audit_entry",
-            "DELETE FROM audit_entry WHERE id = 1",
-        ):
-            with pytest.raises(sqlite3.IntegrityError, match="audit entries cannot be changed"):
-                con.execute(statement)
+        with engine.connect() as con:
+            before = con.execute(text("SELECT * FROM audit_entry ORDER BY id")).fetchall()
             con.rollback()
-        assert con.execute("SELECT * FROM audit_entry ORDER BY id").fetchall() == before
+            assert before, "adding a school writes an audit entry"
+            for statement in (
+                "UPDATE audit_entry SET actor = 'someone else'",
+                "UPDATE audit_entry SET after = '{}' WHERE id = 1",
+                "DELETE FROM audit_entry",
+                "DELETE FROM audit_entry WHERE id = 1",
+            ):
+                with pytest.raises(exc.IntegrityError, match="audit entries cannot be changed"):
+                    con.execute(text(statement))
+                con.rollback()
+            after = con.execute(text("SELECT * FROM audit_entry ORDER BY id")).fetchall()
+            assert after == before
     finally:
-        con.close()
+        engine.dispose()
 
 
 def test_the_app_connection_is_refused_too_and_new_entries_still_go_in(db, make_school):

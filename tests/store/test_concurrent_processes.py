@@ -19,6 +19,8 @@ from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import DatabaseBusy
 from lehrer_licenses.services.schools import SchoolInput, add_school
 
+pytestmark = pytest.mark.sqlite_only(reason="SQLite's file write lock and its busy timeout")
+
 WRITER = Path(__file__).with_name("concurrent_writer.py")
 SECONDS = 2.5
 

@@ -16,6 +16,8 @@ from lehrer_licenses.services.backups import BackupError, make_backup, restore_b
 from lehrer_licenses.services.database_init import claim_database
 from lehrer_licenses.store import instance_marker
 
+pytestmark = pytest.mark.sqlite_only(reason="the in-use marker beside a SQLite file")
+
 HOLD = """
 import sys
 from pathlib import Path

@@ -28,6 +28,8 @@ from lehrer_licenses.store.database import (
     migrate,
 )
 
+pytestmark = pytest.mark.sqlite_only(reason="the fixtures are SQLite files of every revision")
+
 FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 # A later migration that deliberately rewrites values of an old column lists it here as
 # (table, column), with a test of its own for the new values.
@@ -163,6 +165,10 @@ def test_the_app_reads_and_writes_a_migrated_database(revision, tmp_path):
         assert [line.code for line in invoice.lines] == ["base", "subscription"]
         holders = {seat.position: seat for seat in list_seats(db, "100001")}
         assert len(holders) == 3
+        # the search text of the schools already there is back-filled (migration 0007)
+        assert [s.number for s in find_schools(db, "LODZ-strasse ørsted")] == ["100002"]
+        assert [s.number for s in find_schools(db, "MÜNCHEN")] == ["100002"]
+        assert [s.number for s in find_schools(db, "aesch bl")] == ["100001"]
         assert add_school(db, SchoolInput(name="Neu nach Migration", country="CH", language="fr"))
         con = sqlite3.connect(path)
         with pytest.raises(sqlite3.IntegrityError, match="audit entries cannot be changed"):

@@ -18,6 +18,10 @@ from lehrer_licenses.store.network_drive import (
     windows_network_drive,
 )
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="a SQLite file on a network share: journal mode and warning"
+)
+
 PROC_MOUNTS = r"""/dev/sda1 / ext4 rw,relatime 0 0
 proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
 //nas/office /mnt/office cifs rw,relatime,vers=3.1.1,cache=strict,username=anna 0 0

@@ -1,10 +1,15 @@
-"""Running the command line in-process for the CLI tests, and a fingerprint of a database file
-to prove that a refused command wrote nothing."""
+"""Running the command line in-process for the CLI tests, and a fingerprint of a database (a file
+or, on the server pass, a PostgreSQL database's URL) to prove that a refused command wrote
+nothing."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+
+from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy.pool import NullPool
 
 from lehrer_licenses.cli.main import main
 
@@ -24,9 +29,39 @@ def cli_runner(path, capsys):
     return run
 
 
-def fingerprint(path) -> str:
-    con = sqlite3.connect(path)
+def fingerprint(path, without: tuple[str, ...] = ()) -> str:
+    """A hash of the whole database (schema and rows), leaving out the rows of ``without``."""
+    if "://" in os.fspath(path):
+        lines = _server_dump(os.fspath(path), without)
+    else:
+        con = sqlite3.connect(path)
+        try:
+            lines = [
+                line
+                for line in con.iterdump()
+                if not any(f'INTO "{table}"' in line for table in without)
+            ]
+        finally:
+            con.close()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _server_dump(url: str, without: tuple[str, ...]) -> list[str]:
+    """What iterdump is for a file: every table's columns and its rows in a fixed order. The id
+    sequences are left out: a refused insert moves them on the server and rolls nothing back."""
+    engine = create_engine(url, poolclass=NullPool)
     try:
-        return hashlib.sha256("\n".join(con.iterdump()).encode()).hexdigest()
+        metadata = MetaData()
+        with engine.connect() as conn:
+            metadata.reflect(conn)
+            lines = []
+            for name in sorted(metadata.tables):
+                table = metadata.tables[name]
+                lines.append(f"{name}({', '.join(f'{c.name} {c.type}' for c in table.columns)})")
+                if name in without:
+                    continue
+                ordered = select(table).order_by(*table.columns)
+                lines.extend(f"{name}: {tuple(row)!r}" for row in conn.execute(ordered))
+            return lines
     finally:
-        con.close()
+        engine.dispose()

@@ -97,6 +97,7 @@ def test_export_all_listed_button_writes_every_listed_pdf(
     assert "3 PDF files written" in view.settlement.text()
 
 
+@pytest.mark.sqlite_only(reason="File > Backup and Restore copy the SQLite file")
 def test_backup_and_restore_from_the_file_menu(
     qtbot, db, sample, settings, tmp_path, school, monkeypatch, no_message_boxes
 ):
@@ -124,6 +125,7 @@ def test_backup_and_restore_from_the_file_menu(
     window.db.dispose()
 
 
+@pytest.mark.sqlite_only(reason="File > Restore replaces the SQLite file")
 def test_restore_is_not_done_when_the_warning_is_cancelled(
     qtbot, db, sample, settings, tmp_path, monkeypatch, no_message_boxes
 ):

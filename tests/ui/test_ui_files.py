@@ -3,6 +3,7 @@ backup at start, and the first-run assistant with sample data made in the backgr
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QWizard
 
 from lehrer_licenses.services.billing import vendor
@@ -11,6 +12,7 @@ from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard, needs_first_run
 from lehrer_licenses.ui.main_window import MainWindow
 
 
+@pytest.mark.sqlite_only(reason="backs up and restores the SQLite file")
 def test_backup_then_restore_replaces_and_reopens(qtbot, db, sample, settings, tmp_path, school):
     window = MainWindow(db, settings)
     qtbot.addWidget(window)
@@ -35,6 +37,7 @@ def test_backup_then_restore_replaces_and_reopens(qtbot, db, sample, settings, t
     window.db.dispose()
 
 
+@pytest.mark.sqlite_only(reason="the daily backup copies the SQLite file")
 def test_daily_backup_once_a_day(qtbot, db, settings, tmp_path):
     window = MainWindow(db, settings)
     qtbot.addWidget(window)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from lehrer_licenses.ui.main_window import MainWindow
 from lehrer_licenses.ui.open_elsewhere import warn_if_open_elsewhere
 
+pytestmark = pytest.mark.sqlite_only(reason="the in-use marker beside a SQLite file")
+
 HOLD = """
 import sys
 from pathlib import Path

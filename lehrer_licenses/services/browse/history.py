@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.services.schools import search_condition
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import AuditEntry, School
-from lehrer_licenses.store.textsearch import contains
 
 HISTORY_LIMIT = 30
 PAGE_SIZE = 200
@@ -129,16 +129,15 @@ def _where(query: Select, flt: AuditFilter) -> Select:
     text = flt.text.strip()
     if text:
         pattern = _like(text)
-        # The schools are matched once, in a subquery SQLite evaluates into a temporary table
-        # before the scan (20,000 names folded once), not once per audit entry.
-        schools = select(School.id).where(
-            or_(School.number.like(pattern, escape="\\"), contains(School.name, text))
-        )
+        # The schools are matched once, in a subquery, not once per audit entry; as the schools
+        # search finds them (the stored folded fields: the same on every backend).
+        schools = select(School.id).where(search_condition(text))
         query = query.where(
             or_(
                 AuditEntry.school_id.in_(schools.scalar_subquery()),
-                AuditEntry.actor.like(pattern, escape="\\"),
-                AuditEntry.action.like(pattern, escape="\\"),
+                # ILIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not
+                AuditEntry.actor.ilike(pattern, escape="\\"),
+                AuditEntry.action.ilike(pattern, escape="\\"),
                 AuditEntry.action.in_(flt.actions) if flt.actions else false(),
             )
         )

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from sqlalchemy import Select, and_, func, or_, select, type_coerce
 
+from lehrer_licenses.services.schools import search_condition
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import MONEY, Invoice, Payment, School
-from lehrer_licenses.store.textsearch import contains
 
 # billing's names (tests/services/test_browse_invoices.py keeps them equal). Not imported from
 # services.billing.lifecycle: that pulls in the PDF renderers (reportlab, qrbill), a quarter of a
@@ -94,9 +94,9 @@ def _query(columns, search: str, status: str | None, today: date) -> Select:
         pattern = f"%{text}%"
         query = query.where(
             or_(
-                Invoice.number.like(pattern),
-                School.number.like(pattern),
-                contains(School.name, text),
+                Invoice.number.ilike(pattern),  # any case, as SQLite's LIKE on both backends
+                # the school as the schools search finds it (folded on every backend)
+                search_condition(text),
             )
         )
     is_open = and_(Invoice.kind == INVOICE, Invoice.status.in_((ISSUED, PARTLY_PAID)))

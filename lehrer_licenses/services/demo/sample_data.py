@@ -43,7 +43,7 @@ from lehrer_licenses.services.demo import licence_histories as demo_licences
 from lehrer_licenses.services.demo import names
 from lehrer_licenses.services.schools import next_school_number
 from lehrer_licenses.store import audit
-from lehrer_licenses.store.database import Database
+from lehrer_licenses.store.database import Database, advance_id_sequence
 from lehrer_licenses.store.models import (
     Addon,
     Cancellation,
@@ -60,6 +60,7 @@ from lehrer_licenses.store.models import (
     Teacher,
     TierRow,
     UsageCount,
+    fill_search_text,
 )
 
 COUNTRY_SHARE = (("CH", 0.6), ("DE", 0.2), ("AT", 0.08), ("NL", 0.12))
@@ -386,22 +387,24 @@ class _Generator:
         plan, plan_id = self.plans[HOSTED_PLAN if hosted else LOCAL_PLAN]
         school_id = self.rows.add(
             School,
-            {
-                "number": str(self.next_number),
-                "name": name,
-                "country": country,
-                "language": language,
-                "street": street,
-                "house_number": str(rng.randint(1, 120)),
-                "postcode": postcode,
-                "city": town,
-                "email": f"sekretariat@{self.domain}",
-                "vat_id": "",
-                "db_hosting": hosted,
-                "canton_licence": hosted and rng.random() < 0.3,
-                "note": "",
-                "created_at": datetime.now(),
-            },
+            fill_search_text(
+                {
+                    "number": str(self.next_number),
+                    "name": name,
+                    "country": country,
+                    "language": language,
+                    "street": street,
+                    "house_number": str(rng.randint(1, 120)),
+                    "postcode": postcode,
+                    "city": town,
+                    "email": f"sekretariat@{self.domain}",
+                    "vat_id": "",
+                    "db_hosting": hosted,
+                    "canton_licence": hosted and rng.random() < 0.3,
+                    "note": "",
+                    "created_at": datetime.now(),
+                }
+            ),
         )
         self.next_number += 1
         model = demo_licences.choose(self, country)
@@ -460,30 +463,36 @@ class _Generator:
 
 
 def _bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert many rows; on SQLite straight through the driver, because SQLAlchemy's per-row
-    parameter handling costs more than SQLite's own work at this volume."""
+    """Insert many rows with their explicit ids, every row with the same columns: a multi-row
+    insert takes its columns from the first row, so a key only later rows have would be lost
+    (PostgreSQL's driver path). On SQLite straight through the driver, because SQLAlchemy's
+    per-row parameter handling costs more than SQLite's own work at this volume."""
     if not rows:
         return
-    if connection.dialect.name != "sqlite":
-        for chunk in range(0, len(rows), 50_000):
-            connection.execute(insert(table), rows[chunk : chunk + 50_000])
-        return
-    columns = list(table.columns)
-    # The column types' own bind processing, so the stored values are exactly what the ORM
-    # would write (scaled decimals, ISO dates).
-    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
-    names = [c.name for c in columns]
+    present = set().union(*(row.keys() for row in rows))
     # A column the rows leave out gets its scalar default, as an ORM insert would.
     defaults = {
         c.name: c.default.arg
-        for c in columns
+        for c in table.columns
         if c.default is not None and c.default.is_scalar and any(c.name not in r for r in rows)
     }
-    rows = [{**defaults, **row} for row in rows] if defaults else rows
+    columns = [c for c in table.columns if c.name in present or c.name in defaults]
+    names = [c.name for c in columns]
+    rows = [{name: row.get(name, defaults.get(name)) for name in names} for row in rows]
+    if connection.dialect.name != "sqlite":
+        for chunk in range(0, len(rows), 50_000):
+            connection.execute(insert(table), rows[chunk : chunk + 50_000])
+        # The ids were given, so the server's id sequence never moved: the next plain insert
+        # would take id 1 again.
+        advance_id_sequence(connection, table)
+        return
+    # The column types' own bind processing, so the stored values are exactly what the ORM
+    # would write (scaled decimals, ISO dates).
+    processors = [c.type._cached_bind_processor(connection.dialect) for c in columns]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
     values = [
         tuple(
-            proc(row.get(name)) if proc else row.get(name)
+            proc(row[name]) if proc else row[name]
             for name, proc in zip(names, processors, strict=True)
         )
         for row in rows
