@@ -22,6 +22,12 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
 from lehrer_licenses.store.network_drive import network_location
+from lehrer_licenses.store.server import (
+    DriverMissing,
+    ServerUnreachable,
+    connection_reason,
+    with_driver,
+)
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
@@ -112,7 +118,30 @@ def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
         event.listen(engine, "connect", _disable_pysqlite_begin)
         event.listen(engine, "begin", _emit_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(with_driver(url), pool_pre_ping=True)
+    except ImportError as exc:  # psycopg, the optional dependency of a shared office
+        raise DriverMissing() from exc
+
+
+def reach(engine: Engine) -> None:
+    """Connect once: a server that is down, a wrong password or an unknown database ends in
+    one line naming the server (never its password) instead of a driver's traceback."""
+    if engine.dialect.name == "sqlite":
+        return
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise ServerUnreachable(
+            engine.url.render_as_string(hide_password=False), connection_reason(exc)
+        ) from exc
+
+
+def full_url(engine: Engine) -> str:
+    """The engine's URL with its password (``str(engine.url)`` hides it as ``***``, which
+    would then be sent as the password)."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
@@ -245,7 +274,7 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
     current = check_schema(engine)
     if current == head_revision():
         return False
-    url = str(engine.url)
+    url = full_url(engine)
     is_file = url.startswith("sqlite")
     if not is_file and not server:
         raise SchemaOutdated(current)
@@ -261,7 +290,7 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
 
     from lehrer_licenses import __version__
 
-    config = alembic_config(str(engine.url))
+    config = alembic_config(full_url(engine))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
@@ -346,6 +375,7 @@ def open_database(
             marker.release()
         raise
     try:
+        reach(engine)
         if upgrade:
             migrate(engine, server=migrate_server)
         else:
