@@ -34,7 +34,7 @@ def add_commands(sub, command) -> dict:
         sub,
     )
     move.add_argument("sqlite_file", type=Path, metavar="SQLITE_FILE")
-    move.add_argument("url", metavar="URL", help=_("postgresql://user@host:port/database"))
+    move.add_argument("url", metavar="URL", help="postgresql://user@host:port/database")
     return {"backup": cmd_backup, "restore": cmd_restore, "move-to-server": cmd_move}
 
 

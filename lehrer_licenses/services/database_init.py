@@ -24,7 +24,7 @@ from lehrer_licenses.store.database import (
     reach,
     resolve_url,
 )
-from lehrer_licenses.store.server import is_server, mask_text, mask_url
+from lehrer_licenses.store.server import is_server, mask_logs, mask_text, mask_url
 
 __all__ = [
     "ENV_VAR",
@@ -32,6 +32,7 @@ __all__ = [
     "claim_database",
     "default_database_path",
     "init_database",
+    "mask_logs",
     "mask_text",
     "mask_url",
     "migrate_database",

@@ -9,10 +9,12 @@ argument is readable by every user in the process list).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -36,6 +38,25 @@ def mask_url(url: str) -> str:
 def mask_text(text: str) -> str:
     """Every password of every URL inside ``text`` replaced by ``***``."""
     return _PASSWORD_IN_URL.sub(r"\1:***@", text)
+
+
+class _MaskingHandler(logging.Handler):
+    """Writes the program's log records to stderr (as Python does when nothing is configured),
+    with every URL's password masked: a logged error may quote the database's address."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(mask_text(self.format(record)) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def mask_logs(logger_name: str = "lehrer_licenses") -> None:
+    """Send the program's own log records through ``mask_text``."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(h, _MaskingHandler) for h in logger.handlers):
+        # propagation stays: a handler the user configured on the root gets the records too
+        logger.addHandler(_MaskingHandler())
 
 
 def with_driver(url: str) -> str:

@@ -74,3 +74,16 @@ def test_a_server_that_does_not_answer_is_one_line_without_the_password(capsys):
             f"lehrer-licenses: cannot connect to the database server clerk@127.0.0.1:{port}/desk: "
             "Connection refused\n"
         ), args
+
+
+def test_the_programs_log_records_are_masked(capsys):
+    import logging
+
+    from lehrer_licenses.store.server import mask_logs
+
+    mask_logs()
+    mask_logs()  # once is enough: no second handler
+    logging.getLogger("lehrer_licenses.ui.workers").error(
+        "reading failed on %s", "postgresql://clerk:s3cret@db.office/desk"
+    )
+    assert capsys.readouterr().err == "reading failed on postgresql://clerk:***@db.office/desk\n"
