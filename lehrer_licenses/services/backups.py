@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select, text
 
 from lehrer_licenses.i18n import _
 from lehrer_licenses.store import audit, instance_marker
@@ -36,7 +36,7 @@ from lehrer_licenses.store.database import (
     default_database_path,
     make_engine,
     open_database,
-    reach,
+    require_empty_server,
     resolve_url,
 )
 from lehrer_licenses.store.models import Invoice, School
@@ -260,16 +260,7 @@ def _restore_server(url: str, dump: Path) -> RestoreResult:
         )
     engine = make_engine(url)
     try:
-        reach(engine)
-        with engine.connect() as conn:
-            tables = inspect(conn).get_table_names()
-        if tables:
-            raise BackupError(
-                _(
-                    "{database} is not empty ({count} tables): restore into a new, empty database "
-                    "(createdb NAME), then point the clerks to it"
-                ).format(database=mask_url(url), count=len(tables))
-            )
+        require_empty_server(engine)
         run_pg_restore(url, Path(dump))
         check_schema(engine)
     finally:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, func, insert, inspect, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.errors import DomainError
@@ -28,7 +28,7 @@ from lehrer_licenses.store.database import (
     head_revision,
     make_engine,
     open_database,
-    reach,
+    require_empty_server,
     resolve_url,
 )
 from lehrer_licenses.store.models import Base, Invoice, InvoicePdf, NumberCounter
@@ -85,16 +85,7 @@ def move_to_server(
     source = open_database(source_path)
     engine = make_engine(target_url)
     try:
-        reach(engine)
-        with engine.connect() as conn:
-            tables = inspect(conn).get_table_names()
-        if tables:
-            raise MoveRefused(
-                _(
-                    "{database} is not empty ({count} tables): move a desk only into a new, "
-                    "empty database; nothing was written"
-                ).format(database=mask_url(target_url), count=len(tables))
-            )
+        require_empty_server(engine)
         report = MoveReport(source_path, mask_url(target_url), head_revision())
         # A read transaction on the file: the copy and its checks see one state of it.
         with source.engine.connect() as src, engine.begin() as dst:

@@ -26,6 +26,7 @@ from lehrer_licenses.store.server import (
     DriverMissing,
     ServerUnreachable,
     connection_reason,
+    mask_url,
     with_driver,
 )
 from lehrer_licenses.store.textsearch import register_sqlite_functions
@@ -136,6 +137,25 @@ def reach(engine: Engine) -> None:
         raise ServerUnreachable(
             engine.url.render_as_string(hide_password=False), connection_reason(exc)
         ) from exc
+
+
+class ServerNotEmpty(DomainError):
+    pass
+
+
+def require_empty_server(engine: Engine) -> None:
+    """A restore or a move goes only into a server database without tables: it would otherwise
+    mix two desks' books (connecting first, see ``reach``)."""
+    reach(engine)
+    with engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+    if tables:
+        raise ServerNotEmpty(
+            _(
+                "{database} is not empty ({count} tables): only a new, empty database will do "
+                "(createdb NAME); nothing was written"
+            ).format(database=mask_url(full_url(engine)), count=len(tables))
+        )
 
 
 def full_url(engine: Engine) -> str:

@@ -185,17 +185,23 @@ def restore_command_hint(url: str, dump: Path) -> str:
     )
 
 
+def _required(tool: str, missing: str) -> str:
+    found = tool_path(tool)
+    if found is None:
+        raise ServerBackupError(missing)
+    return found
+
+
 def run_pg_dump(url: str, target: Path, server_major: int) -> None:
     """``pg_dump -Fc`` of the database at ``url`` into ``target`` (a temporary name first, so a
     failed dump leaves no file that looks like a backup)."""
-    tool = tool_path("pg_dump")
-    if tool is None:
-        raise ServerBackupError(
-            _(
-                "pg_dump (PostgreSQL's client tools) is not installed here. Install them, or "
-                "make the backup yourself: {command}"
-            ).format(command=dump_command_hint(url, target))
-        )
+    tool = _required(
+        "pg_dump",
+        _(
+            "pg_dump (PostgreSQL's client tools) is not installed here. Install them, or "
+            "make the backup yourself: {command}"
+        ).format(command=dump_command_hint(url, target)),
+    )
     local = tool_major(tool)
     if local < server_major:
         raise ServerBackupError(
@@ -223,14 +229,13 @@ def run_pg_dump(url: str, target: Path, server_major: int) -> None:
 
 def run_pg_restore(url: str, dump: Path) -> None:
     """Load ``dump`` into the (empty) database at ``url``, all of it or nothing."""
-    tool = tool_path("pg_restore")
-    if tool is None:
-        raise ServerBackupError(
-            _(
-                "pg_restore (PostgreSQL's client tools) is not installed here. Install them, or "
-                "restore by hand into the empty database: {command}"
-            ).format(command=restore_command_hint(url, dump))
-        )
+    tool = _required(
+        "pg_restore",
+        _(
+            "pg_restore (PostgreSQL's client tools) is not installed here. Install them, or "
+            "restore by hand into the empty database: {command}"
+        ).format(command=restore_command_hint(url, dump)),
+    )
     conninfo, env = libpq_conninfo(url)
     done = subprocess.run(
         [

@@ -83,6 +83,7 @@ def test_a_demo_desk_moves_to_the_server_and_reads_the_same_there(server, capsys
     assert state(url) == before
 
 
+@pytest.mark.slow
 def test_a_copy_that_does_not_check_out_leaves_the_server_empty(server, capsys, tmp_path):
     desk = demo_desk(tmp_path, capsys, 2)
     drafts = json.loads(desk("--json", "invoice", "list", "--status", "draft")[1])

@@ -34,6 +34,7 @@ def no_client_tools(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PATH", str(empty))
 
 
+@pytest.mark.slow
 def test_a_server_database_written_by_a_newer_version_is_refused_and_left_alone(
     server, capsys, dumps
 ):
@@ -53,6 +54,7 @@ def test_a_server_database_written_by_a_newer_version_is_refused_and_left_alone(
     assert not dumps.exists()  # no backup on any try
 
 
+@pytest.mark.slow
 def test_an_older_server_schema_needs_an_explicit_migrate_which_dumps_first(server, capsys, dumps):
     url = server.create()
     older_schema(url)
@@ -75,6 +77,7 @@ def test_an_older_server_schema_needs_an_explicit_migrate_which_dumps_first(serv
     assert run("school", "list")[0] == 0
 
 
+@pytest.mark.slow
 def test_migrate_without_pg_dump_refuses_naming_the_command_unless_no_backup(
     server, capsys, dumps, monkeypatch, tmp_path
 ):
@@ -94,6 +97,7 @@ def test_migrate_without_pg_dump_refuses_naming_the_command_unless_no_backup(
     assert not dumps.exists()
 
 
+@pytest.mark.slow
 def test_backup_and_restore_round_trip_through_pg_dump_and_pg_restore(server, capsys, tmp_path):
     url = server.create()
     run = run_on(url, capsys)
@@ -130,6 +134,7 @@ def test_backup_and_restore_round_trip_through_pg_dump_and_pg_restore(server, ca
     assert out.strip() not in {s["number"] for s in json.loads(listed[0])}
 
 
+@pytest.mark.slow
 def test_a_sqlite_backup_is_not_restored_onto_a_server_nor_a_dump_into_a_file(
     server, capsys, tmp_path, databases
 ):

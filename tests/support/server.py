@@ -61,11 +61,22 @@ def query(url: str, statement: str) -> list:
 def state(url: str) -> list:
     """What a refused command must leave as it was: the tables, the schema revision and the
     settings (where the writing version is recorded), and the number of rows of each table."""
-    tables = [r[0] for r in query(url, "SELECT tablename FROM pg_tables WHERE schemaname='public'")]
-    counts = [(t, query(url, f'SELECT count(*) FROM "{t}"')[0][0]) for t in sorted(tables)]
-    extra = []
-    if "setting" in tables:
-        extra = query(url, "SELECT key, value FROM setting ORDER BY key")
-    if "alembic_version" in tables:
-        extra += query(url, "SELECT version_num, '' FROM alembic_version")
-    return [*counts, *extra]
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = sorted(
+                r[0]
+                for r in conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                )
+            )
+            found = [
+                (t, conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()) for t in tables
+            ]
+            if "setting" in tables:
+                found += conn.execute(text("SELECT key, value FROM setting ORDER BY key")).all()
+            if "alembic_version" in tables:
+                found += conn.execute(text("SELECT version_num, '' FROM alembic_version")).all()
+            return found
+    finally:
+        engine.dispose()
