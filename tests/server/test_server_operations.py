@@ -170,6 +170,7 @@ def test_a_server_newer_than_the_local_pg_dump_is_named(server, capsys, tmp_path
     assert "pg_dump -h " in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_the_password_is_never_printed(server, capsys, tmp_path, monkeypatch, databases):
     url = server.create()
     run = run_on(url, capsys)
