@@ -104,9 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_text, parents=[common])
 
     command("init", _("create or migrate the database and load the default catalogue"))
-    command(
+    migrate = command(
         "migrate",
         _("bring the database to this version's schema (a server database needs this explicitly)"),
+    )
+    migrate.add_argument(
+        "--no-backup",
+        action="store_true",
+        help=_("migrate a server database without a pg_dump backup first"),
     )
     demo = command("demo", _("create realistic sample data"))
     demo.add_argument("--schools", type=int, required=True)
@@ -211,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("the date the invoices are issued on (default: today)"),
     )
     run.add_argument(
+        "--no-backup",
+        action="store_true",
+        help=_("a server database: go on without a backup of the last hour"),
+    )
+    run.add_argument(
         "--progress",
         action="store_true",
         help=_("print 'progress DONE/TOTAL' lines on stderr (for scripts)"),
@@ -299,30 +309,38 @@ def _print(args, document, text: Callable[[], str]) -> None:
 
 
 def cmd_init(args) -> None:
-    from lehrer_licenses.services.database_init import init_database
+    from lehrer_licenses.services.database_init import init_database, mask_url
 
     db, installed = init_database(getattr(args, "db", None), migrate_server=True)
+    url = mask_url(db.url)
     _print(
         args,
-        {"database": db.url, "catalogue_installed": installed},
-        lambda: _("Database ready: {url}").format(url=db.url),
+        {"database": url, "catalogue_installed": installed},
+        lambda: _("Database ready: {url}").format(url=url),
     )
 
 
 def cmd_migrate(args) -> None:
     from lehrer_licenses.services.database_init import migrate_database
 
-    before, after = migrate_database(getattr(args, "db", None))
+    before, after, backup = migrate_database(getattr(args, "db", None), no_backup=args.no_backup)
+
+    def text() -> str:
+        if before == after:
+            return _("The database has schema {schema} already; nothing to do.").format(
+                schema=after
+            )
+        done = _("Database migrated from schema {before} to {after}.").format(
+            before=before or "-", after=after
+        )
+        if backup is not None:
+            done += "\n" + _("Backup written first: {path}").format(path=backup)
+        return done
+
     _print(
         args,
-        {"schema_before": before, "schema": after},
-        lambda: (
-            _("The database has schema {schema} already; nothing to do.").format(schema=after)
-            if before == after
-            else _("Database migrated from schema {before} to {after}.").format(
-                before=before or "-", after=after
-            )
-        ),
+        {"schema_before": before, "schema": after, "backup": str(backup) if backup else None},
+        text,
     )
 
 
@@ -523,7 +541,14 @@ def cmd_renewals(args) -> None:
                 sys.stderr.write("\n")
 
     issue_on = None if args.drafts else (args.date or date.today())
-    result = run_renewals(db, args.year, dry_run=args.dry_run, progress=progress, issue_on=issue_on)
+    result = run_renewals(
+        db,
+        args.year,
+        dry_run=args.dry_run,
+        progress=progress,
+        issue_on=issue_on,
+        no_backup=args.no_backup,
+    )
     doc = renewal_run_json(result)
     _print(
         args,
@@ -682,7 +707,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         COMMANDS[args.command](args)
     except DomainError as exc:
-        print(f"lehrer-licenses: {exc}", file=sys.stderr)
+        from lehrer_licenses.services.database_init import mask_text
+
+        # a message may quote what the user typed, URLs with their password included
+        print(f"lehrer-licenses: {mask_text(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (MissingResource, MissingCatalogue) as exc:
         print(f"lehrer-licenses: {exc}", file=sys.stderr)

@@ -192,6 +192,11 @@ def add_commands(sub, command) -> dict:
     due.add_argument("--until", type=_date, required=True)
     due.add_argument("--dry-run", action="store_true")
     due.add_argument(
+        "--no-backup",
+        action="store_true",
+        help=_("a server database: go on without a backup of the last hour"),
+    )
+    due.add_argument(
         "--progress",
         action="store_true",
         help=_("print 'progress DONE/TOTAL' lines on stderr (for scripts)"),
@@ -442,7 +447,9 @@ def cmd_renewals(args) -> None:
             if done == total:
                 sys.stderr.write("\n")
 
-    run = run_due_renewals(db, args.until, dry_run=args.dry_run, progress=progress)
+    run = run_due_renewals(
+        db, args.until, dry_run=args.dry_run, progress=progress, no_backup=args.no_backup
+    )
     summary = json_licences.due_summary_json(run.summary())
     _out(
         args,

@@ -16,5 +16,7 @@ The rooms, by what they own:
   usage counts, exporting for accounting.
 - ``demo``: realistic sample data.
 - Top level: ``schools`` (adding and finding schools), ``catalogue`` (plans and dated prices),
-  ``database_init`` (create or migrate a database), ``backups``, ``errors``, ``amount_text``.
+  ``database_init`` (create or migrate a database), ``backups`` (files, and server databases
+  through pg_dump), ``server_move`` (a desk file onto a server database), ``errors``,
+  ``amount_text``.
 """

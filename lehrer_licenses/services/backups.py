@@ -1,14 +1,20 @@
 """Backups of the database file: by hand, before migrations and batch runs, daily, rotated;
-and restoring one after checking it, keeping a copy of what it replaces."""
+and restoring one after checking it, keeping a copy of what it replaces.
+
+A server database (PostgreSQL) is backed up with ``pg_dump -Fc`` into the backups folder of the
+user data folder, and restored with ``pg_restore`` into an empty database; where the client
+tools are missing, the refusal names the exact command to run.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
 
 from lehrer_licenses.i18n import _
 from lehrer_licenses.store import audit, instance_marker
@@ -23,12 +29,41 @@ from lehrer_licenses.store.backup import (
     rotate,
     sqlite_path,
 )
-from lehrer_licenses.store.database import Database, alembic_config, open_database, resolve_url
+from lehrer_licenses.store.database import (
+    Database,
+    alembic_config,
+    check_schema,
+    default_database_path,
+    make_engine,
+    open_database,
+    require_empty_server,
+    resolve_url,
+)
+from lehrer_licenses.store.models import Invoice, School
+from lehrer_licenses.store.server import (
+    DUMP_SUFFIX,
+    ServerBackupError,
+    dump_command_hint,
+    dump_name,
+    dump_prefix,
+    is_server,
+    mask_url,
+    run_pg_dump,
+    run_pg_restore,
+    tool_path,
+)
+
+# A batch run on a server needs a backup at most this old when it cannot make one itself.
+RECENT = timedelta(hours=1)
+# The first bytes of a pg_dump custom-format archive.
+DUMP_MAGIC = b"PGDMP"
 
 __all__ = [
     "BackupError",
     "BackupInfo",
     "RestoreResult",
+    "ServerBackupError",
+    "backup_before_batch",
     "backups_folder",
     "daily_backup",
     "make_backup",
@@ -39,7 +74,7 @@ __all__ = [
 @dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
-    database: Path
+    database: Path | str  # a file, or a server's URL without its password
     previous_saved_as: Path | None  # None when there was no database to keep
     schools: int
     invoices: int
@@ -53,10 +88,17 @@ def backups_folder(database: Path) -> Path:
     return database.parent / "backups"
 
 
+def server_backups_folder() -> Path:
+    """Dumps of server databases: the backups folder of this user's data folder."""
+    return backups_folder(default_database_path())
+
+
 def make_backup(
     db: Database, target: Path | None = None, reason: str = "manual", now: datetime | None = None
 ) -> BackupInfo:
     """A checked, consistent copy; without a target it goes to the rotated backups folder."""
+    if is_server(db.url):
+        return _dump_server(db, target, reason, now or datetime.now())
     source = sqlite_path(db.url)
     now = now or datetime.now()
     if target is None:
@@ -69,6 +111,64 @@ def make_backup(
     if target.parent == backups_folder(source):
         rotate(target.parent, source, now)
     return info
+
+
+def _dump_server(db: Database, target: Path | None, reason: str, now: datetime) -> BackupInfo:
+    name = dump_name(db.url, now.strftime("%Y%m%d-%H%M%S"), reason)
+    if target is None:
+        target = server_backups_folder() / name
+    elif target.is_dir():
+        target = target / name
+    with db.reading() as session:
+        major = int(session.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        schools = session.scalar(select(func.count(School.id))) or 0
+        invoices = session.scalar(select(func.count(Invoice.id))) or 0
+    run_pg_dump(db.url, target, major)
+    return BackupInfo(target, target.stat().st_size, revision, schools, invoices)
+
+
+def recent_server_backup(url: str, now: datetime, within: timedelta = RECENT) -> Path | None:
+    """The newest dump of this server database in the backups folder, if made ``within``."""
+    folder = server_backups_folder()
+    prefix = dump_prefix(url)
+    newest = None
+    for path in folder.glob(f"{prefix}*{DUMP_SUFFIX}") if folder.is_dir() else ():
+        try:
+            when = datetime.strptime(path.name[len(prefix) : len(prefix) + 15], "%Y%m%d-%H%M%S")
+        except ValueError:
+            continue
+        if now - when <= within and (newest is None or when > newest[0]):
+            newest = (when, path)
+    return newest[1] if newest else None
+
+
+def backup_before_batch(
+    db: Database, reason: str, *, no_backup: bool = False, now: datetime | None = None
+) -> Path | None:
+    """The backup a batch run (a migration, the year-end run) makes before it writes.
+
+    A file is copied. A server database is dumped when pg_dump is here; otherwise a dump of the
+    last hour will do (made by hand with the command named), or the user's explicit
+    ``no_backup``. Returns the backup relied on, None with ``no_backup``."""
+    now = now or datetime.now()
+    if not is_server(db.url):
+        return make_backup(db, reason=reason, now=now).path
+    if no_backup:
+        return None
+    if tool_path("pg_dump") is None:
+        recent = recent_server_backup(db.url, now)
+        if recent is not None:
+            return recent
+        target = server_backups_folder() / dump_name(db.url, now.strftime("%Y%m%d-%H%M%S"), reason)
+        raise ServerBackupError(
+            _(
+                "no backup of {database} from the last hour, and pg_dump is not installed here "
+                "to make one: run {command} (or install PostgreSQL's client tools), then try "
+                "again; or give --no-backup to go on without one"
+            ).format(database=mask_url(db.url), command=dump_command_hint(db.url, target))
+        )
+    return make_backup(db, reason=reason, now=now).path
 
 
 def daily_backup(db: Database, now: datetime | None = None) -> BackupInfo | None:
@@ -90,7 +190,17 @@ def restore_backup(
     """Check ``backup``, save the current database beside the others, then put the backup in
     its place. Refused while another program has the database open."""
     now = now or datetime.now()
-    database = sqlite_path(resolve_url(db_arg))
+    url = resolve_url(db_arg)
+    if is_server(url):
+        return _restore_server(url, backup)
+    if _is_dump(backup):
+        raise BackupError(
+            _(
+                "{path} is a dump of a server database (pg_dump): restore it into an empty "
+                "server database with --db postgresql://..."
+            ).format(path=backup)
+        )
+    database = sqlite_path(url)
     info = check_backup(backup, _script())
     alone = _take_alone(database)
     try:
@@ -126,6 +236,45 @@ def restore_backup(
         schools=info.schools,
         invoices=info.invoices,
     )
+
+
+def _is_dump(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(DUMP_MAGIC)) == DUMP_MAGIC
+    except OSError:
+        return False
+
+
+def _restore_server(url: str, dump: Path) -> RestoreResult:
+    """pg_restore into an empty server database: replacing a live shared database under the
+    clerks' feet is not something a restore should do, so it goes into a new one."""
+    if not Path(dump).is_file():
+        raise BackupError(_("no backup file at {path}").format(path=dump))
+    if not _is_dump(Path(dump)):
+        raise BackupError(
+            _(
+                "{path} is not a dump made by pg_dump -Fc: a SQLite backup goes onto a server "
+                "with 'lehrer-licenses restore' into a file, then 'lehrer-licenses move-to-server'"
+            ).format(path=dump)
+        )
+    engine = make_engine(url)
+    try:
+        require_empty_server(engine)
+        run_pg_restore(url, Path(dump))
+        check_schema(engine)
+    finally:
+        engine.dispose()
+    db = open_database(url, upgrade=False)
+    try:
+        with db.reading() as session:
+            schools = session.scalar(select(func.count(School.id))) or 0
+            invoices = session.scalar(select(func.count(Invoice.id))) or 0
+        with db.transaction() as session:
+            audit.record(session, "database.restore", "database", None, after={"from": str(dump)})
+    finally:
+        db.dispose()
+    return RestoreResult(Path(dump), mask_url(url), None, schools, invoices)
 
 
 def _take_alone(database: Path) -> instance_marker.ExclusiveClaim:

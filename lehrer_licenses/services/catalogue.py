@@ -42,8 +42,11 @@ def plan_from_row(row: PlanRow) -> Plan:
         notice_months=row.notice_months,
         billing=Billing(row.billing),
         proration_cap=row.proration_cap,
+        # by date, then component as SQLite's index on them gives it; a server sorts text by
+        # its locale and ties any way it likes
         prices=tuple(
-            PricePoint(p.component, p.amount, p.valid_from, p.announced_on) for p in row.prices
+            PricePoint(p.component, p.amount, p.valid_from, p.announced_on)
+            for p in sorted(row.prices, key=lambda p: (p.valid_from, p.component, p.id))
         ),
         tiers=tuple(TierBand(t.from_quantity, t.percent_off, t.valid_from) for t in row.tiers),
         tier_mode=TierMode(row.tier_mode),
@@ -54,9 +57,12 @@ def plan_from_row(row: PlanRow) -> Plan:
 
 def load_catalogue(session: Session) -> Catalogue:
     rows = session.scalars(
-        select(PlanRow).options(
+        select(PlanRow)
+        .options(
             selectinload(PlanRow.prices), selectinload(PlanRow.tiers), selectinload(PlanRow.product)
         )
+        # in the order they were written, which SQLite gives unasked and a server does not
+        .order_by(PlanRow.id)
     ).all()
     return Catalogue(tuple(plan_from_row(r) for r in rows))
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
+from lehrer_licenses.store.server import mask_url
 
 if TYPE_CHECKING:  # Alembic loads when a backup is checked, not at every start
     from alembic.script import ScriptDirectory
@@ -50,7 +51,7 @@ def sqlite_path(url: str) -> Path:
             _(
                 "backups are made of SQLite files; {url} is a server database: use "
                 "the server's own backup tools"
-            ).format(url=url)
+            ).format(url=mask_url(url))
         )
     return Path(url.removeprefix("sqlite:///"))
 

@@ -23,6 +23,13 @@ from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
 from lehrer_licenses.store.network_drive import network_location
 from lehrer_licenses.store.roles import ensure_roles, refused
+from lehrer_licenses.store.server import (
+    DriverMissing,
+    ServerUnreachable,
+    connection_reason,
+    mask_url,
+    with_driver,
+)
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
 ENV_VAR = "LEHRER_LICENSES_DB"
@@ -144,11 +151,55 @@ def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
         event.listen(engine, "begin", _emit_begin)
         return engine
     timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
-    # A clerk waits for another's row lock as long as SQLite waits for its write lock, then is
-    # told the database is busy instead of waiting on a desk someone left mid-dialog.
-    return create_engine(
-        url, pool_pre_ping=True, connect_args={"options": f"-c lock_timeout={timeout}"}
-    )
+    try:
+        # A clerk waits for another's row lock as long as SQLite waits for its write lock, then
+        # is told the database is busy instead of waiting on a desk someone left mid-dialog.
+        return create_engine(
+            with_driver(url),
+            pool_pre_ping=True,
+            connect_args={"options": f"-c lock_timeout={timeout}"},
+        )
+    except ImportError as exc:  # psycopg, the optional dependency of a shared office
+        raise DriverMissing() from exc
+
+
+def reach(engine: Engine) -> None:
+    """Connect once: a server that is down, a wrong password or an unknown database ends in
+    one line naming the server (never its password) instead of a driver's traceback."""
+    if engine.dialect.name == "sqlite":
+        return
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise ServerUnreachable(
+            engine.url.render_as_string(hide_password=False), connection_reason(exc)
+        ) from exc
+
+
+class ServerNotEmpty(DomainError):
+    pass
+
+
+def require_empty_server(engine: Engine) -> None:
+    """A restore or a move goes only into a server database without tables: it would otherwise
+    mix two desks' books (connecting first, see ``reach``)."""
+    reach(engine)
+    with engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+    if tables:
+        raise ServerNotEmpty(
+            _(
+                "{database} is not empty ({count} tables): only a new, empty database will do "
+                "(createdb NAME); nothing was written"
+            ).format(database=mask_url(full_url(engine)), count=len(tables))
+        )
+
+
+def full_url(engine: Engine) -> str:
+    """The engine's URL with its password (``str(engine.url)`` hides it as ``***``, which
+    would then be sent as the password)."""
+    return engine.url.render_as_string(hide_password=False)
 
 
 def _disable_pysqlite_begin(dbapi_connection, _record) -> None:
@@ -279,7 +330,7 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
     ``init`` or ``migrate`` of its administrator.
     """
     current = check_schema(engine)
-    url = str(engine.url)
+    url = full_url(engine)
     is_file = url.startswith("sqlite")
     if current == head_revision():
         if server and not is_file:
@@ -300,7 +351,7 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
 
     from lehrer_licenses import __version__
 
-    config = alembic_config(str(engine.url))
+    config = alembic_config(full_url(engine))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
@@ -422,6 +473,7 @@ def open_database(
             marker.release()
         raise
     try:
+        reach(engine)
         if upgrade:
             migrate(engine, server=migrate_server)
         else:

@@ -123,8 +123,9 @@ def run(db_arg: str | None = None) -> int:
     controller = App(None, settings)
     controller.window.show()
     app.processEvents()
-    from lehrer_licenses.services.database_init import init_database
+    from lehrer_licenses.services.database_init import init_database, mask_logs
 
+    mask_logs()
     try:
         db, _installed = init_database(database_target(db_arg, settings))
     except Exception as exc:  # wrong path, no permission, a file that is not a database

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from lehrer_licenses.ui.handles import Database
 
 DB_FILTER = "SQLite (*.sqlite *.sqlite3 *.db);;*"
@@ -14,4 +12,7 @@ def database_label(db: Database) -> str:
     otherwise."""
     if db.url.startswith("sqlite:///"):
         return db.url.removeprefix("sqlite:///")
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", db.url.split("?", 1)[0])
+    # loaded with the database, not with the window (ui/app.py shows the window first)
+    from lehrer_licenses.services.database_init import mask_url
+
+    return mask_url(db.url.split("?", 1)[0])

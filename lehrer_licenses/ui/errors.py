@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 def message_of(exc: BaseException) -> str:
     """The text to put in front of a user for ``exc``."""
+    from lehrer_licenses.services.database_init import mask_text
+
     if isinstance(exc, DomainError):
-        return str(exc)
+        return mask_text(str(exc))
     return _("Something went wrong that should not have: {error}").format(
         error=f"{type(exc).__name__}: {exc}"
     )

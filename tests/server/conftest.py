@@ -1,4 +1,5 @@
-"""Tests against a real PostgreSQL server: roles, rights, the audit actor, the connect dialog.
+"""Tests against a real PostgreSQL server: roles, rights, the audit actor, the connect dialog,
+backups, migrations and the move of a desk onto a server.
 
 They run when $LEHRER_LICENSES_TEST_POSTGRES names a superuser URL of a server
 (postgresql+psycopg://root:devpass@127.0.0.1:5432/postgres). Without it they are not collected;
@@ -15,6 +16,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QSettings
+from support.server import ENV, ServerDatabases
 from support.server_office import NAME_PREFIX, SERVER_ENV_VAR, SERVER_URL, Office, admin, drop, ok
 
 from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
@@ -101,3 +103,24 @@ def desk(office, capsys):
     )["number"]
     draft = ok(capsys, clerk_url, "order", school, "--seats", "3", "--date", "2026-01-10")
     return {"clerk": clerk, "clerk_url": clerk_url, "school": school, "draft": draft["id"]}
+
+
+@pytest.fixture(scope="session")
+def server() -> ServerDatabases:
+    url = os.environ.get(ENV)
+    if not url:
+        pytest.fail(f"CI runs the server tests: set {ENV} to a PostgreSQL superuser's URL")
+    databases = ServerDatabases(url)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path, monkeypatch):
+    """Server dumps go to the backups folder of the user data folder: a test's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def dumps(tmp_path):
+    return tmp_path / "data" / "lehrer-licenses" / "backups"

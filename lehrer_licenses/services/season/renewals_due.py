@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.per_pupil import Settlement
-from lehrer_licenses.services.backups import make_backup
+from lehrer_licenses.services.backups import backup_before_batch
 from lehrer_licenses.services.billing.drafts import InvoiceView, invoice_view
 from lehrer_licenses.services.licences.packages.contract import ADDON_ACTIVE
 from lehrer_licenses.services.licences.packages.renewal import ADDONS, PACKAGES
@@ -178,16 +178,18 @@ def run_due_renewals(
     dry_run: bool = True,
     progress: Progress | None = None,
     keys: KeyStore | None = None,
+    no_backup: bool = False,
 ) -> DueRun:
     """Renew every package (with its add-ons) and per-pupil subscription with a renewal date on
-    or before ``until``; a dry run shows the same without writing."""
+    or before ``until``; a dry run shows the same without writing. The real run backs up first
+    (a server: see ``backup_before_batch``; ``no_backup`` is the user's choice to go without)."""
     run = DueRun(until, dry_run)
     signer = None if dry_run else (keys or KeyStore()).load_private()
     with db.reading() as session:
         units = due_units(session, until)
         ctx = RenewalContext.load(session, signer)
-    if units and not dry_run and db.url.startswith("sqlite:///"):
-        make_backup(db, reason=f"before-renewals-until-{until.isoformat()}")
+    if units and not dry_run:
+        backup_before_batch(db, f"before-renewals-until-{until.isoformat()}", no_backup=no_backup)
     for done, (kind, sub_id) in enumerate(units, start=1):
         if dry_run:
             with db.reading() as session:

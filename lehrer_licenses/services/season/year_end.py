@@ -31,7 +31,7 @@ from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
-from lehrer_licenses.services.backups import make_backup
+from lehrer_licenses.services.backups import backup_before_batch
 from lehrer_licenses.services.billing.batch_issuing import insert_issued
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
@@ -371,12 +371,16 @@ def run_renewals(
     progress: Progress | None = None,
     keys: KeyStore | None = None,
     issue_on: date | None = None,
+    no_backup: bool = False,
 ) -> RenewalRun:
     """Renew into ``year``. With ``issue_on`` the real run issues every invoice on that date
     (numbered, PDF stored) in the contract's own transaction; without it they stay drafts.
 
     A contract that cannot be completed (a school without a postal address, say) is reported
     with the reason and left untouched for a re-run; the others go on.
+
+    The real run backs the database up first; on a server that needs pg_dump or a dump of the
+    last hour, unless ``no_backup`` says the user chose to go without.
     """
     run = RenewalRun(year, dry_run)
     signer = None if dry_run else (keys or KeyStore()).load_private()
@@ -387,8 +391,8 @@ def run_renewals(
             # IssueRun checks the vendor before anything is written
             ctx.issue_on, ctx.issuer = issue_on, IssueRun(load_vendor(session), issue_on)
     # a run with nothing due writes nothing, so it needs no backup (each is a whole database)
-    if ids and not dry_run and db.url.startswith("sqlite:///"):
-        make_backup(db, reason=f"before-renewal-{year}")
+    if ids and not dry_run:
+        backup_before_batch(db, f"before-renewal-{year}", no_backup=no_backup)
     done = 0
     if dry_run:
         for session, sub in _read_in_batches(db, ids):
