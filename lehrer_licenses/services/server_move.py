@@ -32,6 +32,7 @@ from lehrer_licenses.store.database import (
     resolve_url,
 )
 from lehrer_licenses.store.models import Base, Invoice, InvoicePdf, NumberCounter
+from lehrer_licenses.store.roles import ensure_roles
 from lehrer_licenses.store.server import is_server, mask_url
 from lehrer_licenses.store.types import ScaledDecimal
 
@@ -96,6 +97,8 @@ def move_to_server(
                     progress(table.name, rows)
             _advance_sequences(dst)
             _verify(src, dst, report)
+            # the office's group roles and their grants, as 'init' gives a new server database
+            ensure_roles(dst)
             with Session(bind=dst) as session:  # joins the transaction on the server
                 audit.record(
                     session,

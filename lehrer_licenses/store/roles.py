@@ -177,6 +177,41 @@ def refused(exc: DBAPIError, conn: Connection | None) -> PermissionRefused | Non
     return PermissionRefused(what, group_role(level, prefix), user)
 
 
+class CannotMakeRoles(DomainError):
+    def __init__(self, user: str, role: str) -> None:
+        super().__init__(
+            _(
+                "{user} may not create or change the group role {role}: the owner who runs "
+                "'init' or 'migrate' needs CREATEROLE (ALTER ROLE {user} CREATEROLE, as the "
+                "server's administrator); nothing was changed"
+            ).format(user=user, role=role)
+        )
+
+
+def _includes(conn: Connection, role: str, member: str) -> bool:
+    return bool(
+        conn.execute(
+            text(
+                "SELECT EXISTS (SELECT FROM pg_auth_members m "
+                "JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+                "WHERE r.rolname = :member AND u.rolname = :role)"
+            ),
+            {"role": role, "member": member},
+        ).scalar()
+    )
+
+
+def _as_role_maker(conn: Connection, statement: str, role: str) -> None:
+    try:
+        with conn.begin_nested():
+            conn.execute(text(statement))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":
+            raise
+        user = conn.execute(text("SELECT current_user")).scalar()
+        raise CannotMakeRoles(user, role) from exc
+
+
 def ensure_roles(conn: Connection) -> None:
     """Create the group roles (once per server) and give them their rights on this database's
     tables (each ``init``/``migrate``, so a new table gets its grants). Run by the owner."""
@@ -188,18 +223,20 @@ def ensure_roles(conn: Connection) -> None:
         text("INSERT INTO setting (key, value) VALUES (:key, :value)"),
         {"key": PREFIX_SETTING, "value": prefix},
     )
-    below = None
+    below, below_name = None, ""
     for level in LEVELS:
-        role = _quoted(conn, group_role(level, prefix))
+        name = group_role(level, prefix)
+        role = _quoted(conn, name)
         exists = conn.execute(
-            text("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :r)"),
-            {"r": group_role(level, prefix)},
+            text("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :r)"), {"r": name}
         ).scalar()
         if not exists:
-            conn.execute(text(f"CREATE ROLE {role} NOLOGIN"))
-        if below is not None:
-            conn.execute(text(f"GRANT {below} TO {role}"))
-        below = role
+            _as_role_maker(conn, f"CREATE ROLE {role} NOLOGIN", name)
+        # Only what is missing: the groups made by an earlier owner already include each other,
+        # and granting that again needs the admin option on them.
+        if below is not None and not _includes(conn, name, below_name):
+            _as_role_maker(conn, f"GRANT {below} TO {role}", name)
+        below, below_name = role, name
     tables = set(
         conn.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")

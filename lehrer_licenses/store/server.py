@@ -78,7 +78,7 @@ class ServerUnreachable(DomainError):
     def __init__(self, url: str, reason: str) -> None:
         address = describe(url)
         super().__init__(
-            _("cannot connect to the database server {address}: {reason}").format(
+            _("Cannot connect to the database server {address}: {reason}").format(
                 address=address, reason=reason
             )
         )

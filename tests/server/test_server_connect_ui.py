@@ -154,7 +154,7 @@ def test_a_wrong_password_keeps_the_dialog_open_with_one_line(qtbot, db, setting
     visible, error_shown, message = seen[1]
     assert visible and error_shown
     assert "\n" not in message
-    assert message.startswith(f"Cannot connect to {clerk}@")
+    assert message.startswith(f"Cannot connect to the database server {clerk}@")
     assert f'password authentication failed for user "{clerk}"' in message
     assert "not-the-password" not in message
     assert window.db is db and settings[opt.RECENT_SERVERS] == []

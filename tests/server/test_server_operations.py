@@ -227,7 +227,7 @@ def test_a_connection_error_is_one_line_naming_the_server_and_exit_2(server, cap
     assert out == ""
     assert err.count("\n") == 1, err
     assert err.startswith(
-        f"lehrer-licenses: cannot connect to the database server "
+        f"lehrer-licenses: Cannot connect to the database server "
         f"{server.role}@{server.admin.host}:{port}/{database}: "
     )
     reason = {

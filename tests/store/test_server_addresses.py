@@ -71,7 +71,7 @@ def test_a_server_that_does_not_answer_is_one_line_without_the_password(capsys):
         assert code == 2, args
         assert out == ""
         assert err == (
-            f"lehrer-licenses: cannot connect to the database server clerk@127.0.0.1:{port}/desk: "
+            f"lehrer-licenses: Cannot connect to the database server clerk@127.0.0.1:{port}/desk: "
             "Connection refused\n"
         ), args
 

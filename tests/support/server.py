@@ -21,7 +21,7 @@ class ServerDatabases:
         # output, and the password-file test needs a password that libpq must find itself.
         self.role = f"{PREFIX}{secrets.token_hex(4)}"
         self.password = f"pw-{secrets.token_hex(8)}"
-        self.sql(f"CREATE ROLE {self.role} LOGIN CREATEDB PASSWORD '{self.password}'")
+        self.sql(f"CREATE ROLE {self.role} LOGIN CREATEDB CREATEROLE PASSWORD '{self.password}'")
 
     def sql(self, statement: str, **params) -> list:
         with self._engine.connect() as conn:

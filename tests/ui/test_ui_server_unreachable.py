@@ -34,6 +34,6 @@ def test_the_app_names_the_server_it_cannot_reach_without_the_password(
     ((title, text, details),) = shown
     assert title == "Cannot open the database"
     assert text == (
-        f"cannot connect to the database server clerk@127.0.0.1:{port}/desk: Connection refused"
+        f"Cannot connect to the database server clerk@127.0.0.1:{port}/desk: Connection refused"
     )
     assert details == ""
