@@ -13,6 +13,7 @@ from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
@@ -103,8 +104,11 @@ def first_run(window: MainWindow) -> None:
     window.refresh()
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+def create_application(argv: list[str] | None = None, style: str | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing or QApplication(argv if argv is not None else sys.argv[:1])
+    if existing is None or style is not None:
+        app_style.install(app, style)
     app.setOrganizationName(opt.ORGANISATION)
     app.setApplicationName(opt.APPLICATION)
     app.setApplicationVersion(__version__)

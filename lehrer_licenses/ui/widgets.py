@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -108,8 +108,26 @@ class ReadOnlyTable(QTableWidget):
         for c in range(self.columnCount()):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
         self.resizeColumnsToContents()  # the header's text counts too
-        if 0 <= self._stretch < self.columnCount():
-            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+        self._content_width = sum(header.sectionSize(c) for c in range(self.columnCount()))
+        self._fit_stretch()
+
+    def _fit_stretch(self) -> None:
+        # Stretch mode would also shrink the column below its text when the table is narrower
+        # than its contents ("esse de factura"); then it keeps its width and the table scrolls.
+        if not 0 <= self._stretch < self.columnCount():
+            return
+        header = self.horizontalHeader()
+        fits = self.viewport().width() >= self._content_width
+        mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(self._stretch) == mode:
+            return
+        header.setSectionResizeMode(self._stretch, mode)
+        if not fits:
+            self.resizeColumnToContents(self._stretch)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_stretch()
 
     def fit_rows(self, least: int, most: int) -> None:
         """As tall as its rows (within bounds), so a two-line invoice has no blank half-page."""
