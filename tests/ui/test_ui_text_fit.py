@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle, QStyleOptionTab, QTabBar
 
 from lehrer_licenses.ui import app as desk_app
@@ -110,3 +111,45 @@ def test_screenshots_of_every_view_and_dialog_cut_no_text(tmp_path, lang, scale)
     clipped = [line for line in done.stdout.splitlines() if line.startswith("clipped:")]
     assert done.returncode == 0 and not clipped, "\n".join(clipped) or done.stderr[-3000:]
     assert len(list(tmp_path.glob("*.png"))) >= 50
+
+
+def test_column_widths_saved_in_english_still_fit_the_german_titles(qtbot, db, sample, settings):
+    """The header's widths are saved at quit; narrowed to the English title "Open invoices",
+    the German window restored them and read "ffene Rechnungen"."""
+    controller = desk_app.App(db, settings)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    header = window.schools.table.horizontalHeader()
+    column = window.schools.model.column_of("open_total")
+    english = header.fontMetrics().horizontalAdvance("Open invoices") + 12
+    # The clerk drags the column's right border to just fit the English title.
+    edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+    y = header.height() // 2
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    qtbot.mouseMove(header.viewport(), QPoint(edge - (header.sectionSize(column) - english), y))
+    qtbot.mouseRelease(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(edge - (header.sectionSize(column) - english), y),
+    )
+    assert header.sectionSize(column) == english
+    deutsch = next(a for a in window.menuBar().findChildren(QAction) if a.text() == "Deutsch")
+    try:
+        deutsch.trigger()
+        german = controller.window
+        qtbot.addWidget(german)
+        assert german is not window
+        german.show()
+        qtbot.waitExposed(german)
+        header = german.schools.table.horizontalHeader()
+        heading = german.schools.model.headerData(column, Qt.Orientation.Horizontal)
+        assert heading == "Offene Rechnungen"
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        assert header.sectionSize(column) >= (
+            header.fontMetrics().horizontalAdvance(heading) + 2 * margin
+        )
+    finally:
+        settings[opt.UI_LANGUAGE] = ""
+        desk_app.apply_language(settings)
