@@ -6,8 +6,17 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import (
+    QEvent,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTimer,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
@@ -104,6 +113,37 @@ def first_run(window: MainWindow) -> None:
     window.refresh()
 
 
+class _PaintWatch(QObject):
+    painted = Signal()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted.emit()
+        return False
+
+
+def show_painted(window: QWidget, timeout_ms: int = 3000) -> None:
+    """Show ``window`` and return once its first frame ("Opening the database…") is painted.
+
+    A window system maps and exposes a window a moment after show() (X11 through its server):
+    one processEvents() right after show() ran before that, so the blocking open that follows
+    left a black window for a second. Waiting for the paint costs nothing when it is
+    immediate; the timeout keeps a window system that never exposes it from hanging the start.
+    """
+    watch = _PaintWatch(window)
+    loop = QEventLoop()
+    painted: list[bool] = []
+    watch.painted.connect(lambda: painted.append(True))
+    watch.painted.connect(loop.quit)
+    window.installEventFilter(watch)
+    window.show()
+    if not painted:  # a quit() before exec() would be lost
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+    window.removeEventFilter(watch)
+    watch.deleteLater()
+
+
 def create_application(argv: list[str] | None = None, style: str | None = None) -> QApplication:
     existing = QApplication.instance()
     app = existing or QApplication(argv if argv is not None else sys.argv[:1])
@@ -125,8 +165,7 @@ def run(db_arg: str | None = None) -> int:
     # Alembic and the services and opening the file take about a second, which the user now
     # spends looking at the window rather than at nothing.
     controller = App(None, settings)
-    controller.window.show()
-    app.processEvents()
+    show_painted(controller.window)
     from lehrer_licenses.services.database_init import init_database
 
     try:
