@@ -57,27 +57,31 @@ def item_amounts(item: RenewalItem) -> tuple[Decimal, Decimal, str]:
 def problems_text(run: RenewalRun) -> str:
     """Each contract the run stops at, and each draft it writes that cannot be issued yet, with
     the reason and the way to mend it ("" when there is none)."""
-    failed = [item for item in run.items if item.action == "failed"]
-    waiting = [item for item in run.items if item.warning]
-    parts = []
-    if failed:
-        parts.append(
+    failed = [(item, item.error) for item in run.items if item.action == "failed"]
+    waiting = [(item, item.warning) for item in run.items if item.warning]
+    groups = [
+        (
+            failed,
             ngettext(
                 "{n} contract cannot be renewed until this is mended:",
                 "{n} contracts cannot be renewed until these are mended:",
                 len(failed),
-            ).format(n=len(failed))
-        )
-        parts += [f"{item.school} {item.school_name}: {item.error}" for item in failed]
-    if waiting:
-        parts.append(
+            ),
+        ),
+        (
+            waiting,
             ngettext(
                 "{n} draft cannot be issued until this is mended:",
                 "{n} drafts cannot be issued until these are mended:",
                 len(waiting),
-            ).format(n=len(waiting))
-        )
-        parts += [f"{item.school} {item.school_name}: {item.warning}" for item in waiting]
+            ),
+        ),
+    ]
+    parts = []
+    for items, heading in groups:
+        if items:
+            parts.append(heading.format(n=len(items)))
+            parts += [f"{item.school} {item.school_name}: {reason}" for item, reason in items]
     return "\n".join(parts)
 
 
