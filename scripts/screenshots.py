@@ -1,12 +1,13 @@
 """Render every view and dialog of the desktop app with sample data into PNG files.
 
     python scripts/screenshots.py OUTPUT_FOLDER [--language de] [--dark]
-        [--size 1280x720] [--scale 1.5] [--check]
+        [--size 1280x720] [--scale 1.5] [--check] [--check-dates]
 
 Runs offscreen (no display needed). The pictures are for looking at: cut-off text, empty
 areas and cramped columns show up here long before a user reports them. ``--check`` also
 measures every label, button, tab and column header of each picture (text_fit.py) and exits
-with 1 listing the ones that cut their text.
+with 1 listing the ones that cut their text; ``--check-dates`` the ones that write a date as
+2026-12-31 where the app shows its own format.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
-from text_fit import clipped_texts  # scripts/ is on the path when this script runs
+from text_fit import clipped_texts, iso_dates  # scripts/ is on the path when this script runs
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
 from lehrer_licenses.services import catalogue
@@ -67,12 +68,14 @@ WINDOW_SIZE = (1280, 800)
 
 
 class Shooter:
-    def __init__(self, folder: Path, check: bool = False) -> None:
+    def __init__(self, folder: Path, check: bool = False, check_dates: bool = False) -> None:
         self.folder = folder
         self.count = 0
         self.files: list[Path] = []
         self.check = check
+        self.check_dates = check_dates
         self.clipped: list[str] = []
+        self.iso_dates: list[str] = []
 
     def __call__(self, name: str, widget: QWidget) -> Path:
         settle()
@@ -82,6 +85,8 @@ class Shooter:
             # layout pass (slower on a busy machine): only what stays cut off counts.
             settle(1000)
             problems = clipped_texts(widget)
+        if self.check_dates:
+            self.iso_dates += [f"{self.count + 1:02d}-{name}: {p}" for p in iso_dates(widget)]
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         if not widget.grab().save(str(path)):
@@ -206,13 +211,14 @@ def render(
     dark: bool = False,
     size: tuple[int, int] = WINDOW_SIZE,
     check: bool = False,
+    check_dates: bool = False,
 ) -> Shooter:
     app = create_application(style="Fusion")
     if dark:
         app.setPalette(dark_palette())
     set_ui_language(language)
     formatting.set_locale(QLocale("de_CH"))
-    shoot = Shooter(folder, check)
+    shoot = Shooter(folder, check, check_dates)
     workdir = Path(tempfile.mkdtemp(prefix="ll-shots-"))
     # A signing key of its own: the pictures never touch the user's real key folder.
     os.environ.setdefault("LEHRER_LICENSES_KEYS", str(workdir / "keys"))
@@ -457,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, help="e.g. 1280x720")
     parser.add_argument("--scale", type=float, help="QT_SCALE_FACTOR, e.g. 1.5")
     parser.add_argument("--check", action="store_true", help="fail on text cut off")
+    parser.add_argument(
+        "--check-dates", action="store_true", help="fail on a date shown as 2026-12-31"
+    )
     args = parser.parse_args(argv)
     # Read by Qt when the application is created, which is below.
     if args.scale:
@@ -464,12 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ["QT_QPA_PLATFORM"] == "offscreen":
         offscreen_screen(args.size, args.scale or 1.0)
     args.folder.mkdir(parents=True, exist_ok=True)
-    shoot = render(args.folder, args.language, args.dark, args.size, args.check)
+    shoot = render(args.folder, args.language, args.dark, args.size, args.check, args.check_dates)
     print(f"{len(shoot.files)} screenshots in {args.folder}")
     QApplication.instance().quit()
     for problem in shoot.clipped:
         print(f"clipped: {problem}")
-    return 1 if shoot.clipped else 0
+    for problem in shoot.iso_dates:
+        print(f"iso date: {problem}")
+    return 1 if shoot.clipped or shoot.iso_dates else 0
 
 
 def offscreen_screen(size: tuple[int, int], scale: float) -> None:

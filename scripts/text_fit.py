@@ -1,5 +1,5 @@
 """Find text that a window cuts off: labels, buttons, tabs and table headers narrower or lower
-than their text needs.
+than their text needs; and dates written as ISO 8601 where the app shows its own format.
 
 Used by ``screenshots.py --check`` and by the tests, which run it on every view and dialog in
 German and French at 1280×720, also at QT_SCALE_FACTOR=1.5. It measures with the widget's own
@@ -8,6 +8,8 @@ font metrics and size hints, so a language with longer words or a font with tall
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
@@ -19,6 +21,10 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+
+# A date as ISO 8601 writes it: the app shows dates in its locale's format (31.12.2026), and a
+# message that does not makes the clerk translate it back. Invoice numbers (2026-00001) differ.
+ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 
 # One pixel of rounding: at fractional scale factors Qt rounds sizes and positions separately.
 SLACK = 1
@@ -38,6 +44,16 @@ def clipped_texts(root: QWidget) -> list[str]:
             found += _tabs(widget)
         elif isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             found += _header(widget)
+    return found
+
+
+def iso_dates(root: QWidget) -> list[str]:
+    """Visible labels and buttons of ``root`` that write a date as 2026-12-31."""
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        shown = isinstance(widget, (QLabel, QAbstractButton)) and _shown(widget, root)
+        if shown and ISO_DATE.search(widget.text()):
+            found.append(f"{_where(widget)} {widget.text()!r}: an ISO date")
     return found
 
 

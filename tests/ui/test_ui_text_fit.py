@@ -46,7 +46,7 @@ def click_tab(qtbot, bar: QTabBar, index: int) -> None:
     assert bar.currentIndex() == index
 
 
-def test_every_view_and_tab_shows_its_whole_text_at_1280x720(
+def test_every_view_and_tab_shows_its_whole_text_and_its_dates_as_shown_at_1280x720(
     qtbot, db, sample, vendor, settings, language
 ):
     measure = text_fit()
@@ -74,7 +74,8 @@ def test_every_view_and_tab_shows_its_whole_text_at_1280x720(
                 found += [
                     f"{language} view {row} tab {index}: {p}" for p in measure.clipped_texts(window)
                 ]
-        found += [f"{language} view {row}: {p}" for p in measure.clipped_texts(window)]
+        problems = measure.clipped_texts(window) + measure.iso_dates(window)
+        found += [f"{language} view {row}: {p}" for p in problems]
     assert found == []
 
 
