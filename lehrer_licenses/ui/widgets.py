@@ -69,6 +69,7 @@ class ReadOnlyTable(QTableWidget):
     ) -> None:
         super().__init__(0, len(headers), parent)
         self._numeric = set(numeric)
+        self._rows_shown: tuple[int, int] | None = None  # fit_rows' bounds, once it was called
         # The column that takes the spare width: the last one unless a wordier one is named.
         self._stretch = len(headers) - 1 if stretch is None else stretch
         self.setHorizontalHeaderLabels(list(headers))
@@ -124,6 +125,8 @@ class ReadOnlyTable(QTableWidget):
         header.setSectionResizeMode(self._stretch, mode)
         if not fits:
             self.resizeColumnToContents(self._stretch)
+        if self._rows_shown is not None:
+            self.fit_rows(*self._rows_shown)  # room for the scroll bar, or none now
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -131,10 +134,17 @@ class ReadOnlyTable(QTableWidget):
 
     def fit_rows(self, least: int, most: int) -> None:
         """As tall as its rows (within bounds), so a two-line invoice has no blank half-page."""
+        self._rows_shown = (least, most)
         rows = min(max(self.rowCount(), least), most)
         frame = 2 * self.frameWidth()
         header = self.horizontalHeader().sizeHint().height()
-        scroll = self.horizontalScrollBar().sizeHint().height() if rows < self.rowCount() else 0
+        sideways = (
+            0 <= self._stretch < self.columnCount()
+            and self.horizontalHeader().sectionResizeMode(self._stretch)
+            == QHeaderView.ResizeMode.Interactive
+        )
+        scrolls = rows < self.rowCount() or sideways
+        scroll = self.horizontalScrollBar().sizeHint().height() if scrolls else 0
         self.setFixedHeight(
             frame + header + rows * self.verticalHeader().defaultSectionSize() + scroll
         )
