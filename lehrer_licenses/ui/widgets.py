@@ -109,22 +109,29 @@ class ReadOnlyTable(QTableWidget):
         for c in range(self.columnCount()):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
         self.resizeColumnsToContents()  # the header's text counts too
-        self._content_width = sum(header.sectionSize(c) for c in range(self.columnCount()))
+        # What the other columns take: the stretch column gets the rest, down to its title.
+        self._others_width = sum(
+            header.sectionSize(c) for c in range(self.columnCount()) if c != self._stretch
+        )
+        if 0 <= self._stretch < self.columnCount():
+            header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
         self._fit_stretch()
 
     def _fit_stretch(self) -> None:
-        # Stretch mode would also shrink the column below its text when the table is narrower
-        # than its contents ("esse de factura"); then it keeps its width and the table scrolls.
+        # Stretch mode would shrink the column below its title when the table is narrow
+        # ("esse de factura"); then it keeps its title's width and the table scrolls. Its
+        # cells may still be cut short (with "…"): the other columns, amounts, stay in view.
         if not 0 <= self._stretch < self.columnCount():
             return
         header = self.horizontalHeader()
-        fits = self.viewport().width() >= self._content_width
+        title = header.sectionSizeHint(self._stretch)
+        fits = self.viewport().width() - self._others_width >= title
         mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
         if header.sectionResizeMode(self._stretch) == mode:
             return
         header.setSectionResizeMode(self._stretch, mode)
         if not fits:
-            self.resizeColumnToContents(self._stretch)
+            header.resizeSection(self._stretch, title)
         if self._rows_shown is not None:
             self.fit_rows(*self._rows_shown)  # room for the scroll bar, or none now
 
