@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QDeadlineTimer,
     QEvent,
     QEventLoop,
     QLibraryInfo,
     QLocale,
     QObject,
-    QTimer,
+    QThread,
     QTranslator,
-    Signal,
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -114,11 +114,13 @@ def first_run(window: MainWindow) -> None:
 
 
 class _PaintWatch(QObject):
-    painted = Signal()
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            self.painted.emit()
+            self.painted = True
         return False
 
 
@@ -129,19 +131,20 @@ def show_painted(window: QWidget, timeout_ms: int = 3000) -> None:
     one processEvents() right after show() ran before that, so the blocking open that follows
     left a black window for a second. Waiting for the paint costs nothing when it is
     immediate; the timeout keeps a window system that never exposes it from hanging the start.
+    Events are processed here in a plain loop: a nested QEventLoop with a timer left a
+    quit() pending after it was gone.
     """
-    watch = _PaintWatch(window)
-    loop = QEventLoop()
-    painted: list[bool] = []
-    watch.painted.connect(lambda: painted.append(True))
-    watch.painted.connect(loop.quit)
+    watch = _PaintWatch()
     window.installEventFilter(watch)
-    window.show()
-    if not painted:  # a quit() before exec() would be lost
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-    window.removeEventFilter(watch)
-    watch.deleteLater()
+    try:
+        window.show()
+        deadline = QDeadlineTimer(timeout_ms)
+        while not watch.painted and not deadline.hasExpired():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if not watch.painted:
+                QThread.msleep(5)
+    finally:
+        window.removeEventFilter(watch)
 
 
 def create_application(argv: list[str] | None = None, style: str | None = None) -> QApplication:
