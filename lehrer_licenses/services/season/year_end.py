@@ -222,7 +222,12 @@ class _Context:
 
 
 def _renew_one(
-    session: Session, sub: Subscription, year: int, write: bool, ctx: _Context
+    session: Session,
+    sub: Subscription,
+    year: int,
+    write: bool,
+    ctx: _Context,
+    check: bool = True,
 ) -> RenewalItem:
     school = sub.school
     plan = ctx.plans[sub.plan_id]
@@ -249,7 +254,7 @@ def _renew_one(
         )
 
     warning = None
-    if bills:
+    if bills and check:
         try:
             require_postal_address(school)
         except DomainError as exc:
@@ -460,10 +465,8 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
         seq = invoice_counter(session, ctx.issuer.on.year)
         serials = latest_serials(session)
     for session, sub in _read_in_batches(db, ids):
-        try:
-            item = _renew_one(session, sub, year, False, ctx)
-        except DomainError:
-            continue  # the run reports it as failed and issues nothing for it
+        # Unchecked: a prediction costs only a render, and the run itself checks each school.
+        item = _renew_one(session, sub, year, False, ctx, check=False)
         code = None
         plan_kind, product = ctx.codes[sub.plan_id]
         if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
