@@ -122,6 +122,35 @@ def ui_language() -> str:
     return _ui_language
 
 
+# Numeric dates by language, for messages outside the app (the command line). English keeps
+# ISO 8601: scripts read the CLI's output, and 03/10/2026 means two days to English readers.
+_DATE_PATTERNS = {
+    "de": "{d:02d}.{m:02d}.{y}",
+    "fr": "{d:02d}/{m:02d}/{y}",
+    "it": "{d:02d}/{m:02d}/{y}",
+    "nl": "{d:02d}-{m:02d}-{y}",
+}
+
+_date_formatter: Callable[[date], str] | None = None
+
+
+def set_date_formatter(formatter: Callable[[date], str] | None) -> None:
+    """Let messages write dates as the app's tables do (its format locale, which may differ
+    from the language: fr_CH writes 31.12.2026); None goes back to the language's pattern."""
+    global _date_formatter
+    _date_formatter = formatter
+
+
+def format_date(day: date) -> str:
+    """A date in a message for the user: 31.12.2026 in German, 31/12/2026 in French."""
+    if _date_formatter is not None:
+        return _date_formatter(day)
+    pattern = _DATE_PATTERNS.get(_ui_language)
+    if pattern is None:
+        return day.isoformat()
+    return pattern.format(d=day.day, m=day.month, y=day.year)
+
+
 def _(message: str) -> str:
     """Translate into the UI's language (messages shown to the user, CLI errors)."""
     return translator(ui_language()).gettext(message)

@@ -1,14 +1,19 @@
 """Render every view and dialog of the desktop app with sample data into PNG files.
 
     python scripts/screenshots.py OUTPUT_FOLDER [--language de] [--dark]
+        [--size 1280x720] [--scale 1.5] [--check] [--check-dates]
 
 Runs offscreen (no display needed). The pictures are for looking at: cut-off text, empty
-areas and cramped columns show up here long before a user reports them.
+areas and cramped columns show up here long before a user reports them. ``--check`` also
+measures every label, button, tab and column header of each picture (text_fit.py) and exits
+with 1 listing the ones that cut their text; ``--check-dates`` the ones that write a date as
+2026-12-31 where the app shows its own format.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -22,6 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+from text_fit import clipped_texts, iso_dates  # scripts/ is on the path when this script runs
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
 from lehrer_licenses.services import catalogue
@@ -62,19 +68,32 @@ WINDOW_SIZE = (1280, 800)
 
 
 class Shooter:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, check: bool = False, check_dates: bool = False) -> None:
         self.folder = folder
         self.count = 0
         self.files: list[Path] = []
+        self.check = check
+        self.check_dates = check_dates
+        self.clipped: list[str] = []
+        self.iso_dates: list[str] = []
 
     def __call__(self, name: str, widget: QWidget) -> Path:
         settle()
+        problems = clipped_texts(widget) if self.check else []
+        if problems:
+            # Text that a background query filled in a moment ago gets its lines in the next
+            # layout pass (slower on a busy machine): only what stays cut off counts.
+            settle(1000)
+            problems = clipped_texts(widget)
+        if self.check_dates:
+            self.iso_dates += [f"{self.count + 1:02d}-{name}: {p}" for p in iso_dates(widget)]
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
         if not widget.grab().save(str(path)):
             raise SystemExit(f"could not write {path}")
         self.files.append(path)
         print(path)
+        self.clipped += [f"{path.name}: {problem}" for problem in problems]
         return path
 
 
@@ -186,14 +205,20 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
-    app = create_application()
-    app.setStyle("Fusion")
+def render(
+    folder: Path,
+    language: str,
+    dark: bool = False,
+    size: tuple[int, int] = WINDOW_SIZE,
+    check: bool = False,
+    check_dates: bool = False,
+) -> Shooter:
+    app = create_application(style="Fusion")
     if dark:
         app.setPalette(dark_palette())
     set_ui_language(language)
     formatting.set_locale(QLocale("de_CH"))
-    shoot = Shooter(folder)
+    shoot = Shooter(folder, check, check_dates)
     workdir = Path(tempfile.mkdtemp(prefix="ll-shots-"))
     # A signing key of its own: the pictures never touch the user's real key folder.
     os.environ.setdefault("LEHRER_LICENSES_KEYS", str(workdir / "keys"))
@@ -205,7 +230,7 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     formatting.set_locale(QLocale("de_CH"))
 
     window = MainWindow(db, settings)
-    window.resize(*WINDOW_SIZE)
+    window.resize(*size)
     window.show()
     window.schools.select_number(numbers["reduced"])
     shoot("schools", window)
@@ -388,7 +413,7 @@ def render(folder: Path, language: str, dark: bool = False) -> list[Path]:
     window.close()
     db.dispose()
     app.processEvents()
-    return shoot.files
+    return shoot
 
 
 def licence_shots(db, window, shoot) -> None:
@@ -435,12 +460,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--language", choices=LANGUAGES, default="en")
     parser.add_argument("--dark", action="store_true", help="a dark palette, as in dark mode")
+    parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, help="e.g. 1280x720")
+    parser.add_argument("--scale", type=float, help="QT_SCALE_FACTOR, e.g. 1.5")
+    parser.add_argument("--check", action="store_true", help="fail on text cut off")
+    parser.add_argument(
+        "--check-dates", action="store_true", help="fail on a date shown as 2026-12-31"
+    )
     args = parser.parse_args(argv)
+    # Read by Qt when the application is created, which is below.
+    if args.scale:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+        offscreen_screen(args.size, args.scale or 1.0)
     args.folder.mkdir(parents=True, exist_ok=True)
-    files = render(args.folder, args.language, args.dark)
-    print(f"{len(files)} screenshots in {args.folder}")
+    shoot = render(args.folder, args.language, args.dark, args.size, args.check, args.check_dates)
+    print(f"{len(shoot.files)} screenshots in {args.folder}")
     QApplication.instance().quit()
-    return 0
+    for problem in shoot.clipped:
+        print(f"clipped: {problem}")
+    for problem in shoot.iso_dates:
+        print(f"iso date: {problem}")
+    return 1 if shoot.clipped or shoot.iso_dates else 0
+
+
+def offscreen_screen(size: tuple[int, int], scale: float) -> None:
+    """A screen just the window's size: the offscreen default (800×600 pixels, 533×400 at
+    150 %) would squeeze the dialogs, which Qt keeps inside the screen, below their size."""
+    width, height = (round(side * scale) for side in size)
+    screen = {"name": "Screen", "x": 0, "y": 0, "width": width, "height": height}
+    config = Path(tempfile.mkdtemp(prefix="ll-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def window_size(text: str) -> tuple[int, int]:
+    width, _x, height = text.lower().partition("x")
+    try:
+        return int(width), int(height)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from support.databases import PostgresTemplate, SqliteTemplate
 
-from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.i18n import set_date_formatter, set_ui_language
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.store.keystore import KeyStore
 
@@ -23,6 +23,8 @@ from lehrer_licenses.store.keystore import KeyStore
 @pytest.fixture(autouse=True)
 def _english_ui():
     set_ui_language("en")
+    # A desktop test before this one (same worker) taught messages the app's date format.
+    set_date_formatter(None)
     yield
 
 

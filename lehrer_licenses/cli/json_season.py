@@ -36,6 +36,7 @@ def renewal_item_json(item: RenewalItem) -> dict:
     return {
         "school": item.school,
         "error": item.error,
+        "warning": item.warning,
         "school_name": item.school_name,
         "action": item.action,
         "seats_before": item.seats_before,

@@ -550,11 +550,21 @@ def cmd_renewals(args) -> None:
         no_backup=args.no_backup,
     )
     doc = renewal_run_json(result)
-    _print(
-        args,
-        doc,
-        lambda: key_values({"year": args.year, "dry_run": args.dry_run, **doc["summary"]}),
-    )
+
+    def text() -> str:
+        lines = [key_values({"year": args.year, "dry_run": args.dry_run, **doc["summary"]})]
+        # The reasons say how to mend each (JSON has them with each school).
+        failed = [item for item in result.items if item.action == "failed"]
+        if failed:
+            lines.append(_("Not renewed; mend these and run again:"))
+            lines += [f"  {i.school:<8} {i.school_name}: {i.error}" for i in failed]
+        waiting = [item for item in result.items if item.warning]
+        if waiting:
+            lines.append(_("Drafts that cannot be issued until mended:"))
+            lines += [f"  {i.school:<8} {i.school_name}: {i.warning}" for i in waiting]
+        return "\n".join(lines)
+
+    _print(args, doc, text)
 
 
 def cmd_catalogue(args) -> None:

@@ -22,7 +22,7 @@ from lehrer_licenses.domain.default_catalogue import ALL_DEFAULT_PLANS, PRODUCT_
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment
 from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -180,7 +180,7 @@ def add_tier(
         if any(t.from_quantity == from_quantity and t.valid_from == valid_from for t in row.tiers):
             raise DomainError(
                 _("plan {plan} already has a tier from {n} valid from {day}").format(
-                    plan=plan_code, n=from_quantity, day=valid_from.isoformat()
+                    plan=plan_code, n=from_quantity, day=format_date(valid_from)
                 )
             )
         tier = TierRow(
@@ -225,7 +225,7 @@ def add_price(
         if any(p.component == component and p.valid_from == valid_from for p in row.prices):
             raise DomainError(
                 _("plan {plan} already has a {component} price from {day}").format(
-                    plan=plan_code, component=component, day=valid_from.isoformat()
+                    plan=plan_code, component=component, day=format_date(valid_from)
                 )
             )
         price = PriceRow(

@@ -6,13 +6,23 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import (
+    QDeadlineTimer,
+    QEvent,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QThread,
+    QTranslator,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.ui import formatting
 from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
@@ -103,8 +113,45 @@ def first_run(window: MainWindow) -> None:
     window.refresh()
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+class _PaintWatch(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+def show_painted(window: QWidget, timeout_ms: int = 3000) -> None:
+    """Show ``window`` and return once its first frame ("Opening the database…") is painted.
+
+    A window system maps and exposes a window a moment after show() (X11 through its server):
+    one processEvents() right after show() ran before that, so the blocking open that follows
+    left a black window for a second. Waiting for the paint costs nothing when it is
+    immediate; the timeout keeps a window system that never exposes it from hanging the start.
+    Events are processed here in a plain loop: a nested QEventLoop with a timer left a
+    quit() pending after it was gone.
+    """
+    watch = _PaintWatch()
+    window.installEventFilter(watch)
+    try:
+        window.show()
+        deadline = QDeadlineTimer(timeout_ms)
+        while not watch.painted and not deadline.hasExpired():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            if not watch.painted:
+                QThread.msleep(5)
+    finally:
+        window.removeEventFilter(watch)
+
+
+def create_application(argv: list[str] | None = None, style: str | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing or QApplication(argv if argv is not None else sys.argv[:1])
+    if existing is None or style is not None:
+        app_style.install(app, style)
     app.setOrganizationName(opt.ORGANISATION)
     app.setApplicationName(opt.APPLICATION)
     app.setApplicationVersion(__version__)
@@ -121,8 +168,7 @@ def run(db_arg: str | None = None) -> int:
     # Alembic and the services and opening the file take about a second, which the user now
     # spends looking at the window rather than at nothing.
     controller = App(None, settings)
-    controller.window.show()
-    app.processEvents()
+    show_painted(controller.window)
     from lehrer_licenses.services.database_init import init_database, mask_logs
 
     mask_logs()

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
+from lehrer_licenses import i18n
 from lehrer_licenses.domain import amounts
 
 # The default catalogue sells in CHF to Swiss schools, so a machine without a configured locale
@@ -36,6 +37,8 @@ def choose_locale(name: str = "") -> QLocale:
 def set_locale(locale: QLocale) -> None:
     global _locale
     _locale = locale
+    # The services' messages ("the payment date ... lies before ...") then match the tables.
+    i18n.set_date_formatter(day)
 
 
 def locale() -> QLocale:

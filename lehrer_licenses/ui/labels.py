@@ -51,6 +51,7 @@ _RENEWAL_ACTION = {
     "renew": N_("Renew"),
     "lapse": N_("Lapse"),
     "usage_only": N_("Usage only"),
+    "failed": N_("Not renewed"),
 }
 
 _HISTORY_ACTION = {

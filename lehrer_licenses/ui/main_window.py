@@ -548,7 +548,7 @@ class MainWindow(BackupActions, QMainWindow):
             self.schools.splitter.setSizes([420, 340])
         header = self.settings[opt.SCHOOLS_HEADER]
         if not header.isEmpty():
-            self.schools.table.horizontalHeader().restoreState(header)
+            self.schools.table.restore_header(header)
         row = self.settings[opt.CURRENT_VIEW]
         self.show_view(row if 0 <= row < len(self.views) else 0)
         self.stack.setCurrentIndex(self.nav.currentRow())

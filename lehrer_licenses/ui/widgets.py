@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -69,6 +69,7 @@ class ReadOnlyTable(QTableWidget):
     ) -> None:
         super().__init__(0, len(headers), parent)
         self._numeric = set(numeric)
+        self._rows_shown: tuple[int, int] | None = None  # fit_rows' bounds, once it was called
         # The column that takes the spare width: the last one unless a wordier one is named.
         self._stretch = len(headers) - 1 if stretch is None else stretch
         self.setHorizontalHeaderLabels(list(headers))
@@ -108,15 +109,49 @@ class ReadOnlyTable(QTableWidget):
         for c in range(self.columnCount()):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
         self.resizeColumnsToContents()  # the header's text counts too
+        # What the other columns take: the stretch column gets the rest, down to its title.
+        self._others_width = sum(
+            header.sectionSize(c) for c in range(self.columnCount()) if c != self._stretch
+        )
         if 0 <= self._stretch < self.columnCount():
             header.setSectionResizeMode(self._stretch, QHeaderView.ResizeMode.Stretch)
+        self._fit_stretch()
+
+    def _fit_stretch(self) -> None:
+        # Stretch mode would shrink the column below its title when the table is narrow
+        # ("esse de factura"); then it keeps its title's width and the table scrolls. Its
+        # cells may still be cut short (with "…"): the other columns, amounts, stay in view.
+        if not 0 <= self._stretch < self.columnCount():
+            return
+        header = self.horizontalHeader()
+        title = header.sectionSizeHint(self._stretch)
+        fits = self.viewport().width() - self._others_width >= title
+        mode = QHeaderView.ResizeMode.Stretch if fits else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(self._stretch) == mode:
+            return
+        header.setSectionResizeMode(self._stretch, mode)
+        if not fits:
+            header.resizeSection(self._stretch, title)
+        if self._rows_shown is not None:
+            self.fit_rows(*self._rows_shown)  # room for the scroll bar, or none now
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_stretch()
 
     def fit_rows(self, least: int, most: int) -> None:
         """As tall as its rows (within bounds), so a two-line invoice has no blank half-page."""
+        self._rows_shown = (least, most)
         rows = min(max(self.rowCount(), least), most)
         frame = 2 * self.frameWidth()
         header = self.horizontalHeader().sizeHint().height()
-        scroll = self.horizontalScrollBar().sizeHint().height() if rows < self.rowCount() else 0
+        sideways = (
+            0 <= self._stretch < self.columnCount()
+            and self.horizontalHeader().sectionResizeMode(self._stretch)
+            == QHeaderView.ResizeMode.Interactive
+        )
+        scrolls = rows < self.rowCount() or sideways
+        scroll = self.horizontalScrollBar().sizeHint().height() if scrolls else 0
         self.setFixedHeight(
             frame + header + rows * self.verticalHeader().defaultSectionSize() + scroll
         )

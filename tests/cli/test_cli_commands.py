@@ -2,11 +2,13 @@
 message on stderr, exit status 2 and the database left exactly as it was."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from support.cli_run import fingerprint
+from test_invoice_cli import set_vendor
 
 from lehrer_licenses.cli.main import main
 
@@ -89,7 +91,10 @@ def test_cancel_reports_the_effective_date(cli):
 
 
 def test_renewals_dry_run_writes_nothing_and_sums_per_currency(cli):
-    number = add_school(cli)
+    # The run issues: with the vendor and the school's postal address it needs for that, as
+    # the preview checks now too (tests below).
+    set_vendor(cli)
+    number = add_school(cli, postcode="4147", city="Aesch")
     cli("order", number, "--seats", "5", "--date", "2026-03-10")
     before = fingerprint(cli.path)
     code, out, _ = cli("--json", "renewals", "run", "--year", "2027", "--dry-run")
@@ -98,6 +103,43 @@ def test_renewals_dry_run_writes_nothing_and_sums_per_currency(cli):
     assert doc["summary"]["amounts"] == {"CHF": {"net": "222.75", "payable": "240.80"}}
     assert doc["invoices"][0]["payable"] == "240.80"
     assert fingerprint(cli.path) == before
+
+
+def test_renewal_preview_fails_a_school_without_address_as_the_run_does(cli):
+    """Issue 13: the dry run promised "invoices 1", the real run then failed the school, and
+    neither text said why."""
+    set_vendor(cli)
+    number = add_school(cli)  # no postcode, no town
+    cli("order", number, "--seats", "5", "--date", "2026-03-10")
+    previews = []
+    for dry in (["--dry-run"], []):
+        code, out, err = cli("renewals", "run", "--year", "2027", "--date", "2026-12-01", *dry)
+        assert code == 0, err
+        assert re.search(r"^failed\s+1$", out, re.M) and re.search(r"^invoices\s+0$", out, re.M)
+        assert "Not renewed; mend these and run again:" in out
+        reason = next(line for line in out.splitlines() if line.strip().startswith(number))
+        assert "Primarschule Aesch" in reason and "no postal address" in reason
+        assert "postcode, town missing" in reason and "'school edit'" in reason
+        previews.append(out)
+    assert previews[0].replace("dry_run         True", "dry_run         False") == previews[1]
+
+
+def test_renewal_preview_of_drafts_names_those_that_cannot_be_issued(cli):
+    number = add_school(cli)
+    cli("order", number, "--seats", "5", "--date", "2026-03-10")
+    code, out, err = cli("renewals", "run", "--year", "2027", "--drafts", "--dry-run")
+    assert code == 0, err
+    assert re.search(r"^invoices\s+1$", out, re.M)
+    assert "Drafts that cannot be issued until mended:" in out
+    assert f"{number}" in out and "no postal address" in out.split("mended:")[1]
+
+
+def test_renewal_preview_refuses_without_the_vendor_as_the_run_does(cli):
+    number = add_school(cli, postcode="4147", city="Aesch")
+    cli("order", number, "--seats", "5", "--date", "2026-03-10")
+    for dry in (["--dry-run"], []):
+        code, _out, err = cli("renewals", "run", "--year", "2027", *dry)
+        assert code == 2 and "vendor identity is incomplete" in err, err
 
 
 def test_seat_transfer_and_history_through_the_cli(cli):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from support.cli_run import fingerprint
+from test_invoice_cli import set_vendor
 
 
 def school(cli, country="DE", language="de") -> str:
@@ -189,6 +190,7 @@ def test_F10_F11_upgrade_change_cancel_status_reminders(cli, pupil_school):
 
 
 def test_the_calendar_year_run_still_works_beside_renewals_due(cli):
+    set_vendor(cli)  # the run issues its invoices, and its preview checks what that needs
     doc = ok(cli, "renewals", "run", "--year", "2027", "--dry-run")
     assert doc["year"] == 2027 and doc["dry_run"] is True
 

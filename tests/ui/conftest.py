@@ -17,7 +17,14 @@ from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.schools import SchoolInput, add_school
 from lehrer_licenses.ui import formatting
+from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.settings import Settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_style(qapp):
+    """The style the app installs (ui.style): pytest-qt makes the QApplication itself."""
+    app_style.install(qapp)
 
 
 @pytest.fixture

@@ -112,3 +112,31 @@ def test_upcoming_deadlines_cancellations_and_price_changes(qtbot, db, sample):
     assert "2 contracts" in view.deadlines_note.text()
     assert view.cancellations.texts(1) == [sample["aarau"]]
     assert view.prices.texts(3) == ["46.80"]
+
+
+def test_preview_names_the_school_whose_draft_cannot_be_issued_and_how_to_mend_it(
+    qtbot, db, sample
+):
+    """Issue 13: a school without a postal address got a renewal promised and no reason; the
+    preview now runs the run's checks and says what to set, and where."""
+    from PySide6.QtCore import Qt
+
+    from lehrer_licenses.services.licences.seats import orders
+    from lehrer_licenses.services.schools import SchoolInput, add_school
+
+    lost = add_school(db, SchoolInput(name="Schule ohne Adresse", country="CH", language="de"))
+    orders.order_seats(db, lost, 2, date(2026, 3, 10))
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    view.show()
+    view.year.setValue(2027)
+    qtbot.mouseClick(view.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.task is None and view.run is not None, timeout=10000)
+    assert view.failures.isVisible()
+    text = view.failures.text()
+    assert text.startswith("1 draft cannot be issued until this is mended:")
+    assert f"{lost} Schule ohne Adresse: school {lost} has no postal address" in text
+    assert "postcode, town missing" in text and "Edit school…" in text
+    row = view.table.texts(0).index(lost)
+    assert "no postal address" in view.table.item(row, 0).toolTip()
+    assert sample["aarau"] not in text

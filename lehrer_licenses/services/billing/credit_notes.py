@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from lehrer_licenses.domain.money import round_half_up
-from lehrer_licenses.i18n import _, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import line_columns
 from lehrer_licenses.services.billing.lookups import (
     InvoiceRecord,
@@ -111,7 +111,7 @@ def credit_invoice(
         if on < invoice.invoice_date:
             raise InvalidInput(
                 _("a credit note cannot be dated before the invoice it corrects ({date})").format(
-                    date=invoice.invoice_date.isoformat()
+                    date=format_date(invoice.invoice_date)
                 )
             )
         tr = gettext_for(invoice.language)

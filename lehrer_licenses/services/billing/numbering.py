@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, INVOICE, QUOTE
 from lehrer_licenses.services.billing.vendor import VendorSettings
 from lehrer_licenses.services.errors import InvalidInput
@@ -91,7 +91,7 @@ def check_date_order(session: Session, kind: str, on: date) -> None:
             _(
                 "the date {date} lies before {number} of {latest}: numbers follow the dates, "
                 "issue on {latest} or later"
-            ).format(date=on.isoformat(), number=latest[1], latest=latest[0].isoformat())
+            ).format(date=format_date(on), number=latest[1], latest=format_date(latest[0]))
         )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.lookups import (
     InvoiceRecord,
     credited_amount,
@@ -70,7 +70,7 @@ def record_payment(
         if on < invoice.invoice_date:
             raise InvalidInput(
                 _("the payment date {date} lies before the invoice date {invoice_date}").format(
-                    date=on.isoformat(), invoice_date=invoice.invoice_date.isoformat()
+                    date=format_date(on), invoice_date=format_date(invoice.invoice_date)
                 )
             )
         payment = Payment(

@@ -106,9 +106,10 @@ def require_postal_address(school: School) -> None:
     ]
     if missing:
         raise InvalidInput(
-            _("school {number} has no postal address ({missing} missing): set it first").format(
-                number=school.number, missing=", ".join(missing)
-            )
+            _(
+                "school {number} has no postal address ({missing} missing): add it with "
+                "Edit school… in the app or 'school edit' on the command line"
+            ).format(number=school.number, missing=", ".join(missing))
         )
 
 

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.drafts import InvoiceView, line_columns, total_columns
 from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
@@ -108,7 +108,7 @@ def accept_quote(db: Database, key: str, on: date | None = None) -> AcceptedQuot
         if quote.due_date is not None and on > quote.due_date:
             raise InvalidInput(
                 _("quote {number} was valid until {date}; make a new quote").format(
-                    number=quote.number, date=quote.due_date.isoformat()
+                    number=quote.number, date=format_date(quote.due_date)
                 )
             )
         details = json.loads(quote.details or "{}")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.documents import Address, Vendor
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -207,12 +207,23 @@ def is_qr_iban(iban: str) -> bool:
 
 def _check_iban(value: str) -> str | None:
     from schwifty import IBAN
-    from schwifty.exceptions import SchwiftyException
+    from schwifty import exceptions as iban_errors
 
+    # The library's own text is English ("Invalid IBAN length"): said in the user's language.
+    reasons = [
+        (iban_errors.InvalidLength, N_("the length is wrong for its country")),
+        (iban_errors.InvalidChecksumDigits, N_("the check digits do not match: a typing error?")),
+        (iban_errors.InvalidCountryCode, N_("it does not start with a known country code")),
+        (iban_errors.InvalidStructure, N_("letters or digits where its country has none")),
+        (iban_errors.InvalidBBANChecksum, N_("the account number's check digit does not match")),
+    ]
     try:
         IBAN(value)
-    except SchwiftyException as exc:
-        return str(exc)
+    except iban_errors.SchwiftyException as exc:
+        for kind, reason in reasons:
+            if isinstance(exc, kind):
+                return _(reason)
+        return _("the bank or account part is not one its country uses")
     return None
 
 

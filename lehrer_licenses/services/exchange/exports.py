@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_rows
 from lehrer_licenses.services.exchange.export_rows import DATED, KINDS
@@ -83,7 +83,7 @@ def check_request(kind: str, date_from: date | None, date_to: date | None) -> No
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
             _("the date range starts after it ends: {start} to {end}").format(
-                start=date_from.isoformat(), end=date_to.isoformat()
+                start=format_date(date_from), end=format_date(date_to)
             )
         )
 

@@ -22,6 +22,7 @@ from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
 from lehrer_licenses.domain.catalogue import SUBSCRIPTION
 from lehrer_licenses.domain.periods import notice_deadline
 from lehrer_licenses.i18n import N_, _, gettext_for
+from lehrer_licenses.i18n import format_date as i18n_date
 from lehrer_licenses.services.billing.printing import require_postal_address, school_address
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
@@ -452,7 +453,7 @@ def price_change_notices(
         ):
             raise InvalidInput(
                 _("plan {plan} has no new {component} price from {day}").format(
-                    plan=plan_code, component=component, day=valid_from.isoformat()
+                    plan=plan_code, component=component, day=i18n_date(valid_from)
                 )
             )
         old = plan.price(component, valid_from - timedelta(days=1))

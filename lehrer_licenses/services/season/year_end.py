@@ -41,6 +41,7 @@ from lehrer_licenses.services.billing.drafts import (
 )
 from lehrer_licenses.services.billing.issuing import IssueRun, expected_document
 from lehrer_licenses.services.billing.numbering import invoice_counter
+from lehrer_licenses.services.billing.printing import require_postal_address
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.licences.codes import (
@@ -80,13 +81,14 @@ DRY_RUN_BATCH = 500
 class RenewalItem:
     school: str
     school_name: str
-    action: str  # renew | lapse | usage_only
+    action: str  # renew | lapse | usage_only | failed (with the reason in error)
     seats_before: int
     seats_after: int
     seats_released: int
     invoices: list[InvoiceView] = field(default_factory=list)
     code: str | None = None
     error: str | None = None  # why this contract was left for a re-run
+    warning: str | None = None  # why its draft cannot be issued yet, and how to mend it
     keys: list[str] = field(default_factory=list, repr=False)  # the billing keys of invoices
 
 
@@ -222,7 +224,12 @@ class _Context:
 
 
 def _renew_one(
-    session: Session, sub: Subscription, year: int, write: bool, ctx: _Context
+    session: Session,
+    sub: Subscription,
+    year: int,
+    write: bool,
+    ctx: _Context,
+    check: bool = True,
 ) -> RenewalItem:
     school = sub.school
     plan = ctx.plans[sub.plan_id]
@@ -248,11 +255,27 @@ def _renew_one(
             (f"renewal:{sub.id}:{year}", price_renewal(plan, seats=remaining, term=new_term, tr=tr))
         )
 
+    warning = None
+    if bills and check:
+        try:
+            require_postal_address(school)
+        except DomainError as exc:
+            if ctx.issue_on is not None:
+                # Issuing stops here for this school: checked before anything is written and
+                # in the preview too, which otherwise promised an invoice that never came.
+                raise
+            warning = str(exc)  # a draft may wait for the address; issuing it will not
     action = "renew" if remaining > 0 else "lapse"
     if plan.billing is Billing.ARREARS and remaining == 0 and bills:
         action = "lapse"
     item = RenewalItem(
-        school.number, school.name, action, len(seats), remaining, len(seats) - remaining
+        school.number,
+        school.name,
+        action,
+        len(seats),
+        remaining,
+        len(seats) - remaining,
+        warning=warning,
     )
     drafts: list[Invoice] = []  # the invoices left as drafts (a run without an issue date)
     to_issue: list[tuple[InvoiceView, str]] = []  # issued after the code, which they carry
@@ -387,16 +410,23 @@ def run_renewals(
     with db.reading() as session:
         ids = due_subscription_ids(session, year)
         ctx = _Context.load(session, signer)
-        if issue_on is not None and not dry_run:
+        # A preview of an issuing run runs its checks: the vendor's here, each school's below.
+        ctx.issue_on = issue_on
+        if issue_on is not None:
             # IssueRun checks the vendor before anything is written
-            ctx.issue_on, ctx.issuer = issue_on, IssueRun(load_vendor(session), issue_on)
+            issuer = IssueRun(load_vendor(session), issue_on)
+            if not dry_run:
+                ctx.issuer = issuer
     # a run with nothing due writes nothing, so it needs no backup (each is a whole database)
     if ids and not dry_run:
         backup_before_batch(db, f"before-renewal-{year}", no_backup=no_backup)
     done = 0
     if dry_run:
         for session, sub in _read_in_batches(db, ids):
-            run.items.append(_renew_one(session, sub, year, False, ctx))
+            try:
+                run.items.append(_renew_one(session, sub, year, False, ctx))
+            except DomainError as exc:
+                run.items.append(_failed(sub.school, exc))
             done += 1
             if progress:
                 progress(done, len(ids))
@@ -409,6 +439,11 @@ def run_renewals(
         if ctx.ahead is not None:
             ctx.ahead.close()
     return run
+
+
+def _failed(school: School, exc: DomainError) -> RenewalItem:
+    """A contract left for a re-run, with the reason (which says how to mend it)."""
+    return RenewalItem(school.number, school.name, "failed", 0, 0, 0, error=str(exc))
 
 
 def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Subscription]]:
@@ -436,7 +471,8 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
         seq = invoice_counter(session, ctx.issuer.on.year)
         serials = latest_serials(session)
     for session, sub in _read_in_batches(db, ids):
-        item = _renew_one(session, sub, year, False, ctx)
+        # Unchecked: a prediction costs only a render, and the run itself checks each school.
+        item = _renew_one(session, sub, year, False, ctx, check=False)
         code = None
         plan_kind, product = ctx.codes[sub.plan_id]
         if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
@@ -486,9 +522,6 @@ def _write_contracts(
             if ctx.issuer is not None:
                 ctx.issuer.rolled_back()
             with db.reading() as session:
-                school = session.get(Subscription, sub_id).school
-                run.items.append(
-                    RenewalItem(school.number, school.name, "failed", 0, 0, 0, error=str(exc))
-                )
+                run.items.append(_failed(session.get(Subscription, sub_id).school, exc))
         if progress:
             progress(done, len(ids))

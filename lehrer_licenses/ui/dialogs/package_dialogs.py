@@ -262,8 +262,8 @@ class ResizeAtRenewalDialog(LicenceDialog):
                     "A smaller package for the renewal on {renewal} had to arrive by {deadline}; "
                     "ask again for the renewal after it"
                 ).format(
-                    renewal=self.renewal.isoformat(),
-                    deadline=self.info.cancellation_deadline.isoformat(),
+                    renewal=fmt.day(self.renewal),
+                    deadline=fmt.day(self.info.cancellation_deadline),
                 )
             )
         price = browse_licences.package_year_price(self._db, self.info.plan, size, self.renewal)

@@ -3,7 +3,7 @@ column declarations, and a header menu to choose the columns."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from lehrer_licenses.ui.models.lazy_table import LazyTableModel
@@ -28,8 +28,7 @@ class LazyTableView(QTableView):
         for column, spec in enumerate(model.COLUMNS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             # Wide enough for the contents and for the (translated) title with its sort arrow.
-            title = header.fontMetrics().horizontalAdvance(spec.heading) + 28
-            self.setColumnWidth(column, max(spec.chars * average + 16, title))
+            self.setColumnWidth(column, max(spec.chars * average + 16, self._title_width(column)))
             self.setColumnHidden(column, spec.hidden)
         header.setSectionResizeMode(model.column_of(stretch), QHeaderView.ResizeMode.Stretch)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -42,6 +41,24 @@ class LazyTableView(QTableView):
             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
         )
         self.setSortingEnabled(True)
+
+    def _title_width(self, column: int) -> int:
+        heading = self.model().COLUMNS[column].heading
+        return self.horizontalHeader().fontMetrics().horizontalAdvance(heading) + 28
+
+    def restore_header(self, state: QByteArray) -> bool:
+        """The widths and order saved at the last quit, each column still as wide as its title:
+        they were saved in the language of then, and "Open invoices" was narrower than
+        "Offene Rechnungen" (which then read "ffene Rechnungen")."""
+        header = self.horizontalHeader()
+        if not header.restoreState(state):
+            return False
+        for column in range(header.count()):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive:
+                header.resizeSection(
+                    column, max(header.sectionSize(column), self._title_width(column))
+                )
+        return True
 
     def _header_menu(self, pos: QPoint) -> None:
         """Right-click on the header: choose the columns (the header state is saved on quit)."""

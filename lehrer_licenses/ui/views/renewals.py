@@ -36,7 +36,7 @@ from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.over_capacity import OverCapacityList
-from lehrer_licenses.ui.widgets import ReadOnlyTable, field_label, plain_label
+from lehrer_licenses.ui.widgets import InlineError, ReadOnlyTable, field_label, plain_label
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
 if TYPE_CHECKING:
@@ -54,6 +54,37 @@ def item_amounts(item: RenewalItem) -> tuple[Decimal, Decimal, str]:
     payable = sum((inv.totals.payable.amount for inv in item.invoices), Decimal("0.00"))
     currency = item.invoices[0].currency if item.invoices else ""
     return net, payable, currency
+
+
+def problems_text(run: RenewalRun) -> str:
+    """Each contract the run stops at, and each draft it writes that cannot be issued yet, with
+    the reason and the way to mend it ("" when there is none)."""
+    failed = [(item, item.error) for item in run.items if item.action == "failed"]
+    waiting = [(item, item.warning) for item in run.items if item.warning]
+    groups = [
+        (
+            failed,
+            ngettext(
+                "{n} contract cannot be renewed until this is mended:",
+                "{n} contracts cannot be renewed until these are mended:",
+                len(failed),
+            ),
+        ),
+        (
+            waiting,
+            ngettext(
+                "{n} draft cannot be issued until this is mended:",
+                "{n} drafts cannot be issued until these are mended:",
+                len(waiting),
+            ),
+        ),
+    ]
+    parts = []
+    for items, heading in groups:
+        if items:
+            parts.append(heading.format(n=len(items)))
+            parts += [f"{item.school} {item.school_name}: {reason}" for item, reason in items]
+    return "\n".join(parts)
 
 
 class RenewalsView(QWidget):
@@ -111,6 +142,7 @@ class RenewalsView(QWidget):
             ("schools", _("Contracts due")),
             ("renewed", _("Renewed")),
             ("lapsed", _("Lapsing")),
+            ("failed", _("Not renewed")),
             ("seats_renewed", _("Seats renewed")),
             ("seats_released", _("Seats released")),
             ("invoices", _("Invoices")),
@@ -150,6 +182,10 @@ class RenewalsView(QWidget):
         preview_layout = QVBoxLayout(preview_page)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         preview_layout.addWidget(summary_box)
+        # What the run would stop at, school by school, with the way to mend it: the preview
+        # runs the real run's checks, so its counts are the run's.
+        self.failures = InlineError()
+        preview_layout.addWidget(self.failures)
         preview_layout.addWidget(self.table, 1)
         self.deadlines = ReadOnlyTable(
             [
@@ -485,8 +521,10 @@ class RenewalsView(QWidget):
             for value in self.summary_values.values():
                 value.setText("\u2013")
             self.table.set_rows([])
+            self.failures.show_message("")
             return
         summary = run.summary()
+        self.failures.show_message(problems_text(run))
         for key, value in self.summary_values.items():
             if key == "amounts":
                 value.setText(
@@ -516,4 +554,4 @@ class RenewalsView(QWidget):
                     fmt.money(payable, currency) if item.invoices else "",
                 ]
             )
-        self.table.set_rows(rows)
+        self.table.set_rows(rows, [item.error or item.warning or "" for item in run.items])

@@ -9,10 +9,12 @@ from datetime import timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -85,8 +87,6 @@ class SchoolDetailPanel(QWidget):
         row = QHBoxLayout(page)
         row.setContentsMargins(0, 0, 0, 0)
         info = QWidget()
-        info.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
-        info.setMaximumWidth(self.fontMetrics().averageCharWidth() * 80)
         layout = QVBoxLayout(info)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = plain_label()
@@ -179,7 +179,17 @@ class SchoolDetailPanel(QWidget):
         self.licences = SchoolLicencesTab(db)
         self.licences.changed.connect(self.refresh)
         self.tabs.addTab(self.licences, _("Packages and pupils"))
-        row.addWidget(info)
+        # The contract's wrapped lines need more height in French or at 150 % than the splitter
+        # may leave below the table; the stacked pages cannot pass a height-for-width up, so
+        # the labels were squeezed and cut. Scrolled instead, the text stays whole.
+        info_scroll = QScrollArea()
+        info_scroll.setWidget(info)
+        info_scroll.setWidgetResizable(True)
+        info_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        info_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        info_scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 62)
+        info_scroll.setMaximumWidth(self.fontMetrics().averageCharWidth() * 80)
+        row.addWidget(info_scroll)
         row.addSpacing(8)
         row.addWidget(self.tabs, 1)
         self._stack.addWidget(page)

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QMenu,
+    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,9 +51,9 @@ class SchoolLicencesTab(QWidget):
         row.addWidget(self.pupil_section, 1)
         layout.addLayout(row)
         # A school on one model can still start the other: a labelled menu, not a hidden one.
-        self.other_model = QToolButton()
-        self.other_model.setText(_("Start another licence model"))
-        self.other_model.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button, like Letters… in Renewals: Fusion draws a tool button's menu arrow over
+        # the end of its text ("beginnen⌄"), a push button's beside it.
+        self.other_model = QPushButton(_("Start another licence model"))
         menu = QMenu(self.other_model)
         self.other_activate = QAction(_("Activate a user package\u2026"), menu)
         self.other_agreements = QAction(_("Per-pupil terms and DPA\u2026"), menu)
