@@ -156,21 +156,12 @@ def _(message: str) -> str:
     return translator(ui_language()).gettext(message)
 
 
-# The short date of each UI language, as its QLocale writes it with a four-digit year; English
-# keeps ISO, which scripts reading the CLI's messages rely on.
-_DAY_FORMATS = {"de": "%d.%m.%Y", "fr": "%d/%m/%Y", "it": "%d/%m/%Y", "nl": "%d-%m-%Y"}
-
-
-def day_text(day: date) -> str:
-    """A date in a message for the user, written as the UI's language writes dates."""
-    form = _DAY_FORMATS.get(ui_language())
-    return day.strftime(form) if form else day.isoformat()
-
-
 def month_text(month: date) -> str:
-    """A month in a message for the user, as ``day_text`` writes its date without the day."""
-    form = _DAY_FORMATS.get(ui_language())
-    return month.strftime(form.replace("%d", "").lstrip(".-/")) if form else month.strftime("%Y-%m")
+    """A month in a message for the user, as ``format_date`` writes its date without the day."""
+    pattern = _DATE_PATTERNS.get(_ui_language)
+    if pattern is None:
+        return month.strftime("%Y-%m")
+    return pattern.replace("{d:02d}", "").lstrip(".-/").format(m=month.month, y=month.year)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

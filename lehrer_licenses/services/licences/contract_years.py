@@ -16,7 +16,7 @@ from lehrer_licenses.domain.periods import (
     Term,
     cancellation_effective,
 )
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import LicenceModel
@@ -83,7 +83,7 @@ def require_in_year(term: Term, day: date, what: str) -> None:
     if day < term.start:
         raise InvalidInput(
             _("{what} on {day} is before the licence year, which starts on {start}").format(
-                what=capitalised(what), day=day_text(day), start=day_text(term.start)
+                what=capitalised(what), day=format_date(day), start=format_date(term.start)
             )
         )
     if day > term.end:
@@ -93,8 +93,8 @@ def require_in_year(term: Term, day: date, what: str) -> None:
                 "'renewals due --until {until}' first"
             ).format(
                 what=capitalised(what),
-                day=day_text(day),
-                end=day_text(term.end),
+                day=format_date(day),
+                end=format_date(term.end),
                 until=day.isoformat(),
             )
         )
@@ -123,9 +123,9 @@ def notice_in_year(
                 "cannot be recorded after that run"
             ).format(
                 what=capitalised(what),
-                day=day_text(received),
-                end=day_text(year.end),
-                renewal=day_text(sub.term_start),
+                day=format_date(received),
+                end=format_date(year.end),
+                renewal=format_date(sub.term_start),
             )
         )
     return year, outcome

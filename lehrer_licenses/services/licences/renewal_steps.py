@@ -25,7 +25,7 @@ from lehrer_licenses.domain.per_pupil import PreInvestment, Settlement
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import VatRate
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing.drafts import InvoiceView, create_draft, preview_invoice
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates
@@ -97,9 +97,9 @@ def postponed_notices(price, renewal: date) -> list[str]:
             "6 months before the renewal on {renewal}: it applies from a later renewal (M11)."
         ).format(
             amount=money_text(p.amount),
-            valid_from=day_text(p.valid_from),
-            announced=day_text(p.announced_on) if p.announced_on else "-",
-            renewal=day_text(renewal),
+            valid_from=format_date(p.valid_from),
+            announced=format_date(p.announced_on) if p.announced_on else "-",
+            renewal=format_date(renewal),
         )
         for p in price.postponed
     ]

@@ -16,7 +16,7 @@ from lehrer_licenses.domain.packages import (
     licence_year,
 )
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -65,7 +65,7 @@ def _plan_activation(
             _(
                 "School {school} has a running package of {n} users until {end}: upgrade it, "
                 "or change its size at the renewal"
-            ).format(school=school.number, n=running.capacity, end=day_text(running.term_end))
+            ).format(school=school.number, n=running.capacity, end=format_date(running.term_end))
         )
     tr = gettext_for(school.language)
     lines = activation_lines(plan, capacity, on, tr)

@@ -17,7 +17,7 @@ from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.packages import addon_lines, addon_price, licence_year
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.vat import COUNTRIES
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
@@ -115,7 +115,7 @@ def _plan_addon(session: Session, school_number: str, subject: str, on: date):
     if running is not None:
         raise InvalidInput(
             _("School {school} has the add-on {subject} already, until {end}").format(
-                school=school.number, subject=subject, end=day_text(running.term_end)
+                school=school.number, subject=subject, end=format_date(running.term_end)
             )
         )
     plan = plan_from_row(sub.plan)
@@ -232,7 +232,7 @@ def plan_addon_cancellation(session: Session, school: School, addon_id: int, rec
     if addon.ends_on is not None:
         raise InvalidInput(
             _("The add-on {id} is already cancelled, ending on {day}").format(
-                id=addon.id, day=day_text(addon.ends_on)
+                id=addon.id, day=format_date(addon.ends_on)
             )
         )
     require_in_year(ADDONS.term(addon), received, _("a cancellation received"))

@@ -24,7 +24,7 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import parse_date
 from lehrer_licenses.domain.typed_dates import parse_typed_date
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange.csv_reading import UnreadableFile, header_key, read_table
@@ -158,7 +158,7 @@ def _over_capacity(
             currency=plan.currency,
             upgrade=money_text(by_kind[UPGRADE].amount),
             restart=money_text(by_kind[RESTART].amount),
-            day=day_text(on),
+            day=format_date(on),
         ),
         options,
     )

@@ -16,7 +16,7 @@ from lehrer_licenses.domain.packages import (
     refund_lines,
 )
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing import (
     credit_notes,
@@ -99,7 +99,7 @@ def _addon_year_invoice(session: Session, addon: Addon) -> Invoice:
     if invoice is None:
         raise InvalidInput(
             _("The add-on {subject} has no invoice for its year from {day} to refund").format(
-                subject=addon.subject, day=day_text(addon.term_start)
+                subject=addon.subject, day=format_date(addon.term_start)
             )
         )
     return invoice
@@ -150,7 +150,7 @@ def _refund(session: Session, addon: Addon, invoice: Invoice, lines: list, on: d
     if refund <= 0:
         raise InvalidInput(
             _("The add-on {subject} has nothing left to refund on {day}").format(
-                subject=addon.subject, day=day_text(on)
+                subject=addon.subject, day=format_date(on)
             )
         )
     credit = credit_notes.credit_invoice(

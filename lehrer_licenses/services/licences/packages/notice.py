@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.packages import (
     package_sizes,
 )
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
 from lehrer_licenses.services.licences.contract_years import (
@@ -58,13 +58,13 @@ def change_at_renewal(
             sizes = ", ".join(str(s) for s in package_sizes(plan, renewal))
             raise InvalidInput(
                 _("Plan {plan} has no package for {n} users on {day}; sizes: {sizes}").format(
-                    plan=plan.code, n=capacity, day=day_text(renewal), sizes=sizes
+                    plan=plan.code, n=capacity, day=format_date(renewal), sizes=sizes
                 )
             )
         if sub.ends_on is not None and sub.ends_on <= term.end:
             raise InvalidInput(
                 _("The package of school {school} is cancelled to end on {day}").format(
-                    school=school.number, day=day_text(sub.ends_on)
+                    school=school.number, day=format_date(sub.ends_on)
                 )
             )
         deadline = PACKAGES.notice_deadline(sub)
@@ -73,7 +73,7 @@ def change_at_renewal(
                 _(
                     "A smaller package for the renewal on {renewal} had to arrive by {deadline}; "
                     "ask again for the renewal after it"
-                ).format(renewal=day_text(renewal), deadline=day_text(deadline))
+                ).format(renewal=format_date(renewal), deadline=format_date(deadline))
             )
         before = {"renew_capacity": sub.renew_capacity}
         sub.renew_capacity = None if capacity == sub.capacity else capacity
@@ -97,7 +97,7 @@ def plan_cancellation(session: Session, school: School, received: date):
     if sub.ends_on is not None:
         raise InvalidInput(
             _("The package of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=day_text(sub.ends_on)
+                school=school.number, day=format_date(sub.ends_on)
             )
         )
     return sub, outcome

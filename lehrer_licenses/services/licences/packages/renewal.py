@@ -27,7 +27,7 @@ from lehrer_licenses.domain.packages import (
 )
 from lehrer_licenses.domain.periods import Term
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
 from lehrer_licenses.services.licences.packages.contract import ADDON_LAPSED, ADDON_REASON
@@ -194,7 +194,7 @@ class Addons(RenewingModel):
         capacity = capacity_on(contract.subscription, state.package_steps, renewal)
         if capacity is None:
             notice = _("The package no longer runs on {day}: the add-on ends.").format(
-                day=day_text(renewal)
+                day=format_date(renewal)
             )
             return RenewalStep(self.name, contract.id, renewal, LAPSE, notices=[notice])
         return _year_step(

@@ -20,7 +20,7 @@ from lehrer_licenses.domain.packages import (
     renewed_year_upgrade_lines,
     upgrade_options,
 )
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
     create_draft,
@@ -95,7 +95,7 @@ def upgrade_choices(
             _(
                 "The renewal on {renewal} was run ahead and changed the package to {n} users: "
                 "an upgrade dated {day}, before it, cannot be priced; date it {renewal} or later"
-            ).format(renewal=day_text(sub.term_start), n=sub.capacity, day=day_text(on))
+            ).format(renewal=format_date(sub.term_start), n=sub.capacity, day=format_date(on))
         )
     upgrade, _restart = upgrade_options(
         plan, current_capacity=before, new_capacity=capacity, term=year, on=on, tr=tr
@@ -181,7 +181,7 @@ def upgrade_package(
                 _(
                     "The package of school {school} is cancelled to end on {day}: a new licence "
                     "year cannot start; upgrade with the year running on instead"
-                ).format(school=school.number, day=day_text(sub.ends_on))
+                ).format(school=school.number, day=format_date(sub.ends_on))
             )
         choices = {o.kind: o for o in upgrade_choices(session, school, sub, plan, capacity, on)}
         if option not in choices:
@@ -189,7 +189,7 @@ def upgrade_package(
                 _(
                     "The renewal on {renewal} was run ahead: a new licence year cannot start on "
                     "{day}, before it; upgrade with the year running on instead"
-                ).format(renewal=day_text(sub.term_start), day=day_text(on))
+                ).format(renewal=format_date(sub.term_start), day=format_date(on))
             )
         chosen = choices[option]
         before = {

@@ -14,7 +14,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _, day_text, month_text
+from lehrer_licenses.i18n import _, format_date, month_text
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
@@ -87,7 +87,7 @@ def record_pupil_counts(
         if month < month_start(first):
             raise InvalidInput(
                 _("{month} is before the subscription started on {day}").format(
-                    month=month_text(month), day=day_text(first)
+                    month=month_text(month), day=format_date(first)
                 )
             )
         notices = []
@@ -112,7 +112,7 @@ def record_pupil_counts(
                         "that settles their month"
                     ).format(
                         month=month_text(month),
-                        day=day_text(sub.term_start),
+                        day=format_date(sub.term_start),
                         first=month_text(month_start(sub.term_start)),
                     )
                 )

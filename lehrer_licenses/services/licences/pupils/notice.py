@@ -14,7 +14,7 @@ from lehrer_licenses.domain.per_pupil import (
     reminder_date,
     variant_of,
 )
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import CancellationNotice
@@ -57,7 +57,7 @@ def plan_notice(session: Session, school: School, received: date):
     if sub.ends_on is not None:
         raise InvalidInput(
             _("The subscription of school {school} is already cancelled, ending on {day}").format(
-                school=school.number, day=day_text(sub.ends_on)
+                school=school.number, day=format_date(sub.ends_on)
             )
         )
     return sub, plan, term, outcome

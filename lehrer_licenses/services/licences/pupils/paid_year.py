@@ -20,7 +20,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import Term
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -80,7 +80,7 @@ def _plan_start(session: Session, school_number: str, plan_code: str, on: date, 
         reasons.insert(
             0,
             _("the paid year cannot start before the trial ({day})").format(
-                day=day_text(trial.start_on)
+                day=format_date(trial.start_on)
             ),
         )
     refuse(reasons, school, _("a paid year"))
@@ -91,7 +91,7 @@ def _plan_start(session: Session, school_number: str, plan_code: str, on: date, 
     if trial is not None and trial.ended_on is None and on <= trial.end_on:
         notices.append(
             _("The trial (until {end}) ends when the paid year starts.").format(
-                end=day_text(trial.end_on)
+                end=format_date(trial.end_on)
             )
         )
     return school, row, plan, trial, term, parts, lines, notices

@@ -18,7 +18,7 @@ from lehrer_licenses.domain.per_pupil import (
     variant_of,
 )
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import (
     create_draft,
     invoice_view,
@@ -74,13 +74,13 @@ def _plan_upgrade(session: Session, school_number: str, plan_code: str, on: date
                 "The renewal on {renewal} was run ahead and has settled the year before it: an "
                 "upgrade dated {day} would restart a year already settled; date it {renewal} or "
                 "later"
-            ).format(renewal=day_text(sub.term_start), day=day_text(on))
+            ).format(renewal=format_date(sub.term_start), day=format_date(on))
         )
     require_in_year(old_term, on, _("an upgrade"))
     if on == old_term.start:
         raise InvalidInput(
             _("The licence year starts on {day}: change the plan of its first invoice instead")
-            .format(day=day_text(on))
+            .format(day=format_date(on))
         )  # fmt: skip
     new_term = licence_year(on, new_plan.term_days)
     # The upgrade's own month is the new year's first (``use_months``): its count comes later.

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.catalogue import Plan
 from lehrer_licenses.domain.periods import CancellationOutcome, cancellation_effective
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.cancellation import LicenceModel
 from lehrer_licenses.services.licences.seats.contracts import (
@@ -104,7 +104,9 @@ def _plan_cancellation(
                     "but the renewal into {year} has already billed them for {year}: it cannot "
                     "be recorded after that run"
                 ).format(
-                    day=day_text(received), end=day_text(running.end), year=running.end.year + 1
+                    day=format_date(received),
+                    end=format_date(running.end),
+                    year=running.end.year + 1,
                 )
             )
     candidates = cancellable_seats(sub)
@@ -112,7 +114,7 @@ def _plan_cancellation(
         if sub.ends_on is not None:
             raise InvalidInput(
                 _("The contract of school {school} is already cancelled, ending on {day}").format(
-                    school=school.number, day=day_text(sub.ends_on)
+                    school=school.number, day=format_date(sub.ends_on)
                 )
             )
         return _Plan(school, sub, outcome, candidates, candidates)

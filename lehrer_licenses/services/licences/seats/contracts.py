@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.default_catalogue import HOSTED_PLAN, LOCAL_PLAN
 from lehrer_licenses.domain.periods import Term, calendar_year_term
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store.models import School, Seat, SeatAssignment, Subscription
@@ -95,7 +95,7 @@ def require_in_term(sub: Subscription, day: date, what: str) -> Term:
     if day < sub.term_start:
         raise InvalidInput(
             _("{what} on {day} is before the running term, which starts on {start}").format(
-                what=capitalised(what), day=day_text(day), start=day_text(sub.term_start)
+                what=capitalised(what), day=format_date(day), start=format_date(sub.term_start)
             )
         )
     if day > sub.term_end:
@@ -105,8 +105,8 @@ def require_in_term(sub: Subscription, day: date, what: str) -> Term:
                 "run the renewal into {year} first"
             ).format(
                 what=capitalised(what),
-                day=day_text(day),
-                end=day_text(sub.term_end),
+                day=format_date(day),
+                end=format_date(sub.term_end),
                 year=sub.term_end.year + 1,
             )
         )

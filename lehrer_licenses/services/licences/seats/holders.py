@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.i18n import _, day_text
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.licences.seats.contracts import (
     active_seats,
@@ -133,7 +133,7 @@ def assign_seat(
         if teacher.left_on is not None:
             raise InvalidInput(
                 _("{name} left the school on {day}").format(
-                    name=full_name(teacher), day=day_text(teacher.left_on)
+                    name=full_name(teacher), day=format_date(teacher.left_on)
                 )
             )
         if _held_seat(session, teacher) is not None:
@@ -199,7 +199,7 @@ def transfer_seat(
         if on < held.start_on:
             raise InvalidInput(
                 _("The transfer date {day} is before {name} got the seat on {start}").format(
-                    day=day_text(on), name=full_name(old), start=day_text(held.start_on)
+                    day=format_date(on), name=full_name(old), start=format_date(held.start_on)
                 )
             )
         held.end_on = on

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lehrer_licenses.domain.catalogue import Billing
 from lehrer_licenses.domain.periods import month_start
-from lehrer_licenses.i18n import _, day_text, month_text
+from lehrer_licenses.i18n import _, format_date, month_text
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.contracts import (
     running_subscription,
@@ -65,7 +65,7 @@ def record_usage_in(
     if month < month_start(sub.started_on):
         raise InvalidInput(
             _("{month} is before the contract started on {day}").format(
-                month=month_text(month), day=day_text(sub.started_on)
+                month=month_text(month), day=format_date(sub.started_on)
             )
         )
     if month.year < sub.term_start.year:

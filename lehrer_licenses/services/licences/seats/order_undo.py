@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from lehrer_licenses.i18n import N_, _, day_text
+from lehrer_licenses.i18n import N_, _, format_date
 from lehrer_licenses.services.billing.lookups import find_invoice
 from lehrer_licenses.services.billing.reasons import invoice_reason
 from lehrer_licenses.services.billing.states import ACCEPTED, DRAFT, INVOICE, QUOTE, QUOTED
@@ -191,7 +191,7 @@ def _order_seats(
                 "recorded before orders listed their seats, and positions {first} to {last} of "
                 "the contract no longer match it; change its lines (`invoice edit {id}`) or "
                 "issue it and write a credit note"
-            ).format(id=invoice.id, day=day_text(ordered_on), first=first, last=last)
+            ).format(id=invoice.id, day=format_date(ordered_on), first=first, last=last)
         )
     return sorted(seats, key=lambda s: s.position)
 
@@ -234,7 +234,7 @@ def _refuse_later_changes(
             _("the contract has a later invoice ({name}, {reason}, {day})").format(
                 name=later.number or f"#{later.id}",
                 reason=invoice_reason(later.reason),
-                day=day_text(later.invoice_date),
+                day=format_date(later.invoice_date),
             ),
         )
     changed = session.scalars(
@@ -249,7 +249,7 @@ def _refuse_later_changes(
         .limit(1)
     ).first()
     if changed is not None:
-        day = day_text(changed.at.date())
+        day = format_date(changed.at.date())
         raise _too_late(
             invoice,
             _("the contract was renewed or lapsed on {day}, after this order").format(day=day)
@@ -277,7 +277,7 @@ def _refuse_later_changes(
         raise _too_late(
             invoice,
             _("a cancellation received on {day} came after this order").format(
-                day=day_text(cancelled.received_on)
+                day=format_date(cancelled.received_on)
             ),
         )
 

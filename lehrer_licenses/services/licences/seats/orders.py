@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.domain.catalogue import BASE, SUBSCRIPTION, Billing, PlanKind
 from lehrer_licenses.domain.periods import term_containing
 from lehrer_licenses.domain.pricing import Line, price_new_seats, price_renewal
-from lehrer_licenses.i18n import _, day_text, gettext_for
+from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.billing.drafts import InvoiceView, create_draft, invoice_view
 from lehrer_licenses.services.billing.drafts import preview_invoice as _preview
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
@@ -100,7 +100,7 @@ def _plan_order(
                 _(
                     "The contract lapsed on {day}: resuming needs new base licences for every "
                     "seat (L12)."
-                ).format(day=day_text(previous.lapsed_on or previous.term_end))
+                ).format(day=format_date(previous.lapsed_on or previous.term_end))
             )
         lines = price_new_seats(
             plan,
@@ -127,7 +127,7 @@ def _plan_order(
                 "cost the subscription of {currency} {keep} per year instead."
             ).format(
                 n=len(given_up),
-                day=day_text(last),
+                day=format_date(last),
                 currency=plan.currency,
                 base=f"{plan.price(BASE, on):.2f}",
                 keep=f"{keep_cost:.2f}",
@@ -159,8 +159,8 @@ def _plan_order(
                 "subscription from {start} to {end}, as that renewal priced the others."
             ).format(
                 year=sub.term_start.year,
-                start=day_text(sub.term_start),
-                end=day_text(sub.term_end),
+                start=format_date(sub.term_start),
+                end=format_date(sub.term_end),
             )
         )
     return _Plan(
