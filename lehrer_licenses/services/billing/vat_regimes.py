@@ -105,6 +105,44 @@ def stored_regime(vendor_country: str, school_country: str, text: str | None) ->
 
 def set_regime(db: Database, country: str, kind: str, vat_id: str = "") -> VatRegime:
     """Declare how schools of ``country`` are billed."""
+    return set_regimes(db, [(country, kind, vat_id)])[0]
+
+
+def set_regimes(db: Database, changes: list[tuple[str, str, str]]) -> list[VatRegime]:
+    """Declare the regimes of some countries, (country, kind, VAT id) each: all or none."""
+    checked = [_checked(country, kind, vat_id) for country, kind, vat_id in changes]
+    with db.transaction() as session:
+        home = load_regimes(session).vendor_country
+        for regime in checked:
+            if home == regime.country and regime.kind == REGISTERED:
+                raise InvalidInput(
+                    _("{country} is the vendor's own country: declare it domestic").format(
+                        country=regime.country
+                    )
+                )
+            if home == regime.country and regime.kind == REVERSE_CHARGE:
+                raise InvalidInput(
+                    _("reverse charge is for schools abroad, not in the vendor's own country")
+                )
+            key = REGIME_PREFIX + regime.country
+            row = session.get(Setting, key)
+            before = row.value if row is not None else None
+            if row is None:
+                session.add(Setting(key=key, value=regime.encode()))
+            else:
+                row.value = regime.encode()
+            audit.record(
+                session,
+                "vendor.regime",
+                "setting",
+                None,
+                before={"country": regime.country, "regime": before},
+                after={"country": regime.country, "regime": regime.encode()},
+            )
+        return checked
+
+
+def _checked(country: str, kind: str, vat_id: str) -> VatRegime:
     country = country.strip().upper()
     vat_id = vat_id.strip()
     if country not in COUNTRIES:
@@ -138,35 +176,7 @@ def set_regime(db: Database, country: str, kind: str, vat_id: str = "") -> VatRe
                 kind=kind
             )
         )
-    with db.transaction() as session:
-        home = load_regimes(session).vendor_country
-        if home == country and kind == REGISTERED:
-            raise InvalidInput(
-                _("{country} is the vendor's own country: declare it domestic").format(
-                    country=country
-                )
-            )
-        if home == country and kind == REVERSE_CHARGE:
-            raise InvalidInput(
-                _("reverse charge is for schools abroad, not in the vendor's own country")
-            )
-        regime = VatRegime(country, kind, vat_id)
-        key = REGIME_PREFIX + country
-        row = session.get(Setting, key)
-        before = row.value if row is not None else None
-        if row is None:
-            session.add(Setting(key=key, value=regime.encode()))
-        else:
-            row.value = regime.encode()
-        audit.record(
-            session,
-            "vendor.regime",
-            "setting",
-            None,
-            before={"country": country, "regime": before},
-            after={"country": country, "regime": regime.encode()},
-        )
-        return regime
+    return VatRegime(country, kind, vat_id)
 
 
 def _issued_by(country: str, vat_id: str) -> bool:
