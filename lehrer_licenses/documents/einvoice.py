@@ -86,11 +86,13 @@ def _party(
     *,
     email: str = "",
     vat_id: str = "",
-    tax_number: str = "",
+    legal_id: str = "",
     contact: tuple[str, str, str] | None = None,
 ) -> None:
     party = _sub(parent, tag)
     _sub(party, "Name", name)
+    if legal_id:  # BT-30, after the name in CII's order
+        _sub(_sub(party, "SpecifiedLegalOrganization"), "ID", legal_id)
     if contact is not None:
         person, phone, mail = contact
         trade_contact = _sub(party, "DefinedTradeContact")
@@ -111,9 +113,12 @@ def _party(
         _sub(_sub(party, "URIUniversalCommunication"), "URIID", email, schemeID="EM")
     if vat_id:
         _sub(_sub(party, "SpecifiedTaxRegistration"), "ID", compact_vat_id(vat_id), schemeID="VA")
-    if tax_number:
-        registration = _sub(party, "SpecifiedTaxRegistration")
-        _sub(registration, "ID", compact_vat_id(tax_number), schemeID="FC")
+
+
+def _legal_id(vat_id: str) -> str:
+    """A VAT number as a register id: the Swiss UID without its MWST/TVA/IVA suffix."""
+    compact = compact_vat_id(vat_id) if vat_id.strip() else ""
+    return compact.removesuffix("MWST").removesuffix("TVA").removesuffix("IVA")
 
 
 def compact_vat_id(vat_id: str) -> str:
@@ -241,8 +246,9 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         vendor.address,
         email=parties.seller_email,
         vat_id=vendor.vat_id if category != "O" else "",
-        # BR-O-02 allows no VAT id with "not subject"; the number is a tax registration then.
-        tax_number=vendor.vat_id if category == "O" and doc.vat_regime == NOT_TAXABLE else "",
+        # BR-O-02 allows no VAT id with "not subject", BR-CO-26 wants the seller identified:
+        # the number goes in as its legal registration (a Swiss UID is the register's number).
+        legal_id=_legal_id(vendor.vat_id) if category == "O" else "",
         contact=contact,
     )
     _party(
