@@ -4,36 +4,11 @@ exit 2 and nothing written; an invoice issued under a regime prints its tax word
 
 from __future__ import annotations
 
-import json
 from io import BytesIO
 
 from pypdf import PdfReader
-from support.cli_run import fingerprint
-
-from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
-
-
-def ok(cli, *args) -> dict | list:
-    code, out, err = cli("--json", *args)
-    assert code == 0, err
-    return json.loads(out)
-
-
-def refused(cli, *args, match: str) -> str:
-    before = fingerprint(cli.path)
-    code, out, err = cli(*args)
-    assert code == 2, (out, err)
-    assert match in err, err
-    assert fingerprint(cli.path) == before
-    return err
-
-
-def set_vendor(cli) -> None:
-    args = []
-    for key, value in SAMPLE_VENDOR.items():
-        if value:
-            args += [f"--{key.replace('_', '-')}", value]
-    ok(cli, "vendor", "set", *args)
+from support.cli_run import ok, refused
+from support.cli_run import set_sample_vendor as set_vendor
 
 
 def test_vendor_show_lists_the_regimes_and_regime_set_declares_one(cli):

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 import facturx
 import pytest
 from pypdf import PdfReader
+from support.billing_schools import school_in
 
 from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.documents.einvoice import RAM
@@ -27,13 +28,6 @@ from lehrer_licenses.services.schools import edit_school
 
 NS = {"ram": RAM}
 LEITWEG = "04011000-1234512345-06"
-ADDRESSES = {
-    "CH": {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011", "city": "Bern"},
-    "DE": {"street": "Leopoldstraße", "house_number": "3", "postcode": "80802", "city": "München"},
-    "AT": {"street": "Schulgasse", "house_number": "7", "postcode": "1010", "city": "Wien"},
-    "NL": {"street": "Keizersgracht", "house_number": "123", "postcode": "1015 CJ",
-           "city": "Amsterdam"},
-}  # fmt: skip
 GERMAN_VENDOR = {
     "name": "Lernsoftware Muster GmbH", "street": "Leopoldstraße", "house_number": "40",
     "postcode": "80802", "city": "München", "country": "DE", "vat_id": "DE136695976",
@@ -66,17 +60,6 @@ def pdf_text(pdf: bytes) -> str:
 def swiss(db):
     vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
     return db
-
-
-def _school(make_school, country: str, language: str = "de", **extra) -> str:
-    return make_school(
-        f"Schule Dvořák {country}",
-        country=country,
-        language=language,
-        email="sekretariat@schule.example",
-        **ADDRESSES[country],
-        **extra,
-    )
 
 
 def _issued_order(db, school: str) -> tuple[str, str]:
@@ -112,7 +95,7 @@ def test_an_undeclared_country_is_billed_as_before(swiss):
 
 
 def test_swiss_vendor_to_a_swiss_school_domestic_mwst(swiss, make_school):
-    number, note = _issued_order(swiss, _school(make_school, "CH"))
+    number, note = _issued_order(swiss, school_in(make_school, "CH"))
     invoice = get_invoice(swiss, number)
     assert invoice.totals.net.amount == NET
     assert invoice.totals.vat_rate == Decimal("8.1")
@@ -132,7 +115,7 @@ def test_swiss_vendor_registered_in_germany_bills_german_vat_with_its_german_num
     swiss, make_school
 ):
     vat_regimes.set_regime(swiss, "DE", "registered", "DE136695976")
-    school = _school(make_school, "DE")
+    school = school_in(make_school, "DE")
     set_leitweg_id(swiss, school, LEITWEG)
     number, note = _issued_order(swiss, school)
     invoice = get_invoice(swiss, number)
@@ -152,7 +135,7 @@ def test_swiss_vendor_registered_in_germany_bills_german_vat_with_its_german_num
 
 def test_swiss_vendor_charging_swiss_vat_to_a_german_school(swiss, make_school):
     vat_regimes.set_regime(swiss, "DE", "domestic")
-    number, _note = _issued_order(swiss, _school(make_school, "DE", language="en"))
+    number, _note = _issued_order(swiss, school_in(make_school, "DE", language="en"))
     invoice = get_invoice(swiss, number)
     assert (invoice.totals.vat_rate, invoice.totals.vat.amount) == (
         Decimal("8.1"),
@@ -164,7 +147,7 @@ def test_swiss_vendor_charging_swiss_vat_to_a_german_school(swiss, make_school):
 
 def test_reverse_charge_0_percent_with_the_legal_note_and_both_vat_ids(swiss, make_school):
     vat_regimes.set_regime(swiss, "DE", "reverse-charge")
-    school = _school(make_school, "DE")
+    school = school_in(make_school, "DE")
     draft = order_seats(swiss, school, 3, date(2026, 3, 10)).invoice.id
     with pytest.raises(InvalidInput, match=rf"school {school} has none.*school edit {school}"):
         issuing.issue_invoice(swiss, str(draft), date(2026, 3, 11))
@@ -195,7 +178,7 @@ def test_reverse_charge_0_percent_with_the_legal_note_and_both_vat_ids(swiss, ma
 
 def test_not_taxable_0_percent_with_the_note_and_no_vat_id_in_the_einvoice(swiss, make_school):
     vat_regimes.set_regime(swiss, "AT", "not-taxable")
-    number, note = _issued_order(swiss, _school(make_school, "AT", language="en"))
+    number, note = _issued_order(swiss, school_in(make_school, "AT", language="en"))
     invoice = get_invoice(swiss, number)
     assert (invoice.totals.vat.amount, invoice.totals.payable.amount) == (Decimal("0.00"), NET)
     for key in (number, note):
@@ -220,7 +203,7 @@ def test_a_vendor_at_home_bills_its_own_vat(
     db, make_school, settings, country, language, vat, word, number
 ):
     vendor.set_vendor(db, settings)
-    school = _school(make_school, country, language=language)
+    school = school_in(make_school, country, language=language)
     draft = order_package(db, school, 500, date(2026, 2, 1)).invoice.id
     invoice_number = issuing.issue_invoice(db, str(draft), date(2026, 2, 1)).number
     note = credit_notes.credit_invoice(db, invoice_number, reason="Storno", on=date(2026, 2, 2))
@@ -235,7 +218,7 @@ def test_a_vendor_at_home_bills_its_own_vat(
 
 def test_the_regime_is_kept_on_the_invoice_when_the_setting_changes(swiss, make_school):
     vat_regimes.set_regime(swiss, "DE", "registered", "DE136695976")
-    number, note = _issued_order(swiss, _school(make_school, "DE"))
+    number, note = _issued_order(swiss, school_in(make_school, "DE"))
     vat_regimes.set_regime(swiss, "DE", "not-taxable")
     (xml, _credit) = _check_einvoices(swiss, number, note, xrechnung=False)
     assert set(texts(xml, ".//ram:CategoryCode")) == {"S"}
