@@ -14,7 +14,7 @@ from lehrer_licenses.domain.money import Money
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import _
-from lehrer_licenses.services.billing.vat_regimes import priced_regime
+from lehrer_licenses.services.billing.vat_regimes import Regimes, priced_regime
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import NotFound
 from lehrer_licenses.store import audit
@@ -45,10 +45,12 @@ def preview_invoice(
     lines: Sequence[Line],
     on: date,
     vat_rates: Sequence[VatRate] | None = None,
+    regimes: Regimes | None = None,
 ) -> InvoiceView:
-    """The invoice as it would be written; batch runs pass the VAT table they loaded once."""
+    """The invoice as it would be written; batch runs pass the VAT table and the vendor's VAT
+    regimes they loaded once."""
     rates = vat_rates if vat_rates is not None else load_vat_rates(session)
-    regime, rate = priced_regime(session, school, list(rates), on)
+    regime, rate = priced_regime(session, school, list(rates), on, regimes)
     return InvoiceView(
         None,
         None,
@@ -100,8 +102,9 @@ def create_draft(
     on: date,
     billing_key: str | None = None,
     vat_rates: Sequence[VatRate] | None = None,
+    regimes: Regimes | None = None,
 ) -> Invoice:
-    preview = preview_invoice(session, school, currency, reason, lines, on, vat_rates)
+    preview = preview_invoice(session, school, currency, reason, lines, on, vat_rates, regimes)
     t = preview.totals
     invoice = Invoice(
         kind="invoice",

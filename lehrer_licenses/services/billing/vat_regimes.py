@@ -88,10 +88,15 @@ def regime_of(session: Session, school: School) -> VatRegime:
 
 
 def priced_regime(
-    session: Session, school: School, rates: list[VatRate], on: date
+    session: Session,
+    school: School,
+    rates: list[VatRate],
+    on: date,
+    regimes: Regimes | None = None,
 ) -> tuple[VatRegime, Decimal]:
-    """The regime a new draft for ``school`` is priced under, and its rate on ``on``."""
-    regimes = load_regimes(session)
+    """The regime a new draft for ``school`` is priced under, and its rate on ``on``; batch
+    runs pass the regimes they loaded once."""
+    regimes = regimes if regimes is not None else load_regimes(session)
     regime = regimes.for_country(school.country)
     return regime, regime.rate(rates, regimes.vendor_country or school.country, on)
 
