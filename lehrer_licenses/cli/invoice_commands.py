@@ -15,6 +15,7 @@ from pathlib import Path
 from lehrer_licenses.cli.main import UsageError, _date, open_db, print_result
 from lehrer_licenses.cli.output import invoice_text, key_values
 from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
+from lehrer_licenses.domain.vat import COUNTRIES, REGIME_KINDS
 from lehrer_licenses.i18n import _, ngettext
 
 STATUSES = ("draft", "issued", "partly_paid", "paid", "overdue", "credited", "quote", "accepted")
@@ -85,6 +86,15 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     vset = command("set", _("change vendor settings"), vendor)
     for option, help_text in VENDOR_OPTIONS.items():
         vset.add_argument(f"--{option}", help=help_text.replace("%", "%%"))
+    regime = command(
+        "regime", _("how VAT is charged to the schools of a country"), vendor
+    ).add_subparsers(dest="regime_action", required=True)
+    rset = command("set", _("declare the VAT regime for the schools of a country"), regime)
+    rset.add_argument("country", type=str.upper, choices=COUNTRIES)
+    rset.add_argument("regime", choices=REGIME_KINDS)
+    rset.add_argument(
+        "--vat-id", default="", help=_("the number of the VAT registration in that country")
+    )
 
     invoice = command("invoice", _("invoices, credit notes and quotes")).add_subparsers(
         dest="action", required=True
@@ -207,10 +217,16 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
 
 
 def cmd_vendor(args) -> None:
-    from lehrer_licenses.cli.json_billing import vendor_json
-    from lehrer_licenses.services.billing import vendor
+    from lehrer_licenses.cli.json_billing import vat_regime_json, vendor_json
+    from lehrer_licenses.services.billing import vat_regimes, vendor
 
     db = open_db(args)
+    if args.action == "regime":
+        regime = vat_regimes.set_regime(db, args.country, args.regime, args.vat_id)
+        settings = vendor.get_vendor(db)
+        doc = vat_regime_json(regime, settings.country, settings.vat_id)
+        print_result(args, doc, lambda: key_values(doc))
+        return
     if args.action == "set":
         changes = {
             option.replace("-", "_"): getattr(args, option.replace("-", "_"))
@@ -222,8 +238,19 @@ def cmd_vendor(args) -> None:
         settings = vendor.set_vendor(db, changes)
     else:
         settings = vendor.get_vendor(db)
-    doc = vendor_json(settings)
-    print_result(args, doc, lambda: key_values(doc))
+    doc = vendor_json(settings, vat_regimes.get_regimes(db))
+    print_result(args, doc, lambda: _vendor_text(doc))
+
+
+def _vendor_text(doc: dict) -> str:
+    """The settings, then one line per school country: how its schools are billed."""
+    plain = {k: v for k, v in doc.items() if k != "vat_regimes"}
+    lines = [
+        f"  {r['country']}  {r['regime']:<15} {r['tax_country']} {r['vat_id']}".rstrip()
+        + ("" if r["declared"] else "  " + _("(not declared: billed as before)"))
+        for r in doc["vat_regimes"]
+    ]
+    return "\n".join([key_values(plain), _("VAT regimes:"), *lines])
 
 
 def _list_text(docs: list[dict]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from decimal import Decimal
 
+from lehrer_licenses.domain.vat import VatRegime
 from lehrer_licenses.services.amount_text import money_text, price_text, quantity_text
 from lehrer_licenses.services.billing.credit_notes import CreditNote
 from lehrer_licenses.services.billing.draft_edits import DeletedDraft
@@ -22,6 +23,7 @@ from lehrer_licenses.services.billing.payments import (
 from lehrer_licenses.services.billing.printing import PdfResult
 from lehrer_licenses.services.billing.quotes import AcceptedQuote
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, QUOTE
+from lehrer_licenses.services.billing.vat_regimes import Regimes
 from lehrer_licenses.services.billing.vendor import VendorSettings
 
 
@@ -195,10 +197,25 @@ def leitweg_id_json(result: LeitwegId) -> dict:
     return {"school": result.school, "leitweg_id": result.leitweg_id}
 
 
-def vendor_json(settings: VendorSettings) -> dict:
-    """The vendor's identity and billing settings, with what is still missing to issue."""
+def vendor_json(settings: VendorSettings, regimes: Regimes) -> dict:
+    """The vendor's identity and billing settings, with what is still missing to issue, and
+    the VAT regime of each school country (the undeclared ones as they are applied)."""
     doc = {k: v for k, v in asdict(settings).items() if k != "errors"}
     doc["dunning_wait_days"] = list(settings.dunning_wait_days)
     doc["dunning_fees"] = [_money(fee) for fee in settings.dunning_fees]
     doc["missing"] = settings.missing()
+    doc["vat_regimes"] = [
+        vat_regime_json(regime, settings.country, settings.vat_id) for regime in regimes.listing()
+    ]
     return doc
+
+
+def vat_regime_json(regime: VatRegime, vendor_country: str, home_vat_id: str = "") -> dict:
+    """One country's regime: whose VAT is charged and the vendor number printed with it."""
+    return {
+        "country": regime.country,
+        "regime": regime.kind,
+        "tax_country": regime.tax_country(vendor_country or regime.country),
+        "vat_id": regime.number(home_vat_id),
+        "declared": regime.declared,
+    }

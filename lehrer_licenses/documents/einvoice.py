@@ -24,6 +24,7 @@ from typing import Literal
 from xml.etree import ElementTree as ET
 
 from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
+from lehrer_licenses.domain.vat import NOT_TAXABLE, REVERSE_CHARGE, regime_note
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -85,10 +86,13 @@ def _party(
     *,
     email: str = "",
     vat_id: str = "",
+    legal_id: str = "",
     contact: tuple[str, str, str] | None = None,
 ) -> None:
     party = _sub(parent, tag)
     _sub(party, "Name", name)
+    if legal_id:  # BT-30, after the name in CII's order
+        _sub(_sub(party, "SpecifiedLegalOrganization"), "ID", legal_id)
     if contact is not None:
         person, phone, mail = contact
         trade_contact = _sub(party, "DefinedTradeContact")
@@ -109,6 +113,12 @@ def _party(
         _sub(_sub(party, "URIUniversalCommunication"), "URIID", email, schemeID="EM")
     if vat_id:
         _sub(_sub(party, "SpecifiedTaxRegistration"), "ID", compact_vat_id(vat_id), schemeID="VA")
+
+
+def _legal_id(vat_id: str) -> str:
+    """A VAT number as a register id: the Swiss UID without its MWST/TVA/IVA suffix."""
+    compact = compact_vat_id(vat_id) if vat_id.strip() else ""
+    return compact.removesuffix("MWST").removesuffix("TVA").removesuffix("IVA")
 
 
 def compact_vat_id(vat_id: str) -> str:
@@ -138,11 +148,21 @@ def _licence_period(lines) -> tuple[date, date] | None:
 
 
 # The VAT categories of EN 16931 (UNTDID 5305) this desk uses: standard rate, exempt (a
-# VAT-registered vendor at 0 %), not subject to VAT (a vendor without a VAT registration).
-_EXEMPTION_REASONS = {"E": "Exempt from VAT", "O": "Not subject to VAT"}
+# VAT-registered vendor at 0 %), reverse charge (AE: the buyer owes the tax), not subject to VAT
+# (a vendor without a VAT registration, or the regime "not taxable"). The reason codes are the
+# CEF VATEX list's.
+_EXEMPTION_REASONS = {
+    "E": ("Exempt from VAT", None),
+    "AE": ("Reverse charge", "VATEX-EU-AE"),
+    "O": ("Not subject to VAT", "VATEX-EU-O"),
+}
 
 
 def _category(doc: InvoiceDocument) -> str:
+    if doc.vat_regime == REVERSE_CHARGE:
+        return "AE"
+    if doc.vat_regime == NOT_TAXABLE:
+        return "O"
     if doc.vat_rate > 0:
         return "S"
     return "E" if doc.vendor.vat_id.strip() else "O"
@@ -181,6 +201,9 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
     _date(header, "IssueDateTime", doc.issue_date)
     if doc.note:
         _sub(_sub(header, "IncludedNote"), "Content", doc.note)
+    legal_note = regime_note(doc.vat_regime, doc.language)
+    if legal_note:  # BT-22: the reverse-charge wording the invoice must carry (§14a UStG)
+        _sub(_sub(header, "IncludedNote"), "Content", legal_note)
 
     transaction = ET.SubElement(root, f"{{{RSM}}}SupplyChainTradeTransaction")
     for index, line in enumerate(doc.lines, start=1):
@@ -223,6 +246,9 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
         vendor.address,
         email=parties.seller_email,
         vat_id=vendor.vat_id if category != "O" else "",
+        # BR-O-02 allows no VAT id with "not subject", BR-CO-26 wants the seller identified:
+        # the number goes in as its legal registration (a Swiss UID is the register's number).
+        legal_id=_legal_id(vendor.vat_id) if category == "O" else "",
         contact=contact,
     )
     _party(
@@ -258,10 +284,13 @@ def cii_xml(doc: InvoiceDocument, parties: EInvoiceParties, profile: Profile = "
     tax = _sub(settlement, "ApplicableTradeTax")
     _sub(tax, "CalculatedAmount", _amount(doc.vat))
     _sub(tax, "TypeCode", "VAT")
-    if category in _EXEMPTION_REASONS:
-        _sub(tax, "ExemptionReason", _EXEMPTION_REASONS[category])
+    reason, reason_code = _EXEMPTION_REASONS.get(category, (None, None))
+    if reason:
+        _sub(tax, "ExemptionReason", reason)
     _sub(tax, "BasisAmount", _amount(doc.net))
     _sub(tax, "CategoryCode", category)
+    if reason_code:
+        _sub(tax, "ExemptionReasonCode", reason_code)
     if category != "O":
         _sub(tax, "RateApplicablePercent", _number(doc.vat_rate))
     if period is not None:

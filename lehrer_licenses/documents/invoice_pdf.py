@@ -73,6 +73,7 @@ from lehrer_licenses.documents.text import (
     wrap_code,
 )
 from lehrer_licenses.documents.text import wrap as wrap_text
+from lehrer_licenses.domain.vat import REVERSE_CHARGE, regime_note, tax_word
 from lehrer_licenses.i18n import N_, gettext_for
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -318,7 +319,12 @@ class _InvoiceRenderer:
         vat_id = clean(self.doc.vendor.vat_id).strip()
         if vat_id.upper().endswith((" MWST", " TVA", " IVA", " VAT")):
             return vat_id
-        return self._("VAT no. {vat_id}").format(vat_id=vat_id)
+        return self._("{tax} no. {vat_id}").format(tax=self.tax, vat_id=vat_id)
+
+    @property
+    def tax(self) -> str:
+        """The tax's word: its country's, in the document's language (MWST, USt., btw, ...)."""
+        return tax_word(self.doc.tax_country, self.doc.language)
 
     def country_name(self, code: str) -> str:
         name = COUNTRY_NAMES.get(code)
@@ -467,17 +473,19 @@ class _InvoiceRenderer:
         doc = self.doc
         _ = self._
         lines = [
-            (_("Subtotal excl. VAT"), self.amount(doc.net), False),
+            (_("Subtotal excl. {tax}").format(tax=self.tax), self.amount(doc.net), False),
             (
-                _("VAT {rate}").format(
-                    rate=format_percent(doc.vat_rate, doc.currency, doc.language)
+                _("{tax} {rate}").format(
+                    tax=self.tax, rate=format_percent(doc.vat_rate, doc.currency, doc.language)
                 ),
                 self.amount(doc.vat),
                 False,
             ),
         ]
         if doc.rounding != 0 or doc.payable != doc.total:
-            lines.append((_("Total incl. VAT"), self.amount(doc.total), False))
+            lines.append(
+                (_("Total incl. {tax}").format(tax=self.tax), self.amount(doc.total), False)
+            )
             lines.append((_("Rounding difference"), self.amount(doc.rounding), False))
         lines.append((_(FINAL_LABELS[doc.kind]), self.money(doc.payable), True))
         return lines
@@ -498,7 +506,9 @@ class _InvoiceRenderer:
         doc = self.doc
         _ = self._
         days = doc.vendor.payment_terms_days
-        parts: list[str] = []
+        # The legal note of a 0 % regime goes first: it says why no tax is charged.
+        note = regime_note(doc.vat_regime, doc.language)
+        parts: list[str] = [f"{note}."] if note else []
         if doc.kind == "invoice":
             if doc.due_date is not None and days > 0:
                 parts.append(
@@ -716,6 +726,8 @@ class _InvoiceRenderer:
             rows.append((_("Corrects invoice"), clean(doc.references_invoice)))
         if doc.school_number:
             rows.append((_("School no."), clean(doc.school_number)))
+        if doc.vat_regime == REVERSE_CHARGE and doc.buyer_vat_id.strip():
+            rows.append((_("Your {tax} no.").format(tax=self.tax), clean(doc.buyer_vat_id)))
         baseline = INFO_TOP + 3.0
         for label, value in rows:
             c.setFillGray(GREY_TEXT)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from lehrer_licenses.domain.errors import DomainError
+from lehrer_licenses.domain.vat import REGIME_KINDS
 
 DocumentKind = Literal["invoice", "credit_note", "quote"]
 KINDS: tuple[str, ...] = ("invoice", "credit_note", "quote")
@@ -138,6 +139,10 @@ class InvoiceDocument:
     - ``references_invoice``: for a credit note, the number of the invoice it corrects.
     - ``registration_code``: printed as text and as a QR code when given.
     - ``note``: a free text printed under the title.
+    - ``vat_regime``: how VAT is charged (``domain.vat``: domestic, registered, reverse-charge,
+      not-taxable); ``tax_country`` whose VAT it is (the tax word is that country's in the
+      document's language); ``vendor.vat_id`` is the number that belongs to the regime;
+      ``buyer_vat_id`` the school's VAT id (printed on a reverse-charge document).
 
     A CHF invoice with a positive ``payable`` gets the Swiss QR-bill payment part at the bottom of
     its last page; a EUR invoice gets an EPC ("GiroCode") QR code. Credit notes and quotes get no
@@ -164,6 +169,9 @@ class InvoiceDocument:
     references_invoice: str | None = None
     registration_code: str | None = None
     note: str | None = None
+    vat_regime: str = "domestic"
+    tax_country: str = ""
+    buyer_vat_id: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -178,6 +186,12 @@ class InvoiceDocument:
             )
         if not isinstance(self.lines, tuple):
             object.__setattr__(self, "lines", tuple(self.lines))
+        if self.vat_regime not in REGIME_KINDS:
+            raise DocumentDataError(
+                f"unknown VAT regime {self.vat_regime!r}; expected one of {REGIME_KINDS}"
+            )
+        if not self.tax_country:
+            object.__setattr__(self, "tax_country", self.vendor.address.country)
         for name in ("net", "vat_rate", "vat", "total", "rounding", "payable"):
             _require_decimal("InvoiceDocument", name, getattr(self, name))
 

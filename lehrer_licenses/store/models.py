@@ -311,6 +311,9 @@ class Invoice(Base):
     invoice_date: Mapped[date] = mapped_column(Date)
     net: Mapped[Decimal] = mapped_column(MONEY)
     vat_rate: Mapped[Decimal] = mapped_column(RATE)
+    # "domestic", "registered DE136695976", ... (domain.vat.VatRegime); NULL: billed before
+    # regimes existed.
+    vat_regime: Mapped[str | None] = mapped_column(String(60), nullable=True)
     vat: Mapped[Decimal] = mapped_column(MONEY)
     total: Mapped[Decimal] = mapped_column(MONEY)
     rounding: Mapped[Decimal] = mapped_column(MONEY)

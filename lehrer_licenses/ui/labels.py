@@ -100,6 +100,7 @@ _HISTORY_ACTION = {
     "catalogue.add_price": N_("Price added"),
     "catalogue.add_tier": N_("Volume discount added"),
     "vendor.set": N_("Vendor details changed"),
+    "vendor.regime": N_("VAT regime declared"),
     "demo.create": N_("Sample data created"),
 }
 

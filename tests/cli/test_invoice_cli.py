@@ -3,35 +3,9 @@ quote and letters dunning; --json output, and bad input refused with exit 2, not
 
 from __future__ import annotations
 
-import json
-
 from pypdf import PdfReader
-from support.cli_run import fingerprint
-
-from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
-
-
-def ok(cli, *args) -> dict | list:
-    code, out, err = cli("--json", *args)
-    assert code == 0, err
-    return json.loads(out)
-
-
-def refused(cli, *args, match: str) -> str:
-    before = fingerprint(cli.path)
-    code, out, err = cli(*args)
-    assert code == 2, (out, err)
-    assert match in err, err
-    assert fingerprint(cli.path) == before
-    return err
-
-
-def set_vendor(cli) -> None:
-    args = []
-    for key, value in SAMPLE_VENDOR.items():
-        if value:
-            args += [f"--{key.replace('_', '-')}", value]
-    ok(cli, "vendor", "set", *args)
+from support.cli_run import fingerprint, ok, refused
+from support.cli_run import set_sample_vendor as set_vendor
 
 
 def school(cli, name="Primarschule Łukasz Żółć", language="de") -> str:

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 import facturx
 import pytest
+from support.billing_schools import school_in
 
 from lehrer_licenses.cli import json_billing as shape
 from lehrer_licenses.documents.einvoice import RAM, EInvoiceParties, cii_xml, compact_vat_id
@@ -29,13 +30,6 @@ from lehrer_licenses.services.licences.seats.orders import order_seats
 
 LEITWEG = "04011000-1234512345-06"
 NS = {"ram": RAM}
-ADDRESSES = {
-    "CH": {"street": "Schulhausstrasse", "house_number": "5", "postcode": "3011", "city": "Bern"},
-    "DE": {"street": "Leopoldstraße", "house_number": "3", "postcode": "80802", "city": "München"},
-    "AT": {"street": "Schulgasse", "house_number": "7", "postcode": "1010", "city": "Wien"},
-    "NL": {"street": "Keizersgracht", "house_number": "123", "postcode": "1015 CJ",
-           "city": "Amsterdam"},
-}  # fmt: skip
 
 
 def texts(xml: bytes, path: str) -> list[str]:
@@ -53,29 +47,18 @@ def desk(db):
     return db
 
 
-def _school(make_school, country: str, language: str = "de", **extra) -> str:
-    return make_school(
-        f"Schule Dvořák {country}",
-        country=country,
-        language=language,
-        email="sekretariat@schule.example",
-        **ADDRESSES[country],
-        **extra,
-    )
-
-
 def _issue(db, draft_id: int, on: date) -> str:
     return issuing.issue_invoice(db, str(draft_id), on).number
 
 
 def seats(db, make_school, country):
-    school = _school(make_school, country)
+    school = school_in(make_school, country)
     return school, _issue(db, order_seats(db, school, 3, date(2026, 3, 10)).invoice.id,
                           date(2026, 3, 11))  # fmt: skip
 
 
 def package(db, make_school, country):
-    school = _school(make_school, country)
+    school = school_in(make_school, country)
     return school, _issue(db, order_package(db, school, 500, date(2026, 2, 1)).invoice.id,
                           date(2026, 2, 1))  # fmt: skip
 
@@ -87,7 +70,7 @@ def addon(db, make_school, country):
 
 
 def per_pupil(db, make_school, country):
-    school = _school(make_school, country, language="nl")
+    school = school_in(make_school, country, language="nl")
     record_agreements(db, school, terms_accepted_on=date(2026, 1, 10),
                       dpa_reference="VWO-2026-017", dpa_signed_on=date(2026, 1, 12))  # fmt: skip
     start_trial(db, school, date(2026, 3, 1))
@@ -197,7 +180,7 @@ def test_a_broken_file_is_refused_naming_the_rule():
 
 
 def test_no_taxed_invoice_or_credit_note_without_the_vendor_vat_id(desk, make_school):
-    school = _school(make_school, "DE")
+    school = school_in(make_school, "DE")
     issued = _issue(desk, order_seats(desk, school, 2, date(2026, 3, 10)).invoice.id,
                     date(2026, 3, 10))  # fmt: skip
     draft = order_seats(desk, school, 1, date(2026, 3, 11)).invoice.id

@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 
@@ -65,3 +66,30 @@ def _server_dump(url: str, without: tuple[str, ...]) -> list[str]:
             return lines
     finally:
         engine.dispose()
+
+
+def ok(cli, *args) -> dict | list:
+    """The --json answer of a command that must succeed."""
+    code, out, err = cli("--json", *args)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def refused(cli, *args, match: str) -> str:
+    """A command refused with exit 2, ``match`` in its message, nothing written."""
+    before = fingerprint(cli.path)
+    code, out, err = cli(*args)
+    assert code == 2, (out, err)
+    assert match in err, err
+    assert fingerprint(cli.path) == before
+    return err
+
+
+def set_sample_vendor(cli) -> None:
+    from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
+
+    args = []
+    for key, value in SAMPLE_VENDOR.items():
+        if value:
+            args += [f"--{key.replace('_', '-')}", value]
+    ok(cli, "vendor", "set", *args)

@@ -63,6 +63,7 @@ def insert_issued(
                 due_date=issued.due_date,
                 net=issued.net,
                 vat_rate=issued.vat_rate,
+                vat_regime=issued.vat_regime,
                 vat=issued.vat,
                 total=issued.total,
                 rounding=issued.rounding,

@@ -27,10 +27,10 @@ from lehrer_licenses.services.billing.printing import (
     store_pdf,
 )
 from lehrer_licenses.services.billing.states import CREDIT_NOTE, DRAFT, INVOICE, ISSUED, ZERO
+from lehrer_licenses.services.billing.vat_regimes import require_regime, stored_regime
 from lehrer_licenses.services.billing.vendor import (
     load_vendor,
     require_complete,
-    require_vat_id,
 )
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
@@ -105,7 +105,12 @@ def credit_invoice(
                 )
             )
         require_complete(vendor)
-        require_vat_id(vendor, invoice.vat_rate)
+        require_regime(
+            vendor,
+            stored_regime(vendor.country, invoice.school.country, invoice.vat_regime),
+            invoice.vat_rate,
+            invoice.school,
+        )
         require_postal_address(invoice.school)
         check_date_order(session, CREDIT_NOTE, on)
         if on < invoice.invoice_date:
@@ -128,6 +133,7 @@ def credit_invoice(
             issued_at=datetime.now(),
             credits_invoice_id=invoice.id,
             note=reason,
+            vat_regime=invoice.vat_regime,  # credited as it was billed
         )
         if amount == invoice.payable:  # the whole invoice, line by line
             for line in invoice.lines:

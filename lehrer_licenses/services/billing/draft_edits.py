@@ -12,11 +12,11 @@ from decimal import Decimal
 from lehrer_licenses.domain.invoice import compute_totals
 from lehrer_licenses.domain.money import round_half_up
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import line_columns, total_columns
 from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
 from lehrer_licenses.services.billing.states import ZERO, refuse_unless_draft
+from lehrer_licenses.services.billing.vat_regimes import priced_regime
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
@@ -141,7 +141,9 @@ def edit_draft(
         if not new_lines:
             raise InvalidInput(_("a draft needs at least one line; delete the draft instead"))
         day = on or invoice.invoice_date
-        rate = vat_rate_for(load_vat_rates(session), invoice.school.country, day)
+        # The regime as declared now: a draft is not issued yet, so it follows the settings.
+        regime, rate = priced_regime(session, invoice.school, load_vat_rates(session), day)
+        invoice.vat_regime = regime.encode()
         totals = compute_totals(new_lines, rate, invoice.currency)
         invoice.lines.clear()
         session.flush()

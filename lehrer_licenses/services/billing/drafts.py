@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 from lehrer_licenses.domain.invoice import Totals, compute_totals
 from lehrer_licenses.domain.money import Money
 from lehrer_licenses.domain.pricing import Line
-from lehrer_licenses.domain.vat import VatRate, vat_rate_for
+from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.billing.vat_regimes import Regimes, priced_regime
 from lehrer_licenses.services.catalogue import load_vat_rates
 from lehrer_licenses.services.errors import NotFound
 from lehrer_licenses.store import audit
@@ -33,6 +34,7 @@ class InvoiceView:
     invoice_date: date
     lines: tuple[Line, ...]
     totals: Totals
+    vat_regime: str | None = None  # VatRegime.encode(); None: billed before regimes existed
 
 
 def preview_invoice(
@@ -43,10 +45,12 @@ def preview_invoice(
     lines: Sequence[Line],
     on: date,
     vat_rates: Sequence[VatRate] | None = None,
+    regimes: Regimes | None = None,
 ) -> InvoiceView:
-    """The invoice as it would be written; batch runs pass the VAT table they loaded once."""
+    """The invoice as it would be written; batch runs pass the VAT table and the vendor's VAT
+    regimes they loaded once."""
     rates = vat_rates if vat_rates is not None else load_vat_rates(session)
-    rate = vat_rate_for(rates, school.country, on)
+    regime, rate = priced_regime(session, school, list(rates), on, regimes)
     return InvoiceView(
         None,
         None,
@@ -58,6 +62,7 @@ def preview_invoice(
         on,
         tuple(lines),
         compute_totals(lines, rate, currency),
+        regime.encode(),
     )
 
 
@@ -97,8 +102,9 @@ def create_draft(
     on: date,
     billing_key: str | None = None,
     vat_rates: Sequence[VatRate] | None = None,
+    regimes: Regimes | None = None,
 ) -> Invoice:
-    preview = preview_invoice(session, school, currency, reason, lines, on, vat_rates)
+    preview = preview_invoice(session, school, currency, reason, lines, on, vat_rates, regimes)
     t = preview.totals
     invoice = Invoice(
         kind="invoice",
@@ -111,6 +117,7 @@ def create_draft(
         language=school.language,
         invoice_date=on,
         **total_columns(t),
+        vat_regime=preview.vat_regime,
         created_at=datetime.now(),
     )
     for position, line in enumerate(lines, start=1):
@@ -166,6 +173,7 @@ def invoice_view(invoice: Invoice) -> InvoiceView:
         invoice.invoice_date,
         lines,
         totals,
+        invoice.vat_regime,
     )
 
 

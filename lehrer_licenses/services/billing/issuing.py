@@ -43,11 +43,11 @@ from lehrer_licenses.services.billing.states import (
     ZERO,
     refuse_unless_draft,
 )
+from lehrer_licenses.services.billing.vat_regimes import require_regime, stored_regime
 from lehrer_licenses.services.billing.vendor import (
     VendorSettings,
     load_vendor,
     require_complete,
-    require_vat_id,
 )
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store import audit
@@ -120,6 +120,7 @@ class IssuedInvoice:
     payable: Decimal
     reference: str
     note: str | None = None
+    vat_regime: str | None = None
 
 
 # Writes the issued invoice's row (UPDATE a draft, INSERT a new one) and returns its id.
@@ -147,6 +148,7 @@ def _issued(
         **total_columns(draft.totals),
         reference=payment_reference(number, draft.currency, vendor),
         note=note or None,
+        vat_regime=draft.vat_regime,
     )
 
 
@@ -206,7 +208,12 @@ def issue(
         raise InvalidInput(
             _("draft {id} has a negative amount: issue a credit note instead").format(id=label)
         )
-    require_vat_id(run.vendor, draft.totals.vat_rate)
+    require_regime(
+        run.vendor,
+        stored_regime(run.vendor.country, school.country, draft.vat_regime),
+        draft.totals.vat_rate,
+        school,
+    )
     number = run.take_number(session)
     issued = _issued(run, draft, school, number, language, note)
     invoice_id = write(session, issued)

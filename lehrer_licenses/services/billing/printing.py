@@ -5,7 +5,7 @@ issued document is rendered once and kept, so a re-print is the same bytes.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from lehrer_licenses.documents import (
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.lookups import find_invoice
 from lehrer_licenses.services.billing.states import DRAFT
+from lehrer_licenses.services.billing.vat_regimes import stored_regime
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store.database import Database
@@ -63,6 +64,9 @@ def build_document(
     document_vendor: Vendor | None = None,
 ) -> InvoiceDocument:
     school = invoice.school
+    regime = stored_regime(vendor.country, school.country, invoice.vat_regime)
+    base = document_vendor or vendor.document_vendor()
+    number = regime.number(vendor.vat_id)
     return InvoiceDocument(
         kind=invoice.kind,  # type: ignore[arg-type]
         number=invoice.number,
@@ -70,7 +74,7 @@ def build_document(
         due_date=invoice.due_date,
         language=invoice.language,
         currency=invoice.currency,
-        vendor=document_vendor or vendor.document_vendor(),
+        vendor=base if base.vat_id == number else replace(base, vat_id=number),
         recipient=school_address(school),
         school_number=school.number,
         lines=tuple(
@@ -94,6 +98,9 @@ def build_document(
         references_invoice=references_invoice,
         registration_code=registration_code,
         note=invoice.note or None,
+        vat_regime=regime.kind,
+        tax_country=regime.tax_country(vendor.country),
+        buyer_vat_id=school.vat_id or "",
     )
 
 

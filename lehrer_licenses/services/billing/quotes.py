@@ -53,6 +53,7 @@ def create_quote(
             invoice_date=on,
             due_date=on + timedelta(days=vendor.quote_valid_days),
             **total_columns(view.totals),
+            vat_regime=view.vat_regime,
             created_at=datetime.now(),
             issued_at=datetime.now(),
             note="\n".join(priced.notices) or None,

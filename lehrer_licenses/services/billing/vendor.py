@@ -227,7 +227,7 @@ def _check_iban(value: str) -> str | None:
     return None
 
 
-def _check_vat_id(country: str, value: str) -> bool:
+def check_vat_id(country: str, value: str) -> bool:
     from stdnum.at import uid as at_uid
     from stdnum.ch import uid as ch_uid
     from stdnum.eu import vat as eu_vat
@@ -299,7 +299,7 @@ def validate_vendor(v: VendorSettings) -> dict[str, str]:
             errors["bic"] = _("not a valid BIC: {value!r} ({problem})").format(
                 value=v.bic, problem=exc
             )
-    if v.vat_id and not _check_vat_id(v.country, v.vat_id):
+    if v.vat_id and not check_vat_id(v.country, v.vat_id):
         errors["vat_id"] = _("not a valid VAT/UID number: {value!r}").format(value=v.vat_id)
     if v.logo_path:
         path = Path(v.logo_path).expanduser()

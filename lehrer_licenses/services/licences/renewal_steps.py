@@ -28,6 +28,7 @@ from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.amount_text import money_text
 from lehrer_licenses.services.billing.drafts import InvoiceView, create_draft, preview_invoice
+from lehrer_licenses.services.billing.vat_regimes import Regimes, load_regimes
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates
 from lehrer_licenses.services.licences.cancellation import LicenceModel, apply_pending
 from lehrer_licenses.services.licences.seats.contracts import LAPSED
@@ -65,6 +66,7 @@ class RenewalContext:
     plan_ids: dict[str, int]
     vat_rates: list[VatRate]
     signer: Ed25519PrivateKey | None
+    regimes: Regimes | None = None
 
     @classmethod
     def load(cls, session: Session, signer: Ed25519PrivateKey | None) -> RenewalContext:
@@ -75,6 +77,7 @@ class RenewalContext:
             ids,
             load_vat_rates(session),
             signer,
+            load_regimes(session),
         )
 
     def plan(self, code: str) -> Plan:
@@ -186,7 +189,7 @@ class RenewingModel(LicenceModel):
             invoice = create_draft(
                 session, self.school(contract), self.subscription(contract),
                 ctx.plan(step.plan_code).currency, self.invoice_reason, step.lines,
-                step.renewal, step.billing_key, ctx.vat_rates,
+                step.renewal, step.billing_key, ctx.vat_rates, ctx.regimes,
             )  # fmt: skip
             renewed.code = self.renew(session, contract, step, invoice, ctx)
             session.refresh(invoice)
@@ -209,5 +212,5 @@ class RenewingModel(LicenceModel):
             return None
         return preview_invoice(
             session, self.school(contract), ctx.plan(step.plan_code).currency,
-            self.invoice_reason, step.lines, step.renewal, ctx.vat_rates,
+            self.invoice_reason, step.lines, step.renewal, ctx.vat_rates, ctx.regimes,
         )  # fmt: skip

@@ -42,6 +42,7 @@ from lehrer_licenses.services.billing.drafts import (
 from lehrer_licenses.services.billing.issuing import IssueRun, expected_document
 from lehrer_licenses.services.billing.numbering import invoice_counter
 from lehrer_licenses.services.billing.printing import require_postal_address
+from lehrer_licenses.services.billing.vat_regimes import Regimes, load_regimes
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
 from lehrer_licenses.services.licences.codes import (
@@ -195,6 +196,7 @@ class _Context:
 
     plans: dict[int, Plan]
     vat_rates: list[VatRate]
+    regimes: Regimes
     signer: Ed25519PrivateKey | None
     codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
@@ -218,6 +220,7 @@ class _Context:
         return cls(
             {row.id: plan_from_row(row) for row in rows},
             load_vat_rates(session),
+            load_regimes(session),
             signer,
             {row.id: (row.kind, row.product.code) for row in rows},
         )
@@ -293,11 +296,19 @@ def _renew_one(
                     new_term.start,
                     key,
                     ctx.vat_rates,
+                    ctx.regimes,
                 )
             )
             continue
         preview = preview_invoice(
-            session, school, plan.currency, reason, lines, new_term.start, ctx.vat_rates
+            session,
+            school,
+            plan.currency,
+            reason,
+            lines,
+            new_term.start,
+            ctx.vat_rates,
+            ctx.regimes,
         )
         if write:
             to_issue.append((preview, key))

@@ -37,6 +37,7 @@ from lehrer_licenses.services.licences import codes
 from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui.dialogs.vat_regime_table import VatRegimeTable
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.settings import Settings
@@ -331,6 +332,8 @@ class SettingsDialog(QDialog):
         intro.setWordWrap(True)
         vendor_layout.addWidget(intro)
         vendor_layout.addWidget(scroll, 1)
+        self.regimes = VatRegimeTable(db)
+        vendor_layout.addWidget(self.regimes)
         self.keys = KeyPanel()
 
         self.tabs = QTabWidget()
@@ -366,6 +369,13 @@ class SettingsDialog(QDialog):
             self.vendor.save()
         except DomainError as exc:
             self.tabs.setCurrentIndex(1)
+            self.error.show_message(message_of(exc))
+            return
+        try:
+            self.regimes.save()
+        except DomainError as exc:
+            self.tabs.setCurrentIndex(1)
+            self.regimes.error.show_message(message_of(exc))
             self.error.show_message(message_of(exc))
             return
         language = self.language.currentData() or ""
