@@ -10,7 +10,8 @@ C5/6, C5 and DL; all figures in mm from the top left corner of the page):
   lower 27.3 the address proper (up to six lines, 10 pt, text at 25 from the left);
 - information block (number, dates, school number) at 120 from the left, from 50 from the top;
 - title ("Rechnung 2026-0001") at 98.5, then the optional note, the table of lines, the totals,
-  the terms; fold mark at 105 and hole mark at 148.5 on the left edge;
+  the terms; DIN 5008 fold marks at 105 and 210 and the hole mark at 148.5 on the left edge
+  (the 210 mark only on a first page without the QR-bill, whose payment part must stay empty);
 - left margin 25, right margin 20; a footer with the vendor's details and "Page 1 of 2".
 
 Beside the totals: the payment terms, or, on an order or renewal invoice, the registration code
@@ -89,6 +90,7 @@ INFO_LEFT = 120.0
 INFO_TOP = 50.0
 TITLE_BASELINE = 98.5 + 3.6
 FOLD_MARK = 105.0
+SECOND_FOLD_MARK = 210.0
 HOLE_MARK = 148.5
 
 # Table columns.
@@ -209,6 +211,18 @@ class RegistrationBlock:
     CODE_LEADING = 3.0
     HINT_SIZE = 6.5
     HINT_LEADING = 2.6
+
+
+def draw_fold_marks(c: Canvas, *, slip: bool) -> None:
+    """DIN 5008 fold marks (105, 210) and hole mark (148.5) on the left edge. The Swiss QR-bill's
+    payment part takes the bottom 105 mm and must carry nothing else: no 210 mark on its page."""
+    c.setStrokeGray(0.55)
+    c.setLineWidth(0.4)
+    c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
+    c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
+    if not slip:
+        c.line(4 * mm, Y(SECOND_FOLD_MARK), 8 * mm, Y(SECOND_FOLD_MARK))
+    c.setStrokeGray(0)
 
 
 def registration_block(
@@ -545,7 +559,7 @@ class _InvoiceRenderer:
             if doc.is_draft:
                 self._draw_watermark(canvas)
             if number == 1:
-                self._draw_first_page_head(canvas)
+                self._draw_first_page_head(canvas, page.slip)
             else:
                 self._draw_continuation_head(canvas)
             for op in page.ops:
@@ -614,16 +628,11 @@ class _InvoiceRenderer:
         c.drawCentredString(0, -size * 0.35, text)
         c.restoreState()
 
-    def _draw_first_page_head(self, c: Canvas) -> None:
+    def _draw_first_page_head(self, c: Canvas, slip: bool) -> None:
         doc = self.doc
         vendor = doc.vendor
         _ = self._
-        # Fold and hole marks on the left edge.
-        c.setStrokeGray(0.55)
-        c.setLineWidth(0.4)
-        c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
-        c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
-        c.setStrokeGray(0)
+        draw_fold_marks(c, slip=slip)
 
         # Letterhead: logo (or the name in large type) left, details right.
         logo_drawn = False
@@ -714,6 +723,8 @@ class _InvoiceRenderer:
             rows.append((_("Valid until"), self.date(doc.due_date)))
         if doc.kind == "credit_note" and doc.references_invoice:
             rows.append((_("Corrects invoice"), clean(doc.references_invoice)))
+        if doc.licence_holder:
+            rows.append((_("Licence holder"), clean(doc.licence_holder)))
         if doc.school_number:
             rows.append((_("School no."), clean(doc.school_number)))
         baseline = INFO_TOP + 3.0

@@ -129,7 +129,9 @@ class InvoiceDocument:
     - ``issue_date``; ``due_date``: payment due date (an invoice), validity end (a quote),
       usually ``None`` for a credit note.
     - ``language``: de, fr, it, en or nl; ``currency``: CHF or EUR.
-    - ``vendor``, ``recipient`` (the school's billing address), ``school_number``.
+    - ``vendor``, ``recipient`` (the billed party: the school, or another party that pays for
+      it such as a parents' association), ``school_number``; ``licence_holder``: the school's
+      name when the recipient is another party, printed so the payer sees whose licence it is.
     - ``lines`` and the booked amounts ``net``, ``vat_rate`` (percent, e.g. ``Decimal("8.1")``),
       ``vat``, ``total`` (net + VAT), ``rounding`` (CHF cash rounding to 0.05, printed when not
       zero) and ``payable`` (total + rounding).
@@ -164,6 +166,7 @@ class InvoiceDocument:
     references_invoice: str | None = None
     registration_code: str | None = None
     note: str | None = None
+    licence_holder: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

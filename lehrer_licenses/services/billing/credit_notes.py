@@ -22,6 +22,7 @@ from lehrer_licenses.services.billing.lookups import (
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
 from lehrer_licenses.services.billing.printing import (
     build_document,
+    copy_buyer,
     render,
     require_postal_address,
     store_pdf,
@@ -127,6 +128,7 @@ def credit_invoice(
             credits_invoice_id=invoice.id,
             note=reason,
         )
+        copy_buyer(invoice, note)
         if amount == invoice.payable:  # the whole invoice, line by line
             for line in invoice.lines:
                 note.lines.append(InvoiceLine(**line_columns(line.position, line)))

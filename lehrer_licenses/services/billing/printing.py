@@ -39,8 +39,58 @@ def school_address(school: School) -> Address:
     )
 
 
+def billed_party(invoice: Invoice) -> Address:
+    """Who the invoice goes to: its buyer as stored at drafting (an add-on's own billing
+    address, M10), else the school."""
+    if not invoice.buyer_name:
+        return school_address(invoice.school)
+    return Address(
+        name=invoice.buyer_name,
+        street=invoice.buyer_street,
+        postcode=invoice.buyer_postcode,
+        city=invoice.buyer_city,
+        country=invoice.buyer_country,
+    )
+
+
+def licence_holder(invoice: Invoice) -> str | None:
+    """The school, named on a document that goes to another party; None when it goes to it."""
+    return invoice.school.name if invoice.buyer_name else None
+
+
+def bill_to(invoice: Invoice, party: Address | None) -> None:
+    """Make ``party`` the invoice's buyer (None or an unnamed party: the school)."""
+    party = party if party is not None and party.name.strip() else None
+    invoice.buyer_name = party.name.strip() if party else ""
+    invoice.buyer_street = party.street_line if party else ""
+    invoice.buyer_postcode = party.postcode.strip() if party else ""
+    invoice.buyer_city = party.city.strip() if party else ""
+    invoice.buyer_country = party.country if party else ""
+
+
+BUYER_COLUMNS = ("buyer_name", "buyer_street", "buyer_postcode", "buyer_city", "buyer_country")
+
+
+def buyer_of(invoice: Invoice) -> dict[str, str]:
+    return {column: getattr(invoice, column) for column in BUYER_COLUMNS}
+
+
+def copy_buyer(source: Invoice, target: Invoice) -> None:
+    """A credit note goes to the party the credited invoice went to."""
+    for column, value in buyer_of(source).items():
+        setattr(target, column, value)
+
+
+# The invoice reasons whose action issues a new registration code: a seat or package order, a
+# renewal, a package upgrade or the move to the full package, the start of a per-pupil plan
+# (pre-investment) and its settlement (at the renewal or an upgrade). Not an add-on, usage,
+# trial or refund: those leave the licence's code as it was.
+CODE_REASONS = frozenset({"order", "renewal", "upgrade", "pre_investment", "settlement"})
+
+
 def registration_code(session: Session, invoice: Invoice) -> str | None:
-    if invoice.subscription_id is None or invoice.reason not in ("order", "renewal"):
+    """The code the invoice's action issued: the newest of its licence up to the invoice."""
+    if invoice.subscription_id is None or invoice.reason not in CODE_REASONS:
         return None
     return session.scalar(
         select(IssuedCode.code)
@@ -71,7 +121,8 @@ def build_document(
         language=invoice.language,
         currency=invoice.currency,
         vendor=document_vendor or vendor.document_vendor(),
-        recipient=school_address(school),
+        recipient=billed_party(invoice),
+        licence_holder=licence_holder(invoice),
         school_number=school.number,
         lines=tuple(
             DocumentLine(

@@ -62,8 +62,10 @@ def dunning_letter(
     pay_by: date,
     previous_reminder: date | None,
     reference: str | None,
+    licence_holder: str | None = None,
 ) -> Letter:
-    """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far."""
+    """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far;
+    ``licence_holder`` names the school when the invoice went to another party."""
     tr = gettext_for(language)
 
     def day(value: date | None) -> str:
@@ -121,6 +123,7 @@ def dunning_letter(
         invoice_number=invoice_number,
         payment_amount=due,
         reference=reference,
+        licence_holder=licence_holder,
     )
 
 

@@ -36,6 +36,7 @@ from lehrer_licenses.services.licences.packages.contract import (
     ADDON_ACTIVE,
     ADDON_REASON,
     BillingAddress,
+    bill_addon,
 )
 from lehrer_licenses.services.licences.packages.renewal import ADDONS
 from lehrer_licenses.services.licences.packages.status import AddonView, addon_view
@@ -200,7 +201,7 @@ def addon_invoice(session: Session, school: School, addon: Addon, currency, line
         on,
         f"addon:{addon.id}:{addon.term_start.isoformat()}",
     )
-    invoice.addon_id = addon.id
+    bill_addon(invoice, addon)
     session.flush()
     session.refresh(invoice)
     return invoice
