@@ -56,6 +56,7 @@ from lehrer_licenses.documents.formatting import (
 )
 from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
 from lehrer_licenses.documents.qrcodes import draw_matrix, epc_payload, qr_matrix
+from lehrer_licenses.domain.payment_text import payment_form
 from lehrer_licenses.documents.swiss_qr_bill import (
     QRBillData,
     build_qr_bill,
@@ -183,7 +184,12 @@ def _epc_matrix(
 ) -> tuple[bytes, ...]:
     """The EPC QR code ("GiroCode", version 002, level M) as a module matrix."""
     payload = epc_payload(
-        name=name, iban=iban, amount=amount, text=text, reference=reference, bic=bic or None
+        name=payment_form(name),
+        iban=iban,
+        amount=amount,
+        text=payment_form(text) if text else None,
+        reference=reference,
+        bic=bic or None,
     )
     return tuple(qr_matrix(payload))
 
