@@ -56,7 +56,6 @@ from lehrer_licenses.documents.formatting import (
 )
 from lehrer_licenses.documents.model import DocumentDataError, InvoiceDocument
 from lehrer_licenses.documents.qrcodes import draw_matrix, epc_payload, qr_matrix
-from lehrer_licenses.domain.payment_text import payment_form
 from lehrer_licenses.documents.swiss_qr_bill import (
     QRBillData,
     build_qr_bill,
@@ -75,6 +74,7 @@ from lehrer_licenses.documents.text import (
     wrap_code,
 )
 from lehrer_licenses.documents.text import wrap as wrap_text
+from lehrer_licenses.domain.payment_text import payment_form
 from lehrer_licenses.i18n import N_, gettext_for
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

@@ -32,9 +32,9 @@ from lehrer_licenses.services.licences.seats.holders import insert_teacher
 from lehrer_licenses.services.schools import (
     EMAIL,
     FIRST_SCHOOL_NUMBER,
+    PAYMENT_FIELDS,
     SchoolInput,
     SchoolRecord,
-    PAYMENT_FIELDS,
     insert_school,
     validate_school,
 )
