@@ -514,6 +514,24 @@ class _InvoiceRenderer:
             LEFT_COLUMN_WIDTH,
         )
 
+    def _credit_settlement(self) -> str:
+        """What happens to the credited amount: a refund only of what was paid."""
+        doc, _ = self.doc, self._
+        refund = doc.credit_refund
+        if refund is None:
+            return _("The amount will be refunded to you or offset against your next invoice.")
+        number = clean(doc.references_invoice or "")
+        if refund <= 0:
+            return _("The amount reduces the open amount of invoice {number}.").format(
+                number=number
+            )
+        if refund >= doc.payable:
+            return _("The amount will be refunded to you.")
+        return _(
+            "Of this amount, {refund} will be refunded to you; the rest reduces the open amount "
+            "of invoice {number}."
+        ).format(refund=self.money(refund), number=number)
+
     def _terms(self) -> str:
         doc = self.doc
         _ = self._
@@ -537,9 +555,7 @@ class _InvoiceRenderer:
                         number=clean(doc.references_invoice)
                     )
                 )
-            parts.append(
-                _("The amount will be refunded to you or offset against your next invoice.")
-            )
+            parts.append(self._credit_settlement())
         elif doc.kind == "quote" and doc.due_date is not None:
             parts.append(
                 _("This quote is valid until {date}.").format(date=self.date(doc.due_date))

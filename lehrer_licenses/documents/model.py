@@ -140,6 +140,8 @@ class InvoiceDocument:
     - ``references_invoice``: for a credit note, the number of the invoice it corrects.
     - ``registration_code``: printed as text and as a QR code when given.
     - ``note``: a free text printed under the title.
+    - ``credit_refund``: on a credit note, the part paid back (the rest lowers the open amount of
+      the corrected invoice); None: not known, both are offered.
 
     A CHF invoice with a positive ``payable`` gets the Swiss QR-bill payment part at the bottom of
     its last page; a EUR invoice gets an EPC ("GiroCode") QR code. Credit notes and quotes get no
@@ -167,6 +169,7 @@ class InvoiceDocument:
     registration_code: str | None = None
     note: str | None = None
     licence_holder: str | None = None
+    credit_refund: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -111,6 +112,7 @@ def build_document(
     registration_code: str | None = None,
     references_invoice: str | None = None,
     document_vendor: Vendor | None = None,
+    credit_refund: Decimal | None = None,
 ) -> InvoiceDocument:
     school = invoice.school
     return InvoiceDocument(
@@ -145,6 +147,7 @@ def build_document(
         references_invoice=references_invoice,
         registration_code=registration_code,
         note=invoice.note or None,
+        credit_refund=credit_refund,
     )
 
 

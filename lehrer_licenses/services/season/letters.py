@@ -226,7 +226,7 @@ def price_increase_letter(
     language: str,
     currency: str,
     on: date,
-    item: str,
+    item: str | None,  # None: the update subscription
     old_price: Decimal,
     new_price: Decimal,
     valid_from: date,
@@ -243,7 +243,16 @@ def price_increase_letter(
         currency=currency,
         subject=tr("Price change from {date}").format(date=format_date(valid_from, language)),
         paragraphs=(
-            tr("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).").format(
+            # The subscription has a sentence of its own: "il prezzo dell'abbonamento" cannot be
+            # put together from "il prezzo di" and "l'abbonamento".
+            (
+                tr(
+                    "From {date}, the price of the update subscription per licence and year "
+                    "changes from {old} to {new} (excl. VAT)."
+                )
+                if item is None
+                else tr("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).")
+            ).format(
                 date=format_date(valid_from, language),
                 item=item,
                 old=format_money(old_price, currency, language),
@@ -466,7 +475,6 @@ def price_change_notices(
             renewal = sub.term_end + timedelta(days=1)
             while renewal < valid_from:  # the first renewal the new price applies to
                 renewal = date(renewal.year + 1, renewal.month, renewal.day)
-            tr = gettext_for(school.language)
             run.letters.append(
                 price_increase_letter(
                     vendor=vendor.document_vendor(),
@@ -475,9 +483,7 @@ def price_change_notices(
                     language=school.language,
                     currency=plan.currency,
                     on=on,
-                    item=tr("the update subscription per licence and year")
-                    if component == SUBSCRIPTION
-                    else component,
+                    item=None if component == SUBSCRIPTION else component,
                     old_price=old,
                     new_price=new,
                     valid_from=valid_from,
