@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.documents import Address, DocumentDataError, DocumentLine, Vendor
 from lehrer_licenses.documents.formatting import format_date, format_money
 from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
-from lehrer_licenses.domain.catalogue import SUBSCRIPTION
+from lehrer_licenses.domain.catalogue import SUBSCRIPTION, PlanKind
 from lehrer_licenses.domain.periods import notice_deadline
-from lehrer_licenses.i18n import N_, _, gettext_for
+from lehrer_licenses.i18n import N_, _, gettext_for, translator
 from lehrer_licenses.services.billing.printing import require_postal_address, school_address
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.services.catalogue import plan_from_row, plan_row
@@ -29,7 +29,13 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.contracts import active_seats
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Invoice, IssuedCode, PlanRow, Subscription
+from lehrer_licenses.store.models import (
+    Invoice,
+    IssuedCode,
+    PlanRow,
+    PreInvestmentRow,
+    Subscription,
+)
 
 DUNNING_SUBJECTS = {
     1: N_("Payment reminder"),
@@ -136,7 +142,7 @@ def renewal_letter(
     currency: str,
     on: date,
     product: str,
-    seats: int,
+    quantity: str,
     term_start: date,
     term_end: date,
     lines: Sequence[DocumentLine] = (),
@@ -146,11 +152,11 @@ def renewal_letter(
     tr = gettext_for(language)
     paragraphs = [
         tr(
-            "Thank you for your trust. Your subscription for {product} with {seats} "
-            "licence(s) renews on {start} and runs until {end}."
+            "Thank you for your trust. Your subscription for {product} with {quantity} "
+            "renews on {start} and runs until {end}."
         ).format(
             product=product,
-            seats=seats,
+            quantity=quantity,
             start=format_date(term_start, language),
             end=format_date(term_end, language),
         )
@@ -188,7 +194,7 @@ def notice_reminder_letter(
     language: str,
     on: date,
     product: str,
-    seats: int,
+    quantity: str,
     renewal_on: date,
     deadline: date,
 ) -> Letter:
@@ -205,9 +211,9 @@ def notice_reminder_letter(
         ),
         paragraphs=(
             tr(
-                "Your subscription for {product} with {seats} licence(s) renews automatically "
-                "on {date} for another term."
-            ).format(product=product, seats=seats, date=format_date(renewal_on, language)),
+                "Your subscription for {product} with {quantity} renews automatically on {date} "
+                "for another term."
+            ).format(product=product, quantity=quantity, date=format_date(renewal_on, language)),
             tr(
                 "If you want fewer licences or wish to cancel, your written notice must reach "
                 "us by {deadline}. A later notice takes effect one term later."
@@ -317,6 +323,39 @@ class LetterRun:
         return {school: render_letters(items) for school, items in sorted(by_school.items())}
 
 
+def licence_quantity(session: Session, sub: Subscription, language: str) -> tuple[int, str]:
+    """How much the subscription holds, and its words in ``language``: seats as licences, a
+    package as users, a per-pupil plan as pupils per grade range (its newest licence year). The
+    words have a context of their own: they follow "with" ("mit 500 Benutzern", dative)."""
+    words = translator(language)
+    if sub.plan.kind == PlanKind.PACKAGE:
+        users = sub.capacity or 0
+        return users, words.npgettext(
+            "subscription quantity", "{n} user", "{n} users", users
+        ).format(n=users)
+    if sub.plan.kind == PlanKind.PER_UNIT:
+        parts = session.scalars(
+            select(PreInvestmentRow)
+            .where(PreInvestmentRow.subscription_id == sub.id)
+            .order_by(PreInvestmentRow.term_start.desc(), PreInvestmentRow.part)
+        ).all()
+        newest = [p for p in parts if p.term_start == parts[0].term_start] if parts else []
+        pupils = sum(p.pupils for p in newest)
+        return pupils, ", ".join(
+            words.npgettext(
+                "subscription quantity",
+                "{n} pupil in grades {part}",
+                "{n} pupils in grades {part}",
+                p.pupils,
+            ).format(n=p.pupils, part=p.part)
+            for p in newest
+        ) or words.npgettext("subscription quantity", "{n} pupil", "{n} pupils", 0).format(n=0)
+    seats = len(active_seats(sub))
+    return seats, words.npgettext(
+        "subscription quantity", "{n} licence", "{n} licences", seats
+    ).format(n=seats)
+
+
 def _running(session: Session, plan_code: str | None = None) -> list[Subscription]:
     query = (
         select(Subscription)
@@ -368,7 +407,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                 continue
             school = sub.school
             require_postal_address(school)
-            seats = len(active_seats(sub))
+            seats, quantity = licence_quantity(session, sub, school.language)
             run.letters.append(
                 notice_reminder_letter(
                     vendor=vendor.document_vendor(),
@@ -377,7 +416,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                     language=school.language,
                     on=on,
                     product=sub.plan.product.name,
-                    seats=seats,
+                    quantity=quantity,
                     renewal_on=renewal,
                     deadline=deadline,
                 )
@@ -400,7 +439,8 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
             .options(selectinload(Invoice.school), selectinload(Invoice.lines))
             .where(
                 Invoice.kind == "invoice",
-                Invoice.reason == "renewal",
+                # a per-pupil plan's renewal is its settlement with the new pre-investment
+                or_(Invoice.reason == "renewal", Invoice.billing_key.like("pupil-renewal:%")),
                 Invoice.subscription_id.is_not(None),
             )
             .order_by(Invoice.school_id, Invoice.id)
@@ -408,7 +448,8 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
         for invoice in invoices:
             starts = [li.period_start for li in invoice.lines if li.period_start]
             ends = [li.period_end for li in invoice.lines if li.period_end]
-            if not starts or min(starts).year != year:
+            # A settlement also holds lines of the year before: the new term is the latest.
+            if not starts or max(starts).year != year:
                 continue
             school = invoice.school
             require_postal_address(school)
@@ -419,7 +460,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                 .order_by(IssuedCode.serial.desc())
                 .limit(1)
             )
-            seats = len(active_seats(sub)) if sub is not None else 0
+            _seats, quantity = (
+                licence_quantity(session, sub, invoice.language) if sub is not None else (0, "")
+            )
             run.letters.append(
                 renewal_letter(
                     vendor=vendor.document_vendor(),
@@ -429,9 +472,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     currency=invoice.currency,
                     on=on,
                     product=sub.plan.product.name if sub is not None else "",
-                    seats=seats,
-                    term_start=min(starts),
-                    term_end=max(ends) if ends else min(starts),
+                    quantity=quantity,
+                    term_start=max(starts),
+                    term_end=max(ends) if ends else max(starts),
                     lines=[
                         DocumentLine(
                             description=li.description,
