@@ -313,7 +313,7 @@ class _InvoiceRenderer:
         self.fonts = fonts
         self.regular = fonts.regular
         self.bold = fonts.bold
-        self._ = gettext_for(doc.language)
+        self._ = gettext_for(doc.language, doc.recipient.country)
         self.title = self._(TITLES[doc.kind])
         self.number_text = doc.number if doc.number is not None else self._("DRAFT")
         self.pages: list[_Page] = []

@@ -172,7 +172,7 @@ class _LetterRenderer:
         self.fonts = fonts
         self.regular = fonts.regular
         self.bold = fonts.bold
-        self._ = gettext_for(letter.language)
+        self._ = gettext_for(letter.language, letter.recipient.country)
         self.subject = clean(letter.subject)
 
     # -- words --------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from lehrer_licenses.services.billing import credit_notes, issuing, payments, printing, vendor
+from lehrer_licenses.services.billing import (
+    credit_notes,
+    dunning,
+    issuing,
+    payments,
+    printing,
+    vendor,
+)
 from lehrer_licenses.services.catalogue import add_price
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.season import letters
@@ -67,3 +74,31 @@ def test_the_italian_price_notice_names_the_subscription_in_one_sentence(desk, m
     text = text_of(run.batch_pdf())
     assert "il prezzo dell'abbonamento agli aggiornamenti per licenza e anno" in text
     assert "di l'" not in text
+
+
+def test_letters_to_germany_and_austria_are_spelt_with_sharp_s(desk, make_school):
+    # the school's own name keeps its "ss": only the catalogue's words are respelled
+    german = make_school(
+        "Schule Grosse Strasse", country="DE", street="Grosse Strasse", house_number="1",
+        postcode="80802", city="München",
+    )  # fmt: skip
+    austrian = make_school("Schule Gmunden", country="AT", postcode="4810", city="Gmunden")
+    swiss = make_school("Schule Bern", **ADDRESS)
+    for school in (german, austrian, swiss):
+        draft = order_seats(desk, school, 3, date(2026, 3, 10)).invoice.id
+        issuing.issue_invoice(desk, str(draft), date(2026, 3, 11))
+    run = dunning.run_dunning(desk, date(2026, 4, 20))
+    by_school = {
+        name: next(page for page in pages_of(run.batch_pdf) if name in page)
+        for name in ("Schule Grosse Strasse", "Schule Gmunden", "Schule Bern")
+    }
+    for name in ("Schule Grosse Strasse", "Schule Gmunden"):
+        assert "Gemäß unserer Buchhaltung" in by_school[name]
+        assert "Freundliche Grüße" in by_school[name]
+    assert "Grosse Strasse 1" in by_school["Schule Grosse Strasse"]
+    assert "Gemäss unserer Buchhaltung" in by_school["Schule Bern"]
+    assert "Freundliche Grüsse" in by_school["Schule Bern"]
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages]

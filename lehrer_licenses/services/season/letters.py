@@ -44,8 +44,8 @@ DUNNING_SUBJECTS = {
 }
 
 
-def _closing(language: str, vendor: Vendor) -> tuple[str, ...]:
-    tr = gettext_for(language)
+def _closing(language: str, vendor: Vendor, country: str) -> tuple[str, ...]:
+    tr = gettext_for(language, country)
     return (tr("Kind regards"), vendor.name)
 
 
@@ -72,7 +72,7 @@ def dunning_letter(
 ) -> Letter:
     """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far;
     ``licence_holder`` names the school when the invoice went to another party."""
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
 
     def day(value: date | None) -> str:
         return format_date(value, language) if value else ""
@@ -125,7 +125,7 @@ def dunning_letter(
         paragraphs=(before,),
         rows=tuple(rows),
         after=(after,),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
         invoice_number=invoice_number,
         payment_amount=due,
         reference=reference,
@@ -149,7 +149,7 @@ def renewal_letter(
     invoice_number: str | None = None,
     registration_code: str | None = None,
 ) -> Letter:
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
     paragraphs = [
         tr(
             "Thank you for your trust. Your subscription for {product} with {quantity} "
@@ -180,7 +180,7 @@ def renewal_letter(
         ),
         paragraphs=tuple(paragraphs),
         lines=tuple(lines),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
         invoice_number=invoice_number,
         registration_code=registration_code,
     )
@@ -198,7 +198,7 @@ def notice_reminder_letter(
     renewal_on: date,
     deadline: date,
 ) -> Letter:
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
     return Letter(
         kind="notice_reminder",
         language=language,
@@ -220,7 +220,7 @@ def notice_reminder_letter(
             ).format(deadline=format_date(deadline, language)),
             tr("If everything stays as it is, there is nothing you need to do."),
         ),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
     )
 
 
@@ -238,7 +238,7 @@ def price_increase_letter(
     valid_from: date,
     renewal_on: date,
 ) -> Letter:
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
     return Letter(
         kind="price_increase",
         language=language,
@@ -273,7 +273,7 @@ def price_increase_letter(
                 "of your subscription."
             ),
         ),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
     )
 
 
