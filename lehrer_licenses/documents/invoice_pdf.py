@@ -528,8 +528,7 @@ class _InvoiceRenderer:
         if refund >= doc.payable:
             return _("The amount will be refunded to you.")
         return _(
-            "Of this amount, {refund} will be refunded to you; the rest reduces the open amount "
-            "of invoice {number}."
+            "{refund} is refunded to you; the rest reduces the open amount of invoice {number}."
         ).format(refund=self.money(refund), number=number)
 
     def _terms(self) -> str:

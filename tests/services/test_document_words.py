@@ -62,7 +62,7 @@ def test_a_credit_note_promises_a_refund_only_of_what_was_paid(desk, make_school
     part_paid = issued(desk, school)
     payments.record_payment(desk, part_paid, Decimal("450.00"), date(2026, 3, 15))
     text = credit_text(desk, part_paid, "100.00")
-    assert "Davon werden Ihnen CHF 44.10 zurückerstattet" in text
+    assert "CHF 44.10 werden Ihnen zurückerstattet" in text
     assert f"der Rest verringert den offenen Betrag der Rechnung {part_paid}" in text
 
 
