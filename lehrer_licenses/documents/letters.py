@@ -103,7 +103,8 @@ class Letter:
     - ``invoice_number``: printed in the information block;
     - ``registration_code``: printed as text and as a QR code;
     - ``payment_amount`` and ``reference``: a reminder asks for this amount with a Swiss QR-bill
-      (CHF, QR reference or creditor reference) or an EPC QR code (EUR).
+      (CHF, QR reference or creditor reference) or an EPC QR code (EUR);
+    - ``enclosure``: a PDF printed after the letter (a renewal letter's invoice).
     """
 
     kind: LetterKind
@@ -124,6 +125,9 @@ class Letter:
     payment_amount: Decimal | None = None
     reference: str | None = None
     licence_holder: str | None = None  # the school, when the letter goes to another payer
+    # The PDF the letter encloses (a renewal letter: the issued invoice), printed after it.
+    enclosure: bytes | None = None
+    enclosure_name: str = ""  # its file name as an e-mail attachment
 
     def __post_init__(self) -> None:
         if self.kind not in LETTER_KINDS:
@@ -143,11 +147,35 @@ def render_letter(letter: Letter) -> bytes:
     return render_letters([letter])
 
 
-def render_letters(letters: list[Letter] | tuple[Letter, ...]) -> bytes:
-    """Many letters in one PDF (for printing), each with its own page numbers."""
+def render_letters(
+    letters: list[Letter] | tuple[Letter, ...], *, enclosures: bool = True
+) -> bytes:
+    """Many letters in one PDF (for printing), each with its own page numbers and followed by
+    the pages of what it encloses (a renewal letter: its invoice) unless ``enclosures`` is
+    False (an e-mail attaches those files of their own)."""
     if not letters:
         raise DocumentDataError("no letters to print")
-    return render_with_fonts(lambda fonts: _render_letters(letters, fonts), *letters)
+    if not enclosures or not any(letter.enclosure for letter in letters):
+        return render_with_fonts(lambda fonts: _render_letters(letters, fonts), *letters)
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    # Letters without an enclosure are rendered together, as without any enclosure at all.
+    group: list[Letter] = []
+    for letter in [*letters, None]:
+        if letter is not None and not letter.enclosure:
+            group.append(letter)
+            continue
+        if group:
+            writer.append(PdfReader(BytesIO(render_letters(group, enclosures=False))))
+            group = []
+        if letter is not None:
+            writer.append(PdfReader(BytesIO(render_letters([letter], enclosures=False))))
+            writer.append(PdfReader(BytesIO(letter.enclosure)))
+    writer.add_metadata({"/Creator": f"lehrer-licenses {__version__}"})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _render_letters(letters: list[Letter] | tuple[Letter, ...], fonts: FontSet) -> bytes:

@@ -85,3 +85,34 @@ def test_a_per_pupil_plan_gets_a_renewal_letter(cli, tmp_path):
     assert run["letters"] >= 1
     assert "met 210 leerlingen in groep 3-8 wordt verlengd op 1 augustus 2027" in letter
     assert not PLACEHOLDERS.search(letter)
+
+
+def test_the_renewal_letter_and_its_invoice_go_together(cli, tmp_path):
+    from email import message_from_bytes, policy
+
+    seats, package, _pupils = three_models(cli)
+    ok(cli, "school", "edit", seats, "--email", "sekretariat@schule-eins.ch")
+    ok(cli, "renewals", "run", "--year", "2027", "--date", "2026-12-01")
+    batch, folder, mails = tmp_path / "renewal.pdf", tmp_path / "per-school", tmp_path / "eml"
+    folder.mkdir()
+    mails.mkdir()
+    ok(
+        cli, "letters", "renewal", "--year", "2027", "--date", "2026-12-01", "-o", str(batch),
+        "--per-school", str(folder), "--eml-dir", str(mails), "--order", "number",
+    )  # fmt: skip
+    text = pages(batch)
+    # the seat school: its letter, then its invoice (one page each), before the next school
+    letter_page = next(i for i, p in enumerate(text) if "Schule Eins" in p)
+    assert "Verlängerung Ihres Abonnements" in text[letter_page]
+    assert "Die Rechnung 2026-00001 für die neue Laufzeit liegt bei." in text[letter_page]
+    assert text[letter_page + 1].count("Rechnung 2026-00001") >= 1
+    assert "Zahlteil" in text[letter_page + 1]  # the invoice page with its QR-bill
+    assert "Registrierungscode" in text[letter_page] and "Registrierungscode" in text[letter_page + 1]
+    (own,) = [f for f in folder.iterdir() if seats in f.name]
+    own_pages = pages(own)
+    assert len(own_pages) == 2 and "Verlängerung" in own_pages[0] and "Zahlteil" in own_pages[1]
+    (eml,) = list(mails.iterdir())
+    message = message_from_bytes(eml.read_bytes(), policy=policy.SMTP)
+    attached = [part.get_filename() for part in message.iter_attachments()]
+    assert len(attached) == 2 and attached[1] == "2026-00001.pdf"
+    assert package  # the package's renewal is in the batch too

@@ -31,6 +31,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     Invoice,
+    InvoicePdf,
     IssuedCode,
     PlanRow,
     PreInvestmentRow,
@@ -148,7 +149,9 @@ def renewal_letter(
     lines: Sequence[DocumentLine] = (),
     invoice_number: str | None = None,
     registration_code: str | None = None,
+    invoice_pdf: bytes | None = None,
 ) -> Letter:
+    """The renewal letter; ``invoice_pdf``, the issued invoice it announces, is enclosed."""
     tr = gettext_for(language, recipient.country)
     paragraphs = [
         tr(
@@ -183,6 +186,8 @@ def renewal_letter(
         closing=_closing(language, vendor, recipient.country),
         invoice_number=invoice_number,
         registration_code=registration_code,
+        enclosure=invoice_pdf,
+        enclosure_name=f"{invoice_number}.pdf" if invoice_pdf and invoice_number else "",
     )
 
 
@@ -429,7 +434,8 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
 
 def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
     """A letter for every renewal invoice of the term starting in ``year`` (draft or issued),
-    with the lines of the new term and the school's newest registration code."""
+    with the lines of the new term and the school's newest registration code; an issued
+    invoice is enclosed (its stored PDF after the letter)."""
     run = LetterRun("renewal", on)
     with db.transaction() as session:
         vendor = load_vendor(session)
@@ -486,6 +492,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     ],
                     invoice_number=invoice.number,
                     registration_code=code,
+                    invoice_pdf=session.scalar(
+                        select(InvoicePdf.pdf).where(InvoicePdf.invoice_id == invoice.id)
+                    ),
                 )
             )
             run.schools.append(RenewalLetterSchool(school.number, school.name, invoice.number))
