@@ -147,9 +147,7 @@ def render_letter(letter: Letter) -> bytes:
     return render_letters([letter])
 
 
-def render_letters(
-    letters: list[Letter] | tuple[Letter, ...], *, enclosures: bool = True
-) -> bytes:
+def render_letters(letters: list[Letter] | tuple[Letter, ...], *, enclosures: bool = True) -> bytes:
     """Many letters in one PDF (for printing), each with its own page numbers and followed by
     the pages of what it encloses (a renewal letter: its invoice) unless ``enclosures`` is
     False (an e-mail attaches those files of their own)."""

@@ -105,9 +105,9 @@ def test_the_renewal_letter_and_its_invoice_go_together(cli, tmp_path):
     letter_page = next(i for i, p in enumerate(text) if "Schule Eins" in p)
     assert "Verlängerung Ihres Abonnements" in text[letter_page]
     assert "Die Rechnung 2026-00001 für die neue Laufzeit liegt bei." in text[letter_page]
-    assert text[letter_page + 1].count("Rechnung 2026-00001") >= 1
+    assert "Rechnung 2026-00001" in text[letter_page + 1]
     assert "Zahlteil" in text[letter_page + 1]  # the invoice page with its QR-bill
-    assert "Registrierungscode" in text[letter_page] and "Registrierungscode" in text[letter_page + 1]
+    assert all("Registrierungscode" in text[letter_page + i] for i in (0, 1))
     (own,) = [f for f in folder.iterdir() if seats in f.name]
     own_pages = pages(own)
     assert len(own_pages) == 2 and "Verlängerung" in own_pages[0] and "Zahlteil" in own_pages[1]
