@@ -24,7 +24,7 @@ scissors are ZapfDingbats, a standard PDF font.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from qrbill import QRBill
@@ -129,10 +129,10 @@ def _translate_error(message: str) -> str:
 def _payment_address(address: Address) -> Address:
     return Address(
         name=payment_form(address.name),
-        street=payment_form(address.street),
-        house_number=payment_form(address.house_number),
-        postcode=payment_form(address.postcode),
-        city=payment_form(address.city),
+        **{
+            part: payment_form(getattr(address, part))
+            for part in ("street", "house_number", "postcode", "city")
+        },
         country=address.country,
     )
 
@@ -184,14 +184,7 @@ def build_qr_bill(
         ("additional information", additional_information),
     ):
         _check_charset(what, field, value)
-    creditor = Address(
-        name=vendor_name,
-        street=vendor_address.street,
-        house_number=vendor_address.house_number,
-        postcode=vendor_address.postcode,
-        city=vendor_address.city,
-        country=vendor_address.country,
-    )
+    creditor = replace(vendor_address, name=vendor_name)
     try:
         bill = QRBill(
             account=account,

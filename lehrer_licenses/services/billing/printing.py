@@ -45,13 +45,16 @@ def billed_party(invoice: Invoice) -> Address:
     address, M10), else the school."""
     if not invoice.buyer_name:
         return school_address(invoice.school)
-    return Address(
-        name=invoice.buyer_name,
-        street=invoice.buyer_street,
-        postcode=invoice.buyer_postcode,
-        city=invoice.buyer_city,
-        country=invoice.buyer_country,
+    return stored_address(invoice, "buyer_")
+
+
+def stored_address(row: object, prefix: str) -> Address:
+    """An address kept as ``<prefix>name``, ``street`` (with the number), ``postcode``, ``city``
+    and ``country`` columns: an invoice's buyer, an add-on's billing address."""
+    name, street, postcode, city, country = (
+        getattr(row, prefix + part) for part in ("name", "street", "postcode", "city", "country")
     )
+    return Address(name=name, street=street, postcode=postcode, city=city, country=country)
 
 
 def licence_holder(invoice: Invoice) -> str | None:

@@ -19,7 +19,7 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
 )
-from lehrer_licenses.services.billing.printing import bill_to
+from lehrer_licenses.services.billing.printing import bill_to, stored_address
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
@@ -85,13 +85,7 @@ def addon_billing_party(addon: Addon) -> Address | None:
     """The add-on's own billing address (M10), None when its invoices go to the school."""
     if not addon.billing_name.strip():
         return None
-    return Address(
-        name=addon.billing_name,
-        street=addon.billing_street,
-        postcode=addon.billing_postcode,
-        city=addon.billing_city,
-        country=addon.billing_country,
-    )
+    return stored_address(addon, "billing_")
 
 
 def bill_addon(invoice: Invoice, addon: Addon) -> None:
