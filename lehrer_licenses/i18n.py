@@ -106,8 +106,34 @@ def plural_entries(path: Path) -> dict[tuple[str | None, str, str | None], tuple
     return i18n_compile.entries(i18n_compile.read_catalogue(path))
 
 
-def gettext_for(language: str) -> Callable[[str], str]:
-    return translator(language).gettext
+# German as written in Germany and Austria differs from the Swiss German of the catalogues in
+# the sharp s after a long vowel or diphthong. The catalogues are kept once, in Swiss spelling;
+# the few words of the printed documents that differ are respelled (a variant catalogue would
+# copy every message and drift). Only translations go through this, never what users typed.
+SHARP_S_COUNTRIES = ("DE", "AT")
+_SHARP_S = (
+    ("Grüsse", "Grüße"), ("Gruss", "Gruß"), ("emäss", "emäß"), ("röss", "röß"),
+    ("ausser", "außer"), ("Ausser", "Außer"), ("trasse", "traße"), ("Fuss", "Fuß"),
+    ("chliess", "chließ"), ("heiss", "heiß"), ("Heiss", "Heiß"),
+)  # fmt: skip
+
+
+def sharp_s(text: str) -> str:
+    """Swiss German ``text`` as written in Germany and Austria ("Grüsse" -> "Grüße")."""
+    if "ss" not in text:
+        return text
+    for swiss, german in _SHARP_S:
+        text = text.replace(swiss, german)
+    return text
+
+
+def gettext_for(language: str, country: str = "") -> Callable[[str], str]:
+    """The translations of ``language``; German for a reader in ``country`` DE or AT is spelt
+    as there (``sharp_s``), Swiss German otherwise."""
+    gettext = translator(language).gettext
+    if language == "de" and country.upper() in SHARP_S_COUNTRIES:
+        return lambda message: sharp_s(gettext(message))
+    return gettext
 
 
 _ui_language = SOURCE_LANGUAGE

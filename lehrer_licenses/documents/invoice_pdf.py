@@ -10,7 +10,8 @@ C5/6, C5 and DL; all figures in mm from the top left corner of the page):
   lower 27.3 the address proper (up to six lines, 10 pt, text at 25 from the left);
 - information block (number, dates, school number) at 120 from the left, from 50 from the top;
 - title ("Rechnung 2026-0001") at 98.5, then the optional note, the table of lines, the totals,
-  the terms; fold mark at 105 and hole mark at 148.5 on the left edge;
+  the terms; DIN 5008 fold marks at 105 and 210 and the hole mark at 148.5 on the left edge
+  (the 210 mark only on a first page without the QR-bill, whose payment part must stay empty);
 - left margin 25, right margin 20; a footer with the vendor's details and "Page 1 of 2".
 
 Beside the totals: the payment terms, or, on an order or renewal invoice, the registration code
@@ -73,6 +74,7 @@ from lehrer_licenses.documents.text import (
     wrap_code,
 )
 from lehrer_licenses.documents.text import wrap as wrap_text
+from lehrer_licenses.domain.payment_text import payment_form
 from lehrer_licenses.domain.vat import REVERSE_CHARGE, regime_note, tax_word
 from lehrer_licenses.i18n import N_, gettext_for
 
@@ -90,6 +92,7 @@ INFO_LEFT = 120.0
 INFO_TOP = 50.0
 TITLE_BASELINE = 98.5 + 3.6
 FOLD_MARK = 105.0
+SECOND_FOLD_MARK = 210.0
 HOLE_MARK = 148.5
 
 # Table columns.
@@ -182,7 +185,12 @@ def _epc_matrix(
 ) -> tuple[bytes, ...]:
     """The EPC QR code ("GiroCode", version 002, level M) as a module matrix."""
     payload = epc_payload(
-        name=name, iban=iban, amount=amount, text=text, reference=reference, bic=bic or None
+        name=payment_form(name),
+        iban=iban,
+        amount=amount,
+        text=payment_form(text) if text else None,
+        reference=reference,
+        bic=bic or None,
     )
     return tuple(qr_matrix(payload))
 
@@ -210,6 +218,18 @@ class RegistrationBlock:
     CODE_LEADING = 3.0
     HINT_SIZE = 6.5
     HINT_LEADING = 2.6
+
+
+def draw_fold_marks(c: Canvas, *, slip: bool) -> None:
+    """DIN 5008 fold marks (105, 210) and hole mark (148.5) on the left edge. The Swiss QR-bill's
+    payment part takes the bottom 105 mm and must carry nothing else: no 210 mark on its page."""
+    c.setStrokeGray(0.55)
+    c.setLineWidth(0.4)
+    c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
+    c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
+    if not slip:
+        c.line(4 * mm, Y(SECOND_FOLD_MARK), 8 * mm, Y(SECOND_FOLD_MARK))
+    c.setStrokeGray(0)
 
 
 def registration_block(
@@ -294,7 +314,7 @@ class _InvoiceRenderer:
         self.fonts = fonts
         self.regular = fonts.regular
         self.bold = fonts.bold
-        self._ = gettext_for(doc.language)
+        self._ = gettext_for(doc.language, doc.recipient.country)
         self.title = self._(TITLES[doc.kind])
         self.number_text = doc.number if doc.number is not None else self._("DRAFT")
         self.pages: list[_Page] = []
@@ -502,6 +522,23 @@ class _InvoiceRenderer:
             LEFT_COLUMN_WIDTH,
         )
 
+    def _credit_settlement(self) -> str:
+        """What happens to the credited amount: a refund only of what was paid."""
+        doc, _ = self.doc, self._
+        refund = doc.credit_refund
+        if refund is None:
+            return _("The amount will be refunded to you or offset against your next invoice.")
+        number = clean(doc.references_invoice or "")
+        if refund <= 0:
+            return _("The amount reduces the open amount of invoice {number}.").format(
+                number=number
+            )
+        if refund >= doc.payable:
+            return _("The amount will be refunded to you.")
+        return _(
+            "{refund} is refunded to you; the rest reduces the open amount of invoice {number}."
+        ).format(refund=self.money(refund), number=number)
+
     def _terms(self) -> str:
         doc = self.doc
         _ = self._
@@ -527,9 +564,7 @@ class _InvoiceRenderer:
                         number=clean(doc.references_invoice)
                     )
                 )
-            parts.append(
-                _("The amount will be refunded to you or offset against your next invoice.")
-            )
+            parts.append(self._credit_settlement())
         elif doc.kind == "quote" and doc.due_date is not None:
             parts.append(
                 _("This quote is valid until {date}.").format(date=self.date(doc.due_date))
@@ -555,7 +590,7 @@ class _InvoiceRenderer:
             if doc.is_draft:
                 self._draw_watermark(canvas)
             if number == 1:
-                self._draw_first_page_head(canvas)
+                self._draw_first_page_head(canvas, page.slip)
             else:
                 self._draw_continuation_head(canvas)
             for op in page.ops:
@@ -624,16 +659,11 @@ class _InvoiceRenderer:
         c.drawCentredString(0, -size * 0.35, text)
         c.restoreState()
 
-    def _draw_first_page_head(self, c: Canvas) -> None:
+    def _draw_first_page_head(self, c: Canvas, slip: bool) -> None:
         doc = self.doc
         vendor = doc.vendor
         _ = self._
-        # Fold and hole marks on the left edge.
-        c.setStrokeGray(0.55)
-        c.setLineWidth(0.4)
-        c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
-        c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
-        c.setStrokeGray(0)
+        draw_fold_marks(c, slip=slip)
 
         # Letterhead: logo (or the name in large type) left, details right.
         logo_drawn = False
@@ -724,6 +754,8 @@ class _InvoiceRenderer:
             rows.append((_("Valid until"), self.date(doc.due_date)))
         if doc.kind == "credit_note" and doc.references_invoice:
             rows.append((_("Corrects invoice"), clean(doc.references_invoice)))
+        if doc.licence_holder:
+            rows.append((_("Licence holder"), clean(doc.licence_holder)))
         if doc.school_number:
             rows.append((_("School no."), clean(doc.school_number)))
         if doc.vat_regime == REVERSE_CHARGE and doc.buyer_vat_id.strip():

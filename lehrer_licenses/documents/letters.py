@@ -37,11 +37,9 @@ from lehrer_licenses.documents.invoice_pdf import (
     CONTENT_BOTTOM,
     COUNTRY_NAMES,
     EPC_QR,
-    FOLD_MARK,
     FOOTER_TOP,
     GREY_RULE,
     GREY_TEXT,
-    HOLE_MARK,
     INFO_LEFT,
     INFO_TOP,
     LEFT,
@@ -52,6 +50,7 @@ from lehrer_licenses.documents.invoice_pdf import (
     Y,
     _epc_matrix,
     _logo,
+    draw_fold_marks,
     draw_registration_block,
     new_canvas,
     registration_block,
@@ -104,7 +103,8 @@ class Letter:
     - ``invoice_number``: printed in the information block;
     - ``registration_code``: printed as text and as a QR code;
     - ``payment_amount`` and ``reference``: a reminder asks for this amount with a Swiss QR-bill
-      (CHF, QR reference or creditor reference) or an EPC QR code (EUR).
+      (CHF, QR reference or creditor reference) or an EPC QR code (EUR);
+    - ``enclosure``: a PDF printed after the letter (a renewal letter's invoice).
     """
 
     kind: LetterKind
@@ -124,6 +124,10 @@ class Letter:
     registration_code: str | None = None
     payment_amount: Decimal | None = None
     reference: str | None = None
+    licence_holder: str | None = None  # the school, when the letter goes to another payer
+    # The PDF the letter encloses (a renewal letter: the issued invoice), printed after it.
+    enclosure: bytes | None = None
+    enclosure_name: str = ""  # its file name as an e-mail attachment
 
     def __post_init__(self) -> None:
         if self.kind not in LETTER_KINDS:
@@ -143,11 +147,33 @@ def render_letter(letter: Letter) -> bytes:
     return render_letters([letter])
 
 
-def render_letters(letters: list[Letter] | tuple[Letter, ...]) -> bytes:
-    """Many letters in one PDF (for printing), each with its own page numbers."""
+def render_letters(letters: list[Letter] | tuple[Letter, ...], *, enclosures: bool = True) -> bytes:
+    """Many letters in one PDF (for printing), each with its own page numbers and followed by
+    the pages of what it encloses (a renewal letter: its invoice) unless ``enclosures`` is
+    False (an e-mail attaches those files of their own)."""
     if not letters:
         raise DocumentDataError("no letters to print")
-    return render_with_fonts(lambda fonts: _render_letters(letters, fonts), *letters)
+    if not enclosures or not any(letter.enclosure for letter in letters):
+        return render_with_fonts(lambda fonts: _render_letters(letters, fonts), *letters)
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    # Letters without an enclosure are rendered together, as without any enclosure at all.
+    group: list[Letter] = []
+    for letter in [*letters, None]:
+        if letter is not None and not letter.enclosure:
+            group.append(letter)
+            continue
+        if group:
+            writer.append(PdfReader(BytesIO(render_letters(group, enclosures=False))))
+            group = []
+        if letter is not None:
+            writer.append(PdfReader(BytesIO(render_letters([letter], enclosures=False))))
+            writer.append(PdfReader(BytesIO(letter.enclosure)))
+    writer.add_metadata({"/Creator": f"lehrer-licenses {__version__}"})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _render_letters(letters: list[Letter] | tuple[Letter, ...], fonts: FontSet) -> bytes:
@@ -172,7 +198,7 @@ class _LetterRenderer:
         self.fonts = fonts
         self.regular = fonts.regular
         self.bold = fonts.bold
-        self._ = gettext_for(letter.language)
+        self._ = gettext_for(letter.language, letter.recipient.country)
         self.subject = clean(letter.subject)
 
     # -- words --------------------------------------------------------------------------------
@@ -277,14 +303,14 @@ class _LetterRenderer:
         slip_page_needed = qr_bill is not None and y > bottom
         total = len(pages) + (1 if slip_page_needed else 0)
         for number, page in enumerate(pages, start=1):
+            last = number == len(pages)
+            slip_here = last and qr_bill is not None and not slip_page_needed
             if number == 1:
-                self._draw_head(c)
+                self._draw_head(c, slip_here)
             else:
                 self._draw_continuation(c)
             for top, block in page:
                 self._draw_block(c, top, block)
-            last = number == len(pages)
-            slip_here = last and qr_bill is not None and not slip_page_needed
             self._draw_footer(c, number, total, slip_here)
             if slip_here:
                 draw_payment_part(c, qr_bill, letter.language, fonts=self.fonts)
@@ -384,15 +410,11 @@ class _LetterRenderer:
                 self._text(c, x + width, baseline, value, self.regular, 9)
                 baseline += 4.4
 
-    def _draw_head(self, c: Canvas) -> None:
+    def _draw_head(self, c: Canvas, slip: bool) -> None:
         letter = self.letter
         vendor = letter.vendor
         _ = self._
-        c.setStrokeGray(0.55)
-        c.setLineWidth(0.4)
-        c.line(4 * mm, Y(FOLD_MARK), 8 * mm, Y(FOLD_MARK))
-        c.line(4 * mm, Y(HOLE_MARK), 10 * mm, Y(HOLE_MARK))
-        c.setStrokeGray(0)
+        draw_fold_marks(c, slip=slip)
         logo_drawn = False
         if vendor.logo_path:
             path = Path(vendor.logo_path)
@@ -451,6 +473,8 @@ class _LetterRenderer:
         rows = [(_("Date"), self.date(letter.letter_date))]
         if letter.invoice_number:
             rows.insert(0, (_("Invoice no."), clean(letter.invoice_number)))
+        if letter.licence_holder:
+            rows.append((_("Licence holder"), clean(letter.licence_holder)))
         if letter.school_number:
             rows.append((_("School no."), clean(letter.school_number)))
         baseline = INFO_TOP + 3.0
@@ -458,7 +482,10 @@ class _LetterRenderer:
             c.setFillGray(GREY_TEXT)
             self._text(c, INFO_LEFT, baseline, label, self.regular, 8)
             c.setFillGray(0)
-            self._text(c, RIGHT, baseline, value, self.regular, 9, "right")
+            room = (RIGHT - INFO_LEFT) * mm - stringWidth(label, self.regular, 8) - 3 * mm
+            self._text(
+                c, RIGHT, baseline, value, self.regular, fit(value, self.regular, 9, room), "right"
+            )
             baseline += 4.6
         subject = clean(self.subject)
         self._text(

@@ -130,7 +130,9 @@ class InvoiceDocument:
     - ``issue_date``; ``due_date``: payment due date (an invoice), validity end (a quote),
       usually ``None`` for a credit note.
     - ``language``: de, fr, it, en or nl; ``currency``: CHF or EUR.
-    - ``vendor``, ``recipient`` (the school's billing address), ``school_number``.
+    - ``vendor``, ``recipient`` (the billed party: the school, or another party that pays for
+      it such as a parents' association), ``school_number``; ``licence_holder``: the school's
+      name when the recipient is another party, printed so the payer sees whose licence it is.
     - ``lines`` and the booked amounts ``net``, ``vat_rate`` (percent, e.g. ``Decimal("8.1")``),
       ``vat``, ``total`` (net + VAT), ``rounding`` (CHF cash rounding to 0.05, printed when not
       zero) and ``payable`` (total + rounding).
@@ -143,6 +145,8 @@ class InvoiceDocument:
       not-taxable); ``tax_country`` whose VAT it is (the tax word is that country's in the
       document's language); ``vendor.vat_id`` is the number that belongs to the regime;
       ``buyer_vat_id`` the school's VAT id (printed on a reverse-charge document).
+    - ``credit_refund``: on a credit note, the part paid back (the rest lowers the open amount of
+      the corrected invoice); None: not known, both are offered.
 
     A CHF invoice with a positive ``payable`` gets the Swiss QR-bill payment part at the bottom of
     its last page; a EUR invoice gets an EPC ("GiroCode") QR code. Credit notes and quotes get no
@@ -172,6 +176,8 @@ class InvoiceDocument:
     vat_regime: str = "domestic"
     tax_country: str = ""
     buyer_vat_id: str = ""
+    licence_holder: str | None = None
+    credit_refund: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -24,7 +24,7 @@ scissors are ZapfDingbats, a standard PDF font.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from qrbill import QRBill
@@ -35,6 +35,7 @@ from lehrer_licenses.documents.formatting import NumberStyle, format_iban, forma
 from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
 from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
 from lehrer_licenses.documents.text import SYMBOLS, FontSet, fit, stringWidth, wrap
+from lehrer_licenses.domain.payment_text import carried, payment_form
 from lehrer_licenses.i18n import N_, gettext_for
 
 SLIP_HEIGHT = 105 * mm
@@ -64,21 +65,8 @@ def qr_bill_labels(language: str) -> Callable[[str], str]:
     return str  # no official Dutch (or other) wording: English, as SIX publishes it
 
 
-# Characters allowed in a QR-bill (IG v2.3, 4.1.1): Basic Latin, Latin-1 Supplement,
-# Latin Extended-A, Ș ș Ț ț and the euro sign.
-def _allowed(ch: str) -> bool:
-    code = ord(ch)
-    return (
-        0x20 <= code <= 0x7E
-        or 0xA0 <= code <= 0xFF
-        or 0x100 <= code <= 0x17F
-        or 0x218 <= code <= 0x21B
-        or code == 0x20AC
-    )
-
-
 def _check_charset(what: str, field: str, value: str) -> None:
-    bad = sorted({ch for ch in value if not _allowed(ch)})
+    bad = sorted({ch for ch in value if not carried(ch)})
     if bad:
         shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad)
         raise QRBillDataError(
@@ -138,6 +126,17 @@ def _translate_error(message: str) -> str:
     )
 
 
+def _payment_address(address: Address) -> Address:
+    return Address(
+        name=payment_form(address.name),
+        **{
+            part: payment_form(getattr(address, part))
+            for part in ("street", "house_number", "postcode", "city")
+        },
+        country=address.country,
+    )
+
+
 def build_qr_bill(
     *,
     vendor: Vendor,
@@ -171,22 +170,21 @@ def build_qr_bill(
         raise QRBillDataError(f"Swiss QR-bill for {what}: the {account_name} is empty")
     if amount <= 0:
         raise QRBillDataError(f"Swiss QR-bill for {what}: the amount {amount} is not positive")
+    # The code carries the plain form of typed text (’ -> ', – -> -, a line break -> ", "); the
+    # letter window above keeps it as typed.
+    debtor = _payment_address(debtor)
+    vendor_address = _payment_address(vendor.address)
+    vendor_name = payment_form(vendor.name)
+    additional_information = payment_form(additional_information)
     for field, value in (
-        ("vendor's name", vendor.name),
-        ("vendor's address", " ".join(_address_dict(vendor.address).values())),
+        ("vendor's name", vendor_name),
+        ("vendor's address", " ".join(_address_dict(vendor_address).values())),
         ("school's name", debtor.name),
         ("school's address", " ".join(_address_dict(debtor).values())),
         ("additional information", additional_information),
     ):
         _check_charset(what, field, value)
-    creditor = Address(
-        name=vendor.name,
-        street=vendor.address.street,
-        house_number=vendor.address.house_number,
-        postcode=vendor.address.postcode,
-        city=vendor.address.city,
-        country=vendor.address.country,
-    )
+    creditor = replace(vendor_address, name=vendor_name)
     try:
         bill = QRBill(
             account=account,

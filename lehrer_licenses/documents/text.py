@@ -488,6 +488,23 @@ def _break_word(word: str, font: str, size: float, width: float) -> list[str]:
     return pieces
 
 
+_BINDING = ("×", "x", "/")  # an operator binds the words on both sides
+
+
+def _glued(words: list[str]) -> list[str]:
+    """Words that must stay on one line joined: a count and its unit ("8 mois"), and a rate
+    with both its sides ("8 / mois × 4.50"), as a reader takes them in."""
+    glued: list[str] = []
+    join_next = False
+    for word in words:
+        if glued and (join_next or word in _BINDING):
+            glued[-1] += " " + word
+        else:
+            glued.append(word)
+        join_next = word in _BINDING or word.isdigit()
+    return glued
+
+
 def wrap(text: object, font: str, size: float, width: float) -> list[str]:
     """Lines of ``text`` no wider than ``width`` points; explicit line breaks are kept.
 
@@ -502,7 +519,7 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
     space = stringWidth(" ", font, size)
     lines: list[str] = []
     for paragraph in value.split("\n"):
-        words = paragraph.split()
+        words = _glued(paragraph.split())
         if not words:
             lines.append("")
             continue

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.domain.payment_text import shown, unpayable
 from lehrer_licenses.domain.vat import COUNTRIES
 from lehrer_licenses.i18n import LANGUAGES, _
 from lehrer_licenses.services.errors import InvalidInput, NotFound
@@ -56,6 +57,20 @@ def _vat_valid(country: str, number: str) -> bool:
     return bool(module.is_valid(candidate))
 
 
+# What goes into the QR-bill's debtor or an e-invoice buyer: checked as typed, not at issue time.
+PAYMENT_FIELDS = ("name", "street", "house_number", "postcode", "city")
+
+
+def unpayable_reason(value: str) -> str | None:
+    """Why a payment code cannot carry ``value`` (None: it can, typographic forms mapped)."""
+    bad = unpayable(value)
+    if not bad:
+        return None
+    return _("holds characters a QR-bill or EPC payment code cannot carry: {characters}").format(
+        characters=shown(bad)
+    )
+
+
 def validate_school(data: SchoolInput) -> dict[str, str]:
     """Field -> reason for everything wrong; empty when the input is fine."""
     errors: dict[str, str] = {}
@@ -83,6 +98,10 @@ def validate_school(data: SchoolInput) -> dict[str, str]:
         errors["vat_id"] = _("not a valid VAT/UID number for {country}: {value!r}").format(
             country=data.country, value=data.vat_id
         )
+    for name in PAYMENT_FIELDS:
+        reason = unpayable_reason(getattr(data, name))
+        if reason:
+            errors.setdefault(name, reason)
     if data.canton_licence and not data.db_hosting:
         errors["canton_licence"] = _("a canton licence only applies to DB-hosting schools")
     return errors

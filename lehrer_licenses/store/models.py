@@ -332,6 +332,13 @@ class Invoice(Base):
     details: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, per kind
     # A subject add-on is invoiced on its own (M10); its billing address is on the add-on.
     addon_id: Mapped[int | None] = mapped_column(ForeignKey("addon.id"), nullable=True, index=True)
+    # Who is billed when it is not the school (an add-on's own billing address, M10), kept as it
+    # was at drafting; empty: the school.
+    buyer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    buyer_street: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    buyer_postcode: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    buyer_city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    buyer_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
 
     school: Mapped[School] = relationship()
     lines: Mapped[list[InvoiceLine]] = relationship(

@@ -153,3 +153,15 @@ def test_every_document_message_is_translated(language):
     for msgid in expected:
         placeholders = set(re.findall(r"\{\w+\}", msgid))
         assert set(re.findall(r"\{\w+\}", catalogue[msgid])) == placeholders, msgid
+
+
+def test_a_count_its_unit_and_its_rate_stay_on_one_line():
+    ensure_fonts()
+    for text, rate in (
+        ("Abonnement de mise à jour 01.05.2026 – 31.12.2026, 8 mois × 4.50", "8 mois × 4.50"),
+        ("Hébergement DB 01.05.2026 – 31.12.2026, 8 / mois × 4.50", "8 / mois × 4.50"),
+    ):
+        for width_mm in range(40, 120, 2):
+            lines = wrap(text, REGULAR, 9, width_mm * 72 / 25.4)
+            assert any(rate in line for line in lines), (width_mm, lines)
+            assert "".join("".join(lines).split()) == "".join(text.split())

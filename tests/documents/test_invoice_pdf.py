@@ -341,7 +341,7 @@ def test_a_string_the_scan_missed_still_prints(monkeypatch, texts):
     Liberation Sans instead of printing black boxes."""
     translate = invoice_pdf.gettext_for("de")
 
-    def special(language):
+    def special(language, country=""):
         return lambda message: "Rechnung Łódź" if message == "Invoice" else translate(message)
 
     monkeypatch.setattr(invoice_pdf, "gettext_for", special)
@@ -441,7 +441,7 @@ def test_the_order_invoices_codes_scan(qr_codes, texts):
     assert LONG_CODE in codes
     assert any(code.startswith("SPC") for code in codes)
     page = flat(texts(pdf)[0])
-    assert "Registrationscode" in page
+    assert "Registrierungscode" in page
     assert "Zahlbar innerhalb von 30 Tagen, bis 09.04.2026." in page
 
 

@@ -113,12 +113,12 @@ def test_renewal_notice_and_price_letters_in_two_languages(texts, qr_codes):
         on=date(2026, 9, 1), vendor=SWISS_VENDOR, recipient=SWISS_SCHOOL, school_number="100001"
     )
     renewal = renewal_letter(
-        language="fr", currency="CHF", product="LehrerOffice", seats=5,
+        language="fr", currency="CHF", product="LehrerOffice", quantity="5 licences",
         term_start=date(2027, 1, 1), term_end=date(2027, 12, 31), lines=make_lines(2),
         invoice_number="2027-00001", registration_code="LO1-ABCD-EFGH", **common,
     )  # fmt: skip
     notice = notice_reminder_letter(
-        language="de", product="LehrerOffice", seats=5, renewal_on=date(2027, 1, 1),
+        language="de", product="LehrerOffice", quantity="5 Lizenzen", renewal_on=date(2027, 1, 1),
         deadline=date(2026, 10, 31), **common,
     )  # fmt: skip
     price = price_increase_letter(

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.services.billing import credit_notes, issuing, vendor
 from lehrer_licenses.services.billing.drafts import create_draft
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.schools import SchoolInput, add_school, school_by_number
-from lehrer_licenses.store.models import Invoice, NumberCounter
+from lehrer_licenses.store.models import Invoice, NumberCounter, School
 
 OPERATIONS = (
     "issue",
@@ -82,7 +82,10 @@ def test_numbers_stay_gapless_and_unique_per_series_and_year(databases, steps):
             address = {"street": "Weg", "house_number": "1", "postcode": "3011", "city": "Bern"}
             good = add_school(db, SchoolInput(name="Schule Dvořák", country="CH", language="de",
                                               **address))  # fmt: skip
-            bad = add_school(db, SchoolInput(name="Школа", country="CH", language="de", **address))
+            bad = add_school(db, SchoolInput(name="Schule", country="CH", language="de", **address))
+            # a name refused as typed now, as a file of an earlier version may still hold it
+            with db.transaction() as session:
+                session.execute(update(School).where(School.number == bad).values(name="Школа"))
             day = date(2026, 12, 20)
             issued: list[str] = []
             for operation, k in steps:

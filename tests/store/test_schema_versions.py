@@ -43,7 +43,7 @@ def from_the_future(path: Path, revision: str = "0099", by: str | None = "0.99.0
 
 
 def test_the_version_is_bumped_with_each_schema_change():
-    """The minor version is the schema revision (0.4.x writes schema 0004), so a new migration
+    """The minor version is the schema revision (0.5.x writes schema 0005), so a new migration
     fails here until the version says so."""
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert int(declared.split(".")[1]) == int(head_revision())

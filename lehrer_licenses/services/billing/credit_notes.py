@@ -17,11 +17,13 @@ from lehrer_licenses.services.billing.lookups import (
     credited_amount,
     find_invoice,
     invoice_record,
+    paid_amount,
     update_settlement,
 )
 from lehrer_licenses.services.billing.numbering import check_date_order, next_number
 from lehrer_licenses.services.billing.printing import (
     build_document,
+    copy_buyer,
     render,
     require_postal_address,
     store_pdf,
@@ -135,6 +137,7 @@ def credit_invoice(
             note=reason,
             vat_regime=invoice.vat_regime,  # credited as it was billed
         )
+        copy_buyer(invoice, note)
         if amount == invoice.payable:  # the whole invoice, line by line
             for line in invoice.lines:
                 note.lines.append(InvoiceLine(**line_columns(line.position, line)))
@@ -159,7 +162,14 @@ def credit_invoice(
         note.school = invoice.school
         note.number = next_number(session, CREDIT_NOTE, on.year, vendor)
         session.flush()
-        pdf = render(build_document(session, note, vendor, references_invoice=invoice.number))
+        # Only what was paid beyond the open amount goes back; the rest lowers what is owed.
+        still_open = invoice.payable - credited - paid_amount(session, invoice.id)
+        refund = max(ZERO, amount - max(ZERO, still_open))
+        pdf = render(
+            build_document(
+                session, note, vendor, references_invoice=invoice.number, credit_refund=refund
+            )
+        )
         store_pdf(session, note, pdf)
         before_status = update_settlement(session, invoice)
         audit.record(

@@ -21,7 +21,11 @@ from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.letters import Letter, render_letters
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.lookups import credited_amount, paid_amount
-from lehrer_licenses.services.billing.printing import require_postal_address, school_address
+from lehrer_licenses.services.billing.printing import (
+    billed_party,
+    licence_holder,
+    require_postal_address,
+)
 from lehrer_licenses.services.billing.states import INVOICE, ISSUED, PARTLY_PAID, ZERO
 from lehrer_licenses.services.billing.vendor import (
     DUNNING_LEVELS,
@@ -142,7 +146,8 @@ def run_dunning(db: Database, on: date, *, dry_run: bool = False) -> DunningRun:
             run.letters.append(
                 dunning_letter(
                     vendor=document_vendor,
-                    recipient=school_address(school),
+                    recipient=billed_party(invoice),
+                    licence_holder=licence_holder(invoice),
                     school_number=school.number,
                     language=invoice.language,
                     currency=invoice.currency,

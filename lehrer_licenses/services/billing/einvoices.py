@@ -78,14 +78,23 @@ def make_einvoice(db: Database, key: str, *, xrechnung: bool = False) -> EInvoic
                 select(Invoice.number).where(Invoice.id == invoice.credits_invoice_id)
             )
         document = build_document(session, invoice, vendor, references_invoice=references)
+        # Another billed party (an add-on's payer, M10) has none of the school's identifiers.
+        school_buys = not invoice.buyer_name
         parties = EInvoiceParties(
-            buyer_reference=school.leitweg_id or "",
-            buyer_email=school.email,
-            buyer_vat_id=school.vat_id,
+            buyer_reference=(school.leitweg_id or "") if school_buys else "",
+            buyer_email=school.email if school_buys else "",
+            buyer_vat_id=school.vat_id if school_buys else "",
             seller_email=vendor.email,
             seller_phone=vendor.phone,
             seller_contact=vendor.name,
         )
+        if xrechnung and not school_buys:
+            raise InvalidInput(
+                _(
+                    "{number} is billed to {buyer}, which has no Leitweg-ID for an XRechnung: "
+                    "make a Factur-X instead"
+                ).format(number=invoice.number, buyer=invoice.buyer_name)
+            )
         if xrechnung:
             missing = [
                 label

@@ -31,6 +31,7 @@ from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice
 from lehrer_licenses.services.billing.numbering import number_in_order
 from lehrer_licenses.services.billing.printing import (
     build_document,
+    buyer_of,
     registration_code,
     render,
     require_postal_address,
@@ -121,6 +122,12 @@ class IssuedInvoice:
     reference: str
     note: str | None = None
     vat_regime: str | None = None
+    # The billed party when it is not the school (``Invoice.buyer_*``); empty: the school.
+    buyer_name: str = ""
+    buyer_street: str = ""
+    buyer_postcode: str = ""
+    buyer_city: str = ""
+    buyer_country: str = ""
 
 
 # Writes the issued invoice's row (UPDATE a draft, INSERT a new one) and returns its id.
@@ -194,11 +201,13 @@ def issue(
     audit_to: object = None,
     ahead: PreRenderer | None = None,
     ahead_key: str = "",
+    buyer: dict[str, str] | None = None,
 ) -> Issued:
     """Issue the priced ``draft`` of ``school`` on ``run.on`` in the caller's transaction: the
     checks, the number, the reference, the document, the PDF and the audit entry are those of
     every issue; ``write`` writes the invoice row. ``label`` names the draft in messages;
-    ``audit_to`` is where the entry goes (the session, or a batch run's journal)."""
+    ``audit_to`` is where the entry goes (the session, or a batch run's journal); ``buyer``: the
+    draft's ``buyer_*`` columns when another party than the school is billed."""
     # a draft and an issued invoice are rows of one table: the table rights cannot tell them
     require(session, ACCOUNTANT, _("Issuing an invoice"))
     require_postal_address(school)
@@ -215,7 +224,7 @@ def issue(
         school,
     )
     number = run.take_number(session)
-    issued = _issued(run, draft, school, number, language, note)
+    issued = replace(_issued(run, draft, school, number, language, note), **(buyer or {}))
     invoice_id = write(session, issued)
     document = _document(run, issued, registration_code)
     pdf = ahead.take(ahead_key, document) if ahead is not None else None
@@ -280,6 +289,7 @@ def issue_draft(session: Session, invoice: Invoice, on: date, vendor: VendorSett
         language=invoice.language,
         note=invoice.note,
         registration_code=registration_code(session, invoice),
+        buyer=buyer_of(invoice),
     )
     session.flush()
     return issued.pdf

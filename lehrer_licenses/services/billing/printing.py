@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,8 +41,61 @@ def school_address(school: School) -> Address:
     )
 
 
+def billed_party(invoice: Invoice) -> Address:
+    """Who the invoice goes to: its buyer as stored at drafting (an add-on's own billing
+    address, M10), else the school."""
+    if not invoice.buyer_name:
+        return school_address(invoice.school)
+    return stored_address(invoice, "buyer_")
+
+
+def stored_address(row: object, prefix: str) -> Address:
+    """An address kept as ``<prefix>name``, ``street`` (with the number), ``postcode``, ``city``
+    and ``country`` columns: an invoice's buyer, an add-on's billing address."""
+    name, street, postcode, city, country = (
+        getattr(row, prefix + part) for part in ("name", "street", "postcode", "city", "country")
+    )
+    return Address(name=name, street=street, postcode=postcode, city=city, country=country)
+
+
+def licence_holder(invoice: Invoice) -> str | None:
+    """The school, named on a document that goes to another party; None when it goes to it."""
+    return invoice.school.name if invoice.buyer_name else None
+
+
+def bill_to(invoice: Invoice, party: Address | None) -> None:
+    """Make ``party`` the invoice's buyer (None or an unnamed party: the school)."""
+    party = party if party is not None and party.name.strip() else None
+    invoice.buyer_name = party.name.strip() if party else ""
+    invoice.buyer_street = party.street_line if party else ""
+    invoice.buyer_postcode = party.postcode.strip() if party else ""
+    invoice.buyer_city = party.city.strip() if party else ""
+    invoice.buyer_country = party.country if party else ""
+
+
+BUYER_COLUMNS = ("buyer_name", "buyer_street", "buyer_postcode", "buyer_city", "buyer_country")
+
+
+def buyer_of(invoice: Invoice) -> dict[str, str]:
+    return {column: getattr(invoice, column) for column in BUYER_COLUMNS}
+
+
+def copy_buyer(source: Invoice, target: Invoice) -> None:
+    """A credit note goes to the party the credited invoice went to."""
+    for column, value in buyer_of(source).items():
+        setattr(target, column, value)
+
+
+# The invoice reasons whose action issues a new registration code: a seat or package order, a
+# renewal, a package upgrade or the move to the full package, the start of a per-pupil plan
+# (pre-investment) and its settlement (at the renewal or an upgrade). Not an add-on, usage,
+# trial or refund: those leave the licence's code as it was.
+CODE_REASONS = frozenset({"order", "renewal", "upgrade", "pre_investment", "settlement"})
+
+
 def registration_code(session: Session, invoice: Invoice) -> str | None:
-    if invoice.subscription_id is None or invoice.reason not in ("order", "renewal"):
+    """The code the invoice's action issued: the newest of its licence up to the invoice."""
+    if invoice.subscription_id is None or invoice.reason not in CODE_REASONS:
         return None
     return session.scalar(
         select(IssuedCode.code)
@@ -62,6 +116,7 @@ def build_document(
     registration_code: str | None = None,
     references_invoice: str | None = None,
     document_vendor: Vendor | None = None,
+    credit_refund: Decimal | None = None,
 ) -> InvoiceDocument:
     school = invoice.school
     regime = stored_regime(vendor.country, school.country, invoice.vat_regime)
@@ -75,7 +130,8 @@ def build_document(
         language=invoice.language,
         currency=invoice.currency,
         vendor=base if base.vat_id == number else replace(base, vat_id=number),
-        recipient=school_address(school),
+        recipient=billed_party(invoice),
+        licence_holder=licence_holder(invoice),
         school_number=school.number,
         lines=tuple(
             DocumentLine(
@@ -101,6 +157,7 @@ def build_document(
         vat_regime=regime.kind,
         tax_country=regime.tax_country(vendor.country),
         buyer_vat_id=school.vat_id or "",
+        credit_refund=credit_refund,
     )
 
 

@@ -32,6 +32,7 @@ from lehrer_licenses.services.licences.seats.holders import insert_teacher
 from lehrer_licenses.services.schools import (
     EMAIL,
     FIRST_SCHOOL_NUMBER,
+    PAYMENT_FIELDS,
     SchoolInput,
     SchoolRecord,
     insert_school,
@@ -259,8 +260,11 @@ def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> N
         if row.shifted:
             continue
         data = _school_input(row.values)
+        told = {p.column for p in report.problems if p.row == row.number}
         for name, reason in validate_school(data).items():
-            row.problem(report.problems, name, reason)
+            # A control character is already named by the reading; once is enough.
+            if not (row.headers.get(name, name) in told and name in PAYMENT_FIELDS):
+                row.problem(report.problems, name, reason)
         number = row.values.get("number", "")
         if number:
             if not SCHOOL_NUMBER.fullmatch(number):

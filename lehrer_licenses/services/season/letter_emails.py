@@ -138,6 +138,12 @@ def _message(
     message.add_attachment(
         pdf, maintype="application", subtype="pdf", filename=safe_filename(stem, ".pdf")
     )
+    for letter in letters:  # what a letter encloses goes as a file of its own
+        if letter.enclosure:
+            name = safe_filename(letter.enclosure_name.removesuffix(".pdf") or stem, ".pdf")
+            message.add_attachment(
+                letter.enclosure, maintype="application", subtype="pdf", filename=name
+            )
     return message
 
 
@@ -194,7 +200,7 @@ def email_drafts(db: Database, letters: list[Letter], now: datetime | None = Non
             reason = _(NO_EMAIL) if not email.strip() else _(BAD_EMAIL).format(email=email)
             result.without_email.append(WithoutEmail(number, name, reason))
             continue
-        message = _message(items, name, email, render_letters(items), now)
+        message = _message(items, name, email, render_letters(items, enclosures=False), now)
         filename = safe_filename(f"{number} {name}", ".eml")
         if filename.casefold() in used:  # school numbers are unique; this is only a safeguard
             filename = safe_filename(number, ".eml")

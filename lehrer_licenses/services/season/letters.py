@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.documents import Address, DocumentDataError, DocumentLine, Vendor
 from lehrer_licenses.documents.formatting import format_date, format_money
 from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
-from lehrer_licenses.domain.catalogue import SUBSCRIPTION
+from lehrer_licenses.domain.catalogue import SUBSCRIPTION, PlanKind
 from lehrer_licenses.domain.periods import notice_deadline
-from lehrer_licenses.i18n import N_, _, gettext_for
+from lehrer_licenses.i18n import N_, _, gettext_for, translator
 from lehrer_licenses.i18n import format_date as i18n_date
 from lehrer_licenses.services.billing.printing import require_postal_address, school_address
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
@@ -30,7 +30,14 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.seats.contracts import active_seats
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Invoice, IssuedCode, PlanRow, Subscription
+from lehrer_licenses.store.models import (
+    Invoice,
+    InvoicePdf,
+    IssuedCode,
+    PlanRow,
+    PreInvestmentRow,
+    Subscription,
+)
 
 DUNNING_SUBJECTS = {
     1: N_("Payment reminder"),
@@ -39,8 +46,8 @@ DUNNING_SUBJECTS = {
 }
 
 
-def _closing(language: str, vendor: Vendor) -> tuple[str, ...]:
-    tr = gettext_for(language)
+def _closing(language: str, vendor: Vendor, country: str) -> tuple[str, ...]:
+    tr = gettext_for(language, country)
     return (tr("Kind regards"), vendor.name)
 
 
@@ -63,9 +70,11 @@ def dunning_letter(
     pay_by: date,
     previous_reminder: date | None,
     reference: str | None,
+    licence_holder: str | None = None,
 ) -> Letter:
-    """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far."""
-    tr = gettext_for(language)
+    """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far;
+    ``licence_holder`` names the school when the invoice went to another party."""
+    tr = gettext_for(language, recipient.country)
 
     def day(value: date | None) -> str:
         return format_date(value, language) if value else ""
@@ -118,10 +127,11 @@ def dunning_letter(
         paragraphs=(before,),
         rows=tuple(rows),
         after=(after,),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
         invoice_number=invoice_number,
         payment_amount=due,
         reference=reference,
+        licence_holder=licence_holder,
     )
 
 
@@ -134,21 +144,23 @@ def renewal_letter(
     currency: str,
     on: date,
     product: str,
-    seats: int,
+    quantity: str,
     term_start: date,
     term_end: date,
     lines: Sequence[DocumentLine] = (),
     invoice_number: str | None = None,
     registration_code: str | None = None,
+    invoice_pdf: bytes | None = None,
 ) -> Letter:
-    tr = gettext_for(language)
+    """The renewal letter; ``invoice_pdf``, the issued invoice it announces, is enclosed."""
+    tr = gettext_for(language, recipient.country)
     paragraphs = [
         tr(
-            "Thank you for your trust. Your subscription for {product} with {seats} "
-            "licence(s) renews on {start} and runs until {end}."
+            "Thank you for your trust. Your subscription for {product} with {quantity} "
+            "renews on {start} and runs until {end}."
         ).format(
             product=product,
-            seats=seats,
+            quantity=quantity,
             start=format_date(term_start, language),
             end=format_date(term_end, language),
         )
@@ -172,9 +184,11 @@ def renewal_letter(
         ),
         paragraphs=tuple(paragraphs),
         lines=tuple(lines),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
         invoice_number=invoice_number,
         registration_code=registration_code,
+        enclosure=invoice_pdf,
+        enclosure_name=f"{invoice_number}.pdf" if invoice_pdf and invoice_number else "",
     )
 
 
@@ -186,11 +200,11 @@ def notice_reminder_letter(
     language: str,
     on: date,
     product: str,
-    seats: int,
+    quantity: str,
     renewal_on: date,
     deadline: date,
 ) -> Letter:
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
     return Letter(
         kind="notice_reminder",
         language=language,
@@ -203,16 +217,16 @@ def notice_reminder_letter(
         ),
         paragraphs=(
             tr(
-                "Your subscription for {product} with {seats} licence(s) renews automatically "
-                "on {date} for another term."
-            ).format(product=product, seats=seats, date=format_date(renewal_on, language)),
+                "Your subscription for {product} with {quantity} renews automatically on {date} "
+                "for another term."
+            ).format(product=product, quantity=quantity, date=format_date(renewal_on, language)),
             tr(
                 "If you want fewer licences or wish to cancel, your written notice must reach "
                 "us by {deadline}. A later notice takes effect one term later."
             ).format(deadline=format_date(deadline, language)),
             tr("If everything stays as it is, there is nothing you need to do."),
         ),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
     )
 
 
@@ -224,13 +238,13 @@ def price_increase_letter(
     language: str,
     currency: str,
     on: date,
-    item: str,
+    item: str | None,  # None: the update subscription
     old_price: Decimal,
     new_price: Decimal,
     valid_from: date,
     renewal_on: date,
 ) -> Letter:
-    tr = gettext_for(language)
+    tr = gettext_for(language, recipient.country)
     return Letter(
         kind="price_increase",
         language=language,
@@ -241,7 +255,16 @@ def price_increase_letter(
         currency=currency,
         subject=tr("Price change from {date}").format(date=format_date(valid_from, language)),
         paragraphs=(
-            tr("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).").format(
+            # The subscription has a sentence of its own: "il prezzo dell'abbonamento" cannot be
+            # put together from "il prezzo di" and "l'abbonamento".
+            (
+                tr(
+                    "From {date}, the price of the update subscription per licence and year "
+                    "changes from {old} to {new} (excl. VAT)."
+                )
+                if item is None
+                else tr("From {date}, the price of {item} changes from {old} to {new} (excl. VAT).")
+            ).format(
                 date=format_date(valid_from, language),
                 item=item,
                 old=format_money(old_price, currency, language),
@@ -256,7 +279,7 @@ def price_increase_letter(
                 "of your subscription."
             ),
         ),
-        closing=_closing(language, vendor),
+        closing=_closing(language, vendor, recipient.country),
     )
 
 
@@ -304,6 +327,39 @@ class LetterRun:
         for letter in self.letters:
             by_school[letter.school_number].append(letter)
         return {school: render_letters(items) for school, items in sorted(by_school.items())}
+
+
+def licence_quantity(session: Session, sub: Subscription, language: str) -> tuple[int, str]:
+    """How much the subscription holds, and its words in ``language``: seats as licences, a
+    package as users, a per-pupil plan as pupils per grade range (its newest licence year). The
+    words have a context of their own: they follow "with" ("mit 500 Benutzern", dative)."""
+    words = translator(language)
+    if sub.plan.kind == PlanKind.PACKAGE:
+        users = sub.capacity or 0
+        return users, words.npgettext(
+            "subscription quantity", "{n} user", "{n} users", users
+        ).format(n=users)
+    if sub.plan.kind == PlanKind.PER_UNIT:
+        parts = session.scalars(
+            select(PreInvestmentRow)
+            .where(PreInvestmentRow.subscription_id == sub.id)
+            .order_by(PreInvestmentRow.term_start.desc(), PreInvestmentRow.part)
+        ).all()
+        newest = [p for p in parts if p.term_start == parts[0].term_start] if parts else []
+        pupils = sum(p.pupils for p in newest)
+        return pupils, ", ".join(
+            words.npgettext(
+                "subscription quantity",
+                "{n} pupil in grades {part}",
+                "{n} pupils in grades {part}",
+                p.pupils,
+            ).format(n=p.pupils, part=p.part)
+            for p in newest
+        ) or words.npgettext("subscription quantity", "{n} pupil", "{n} pupils", 0).format(n=0)
+    seats = len(active_seats(sub))
+    return seats, words.npgettext(
+        "subscription quantity", "{n} licence", "{n} licences", seats
+    ).format(n=seats)
 
 
 def _running(session: Session, plan_code: str | None = None) -> list[Subscription]:
@@ -357,7 +413,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                 continue
             school = sub.school
             require_postal_address(school)
-            seats = len(active_seats(sub))
+            seats, quantity = licence_quantity(session, sub, school.language)
             run.letters.append(
                 notice_reminder_letter(
                     vendor=vendor.document_vendor(),
@@ -366,7 +422,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                     language=school.language,
                     on=on,
                     product=sub.plan.product.name,
-                    seats=seats,
+                    quantity=quantity,
                     renewal_on=renewal,
                     deadline=deadline,
                 )
@@ -379,7 +435,8 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
 
 def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
     """A letter for every renewal invoice of the term starting in ``year`` (draft or issued),
-    with the lines of the new term and the school's newest registration code."""
+    with the lines of the new term and the school's newest registration code; an issued
+    invoice is enclosed (its stored PDF after the letter)."""
     run = LetterRun("renewal", on)
     with db.transaction() as session:
         vendor = load_vendor(session)
@@ -389,7 +446,8 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
             .options(selectinload(Invoice.school), selectinload(Invoice.lines))
             .where(
                 Invoice.kind == "invoice",
-                Invoice.reason == "renewal",
+                # a per-pupil plan's renewal is its settlement with the new pre-investment
+                or_(Invoice.reason == "renewal", Invoice.billing_key.like("pupil-renewal:%")),
                 Invoice.subscription_id.is_not(None),
             )
             .order_by(Invoice.school_id, Invoice.id)
@@ -397,7 +455,8 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
         for invoice in invoices:
             starts = [li.period_start for li in invoice.lines if li.period_start]
             ends = [li.period_end for li in invoice.lines if li.period_end]
-            if not starts or min(starts).year != year:
+            # A settlement also holds lines of the year before: the new term is the latest.
+            if not starts or max(starts).year != year:
                 continue
             school = invoice.school
             require_postal_address(school)
@@ -408,7 +467,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                 .order_by(IssuedCode.serial.desc())
                 .limit(1)
             )
-            seats = len(active_seats(sub)) if sub is not None else 0
+            _seats, quantity = (
+                licence_quantity(session, sub, invoice.language) if sub is not None else (0, "")
+            )
             run.letters.append(
                 renewal_letter(
                     vendor=vendor.document_vendor(),
@@ -418,9 +479,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     currency=invoice.currency,
                     on=on,
                     product=sub.plan.product.name if sub is not None else "",
-                    seats=seats,
-                    term_start=min(starts),
-                    term_end=max(ends) if ends else min(starts),
+                    quantity=quantity,
+                    term_start=max(starts),
+                    term_end=max(ends) if ends else max(starts),
                     lines=[
                         DocumentLine(
                             description=li.description,
@@ -432,6 +493,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     ],
                     invoice_number=invoice.number,
                     registration_code=code,
+                    invoice_pdf=session.scalar(
+                        select(InvoicePdf.pdf).where(InvoicePdf.invoice_id == invoice.id)
+                    ),
                 )
             )
             run.schools.append(RenewalLetterSchool(school.number, school.name, invoice.number))
@@ -464,7 +528,6 @@ def price_change_notices(
             renewal = sub.term_end + timedelta(days=1)
             while renewal < valid_from:  # the first renewal the new price applies to
                 renewal = date(renewal.year + 1, renewal.month, renewal.day)
-            tr = gettext_for(school.language)
             run.letters.append(
                 price_increase_letter(
                     vendor=vendor.document_vendor(),
@@ -473,9 +536,7 @@ def price_change_notices(
                     language=school.language,
                     currency=plan.currency,
                     on=on,
-                    item=tr("the update subscription per licence and year")
-                    if component == SUBSCRIPTION
-                    else component,
+                    item=None if component == SUBSCRIPTION else component,
                     old_price=old,
                     new_price=new,
                     valid_from=valid_from,

@@ -36,10 +36,11 @@ from lehrer_licenses.services.licences.packages.contract import (
     ADDON_ACTIVE,
     ADDON_REASON,
     BillingAddress,
+    bill_addon,
 )
 from lehrer_licenses.services.licences.packages.renewal import ADDONS
 from lehrer_licenses.services.licences.packages.status import AddonView, addon_view
-from lehrer_licenses.services.schools import school_by_number
+from lehrer_licenses.services.schools import school_by_number, unpayable_reason
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import Addon, School
@@ -78,6 +79,19 @@ def check_billing_address(address: BillingAddress) -> None:
                 missing=", ".join(missing)
             )
         )
+    for label, value in (
+        (_("name"), address.name),
+        (_("street"), address.street),
+        (_("postcode"), address.postcode),
+        (_("town"), address.city),
+    ):
+        reason = unpayable_reason(value)
+        if reason:
+            raise InvalidInput(
+                _("the billing address of the add-on: the {field} {reason}").format(
+                    field=label, reason=reason
+                )
+            )
     if address.country not in COUNTRIES:
         raise InvalidInput(
             _("unknown country {country}: use one of {countries}").format(
@@ -200,7 +214,7 @@ def addon_invoice(session: Session, school: School, addon: Addon, currency, line
         on,
         f"addon:{addon.id}:{addon.term_start.isoformat()}",
     )
-    invoice.addon_id = addon.id
+    bill_addon(invoice, addon)
     session.flush()
     session.refresh(invoice)
     return invoice

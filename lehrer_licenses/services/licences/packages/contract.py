@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.documents import Address
 from lehrer_licenses.domain.catalogue import Plan, PlanKind
 from lehrer_licenses.domain.packages import (
     cancellation_deadline,
@@ -18,12 +19,15 @@ from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
 )
+from lehrer_licenses.services.billing.printing import bill_to, stored_address
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.licences.contract_years import (
     running_of_kind,
 )
 from lehrer_licenses.store.models import (
+    Addon,
+    Invoice,
     School,
     Subscription,
 )
@@ -75,3 +79,16 @@ def running_package(session: Session, school: School) -> tuple[Subscription, Pla
             _("School {school} has no running user package").format(school=school.number)
         )
     return sub, plan_from_row(sub.plan)
+
+
+def addon_billing_party(addon: Addon) -> Address | None:
+    """The add-on's own billing address (M10), None when its invoices go to the school."""
+    if not addon.billing_name.strip():
+        return None
+    return stored_address(addon, "billing_")
+
+
+def bill_addon(invoice: Invoice, addon: Addon) -> None:
+    """The invoice is the add-on's and goes to whoever pays for it (M10)."""
+    invoice.addon_id = addon.id
+    bill_to(invoice, addon_billing_party(addon))

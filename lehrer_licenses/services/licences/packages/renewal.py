@@ -30,7 +30,11 @@ from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _, format_date, gettext_for
 from lehrer_licenses.services.catalogue import plan_from_row
 from lehrer_licenses.services.licences.codes import issue_for
-from lehrer_licenses.services.licences.packages.contract import ADDON_LAPSED, ADDON_REASON
+from lehrer_licenses.services.licences.packages.contract import (
+    ADDON_LAPSED,
+    ADDON_REASON,
+    bill_addon,
+)
 from lehrer_licenses.services.licences.renewal_steps import (
     LAPSE,
     RENEW,
@@ -210,7 +214,7 @@ class Addons(RenewingModel):
         contract.term_start, contract.term_end = step.term.start, step.term.end
         contract.capacity = step.quantity or contract.capacity
         contract.price = sum((line.amount for line in step.lines), Decimal("0.00"))
-        invoice.addon_id = contract.id
+        bill_addon(invoice, contract)
         session.flush()
         return None
 
