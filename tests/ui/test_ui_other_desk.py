@@ -41,7 +41,7 @@ def test_a_seat_given_away_on_another_desk_is_refused_in_the_dialog(qtbot, db, s
     seats.assign_seat(db, zurich, there, ON)  # the other desk was quicker
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
-    assert dialog.error.text() == "seat 1 is taken"
+    assert dialog.error.text() == "Seat 1 is taken"
     assert [s.teacher for s in seats.list_seats(db, zurich)] == ["Beat Meier"]
 
 
