@@ -7,8 +7,9 @@
 # start makes FOLDER (a new temporary folder without one), runs initdb in it and starts the server
 # on 127.0.0.1, on the first free port from 5433 (5432 is usually a real server's). The settings
 # trade durability for speed: a test database that a crash loses is simply made again. A login role
-# with CREATEDB owns the test databases; the cluster's superuser only connects over the socket in
-# FOLDER. As root (CI) the cluster runs as the postgres user: the server refuses to run as root.
+# with SUPERUSER owns the test databases: tests/server makes owners, clerks and group roles of its
+# own, ends other sessions before dropping a database and reads pg_authid, as an office's server
+# administrator would (the throwaway cluster listens on 127.0.0.1 only). As root (CI) the cluster runs as the postgres user: the server refuses to run as root.
 set -euo pipefail
 
 ROLE=lehrer_test
@@ -87,7 +88,7 @@ EOF
     exit 1
   fi
   as_owner "$bin/psql" -h "$folder" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
-    -c "CREATE ROLE $ROLE LOGIN CREATEDB CREATEROLE PASSWORD '$password'" >/dev/null
+    -c "CREATE ROLE $ROLE LOGIN SUPERUSER PASSWORD '$password'" >/dev/null
   echo "$port" >"$folder/port"
   say "cluster in $folder on 127.0.0.1:$port (stop: $0 stop $folder)"
   echo "postgresql+psycopg://$ROLE:$password@127.0.0.1:$port/postgres"

@@ -212,7 +212,9 @@ def run_pg_dump(url: str, target: Path, server_major: int) -> None:
             ).format(server=server_major, local=local, command=dump_command_hint(url, target))
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # the process's own staging name: two year-end runs started in the same second dump to the
+    # same target name, and one must not rename the other's file away
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     conninfo, env = libpq_conninfo(url)
     done = subprocess.run(
