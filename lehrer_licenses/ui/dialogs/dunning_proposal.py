@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from lehrer_licenses.services.billing.dunning import DunningRun
-    from lehrer_licenses.store.database import Database
     from lehrer_licenses.ui.dialogs.letter_batch import BatchChoice
+    from lehrer_licenses.ui.handles import Database
     from lehrer_licenses.ui.workers import Task
 
 COLUMNS = ("invoice", "school", "level", "fee", "open", "overdue")
