@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -89,7 +90,8 @@ class DunningProposalDialog(QDialog):
                     item.setTextAlignment(right)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # the school's name takes the room left; the figures stay beside it, not at the far edge
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._update_count)
         self.all_button = QPushButton(_("Tick all"))
         self.none_button = QPushButton(_("Tick none"))
