@@ -8,8 +8,7 @@ from datetime import date
 
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
-from support.ui_driving import when_shown
+from support.ui_driving import file_printer, when_shown
 
 from lehrer_licenses.services.billing import dunning, issuing
 from lehrer_licenses.services.browse import school_detail as browse_detail
@@ -41,14 +40,7 @@ def test_only_the_ticked_invoices_get_a_reminder(qtbot, db, sample, vendor, tmp_
     printed = tmp_path / "printed.pdf"
     target = tmp_path / "reminders.pdf"
     offered: list[str] = []
-
-    def file_printer(_parent, _title):
-        printer = QPrinter()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(printed))
-        return printer
-
-    monkeypatch.setattr(asking, "printer", file_printer)
+    monkeypatch.setattr(asking, "printer", file_printer(printed))
     monkeypatch.setattr(
         asking, "open_or_print", lambda _p, _t, text: offered.append(text) or "print"
     )

@@ -7,23 +7,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from lehrer_licenses.services.billing import dunning, issuing, payments
 from lehrer_licenses.services.browse import school_detail as browse_detail
-from lehrer_licenses.ui import app as desk_app
-from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.views.schools import SchoolsView
-
-
-@pytest.fixture
-def german(settings):
-    settings[opt.UI_LANGUAGE] = "de"
-    desk_app.apply_language(settings)
-    yield
-    settings[opt.UI_LANGUAGE] = "en"
-    desk_app.apply_language(settings)
-
 
 RAW = re.compile(r"\b(issued|partly_paid|paid|draft|letters\.\w+|invoice\.\w+)\b")
 
