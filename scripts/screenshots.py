@@ -31,7 +31,7 @@ from text_fit import clipped_texts, iso_dates  # scripts/ is on the path when th
 
 from lehrer_licenses.i18n import LANGUAGES, set_ui_language
 from lehrer_licenses.services import catalogue
-from lehrer_licenses.services.billing import issuing, payments
+from lehrer_licenses.services.billing import dunning, issuing, payments
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse import school_detail as browse_detail
 from lehrer_licenses.services.browse import schools as browse
@@ -47,6 +47,7 @@ from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.app import apply_language, create_application
 from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog
+from lehrer_licenses.ui.dialogs.dunning_proposal import DunningProposalDialog
 from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard
 from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
@@ -345,6 +346,8 @@ def render(
     draft = next(r for r in browse_invoices.list_invoices(db, status="draft", today=TODAY))
     dialog = IssueDialog(db, draft, TODAY, window)
     with_dialog(dialog, lambda: shoot("invoice-issue", dialog))
+    dialog = DunningProposalDialog(dunning.propose_dunning(db, TODAY), window)
+    with_dialog(dialog, lambda: shoot("dunning-proposal", dialog))
     window.invoices.status.setCurrentIndex(0)
 
     window.show_view(4)

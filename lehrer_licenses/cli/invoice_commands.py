@@ -205,12 +205,42 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
             type=Path,
             help=_("a folder: one e-mail draft (.eml) per school, the PDF attached; sends nothing"),
         )
+
+    proposal = command(
+        "dunning", _("payment reminders: see which are due, then send the chosen ones")
+    ).add_subparsers(dest="dunning_action", required=True)
+    propose = command(
+        "propose", _("the overdue invoices with their next reminder; records nothing"), proposal
+    )
+    propose.add_argument("--date", type=_date, help=_("the day of the reminders (default: today)"))
+    send = command("run", _("record and print the reminders of the chosen invoices"), proposal)
+    send.add_argument(
+        "--invoices",
+        type=_invoice_ids,
+        required=True,
+        help=_("the invoice ids of the proposal to remind, e.g. 4,7,9"),
+    )
+    send.add_argument("--date", type=_date, help=_("the day of the reminders (default: today)"))
+    send.add_argument("-o", "--output", type=Path, help=_("one PDF with every letter"))
+    send.add_argument("--per-school", type=Path, help=_("a folder: one PDF per school"))
     return {
         "vendor": cmd_vendor,
         "invoice": cmd_invoice,
         "quote": cmd_quote,
         "letters": cmd_letters,
+        "dunning": cmd_dunning,
     }
+
+
+def _invoice_ids(text: str) -> list[int]:
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise argparse.ArgumentTypeError(
+            _("invoice ids are whole numbers separated by commas, e.g. 4,7,9; not {text}").format(
+                text=text
+            )
+        )
+    return [int(part) for part in parts]
 
 
 # --- handlers ----------------------------------------------------------------------------------
@@ -461,11 +491,7 @@ def cmd_letters(args) -> None:
     if eml_folder is not None:
         doc["without_email"] = without_email_json(drafts.without_email)
     if args.action == "dunning":
-        lines = [
-            f"  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
-            f"{n['currency']} {n['open']:>10}  {_('fee')} {n['fee']}"
-            for n in doc["notices"]
-        ]
+        lines = _reminder_lines(doc)
     else:
         lines = [f"  {row['school']:<8} {row['name']}" for row in doc["schools"]]
     count = len(run.letters) or len(lines)
@@ -478,6 +504,68 @@ def cmd_letters(args) -> None:
                 *lines,
                 *files,
                 *letter_emails.without_email_lines(drafts.without_email),
+            ]
+        ),
+    )
+
+
+def _reminder_lines(doc: dict) -> list[str]:
+    return [
+        f"  {n['invoice_id']:>6}  {n['number']:<14} {n['school']:<8} {_('level')} {n['level']}  "
+        f"{n['currency']} {n['open']:>10}  {_('fee')} {n['fee']}"
+        for n in doc["notices"]
+    ]
+
+
+def cmd_dunning(args) -> None:
+    from datetime import date
+
+    from lehrer_licenses.cli.json_billing import dunning_json
+    from lehrer_licenses.services.billing import dunning
+
+    on = args.date or date.today()
+    if args.dunning_action == "propose":
+        doc = dunning_json(dunning.propose_dunning(open_db(args), on))
+        count = len(doc["notices"])
+        print_result(
+            args,
+            doc,
+            lambda: "\n".join(
+                [
+                    ngettext("{n} reminder due", "{n} reminders due", count).format(n=count),
+                    *_reminder_lines(doc),
+                ]
+            ),
+        )
+        return
+    if not args.output and not args.per_school:
+        raise UsageError(_("say where the letters go: -o FILE and/or --per-school FOLDER"))
+    target = _output(args.output) if args.output else None
+    folder = None
+    if args.per_school:
+        folder = Path(args.per_school).expanduser()
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise UsageError(_("no writable folder {folder}").format(folder=args.per_school))
+    run = dunning.run_dunning(open_db(args), on, invoices=args.invoices)
+    files = []
+    if target is not None:
+        _write(target, run.batch_pdf)
+        files.append(str(target))
+    if folder is not None:
+        for school, pdf in run.pdf_per_school().items():
+            path = folder / f"dunning-{on.isoformat()}-{school}.pdf"
+            _write(path, pdf)
+            files.append(str(path))
+    doc = {**dunning_json(run), "files": files}
+    count = len(run.letters)
+    print_result(
+        args,
+        doc,
+        lambda: "\n".join(
+            [
+                ngettext("{n} letter", "{n} letters", count).format(n=count),
+                *_reminder_lines(doc),
+                *files,
             ]
         ),
     )

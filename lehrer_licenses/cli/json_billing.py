@@ -162,6 +162,7 @@ def accepted_quote_json(result: AcceptedQuote) -> dict:
 
 def _reminder_json(reminder: Reminder) -> dict:
     return {
+        "invoice_id": reminder.invoice_id,
         "number": reminder.number,
         "school": reminder.school,
         "school_name": reminder.school_name,

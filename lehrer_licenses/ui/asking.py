@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from lehrer_licenses.i18n import _
+
 
 def save_file(
     parent: QWidget | None,
@@ -61,6 +63,18 @@ def confirm_risky(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def open_or_print(parent: QWidget | None, title: str, text: str) -> str | None:
+    """After a PDF was saved: "open", "print", or None (neither)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Close, parent
+    )
+    opening = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
+    printing = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(opening)
+    box.exec()
+    return {opening: "open", printing: "print"}.get(box.clickedButton())
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

@@ -102,6 +102,10 @@ _HISTORY_ACTION = {
     "vendor.set": N_("Vendor details changed"),
     "vendor.regime": N_("VAT regime declared"),
     "demo.create": N_("Sample data created"),
+    "letters.notice_reminder": N_("Notice-period reminders written"),
+    "letters.renewal": N_("Renewal letters written"),
+    "letters.price_increase": N_("Price-change notices written"),
+    "database.move_to_server": N_("Database moved to a server"),
 }
 
 COUNTRY_NAMES = {
@@ -167,6 +171,10 @@ def renewal_action(code: str) -> str:
 
 
 def history_action(code: str) -> str:
+    if code not in _HISTORY_ACTION and code.count(".") == 2:
+        # a renewal step of a licence kind ("renewal.package.renew"): the step's own word
+        head, _kind, step = code.split(".")
+        return _lookup(_HISTORY_ACTION, f"{head}.{step}")
     return _lookup(_HISTORY_ACTION, code)
 
 

@@ -29,3 +29,16 @@ def when_shown(kind: type[QWidget], act: Callable[[QWidget], None], seen: list) 
         QTimer.singleShot(20, look)
 
     QTimer.singleShot(0, look)
+
+
+def file_printer(target):
+    """An ``asking.printer`` answer: "print to file" into ``target`` (a PDF)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    def choose(_parent, _title):
+        printer = QPrinter()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        return printer
+
+    return choose

@@ -55,6 +55,19 @@ def add(db, name: str, city: str = "Bern", postcode: str = "3000", **extra) -> s
 
 
 @pytest.fixture
+def german(settings):
+    """The app in German for the test, as the settings dialog switches it."""
+    from lehrer_licenses.ui import app as desk_app
+    from lehrer_licenses.ui import settings as opt
+
+    settings[opt.UI_LANGUAGE] = "de"
+    desk_app.apply_language(settings)
+    yield
+    settings[opt.UI_LANGUAGE] = "en"
+    desk_app.apply_language(settings)
+
+
+@pytest.fixture
 def school(db):
     """``school("Name", city=..., postcode=...)`` adds a Swiss school and returns its number."""
     return lambda name, *args, **extra: add(db, name, *args, **extra)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter
+from support.ui_driving import file_printer
 
 from lehrer_licenses.services.billing import issuing, printing
 from lehrer_licenses.services.browse import schools as browse
@@ -52,14 +52,7 @@ def test_print_button_prints_the_stored_pdf(
 ):
     view = issued_view(qtbot, db, sample)
     target = tmp_path / "printed.pdf"
-
-    def file_printer(_parent, _title):
-        printer = QPrinter()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(target))
-        return printer
-
-    monkeypatch.setattr(asking, "printer", file_printer)
+    monkeypatch.setattr(asking, "printer", file_printer(target))
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes() == printing.invoice_pdf(db, "2026-00001").pdf
     assert "2026-00001" in PdfReader(target).pages[0].extract_text()

@@ -3,13 +3,10 @@ written as the language writes it, no "LI (LI)", no stale red error."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from lehrer_licenses.ui import app as desk_app
 from lehrer_licenses.ui import asking
-from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.settings_dialog import VendorForm
 from lehrer_licenses.ui.main_window import MainWindow
 from lehrer_licenses.ui.pdf import PrintError
@@ -30,15 +27,6 @@ def test_a_saved_window_larger_than_the_screen_comes_back_inside_it(qtbot, db, s
     assert again.width() <= area.width() and again.height() <= area.height()
     assert area.contains(again.geometry().topLeft())
     assert area.contains(again.geometry().bottomRight())
-
-
-@pytest.fixture
-def german(settings):
-    settings[opt.UI_LANGUAGE] = "de"
-    desk_app.apply_language(settings)
-    yield
-    settings[opt.UI_LANGUAGE] = "en"
-    desk_app.apply_language(settings)
 
 
 def test_the_search_shortcut_is_written_as_the_language_writes_it(qtbot, db, german):

@@ -63,7 +63,6 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     from datetime import date
 
     from pypdf import PdfReader
-    from PySide6.QtWidgets import QMessageBox
 
     from lehrer_licenses.services.billing import issuing, lookups
     from lehrer_licenses.services.season import year_end as renewals
@@ -80,11 +79,17 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
 
     first = min(browse_detail.school_detail(db, sample["zurich"]).invoices, key=lambda i: i.id)
     issuing.issue_invoice(db, str(first.id), date(2026, 1, 5))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    task = view.letters("dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1))
+    from lehrer_licenses.ui import asking
+
+    offered: list[str] = []
+    monkeypatch.setattr(asking, "open_or_print", lambda _p, _t, text: offered.append(text))
+    task = view.letters(
+        "dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1), chosen=[first.id]
+    )
     with qtbot.waitSignal(task.signals.finished, timeout=30000):
         pass
     assert (tmp_path / "dunning.pdf").read_bytes().startswith(b"%PDF")
+    assert len(offered) == 1
     billing_doc = shape.invoice_json(lookups.show_invoice(db, str(first.id), date(2026, 3, 1)))
     assert billing_doc["status"] == "overdue"
 

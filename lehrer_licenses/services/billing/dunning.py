@@ -5,11 +5,15 @@ that many days (``[1]``, ``[2]``) after the previous reminder. Each level may ca
 (``dunning_fees``); the letter asks for the open amount plus the fees so far, with a QR-bill (CHF)
 or an EPC QR code (EUR) carrying the invoice's payment reference. A run records the reminders and
 renders the letters in one transaction: if a letter cannot be printed, nothing is recorded.
+
+A clerk first sees the proposal (``propose_dunning``: which invoice gets which level, fee and open
+amount) and sends only the reminders chosen (``run_dunning(..., invoices=...)``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.documents import DocumentDataError
 from lehrer_licenses.documents.letters import Letter, render_letters
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.lookups import credited_amount, paid_amount
 from lehrer_licenses.services.billing.printing import (
     billed_party,
@@ -37,13 +41,15 @@ from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.season.letters import dunning_letter
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import DunningNotice, Invoice
+from lehrer_licenses.store.locks import for_change, writing
+from lehrer_licenses.store.models import DunningNotice, Invoice, School
 
 
 @dataclass(frozen=True)
 class Reminder:
     """One reminder of a dunning run: what the letter asks for."""
 
+    invoice_id: int
     number: str
     school: str
     school_name: str
@@ -72,18 +78,38 @@ class DunningRun:
         return {school: render_letters(letters) for school, letters in sorted(by_school.items())}
 
 
-def _due_reminders(session: Session, on: date, vendor: VendorSettings):
-    """(invoice, level, previous notices, open amount, settled) for each reminder due on ``on``."""
-    invoices = session.scalars(
-        select(Invoice)
-        .options(selectinload(Invoice.school))
-        .where(
-            Invoice.kind == INVOICE,
-            Invoice.status.in_((ISSUED, PARTLY_PAID)),
-            Invoice.due_date < on,
-        )
-        .order_by(Invoice.due_date, Invoice.id)
+def _overdue(on: date, chosen: frozenset[int] | None):
+    query = select(Invoice).where(
+        Invoice.kind == INVOICE,
+        Invoice.status.in_((ISSUED, PARTLY_PAID)),
+        Invoice.due_date < on,
+    )
+    return query.where(Invoice.id.in_(chosen)) if chosen is not None else query
+
+
+def _lock_schools(session: Session, on: date, chosen: frozenset[int] | None) -> None:
+    """Lock the schools of the invoices the run may remind, before reading the invoices: a payment
+    booked meanwhile (it locks the school first too) is then either seen or waits for the run."""
+    school_ids = select(_overdue(on, chosen).with_only_columns(Invoice.school_id).subquery())
+    if not writing(session):
+        return
+    session.execute(
+        for_change(session, select(School.id).where(School.id.in_(school_ids)).order_by(School.id))
     ).all()
+
+
+def _due_reminders(
+    session: Session, on: date, vendor: VendorSettings, chosen: frozenset[int] | None = None
+):
+    """(invoice, level, previous notices, open amount, settled) for each reminder due on ``on``
+    (of the ``chosen`` invoice ids only, if given)."""
+    query = (
+        _overdue(on, chosen)
+        .options(selectinload(Invoice.school))
+        .order_by(Invoice.due_date, Invoice.id)
+        .execution_options(populate_existing=True)
+    )
+    invoices = session.scalars(for_change(session, query)).all()
     if not invoices:
         return [], []
     notices: dict[int, list[DunningNotice]] = defaultdict(list)
@@ -111,12 +137,34 @@ def _due_reminders(session: Session, on: date, vendor: VendorSettings):
     return due, exhausted
 
 
-def run_dunning(db: Database, on: date, *, dry_run: bool = False) -> DunningRun:
-    """Record and print every reminder due on ``on`` (or, dry, only say which)."""
+def propose_dunning(db: Database, on: date) -> DunningRun:
+    """The reminders due on ``on``, nothing written: what the clerk chooses from."""
+    return run_dunning(db, on, dry_run=True)
+
+
+def run_dunning(
+    db: Database, on: date, *, dry_run: bool = False, invoices: Iterable[int] | None = None
+) -> DunningRun:
+    """Record and print every reminder due on ``on`` (or, dry, only say which); with
+    ``invoices`` (ids, as the proposal lists them) only theirs. A chosen invoice whose reminder is
+    no longer due (paid meanwhile, already reminded) is refused, so nothing is sent unseen."""
+    chosen = frozenset(invoices) if invoices is not None else None
+    if chosen is not None and not chosen:
+        raise InvalidInput(_("choose at least one invoice to remind"))
     run = DunningRun(on, dry_run)
-    with db.transaction() as session:
+    # a dry run only reads: it must not wait for, nor hold up, a clerk booking a payment
+    with db.reading() if dry_run else db.transaction() as session:
+        _lock_schools(session, on, chosen)
         vendor = load_vendor(session)
-        due, run.exhausted = _due_reminders(session, on, vendor)
+        due, run.exhausted = _due_reminders(session, on, vendor, chosen)
+        if chosen is not None:
+            missing = chosen - {invoice.id for invoice, *_rest in due}
+            if missing:
+                raise InvalidInput(
+                    _("no reminder is due on {date} for invoice id {ids}").format(
+                        date=format_date(on), ids=", ".join(str(i) for i in sorted(missing))
+                    )
+                )
         if due and not dry_run:
             require_complete(vendor)
         document_vendor = vendor.document_vendor() if not vendor.missing() else None
@@ -127,6 +175,7 @@ def run_dunning(db: Database, on: date, *, dry_run: bool = False) -> DunningRun:
             earlier_fees = sum((n.fee for n in earlier), ZERO)
             run.notices.append(
                 Reminder(
+                    invoice_id=invoice.id,
                     number=invoice.number,
                     school=school.number,
                     school_name=school.name,

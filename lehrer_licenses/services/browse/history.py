@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from lehrer_licenses.services.schools import search_condition
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import AuditEntry, School
+from lehrer_licenses.store.models import AuditEntry, Invoice, School
 
 HISTORY_LIMIT = 30
 PAGE_SIZE = 200
 # The audit writes amounts and days as text (``store.audit``); these keys hold amounts.
-AMOUNT_KEYS = frozenset({"net", "payable"})
+AMOUNT_KEYS = frozenset({"net", "payable", "amount", "paid", "fee", "open"})
 
 # A value an entry recorded: amounts as Decimal, days as date, the rest as JSON gave it.
 AuditValue = Decimal | date | str | int | float | bool | list | dict | None
@@ -36,6 +36,9 @@ class HistoryRow:
     action: str
     before: dict[str, AuditValue]
     after: dict[str, AuditValue]
+    # the invoice (credit note, quote) the entry is about, for lines that name it and its money
+    number: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class AuditRow:
     school_name: str | None
     before: dict[str, AuditValue]
     after: dict[str, AuditValue]
+    number: str | None = None
+    currency: str | None = None
 
     @property
     def key(self) -> tuple[datetime, int]:
@@ -110,14 +115,22 @@ def school_history(
 ) -> list[HistoryRow]:
     """A school's latest audit entries, newest first (inside the caller's reading session)."""
     return [
-        HistoryRow(a.at, a.actor, a.action, _values(a.before), _values(a.after))
-        for a in session.scalars(
-            select(AuditEntry)
+        HistoryRow(a.at, a.actor, a.action, _values(a.before), _values(a.after), number, currency)
+        for a, number, currency in session.execute(
+            _with_document(select(AuditEntry, Invoice.number, Invoice.currency))
             .where(AuditEntry.school_id == school_id)
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             .limit(limit)
         )
     ]
+
+
+def _with_document(query: Select) -> Select:
+    """``query`` joined to the invoice an entry is about (older entries of a payment or a
+    reminder recorded only the invoice's id)."""
+    return query.outerjoin(
+        Invoice, and_(AuditEntry.entity == "invoice", Invoice.id == AuditEntry.entity_id)
+    )
 
 
 def _like(text: str) -> str:
@@ -159,8 +172,10 @@ def list_audit(
     """One page of the audit log, newest first; ``after`` is the ``key`` of the last row of
     the previous page (None for the first page)."""
     query = _where(
-        select(AuditEntry, School.number, School.name).outerjoin(
-            School, School.id == AuditEntry.school_id
+        _with_document(
+            select(
+                AuditEntry, School.number, School.name, Invoice.number, Invoice.currency
+            ).outerjoin(School, School.id == AuditEntry.school_id)
         ),
         flt,
     )
@@ -185,8 +200,10 @@ def list_audit(
                 school_name=name,
                 before=_values(a.before),
                 after=_values(a.after),
+                number=document,
+                currency=currency,
             )
-            for a, number, name in session.execute(query)
+            for a, number, name, document, currency in session.execute(query)
         ]
 
 

@@ -12,6 +12,19 @@ from lehrer_licenses.ui import labels
 
 # Audit keys worth showing, with their label; ids and internals are left out.
 _KEYS = {
+    "number": N_("number"),
+    "credit_note": N_("credit note"),
+    "amount": N_("amount"),
+    "paid_on": N_("paid on"),
+    "paid": N_("paid in all"),
+    "level": N_("reminder"),
+    "fee": N_("fee"),
+    "open": N_("open"),
+    "pay_by": N_("pay by"),
+    "date": N_("date"),
+    "due_date": N_("due"),
+    "invoice_status": N_("invoice"),
+    "letters": N_("letters"),
     "seats": N_("seats"),
     "kind": N_("kind"),
     "ordered_on": N_("ordered on"),
@@ -48,11 +61,15 @@ _STATUSES = {"active": N_("running"), "lapsed": N_("lapsed"), "refunded": N_("re
 _OTHER_REASONS = {"manual": N_("by hand")}
 
 
-def _value(key: str, value: object) -> str:
+_MONEY = frozenset({"amount", "paid", "fee", "open", "net", "payable"})
+
+
+def _value(key: str, value: object, currency: str | None = None) -> str:
     if key == "kind" and value in _KINDS:
         return _(_KINDS[value])
-    if key == "status" and value in _STATUSES:
-        return _(_STATUSES[value])
+    if key in ("status", "invoice_status") and isinstance(value, str):
+        # a contract's status, else an invoice's (issued, partly paid, ...)
+        return _(_STATUSES[value]) if value in _STATUSES else labels.invoice_status(value)
     if key == "reason" and isinstance(value, str):
         return _(_OTHER_REASONS[value]) if value in _OTHER_REASONS else labels.invoice_reason(value)
     if isinstance(value, bool):
@@ -62,17 +79,20 @@ def _value(key: str, value: object) -> str:
     if isinstance(value, date):
         return fmt.day(value)
     if isinstance(value, Decimal):
-        return fmt.number(value)
+        return fmt.money(value, currency) if key in _MONEY and currency else fmt.number(value)
     return str(value)
 
 
 def describe(entry: HistoryRow | AuditRow) -> str:
     parts = []
+    # a draft's entry predates the number its invoice got later
+    if entry.number and "number" not in entry.after and entry.action != "invoice.draft":
+        parts.append(f"{_('number')}: {entry.number}")
     for key, label in _KEYS.items():
         if key not in entry.after:
             continue
-        after = _value(key, entry.after[key])
+        after = _value(key, entry.after[key], entry.currency)
         if key in entry.before and entry.before[key] != entry.after[key]:
-            after = f"{_value(key, entry.before[key])} \u2192 {after}"
+            after = f"{_value(key, entry.before[key], entry.currency)} \u2192 {after}"
         parts.append(f"{_(label)}: {after}")
     return ", ".join(parts)

@@ -102,6 +102,10 @@ class InvoicesView(QWidget):
         einvoice_menu.addAction(_("Factur-X / ZUGFeRD PDF…"), lambda: self.save_einvoice(False))
         einvoice_menu.addAction(_("XRechnung XML…"), lambda: self.save_einvoice(True))
         self.einvoice_button.setMenu(einvoice_menu)
+        self.remind_button = QPushButton(_("Payment reminders…"))
+        self.remind_button.setToolTip(
+            _("The overdue invoices with their next reminder; send the ones you tick")
+        )
         self.export_button = QPushButton(_("Export all listed…"))
         self.export_button.setToolTip(_("Save the PDFs of every invoice in the list to a folder"))
         for button, slot in (
@@ -113,6 +117,7 @@ class InvoicesView(QWidget):
             (self.print_button, self.print_invoice),
             (self.save_button, self.save_pdf),
             (self.export_button, self.export_listed),
+            (self.remind_button, self.send_reminders),
         ):
             connect_unchecked(button.clicked, slot)
         actions = button_bar(
@@ -124,7 +129,7 @@ class InvoicesView(QWidget):
             self.print_button,
             self.save_button,
             self.einvoice_button,
-            trailing=[self.export_button],
+            trailing=[self.remind_button, self.export_button],
         )
 
         self.table = LazyTableView(self.model, stretch="school")
@@ -400,6 +405,17 @@ class InvoicesView(QWidget):
         target = Path(path)
         target.write_bytes(made.data)
         return target
+
+    def send_reminders(self) -> Task | None:
+        """The dunning proposal, then the ticked reminders recorded and their letters written."""
+        from lehrer_licenses.ui.dialogs.dunning_proposal import send_reminders
+
+        def written(message: str) -> None:
+            self.changed.emit()  # the schools' balances now carry the reminder fees
+            self.error.show_message("")
+            self.settlement.setText(message)
+
+        return send_reminders(self, self._db, self.today or date.today(), on_written=written)
 
     def export_listed(self, folder: str | None = None) -> Task | None:
         """The PDFs of every listed document into a folder, off the UI thread with progress."""

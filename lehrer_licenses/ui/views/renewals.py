@@ -129,7 +129,7 @@ class RenewalsView(QWidget):
         letters_menu.addAction(
             _("Renewal letters for the year shown…"), lambda: self.letters("renewal")
         )
-        letters_menu.addAction(_("Payment reminders due today…"), lambda: self.letters("dunning"))
+        letters_menu.addAction(_("Payment reminders…"), lambda: self.letters("dunning"))
         self.letters_button.setMenu(letters_menu)
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
@@ -441,49 +441,46 @@ class RenewalsView(QWidget):
     # --- letters -------------------------------------------------------------------------------
 
     def letters(
-        self, kind: str, target: str | None = None, on: date | None = None, choice=None
+        self,
+        kind: str,
+        target: str | None = None,
+        on: date | None = None,
+        choice=None,
+        chosen: list[int] | None = None,
     ) -> Task | None:
         """Write a batch of letters in the background: notice-period reminders for the
-        next two months, renewal letters of the year shown, or the payment reminders due
-        (those are recorded: each one raises the reminder level of its invoice). The dialog
-        asks for one PDF in an order, or e-mail drafts into a folder (``letter_batch``)."""
-        from lehrer_licenses.ui.dialogs import letter_batch
+        next two months, renewal letters of the year shown, or payment reminders (the proposal
+        first: only the reminders ticked there are recorded, ``chosen`` ticks without asking).
+        The dialog asks for one PDF in an order, or e-mail drafts into a folder
+        (``letter_batch``)."""
+        from lehrer_licenses.ui.dialogs import dunning_proposal, letter_batch
 
         on = on or date.today()
         if choice is None and target is not None:
             choice = letter_batch.BatchChoice(letter_batch.PDF, Path(target))
+        if kind == "dunning":
+            return dunning_proposal.send_reminders(
+                self, self._db, on, choice=choice, chosen=chosen, on_written=self.state.setText
+            )
         if choice is None:
             names = {
                 "notice": _("notice-reminders"),
                 "renewal": _("renewal-letters"),
-                "dunning": _("payment-reminders"),
             }
             choice = letter_batch.ask_letter_batch(self, f"{names[kind]}-{on.isoformat()}.pdf")
             if choice is None:
                 return None
-        if kind == "dunning" and not asking.confirm(
-            self,
-            _("Payment reminders"),
-            _(
-                "Record and print every payment reminder due today? Each raises the "
-                "reminder level of its invoice, with the fee of that level."
-            ),
-        ):
-            return None
         db, year = self._db, self.year.value()
 
         def work(progress: Progress):
-            from lehrer_licenses.services.billing import dunning
             from lehrer_licenses.services.season import letters
 
             letter_batch.check_before_run(db, choice)
             progress(0, 2)
             if kind == "notice":
                 run = letters.notice_reminders(db, on)
-            elif kind == "renewal":
-                run = letters.renewal_letters(db, year, on)
             else:
-                run = dunning.run_dunning(db, on)
+                run = letters.renewal_letters(db, year, on)
             progress(1, 2)
             written = letter_batch.write_batch(db, run.letters, choice)
             progress(2, 2)
