@@ -221,8 +221,8 @@ def notice_reminder_letter(
                 "for another term."
             ).format(product=product, quantity=quantity, date=format_date(renewal_on, language)),
             tr(
-                "If you want fewer licences or wish to cancel, your written notice must reach "
-                "us by {deadline}. A later notice takes effect one term later."
+                "If you want to reduce or cancel your subscription, your written notice must "
+                "reach us by {deadline}. A later notice takes effect one term later."
             ).format(deadline=format_date(deadline, language)),
             tr("If everything stays as it is, there is nothing you need to do."),
         ),
