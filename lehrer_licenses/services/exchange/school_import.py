@@ -386,23 +386,25 @@ def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> N
 
 def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> None:
     wanted = {row.values.get("school", "") for row in rows} - {""}
-    schools = {
-        s.number: s for s in session.scalars(select(School).where(School.number.in_(wanted)))
-    }
+    # Columns, not ORM objects: a canton's file meets some 400,000 teachers, and building an
+    # instance of each was most of the import's time.
+    schools = set(session.scalars(select(School.number).where(School.number.in_(wanted))))
     emails: dict[tuple[str, str], str] = {}  # (school, e-mail) -> where it is
     names: dict[tuple[str, str], str] = {}  # (school, name) of those without e-mail
     admins: dict[str, str] = {}
-    for teacher, number in session.execute(
-        select(Teacher, School.number)
+    label = _("already at the school")
+    for email, first_name, last_name, is_admin, number in session.execute(
+        select(
+            Teacher.email, Teacher.first_name, Teacher.last_name, Teacher.is_admin, School.number
+        )
         .join(School, Teacher.school_id == School.id)
         .where(School.number.in_(wanted), Teacher.left_on.is_(None))
     ):
-        label = _("already at the school")
-        if teacher.email:
-            emails[number, teacher.email.casefold()] = label
+        if email:
+            emails[number, email.casefold()] = label
         else:
-            names[number, f"{teacher.first_name} {teacher.last_name}".casefold()] = label
-        if teacher.is_admin:
+            names[number, f"{first_name} {last_name}".casefold()] = label
+        if is_admin:
             admins[number] = label
     for row in rows:
         if row.shifted:
