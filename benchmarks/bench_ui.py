@@ -22,6 +22,7 @@ QT_QPA_PLATFORM says otherwise.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -31,6 +32,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tree whose app is measured: the one on PYTHONPATH (a "before" run points it at another
+# checkout); the children run there so that ``-c`` code imports that tree, not this one.
+TREE = Path(importlib.util.find_spec("lehrer_licenses").origin).resolve().parents[1]
+USABLE_LIMIT_MS = 500
+KEYSTROKE_LIMIT_MS = 50
 DEFAULT_DB = Path("/tmp/bench20k.sqlite")
 
 BARE = r"""
@@ -79,6 +85,9 @@ phases["database opened"] = time.time()
 controller.attach(db)
 app.processEvents()
 report["usable"] = time.time()
+# CPU seconds of this process so far: on a shared machine the wall time above waits for the
+# other processes too, this does not.
+report["usable_cpu"] = time.process_time()
 phases["views filled (schools list shown)"] = report["usable"]
 
 def wait(signal, timeout_ms=60000):
@@ -103,7 +112,7 @@ report["rss_mb_after_start"] = rss_mb()
 # Warm the name index once, as a user's first teacher search would (it is built in the
 # background, then kept): timed apart from the filters.
 t = time.perf_counter()
-from lehrer_licenses.services import browse_seats
+from lehrer_licenses.services.browse import seats as browse_seats
 browse_seats.warm_up(db)
 report["teacher_index_ms"] = (time.perf_counter() - t) * 1000
 
@@ -147,6 +156,16 @@ for text in ("zürich", "100500", "schule", "xyz-nothing", ""):
     app.processEvents()
     searches[text or "(cleared)"] = (time.perf_counter() - start) * 1000
 report["school_search_ms"] = searches
+# Typed one letter at a time, as the debounced search field sends it at worst.
+keystrokes = {}
+for text in ("zürich", "100500"):
+    for n in range(1, len(text) + 1):
+        start = time.perf_counter()
+        schools.search.setText(text[:n])
+        schools.apply_search()
+        app.processEvents()
+        keystrokes[text[:n]] = (time.perf_counter() - start) * 1000
+report["keystroke_ms"] = keystrokes
 report["rss_mb_end"] = rss_mb()
 print("REPORT " + json.dumps(report), flush=True)
 window.close()
@@ -163,7 +182,7 @@ def launch(code: str, *args: str) -> tuple[float, str]:
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=TREE,
         check=True,
     ).stdout
     return started, out
@@ -204,10 +223,14 @@ def main(argv: list[str] | None = None) -> int:
         f"= {app_s / bare_s:.2f}x bare (goal <= 2x)"
     )
     usable = statistics.median(r["usable"] - r["started"] for _t, r in runs)
+    usable_cpu = statistics.median(r["usable_cpu"] for _t, r in runs)
+    print(f"tree measured: {TREE}")
     print(
         f"usable, the schools list of the demo data shown:      {usable * 1000:6.0f} ms (median) "
-        f"= {usable / bare_s:.2f}x bare"
+        f"= {usable / bare_s:.2f}x bare (limit {USABLE_LIMIT_MS} ms"
+        f"{'' if usable * 1000 <= USABLE_LIMIT_MS else ', OVER'})"
     )
+    print(f"  the same in CPU time of the app's process: {usable_cpu * 1000:6.0f} ms (median)")
     previous = report["started"]
     parts = []
     for name, at in report["phases"].items():
@@ -218,13 +241,20 @@ def main(argv: list[str] | None = None) -> int:
         f"RSS after start: {report['rss_mb_after_start']:.0f} MB (goal <= 300 MB); "
         f"after the filters: {report['rss_mb_end']:.0f} MB"
     )
-    print(f"teacher name index, built once in the background: {report['teacher_index_ms']:.0f} ms")
+    teacher = statistics.median(r["teacher_index_ms"] for _t, r in runs)
+    print(
+        f"teacher name index, built once in the background: {teacher:.0f} ms (median; issue 21 "
+        "sets no limit, it reported 2,100 ms)"
+    )
     print("seats view, filter change -> first page shown (goal <= 100 ms):")
     for name, ms in report["seat_filters_ms"].items():
         print(f"  {name:32s} {ms:6.0f} ms{'' if ms <= 100 else '  (over the goal)'}")
-    print("schools view, search -> first page shown:")
-    for name, ms in report["school_search_ms"].items():
-        print(f"  {name:32s} {ms:6.0f} ms")
+    print(f"schools view, search -> first page shown (limit {KEYSTROKE_LIMIT_MS} ms, median):")
+    for key in ("school_search_ms", "keystroke_ms"):
+        for name in report[key]:
+            ms = statistics.median(r[key][name] for _t, r in runs)
+            over = "" if ms <= KEYSTROKE_LIMIT_MS else "  (over the limit)"
+            print(f"  {name:32s} {ms:6.0f} ms{over}")
     return 0
 
 

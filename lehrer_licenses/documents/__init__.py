@@ -5,7 +5,6 @@ qrbill, python-stdnum; QR codes are encoded by ``qrcodes``, checked against segn
 it never imports Qt, SQLAlchemy, ``store``, ``services``, ``ui`` or ``cli``. Fonts: ``text``.
 """
 
-from lehrer_licenses.documents.invoice_pdf import render_invoice
 from lehrer_licenses.documents.model import (
     Address,
     DocumentDataError,
@@ -24,3 +23,13 @@ __all__ = [
     "Vendor",
     "render_invoice",
 ]
+
+
+def __getattr__(name: str):
+    # The renderer pulls in reportlab, qrbill and the fonts (0.2-0.4 s); the app's start needs
+    # only the plain data classes above, so it is imported on first use.
+    if name == "render_invoice":
+        from lehrer_licenses.documents.invoice_pdf import render_invoice
+
+        return render_invoice
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

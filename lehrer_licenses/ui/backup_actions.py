@@ -108,7 +108,8 @@ class BackupActions:
                 ).format(current=current, backup=backup, when=fmt.moment(stamp)),
             ):
                 return None
-        if self.seats.model.loading or workers.running():
+        seats = self._built.get("seats")
+        if (seats is not None and seats.model.loading) or workers.running():
             self.statusBar().showMessage(_("Wait until the work in progress is done."), 8000)
             return None
         self.db.dispose()  # the restore refuses while connections are open

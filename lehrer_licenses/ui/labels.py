@@ -70,6 +70,7 @@ _HISTORY_ACTION = {
     "invoice.draft": N_("Draft invoice"),
     "cancellation.record": N_("Cancellation received"),
     "teacher.add": N_("Teacher added"),
+    "teacher.import_undone": N_("Teacher import undone"),
     "seat.assign": N_("Seat assigned"),
     "seat.transfer": N_("Seat transferred"),
     "seat.free": N_("Seat freed"),

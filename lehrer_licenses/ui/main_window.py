@@ -44,6 +44,8 @@ PAGES = (
     (N_("Catalogue"), "catalogue"),
     (N_("History"), "history"),
 )
+# The attribute of each page's view, in nav order.
+VIEW_NAMES = ("schools", "seats", "invoices", "renewals", "catalogue", "audit_log")
 LANGUAGE_NAMES = {
     "de": "Deutsch",
     "fr": "Français",
@@ -118,29 +120,16 @@ class MainWindow(BackupActions, QMainWindow):
         return bool(self.views)
 
     def attach(self, db: Database) -> None:
-        """Build the views on ``db`` (the slow part of the start: it imports the services)."""
-        from lehrer_licenses.ui.views.audit_log import AuditLogView
-        from lehrer_licenses.ui.views.catalogue import CatalogueView
-        from lehrer_licenses.ui.views.invoices import InvoicesView
-        from lehrer_licenses.ui.views.renewals import RenewalsView
+        """Build the schools view on ``db``; the other views are built when first shown (or
+        asked for), so the start pays only for the list the user sees first."""
         from lehrer_licenses.ui.views.schools import SchoolsView
-        from lehrer_licenses.ui.views.seats import SeatsView
 
         self.db = db
+        self._built: dict[str, QWidget] = {}
         self.schools = SchoolsView(db)
-        self.seats = SeatsView(db)
-        self.invoices = InvoicesView(db)
-        self.renewals = RenewalsView(db)
-        self.catalogue = CatalogueView(db)
-        self.audit_log = AuditLogView(db)
-        widgets = (
-            self.schools,
-            self.seats,
-            self.invoices,
-            self.renewals,
-            self.catalogue,
-            self.audit_log,
-        )
+        self._built["schools"] = self.schools
+        # Empty stand-ins keep the stack's pages in nav order until their view is built.
+        widgets = [self.schools, *(QWidget() for _name in VIEW_NAMES[1:])]
         self.views = [
             (widget, _(title), icon_name)
             for widget, (title, icon_name) in zip(widgets, PAGES, strict=True)
@@ -149,7 +138,7 @@ class MainWindow(BackupActions, QMainWindow):
         self._opening.deleteLater()
         for widget in widgets:
             self.stack.addWidget(widget)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_page)
         self._show_database()
         for action in self._needs_views:
             action.setEnabled(True)
@@ -161,15 +150,67 @@ class MainWindow(BackupActions, QMainWindow):
         self.schools.new_school_requested.connect(self.new_school)
         self.schools.order_requested.connect(self.order_seats)
         self.schools.cancel_requested.connect(self.cancel_licences)
-        self.renewals.renewed.connect(self.schools.refresh)
-        self.renewals.renewed.connect(self.invoices.refresh)
-        self.renewals.renewed.connect(self.seats.refresh)
-        self.seats.changed.connect(lambda _number: self.schools.refresh())
-        self.invoices.changed.connect(self.schools.refresh)
-        self.audit_log.school_requested.connect(
-            lambda number: (self.show_view(0), self.schools.show_school(number))
-        )
         self.restore_state()
+
+    def _show_page(self, row: int) -> None:
+        if 0 <= row < len(VIEW_NAMES):
+            self._view(VIEW_NAMES[row])
+        self.stack.setCurrentIndex(row)
+
+    def _view(self, name: str) -> QWidget:
+        view = self._built.get(name)
+        return view if view is not None else self._build_view(name)
+
+    def _build_view(self, name: str) -> QWidget:
+        from lehrer_licenses.ui.views.audit_log import AuditLogView
+        from lehrer_licenses.ui.views.catalogue import CatalogueView
+        from lehrer_licenses.ui.views.invoices import InvoicesView
+        from lehrer_licenses.ui.views.renewals import RenewalsView
+        from lehrer_licenses.ui.views.seats import SeatsView
+
+        kinds = {
+            "seats": SeatsView,
+            "invoices": InvoicesView,
+            "renewals": RenewalsView,
+            "catalogue": CatalogueView,
+            "audit_log": AuditLogView,
+        }
+        view = kinds[name](self.db)
+        self._built[name] = view
+        row = VIEW_NAMES.index(name)
+        stand_in = self.stack.widget(row)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, view)
+        self.stack.removeWidget(stand_in)
+        stand_in.deleteLater()
+        self.stack.setCurrentIndex(current)
+        _old, title, icon_name = self.views[row]
+        self.views[row] = (view, title, icon_name)
+        if name in ("invoices", "catalogue", "renewals"):
+            view.set_access(self.access)
+        if name == "renewals":
+            view.renewed.connect(self.schools.refresh)
+            view.renewed.connect(lambda: self._refresh_built("invoices", "seats"))
+        elif name in ("seats", "invoices"):
+            view.changed.connect(lambda *_args: self.schools.refresh())
+        elif name == "audit_log":
+            view.school_requested.connect(
+                lambda number: (self.show_view(0), self.schools.show_school(number))
+            )
+        return view
+
+    def _refresh_built(self, *names: str) -> None:
+        """Refresh those of ``names`` that are built; one built later reads fresh data then."""
+        for name in names:
+            view = self._built.get(name)
+            if view is not None:
+                view.refresh()
+
+    seats = property(lambda self: self._view("seats"))
+    invoices = property(lambda self: self._view("invoices"))
+    renewals = property(lambda self: self._view("renewals"))
+    catalogue = property(lambda self: self._view("catalogue"))
+    audit_log = property(lambda self: self._view("audit_log"))
 
     # --- menus ---------------------------------------------------------------------------------
 
@@ -279,12 +320,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.schools.focus_search()
 
     def refresh(self) -> None:
-        self.schools.refresh()
-        self.seats.refresh()
-        self.invoices.refresh()
-        self.renewals.refresh()
-        self.catalogue.refresh()
-        self.audit_log.refresh()
+        self._refresh_built(*VIEW_NAMES)
 
     def new_school(self) -> None:
         from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
@@ -309,7 +345,7 @@ class MainWindow(BackupActions, QMainWindow):
             first = row.number if isinstance(row, ImportedSchool) else row.school
             self.show_view(0)
             self.schools.refresh(select=first)
-            self.seats.refresh()
+            self._refresh_built("seats")
             n = len(report.rows)
             message = (
                 ngettext("{n} school imported.", "{n} schools imported.", n)
@@ -341,8 +377,7 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_quote:
             q = dialog.result_quote
             self.schools.refresh(select=q.school)
-            self.seats.refresh()
-            self.invoices.refresh()
+            self._refresh_built("seats", "invoices")
             self.statusBar().showMessage(
                 ngettext(
                     "{n} seat ordered for school {school}; a draft invoice was written.",
@@ -359,8 +394,7 @@ class MainWindow(BackupActions, QMainWindow):
         if dialog.exec() and dialog.result_cancellation:
             r = dialog.result_cancellation
             self.schools.refresh(select=r.school)
-            self.seats.refresh()
-            self.invoices.refresh()
+            self._refresh_built("seats", "invoices")
             self.statusBar().showMessage(
                 _("Cancellation recorded for school {school}.").format(school=r.school), 8000
             )
@@ -469,12 +503,8 @@ class MainWindow(BackupActions, QMainWindow):
 
         self.db = db
         warn_if_open_elsewhere(self, db)
-        self.schools.set_database(db)
-        self.seats.set_database(db)
-        self.catalogue.set_database(db)
-        self.invoices.set_database(db)
-        self.renewals.set_database(db)
-        self.audit_log.set_database(db)
+        for view in self._built.values():
+            view.set_database(db)
         self._show_database()
         is_file = self._is_file()
         self.backup_action.setEnabled(is_file)
@@ -488,8 +518,9 @@ class MainWindow(BackupActions, QMainWindow):
 
         self.access = current_access(self.db)
         permit(self.export_action, self.access, ACCOUNTANT)
-        for view in (self.invoices, self.catalogue, self.renewals):
-            view.set_access(self.access)
+        for name in ("invoices", "catalogue", "renewals"):
+            if name in self._built:
+                self._built[name].set_access(self.access)
 
     def connect_server(self):
         """File › Connect to server…: the dialog opens the server database, or says why not."""
@@ -566,7 +597,8 @@ class MainWindow(BackupActions, QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.attached and self.renewals.task is not None:
+        renewals = self._built.get("renewals") if self.attached else None
+        if renewals is not None and renewals.task is not None:
             if not asking.confirm(
                 self,
                 _("A renewal is running"),
@@ -574,6 +606,6 @@ class MainWindow(BackupActions, QMainWindow):
             ):
                 event.ignore()
                 return
-            self.renewals.cancel()
+            renewals.cancel()
         self.save_state()
         super().closeEvent(event)

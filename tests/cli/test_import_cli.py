@@ -2,8 +2,12 @@
 stderr with exit status 2, --json output, --dry-run writes nothing."""
 
 import json
+import sqlite3
 
+import pytest
 from support.cli_run import fingerprint
+
+from lehrer_licenses.services.exchange import school_import
 
 
 def write(tmp_path, name: str, *lines: str, encoding: str = "utf-8") -> str:
@@ -77,3 +81,45 @@ def test_template_is_written_and_a_missing_file_is_refused(cli, tmp_path):
     assert code == 2 and "cannot read" in err and "missing.csv" in err
     code, _out, err = cli("import", "template", "pupils", "-o", str(target))
     assert code == 2 and "invalid choice" in err
+
+
+@pytest.mark.sqlite_only  # the failure is a trigger in the SQLite file
+def test_a_teacher_import_failing_in_a_later_batch_leaves_nothing_and_can_be_rerun(
+    cli, tmp_path, monkeypatch
+):
+    # Teachers are written in batches, each its own transaction; a failure in the third batch
+    # must take the first two out again, so the user sees the file imported whole or not at all.
+    schools = write(tmp_path, "s.csv", "name;postcode;country;language", "Schule A;8000;CH;de")
+    assert cli("import", "schools", schools)[0] == 0
+    monkeypatch.setattr(school_import, "TEACHER_BATCH", 2)
+    con = sqlite3.connect(cli.path)
+    with con:
+        con.execute(
+            "CREATE TRIGGER test_disk_full BEFORE INSERT ON teacher WHEN NEW.last_name = 'Fehler' "
+            "BEGIN SELECT RAISE(ABORT, 'simulated disk full'); END"
+        )
+    con.close()
+    rows = ["100001;Eva;Meier", "100001;Jan;Huber", "100001;Ida;Keller", "100001;Leo;Graf"]
+    teachers = write(tmp_path, "lp.csv", "school;first_name;last_name", *rows, "100001;Max;Fehler")
+    before = fingerprint(cli.path, without=("audit_entry",))
+    code, out, err = cli("import", "teachers", teachers)
+    assert code == 2 and out == ""
+    assert (
+        "nothing was imported from lp.csv: writing failed (simulated disk full); "
+        "the 4 teachers already written were taken out again"
+    ) in err
+    assert fingerprint(cli.path, without=("audit_entry",)) == before
+    con = sqlite3.connect(cli.path)
+    # the append-only trail keeps the four adds and says they were taken out again
+    actions = [a for (a,) in con.execute("SELECT action FROM audit_entry ORDER BY id")]
+    undone = json.loads(con.execute("SELECT after FROM audit_entry ORDER BY id DESC").fetchone()[0])
+    con.close()
+    assert actions[-5:] == ["teacher.add"] * 4 + ["teacher.import_undone"]
+    assert undone["teachers"] == 4 and undone["ids"] == [[1, 4]] and undone["file"] == "lp.csv"
+    con = sqlite3.connect(cli.path)
+    with con:
+        con.execute("DROP TRIGGER test_disk_full")
+    con.close()
+    code, out, err = cli("import", "teachers", teachers)
+    assert code == 0, err
+    assert "5 teachers imported" in out and "Max Fehler" in out

@@ -18,7 +18,6 @@ from lehrer_licenses.documents import (
     DocumentLine,
     InvoiceDocument,
     Vendor,
-    render_invoice,
 )
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.lookups import find_invoice
@@ -178,6 +177,10 @@ def require_postal_address(school: School) -> None:
 
 
 def render(document: InvoiceDocument) -> bytes:
+    # Imported here: reportlab and the fonts cost the app's start a quarter of a second, and
+    # the schools list reaches this module without printing anything.
+    from lehrer_licenses.documents.invoice_pdf import render_invoice
+
     try:
         return render_invoice(document)
     except DocumentDataError as exc:

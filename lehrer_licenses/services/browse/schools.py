@@ -70,6 +70,11 @@ class SchoolRow:
 def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
     """The list query; ``only`` (school ids) restricts the grouped seat and invoice figures to
     those schools, so a page does not aggregate the seats and invoices of every school."""
+    # Every grouped subquery is restricted, contracts, payments and credit notes included: SQLite
+    # materialises each one whole before the join, and one unrestricted group-by over 60,000
+    # invoices' payments made a page of one school cost 65 ms (20,000 schools).
+    if only is not None:
+        invoices_of_page = select(Invoice.id).where(Invoice.school_id.in_(only))
     active_sub = (
         select(
             Subscription.school_id.label("school_id"),
@@ -78,7 +83,10 @@ def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
             func.count(Subscription.ends_on).label("ending"),
         )
         .join(PlanRow, PlanRow.id == Subscription.plan_id)
-        .where(Subscription.status == ACTIVE)
+        .where(
+            Subscription.status == ACTIVE,
+            *([Subscription.school_id.in_(only)] if only is not None else []),
+        )
         .group_by(Subscription.school_id)
         .subquery()
     )
@@ -111,6 +119,7 @@ def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
     )
     paid = (
         select(Payment.invoice_id.label("invoice_id"), func.sum(Payment.amount).label("paid"))
+        .where(*([Payment.invoice_id.in_(invoices_of_page)] if only is not None else []))
         .group_by(Payment.invoice_id)
         .subquery()
     )
@@ -120,7 +129,10 @@ def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
             note.c.credits_invoice_id.label("invoice_id"),
             func.sum(note.c.payable).label("credited"),
         )
-        .where(note.c.kind == "credit_note")
+        .where(
+            note.c.kind == "credit_note",
+            *([note.c.credits_invoice_id.in_(invoices_of_page)] if only is not None else []),
+        )
         .group_by(note.c.credits_invoice_id)
         .subquery()
     )

@@ -149,9 +149,12 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 
 def _fold_all(text: str) -> str:
     """``fold`` for a whole block of Latin text at once (the same result, 30 times faster)."""
-    return _COMBINING.sub(
-        "", unicodedata.normalize("NFKD", text.casefold().translate(UNDECOMPOSED))
-    )
+    text = text.casefold()
+    # str.translate with a table goes through a dict per character: 2.3 s for the 8 MB of
+    # names of the 20k demo, where one str.replace per undecomposed letter takes 0.1 s.
+    for letter, plain in UNDECOMPOSED.items():
+        text = text.replace(chr(letter), plain)
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def _name_index(session, url: str) -> _NameIndex:
