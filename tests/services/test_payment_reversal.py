@@ -38,7 +38,7 @@ def test_reversing_a_full_payment_makes_a_paid_invoice_open_again(db, issued):
     assert result.record.status == "issued"  # not yet due on the reversal date
     assert result.record.open == Decimal("505.90")
     assert result.amount == Decimal("505.90") and result.reason == "Zahlung einer anderen Schule"
-    record, lines = payments.invoice_payments(db, issued)
+    _record, lines = payments.invoice_payments(db, issued)
     assert [(p.id, p.amount, p.reverses_id, p.reversed_by) for p in lines] == [
         (booked.payment_id, Decimal("505.90"), None, result.reversal_id),
         (result.reversal_id, Decimal("-505.90"), booked.payment_id, None),
@@ -80,7 +80,7 @@ def test_a_payment_is_reversed_once_and_never_before_it_was_booked(db, issued):
     with pytest.raises(NotFound, match="no payment with id 999"):
         payments.reverse_payment(db, 999, "Irrtum", date(2026, 3, 21))
     reversal = payments.reverse_payment(db, booked.payment_id, "Irrtum", date(2026, 3, 21))
-    with pytest.raises(InvalidInput, match="already reversed on .*reversal"):
+    with pytest.raises(InvalidInput, match=r"already reversed on .*reversal"):
         payments.reverse_payment(db, booked.payment_id, "nochmals", date(2026, 3, 22))
     with pytest.raises(InvalidInput, match="is itself the reversal of payment"):
         payments.reverse_payment(db, reversal.reversal_id, "zurück", date(2026, 3, 22))

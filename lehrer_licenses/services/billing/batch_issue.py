@@ -47,8 +47,9 @@ def draft_totals(db: Database, ids: Sequence[int]) -> BatchTotals:
         raise InvalidInput(_("no drafts selected: select the drafts to issue"))
     with db.reading() as session:
         rows = session.execute(
-            select(Invoice.id, Invoice.status, Invoice.kind, Invoice.currency, Invoice.payable)
-            .where(Invoice.id.in_(list(ids)))
+            select(
+                Invoice.id, Invoice.status, Invoice.kind, Invoice.currency, Invoice.payable
+            ).where(Invoice.id.in_(list(ids)))
         ).all()
     found = {row.id: row for row in rows}
     missing = [str(i) for i in ids if i not in found]

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.lookups import (
     InvoiceRecord,
+    PaymentLine,
     credited_amount,
     find_invoice,
-    PaymentLine,
     invoice_record,
     list_invoices,
     paid_amount,
