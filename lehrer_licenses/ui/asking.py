@@ -1,5 +1,6 @@
 """Everything that asks the user something in a system dialog: a file to save or open, a folder,
-a printer, a yes/no question, a passphrase, a message box to acknowledge.
+a printer, a yes/no question, a passphrase, a message box to acknowledge, what to do with a PDF
+just saved.
 
 The views and dialogs ask only through these functions, so that a test or the UI crawler can
 answer for the user by replacing one function here (monkeypatch ``asking.save_file``) instead of
@@ -9,6 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from lehrer_licenses.i18n import _
+
+OPEN = "open"
+PRINT = "print"
 
 
 def save_file(
@@ -65,6 +71,18 @@ def confirm_risky(parent: QWidget | None, title: str, text: str) -> bool:
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def pdf_written(parent: QWidget | None, title: str, text: str) -> str | None:
+    """After a PDF was saved: OPEN it in the viewer, PRINT it, or None (Close)."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    opener = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
+    printer_ = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(opener)
+    box.exec()
+    clicked = box.clickedButton()
+    return OPEN if clicked is opener else PRINT if clicked is printer_ else None
 
 
 def passphrase(parent: QWidget | None, title: str, label: str) -> str | None:
