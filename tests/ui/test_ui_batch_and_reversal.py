@@ -195,3 +195,34 @@ def test_saving_a_pdf_offers_open_and_print(qtbot, db, sample, vendor, tmp_path,
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert opened == [tmp_path / "one.pdf"]
     assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_letters_saved_from_the_menu_are_offered_to_print(
+    qtbot, db, sample, vendor, tmp_path, monkeypatch
+):
+    from lehrer_licenses.services.season import year_end
+    from lehrer_licenses.ui.dialogs import letter_batch
+    from lehrer_licenses.ui.views.renewals import RenewalsView
+
+    target = tmp_path / "renewal-letters.pdf"
+    offers: list[str] = []
+    monkeypatch.setattr(
+        letter_batch,
+        "ask_letter_batch",
+        lambda *_a: letter_batch.BatchChoice(letter_batch.PDF, target),
+    )
+    monkeypatch.setattr(
+        asking, "pdf_written", lambda _p, _t, text: offers.append(text) or asking.PRINT
+    )
+    monkeypatch.setattr(asking, "printer", lambda *_a: file_printer(tmp_path / "printed.pdf"))
+    year = date.today().year + 1
+    year_end.run_renewals(db, year, dry_run=False)
+    view = RenewalsView(db)
+    qtbot.addWidget(view)
+    view.year.setValue(year)
+    [action] = [a for a in view.letters_button.menu().actions() if a.text().startswith("Renewal")]
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(offers), timeout=30000)
+    assert "letters written to" in offers[0] and str(target) in offers[0]
+    assert (tmp_path / "printed.pdf").read_bytes() == target.read_bytes()
+    assert len(PdfReader(target).pages) >= 2  # Aarau and Zürich
