@@ -76,7 +76,7 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 def pdf_written(parent: QWidget | None, title: str, text: str) -> str | None:
     """After a PDF was saved: OPEN it in the viewer, PRINT it, or None (Close)."""
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
-    opener = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
+    opener = box.addButton(_("Open PDF"), QMessageBox.ButtonRole.AcceptRole)
     printer_ = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(opener)
