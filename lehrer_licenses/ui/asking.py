@@ -73,16 +73,23 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
+def pdf_written_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """The box ``pdf_written`` shows: Open PDF (the default), Print…, Close."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.setDefaultButton(box.addButton(_("Open PDF"), QMessageBox.ButtonRole.AcceptRole))
+    box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    return box
+
+
 def pdf_written(parent: QWidget | None, title: str, text: str) -> str | None:
     """After a PDF was saved: OPEN it in the viewer, PRINT it, or None (Close)."""
-    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
-    opener = box.addButton(_("Open PDF"), QMessageBox.ButtonRole.AcceptRole)
-    printer_ = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
-    box.addButton(QMessageBox.StandardButton.Close)
-    box.setDefaultButton(opener)
+    box = pdf_written_box(parent, title, text)
     box.exec()
-    clicked = box.clickedButton()
-    return OPEN if clicked is opener else PRINT if clicked is printer_ else None
+    role = box.buttonRole(box.clickedButton()) if box.clickedButton() else None
+    if role == QMessageBox.ButtonRole.AcceptRole:
+        return OPEN
+    return PRINT if role == QMessageBox.ButtonRole.ActionRole else None
 
 
 def passphrase(parent: QWidget | None, title: str, label: str) -> str | None:

@@ -61,6 +61,7 @@ class BatchResultDialog(QDialog):
         self.table = QTableWidget(len(self.results), 3)
         self.table.setHorizontalHeaderLabels([_("Draft"), _("School"), _("Result")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         for row, result in enumerate(self.results):
             if result.number:
