@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.lookups import (
@@ -84,11 +85,7 @@ def record_payment(
             reference=(reference or "").strip()[:80],
             created_at=datetime.now(),
         )
-        session.add(payment)
-        session.flush()
-        before = update_settlement(session, invoice)
-        paid = paid_amount(session, invoice.id)
-        credited = credited_amount(session, invoice.id)
+        before, paid, credited = _book(session, invoice, payment)
         audit.record(
             session,
             "invoice.payment",
@@ -102,6 +99,14 @@ def record_payment(
         return BookedPayment(
             invoice_record(invoice, paid, credited, on), payment.id, on, amount, max(overpaid, ZERO)
         )
+
+
+def _book(session: Session, invoice: Invoice, row: Payment) -> tuple[str, Decimal, Decimal]:
+    """Write a payment or reversal row and settle its invoice: (status before, paid, credited)."""
+    session.add(row)
+    session.flush()
+    before = update_settlement(session, invoice)
+    return before, paid_amount(session, invoice.id), credited_amount(session, invoice.id)
 
 
 @dataclass(frozen=True)
@@ -164,11 +169,7 @@ def reverse_payment(db: Database, payment_id: int, reason: str, on: date) -> Rev
             reverses_id=payment.id,
             reason=reason,
         )
-        session.add(reversal)
-        session.flush()
-        before = update_settlement(session, invoice)
-        paid = paid_amount(session, invoice.id)
-        credited = credited_amount(session, invoice.id)
+        before, paid, credited = _book(session, invoice, reversal)
         audit.record(
             session,
             "invoice.payment_reversed",
