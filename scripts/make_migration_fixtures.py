@@ -232,7 +232,11 @@ SAMPLE_ROWS: dict[str, list[dict]] = {
     ],
     "payment": [
         {"id": 1, "invoice_id": 1, "school_id": 1, "paid_on": "2026-04-02", "amount": 30000,
-         "currency": "CHF", "reference": "Teilzahlung", "created_at": T1},
+         "currency": "CHF", "reference": "Teilzahlung", "created_at": T1, "reverses_id": None,
+         "reason": ""},
+        {"id": 2, "invoice_id": 1, "school_id": 1, "paid_on": "2026-04-05", "amount": -30000,
+         "currency": "CHF", "reference": "", "created_at": T1, "reverses_id": 1,
+         "reason": "Zahlung einer anderen Schule"},
     ],
     "dunning_notice": [
         {"id": 1, "invoice_id": 1, "school_id": 1, "level": 1, "sent_on": "2026-04-20",

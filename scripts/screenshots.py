@@ -49,7 +49,12 @@ from lehrer_licenses.ui.dialogs.cancel import CancelDialog
 from lehrer_licenses.ui.dialogs.code_dialog import CodeQrDialog
 from lehrer_licenses.ui.dialogs.dunning_proposal import DunningProposalDialog
 from lehrer_licenses.ui.dialogs.first_run import FirstRunWizard
-from lehrer_licenses.ui.dialogs.invoice_dialogs import CreditNoteDialog, IssueDialog, PaymentDialog
+from lehrer_licenses.ui.dialogs.invoice_dialogs import (
+    CreditNoteDialog,
+    IssueDialog,
+    PaymentDialog,
+    ReversePaymentDialog,
+)
 from lehrer_licenses.ui.dialogs.new_school import NewSchoolDialog
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
 from lehrer_licenses.ui.dialogs.seat_dialogs import (
@@ -348,6 +353,7 @@ def render(
     with_dialog(dialog, lambda: shoot("invoice-issue", dialog))
     dialog = DunningProposalDialog(dunning.propose_dunning(db, TODAY), window)
     with_dialog(dialog, lambda: shoot("dunning-proposal", dialog))
+    batch_shots(db, window, shoot, issued)
     window.invoices.status.setCurrentIndex(0)
 
     window.show_view(4)
@@ -417,6 +423,55 @@ def render(
     db.dispose()
     app.processEvents()
     return shoot
+
+
+def batch_shots(db, window, shoot, issued) -> None:
+    """Issue 14: several drafts selected and their confirmation, the result per invoice, the
+    reversal of a payment, the offer to open or print a saved PDF."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from lehrer_licenses.i18n import _
+    from lehrer_licenses.ui import asking
+
+    view = window.invoices
+    view.search.clear()
+    view.apply_search()
+    view.status.setCurrentIndex(view.status.findData("draft"))
+    settle()
+    view.select_rows([0, 1, 2, 3])
+    settle()
+    shoot("invoices-multi-select", window)
+
+    def confirm(parent, title, text) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
+        )
+        with_dialog(box, lambda: shoot("invoices-batch-confirm", box))
+        return True
+
+    asked, boxed = asking.confirm, asking.show_box
+    asking.confirm = confirm
+    asking.show_box = lambda box: print(f"not issued: {box.text()}") or 0
+    try:
+        task = view.issue_batch([row.id for row in view.selected_rows()])
+        if task is not None:
+            wait_for(task)
+        settle()
+    finally:
+        asking.confirm, asking.show_box = asked, boxed
+    if view.batch_result is not None:
+        with_dialog(view.batch_result, lambda: shoot("invoices-batch-result", view.batch_result))
+    _record, lines = payments.invoice_payments(db, str(issued.id))
+    dialog = ReversePaymentDialog(db, issued, lines[0], TODAY, window)
+    dialog.reason.setText("Zahlung der Schule Aarau, falsch zugeordnet")
+    with_dialog(dialog, lambda: shoot("invoice-reverse-payment", dialog))
+    saved = _("Saved to {path}.").format(path="/home/sekretariat/2026-00012.pdf")
+    box = asking.pdf_written_box(window, _("PDF saved"), saved)
+    with_dialog(box, lambda: shoot("pdf-saved-offer", box))
 
 
 def licence_shots(db, window, shoot) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -108,9 +109,20 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     show = command("show", _("show an invoice"), invoice)
     show.add_argument("invoice")
     show.add_argument("--date", type=_date, help=_("the day to judge overdue on (default today)"))
-    issue = command("issue", _("issue a draft: number it, store its PDF"), invoice)
-    issue.add_argument("invoice")
+    issue = command("issue", _("issue drafts: number them, store their PDFs"), invoice)
+    issue.add_argument("invoice", nargs="*", help=_("one or more drafts (id)"))
+    issue.add_argument(
+        "--all-drafts", action="store_true", help=_("every invoice draft (or of --run)")
+    )
+    issue.add_argument(
+        "--run",
+        type=int,
+        metavar="YEAR",
+        help=_("with --all-drafts: only the drafts the renewal run of that year wrote"),
+    )
     issue.add_argument("--date", type=_date, help=_("invoice date (default today)"))
+    payments_ = command("payments", _("the payments of an invoice, reversals included"), invoice)
+    payments_.add_argument("invoice", help=_("number, id or payment reference"))
     pdf = command("pdf", _("write the PDF of an invoice, credit note or quote"), invoice)
     pdf.add_argument("invoice")
     pdf.add_argument("-o", "--output", type=Path, required=True)
@@ -169,6 +181,16 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
     quote.add_argument("--date", type=_date, required=True)
     quote.add_argument("--plan")
     quote.add_argument("-o", "--output", type=Path, help=_("also write the PDF here"))
+
+    payment = command("payment", _("payments received")).add_subparsers(
+        dest="action", required=True
+    )
+    reverse = command(
+        "reverse", _("take back a payment booked by mistake (a counter-booking)"), payment
+    )
+    reverse.add_argument("payment", type=int, help=_("the payment's id (invoice payments N)"))
+    reverse.add_argument("--reason", required=True)
+    reverse.add_argument("--date", type=_date, help=_("date of the reversal (default today)"))
 
     letters = command("letters", _("printed letters")).add_subparsers(dest="action", required=True)
     dunning = command("dunning", _("payment reminders due on a day, into one PDF"), letters)
@@ -229,6 +251,7 @@ def add_commands(sub, command: Callable[..., argparse.ArgumentParser]) -> dict:
         "quote": cmd_quote,
         "letters": cmd_letters,
         "dunning": cmd_dunning,
+        "payment": cmd_payment,
     }
 
 
@@ -365,10 +388,17 @@ def cmd_invoice(args) -> None:
             ),
         )
         return
+    if action == "issue" and (args.all_drafts or len(args.invoice) != 1):
+        _issue_many(db, args)
+        return
+    if action == "payments":
+        doc = shape.payments_json(*payments.invoice_payments(db, args.invoice))
+        print_result(args, doc, lambda: _payments_text(doc))
+        return
     if action == "show":
         doc = shape.invoice_json(lookups.show_invoice(db, args.invoice, args.date))
     elif action == "issue":
-        doc = shape.invoice_json(issuing.issue_invoice(db, args.invoice, args.date))
+        doc = shape.invoice_json(issuing.issue_invoice(db, args.invoice[0], args.date))
     elif action == "pay":
         doc = shape.payment_json(
             payments.record_payment(db, args.invoice, args.amount, args.date, args.reference)
@@ -411,6 +441,87 @@ def cmd_invoice(args) -> None:
     else:  # pragma: no cover - argparse knows the actions
         raise UsageError(action)
     print_result(args, doc, lambda: _invoice_text(doc))
+
+
+def _issue_many(db, args) -> None:
+    """Several drafts, each issued in its own transaction: a refused one is reported and the
+    others stay issued; the exit status is 2 when any was refused, so a script notices."""
+    from lehrer_licenses.cli import json_billing as shape
+    from lehrer_licenses.services.billing import batch_issue
+
+    if args.all_drafts and args.invoice:
+        raise UsageError(_("give draft ids or --all-drafts, not both"))
+    if args.run is not None and not args.all_drafts:
+        raise UsageError(_("--run goes with --all-drafts"))
+    if args.all_drafts:
+        ids = batch_issue.draft_ids(db, args.run)
+        if not ids:
+            raise UsageError(_("there are no drafts to issue"))
+    else:
+        if not args.invoice:
+            raise UsageError(_("give the drafts to issue (ids) or --all-drafts"))
+        try:
+            ids = [int(key) for key in args.invoice]
+        except ValueError:
+            raise UsageError(
+                _("several drafts are given by id, not {keys}").format(keys=" ".join(args.invoice))
+            ) from None
+        batch_issue.draft_totals(db, ids)  # refuses ids that are not drafts before issuing any
+    results = batch_issue.issue_drafts(db, ids, args.date)
+    doc = shape.batch_issue_json(results)
+    print_result(args, doc, lambda: _batch_text(doc))
+    if doc["refused"]:
+        raise UsageError(
+            _("{refused} of {count} drafts refused; the others are issued").format(
+                refused=doc["refused"], count=len(results)
+            )
+        )
+
+
+def _batch_text(doc: dict) -> str:
+    lines = [
+        f"{r['id']:>6}  {r['number']}  {r['currency']} {r['payable']}"
+        if r["number"]
+        else f"{r['id']:>6}  {_('refused')}: {r['refused']}"
+        for r in doc["results"]
+    ]
+    lines.append(
+        _("{issued} issued, {refused} refused").format(issued=doc["issued"], refused=doc["refused"])
+    )
+    return "\n".join(lines)
+
+
+def _payments_text(doc: dict) -> str:
+    lines = [f"{doc['number']}  {doc['status']}  {doc['currency']} {doc['open']}"]
+    for p in doc["payments"]:
+        note = ""
+        if p["reverses"] is not None:
+            note = _("reverses {id}: {reason}").format(id=p["reverses"], reason=p["reason"])
+        elif p["reversed_by"] is not None:
+            note = _("reversed by {id}").format(id=p["reversed_by"])
+        lines.append(f"  {p['id']:>6}  {p['date']}  {p['amount']:>10}  {p['reference']}  {note}")
+    return "\n".join(lines)
+
+
+def cmd_payment(args) -> None:
+    from lehrer_licenses.cli import json_billing as shape
+    from lehrer_licenses.services.billing import payments
+
+    result = payments.reverse_payment(
+        open_db(args), args.payment, args.reason, args.date or date.today()
+    )
+    doc = shape.reversal_json(result)
+    print_result(
+        args,
+        doc,
+        lambda: _("payment {id} reversed ({reversal}); {number} is {status}, {open} open").format(
+            id=doc["reversal"]["payment"],
+            reversal=doc["reversal"]["id"],
+            number=doc["number"],
+            status=doc["status"],
+            open=doc["open"],
+        ),
+    )
 
 
 def _undo_text(result) -> str:

@@ -8,16 +8,18 @@ from decimal import Decimal
 
 from lehrer_licenses.domain.vat import VatRegime
 from lehrer_licenses.services.amount_text import money_text, price_text, quantity_text
+from lehrer_licenses.services.billing.batch_issue import BatchResult
 from lehrer_licenses.services.billing.credit_notes import CreditNote
 from lehrer_licenses.services.billing.draft_edits import DeletedDraft
 from lehrer_licenses.services.billing.drafts import InvoiceView
 from lehrer_licenses.services.billing.dunning import DunningRun, Reminder
 from lehrer_licenses.services.billing.einvoices import EInvoice, LeitwegId
-from lehrer_licenses.services.billing.lookups import InvoiceRecord
+from lehrer_licenses.services.billing.lookups import InvoiceRecord, PaymentLine
 from lehrer_licenses.services.billing.payments import (
     Balance,
     BookedPayment,
     OverdueInvoice,
+    ReversedPayment,
     SchoolBalance,
 )
 from lehrer_licenses.services.billing.printing import PdfResult
@@ -109,6 +111,53 @@ def payment_json(result: BookedPayment) -> dict:
     }
     doc["overpaid"] = _money(result.overpaid)
     return doc
+
+
+def _payment_line_json(p: PaymentLine) -> dict:
+    return {
+        "id": p.id,
+        "date": p.paid_on.isoformat(),
+        "amount": _money(p.amount),
+        "reference": p.reference,
+        "reverses": p.reverses_id,
+        "reason": p.reason,
+        "reversed_by": p.reversed_by,
+    }
+
+
+def payments_json(record: InvoiceRecord, lines: tuple[PaymentLine, ...]) -> dict:
+    doc = invoice_json(record)
+    doc["payments"] = [_payment_line_json(p) for p in lines]
+    return doc
+
+
+def reversal_json(result: ReversedPayment) -> dict:
+    doc = invoice_json(result.record)
+    doc["reversal"] = {
+        "id": result.reversal_id,
+        "payment": result.payment_id,
+        "date": result.reversed_on.isoformat(),
+        "amount": _money(result.amount),
+        "reason": result.reason,
+    }
+    return doc
+
+
+def batch_issue_json(results: list[BatchResult]) -> dict:
+    return {
+        "results": [
+            {
+                "id": r.invoice_id,
+                "number": r.number,
+                "payable": _money(r.payable) if r.payable is not None else None,
+                "currency": r.currency,
+                "refused": r.refused,
+            }
+            for r in results
+        ],
+        "issued": sum(1 for r in results if r.number),
+        "refused": sum(1 for r in results if r.refused),
+    }
 
 
 def _balance_json(balance: Balance) -> dict:

@@ -425,9 +425,11 @@ class InvoicePdf(Base):
 
 
 class Payment(Base):
-    """Money received for an issued invoice (full or partial)."""
+    """Money received for an issued invoice (full or partial), or the reversal of such a payment:
+    a counter-booking with the negated amount that names the payment it undoes and why."""
 
     __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_reverses_id", "reverses_id", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -436,6 +438,8 @@ class Payment(Base):
     currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    reverses_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class DunningNotice(Base):

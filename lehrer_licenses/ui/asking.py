@@ -1,5 +1,6 @@
 """Everything that asks the user something in a system dialog: a file to save or open, a folder,
-a printer, a yes/no question, a passphrase, a message box to acknowledge.
+a printer, a yes/no question, a passphrase, a message box to acknowledge, what to do with a PDF
+just saved.
 
 The views and dialogs ask only through these functions, so that a test or the UI crawler can
 answer for the user by replacing one function here (monkeypatch ``asking.save_file``) instead of
@@ -11,6 +12,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from lehrer_licenses.i18n import _
+
+OPEN = "open"
+PRINT = "print"
 
 
 def save_file(
@@ -79,6 +83,25 @@ def open_or_print(parent: QWidget | None, title: str, text: str) -> str | None:
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
+
+
+def pdf_written_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """The box ``pdf_written`` shows: Open PDF (the default), Print…, Close."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
+    box.setDefaultButton(box.addButton(_("Open PDF"), QMessageBox.ButtonRole.AcceptRole))
+    box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    return box
+
+
+def pdf_written(parent: QWidget | None, title: str, text: str) -> str | None:
+    """After a PDF was saved: OPEN it in the viewer, PRINT it, or None (Close)."""
+    box = pdf_written_box(parent, title, text)
+    box.exec()
+    role = box.buttonRole(box.clickedButton()) if box.clickedButton() else None
+    if role == QMessageBox.ButtonRole.AcceptRole:
+        return OPEN
+    return PRINT if role == QMessageBox.ButtonRole.ActionRole else None
 
 
 def passphrase(parent: QWidget | None, title: str, label: str) -> str | None:

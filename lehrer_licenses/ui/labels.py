@@ -57,6 +57,7 @@ _RENEWAL_ACTION = {
 _HISTORY_ACTION = {
     "invoice.issue": N_("Invoice issued"),
     "invoice.payment": N_("Payment received"),
+    "invoice.payment_reversed": N_("Payment reversed"),
     "invoice.credit": N_("Credit note issued"),
     "invoice.delete": N_("Draft deleted"),
     "invoice.edit": N_("Draft changed"),

@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWidget
 
 from lehrer_licenses.i18n import _
 
@@ -59,6 +60,38 @@ def open_pdf(pdf: bytes, name: str) -> Path:
             _("No program to show PDF files was found; the file is {path}").format(path=path)
         )
     return path
+
+
+def open_saved(path: Path) -> None:
+    """Show a PDF file already on disk in the system's viewer."""
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        raise PrintError(
+            _("No program to show PDF files was found; the file is {path}").format(path=path)
+        )
+
+
+def offer_saved(parent: QWidget | None, path: Path, text: str | None = None) -> str | None:
+    """After a PDF was written (an invoice, letters, reminders, a batch): offer to open it as
+    "Show PDF" does or to print it as "Print…" does, so the clerk need not look for the file.
+    Returns what was chosen (``asking.OPEN``, ``asking.PRINT`` or None)."""
+    from lehrer_licenses.domain.errors import DomainError
+    from lehrer_licenses.ui import asking
+    from lehrer_licenses.ui.errors import show_error
+
+    choice = asking.pdf_written(
+        parent, _("PDF saved"), text or _("Saved to {path}.").format(path=path)
+    )
+    try:
+        if choice == asking.OPEN:
+            open_saved(path)
+        elif choice == asking.PRINT:
+            printer = asking.printer(parent, _("Print {name}").format(name=path.name))
+            if printer is not None:
+                print_pdf(path.read_bytes(), printer, path.stem)
+    except (PrintError, OSError) as exc:
+        title = _("Not shown") if choice == asking.OPEN else _("Not printed")
+        show_error(parent, DomainError(str(exc)), title)
+    return choice
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, name: str = "document") -> None:

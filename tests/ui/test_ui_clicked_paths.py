@@ -69,9 +69,12 @@ def test_save_pdf_button_writes_the_chosen_file(
         "save_file",
         lambda _p, _t, suggested, _f, **_k: asked.append(suggested) or str(target),
     )
+    offered: list[str] = []  # then Open / Print is offered; the clerk closes the offer
+    monkeypatch.setattr(asking, "pdf_written", lambda _p, _t, text: offered.append(text))
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and asked[0].startswith("2026-00001") and asked[0].endswith(".pdf")
     assert target.read_bytes() == printing.invoice_pdf(db, "2026-00001").pdf
+    assert len(offered) == 1 and str(target) in offered[0]
 
 
 def test_export_all_listed_button_writes_every_listed_pdf(

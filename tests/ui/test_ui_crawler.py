@@ -110,6 +110,8 @@ def answers(monkeypatch, tmp_path):
     monkeypatch.setattr(asking, "inform", lambda *_a: None)
     monkeypatch.setattr(asking, "passphrase", lambda *_a: None)
     monkeypatch.setattr(asking, "show_box", lambda box: boxes.append(box.text()) or 0)
+    # a saved PDF is printed (to a file, see printer) rather than opened in a viewer
+    monkeypatch.setattr(asking, "pdf_written", lambda *_a: asking.PRINT)
     return boxes
 
 

@@ -94,6 +94,10 @@ class PaymentLine:
     paid_on: date
     amount: Decimal
     reference: str
+    id: int = 0
+    reverses_id: int | None = None  # set on a reversal: the payment it undoes
+    reason: str = ""  # why a reversal was booked
+    reversed_by: int | None = None  # set on a payment that was reversed: the reversal's id
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,23 @@ def invoice_record(
     )
 
 
+def payment_lines(session: Session, invoice_id: int) -> tuple[PaymentLine, ...]:
+    """The payments of an invoice in booking order, reversals included, each payment knowing
+    the reversal that undid it."""
+    rows = list(
+        session.scalars(
+            select(Payment).where(Payment.invoice_id == invoice_id).order_by(Payment.id)
+        )
+    )
+    reversed_by = {p.reverses_id: p.id for p in rows if p.reverses_id is not None}
+    return tuple(
+        PaymentLine(
+            p.paid_on, p.amount, p.reference, p.id, p.reverses_id, p.reason, reversed_by.get(p.id)
+        )
+        for p in rows
+    )
+
+
 def show_invoice(db: Database, key: str, today: date | None = None) -> InvoiceRecord:
     with db.reading() as session:
         invoice = find_invoice(session, key)
@@ -174,12 +195,7 @@ def show_invoice(db: Database, key: str, today: date | None = None) -> InvoiceRe
             credited_amount(session, invoice.id),
             today,
         )
-        payments = tuple(
-            PaymentLine(p.paid_on, p.amount, p.reference)
-            for p in session.scalars(
-                select(Payment).where(Payment.invoice_id == invoice.id).order_by(Payment.id)
-            )
-        )
+        payments = payment_lines(session, invoice.id)
         credit_notes = tuple(
             n
             for (n,) in session.execute(

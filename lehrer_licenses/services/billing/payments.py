@@ -7,15 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from lehrer_licenses.i18n import _, format_date
 from lehrer_licenses.services.billing.lookups import (
     InvoiceRecord,
+    PaymentLine,
     credited_amount,
     find_invoice,
     invoice_record,
     list_invoices,
     paid_amount,
+    payment_lines,
     update_settlement,
 )
 from lehrer_licenses.services.billing.states import (
@@ -26,7 +29,7 @@ from lehrer_licenses.services.billing.states import (
     PARTLY_PAID,
     ZERO,
 )
-from lehrer_licenses.services.errors import InvalidInput
+from lehrer_licenses.services.errors import InvalidInput, NotFound
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
@@ -82,11 +85,7 @@ def record_payment(
             reference=(reference or "").strip()[:80],
             created_at=datetime.now(),
         )
-        session.add(payment)
-        session.flush()
-        before = update_settlement(session, invoice)
-        paid = paid_amount(session, invoice.id)
-        credited = credited_amount(session, invoice.id)
+        before, paid, credited = _book(session, invoice, payment)
         audit.record(
             session,
             "invoice.payment",
@@ -100,6 +99,110 @@ def record_payment(
         return BookedPayment(
             invoice_record(invoice, paid, credited, on), payment.id, on, amount, max(overpaid, ZERO)
         )
+
+
+def _book(session: Session, invoice: Invoice, row: Payment) -> tuple[str, Decimal, Decimal]:
+    """Write a payment or reversal row and settle its invoice: (status before, paid, credited)."""
+    session.add(row)
+    session.flush()
+    before = update_settlement(session, invoice)
+    return before, paid_amount(session, invoice.id), credited_amount(session, invoice.id)
+
+
+@dataclass(frozen=True)
+class ReversedPayment:
+    record: InvoiceRecord  # the invoice after the reversal
+    reversal_id: int
+    payment_id: int  # the payment reversed, kept as it was booked
+    reversed_on: date
+    amount: Decimal  # the amount taken back (positive)
+    reason: str
+
+
+def reverse_payment(db: Database, payment_id: int, reason: str, on: date) -> ReversedPayment:
+    """Take back a payment booked by mistake: a counter-booking of the negated amount on ``on``,
+    with the reason, audited. The payment itself stays in the books; the invoice's status follows
+    what is left paid (paid -> partly paid or issued, overdue if its due date has passed)."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(_("a reversal needs a reason (why the payment was wrong)"))
+    if len(reason) > 200:
+        raise InvalidInput(
+            _("the reason is {length} characters long; at most 200 are kept").format(
+                length=len(reason)
+            )
+        )
+    with db.transaction() as session:
+        payment = session.get(Payment, payment_id, with_for_update=True)
+        if payment is None:
+            raise NotFound(_("no payment with id {id}").format(id=payment_id))
+        if payment.reverses_id is not None:
+            raise InvalidInput(
+                _(
+                    "payment {id} is itself the reversal of payment {original}; "
+                    "book the payment again instead"
+                ).format(id=payment.id, original=payment.reverses_id)
+            )
+        earlier = session.scalar(select(Payment).where(Payment.reverses_id == payment.id))
+        if earlier is not None:
+            raise InvalidInput(
+                _("payment {id} was already reversed on {date} (reversal {reversal})").format(
+                    id=payment.id, date=format_date(earlier.paid_on), reversal=earlier.id
+                )
+            )
+        if on < payment.paid_on:
+            raise InvalidInput(
+                _("the reversal date {date} lies before the payment's date {paid_on}").format(
+                    date=format_date(on), paid_on=format_date(payment.paid_on)
+                )
+            )
+        invoice = session.get(Invoice, payment.invoice_id, with_for_update=True)
+        assert invoice is not None  # a payment's invoice is kept (foreign key)
+        reversal = Payment(
+            invoice_id=invoice.id,
+            school_id=payment.school_id,
+            paid_on=on,
+            amount=-payment.amount,
+            currency=payment.currency,
+            reference=payment.reference,
+            created_at=datetime.now(),
+            reverses_id=payment.id,
+            reason=reason,
+        )
+        before, paid, credited = _book(session, invoice, reversal)
+        audit.record(
+            session,
+            "invoice.payment_reversed",
+            "invoice",
+            invoice.id,
+            school_id=invoice.school_id,
+            before={"status": before, "payment": payment.id},
+            after={
+                "status": invoice.status,
+                "amount": -payment.amount,
+                "reversed_on": on,
+                "reason": reason,
+                "paid": paid,
+            },
+        )
+        return ReversedPayment(
+            invoice_record(invoice, paid, credited, on),
+            reversal.id,
+            payment.id,
+            on,
+            payment.amount,
+            reason,
+        )
+
+
+def invoice_payments(db: Database, key: str) -> tuple[InvoiceRecord, tuple[PaymentLine, ...]]:
+    """An invoice (number, id or payment reference) with its payments and reversals."""
+    with db.reading() as session:
+        invoice = find_invoice(session, key)
+        record = invoice_record(
+            invoice, paid_amount(session, invoice.id), credited_amount(session, invoice.id)
+        )
+        return record, payment_lines(session, invoice.id)
 
 
 @dataclass(frozen=True)

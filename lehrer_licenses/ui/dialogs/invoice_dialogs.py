@@ -1,5 +1,6 @@
 """The invoice lifecycle from the invoices view: issue a draft (its number is final), record a
-payment, write a credit note against an issued invoice (the only way to correct one)."""
+payment or reverse one booked by mistake, write a credit note against an issued invoice (the
+only way to correct one)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
 
 if TYPE_CHECKING:
     from lehrer_licenses.services.billing.credit_notes import CreditNote
-    from lehrer_licenses.services.billing.lookups import InvoiceRecord
-    from lehrer_licenses.services.billing.payments import BookedPayment
+    from lehrer_licenses.services.billing.lookups import InvoiceRecord, PaymentLine
+    from lehrer_licenses.services.billing.payments import BookedPayment, ReversedPayment
 
 
 def _date_edit(on: date | None) -> QDateEdit:
@@ -264,3 +265,60 @@ class CreditNoteDialog(_InvoiceDialog):
             amount=self.value(),
             on=fmt.from_qdate(self.on.date()),
         )
+
+
+class ReversePaymentDialog(_InvoiceDialog):
+    """Take back a payment booked by mistake: the payment stays in the books and a
+    counter-booking with the reason is added; the invoice is open again by that amount."""
+
+    def __init__(
+        self,
+        db: Database,
+        row: InvoiceListRow,
+        payment: PaymentLine,
+        on: date | None = None,
+        parent=None,
+    ) -> None:
+        super().__init__(_("Reverse payment"), _("Reverse payment"), row, parent)
+        self._db = db
+        self.payment = payment
+        shown = plain_label(payment_text(payment, row.currency))
+        self.form.addRow(field_label(_("Payment")), shown)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(200)
+        self.reason.setPlaceholderText(_("e.g. booked on the wrong invoice"))
+        self.on = _date_edit(on if on is not None and on >= payment.paid_on else payment.paid_on)
+        self.form.addRow(field_label(_("Reason")), self.reason)
+        self.form.addRow(field_label(_("Reversal date")), self.on)
+        self.explain.setText(
+            _(
+                "The payment is kept as it was booked; a counter-booking of {amount} on the "
+                "reversal date takes it back, and the invoice is open again by that amount."
+            ).format(amount=fmt.money(payment.amount, row.currency))
+        )
+        self.reason.textChanged.connect(self.validate)
+        self.validate()
+
+    def validate(self, *_args) -> bool:
+        filled = bool(self.reason.text().strip())
+        self.confirm_button.setEnabled(filled)
+        return filled
+
+    def commit(self) -> ReversedPayment:
+        from lehrer_licenses.services.billing import payments
+
+        return payments.reverse_payment(
+            self._db, self.payment.id, self.reason.text(), fmt.from_qdate(self.on.date())
+        )
+
+
+def payment_text(payment: PaymentLine, currency: str) -> str:
+    """One line of an invoice's payments list: date, amount, reference, what reversed it."""
+    parts = [fmt.day(payment.paid_on), fmt.money(payment.amount, currency)]
+    if payment.reference:
+        parts.append(payment.reference)
+    if payment.reverses_id is not None:
+        parts.append(_("reversal: {reason}").format(reason=payment.reason))
+    elif payment.reversed_by is not None:
+        parts.append(_("reversed"))
+    return " \u00b7 ".join(parts)

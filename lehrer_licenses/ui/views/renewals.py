@@ -33,6 +33,7 @@ from lehrer_licenses.ui import asking, labels
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.errors import show_error
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.pdf import offer_saved
 from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
 from lehrer_licenses.ui.views.over_capacity import OverCapacityList
@@ -456,6 +457,7 @@ class RenewalsView(QWidget):
         from lehrer_licenses.ui.dialogs import dunning_proposal, letter_batch
 
         on = on or date.today()
+        asked = choice is None and target is None  # the clerk chose the file: offer it after
         if choice is None and target is not None:
             choice = letter_batch.BatchChoice(letter_batch.PDF, Path(target))
         if kind == "dunning":
@@ -487,7 +489,10 @@ class RenewalsView(QWidget):
             return written
 
         def done(written) -> None:
-            self.state.setText(letter_batch.written_message(written, choice))
+            message = letter_batch.written_message(written, choice)
+            self.state.setText(message)
+            if asked and choice.destination == letter_batch.PDF and written.letters:
+                offer_saved(self, choice.path, message)
 
         return run_with_progress(self, _("Letters"), _("Writing the letters…"), work, done)
 
