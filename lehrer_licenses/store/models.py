@@ -226,7 +226,18 @@ class Subscription(Base):
 
 class Seat(Base):
     __tablename__ = "seat"
-    __table_args__ = (Index("ix_seat_school_status", "school_id", "status"),)
+    __table_args__ = (
+        Index("ix_seat_school_status", "school_id", "status"),
+        # one active seat per number in a contract (migration 0010)
+        Index(
+            "ux_seat_active_position",
+            "subscription_id",
+            "position",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
