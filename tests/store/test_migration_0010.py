@@ -1,6 +1,6 @@
 """Migration 0010: active seats with a number their contract already holds (the old reorder
 numbered from "held + 1") get the contract's next unused numbers, with an audit entry each, and
-the database then refuses a duplicate."""
+the database then refuses a duplicate; the teachers' names are folded into teacher.search_text."""
 
 import json
 import shutil
@@ -57,6 +57,13 @@ def test_0010_renumbers_the_later_duplicates_and_then_refuses_one(tmp_path):
         ] == [
             (4, 1, 3, 5),
             (5, 1, 3, 6),
+        ]
+        # the teachers' names folded for the search, as the app writes them
+        assert con.execute("SELECT id, search_text FROM teacher ORDER BY id").fetchall() == [
+            (1, "anna keller"),
+            (2, "lukasz zolc"),
+            (3, "beat admin"),
+            (4, "chantal muller"),
         ]
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
             con.execute(

@@ -61,6 +61,7 @@ from lehrer_licenses.store.models import (
     TierRow,
     UsageCount,
     fill_search_text,
+    fill_teacher_search_text,
 )
 
 COUNTRY_SHARE = (("CH", 0.6), ("DE", 0.2), ("AT", 0.08), ("NL", 0.12))
@@ -133,15 +134,17 @@ class _SchoolHistory:
         last = rng.choice(names.LAST_NAMES[lang])
         return self.gen.rows.add(
             Teacher,
-            {
-                "school_id": self.school_id,
-                "first_name": first,
-                "last_name": last,
-                "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.domain}",
-                "is_admin": admin,
-                "frozen": (not admin) and rng.random() < 0.02,
-                "left_on": None,
-            },
+            fill_teacher_search_text(
+                {
+                    "school_id": self.school_id,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.domain}",
+                    "is_admin": admin,
+                    "frozen": (not admin) and rng.random() < 0.02,
+                    "left_on": None,
+                }
+            ),
         )
 
     def invoice(self, reason: str, lines: list[Line], on: date, key: str | None = None) -> None:

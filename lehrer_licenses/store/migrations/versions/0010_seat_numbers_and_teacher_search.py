@@ -1,4 +1,4 @@
-"""one active seat per number in a contract
+"""one active seat per number in a contract; teacher.search_text folded for the search
 
 Revision ID: 0010
 Revises: 0009
@@ -12,6 +12,11 @@ database refuse a duplicate: a partial unique index, which SQLite and PostgreSQL
 
 Every renumbered seat gets an audit entry, so a clerk who finds "seat 4" where a letter said
 "seat 3" can see when and why it changed.
+
+teacher.search_text: "first last" folded (case, accents, ł/ø/ı) as school.search_text is since
+0007. The seats view's teacher filter, past the names it lists by id, compared the names in SQL,
+which PostgreSQL only lowercased; both databases now compare this stored text. The back-fill
+folds in Python with the app's own ``teacher_search_text``.
 """
 
 import json
@@ -20,6 +25,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+from lehrer_licenses.store.textsearch import teacher_search_text
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -35,6 +42,13 @@ _SEAT = sa.table(
     sa.column("subscription_id", sa.Integer()),
     sa.column("position", sa.Integer()),
     sa.column("status", sa.String()),
+)
+_TEACHER = sa.table(
+    "teacher",
+    sa.column("id", sa.Integer()),
+    sa.column("first_name", sa.String()),
+    sa.column("last_name", sa.String()),
+    sa.column("search_text", sa.Text()),
 )
 _AUDIT = sa.table(
     "audit_entry",
@@ -99,8 +113,25 @@ def upgrade() -> None:
         sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
     )
+    _teacher_search_text(bind)
+
+
+def _teacher_search_text(bind) -> None:
+    op.add_column("teacher", sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
+    rows = bind.execute(sa.select(_TEACHER.c.id, _TEACHER.c.first_name, _TEACHER.c.last_name)).all()
+    if rows:
+        bind.execute(
+            sa.update(_TEACHER)
+            .where(_TEACHER.c.id == sa.bindparam("b_id"))
+            .values(search_text=sa.bindparam("b_text")),
+            [
+                {"b_id": r.id, "b_text": teacher_search_text(r.first_name, r.last_name)}
+                for r in rows
+            ],
+        )
 
 
 def downgrade() -> None:
+    op.drop_column("teacher", "search_text")
     # The renumbering stays: the old duplicate numbers were the bug, not data to bring back.
     op.drop_index("ux_seat_active_position", table_name="seat")
