@@ -122,6 +122,7 @@ class _SchoolHistory:
         self.plan, self.plan_id, self.hosted, self.canton = plan, plan_id, hosted, canton
         self.tr = gettext_for(language)
         self.seats: list[dict] = []  # active seat rows
+        self.last_position = 0  # the contract's highest seat number yet, released ones included
         self.holders: dict[int, dict] = {}  # seat id -> open assignment row
         self.assignments: list[dict] = []
         self.cancellations: list[dict] = []
@@ -182,10 +183,12 @@ class _SchoolHistory:
 
     def add_seats(self, count: int, on: date) -> None:
         for _ in range(count):
+            # numbered as the app does (orders.py): after every number the contract used
+            self.last_position += 1
             seat = {
                 "school_id": self.school_id,
                 "subscription_id": self.sub["id"],
-                "position": len(self.seats) + 1,
+                "position": self.last_position,
                 "status": "active",
                 "acquired_on": on,
                 "release_on": None,
@@ -214,6 +217,7 @@ class _SchoolHistory:
             "lapsed_on": None,
         }
         self.gen.rows.add(Subscription, self.sub)
+        self.last_position = 0
         self.teacher(admin=True)
         self.invoice(
             "order",
