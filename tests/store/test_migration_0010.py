@@ -3,39 +3,27 @@ numbered from "held + 1") get the contract's next unused numbers, with an audit 
 the database then refuses a duplicate; the teachers' names are folded into teacher.search_text."""
 
 import json
-import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
-
-from lehrer_licenses.store.database import make_engine, migrate
+from support.old_fixtures import migrated_copy
 
 pytestmark = pytest.mark.sqlite_only(reason="starts from the SQLite fixture of revision 0009")
 
-FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
-
 
 def test_0010_renumbers_the_later_duplicates_and_then_refuses_one(tmp_path):
-    path = tmp_path / "old.sqlite"
-    shutil.copyfile(FIXTURES / "0009.sqlite", path)
-    con = sqlite3.connect(path)
     # The reviewer's contract: seat 1 given up, seats 2 and 3 held, a reorder wrote 3 again;
     # a second reorder then wrote 3 and 4 (held + 1 = 4 after the first).
-    con.execute("UPDATE seat SET status = 'released', released_on = '2026-12-31' WHERE id = 1")
-    for seat_id, position in ((4, 3), (5, 3), (6, 4)):
-        con.execute(
+    path = migrated_copy(
+        tmp_path,
+        "0009",
+        "UPDATE seat SET status = 'released', released_on = '2026-12-31' WHERE id = 1",
+        *(
             "INSERT INTO seat (id, school_id, subscription_id, position, status, acquired_on) "
             f"VALUES ({seat_id}, 1, 1, {position}, 'active', '2027-02-01')"
-        )
-    con.commit()
-    con.close()
-
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        assert migrate(engine) is True
-    finally:
-        engine.dispose()
+            for seat_id, position in ((4, 3), (5, 3), (6, 4))
+        ),
+    )
 
     con = sqlite3.connect(path)
     try:
