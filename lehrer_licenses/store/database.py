@@ -36,6 +36,9 @@ ENV_VAR = "LEHRER_LICENSES_DB"
 APP_NAME = "lehrer-licenses"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+# How often a write transaction that could not even start (another program held the write lock,
+# or the first row lock, for the whole busy timeout) is tried before the clerk is told "busy".
+BEGIN_ATTEMPTS = 3
 
 
 class DatabaseBusy(DomainError):
@@ -152,15 +155,63 @@ def make_engine(url: str, busy_timeout_ms: int | None = None) -> Engine:
         return engine
     timeout = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
     try:
-        # A clerk waits for another's row lock as long as SQLite waits for its write lock, then
-        # is told the database is busy instead of waiting on a desk someone left mid-dialog.
-        return create_engine(
-            with_driver(url),
-            pool_pre_ping=True,
-            connect_args={"options": f"-c lock_timeout={timeout}"},
-        )
+        engine = create_engine(with_driver(url), pool_pre_ping=True)
     except ImportError as exc:  # psycopg, the optional dependency of a shared office
         raise DriverMissing() from exc
+    # A clerk waits for another's row lock as long as SQLite waits for its write lock, then is
+    # told the database is busy instead of waiting on a desk someone left mid-dialog. SET LOCAL
+    # in every transaction rather than a startup ``options`` parameter or a session SET: PgBouncer
+    # in transaction mode refuses the one and hands the other to whichever client comes next.
+    event.listen(engine, "begin", partial(_set_lock_timeout, timeout_ms=timeout))
+    event.listen(engine, "do_execute", _retry_first_statement)
+    event.listen(
+        engine,
+        "do_execute_no_params",
+        lambda cursor, statement, context: _retry_first_statement(cursor, statement, None, context),
+    )
+    event.listen(engine, "do_executemany", _not_first_statement)
+    return engine
+
+
+def _info(conn) -> dict:
+    """The pooled connection's own dict; none while the dialect's first queries run on a new
+    connection (before any use case), which are then left alone."""
+    try:
+        return conn.info
+    except NotImplementedError:
+        return {}
+
+
+def _set_lock_timeout(conn, timeout_ms: int) -> None:
+    if conn.dialect.server_version_info is None:
+        return
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(timeout_ms)}")
+    conn.info["lock_timeout_ms"] = int(timeout_ms)
+    conn.info["first_statement"] = True
+
+
+def _retry_first_statement(cursor, statement, parameters, context):
+    """A lock not granted to the first statement of a transaction (55P03) is waited for again,
+    up to BEGIN_ATTEMPTS times: nothing of the use case ran before it, so re-running that one
+    statement in a new transaction is the same as the clerk pressing the button again."""
+    conn = context.root_connection
+    if not _info(conn).pop("first_statement", False):
+        return None  # the dialect's own execute
+    attempt = 1
+    while True:
+        try:
+            cursor.execute(statement, parameters)
+            return True
+        except Exception as exc:
+            if getattr(exc, "sqlstate", None) not in _BUSY_STATES or attempt == BEGIN_ATTEMPTS:
+                raise
+        attempt += 1
+        cursor.connection.rollback()  # the failed transaction held only the SET LOCAL
+        cursor.execute(f"SET LOCAL lock_timeout = {conn.info['lock_timeout_ms']}")
+
+
+def _not_first_statement(cursor, statement, parameters, context) -> None:
+    _info(context.root_connection).pop("first_statement", None)
 
 
 def reach(engine: Engine) -> None:
@@ -400,10 +451,8 @@ class Database:
         ``session.info["writing"]`` tells the lookups that lock what the use case will change
         (``SELECT ... FOR UPDATE`` on a server) that they run in one."""
         try:
-            with self._sessions.begin() as session:
-                session.info["writing"] = True
-                if self.engine.dialect.name == "sqlite":
-                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            session, started = self._begin_writing()
+            with session, started:
                 yield session
         except DBAPIError as exc:
             error = _concurrency_error(exc)
@@ -411,6 +460,25 @@ class Database:
                 raise error from exc
             self._refuse(exc)
             raise
+
+    def _begin_writing(self):
+        """A session whose write transaction has begun; on SQLite holding the write lock. A busy
+        BEGIN is tried again (BEGIN_ATTEMPTS): nothing of the use case has run yet."""
+        attempt = 1
+        while True:
+            session = self._sessions()
+            started = session.begin()
+            session.info["writing"] = True
+            if self.engine.dialect.name != "sqlite":
+                return session, started
+            try:
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                return session, started
+            except OperationalError as exc:
+                session.close()
+                if not _is_busy(exc) or attempt == BEGIN_ATTEMPTS:
+                    raise
+            attempt += 1
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

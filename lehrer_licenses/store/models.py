@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from lehrer_licenses.store.textsearch import school_search_text
+from lehrer_licenses.store.textsearch import school_search_text, teacher_search_text
 from lehrer_licenses.store.types import ScaledDecimal
 
 NAMING = {
@@ -182,8 +182,23 @@ class Teacher(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)  # L11: one free admin login
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)  # L9
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # "first last" folded (store/textsearch.py) on every write, like school.search_text: the
+    # teacher filter compares it, so PostgreSQL folds accents as SQLite does (migration 0011).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     school: Mapped[School] = relationship(back_populates="teachers")
+
+
+def fill_teacher_search_text(row: dict) -> dict:
+    """``row`` (a teacher's columns, as a bulk insert writes them) with its search text."""
+    row["search_text"] = teacher_search_text(row.get("first_name", ""), row.get("last_name", ""))
+    return row
+
+
+@event.listens_for(Teacher, "before_insert")
+@event.listens_for(Teacher, "before_update")
+def _refresh_teacher_search_text(_mapper, _connection, teacher: Teacher) -> None:
+    teacher.search_text = teacher_search_text(teacher.first_name, teacher.last_name)
 
 
 class Subscription(Base):
@@ -226,7 +241,18 @@ class Subscription(Base):
 
 class Seat(Base):
     __tablename__ = "seat"
-    __table_args__ = (Index("ix_seat_school_status", "school_id", "status"),)
+    __table_args__ = (
+        Index("ix_seat_school_status", "school_id", "status"),
+        # one active seat per number in a contract (migration 0011)
+        Index(
+            "ux_seat_active_position",
+            "subscription_id",
+            "position",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)

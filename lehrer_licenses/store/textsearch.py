@@ -8,6 +8,7 @@ The schools search, the one that must be quick and the same on every database, d
 query time at all: ``school.search_text`` stores ``school_search_text`` of the fields it searches,
 folded by this same ``fold`` whenever a school is written (store/models.py), so SQLite and
 PostgreSQL compare the same stored text with the same folded needle (``contains_folded``).
+``teacher.search_text`` does the same for "first last" (the seats view's teacher filter).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ FIELD_SEPARATOR = "\x1f"
 
 def school_search_text(number: str, name: str, postcode: str, city: str) -> str:
     return FIELD_SEPARATOR.join(fold(field or "") or "" for field in (number, name, postcode, city))
+
+
+def teacher_search_text(first_name: str, last_name: str) -> str:
+    return fold(f"{first_name or ''} {last_name or ''}") or ""
 
 
 def _like_pattern(text: str) -> str:

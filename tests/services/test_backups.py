@@ -6,6 +6,7 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
+from support.old_fixtures import run_sql
 
 from lehrer_licenses.cli.main import main
 from lehrer_licenses.services.backups import (
@@ -236,13 +237,7 @@ def _issued_books(db, tmp_path):
 
 
 def _tamper(backup, *statements):
-    con = sqlite3.connect(backup)
-    try:
-        for statement in statements:
-            con.execute(statement)
-        con.commit()
-    finally:
-        con.close()
+    run_sql(backup, *statements)
     # as an older version wrote it, without a checksum: the book checks alone must catch it
     checksum_path(backup).unlink()
 

@@ -182,3 +182,18 @@ def test_L1_a_licence_is_a_teachers_seat_and_the_code_binds_no_machine(db, make_
         "variant",
         "version",
     }
+
+
+def test_a_reorder_after_a_cancellation_numbers_the_new_seat_after_every_seat_used(db, make_school):
+    # Reviewer's case: seats 2 and 3 held, seat 1 given up, then one seat ordered again. A clerk
+    # reads "seat 4" on the new code and invoice; "seat 3" would name two teachers' seats at once.
+    school = make_school()
+    order_seats(db, school, 3, date(2026, 3, 10))
+    for position, name in ((2, "Anna"), (3, "Beat")):
+        assign_seat(
+            db, school, add_teacher(db, school, name, "Keller"), date(2026, 3, 10), position
+        )
+    cancel(db, school, seats=1, received=date(2026, 5, 1))
+    run_renewals(db, 2027, dry_run=False)
+    order_seats(db, school, 1, date(2027, 2, 1))
+    assert sorted(s.position for s in list_seats(db, school)) == [2, 3, 4]

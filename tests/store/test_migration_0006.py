@@ -2,48 +2,30 @@
 year of 365 days that spans 29 February moves to the day before its anniversary, with the dates
 reckoned from its end. Packages keep their 365 days (M1)."""
 
-import shutil
 import sqlite3
-from pathlib import Path
 
-from lehrer_licenses.store.database import make_engine, migrate
+from support.old_fixtures import migrated_copy
 
-FIXTURES = Path(__file__).parent / "fixtures" / "migrations"
 T0 = "2026-03-10 09:15:00.000000"
 
 
 def test_0006_moves_a_running_per_pupil_year_to_its_anniversary(tmp_path):
-    path = tmp_path / "old.sqlite"
-    shutil.copyfile(FIXTURES / "0004.sqlite", path)
-    con = sqlite3.connect(path)
-    # the fixture's school 3 on FPO-38 from 2027-09-01: 365 days end on 2028-08-30 (29 Feb)
-    con.execute(
+    path = migrated_copy(
+        tmp_path,
+        "0004",
+        # the fixture's school 3 on FPO-38 from 2027-09-01: 365 days end on 2028-08-30 (29 Feb)
         "UPDATE subscription SET term_start = '2027-09-01', term_end = '2028-08-30', "
-        "ends_on = '2028-08-30' WHERE id = 3"
-    )
-    # a package year over 29 February keeps its 365 days (M1)
-    con.execute(
-        "UPDATE subscription SET term_start = '2027-09-01', term_end = '2028-08-30' WHERE id = 2"
-    )
-    con.execute(
+        "ends_on = '2028-08-30' WHERE id = 3",
+        # a package year over 29 February keeps its 365 days (M1)
+        "UPDATE subscription SET term_start = '2027-09-01', term_end = '2028-08-30' WHERE id = 2",
         "INSERT INTO cancellation (id, school_id, subscription_id, received_on, seats, deadline, "
         "in_time, effective_on, status) VALUES (9, 3, 3, '2028-05-02', NULL, '2028-07-30', 1, "
-        "'2028-08-30', 'pending')"
-    )
-    con.execute("DELETE FROM pre_investment")
-    con.execute(
+        "'2028-08-30', 'pending')",
+        "DELETE FROM pre_investment",
         "INSERT INTO pre_investment (id, school_id, subscription_id, plan_id, term_start, "
         "term_end, part, pupils, unit_price, amount, invoice_id, settled, created_at) VALUES "
-        f"(1, 3, 3, 3, '2027-09-01', '2028-08-30', '3-8', 200, 3600000, 72000, NULL, 0, '{T0}')"
+        f"(1, 3, 3, 3, '2027-09-01', '2028-08-30', '3-8', 200, 3600000, 72000, NULL, 0, '{T0}')",
     )
-    con.commit()
-    con.close()
-
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        assert migrate(engine) is True
-    finally:
-        engine.dispose()
 
     con = sqlite3.connect(path)
     try:

@@ -1,8 +1,9 @@
 """Kill a real ``lehrer-licenses`` subprocess part-way through a renewal run, then look at the file.
 
 Shared by the crash-safety tests (``tests/services/test_*_crash_safety.py``) and the stress script
-``scripts/stress_renewal_kills.py``. Plain sqlite3 and subprocess only: the facts are read the way
-an outsider would read the file, not through the code under test.
+``scripts/stress_renewal_kills.py``. Plain SQL through SQLAlchemy Core and subprocess only: the
+facts are read the way an outsider would read the database, not through the code under test.
+``path`` is a SQLite file or a server database's URL (the server pass, ``--backend postgresql``).
 
 Two runs are covered, each with its own facts:
 - ``year_end``: ``renewals run --year YEAR`` (calendar-year contracts, DB-hosting usage of YEAR-1);
@@ -13,13 +14,17 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 
 def start_cli(path: Path, keys: Path, *command: str) -> subprocess.Popen:
@@ -63,35 +68,58 @@ def complete(path: Path, keys: Path, *command: str, timeout: float = 300) -> tup
     return process.returncode, err
 
 
-def _query(path: Path, sql: str, *params) -> list[tuple]:
-    con = sqlite3.connect(path)
+@contextmanager
+def _connected(path: Path | str):
+    url = os.fspath(path)
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}", poolclass=NullPool)
     try:
-        return con.execute(sql, params).fetchall()
+        with engine.connect() as con:
+            yield con
     finally:
-        con.close()
+        engine.dispose()
 
 
-def soundness(path: Path) -> dict:
-    """``PRAGMA integrity_check``, foreign keys, and the issued numbers per year (gapless?)."""
-    con = sqlite3.connect(path)
-    try:
+def _query(path: Path | str, sql: str, **params) -> list[tuple]:
+    with _connected(path) as con:
+        return [tuple(row) for row in con.execute(text(sql), params)]
+
+
+def soundness(path: Path | str) -> dict:
+    """The file's own checks (SQLite: ``PRAGMA integrity_check``, foreign keys; a server keeps
+    its files itself and checks every foreign key at commit, so there: constraints not yet
+    validated), and the issued numbers per year (gapless?)."""
+    with _connected(path) as con:
         numbers = [
             r[0]
             for r in con.execute(
-                "SELECT number FROM invoice WHERE number IS NOT NULL AND kind = 'invoice'"
+                text("SELECT number FROM invoice WHERE number IS NOT NULL AND kind = 'invoice'")
             )
         ]
+        if con.dialect.name == "sqlite":
+            integrity = con.execute(text("PRAGMA integrity_check")).scalar()
+            foreign_keys = [tuple(r) for r in con.execute(text("PRAGMA foreign_key_check"))]
+        else:
+            integrity = "ok"
+            foreign_keys = [
+                tuple(r)
+                for r in con.execute(
+                    text("SELECT conname FROM pg_constraint WHERE NOT convalidated")
+                )
+            ]
         return {
-            "integrity": con.execute("PRAGMA integrity_check").fetchone()[0],
-            "foreign_keys": con.execute("PRAGMA foreign_key_check").fetchall(),
+            "integrity": integrity,
+            "foreign_keys": foreign_keys,
             "numbers": numbers,
-            "duplicate_keys": con.execute(
-                "SELECT billing_key, count(*) FROM invoice WHERE billing_key IS NOT NULL "
-                "GROUP BY billing_key HAVING count(*) > 1"
-            ).fetchall(),
+            "duplicate_keys": [
+                tuple(r)
+                for r in con.execute(
+                    text(
+                        "SELECT billing_key, count(*) FROM invoice WHERE billing_key IS NOT NULL "
+                        "GROUP BY billing_key HAVING count(*) > 1"
+                    )
+                )
+            ],
         }
-    finally:
-        con.close()
 
 
 def number_gaps(numbers: Iterable[str]) -> list[str]:
@@ -116,30 +144,29 @@ def year_end_command(year: int) -> list[str]:
     return ["renewals", "run", "--year", str(year)]
 
 
-def year_end_facts(path: Path, year: int) -> dict:
+def year_end_facts(path: Path | str, year: int) -> dict:
+    run_keys = {"renewal": f"renewal:%:{year}", "usage": f"usage:%:{year - 1}"}
     keys = _query(
         path,
-        "SELECT billing_key, count(*) FROM invoice WHERE billing_key LIKE ? OR billing_key LIKE ?"
-        " GROUP BY billing_key",
-        f"renewal:%:{year}",
-        f"usage:%:{year - 1}",
+        "SELECT billing_key, count(*) FROM invoice WHERE billing_key LIKE :renewal "
+        "OR billing_key LIKE :usage GROUP BY billing_key",
+        **run_keys,
     )
     return {
         **soundness(path),
         "due": _query(
             path,
             "SELECT count(*) FROM subscription s JOIN plan p ON p.id = s.plan_id "
-            "WHERE s.status = 'active' AND s.term_end = ? AND p.term = 'calendar_year'",
-            f"{year - 1}-12-31",
+            "WHERE s.status = 'active' AND s.term_end = :end AND p.term = 'calendar_year'",
+            end=date(year - 1, 12, 31),
         )[0][0],
         "keys": keys,
         "codes": _query(path, "SELECT count(*) FROM issued_code WHERE reason = 'renewal'")[0][0],
         "net": _query(
             path,
-            "SELECT coalesce(sum(net), 0) FROM invoice WHERE billing_key LIKE ? "
-            "OR billing_key LIKE ?",
-            f"renewal:%:{year}",
-            f"usage:%:{year - 1}",
+            "SELECT coalesce(sum(net), 0) FROM invoice WHERE billing_key LIKE :renewal "
+            "OR billing_key LIKE :usage",
+            **run_keys,
         )[0][0],
     }
 
@@ -155,7 +182,7 @@ def year_end_expected(run) -> dict:
     }
 
 
-def year_end_problems(path: Path, year: int, expected: dict) -> list[str]:
+def year_end_problems(path: Path | str, year: int, expected: dict) -> list[str]:
     """Everything wrong with the file after a kill and a completed re-run (empty: all good)."""
     f = year_end_facts(path, year)
     problems = _sound_problems(f)
@@ -190,7 +217,7 @@ _DUE_KEYS_SQL = (
 )
 
 
-def due_expected(run, before: Path) -> dict:
+def due_expected(run, before: Path | str) -> dict:
     """What a complete ``renewals due`` does, from its dry run (``run_due_renewals``) and the
     file before the run."""
     keys = {
@@ -216,7 +243,7 @@ def due_expected(run, before: Path) -> dict:
     }  # fmt: skip
 
 
-def due_facts(path: Path) -> dict:
+def due_facts(path: Path | str) -> dict:
     return {
         **soundness(path),
         "keys": _query(
@@ -231,7 +258,7 @@ def due_facts(path: Path) -> dict:
     }
 
 
-def due_problems(path: Path, expected: dict, until: str) -> list[str]:
+def due_problems(path: Path | str, expected: dict, until: str) -> list[str]:
     f = due_facts(path)
     problems = _sound_problems(f)
     doubles = [key for key, count in f["keys"] if count > 1]
@@ -249,8 +276,8 @@ def due_problems(path: Path, expected: dict, until: str) -> list[str]:
     still_due = _query(
         path,
         "SELECT count(*) FROM subscription s JOIN plan p ON p.id = s.plan_id "
-        "WHERE s.status = 'active' AND s.term_end < ? AND p.kind IN ('package', 'per_unit')",
-        until,
+        "WHERE s.status = 'active' AND s.term_end < :until AND p.kind IN ('package', 'per_unit')",
+        until=date.fromisoformat(until),
     )[0][0]
     if still_due:
         problems.append(f"{still_due} contracts still due before {until}")

@@ -41,7 +41,7 @@ from lehrer_licenses.store.models import (
     Teacher,
     UsageCount,
 )
-from lehrer_licenses.store.textsearch import UNDECOMPOSED, contains, fold
+from lehrer_licenses.store.textsearch import UNDECOMPOSED, contains_folded, fold
 
 STATE_FREE = "free"
 STATE_HELD = "held"
@@ -280,8 +280,7 @@ def _query(session, url: str, flt: SeatFilter, columns) -> tuple[Select | None, 
         if ids == []:
             return None, holder
         if ids is None:  # a very common name: let SQL join, the first page comes soon
-            name = Teacher.first_name + " " + Teacher.last_name
-            query = query.where(contains(name, flt.teacher))
+            query = query.where(contains_folded(Teacher.search_text, flt.teacher))
         else:
             # The holders among those teachers, in the same query: their open assignments are
             # found by teacher (an index), not by reading every seat.

@@ -61,6 +61,7 @@ from lehrer_licenses.store.models import (
     TierRow,
     UsageCount,
     fill_search_text,
+    fill_teacher_search_text,
 )
 
 COUNTRY_SHARE = (("CH", 0.6), ("DE", 0.2), ("AT", 0.08), ("NL", 0.12))
@@ -121,6 +122,7 @@ class _SchoolHistory:
         self.plan, self.plan_id, self.hosted, self.canton = plan, plan_id, hosted, canton
         self.tr = gettext_for(language)
         self.seats: list[dict] = []  # active seat rows
+        self.last_position = 0  # the contract's highest seat number yet, released ones included
         self.holders: dict[int, dict] = {}  # seat id -> open assignment row
         self.assignments: list[dict] = []
         self.cancellations: list[dict] = []
@@ -133,15 +135,17 @@ class _SchoolHistory:
         last = rng.choice(names.LAST_NAMES[lang])
         return self.gen.rows.add(
             Teacher,
-            {
-                "school_id": self.school_id,
-                "first_name": first,
-                "last_name": last,
-                "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.domain}",
-                "is_admin": admin,
-                "frozen": (not admin) and rng.random() < 0.02,
-                "left_on": None,
-            },
+            fill_teacher_search_text(
+                {
+                    "school_id": self.school_id,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{_ascii(first)}.{_ascii(last)}@{self.gen.domain}",
+                    "is_admin": admin,
+                    "frozen": (not admin) and rng.random() < 0.02,
+                    "left_on": None,
+                }
+            ),
         )
 
     def invoice(self, reason: str, lines: list[Line], on: date, key: str | None = None) -> None:
@@ -179,10 +183,12 @@ class _SchoolHistory:
 
     def add_seats(self, count: int, on: date) -> None:
         for _ in range(count):
+            # numbered as the app does (orders.py): after every number the contract used
+            self.last_position += 1
             seat = {
                 "school_id": self.school_id,
                 "subscription_id": self.sub["id"],
-                "position": len(self.seats) + 1,
+                "position": self.last_position,
                 "status": "active",
                 "acquired_on": on,
                 "release_on": None,
@@ -211,6 +217,7 @@ class _SchoolHistory:
             "lapsed_on": None,
         }
         self.gen.rows.add(Subscription, self.sub)
+        self.last_position = 0
         self.teacher(admin=True)
         self.invoice(
             "order",

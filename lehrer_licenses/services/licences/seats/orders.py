@@ -163,12 +163,15 @@ def _plan_order(
                 end=format_date(sub.term_end),
             )
         )
+    # New seats are numbered after every number the contract ever used, not after the count
+    # held: a number given up stays in the history (assignments, letters, audit) as that seat's,
+    # so reusing it would make "seat 1" name two different seats to a clerk reading it back.
     return _Plan(
         school,
         sub,
         code,
         "reorder",
-        held + 1,
+        max((s.position for s in sub.seats), default=0) + 1,
         held + seats,
         running.start,
         sub.term_end,
@@ -238,7 +241,7 @@ def order_seats(
             "subscription",
             sub.id,
             school_id=p.school.id,
-            before={"seats": p.first_position - 1},
+            before={"seats": p.seats_after - seats},
             after={
                 "seats": p.seats_after,
                 "kind": p.kind,
