@@ -1,9 +1,14 @@
 """On a database file there is one local user who may do everything: no login, no roles, and
 the server commands say so instead of doing something half."""
 
+import pytest
 from support.cli_run import fingerprint
 
 from lehrer_licenses.services.access import LEVELS, current_access
+
+pytestmark = pytest.mark.sqlite_only(
+    reason="what a database file allows; tests/server covers a server"
+)
 
 
 def test_a_file_has_one_user_who_may_do_everything(db):

@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from lehrer_licenses.services.database_init import open_database
@@ -45,6 +46,7 @@ def test_a_seat_given_away_on_another_desk_is_refused_in_the_dialog(qtbot, db, s
     assert [s.teacher for s in seats.list_seats(db, zurich)] == ["Beat Meier"]
 
 
+@pytest.mark.sqlite_only(reason="the other desk holds SQLite's write lock through sqlite3 itself")
 def test_a_database_held_by_another_desk_is_reported_busy_in_the_dialog(
     qtbot, db, sample, wait_loaded
 ):
