@@ -69,18 +69,6 @@ def confirm_risky(parent: QWidget | None, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def open_or_print(parent: QWidget | None, title: str, text: str) -> str | None:
-    """After a PDF was saved: "open", "print", or None (neither)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Close, parent
-    )
-    opening = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
-    printing = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
-    box.setDefaultButton(opening)
-    box.exec()
-    return {opening: "open", printing: "print"}.get(box.clickedButton())
-
-
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 

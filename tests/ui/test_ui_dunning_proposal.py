@@ -41,9 +41,7 @@ def test_only_the_ticked_invoices_get_a_reminder(qtbot, db, sample, vendor, tmp_
     target = tmp_path / "reminders.pdf"
     offered: list[str] = []
     monkeypatch.setattr(asking, "printer", file_printer(printed))
-    monkeypatch.setattr(
-        asking, "open_or_print", lambda _p, _t, text: offered.append(text) or "print"
-    )
+    monkeypatch.setattr(asking, "pdf_written", lambda _p, _t, text: offered.append(text) or "print")
     seen: list = []
     rows_seen: list = []
 

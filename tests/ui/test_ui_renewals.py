@@ -82,7 +82,7 @@ def test_letters_in_the_background(qtbot, db, sample, vendor, tmp_path, monkeypa
     from lehrer_licenses.ui import asking
 
     offered: list[str] = []
-    monkeypatch.setattr(asking, "open_or_print", lambda _p, _t, text: offered.append(text))
+    monkeypatch.setattr(asking, "pdf_written", lambda _p, _t, text: offered.append(text))
     task = view.letters(
         "dunning", str(tmp_path / "dunning.pdf"), on=date(2026, 3, 1), chosen=[first.id]
     )

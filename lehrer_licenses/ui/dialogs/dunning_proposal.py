@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui.pdf import PrintError, open_pdf, print_pdf
+from lehrer_licenses.ui.pdf import offer_saved
 from lehrer_licenses.ui.progress import Progress, run_with_progress
 from lehrer_licenses.ui.widgets import connect_unchecked, plain_label
 
@@ -170,23 +170,11 @@ def ask_reminders(parent: QWidget | None, proposal: DunningRun) -> list[int] | N
 
 def offer_letters(parent: QWidget | None, path: Path) -> None:
     """Open the reminders' PDF or print it, as the clerk chooses."""
-    answer = asking.open_or_print(
+    offer_saved(
         parent,
-        _("Payment reminders"),
+        path,
         _("The reminders are saved in {path}. Open or print them now?").format(path=path),
     )
-    if answer is None:
-        return
-    try:
-        pdf = path.read_bytes()
-        if answer == "open":
-            open_pdf(pdf, path.stem)
-            return
-        printer = asking.printer(parent, _("Print {name}").format(name=path.name))
-        if printer is not None:
-            print_pdf(pdf, printer, path.stem)
-    except (PrintError, OSError) as exc:
-        asking.inform(parent, _("Payment reminders"), str(exc))
 
 
 def send_reminders(
