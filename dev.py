@@ -17,8 +17,10 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import venv
 from pathlib import Path
@@ -32,6 +34,11 @@ SAMPLE_SCHOOLS = "300"
 MIN_PYTHON = (3, 11)
 POSTGRES_ENV = "LEHRER_LICENSES_TEST_POSTGRES"
 # pytest's closing line, e.g. "1480 passed, 12 deselected in 301.2s" (-q) or "== ... ==".
+# A pass that runs longer than this is stopped and counted as failed: a crashed xdist worker under
+# --dist loadfile can leave the run waiting for ever (pytest-xdist issues 784, 1378), and CI must
+# end red with the output so far rather than time out without a word.
+PASS_LIMIT_ENV = "LEHRER_LICENSES_TEST_PASS_LIMIT"
+PASS_LIMIT_SECONDS = 1800
 SUMMARY = re.compile(r"\b\d+ (passed|failed|errors?|skipped|deselected)\b.* in [\d.]+s")
 
 
@@ -129,15 +136,42 @@ def _pytest_pass(label: str, args: list[str], env: dict[str, str]) -> tuple[int,
         encoding="utf-8",
         errors="replace",
         bufsize=1,
+        start_new_session=True,
     )
+    limit = float(os.environ.get(PASS_LIMIT_ENV) or PASS_LIMIT_SECONDS)
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        print(
+            f"\ndev.py test: the {label} pass did not end within {limit:.0f} s and was stopped "
+            f"(a crashed or hanging test: see the output above; {PASS_LIMIT_ENV} sets the limit)",
+            flush=True,
+        )
+        try:
+            if hasattr(os, "killpg"):  # the whole session: the xdist workers too
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
+        except ProcessLookupError:
+            pass
+
+    watchdog = threading.Timer(limit, stop)
+    watchdog.daemon = True
+    watchdog.start()
     summary = ""
     assert process.stdout is not None
-    for line in process.stdout:
-        sys.stdout.write(line)
-        sys.stdout.flush()
-        if SUMMARY.search(line):
-            summary = line.strip().strip("= ")
-    code = process.wait()
+    try:
+        for line in process.stdout:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            if SUMMARY.search(line):
+                summary = line.strip().strip("= ")
+        code = process.wait()
+    finally:
+        watchdog.cancel()
+    if stopped.is_set():
+        return 3, f"stopped after {limit:.0f} s", time.perf_counter() - started
     return code, summary or f"no summary (exit code {code})", time.perf_counter() - started
 
 

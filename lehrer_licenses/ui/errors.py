@@ -36,7 +36,9 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     box.setWindowTitle(title or _("Not possible"))
     box.setText(message_of(exc))
     if not isinstance(exc, DomainError):
-        box.setDetailedText("".join(traceback.format_exception(exc)))
+        # A failure from a worker thread carries its traceback as text (ui/workers.py).
+        details = getattr(exc, "worker_traceback", None)
+        box.setDetailedText(details or "".join(traceback.format_exception(exc)))
     asking.show_box(box)
 
 

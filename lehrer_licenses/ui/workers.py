@@ -6,6 +6,12 @@ one long-lived bridge QObject whose signals Qt queues to the UI thread, where th
 ``signals``) lives and is also released. So no QObject is ever touched or deleted by the worker,
 which is what makes QRunnable/QThread lifetimes fragile from Python.
 
+The worker also never drops the last reference to anything the work holds: a work function is
+often a closure over a view or a model, and a Python-owned QObject whose last reference goes in a
+worker thread is destroyed there, which crashes Qt (seen as a segfault when a view was closed while
+its page query ran). So the worker takes the work from the Task, which the UI thread keeps until it
+has handled the end, lets go of it before reporting the end, and strips the frames from a failure.
+
 Once the user asked to cancel, the progress callback raises Cancelled, so the work stops at its
 next report. Use cases that commit per item (the renewal run) stop between two items and keep
 what they committed.
@@ -16,6 +22,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -98,9 +105,7 @@ def _setup() -> tuple[_Bridge, ThreadPoolExecutor]:
     return _bridge, _executor
 
 
-def _run(
-    bridge: _Bridge, task_id: int, work: Callable[[Progress], Any], stop: threading.Event
-) -> None:
+def _run(bridge: _Bridge, task_id: int, stop: threading.Event) -> None:
     """On the worker thread: only plain Python objects and the bridge's emit."""
 
     def progress(done: int, total: int) -> None:
@@ -108,17 +113,37 @@ def _run(
         if stop.is_set():
             raise Cancelled(done, total)
 
+    outcome, payload = _work_on(task_id, stop, progress)
+    bridge.ended.emit(task_id, outcome, payload)
+
+
+def _work_on(task_id: int, stop: threading.Event, progress: Progress) -> tuple[str, object]:
+    """Run the task's work; its closure (and what it captured) is released with this frame,
+    before the end is reported, so the UI thread's Task always holds the last reference."""
     try:
         if stop.is_set():
             raise Cancelled(0, 0)
-        result = work(progress)
+        # No local name for the work: a failure's traceback keeps this frame's locals.
+        return "succeeded", _running[task_id]._work(progress)
     except Cancelled as exc:
-        bridge.ended.emit(task_id, "cancelled", exc)
+        return "cancelled", _without_frames(exc)
     except Exception as exc:  # handed to the UI thread, which shows it
-        log.exception("background task failed")
-        bridge.ended.emit(task_id, "failed", exc)
-    else:
-        bridge.ended.emit(task_id, "succeeded", result)
+        exc = _without_frames(exc)
+        log.error("background task failed\n%s", exc.worker_traceback)  # type: ignore[attr-defined]
+        return "failed", exc
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """The exception with its traceback kept as text: a traceback holds its frames, and a frame
+    holds the work function and so everything the closure captured."""
+    exc.worker_traceback = "".join(traceback.format_exception(exc))  # type: ignore[attr-defined]
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return exc
 
 
 def start(task: Task) -> Task:
@@ -126,7 +151,7 @@ def start(task: Task) -> Task:
     bridge, executor = _setup()
     task.id = next(_ids)
     _running[task.id] = task
-    executor.submit(_run, bridge, task.id, task._work, task._cancel)
+    executor.submit(_run, bridge, task.id, task._cancel)
     return task
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from PySide6.QtCore import Qt
+
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.ui.workers import Cancelled, Task, running, start
 
@@ -55,3 +57,53 @@ def test_cancel_stops_at_the_next_report(qtbot):
     # The UI thread may handle the first report while the worker is still inside it, in which
     # case that same report already stops; either way no work past the cancel happens.
     assert stopped.args[0].done in (1, 2)
+
+
+class _Held:
+    """Records the thread that let go of it last."""
+
+    def __init__(self, released_in: list[str]) -> None:
+        self._released_in = released_in
+
+    def __del__(self) -> None:
+        self._released_in.append(threading.current_thread().name)
+
+
+def _closure_over(held: _Held, outcome: str):
+    def work(progress):
+        assert held is not None
+        if outcome == "failed":
+            raise DomainError("refused")
+        return "done"
+
+    return work
+
+
+def test_what_the_work_holds_is_let_go_on_the_ui_thread(qtbot):
+    """A work closure holds a view or a model; if the worker dropped the last reference, Qt
+    would destroy that QObject in the worker thread and crash. Here the UI handles the end
+    before the worker thread has returned (it waits on a direct slot until then), the
+    worst order for it."""
+    from lehrer_licenses.ui import workers
+
+    for outcome in ("succeeded", "failed"):
+        released_in: list[str] = []
+        ui_done = threading.Event()
+        task = Task(_closure_over(_Held(released_in), outcome))
+        task.signals.finished.connect(ui_done.set)
+        bridge, _executor = workers._setup()
+
+        def hold_the_worker(_task_id, _outcome, _payload, ui_done=ui_done):
+            if threading.current_thread() is not threading.main_thread():
+                ui_done.wait(5)
+
+        bridge.ended.connect(hold_the_worker, Qt.ConnectionType.DirectConnection)
+        try:
+            start(task)
+            del task
+            qtbot.waitUntil(ui_done.is_set, timeout=5000)
+            qtbot.waitUntil(lambda: running() == 0, timeout=2000)
+            qtbot.waitUntil(lambda released_in=released_in: bool(released_in), timeout=2000)
+        finally:
+            bridge.ended.disconnect(hold_the_worker)
+        assert released_in == [threading.main_thread().name], outcome
