@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QHeaderView,
     QLabel,
     QStyle,
@@ -32,6 +33,7 @@ SLACK = 1
 
 def clipped_texts(root: QWidget) -> list[str]:
     """Where ``root`` (a window) and its visible children cut text, one line per place."""
+    settle_layouts()
     found: list[str] = []
     for widget in [root, *root.findChildren(QWidget)]:
         if not _shown(widget, root):
@@ -45,6 +47,15 @@ def clipped_texts(root: QWidget) -> list[str]:
         elif isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             found += _header(widget)
     return found
+
+
+def settle_layouts() -> None:
+    """Lay out what changed since the last event loop turn, as the screen will a moment later:
+    a label whose text just arrived from a background query still has its old width until the
+    posted layout requests ran (a child's request posts its parent's)."""
+    for _ in range(4):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QApplication.processEvents()
 
 
 def iso_dates(root: QWidget) -> list[str]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyleOptionTab, QTabBar
 
 from lehrer_licenses.ui import app as desk_app
 from lehrer_licenses.ui import settings as opt
+from lehrer_licenses.ui import workers
 from lehrer_licenses.ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +61,8 @@ def test_every_view_and_tab_shows_its_whole_text_and_its_dates_as_shown_at_1280x
         item = window.nav.visualItemRect(window.nav.item(row))
         qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=item.center())
         qtbot.wait(50)
+        # The view's counts arrive from background queries; measure what the clerk then sees.
+        qtbot.waitUntil(lambda: workers.running() == 0, timeout=10_000)
         view = window.stack.currentWidget()
         assert window.nav.currentRow() == row
         for table in view.findChildren(type(window.schools.table)):
