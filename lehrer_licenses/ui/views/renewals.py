@@ -3,12 +3,14 @@
 Both run on a worker thread with a progress bar and a Cancel button; the services open their
 own session per contract, so the UI thread stays responsive. A cancelled real run keeps the
 contracts it renewed (each is its own transaction); running again picks up the rest.
+
+The drafts a run wrote are issued from here too ("Issue drafts…", ui/batch_issuing.py, as the
+Invoices view issues several): those of the year shown, so an earlier run is chosen by its year.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,56 +38,25 @@ from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.pdf import offer_saved
 from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
+from lehrer_licenses.ui.views.renewal_problems import item_amounts, problems_text
 from lehrer_licenses.ui.views.renewals_upcoming import UpcomingLists
-from lehrer_licenses.ui.widgets import InlineError, ReadOnlyTable, field_label, plain_label
+from lehrer_licenses.ui.widgets import (
+    InlineError,
+    ReadOnlyTable,
+    connect_unchecked,
+    field_label,
+    plain_label,
+)
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
 if TYPE_CHECKING:
-    from lehrer_licenses.services.season.year_end import RenewalItem, RenewalRun
+    from lehrer_licenses.services.season.year_end import RenewalRun
 
 
 def default_year(today: date | None = None) -> int:
     """The renewal to prepare: next January's from the autumn on, else this year's."""
     today = today or date.today()
     return today.year + 1 if today.month >= 7 else today.year
-
-
-def item_amounts(item: RenewalItem) -> tuple[Decimal, Decimal, str]:
-    net = sum((inv.totals.net.amount for inv in item.invoices), Decimal("0.00"))
-    payable = sum((inv.totals.payable.amount for inv in item.invoices), Decimal("0.00"))
-    currency = item.invoices[0].currency if item.invoices else ""
-    return net, payable, currency
-
-
-def problems_text(run: RenewalRun) -> str:
-    """Each contract the run stops at, and each draft it writes that cannot be issued yet, with
-    the reason and the way to mend it ("" when there is none)."""
-    failed = [(item, item.error) for item in run.items if item.action == "failed"]
-    waiting = [(item, item.warning) for item in run.items if item.warning]
-    groups = [
-        (
-            failed,
-            ngettext(
-                "{n} contract cannot be renewed until this is mended:",
-                "{n} contracts cannot be renewed until these are mended:",
-                len(failed),
-            ),
-        ),
-        (
-            waiting,
-            ngettext(
-                "{n} draft cannot be issued until this is mended:",
-                "{n} drafts cannot be issued until these are mended:",
-                len(waiting),
-            ),
-        ),
-    ]
-    parts = []
-    for items, heading in groups:
-        if items:
-            parts.append(heading.format(n=len(items)))
-            parts += [f"{item.school} {item.school_name}: {reason}" for item, reason in items]
-    return "\n".join(parts)
 
 
 class RenewalsView(UpcomingLists, QWidget):
@@ -96,6 +67,7 @@ class RenewalsView(UpcomingLists, QWidget):
         self._db = db
         self.task: Task | None = None
         self.access = LOCAL  # the run issues invoices: an accountant's right
+        self.today: date | None = None  # tests and screenshots fix the day drafts are issued on
         self._dry_run = True
         self.run: RenewalRun | None = None
 
@@ -109,6 +81,14 @@ class RenewalsView(UpcomingLists, QWidget):
         self.preview_button.clicked.connect(self.start_preview)
         self.run_button.clicked.connect(self.confirm_and_run)
         self.cancel_button.clicked.connect(self.cancel)
+        self.issue_button = QPushButton(_("Issue drafts…"))
+        self.issue_button.setToolTip(
+            _("Issue the drafts that the renewal into the year shown wrote and that are not issued")
+        )
+        connect_unchecked(self.issue_button.clicked, self.issue_run_drafts)
+        self.issue_task: Task | None = None
+        self.batch_result = None  # the result list of the last batch issue, while it is open
+        self.run_drafts: list[int] = []  # the drafts of the renewal into the year shown
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.state = plain_label()
@@ -120,6 +100,7 @@ class RenewalsView(UpcomingLists, QWidget):
         top.addSpacing(12)
         top.addWidget(self.preview_button)
         top.addWidget(self.run_button)
+        top.addWidget(self.issue_button)
         top.addStretch(1)
         self.letters_button = QPushButton(_("Letters…"))
         self.letters_button.setToolTip(
@@ -194,6 +175,7 @@ class RenewalsView(UpcomingLists, QWidget):
         layout.addWidget(self.tabs, 1)
         self._set_busy(False)
         self._show_run(None)
+        self._count_drafts()
         self.state.setText(
             _("Preview shows what the renewal would bill, without writing anything.")
         )
@@ -202,6 +184,7 @@ class RenewalsView(UpcomingLists, QWidget):
         self.access = access
         ready = self.run is not None and self.run.dry_run and self.task is None
         permit(self.run_button, access, ACCOUNTANT, ready)
+        self._enable_issue()
 
     def set_database(self, db: Database) -> None:
         self._upcoming_loaded = False
@@ -209,12 +192,14 @@ class RenewalsView(UpcomingLists, QWidget):
             self.task.cancel()
         self._db = db
         self._show_run(None)
+        self._count_drafts()
 
     def refresh(self) -> None:
         """The upcoming lists again (a preview is only valid for the moment it was made)."""
         self._upcoming_loaded = False
         if self.tabs.currentIndex() > 0:
             self.load_upcoming()
+        self._count_drafts()
 
     # --- running -------------------------------------------------------------------------------
 
@@ -311,9 +296,52 @@ class RenewalsView(UpcomingLists, QWidget):
     def _finished(self) -> None:
         self.task = None
         self._set_busy(False)
+        if not self._dry_run:
+            self._count_drafts()
 
     def _year_changed(self, _year: int) -> None:
         self._show_run(None)
+        self._count_drafts()
+
+    # --- issuing the run's drafts --------------------------------------------------------------
+
+    def _count_drafts(self) -> None:
+        from lehrer_licenses.services.billing import batch_issue
+
+        self.run_drafts = batch_issue.draft_ids(self._db, self.year.value())
+        self._enable_issue()
+
+    def _enable_issue(self) -> None:
+        idle = self.task is None and self.issue_task is None
+        permit(self.issue_button, self.access, ACCOUNTANT, idle and bool(self.run_drafts))
+
+    def issue_run_drafts(self) -> Task | None:
+        """The drafts the renewal into the year shown wrote (the run just made, or an earlier
+        one: choose its year), issued as the Invoices view issues several: one confirmation,
+        progress with Cancel, the result per invoice."""
+        from lehrer_licenses.ui import batch_issuing
+
+        self._count_drafts()  # another desk may have issued some meanwhile
+        if not self.run_drafts:
+            return None
+
+        def shown(dialog) -> None:
+            self.batch_result = dialog
+            self.state.setText(dialog.summary.text())
+            self.renewed.emit()  # the invoices and the schools' balances changed
+
+        def finished() -> None:
+            self.issue_task = None
+            self._count_drafts()
+
+        on = self.today or date.today()
+        task = batch_issuing.issue_in_background(
+            self, self._db, self.run_drafts, on, shown, finished
+        )
+        if task is not None:
+            self.issue_task = task
+            self._enable_issue()
+        return task
 
     # --- letters -------------------------------------------------------------------------------
 
@@ -386,6 +414,7 @@ class RenewalsView(UpcomingLists, QWidget):
             ACCOUNTANT,
             not busy and self.run is not None and self.run.dry_run,
         )
+        self._enable_issue()
 
     def _show_run(self, run: RenewalRun | None) -> None:
         self.run = run
