@@ -218,7 +218,7 @@ class MenuActions:
     def open_settings(self):
         from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog  # seldom used
 
-        dialog = SettingsDialog(self.db, self.settings, self)
+        dialog = SettingsDialog(self.db, self.settings, self, access=self.access)
         if dialog.exec():
             if dialog.language_changed:
                 self.language_requested.emit(self.settings[opt.UI_LANGUAGE])

@@ -291,6 +291,8 @@ class InvoicesView(InvoiceExports, QWidget):
             row is not None and bool(row.number) and row.kind in ("invoice", "credit_note")
         )
         self.export_button.setEnabled(self.model.total > 0 and self.export_task is None)
+        # recording reminders writes dunning notices and fees: an accountant's work
+        permit(self.remind_button, self.access, ACCOUNTANT)
 
     def _show(self, invoice_id: int | None) -> None:
         self.error.show_message("")

@@ -111,7 +111,9 @@ class RenewalsView(UpcomingLists, QWidget):
         letters_menu.addAction(
             _("Renewal letters for the year shown…"), lambda: self.letters("renewal")
         )
-        letters_menu.addAction(_("Payment reminders…"), lambda: self.letters("dunning"))
+        self.dunning_action = letters_menu.addAction(
+            _("Payment reminders…"), lambda: self.letters("dunning")
+        )
         self.letters_button.setMenu(letters_menu)
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
@@ -184,6 +186,7 @@ class RenewalsView(UpcomingLists, QWidget):
         self.access = access
         ready = self.run is not None and self.run.dry_run and self.task is None
         permit(self.run_button, access, ACCOUNTANT, ready)
+        permit(self.dunning_action, access, ACCOUNTANT)
         self._enable_issue()
 
     def set_database(self, db: Database) -> None:
