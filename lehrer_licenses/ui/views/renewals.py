@@ -408,6 +408,9 @@ class RenewalsView(UpcomingLists, QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
+        # Hidden at the end of a real run inside the main window, the progress row's request to
+        # lay out again went unanswered and its height stayed as a blank line: lay out now.
+        self.layout().activate()
         self.cancel_button.setEnabled(busy)
         self.preview_button.setEnabled(not busy)
         self.year.setEnabled(not busy)
