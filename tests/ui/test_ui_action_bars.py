@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QToolBar, QToolButton, QWidget
+from support.ui_driving import speaking
 
-from lehrer_licenses.ui import app as desk_app
-from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.main_window import MainWindow
 
 LANGUAGES = ("de", "fr", "it", "en", "nl")
@@ -17,11 +16,8 @@ LANGUAGES = ("de", "fr", "it", "en", "nl")
 
 @pytest.fixture(params=LANGUAGES)
 def language(request, settings):
-    settings[opt.UI_LANGUAGE] = request.param
-    desk_app.apply_language(settings)
-    yield request.param
-    settings[opt.UI_LANGUAGE] = "en"
-    desk_app.apply_language(settings)
+    with speaking(settings, request.param):
+        yield request.param
 
 
 def meant_to_show(button: QAbstractButton, page: QWidget) -> bool:
