@@ -100,7 +100,6 @@ class RenewalsView(UpcomingLists, QWidget):
         top.addSpacing(12)
         top.addWidget(self.preview_button)
         top.addWidget(self.run_button)
-        top.addWidget(self.issue_button)
         top.addStretch(1)
         self.letters_button = QPushButton(_("Letters…"))
         self.letters_button.setToolTip(
@@ -160,6 +159,9 @@ class RenewalsView(UpcomingLists, QWidget):
         layout.addLayout(busy)
         state_row = QHBoxLayout()
         state_row.addWidget(self.state, 1)
+        # beside the run's outcome ("... draft invoices written"), not in the top row, which
+        # would then make the window wider than a small screen allows
+        state_row.addWidget(self.issue_button)
         state_row.addWidget(self.letters_button)
         layout.addLayout(state_row)
         preview_page = QWidget()
