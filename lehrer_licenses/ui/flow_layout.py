@@ -4,6 +4,8 @@ is and however narrow the pane (the pattern of Qt's FlowLayout example)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
 
@@ -13,6 +15,9 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        # Items from this index on keep together at the right end of the last row (an action
+        # bar's list-wide actions), on a row of their own when they do not fit beside the rest.
+        self.trailing_from: int | None = None
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def __del__(self) -> None:  # the items are ours; Qt does not delete them for a Python layout
@@ -59,10 +64,32 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        split = len(self._items) if self.trailing_from is None else self.trailing_from
+        leading = [item for item in self._items[:split] if not item.isEmpty()]
+        trailing = [item for item in self._items[split:] if not item.isEmpty()]
         x, y, line = area.x(), area.y(), 0
-        for item in self._items:
-            if item.isEmpty():  # hidden widgets take no place
-                continue
+        if trailing:
+            width = sum(i.sizeHint().width() for i in trailing) + self._spacing * len(trailing)
+            width -= self._spacing
+            x_after, y_after, line_after = self._flow(leading, area, area.x(), y, 0, move)
+            if width <= area.width():
+                start = area.right() + 1 - width
+                if x_after == area.x() or x_after + 2 * self._spacing <= start:
+                    x, y, line = start, y_after, line_after  # beside the rest, on its right
+                else:
+                    x, y, line = start, y_after + line_after + self._spacing, 0
+            else:
+                x, y, line = x_after, y_after, line_after
+            x, y, line = self._flow(trailing, area, x, y, line, move)
+        else:
+            x, y, line = self._flow(leading, area, x, y, line, move)
+        return y + line - rect.y() + m.bottom()
+
+    def _flow(
+        self, items: list[QLayoutItem], area: QRect, x: int, y: int, line: int, move: bool
+    ) -> tuple[int, int, int]:
+        """Place ``items`` from (x, y) like words, wrapping at the right edge of ``area``."""
+        for item in items:  # hidden widgets are left out: they take no place
             hint = item.sizeHint()
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y, line = area.x(), y + line + self._spacing, 0
@@ -70,15 +97,20 @@ class FlowLayout(QLayout):
                 item.setGeometry(QRect(QPoint(x, y), hint))
             x += hint.width() + self._spacing
             line = max(line, hint.height())
-        return y + line - rect.y() + m.bottom()
+        return x, y, line
 
 
-def flow_of(*widgets: QWidget) -> QWidget:
-    """A widget holding ``widgets`` in a wrapping row (its height follows its width)."""
+def flow_of(*widgets: QWidget, trailing: Sequence[QWidget] = ()) -> QWidget:
+    """A widget holding ``widgets`` in a wrapping row (its height follows its width);
+    ``trailing`` ones keep together at the right end."""
     holder = QWidget()
     layout = FlowLayout(holder)
     for widget in widgets:
         layout.addWidget(widget)
+    if trailing:
+        layout.trailing_from = len(widgets)
+        for widget in trailing:
+            layout.addWidget(widget)
     policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     policy.setHeightForWidth(True)
     holder.setSizePolicy(policy)

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
-    QToolBar,
     QWidget,
 )
 
 from lehrer_licenses.i18n import _
+from lehrer_licenses.ui.flow_layout import flow_of
 
 
 def connect_unchecked(signal: SignalInstance, slot: Callable[[], object]) -> None:
@@ -220,19 +220,8 @@ def section_title(text: str) -> QLabel:
     return label
 
 
-def button_bar(*buttons: QWidget, trailing: Sequence[QWidget] = ()) -> QToolBar:
-    """A row of action buttons that never forces the window wider: what does not fit goes
-    behind the toolbar's » button (German labels are long)."""
-    bar = QToolBar()
-    bar.setMovable(False)
-    bar.setFloatable(False)
-    bar.setStyleSheet("QToolBar { border: none; spacing: 4px; }")
-    for button in buttons:
-        bar.addWidget(button)
-    if trailing:
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        for button in trailing:
-            bar.addWidget(button)
-    return bar
+def button_bar(*buttons: QWidget, trailing: Sequence[QWidget] = ()) -> QWidget:
+    """A row of action buttons that never forces the window wider and never hides one: what does
+    not fit wraps onto a second row (German and French labels are long); ``trailing`` buttons
+    (actions on the whole list) keep together at the right end."""
+    return flow_of(*buttons, trailing=trailing)

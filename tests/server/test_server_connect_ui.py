@@ -14,6 +14,7 @@ from support.ui_driving import when_shown
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.connect_server import ConnectServerDialog
 from lehrer_licenses.ui.dialogs.invoice_dialogs import IssueDialog
+from lehrer_licenses.ui.dialogs.settings_dialog import SettingsDialog
 from lehrer_licenses.ui.main_window import MainWindow
 
 
@@ -104,6 +105,49 @@ def test_a_clerk_sees_issuing_exporting_and_prices_disabled_with_the_role_needed
         f"Not for {clerk}: this needs the role {office.prefix}lehrer_admin."
     )
     assert not window.renewals.run_button.isEnabled()
+
+
+def test_an_accountant_sees_the_vendor_greyed_and_the_admin_changes_it(
+    qtbot, db, settings, office, desk
+):
+    accountant, password = office.login("accountant", "anna")
+    window = MainWindow(db, settings)
+    qtbot.addWidget(window)
+    connect(qtbot, window, office, accountant, password)
+    admin_needed = f"Not for {accountant}: this needs the role {office.prefix}lehrer_admin."
+    seen: list = []
+
+    def look(dialog: SettingsDialog) -> None:
+        dialog.tabs.setCurrentIndex(1)
+        seen.append((dialog.vendor.isEnabled(), dialog.regimes.isEnabled()))
+        seen.append((dialog.vendor.toolTip(), dialog.not_admin.text()))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # the language etc.
+        seen.append(dialog.result())
+
+    when_shown(SettingsDialog, look, seen)
+    window.settings_action.trigger()
+    assert seen[1:] == [(False, False), (admin_needed,) * 2, SettingsDialog.DialogCode.Accepted]
+    assert window.invoices.remind_button.isEnabled()  # an accountant sends reminders
+
+    admin, admin_password = office.login("admin", "dora")
+    connect(qtbot, window, office, admin, admin_password)
+    seen.clear()
+
+    def change(dialog: SettingsDialog) -> None:
+        dialog.tabs.setCurrentIndex(1)
+        seen.append(dialog.vendor.isEnabled() and dialog.regimes.isEnabled())
+        name = dialog.vendor.edits["name"]
+        name.selectAll()
+        qtbot.keyClicks(name, "Lernwerk AG")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        seen.append(dialog.result())
+
+    when_shown(SettingsDialog, change, seen)
+    window.settings_action.trigger()
+    assert seen[1:] == [True, SettingsDialog.DialogCode.Accepted], seen
+    assert office.query(
+        "SELECT actor FROM audit_entry WHERE action LIKE 'vendor%' ORDER BY id DESC LIMIT 1"
+    ) == [(admin,)]
 
 
 def test_a_login_demoted_meanwhile_is_refused_in_one_line_naming_the_role(

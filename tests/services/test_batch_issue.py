@@ -74,6 +74,19 @@ def test_drafts_of_a_renewal_run_are_found_by_its_year(db, drafts):
     assert batch_issue.draft_ids(db) == drafts
 
 
+def test_a_renewal_run_s_drafts_include_the_usage_it_bills_in_arrears(db, drafts):
+    # the run into 2027 bills the DB-hosting counts of 2026 (year_end: usage:<sub>:<year - 1>)
+    with db.transaction() as session:
+        session.execute(
+            update(Invoice).where(Invoice.id == drafts[0]).values(billing_key="usage:3:2026")
+        )
+        session.execute(
+            update(Invoice).where(Invoice.id == drafts[2]).values(billing_key="renewal:7:2027")
+        )
+    assert batch_issue.draft_ids(db, 2027) == [drafts[0], drafts[2]]
+    assert batch_issue.draft_ids(db, 2026) == []
+
+
 def test_all_selected_print_as_one_pdf_in_order(db, drafts):
     batch_issue.issue_drafts(db, [drafts[0], drafts[2]], date(2026, 3, 11))
     keys = ["2026-00002", "2026-00001"]

@@ -4,6 +4,7 @@ so what the user does in it is queued before the click that opens it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -42,3 +43,18 @@ def file_printer(target):
         return printer
 
     return choose
+
+
+@contextmanager
+def speaking(settings, language: str):
+    """The app in ``language`` while inside, as the settings dialog switches it; English after."""
+    from lehrer_licenses.ui import app as desk_app
+    from lehrer_licenses.ui import settings as opt
+
+    settings[opt.UI_LANGUAGE] = language
+    desk_app.apply_language(settings)
+    try:
+        yield language
+    finally:
+        settings[opt.UI_LANGUAGE] = "en"
+        desk_app.apply_language(settings)

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
+from support.ui_driving import speaking
 
 from lehrer_licenses.i18n import set_ui_language
 from lehrer_licenses.services.licences.seats import holders as seats
@@ -57,14 +58,8 @@ def add(db, name: str, city: str = "Bern", postcode: str = "3000", **extra) -> s
 @pytest.fixture
 def german(settings):
     """The app in German for the test, as the settings dialog switches it."""
-    from lehrer_licenses.ui import app as desk_app
-    from lehrer_licenses.ui import settings as opt
-
-    settings[opt.UI_LANGUAGE] = "de"
-    desk_app.apply_language(settings)
-    yield
-    settings[opt.UI_LANGUAGE] = "en"
-    desk_app.apply_language(settings)
+    with speaking(settings, "de"):
+        yield
 
 
 @pytest.fixture

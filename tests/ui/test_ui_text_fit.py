@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle, QStyleOptionTab, QTabBar
+from support.ui_driving import speaking
 
 from lehrer_licenses.ui import app as desk_app
 from lehrer_licenses.ui import settings as opt
@@ -32,11 +33,8 @@ def text_fit():
 
 @pytest.fixture(params=["de", "fr"])
 def language(request, settings):
-    settings[opt.UI_LANGUAGE] = request.param
-    desk_app.apply_language(settings)
-    yield request.param
-    settings[opt.UI_LANGUAGE] = "en"
-    desk_app.apply_language(settings)
+    with speaking(settings, request.param):
+        yield request.param
 
 
 def click_tab(qtbot, bar: QTabBar, index: int) -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
@@ -27,10 +27,16 @@ from lehrer_licenses.store.models import Invoice
 
 def draft_ids(db: Database, renewal_year: int | None = None) -> list[int]:
     """The invoice drafts in the order they were written; with ``renewal_year`` only those the
-    year-end run of that year wrote (its billing keys end in the year)."""
+    year-end run of that year wrote: the renewals into the year and the DB-hosting usage of the
+    year before, billed in arrears by the same run (see year_end's billing keys)."""
     query = select(Invoice.id).where(Invoice.kind == INVOICE, Invoice.status == DRAFT)
     if renewal_year is not None:
-        query = query.where(Invoice.billing_key.like(f"renewal:%:{renewal_year}"))
+        query = query.where(
+            or_(
+                Invoice.billing_key.like(f"renewal:%:{renewal_year}"),
+                Invoice.billing_key.like(f"usage:%:{renewal_year - 1}"),
+            )
+        )
     with db.reading() as session:
         return list(session.scalars(query.order_by(Invoice.id)))
 

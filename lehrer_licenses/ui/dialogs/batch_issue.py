@@ -63,6 +63,9 @@ class BatchResultDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        # One line a draft, as in the other lists: a long school name is cut, its tooltip whole.
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         for row, result in enumerate(self.results):
             if result.number:
                 outcome = _("issued as {number}, {amount}").format(

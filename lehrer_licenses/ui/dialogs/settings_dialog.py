@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import LANGUAGES, _
+from lehrer_licenses.services.access import ADMIN, LOCAL, Access
 from lehrer_licenses.services.billing import vendor
 from lehrer_licenses.services.billing.vendor import VendorSettings
 from lehrer_licenses.services.browse import signing_key as browse_keys
@@ -40,6 +41,7 @@ from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.dialogs.vat_regime_table import VatRegimeTable
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.permissions import needs_role, permit
 from lehrer_licenses.ui.settings import Settings
 from lehrer_licenses.ui.widgets import InlineError, field_label, plain_label
 
@@ -293,7 +295,15 @@ class KeyPanel(QWidget):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, db: Database, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        parent: QWidget | None = None,
+        access: Access = LOCAL,
+    ) -> None:
+        """``access``: who is working; the vendor and its VAT regimes are the admin's to change
+        (on a server database), everyone else sees them greyed with the reason."""
         super().__init__(parent)
         self._db = db
         self.settings = settings
@@ -334,6 +344,13 @@ class SettingsDialog(QDialog):
         vendor_layout.addWidget(scroll, 1)
         self.regimes = VatRegimeTable(db)
         vendor_layout.addWidget(self.regimes)
+        self.not_admin = plain_label()
+        self.not_admin.setWordWrap(True)
+        vendor_layout.insertWidget(1, self.not_admin)
+        for part in (self.vendor, self.regimes):
+            permit(part, access, ADMIN)
+        self.not_admin.setText("" if access.may(ADMIN) else needs_role(access, ADMIN))
+        self.not_admin.setVisible(not access.may(ADMIN))
         self.keys = KeyPanel()
 
         self.tabs = QTabWidget()

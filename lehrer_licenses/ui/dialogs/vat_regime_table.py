@@ -53,6 +53,7 @@ class VatRegimeTable(QWidget):
             name = QLineEdit(labels.country_choice(country))
             name.setReadOnly(True)
             name.setFrame(False)
+            name.setCursorPosition(0)  # the start of the name in view, not its end
             kind = QComboBox()
             for code, label in REGIME_NAMES.items():
                 kind.addItem(_(label), code)
@@ -65,6 +66,10 @@ class VatRegimeTable(QWidget):
             self.table.setCellWidget(row, 2, number)
             self.kinds[country], self.numbers[country] = kind, number
             self._kind_changed(country)
+        # A cell widget does not size its column: wide enough for "Deutschland (DE)" in full.
+        metrics = self.table.fontMetrics()
+        names = [labels.country_choice(country) for country in COUNTRIES]
+        self.table.setColumnWidth(0, max(metrics.horizontalAdvance(n) for n in names) + 16)
         self.table.setMinimumHeight(
             self.table.horizontalHeader().height()
             + sum(self.table.rowHeight(r) for r in range(len(COUNTRIES)))

@@ -4,7 +4,8 @@ below, as it will be printed, with its payments. Actions: issue a draft (or many
 ones or all listed drafts, in the background, with a result per invoice), record a payment or
 reverse one, credit note, undo an order entered by mistake, show, print and save the PDF (of
 several selected documents: one PDF), and export the PDFs of all listed invoices (in the
-background)."""
+background). The batch issue is ui/batch_issuing.py, the payments list invoice_payments.py, the
+exports invoice_exports.py."""
 
 from __future__ import annotations
 
@@ -16,12 +17,9 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
     QSplitter,
@@ -35,23 +33,22 @@ from lehrer_licenses.services.access import ACCOUNTANT, LOCAL, Access
 from lehrer_licenses.services.billing import drafts as invoicing
 from lehrer_licenses.services.browse import invoices as browse_invoices
 from lehrer_licenses.services.browse.invoices import InvoiceListRow
-from lehrer_licenses.ui import asking, labels
+from lehrer_licenses.ui import asking, batch_issuing, labels
 from lehrer_licenses.ui import formatting as fmt
-from lehrer_licenses.ui.dialogs.batch_issue import BatchResultDialog
 from lehrer_licenses.ui.dialogs.invoice_dialogs import (
     CreditNoteDialog,
     IssueDialog,
     PaymentDialog,
     ReversePaymentDialog,
-    payment_text,
 )
 from lehrer_licenses.ui.dialogs.invoice_preview import InvoicePreview
 from lehrer_licenses.ui.errors import message_of, show_error
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.invoices_model import InvoicesModel
-from lehrer_licenses.ui.pdf import PrintError, offer_saved, open_pdf, print_pdf, safe_name
+from lehrer_licenses.ui.pdf import PrintError, open_pdf
 from lehrer_licenses.ui.permissions import permit
-from lehrer_licenses.ui.progress import run_with_progress
+from lehrer_licenses.ui.views.invoice_exports import InvoiceExports, pdf_name
+from lehrer_licenses.ui.views.invoice_payments import PaymentsBox, reversible
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
 from lehrer_licenses.ui.widgets import (
     InlineError,
@@ -60,18 +57,13 @@ from lehrer_licenses.ui.widgets import (
     plain_label,
     section_title,
 )
-from lehrer_licenses.ui.workers import Cancelled, Progress, Task
+from lehrer_licenses.ui.workers import Task
 
 SEARCH_DELAY_MS = 150
 STATUSES = browse_invoices.FILTERS
 
 
-def pdf_name(row: InvoiceListRow) -> str:
-    number = row.number or f"{_('draft')}-{row.id}"
-    return safe_name(f"{number}-{row.school_name}")
-
-
-class InvoicesView(QWidget):
+class InvoicesView(InvoiceExports, QWidget):
     changed = Signal()  # an invoice was issued, paid or credited
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -170,19 +162,10 @@ class InvoicesView(QWidget):
         self.settlement.setWordWrap(True)
         self.error = InlineError()
         self.preview = InvoicePreview()
-        self.payments_box = QGroupBox(_("Payments"))
-        self.payment_list = QListWidget()
-        self.payment_list.setMaximumHeight(90)
-        self.reverse_button = QPushButton(_("Reverse payment…"))
-        self.reverse_button.setToolTip(
-            _("Take back a payment booked by mistake; the payment stays in the books")
-        )
+        self.payments_box = PaymentsBox()
+        self.payment_list = self.payments_box.payment_list
+        self.reverse_button = self.payments_box.reverse_button
         connect_unchecked(self.reverse_button.clicked, self.reverse_payment)
-        self.payment_list.currentRowChanged.connect(self._payment_chosen)
-        payments_layout = QHBoxLayout(self.payments_box)
-        payments_layout.addWidget(self.payment_list, 1)
-        payments_layout.addWidget(self.reverse_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.payments_box.hide()
         detail_layout.addWidget(self.title)
         detail_layout.addWidget(self.subtitle)
         detail_layout.addWidget(self.settlement)
@@ -216,6 +199,7 @@ class InvoicesView(QWidget):
 
     def set_access(self, access: Access) -> None:
         self.access = access
+        self.payments_box.set_access(access)
         self._enable(self.selected())
 
     def refresh(self, select: int | None = None) -> None:
@@ -307,12 +291,14 @@ class InvoicesView(QWidget):
             row is not None and bool(row.number) and row.kind in ("invoice", "credit_note")
         )
         self.export_button.setEnabled(self.model.total > 0 and self.export_task is None)
+        # recording reminders writes dunning notices and fees: an accountant's work
+        permit(self.remind_button, self.access, ACCOUNTANT)
 
     def _show(self, invoice_id: int | None) -> None:
         self.error.show_message("")
         row = self.selected() if invoice_id is not None else None
         self._enable(row)
-        self._show_payments(row)
+        self.payments_box.show_payments(self._db, row)
         self.settlement.setText("")
         if invoice_id is None:
             self.title.setText(_("No invoice selected"))
@@ -346,42 +332,8 @@ class InvoicesView(QWidget):
         )
         self.preview.show_invoice(invoice)
 
-    def _show_payments(self, row: InvoiceListRow | None) -> None:
-        from lehrer_licenses.services.billing import payments
-
-        self.payment_list.clear()
-        lines = ()
-        if row is not None and row.kind == "invoice" and row.number:
-            try:
-                _record, lines = payments.invoice_payments(self._db, str(row.id))
-            except DomainError:
-                lines = ()
-        for line in lines:
-            item = QListWidgetItem(payment_text(line, row.currency))
-            item.setData(Qt.ItemDataRole.UserRole, line)
-            self.payment_list.addItem(item)
-        self.payments_box.setVisible(bool(lines))
-        # the last payment that can still be reversed: the one a clerk most likely means
-        choosable = [i for i, line in enumerate(lines) if self._reversible(line)]
-        self.payment_list.setCurrentRow(choosable[-1] if choosable else -1)
-        self._payment_chosen()
-
-    @staticmethod
-    def _reversible(line) -> bool:
-        return line.reverses_id is None and line.reversed_by is None
-
     def selected_payment(self):
-        item = self.payment_list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _payment_chosen(self, *_args) -> None:
-        line = self.selected_payment()
-        permit(
-            self.reverse_button,
-            self.access,
-            ACCOUNTANT,
-            line is not None and self._reversible(line),
-        )
+        return self.payments_box.selected_payment()
 
     def _settlement(self, row: InvoiceListRow) -> str:
         cur = row.currency
@@ -431,58 +383,10 @@ class InvoicesView(QWidget):
         return self.issue_batch(ids)
 
     def issue_batch(self, ids: list[int]) -> Task | None:
-        """Confirm with the count and the totals per currency, then issue the drafts one by one
-        off the UI thread (Cancel stops after the current one) and list what became of each."""
-        from lehrer_licenses.services.billing import batch_issue
+        """Confirm, issue the drafts in the background, then list what became of each."""
 
-        try:
-            totals = batch_issue.draft_totals(self._db, ids)
-        except DomainError as exc:
-            show_error(self, exc, _("Not issued"))
-            return None
-        question = "\n".join(
-            [
-                ngettext("Issue {n} draft?", "Issue {n} drafts?", totals.count).format(
-                    n=totals.count
-                ),
-                *(
-                    _("Total {amount}").format(amount=fmt.money(amount, currency))
-                    for currency, amount in totals.totals
-                ),
-                "",
-                _(
-                    "Each invoice is issued on its own: one that is refused (a missing address, "
-                    "say) stays a draft and does not undo the others. Issued invoices are final."
-                ),
-            ]
-        )
-        if not asking.confirm(self, _("Issue drafts"), question):
-            return None
-        db, on, total = self._db, self.today or date.today(), len(ids)
-
-        def work(progress: Progress):
-            stopped = []
-
-            def step(done: int, _result) -> bool:
-                try:
-                    progress(done, total)
-                except Cancelled:
-                    stopped.append(done)
-                    return False
-                return True
-
-            progress(0, total)
-            return batch_issue.issue_drafts(db, ids, on, step)
-
-        def done(results) -> None:
-            names = {}
-            for result in results:
-                found = browse_invoices.invoice_row(db, result.invoice_id, on)
-                names[result.invoice_id] = f"{found.school} {found.school_name}" if found else ""
-            self.batch_result = BatchResultDialog(
-                results, total, names, self.print_documents, self.save_documents, self
-            )
-            self.batch_result.show()
+        def shown(dialog) -> None:
+            self.batch_result = dialog
             self.refresh()
             self.changed.emit()
 
@@ -490,16 +394,11 @@ class InvoicesView(QWidget):
             self.issue_task = None
             self._enable(self.selected())
 
-        task = run_with_progress(
-            self,
-            _("Issue drafts"),
-            ngettext("Issuing {n} draft…", "Issuing {n} drafts…", total).format(n=total),
-            work,
-            on_done=done,
-        )
-        task.signals.finished.connect(finished)
-        self.issue_task = task
-        self._enable(self.selected())
+        on = self.today or date.today()
+        task = batch_issuing.issue_in_background(self, self._db, ids, on, shown, finished)
+        if task is not None:
+            self.issue_task = task
+            self._enable(self.selected())
         return task
 
     def record_payment(self) -> None:
@@ -521,19 +420,18 @@ class InvoicesView(QWidget):
 
     def reverse_payment(self) -> None:
         row, line = self.selected(), self.selected_payment()
-        if row is not None and line is not None and self._reversible(line):
+        if row is not None and line is not None and reversible(line):
             self._run_dialog(ReversePaymentDialog(self._db, row, line, self.today, self))
 
     def pdf_bytes(self) -> tuple[str, bytes] | None:
         """The selected document's PDF (stored at issue, or a draft rendered now) with its file
         name; several selected: their PDFs one after the other in one file."""
-        from lehrer_licenses.services.billing import batch_issue, printing
+        from lehrer_licenses.services.billing import printing
 
         rows = self.selected_rows()
+        if len(rows) > 1:
+            return batch_issuing.documents_pdf(self, self._db, [str(r.id) for r in rows])
         try:
-            if len(rows) > 1:
-                data, _pages = batch_issue.combined_pdf(self._db, [str(r.id) for r in rows])
-                return self._many_name(len(rows)), data
             row = self.selected()
             if row is None:
                 return None
@@ -541,27 +439,6 @@ class InvoicesView(QWidget):
         except DomainError as exc:
             show_error(self, exc, _("No PDF"))
             return None
-
-    def _many_name(self, count: int) -> str:
-        return safe_name(_("invoices-{n}").format(n=count))
-
-    def documents_pdf(self, numbers: list[str]) -> tuple[str, bytes] | None:
-        from lehrer_licenses.services.billing import batch_issue
-
-        try:
-            data, _pages = batch_issue.combined_pdf(self._db, numbers)
-        except DomainError as exc:
-            show_error(self, exc, _("No PDF"))
-            return None
-        return self._many_name(len(numbers)), data
-
-    def print_documents(self, numbers: list[str], printer: QPrinter | None = None) -> bool:
-        """The documents ``numbers`` (a batch's issued invoices) printed as one job."""
-        return self._print(self.documents_pdf(numbers), printer)
-
-    def save_documents(self, numbers: list[str], path: str | None = None) -> Path | None:
-        """The documents ``numbers`` saved as one PDF, then offered to open or print."""
-        return self._save(self.documents_pdf(numbers), path)
 
     def show_pdf(self) -> None:
         found = self.pdf_bytes()
@@ -576,64 +453,12 @@ class InvoicesView(QWidget):
     def print_invoice(self, printer: QPrinter | None = None) -> bool:
         """Print on a printer chosen in the print dialog (``printer`` given: without asking);
         several selected documents are one print job."""
-        return self._print(self.pdf_bytes(), printer)
-
-    def _print(self, found: tuple[str, bytes] | None, printer: QPrinter | None) -> bool:
-        if found is None:
-            return False
-        name, data = found
-        if printer is None:
-            printer = asking.printer(self, _("Print {name}").format(name=name))
-            if printer is None:
-                return False
-        try:
-            print_pdf(data, printer, name)
-        except (PrintError, OSError) as exc:
-            show_error(self, DomainError(str(exc)), _("Not printed"))
-            return False
-        return True
+        return batch_issuing.print_found(self, self.pdf_bytes(), printer)
 
     def save_pdf(self, path: str | None = None) -> Path | None:
         """Save the selected document's PDF (several selected: one PDF); when the clerk chose
         the file, opening or printing it is offered."""
-        return self._save(self.pdf_bytes(), path)
-
-    def _save(self, found: tuple[str, bytes] | None, path: str | None) -> Path | None:
-        if found is None:
-            return None
-        asked = path is None
-        if path is None:
-            path = asking.save_file(self, _("Save PDF"), f"{found[0]}.pdf", "PDF (*.pdf)")
-            if path is None:
-                return None
-        target = Path(path)
-        target.write_bytes(found[1])
-        if asked:
-            offer_saved(self, target)
-        return target
-
-    def save_einvoice(self, xrechnung: bool, path: str | None = None) -> Path | None:
-        """The selected invoice as Factur-X (a PDF with its EN 16931 XML inside) or as an
-        XRechnung XML for German public schools (needs the school's Leitweg-ID)."""
-        from lehrer_licenses.services.billing import einvoices as einvoice
-
-        row = self.selected()
-        if row is None or not row.number:
-            return None
-        if path is None:
-            suffix, kind = ("xml", "XML (*.xml)") if xrechnung else ("pdf", "PDF (*.pdf)")
-            name = f"{pdf_name(row)}-{'xrechnung' if xrechnung else 'facturx'}.{suffix}"
-            path = asking.save_file(self, _("Save e-invoice"), name, kind)
-            if path is None:
-                return None
-        try:
-            made = einvoice.make_einvoice(self._db, str(row.id), xrechnung=xrechnung)
-        except DomainError as exc:
-            show_error(self, exc, _("No e-invoice"))
-            return None
-        target = Path(path)
-        target.write_bytes(made.data)
-        return target
+        return batch_issuing.save_found(self, self.pdf_bytes(), path)
 
     def send_reminders(self) -> Task | None:
         """The dunning proposal, then the ticked reminders recorded and their letters written."""
@@ -645,58 +470,3 @@ class InvoicesView(QWidget):
             self.settlement.setText(message)
 
         return send_reminders(self, self._db, self.today or date.today(), on_written=written)
-
-    def export_listed(self, folder: str | None = None) -> Task | None:
-        """The PDFs of every listed document into a folder, off the UI thread with progress."""
-        if folder is None:
-            folder = asking.folder(self, _("Export PDFs to"))
-            if folder is None:
-                return None
-        target = Path(folder)
-        db = self._db
-        ids = browse_invoices.invoice_ids(db, self.model.search, self.model.status, self.today)
-
-        from lehrer_licenses.services.billing import printing
-
-        def work(progress: Progress) -> int:
-            written = 0
-            progress(0, len(ids))
-            for done, invoice_id in enumerate(ids, start=1):
-                try:
-                    result = printing.invoice_pdf(db, str(invoice_id))
-                except DomainError:
-                    continue  # e.g. a draft of a school without a postal address
-                row = browse_invoices.invoice_row(db, invoice_id)
-                name = pdf_name(row) if row else str(invoice_id)
-                (target / f"{name}.pdf").write_bytes(result.pdf)
-                written += 1
-                progress(done, len(ids))
-            return written
-
-        def done(written: int) -> None:
-            self.error.show_message("")
-            self.settlement.setText(
-                ngettext(
-                    "{n} PDF file written to {folder}.",
-                    "{n} PDF files written to {folder}.",
-                    written,
-                ).format(n=written, folder=target)
-            )
-
-        def finished() -> None:
-            self.export_task = None
-            self._enable(self.selected())
-
-        task = run_with_progress(
-            self,
-            _("Export PDFs"),
-            ngettext("Writing {n} PDF file…", "Writing {n} PDF files…", len(ids)).format(
-                n=len(ids)
-            ),
-            work,
-            on_done=done,
-        )
-        task.signals.finished.connect(finished)
-        self.export_task = task
-        self.export_button.setEnabled(False)
-        return task

@@ -3,12 +3,14 @@
 Both run on a worker thread with a progress bar and a Cancel button; the services open their
 own session per contract, so the UI thread stays responsive. A cancelled real run keeps the
 contracts it renewed (each is its own transaction); running again picks up the rest.
+
+The drafts a run wrote are issued from here too ("Issue drafts…", ui/batch_issuing.py, as the
+Invoices view issues several): those of the year shown, so an earlier run is chosen by its year.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,12 +38,19 @@ from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.pdf import offer_saved
 from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.progress import run_with_progress
-from lehrer_licenses.ui.views.over_capacity import OverCapacityList
-from lehrer_licenses.ui.widgets import InlineError, ReadOnlyTable, field_label, plain_label
+from lehrer_licenses.ui.views.renewal_problems import item_amounts, problems_text
+from lehrer_licenses.ui.views.renewals_upcoming import UpcomingLists
+from lehrer_licenses.ui.widgets import (
+    InlineError,
+    ReadOnlyTable,
+    connect_unchecked,
+    field_label,
+    plain_label,
+)
 from lehrer_licenses.ui.workers import Cancelled, Progress, Task, start
 
 if TYPE_CHECKING:
-    from lehrer_licenses.services.season.year_end import RenewalItem, RenewalRun
+    from lehrer_licenses.services.season.year_end import RenewalRun
 
 
 def default_year(today: date | None = None) -> int:
@@ -50,45 +59,7 @@ def default_year(today: date | None = None) -> int:
     return today.year + 1 if today.month >= 7 else today.year
 
 
-def item_amounts(item: RenewalItem) -> tuple[Decimal, Decimal, str]:
-    net = sum((inv.totals.net.amount for inv in item.invoices), Decimal("0.00"))
-    payable = sum((inv.totals.payable.amount for inv in item.invoices), Decimal("0.00"))
-    currency = item.invoices[0].currency if item.invoices else ""
-    return net, payable, currency
-
-
-def problems_text(run: RenewalRun) -> str:
-    """Each contract the run stops at, and each draft it writes that cannot be issued yet, with
-    the reason and the way to mend it ("" when there is none)."""
-    failed = [(item, item.error) for item in run.items if item.action == "failed"]
-    waiting = [(item, item.warning) for item in run.items if item.warning]
-    groups = [
-        (
-            failed,
-            ngettext(
-                "{n} contract cannot be renewed until this is mended:",
-                "{n} contracts cannot be renewed until these are mended:",
-                len(failed),
-            ),
-        ),
-        (
-            waiting,
-            ngettext(
-                "{n} draft cannot be issued until this is mended:",
-                "{n} drafts cannot be issued until these are mended:",
-                len(waiting),
-            ),
-        ),
-    ]
-    parts = []
-    for items, heading in groups:
-        if items:
-            parts.append(heading.format(n=len(items)))
-            parts += [f"{item.school} {item.school_name}: {reason}" for item, reason in items]
-    return "\n".join(parts)
-
-
-class RenewalsView(QWidget):
+class RenewalsView(UpcomingLists, QWidget):
     renewed = Signal()  # a real run wrote something: other views should re-read
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
@@ -96,6 +67,7 @@ class RenewalsView(QWidget):
         self._db = db
         self.task: Task | None = None
         self.access = LOCAL  # the run issues invoices: an accountant's right
+        self.today: date | None = None  # tests and screenshots fix the day drafts are issued on
         self._dry_run = True
         self.run: RenewalRun | None = None
 
@@ -109,6 +81,14 @@ class RenewalsView(QWidget):
         self.preview_button.clicked.connect(self.start_preview)
         self.run_button.clicked.connect(self.confirm_and_run)
         self.cancel_button.clicked.connect(self.cancel)
+        self.issue_button = QPushButton(_("Issue drafts…"))
+        self.issue_button.setToolTip(
+            _("Issue the drafts that the renewal into the year shown wrote and that are not issued")
+        )
+        connect_unchecked(self.issue_button.clicked, self.issue_run_drafts)
+        self.issue_task: Task | None = None
+        self.batch_result = None  # the result list of the last batch issue, while it is open
+        self.run_drafts: list[int] = []  # the drafts of the renewal into the year shown
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.state = plain_label()
@@ -130,7 +110,9 @@ class RenewalsView(QWidget):
         letters_menu.addAction(
             _("Renewal letters for the year shown…"), lambda: self.letters("renewal")
         )
-        letters_menu.addAction(_("Payment reminders…"), lambda: self.letters("dunning"))
+        self.dunning_action = letters_menu.addAction(
+            _("Payment reminders…"), lambda: self.letters("dunning")
+        )
         self.letters_button.setMenu(letters_menu)
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
@@ -177,6 +159,9 @@ class RenewalsView(QWidget):
         layout.addLayout(busy)
         state_row = QHBoxLayout()
         state_row.addWidget(self.state, 1)
+        # beside the run's outcome ("... draft invoices written"), not in the top row, which
+        # would then make the window wider than a small screen allows
+        state_row.addWidget(self.issue_button)
         state_row.addWidget(self.letters_button)
         layout.addLayout(state_row)
         preview_page = QWidget()
@@ -188,47 +173,13 @@ class RenewalsView(QWidget):
         self.failures = InlineError()
         preview_layout.addWidget(self.failures)
         preview_layout.addWidget(self.table, 1)
-        self.deadlines = ReadOnlyTable(
-            [
-                _("Notice deadline"),
-                _("School"),
-                _("Name"),
-                _("Plan"),
-                _("Term ends"),
-                _("Seats"),
-                _("Note"),
-            ],
-            numeric=[5],
-            stretch=2,
-        )
-        self.deadlines_note = plain_label()
-        deadlines_page = QWidget()
-        deadlines_layout = QVBoxLayout(deadlines_page)
-        deadlines_layout.setContentsMargins(0, 0, 0, 0)
-        deadlines_layout.addWidget(self.deadlines_note)
-        deadlines_layout.addWidget(self.deadlines, 1)
-        self.cancellations = ReadOnlyTable(
-            [_("Runs until"), _("School"), _("Name"), _("Received"), _("Seats"), _("In time")],
-            stretch=2,
-        )
-        self.prices = ReadOnlyTable(
-            [_("Valid from"), _("Plan"), _("Component"), _("Amount"), _("Announced on")],
-            numeric=[3],
-            stretch=2,
-        )
         self.tabs = QTabWidget()
         self.tabs.addTab(preview_page, _("Renewal run"))
-        self.tabs.addTab(deadlines_page, _("Notice deadlines"))
-        self.tabs.addTab(self.cancellations, _("Cancellations"))
-        self.tabs.addTab(self.prices, _("Price changes"))
-        self.over_capacity = OverCapacityList()
-        self.tabs.addTab(self.over_capacity, _("Over capacity"))
-        self.tabs.currentChanged.connect(lambda _i: self.load_upcoming())
-        self.upcoming_task: Task | None = None
-        self._upcoming_loaded = False
+        self._build_upcoming(self.tabs)
         layout.addWidget(self.tabs, 1)
         self._set_busy(False)
         self._show_run(None)
+        self._count_drafts()
         self.state.setText(
             _("Preview shows what the renewal would bill, without writing anything.")
         )
@@ -237,6 +188,8 @@ class RenewalsView(QWidget):
         self.access = access
         ready = self.run is not None and self.run.dry_run and self.task is None
         permit(self.run_button, access, ACCOUNTANT, ready)
+        permit(self.dunning_action, access, ACCOUNTANT)
+        self._enable_issue()
 
     def set_database(self, db: Database) -> None:
         self._upcoming_loaded = False
@@ -244,101 +197,14 @@ class RenewalsView(QWidget):
             self.task.cancel()
         self._db = db
         self._show_run(None)
+        self._count_drafts()
 
     def refresh(self) -> None:
         """The upcoming lists again (a preview is only valid for the moment it was made)."""
         self._upcoming_loaded = False
         if self.tabs.currentIndex() > 0:
             self.load_upcoming()
-
-    def load_upcoming(self, today: date | None = None) -> Task | None:
-        """Notice deadlines of the next 90 days, pending cancellations and coming price changes,
-        read in the background the first time one of their tabs is shown."""
-        if self._upcoming_loaded or self.upcoming_task is not None or self.tabs.currentIndex() == 0:
-            return None
-        from lehrer_licenses.services.browse import renewals as browse_renewals
-        from lehrer_licenses.services.licences.packages import over_capacity
-
-        db, day = self._db, today or date.today()
-
-        def work(_progress: Progress):
-            upcoming, total = browse_renewals.upcoming_deadlines(db, day)
-            return (
-                upcoming,
-                total,
-                browse_renewals.pending_cancellations(db),
-                browse_renewals.price_changes(db, day),
-                over_capacity.over_capacity(db, day),
-            )
-
-        task = Task(work)
-        task.signals.succeeded.connect(self._show_upcoming)
-        task.signals.failed.connect(lambda exc: show_error(self, exc))
-        task.signals.finished.connect(self._upcoming_finished)
-        self.upcoming_task = task
-        self.deadlines_note.setText(_("Reading the contracts…"))
-        return start(task)
-
-    def _upcoming_finished(self) -> None:
-        self.upcoming_task = None
-
-    def _show_upcoming(self, result) -> None:
-        upcoming, total, cancellations, prices, packages_over = result
-        self.over_capacity.show_rows(packages_over)
-        self._upcoming_loaded = True
-        self.deadlines_note.setText(
-            ngettext(
-                "{n} contract renews unless a cancellation arrives by its notice deadline "
-                "(the next 90 days).",
-                "{n} contracts renew unless a cancellation arrives by their notice deadline "
-                "(the next 90 days).",
-                total,
-            ).format(n=total)
-            + (
-                " " + _("The first {shown} are listed.").format(shown=len(upcoming))
-                if total > len(upcoming)
-                else ""
-            )
-        )
-        self.deadlines.set_rows(
-            [
-                [
-                    fmt.day(u.notice_deadline),
-                    u.school,
-                    u.school_name,
-                    u.plan,
-                    fmt.day(u.term_end),
-                    str(u.seats),
-                    _("cancelled, ends then") if u.ending else "",
-                ]
-                for u in upcoming
-            ]
-        )
-        self.cancellations.set_rows(
-            [
-                [
-                    fmt.day(c.effective_on),
-                    c.school,
-                    c.school_name,
-                    fmt.day(c.received_on),
-                    _("whole contract") if c.seats is None else str(c.seats),
-                    _("yes") if c.in_time else _("no, too late"),
-                ]
-                for c in cancellations
-            ]
-        )
-        self.prices.set_rows(
-            [
-                [
-                    fmt.day(p.valid_from),
-                    p.plan,
-                    labels.price_component(p.component),
-                    fmt.price(p.amount),
-                    fmt.day(p.announced_on),
-                ]
-                for p in prices
-            ]
-        )
+        self._count_drafts()
 
     # --- running -------------------------------------------------------------------------------
 
@@ -435,9 +301,52 @@ class RenewalsView(QWidget):
     def _finished(self) -> None:
         self.task = None
         self._set_busy(False)
+        if not self._dry_run:
+            self._count_drafts()
 
     def _year_changed(self, _year: int) -> None:
         self._show_run(None)
+        self._count_drafts()
+
+    # --- issuing the run's drafts --------------------------------------------------------------
+
+    def _count_drafts(self) -> None:
+        from lehrer_licenses.services.billing import batch_issue
+
+        self.run_drafts = batch_issue.draft_ids(self._db, self.year.value())
+        self._enable_issue()
+
+    def _enable_issue(self) -> None:
+        idle = self.task is None and self.issue_task is None
+        permit(self.issue_button, self.access, ACCOUNTANT, idle and bool(self.run_drafts))
+
+    def issue_run_drafts(self) -> Task | None:
+        """The drafts the renewal into the year shown wrote (the run just made, or an earlier
+        one: choose its year), issued as the Invoices view issues several: one confirmation,
+        progress with Cancel, the result per invoice."""
+        from lehrer_licenses.ui import batch_issuing
+
+        self._count_drafts()  # another desk may have issued some meanwhile
+        if not self.run_drafts:
+            return None
+
+        def shown(dialog) -> None:
+            self.batch_result = dialog
+            self.state.setText(dialog.summary.text())
+            self.renewed.emit()  # the invoices and the schools' balances changed
+
+        def finished() -> None:
+            self.issue_task = None
+            self._count_drafts()
+
+        on = self.today or date.today()
+        task = batch_issuing.issue_in_background(
+            self, self._db, self.run_drafts, on, shown, finished
+        )
+        if task is not None:
+            self.issue_task = task
+            self._enable_issue()
+        return task
 
     # --- letters -------------------------------------------------------------------------------
 
@@ -501,6 +410,9 @@ class RenewalsView(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
+        # Hidden at the end of a real run inside the main window, the progress row's request to
+        # lay out again went unanswered and its height stayed as a blank line: lay out now.
+        self.layout().activate()
         self.cancel_button.setEnabled(busy)
         self.preview_button.setEnabled(not busy)
         self.year.setEnabled(not busy)
@@ -510,6 +422,7 @@ class RenewalsView(QWidget):
             ACCOUNTANT,
             not busy and self.run is not None and self.run.dry_run,
         )
+        self._enable_issue()
 
     def _show_run(self, run: RenewalRun | None) -> None:
         self.run = run
