@@ -205,3 +205,33 @@ def test_an_import_stopped_by_its_caller_between_batches_takes_its_teachers_out(
         ).one()
         assert undone == "teacher.import_undone"
     assert check_import(db, "teachers", path).already_written == 0
+
+
+def test_a_teacher_added_while_the_file_is_checked_is_seen_before_the_first_batch(
+    db, db_path, make_school, tmp_path, monkeypatch
+):
+    # The check runs without the write lock; a clerk who adds one of the file's teachers in the
+    # meantime makes the first batch's transaction check the file again, and refuse it.
+    school = make_school("Schule A", postcode="8000")
+    path = teacher_file(tmp_path, [school], rows=10)
+    other = open_database(db_path, upgrade=False)
+    check = school_import._check
+    checks = []
+
+    def check_then_a_clerk_adds(*args, **kwargs):
+        report = check(*args, **kwargs)
+        checks.append(report.ok)
+        if len(checks) == 1:
+            add_teacher(other, school, "Vorname1", "Nachname1", "lp1@schule.example")
+        return report
+
+    monkeypatch.setattr(school_import, "_check", check_then_a_clerk_adds)
+    try:
+        with pytest.raises(school_import.ImportRefused) as refused:
+            run_import(db, "teachers", path)
+    finally:
+        other.dispose()
+    assert checks == [True, False]
+    assert [(p.row, p.column) for p in refused.value.report.problems] == [(3, "email")]
+    assert "is already at the school" in str(refused.value)
+    assert imported_names(db) == ["Nachname1"]  # the clerk's, nothing of the file
