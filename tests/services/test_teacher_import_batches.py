@@ -235,3 +235,16 @@ def test_a_teacher_added_while_the_file_is_checked_is_seen_before_the_first_batc
     assert [(p.row, p.column) for p in refused.value.report.problems] == [(3, "email")]
     assert "is already at the school" in str(refused.value)
     assert imported_names(db) == ["Nachname1"]  # the clerk's, nothing of the file
+
+
+def test_an_imported_teacher_has_the_search_text_of_one_added_in_the_app(db, make_school):
+    # The teacher filter of the seats view compares teacher.search_text: the bulk write fills
+    # it as the app's own "add teacher" does.
+    school = make_school("Schule A", postcode="8000")
+    add_teacher(db, school, "Ørsted", "Dvořák", "typed@schule.example")
+    run_import(
+        db, "teachers", f"school;first_name;last_name\n{school};Łukasz;Żółć\n".encode()
+    )
+    with db.reading() as session:
+        texts = session.execute(select(Teacher.last_name, Teacher.search_text).order_by(Teacher.id))
+        assert texts.all() == [("Dvořák", "orsted dvorak"), ("Żółć", "lukasz zolc")]
