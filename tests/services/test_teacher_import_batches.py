@@ -242,9 +242,7 @@ def test_an_imported_teacher_has_the_search_text_of_one_added_in_the_app(db, mak
     # it as the app's own "add teacher" does.
     school = make_school("Schule A", postcode="8000")
     add_teacher(db, school, "Ørsted", "Dvořák", "typed@schule.example")
-    run_import(
-        db, "teachers", f"school;first_name;last_name\n{school};Łukasz;Żółć\n".encode()
-    )
+    run_import(db, "teachers", f"school;first_name;last_name\n{school};Łukasz;Żółć\n".encode())
     with db.reading() as session:
         texts = session.execute(select(Teacher.last_name, Teacher.search_text).order_by(Teacher.id))
         assert texts.all() == [("Dvořák", "orsted dvorak"), ("Żółć", "lukasz zolc")]
