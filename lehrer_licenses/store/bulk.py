@@ -53,7 +53,8 @@ def insert_rows(
     convert = [
         (index, processor)
         for index, name in enumerate(columns)
-        if (processor := table.c[name].type.bind_processor(dialect)) is not None
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        is not None
     ]
     if convert:
         # The converted columns (dates, flags) repeat few values: each is converted once.
