@@ -711,15 +711,19 @@ def _advance(session: Session, tracked: _Tracked | None, count: int, total: int)
     a batch: the second to commit finds the count moved and stops (ImportTakenOver)."""
     if tracked is None:
         return
+    written = tracked.written + count
+    _move(session, tracked, written, gone=written >= total)
+    tracked.written = written
+
+
+def _move(session: Session, tracked: _Tracked, written: int, *, gone: bool) -> None:
+    """Set the count to ``written`` (remove the row if ``gone``) where it is still this
+    program's, else ImportTakenOver."""
     table = TeacherImport.__table__
     mine = (table.c.id == tracked.id) & (table.c.written == tracked.written)
-    if tracked.written + count >= total:
-        result = session.execute(delete(table).where(mine))
-    else:
-        result = session.execute(update(table).where(mine).values(written=tracked.written + count))
-    if result.rowcount != 1:
+    statement = delete(table) if gone else update(table).values(written=written)
+    if session.execute(statement.where(mine)).rowcount != 1:
         raise ImportTakenOver()
-    tracked.written += count
 
 
 _TEACHER_COLUMNS = (
@@ -786,14 +790,8 @@ def _take_out(
 
 
 def _rewind(session: Session, tracked: _Tracked) -> None:
-    table = TeacherImport.__table__
-    mine = (table.c.id == tracked.id) & (table.c.written == tracked.written)
-    if tracked.start == 0:
-        result = session.execute(delete(table).where(mine))
-    else:
-        result = session.execute(update(table).where(mine).values(written=tracked.start))
-    if result.rowcount != 1:
-        raise ImportTakenOver()  # its rows are the other program's to finish now
+    # ImportTakenOver if another program moved the count on: its rows are its to finish now
+    _move(session, tracked, tracked.start, gone=tracked.start == 0)
 
 
 def _spans(ids: list[int]) -> list[list[int]]:
