@@ -11,6 +11,14 @@ While each import runs, a second program (another clerk) adds a teacher every 0.
 app's own use case: the longest any of its writes took says how long the import kept it from the
 write lock (its batches are separate transactions; the check shares the first one). The load
 average is printed too: on a shared machine the wall time waits for whatever else runs.
+
+Figures, 2026-12-06, nproc 2 (a shared VM, load average 8.1-9.7 from four other jobs), the
+20,000-school demo (``demo --schools 20000 --seed 1``: 348,686 teachers), 100,000 rows:
+
+    before (7123155)      import 25.9 s wall, 11.6 s CPU; plain csv read 0.15 s;
+                          another clerk: 6 writes in 26 s, the longest 9.0 s
+    after                 import 13.8 s wall, 4.6 s CPU (9.7 s wall, 4.1 s CPU at load 6.5);
+                          another clerk: 107 writes in 3 runs, the longest 1.3 s
 """
 
 from __future__ import annotations
