@@ -9,12 +9,17 @@ writes get in between. A program stopped between two batches (killed, a power cu
 first batches written; this row, advanced in each batch's own transaction, says how many, so that
 importing the same file again writes the rest instead of refusing its first half as "already at
 the school". The row goes when the file's last batch is written.
+
+The teachers that the 0.11 import wrote have no search text (its bulk insert skipped the event
+that fills it, so the seats view's teacher filter did not find them): they get it here.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from lehrer_licenses.store.textsearch import teacher_search_text
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -35,6 +40,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teacher_import")),
     )
     op.create_index(op.f("ix_teacher_import_digest"), "teacher_import", ["digest"], unique=False)
+    teacher = sa.table(
+        "teacher",
+        sa.column("id", sa.Integer),
+        sa.column("first_name", sa.String),
+        sa.column("last_name", sa.String),
+        sa.column("search_text", sa.Text),
+    )
+    bind = op.get_bind()
+    unfolded = bind.execute(
+        sa.select(teacher.c.id, teacher.c.first_name, teacher.c.last_name).where(
+            teacher.c.search_text == ""
+        )
+    ).all()
+    if unfolded:
+        bind.execute(
+            sa.update(teacher)
+            .where(teacher.c.id == sa.bindparam("b_id"))
+            .values(search_text=sa.bindparam("b_text")),
+            [
+                {"b_id": r.id, "b_text": teacher_search_text(r.first_name, r.last_name)}
+                for r in unfolded
+            ],
+        )
 
 
 def downgrade() -> None:
