@@ -123,6 +123,11 @@ SAMPLE_ROWS: dict[str, list[dict]] = {
          "is_admin": 0, "frozen": 0, "left_on": "2026-07-31",
          "search_text": "chantal muller"},
     ],
+    # an import of 1,200 teachers stopped after its first batch (0012)
+    "teacher_import": [
+        {"id": 1, "digest": "9f2c" + "0" * 60, "file": "lehrpersonen.csv", "total": 1200,
+         "written": 500, "started_at": "2026-12-06 13:20:00.000000", "actor": "sekretariat"},
+    ],
     "subscription": [
         {"id": 1, "school_id": 1, "plan_id": 1, "status": "active", "started_on": "2026-03-10",
          "term_start": "2026-01-01", "term_end": "2026-12-31", "ends_on": None, "lapsed_on": None,

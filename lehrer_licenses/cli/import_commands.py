@@ -89,4 +89,17 @@ def _summary(report: ImportReport) -> str:
                 n,
             )
         )
+    if report.already_written:
+        rest = (
+            _(
+                "an import of this file stopped after {done} of its {total} teachers; this one "
+                "wrote the rest"
+            )
+            if report.written
+            else _(
+                "an import of this file stopped after {done} of its {total} teachers; this one "
+                "would write the rest"
+            )
+        )
+        lines.append(rest.format(done=report.already_written, total=report.already_written + n))
     return "\n".join([head.format(n=n), *lines])

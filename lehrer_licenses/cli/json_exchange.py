@@ -44,6 +44,7 @@ def import_report_json(report: ImportReport) -> dict:
         "columns": report.columns,
         "written": report.written,
         "count": len(report.rows),
+        "already_written": report.already_written,
         "rows": [imported_row_json(row) for row in report.rows],
         "problems": [problem_json(p) for p in report.problems],
     }

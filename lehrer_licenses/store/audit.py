@@ -8,9 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from lehrer_licenses.store.bulk import insert_rows
 from lehrer_licenses.store.models import AuditEntry
 
 
@@ -38,6 +39,11 @@ def _default(value: Any) -> str:
     raise TypeError(f"cannot audit {type(value).__name__}")
 
 
+# One encoder for every entry: ``json.dumps`` with options builds a new one per call, which was a
+# third of a bulk write's audit time.
+_ENCODE = json.JSONEncoder(default=_default, ensure_ascii=False, sort_keys=True).encode
+
+
 def record(
     session: Session,
     action: str,
@@ -57,10 +63,13 @@ def record(
             entity=entity,
             entity_id=entity_id,
             school_id=school_id,
-            before=json.dumps(before or {}, default=_default, ensure_ascii=False, sort_keys=True),
-            after=json.dumps(after or {}, default=_default, ensure_ascii=False, sort_keys=True),
+            before=_ENCODE(before or {}),
+            after=_ENCODE(after or {}),
         )
     )
+
+
+_COLUMNS = ("at", "actor", "action", "entity", "entity_id", "school_id", "before", "after")
 
 
 def record_many(
@@ -75,19 +84,12 @@ def record_many(
         return
     at = datetime.now()
     actor = current_actor(session)
-    session.execute(
-        insert(AuditEntry),
+    insert_rows(
+        session,
+        AuditEntry.__table__,
+        _COLUMNS,
         [
-            {
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "school_id": school_id,
-                "before": "{}",
-                "after": json.dumps(after, default=_default, ensure_ascii=False, sort_keys=True),
-            }
+            (at, actor, action, entity, entity_id, school_id, "{}", _ENCODE(after))
             for entity_id, school_id, after in entries
         ],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,6 +40,9 @@ BUSY_TIMEOUT_MS = 5000
 # How often a write transaction that could not even start (another program held the write lock,
 # or the first row lock, for the whole busy timeout) is tried before the clerk is told "busy".
 BEGIN_ATTEMPTS = 3
+# The longest a program waiting for SQLite's write lock sleeps before it tries again (the last
+# step of SQLite's own busy handler), and a little more.
+SQLITE_RETRY_S = 0.11
 
 
 class DatabaseBusy(DomainError):
@@ -479,6 +483,15 @@ class Database:
                 if not _is_busy(exc) or attempt == BEGIN_ATTEMPTS:
                     raise
             attempt += 1
+
+    def let_others_write(self) -> None:
+        """Between two transactions of a long piece of work: give a writer waiting for the lock
+        time to take it. SQLite has no queue for its write lock; a waiting program tries again
+        after sleeping (up to 100 ms, the longest step of its busy handler), so a program that
+        begins its next transaction at once takes the lock again first, every time. A server
+        locks rows, not the database, and queues who waits."""
+        if self.engine.dialect.name == "sqlite":
+            time.sleep(SQLITE_RETRY_S)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -189,6 +189,22 @@ class Teacher(Base):
     school: Mapped[School] = relationship(back_populates="teachers")
 
 
+class TeacherImport(Base):
+    """A teacher file being written in batches (services/exchange/school_import.py): ``written``
+    of its ``total`` teachers, the file's first ones, are in, advanced in each batch's own
+    transaction. The row outlives only a program stopped between two batches: importing the
+    same file (``digest``) again then writes the rest. It goes with the file's last batch."""
+
+    __tablename__ = "teacher_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the file's bytes
+    file: Mapped[str] = mapped_column(String(255))
+    total: Mapped[int] = mapped_column(Integer)
+    written: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 def fill_teacher_search_text(row: dict) -> dict:
     """``row`` (a teacher's columns, as a bulk insert writes them) with its search text."""
     row["search_text"] = teacher_search_text(row.get("first_name", ""), row.get("last_name", ""))

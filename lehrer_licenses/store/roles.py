@@ -43,6 +43,7 @@ WRITES: dict[str, tuple[str, ...]] = {
     CLERK: (
         "school",
         "teacher",
+        "teacher_import",
         "subscription",
         "seat",
         "seat_assignment",

@@ -32,7 +32,12 @@ UNDECOMPOSED = str.maketrans(
 def fold(text: str | None) -> str | None:
     if text is None:
         return None
+    # Most names are plain ASCII, which folds to lower case: a canton's import folds 100,000.
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(UNDECOMPOSED))
+    if decomposed.isascii():
+        return decomposed
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

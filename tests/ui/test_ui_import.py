@@ -3,6 +3,8 @@ shows what will be created, and Import writes it (both in the background)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from lehrer_licenses.services.schools import find_schools
 from lehrer_licenses.ui.dialogs.import_dialog import ImportDialog
 from lehrer_licenses.ui.main_window import MainWindow
@@ -81,3 +83,46 @@ def test_file_menu_imports_and_refreshes_the_schools_view(
     qtbot.waitUntil(lambda: window.schools.model.rowCount() == 2, timeout=10000)
     assert window.schools.selected_number() == "100001"
     assert "2 schools imported." in window.statusBar().currentMessage()
+
+
+def test_a_teacher_file_whose_import_stopped_says_so_and_imports_the_rest(
+    qtbot, db, make_school, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from lehrer_licenses.services.exchange import school_import
+    from lehrer_licenses.store.models import Teacher
+
+    def school_teachers() -> list[str]:
+        with db.reading() as session:
+            return list(session.scalars(select(Teacher.last_name).order_by(Teacher.id)))
+
+    school = make_school("Schule A", postcode="8000")
+    path = tmp_path / "lehrpersonen.csv"
+    rows = [f"{school};Vorname{i};Nachname{i}" for i in range(5)]
+    path.write_text("school;first_name;last_name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    # A desk switched off after the first two batches: nothing got the chance to take them out.
+    monkeypatch.setattr(school_import, "TEACHER_BATCH", 2)
+    monkeypatch.setattr(school_import, "_take_out", lambda *args: None)
+
+    def switched_off(done: int, _total: int) -> None:
+        if done == 4:
+            raise SystemExit()
+
+    with contextlib.suppress(SystemExit):
+        school_import.run_import(db, "teachers", path, progress=switched_off)
+    assert school_teachers() == [f"Nachname{i}" for i in range(4)]
+    dialog = ImportDialog(db, "teachers", str(path))
+    qtbot.addWidget(dialog)
+    _wait(qtbot, dialog)
+    assert dialog.preview.texts(0) == ["6"]  # the row as the spreadsheet shows it
+    assert dialog.state.text() == (
+        "1 teacher will be created (UTF-8, separated by semicolon). An import of this file "
+        "stopped after 4 of its 5 teachers; this one writes the rest."
+    )
+    dialog.grab().save(str(tmp_path / "stopped.png"))
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_report is not None, timeout=10000)
+    assert dialog.result() == ImportDialog.DialogCode.Accepted
+    assert school_teachers() == [f"Nachname{i}" for i in range(5)]

@@ -197,6 +197,12 @@ def _codec_name(codec: str) -> str:
 def _refuse_garbled(text: str, encoding: str) -> None:
     """Rows that still show garbling in the chosen encoding: refused rather than stored so."""
     check = _UTF8_AS_1252 if encoding.startswith("UTF") else None
+    # A row's cells stand in the text as they are (joined by separators and quotes, which no
+    # pattern takes for a letter), so a text without a trace has no row with one.
+    if (check is not None and not check.search(text)) or (
+        check is None and not (_IMPLAUSIBLE.search(text) or _MAC_AS_1252.search(text))
+    ):
+        return
     rows = [
         number
         for number, row in _record_rows(text)
@@ -260,6 +266,8 @@ def read_table(data: bytes) -> CsvTable:
     table: CsvTable | None = None
     row_number = 0
     control: list[Problem] = []
+    # Looked for cell by cell only in a text that holds one at all.
+    any_control = _CONTROL.search(text) is not None
     try:
         # Numbered as the spreadsheet shows them: one row per record (a quoted cell may span
         # lines), blank rows counted.
@@ -270,7 +278,8 @@ def read_table(data: bytes) -> CsvTable:
                 table = CsvTable(encoding, delimiter, [c.strip() for c in cells], row_number)
             else:
                 table.rows.append((row_number, cells))
-            control += _control_characters(row_number, cells, table.header)
+            if any_control:
+                control += _control_characters(row_number, cells, table.header)
     except csv.Error as exc:
         raise UnreadableFile(
             _("row {row}: not valid CSV, check the quotation marks ({error})").format(

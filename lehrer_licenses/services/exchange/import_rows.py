@@ -40,6 +40,13 @@ def split_rows(
     among them: then its values have more likely slipped into the wrong columns."""
     width = len(table.header)
     headers = {name: table.header[index] for index, name in columns.items()}
+    # Per column, whether a value needs ``check_cell`` beyond what the loop sees at once (a
+    # yes/no field always; any other only when it may be a formula or too long), so that the
+    # plain cells of a 100,000-row file cost no call each.
+    limits = {
+        name: (None if name in cols.BOOLEAN_FIELDS else cols.MAX_LENGTH.get(name, 0))
+        for name in columns.values()
+    }
     rows = []
     for number, cells in table.rows:
         row = Row(number, {}, headers)
@@ -89,7 +96,9 @@ def split_rows(
                     row.bad = True
                 continue
             row.values[name] = value
-            check_cell(row, name, value, problems)
+            limit = limits[name]
+            if limit is None or value[:1] in FORMULA_START or (limit and len(value) > limit):
+                check_cell(row, name, value, problems)
     return rows
 
 

@@ -9,21 +9,28 @@ included.
 
 Teachers come in files of 100,000 rows (a canton's staff), so they are written in batches of
 ``TEACHER_BATCH`` rows, each its own transaction, and other clerks' writes get in between instead
-of waiting a minute for the write lock. The import stays all-or-nothing from the user's view: if
-a batch fails, the teachers of the batches already written are taken out again (their audit
-entries stay, followed by one that says so) before the error is shown, so a failed import never
-leaves half a file to find and clean up, and running the same file again is the way to retry.
-Resuming instead would need the file's progress stored with it, and a re-run would then meet its
-own first half as "already at the school".
+of waiting for the write lock. The import stays all-or-nothing from the user's view: every row is
+checked before the first is written, and if a batch fails, the teachers of the batches already
+written are taken out again (their audit entries stay, followed by one that says so) before the
+error is shown, so running the same file again is the way to retry. A program stopped between
+two batches (killed, a power cut) cannot take anything out: a ``teacher_import`` row, advanced in
+each batch's transaction, says how many of the file's teachers are in, and importing the same
+file again checks and writes the rest instead of refusing its first half as "already at the
+school".
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import re
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lehrer_licenses.domain.errors import DomainError
@@ -47,18 +54,21 @@ from lehrer_licenses.services.schools import (
     insert_school,
     validate_school,
 )
-from lehrer_licenses.store import audit
+from lehrer_licenses.store import audit, bulk
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import School, Teacher
+from lehrer_licenses.store.locks import serialize
+from lehrer_licenses.store.models import AuditEntry, School, Teacher, TeacherImport
+from lehrer_licenses.store.textsearch import teacher_search_text
 
 KINDS = ("schools", "teachers")
 # Numbers the app gives are six digits; imported ones keep that width so that the next number
 # the app gives (the highest one plus one) stays right.
 SCHOOL_NUMBER = re.compile(r"\d{6}")
-# Rows of a teacher file per transaction: big enough that the per-transaction cost vanishes
-# (100,000 rows in about twenty commits), small enough that another clerk's write waits well
-# under a second for the lock (SQLite's busy timeout is far longer).
-TEACHER_BATCH = 5000
+# Rows of a teacher file per transaction: big enough that the per-transaction cost and the pause
+# for other writers after each (Database.let_others_write) vanish (100,000 rows in ten commits),
+# small enough that another clerk's write waits well under a second for the lock.
+TEACHER_BATCH = 10_000
+Progress = Callable[[int, int], None]  # teachers written so far, of the file's
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,9 @@ class ImportReport:
     rows: list[ImportedSchool | ImportedTeacher] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    # Teachers of this same file that an import stopped between two batches wrote already:
+    # ``rows`` are the rest, which this import writes (or would).
+    already_written: int = 0
 
     @property
     def ok(self) -> bool:
@@ -148,6 +161,33 @@ class ImportUndone(InvalidInput):
         super().__init__(message)
 
 
+class ImportTakenOver(DomainError):
+    """Another program continued this program's teacher file: it writes the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "another program is importing the same teacher file and continues it; the "
+                "teachers this program wrote stay, the other program writes the rest"
+            )
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a file's rows are checked and written: the hundreds of
+    thousands of values the check holds (none of them in a cycle) made every collection walk
+    them all, a sixth of a canton's import."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _source(source: Path | str | bytes) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         return source, ""
@@ -163,14 +203,21 @@ def _source(source: Path | str | bytes) -> tuple[bytes, str]:
 def check_import(db: Database, kind: str, source: Path | str | bytes) -> ImportReport:
     """What an import of ``source`` would create, or every problem in it; writes nothing."""
     data, name = _source(source)
-    with db.reading() as session:
-        return _check(session, kind, data, name)
+    with _collector_paused(), db.reading() as session:
+        stopped = _stopped_import(session, data) if kind == "teachers" else None
+        return _check(session, kind, data, name, stopped)
 
 
 def run_import(
-    db: Database, kind: str, source: Path | str | bytes, *, dry_run: bool = False
+    db: Database,
+    kind: str,
+    source: Path | str | bytes,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import every row of ``source``, or nothing (``ImportRefused``)."""
+    """Import every row of ``source``, or nothing (``ImportRefused``). ``progress(done, total)``
+    after each batch of teachers written."""
     data, name = _source(source)
     if dry_run:
         report = check_import(db, kind, data)
@@ -179,7 +226,8 @@ def run_import(
             raise ImportRefused(report)
         return report
     if kind == "teachers":
-        return _import_teachers(db, data, name)
+        with _collector_paused():
+            return _import_teachers(db, data, name, progress)
     with db.transaction() as session:
         report = _check(session, kind, data, name)
         if not report.ok:
@@ -215,7 +263,11 @@ def _require_kind(kind: str) -> None:
 # --- checking --------------------------------------------------------------------------------
 
 
-def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
+def _check(
+    session: Session, kind: str, data: bytes, name: str, stopped: TeacherImport | None = None
+) -> ImportReport:
+    """``stopped``: an import of this teacher file stopped between two batches; its rows are
+    checked, and written, from where it stopped."""
     _require_kind(kind)
     report = ImportReport(kind, source=name)
     try:
@@ -259,7 +311,9 @@ def _check(session: Session, kind: str, data: bytes, name: str) -> ImportReport:
     if kind == "schools":
         _check_schools(session, rows, report)
     else:
-        _check_teachers(session, rows, report)
+        # The stopped import checked its whole file and wrote the first rows in file order.
+        report.already_written = stopped.written if stopped is not None else 0
+        _check_teachers(session, rows[report.already_written :], report)
     report.problems.sort(key=lambda p: p.row or 0)
     return report
 
@@ -386,85 +440,93 @@ def _check_schools(session: Session, rows: list[Row], report: ImportReport) -> N
 
 def _check_teachers(session: Session, rows: list[Row], report: ImportReport) -> None:
     wanted = {row.values.get("school", "") for row in rows} - {""}
-    # Columns, not ORM objects: a canton's file meets some 400,000 teachers, and building an
-    # instance of each was most of the import's time.
-    schools = set(session.scalars(select(School.number).where(School.number.in_(wanted))))
-    emails: dict[tuple[str, str], str] = {}  # (school, e-mail) -> where it is
-    names: dict[tuple[str, str], str] = {}  # (school, name) of those without e-mail
-    admins: dict[str, str] = {}
-    label = _("already at the school")
-    for email, first_name, last_name, is_admin, number in session.execute(
-        select(
-            Teacher.email, Teacher.first_name, Teacher.last_name, Teacher.is_admin, School.number
-        )
-        .join(School, Teacher.school_id == School.id)
-        .where(School.number.in_(wanted), Teacher.left_on.is_(None))
-    ):
+    schools = dict(
+        session.execute(select(School.id, School.number).where(School.number.in_(wanted))).all()
+    )
+    # Where each e-mail, name (of those without e-mail) and admin login is: a row of the file,
+    # or None for a teacher already at the school; put into words only for a problem.
+    emails: dict[tuple[str, str], int | None] = {}
+    names: dict[tuple[str, str], int | None] = {}
+    admins: dict[str, int | None] = {}
+    # The driver's plain rows, not ORM objects or result rows: a canton's file meets some
+    # 400,000 teachers, and building an object of each was most of the check.
+    existing = select(
+        Teacher.email, Teacher.first_name, Teacher.last_name, Teacher.is_admin, Teacher.school_id
+    ).where(Teacher.school_id.in_(schools), Teacher.left_on.is_(None))
+    for email, first_name, last_name, is_admin, school_id in bulk.plain_rows(session, existing):
+        number = schools[school_id]
         if email:
-            emails[number, email.casefold()] = label
+            emails[number, email.casefold()] = None
         else:
-            names[number, f"{first_name} {last_name}".casefold()] = label
+            names[number, f"{first_name} {last_name}".casefold()] = None
         if is_admin:
-            admins[number] = label
+            admins[number] = None
+    numbers = set(schools.values())
+    problems = report.problems
+    accepted = []
     for row in rows:
         if row.shifted:
             continue
-        number = row.values.get("school", "")
-        first, last = row.values.get("first_name", ""), row.values.get("last_name", "")
-        email = row.values.get("email", "")
-        admin = flag(row.values.get("admin", ""))
-        in_row = _("in row {row}").format(row=row.number)
+        values = row.values
+        number = values.get("school", "")
+        first, last = values.get("first_name", ""), values.get("last_name", "")
+        email = values.get("email", "")
+        admin = flag(values.get("admin", ""))
         if not number:
-            row.problem(report.problems, "school", _("the school number is required"))
-        elif number not in schools:
+            row.problem(problems, "school", _("the school number is required"))
+        elif number not in numbers:
             row.problem(
-                report.problems, "school", _("no school with number {number}").format(number=number)
+                problems, "school", _("no school with number {number}").format(number=number)
             )
         if not (first or last):
-            row.problem(report.problems, "last_name", _("a teacher needs a name"))
+            row.problem(problems, "last_name", _("a teacher needs a name"))
         if email and not EMAIL.match(email):
             row.problem(
-                report.problems, "email", _("not an e-mail address: {value!r}").format(value=email)
+                problems, "email", _("not an e-mail address: {value!r}").format(value=email)
             )
         elif email:
             key = (number, email.casefold())
             if key in emails:
                 row.problem(
-                    report.problems,
+                    problems,
                     "email",
                     _("a teacher with this e-mail at school {school} is {where}").format(
-                        school=number, where=emails[key]
+                        school=number, where=_where(emails[key])
                     ),
                 )
             else:
-                emails[key] = in_row
+                emails[key] = row.number
         elif first or last:
             key = (number, f"{first} {last}".casefold())
             if key in names:
                 row.problem(
-                    report.problems,
+                    problems,
                     "last_name",
                     _("a teacher of this name without e-mail at school {school} is {where}").format(
-                        school=number, where=names[key]
+                        school=number, where=_where(names[key])
                     ),
                 )
             else:
-                names[key] = in_row
+                names[key] = row.number
         if admin:
             if number in admins:
                 row.problem(
-                    report.problems,
+                    problems,
                     "admin",
                     _("school {school} has its one free admin login {where}").format(
-                        school=number, where=admins[number]
+                        school=number, where=_where(admins[number])
                     ),
                 )
             else:
-                admins[number] = in_row
+                admins[number] = row.number
         if not row.bad:
-            report.rows.append(ImportedTeacher(row.number, number, first, last, email, admin))
-    if report.problems:
-        report.rows = []
+            accepted.append(ImportedTeacher(row.number, number, first, last, email, admin))
+    if not problems:
+        report.rows = accepted
+
+
+def _where(row: int | None) -> str:
+    return _("already at the school") if row is None else _("in row {row}").format(row=row)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -480,17 +542,39 @@ def _write(session: Session, report: ImportReport) -> None:
         insert_school(session, data, school.number)
 
 
-def _import_teachers(db: Database, data: bytes, name: str) -> ImportReport:
-    # The check and the first batch share a transaction, so what was checked is what the first
-    # rows are written against.
+def _import_teachers(
+    db: Database, data: bytes, name: str, progress: Progress | None
+) -> ImportReport:
+    # The file is checked outside the write lock (a canton's file takes seconds), against a
+    # snapshot that notes the last audit entry; the first batch's transaction checks it again
+    # only if a teacher was added or changed since, so what was checked is what the first rows
+    # are written against without every other clerk waiting for the check.
+    with db.reading() as session:
+        mark = _last_entry(session)
+        report = _check(session, "teachers", data, name, _stopped_import(session, data))
+    if not report.ok:
+        raise ImportRefused(report)
     teachers: list[ImportedTeacher] = []
-    written: list[ImportedSchool | ImportedTeacher] = []
+    written: list[ImportedTeacher] = []
+    tracked: _Tracked | None = None
     try:
         with db.transaction() as session:
-            report = _check(session, "teachers", data, name)
-            if not report.ok:
-                raise ImportRefused(report)
+            # Two programs importing at once on a server would each check against the other's
+            # rows not yet committed, and both write a teacher the file names once.
+            serialize(session, "teacher_import")
+            stopped = _stopped_import(session, data)
+            moved = (stopped.written if stopped is not None else 0) != report.already_written
+            if moved or _changed_since(session, mark, report):
+                report = _check(session, "teachers", data, name, stopped)
+                if not report.ok:
+                    raise ImportRefused(report)
             teachers = [row for row in report.rows if isinstance(row, ImportedTeacher)]
+            done = report.already_written
+            total = done + len(teachers)
+            if stopped is not None:
+                tracked = _Tracked(stopped.id, done)
+            elif len(teachers) > TEACHER_BATCH:
+                tracked = _Tracked(_track(session, data, name, total), 0)
             school_ids = dict(
                 session.execute(
                     select(School.number, School.id).where(
@@ -499,68 +583,200 @@ def _import_teachers(db: Database, data: bytes, name: str) -> ImportReport:
                 ).all()
             )
             written += _insert_teachers(session, school_ids, teachers[:TEACHER_BATCH])
+            _advance(session, tracked, len(written), total)
         for start in range(TEACHER_BATCH, len(teachers), TEACHER_BATCH):
+            _tell(progress, done + len(written), total)
+            db.let_others_write()
             with db.transaction() as session:
                 batch = teachers[start : start + TEACHER_BATCH]
                 written += _insert_teachers(session, school_ids, batch)
-    except ImportRefused:
-        raise
+                _advance(session, tracked, len(batch), total)
+    except (ImportRefused, ImportTakenOver):
+        raise  # nothing of this import written, or the other program now owns what it wrote
     except BaseException as exc:
-        _take_out(db, name, [row.id for row in written if row.id is not None], exc)
+        _take_out(db, name, [row.id for row in written if row.id is not None], exc, tracked)
+        if isinstance(exc, _Told):
+            raise exc.error from None  # the caller's own stop (a cancel) stays what it was
         if not isinstance(exc, Exception) or isinstance(exc, DomainError):
             raise  # an interrupt stays one; a busy database already says what is wrong
         raise ImportUndone(name, len(written), exc) from exc
-    report.rows = written
+    report.rows = list(written)
     report.written = True
+    if progress is not None:
+        progress(total, total)  # the whole file is in: a stop now has nothing left to stop
     return report
+
+
+def _last_entry(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def _changed_since(session: Session, mark: int, report: ImportReport) -> bool:
+    """Whether a teacher written since the audit entry ``mark`` (every change of a teacher
+    writes one, in its own transaction) meets a row of the checked file: the same e-mail, or
+    name without e-mail, at its school, or its admin login."""
+    changed = select(AuditEntry.entity_id, AuditEntry.action).where(
+        AuditEntry.id > mark, AuditEntry.entity == "teacher"
+    )
+    entries = session.execute(changed).all()
+    if not entries:
+        return False
+    if any(entity_id is None for entity_id, _action in entries):
+        return True  # an import's take-out, or another import of many teachers
+    emails, names, admins = set(), set(), set()
+    for row in report.rows:
+        if not isinstance(row, ImportedTeacher):
+            continue
+        if row.email:
+            emails.add((row.school, row.email.casefold()))
+        else:
+            names.add((row.school, f"{row.first_name} {row.last_name}".casefold()))
+        if row.admin:
+            admins.add(row.school)
+    ids = {entity_id for entity_id, _action in entries}
+    for email, first_name, last_name, is_admin, number in session.execute(
+        select(
+            Teacher.email, Teacher.first_name, Teacher.last_name, Teacher.is_admin, School.number
+        )
+        .join(School, Teacher.school_id == School.id)
+        .where(Teacher.id.in_(ids), Teacher.left_on.is_(None))
+    ):
+        if email and (number, email.casefold()) in emails:
+            return True
+        if not email and (number, f"{first_name} {last_name}".casefold()) in names:
+            return True
+        if is_admin and number in admins:
+            return True
+    return False
+
+
+class _Told(Exception):
+    """What ``progress`` raised (the caller stopping the import), carried past the take-out."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _tell(progress: Progress | None, done: int, total: int) -> None:
+    if progress is None:
+        return
+    try:
+        progress(done, total)
+    except Exception as exc:
+        raise _Told(exc) from exc
+
+
+@dataclass
+class _Tracked:
+    """The ``teacher_import`` row of a file written in more than one batch, and the count of its
+    teachers written when this program started (another program's, stopped) and now."""
+
+    id: int
+    start: int
+    written: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.written = self.start
+
+
+def _stopped_import(session: Session, data: bytes) -> TeacherImport | None:
+    """The import of these very bytes that a program stopped between two batches, if any."""
+    return session.scalars(
+        select(TeacherImport)
+        .where(TeacherImport.digest == hashlib.sha256(data).hexdigest())
+        .order_by(TeacherImport.id)
+        .limit(1)
+    ).first()
+
+
+def _track(session: Session, data: bytes, name: str, total: int) -> int:
+    row = TeacherImport(
+        digest=hashlib.sha256(data).hexdigest(),
+        file=name[:255],
+        total=total,
+        written=0,
+        started_at=datetime.now(),
+        actor=audit.current_actor(session),
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def _advance(session: Session, tracked: _Tracked | None, count: int, total: int) -> None:
+    """Count ``count`` more teachers written in the batch's own transaction, so the count is
+    always what is committed; the file's last batch removes the row. Compared with the count
+    this program wrote last, so that two programs continuing one stopped file never both write
+    a batch: the second to commit finds the count moved and stops (ImportTakenOver)."""
+    if tracked is None:
+        return
+    written = tracked.written + count
+    _move(session, tracked, written, gone=written >= total)
+    tracked.written = written
+
+
+def _move(session: Session, tracked: _Tracked, written: int, *, gone: bool) -> None:
+    """Set the count to ``written`` (remove the row if ``gone``) where it is still this
+    program's, else ImportTakenOver."""
+    table = TeacherImport.__table__
+    mine = (table.c.id == tracked.id) & (table.c.written == tracked.written)
+    statement = delete(table) if gone else update(table).values(written=written)
+    if session.execute(statement.where(mine)).rowcount != 1:
+        raise ImportTakenOver()
+
+
+_TEACHER_COLUMNS = (
+    "id",
+    "school_id",
+    "first_name",
+    "last_name",
+    "email",
+    "is_admin",
+    "frozen",
+    "search_text",
+)
 
 
 def _insert_teachers(
     session: Session, school_ids: dict[str, int], rows: list[ImportedTeacher]
 ) -> list[ImportedTeacher]:
-    """The rows as ``holders.insert_teacher`` writes them, teacher and audit entry, in two
-    statements for the whole batch instead of two round trips a row."""
+    """The rows as ``holders.insert_teacher`` writes them, teacher (with its search text) and
+    audit entry, in two statements for the whole batch instead of two round trips a row."""
     if not rows:
         return []
-    ids = session.scalars(
-        insert(Teacher).returning(Teacher.id, sort_by_parameter_order=True),
-        [
-            {
-                "school_id": school_ids[row.school],
-                "first_name": row.first_name.strip(),
-                "last_name": row.last_name.strip(),
-                "email": row.email.strip(),
-                "is_admin": row.admin,
-            }
-            for row in rows
-        ],
-    ).all()
-    audit.record_many(
-        session,
-        "teacher.add",
-        "teacher",
-        [
-            (
-                teacher_id,
-                school_ids[row.school],
-                {
-                    "name": f"{row.first_name.strip()} {row.last_name.strip()}".strip(),
-                    "admin": row.admin,
-                },
+    ids = bulk.reserve_ids(session, Teacher.__table__, len(rows))
+    teachers, entries, written = [], [], []
+    for teacher_id, row in zip(ids, rows, strict=True):
+        school_id = school_ids[row.school]
+        first, last, email = row.first_name.strip(), row.last_name.strip(), row.email.strip()
+        search = teacher_search_text(first, last)
+        teachers.append((teacher_id, school_id, first, last, email, row.admin, False, search))
+        entries.append(
+            (teacher_id, school_id, {"name": f"{first} {last}".strip(), "admin": row.admin})
+        )
+        written.append(
+            ImportedTeacher(
+                row.row, row.school, row.first_name, row.last_name, row.email, row.admin, teacher_id
             )
-            for teacher_id, row in zip(ids, rows, strict=True)
-        ],
-    )
-    return [replace(row, id=teacher_id) for teacher_id, row in zip(ids, rows, strict=True)]
+        )
+    bulk.insert_rows(session, Teacher.__table__, _TEACHER_COLUMNS, teachers)
+    audit.record_many(session, "teacher.add", "teacher", entries)
+    return written
 
 
-def _take_out(db: Database, name: str, ids: list[int], error: BaseException) -> None:
+def _take_out(
+    db: Database, name: str, ids: list[int], error: BaseException, tracked: _Tracked | None
+) -> None:
     """Undo the batches a failed teacher import wrote, so the user sees all or nothing. The audit
     trail is append-only: their "teacher.add" entries stay, and one "teacher.import_undone" entry
-    says which teachers were taken out again and why."""
+    says which teachers were taken out again and why. The file's progress goes back to where
+    this program started (a stopped import's first rows stay for the next run to continue)."""
     if not ids:
         return
     with db.transaction() as session:
+        if tracked is not None:
+            _rewind(session, tracked)
         for start in range(0, len(ids), TEACHER_BATCH):
             chunk = ids[start : start + TEACHER_BATCH]
             session.execute(delete(Teacher).where(Teacher.id.in_(chunk)))
@@ -571,6 +787,11 @@ def _take_out(db: Database, name: str, ids: list[int], error: BaseException) -> 
             None,
             after={"file": name, "teachers": len(ids), "ids": _spans(ids), "error": str(error)},
         )
+
+
+def _rewind(session: Session, tracked: _Tracked) -> None:
+    # ImportTakenOver if another program moved the count on: its rows are its to finish now
+    _move(session, tracked, tracked.start, gone=tracked.start == 0)
 
 
 def _spans(ids: list[int]) -> list[list[int]]:

@@ -121,13 +121,17 @@ class ImportDialog(CsvImportDialog):
             if self.kind == "schools"
             else ngettext("{n} teacher will be created", "{n} teachers will be created", n)
         )
-        self.say(
-            _("{what} ({encoding}, separated by {delimiter}).").format(
-                what=what.format(n=n),
-                encoding=report.encoding,
-                delimiter=_(DELIMITER_NAMES.get(report.delimiter, report.delimiter)),
-            )
+        said = _("{what} ({encoding}, separated by {delimiter}).").format(
+            what=what.format(n=n),
+            encoding=report.encoding,
+            delimiter=_(DELIMITER_NAMES.get(report.delimiter, report.delimiter)),
         )
+        if report.already_written:
+            said += " " + _(
+                "An import of this file stopped after {done} of its {total} teachers; this one "
+                "writes the rest."
+            ).format(done=report.already_written, total=report.already_written + n)
+        self.say(said)
         self.show_preview([[str(row.row), *self._cells(row)] for row in report.rows])
 
     def _cells(self, row: ImportedSchool | ImportedTeacher) -> list[str]:
