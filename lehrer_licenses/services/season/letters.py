@@ -71,9 +71,11 @@ def dunning_letter(
     previous_reminder: date | None,
     reference: str | None,
     licence_holder: str | None = None,
+    product: str = "",
 ) -> Letter:
     """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far;
-    ``licence_holder`` names the school when the invoice went to another party."""
+    ``licence_holder`` names the school when the invoice went to another party; ``product``
+    the plan the invoice billed, in the letter's language."""
     tr = gettext_for(language, recipient.country)
 
     def day(value: date | None) -> str:
@@ -104,7 +106,14 @@ def dunning_letter(
     rows = [
         LetterRow(
             label=tr("Invoice {number}").format(number=invoice_number),
-            detail=tr("of {date}, due {due}").format(date=day(invoice_date), due=day(due_date)),
+            detail=", ".join(
+                part
+                for part in (
+                    product,
+                    tr("of {date}, due {due}").format(date=day(invoice_date), due=day(due_date)),
+                )
+                if part
+            ),
             amount=payable,
         )
     ]
@@ -421,7 +430,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                     school_number=school.number,
                     language=school.language,
                     on=on,
-                    product=sub.plan.product.name,
+                    product=sub.plan.product.display_name(school.language),
                     quantity=quantity,
                     renewal_on=renewal,
                     deadline=deadline,
@@ -478,7 +487,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     language=invoice.language,
                     currency=invoice.currency,
                     on=on,
-                    product=sub.plan.product.name if sub is not None else "",
+                    product=(
+                        sub.plan.product.display_name(invoice.language) if sub is not None else ""
+                    ),
                     quantity=quantity,
                     term_start=max(starts),
                     term_end=max(ends) if ends else max(starts),
