@@ -65,6 +65,7 @@ def plan_json(plan: Plan) -> dict:
         "code": plan.code,
         "product": plan.product_code,
         "name": plan.name,
+        "names": dict(plan.names),  # per language; "name" where a language has none
         "kind": plan.kind.value,
         "currency": plan.currency,
         "term": plan.term.value,

@@ -106,14 +106,7 @@ def dunning_letter(
     rows = [
         LetterRow(
             label=tr("Invoice {number}").format(number=invoice_number),
-            detail=", ".join(
-                part
-                for part in (
-                    product,
-                    tr("of {date}, due {due}").format(date=day(invoice_date), due=day(due_date)),
-                )
-                if part
-            ),
+            detail=tr("of {date}, due {due}").format(date=day(invoice_date), due=day(due_date)),
             amount=payable,
         )
     ]
@@ -133,7 +126,8 @@ def dunning_letter(
         school_number=school_number,
         currency=currency,
         subject=tr(DUNNING_SUBJECTS[level]),
-        paragraphs=(before,),
+        # the plan first, as the reference line a clerk looks for on the school's side
+        paragraphs=(product, before) if product else (before,),
         rows=tuple(rows),
         after=(after,),
         closing=_closing(language, vendor, recipient.country),
