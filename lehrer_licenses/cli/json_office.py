@@ -111,5 +111,10 @@ def demo_json(stats: DemoStats) -> dict:
         "usage_counts": stats.usage_counts,
         "packages": stats.packages,
         "pupil_trials": stats.pupil_trials,
+        "issued": stats.issued,
+        "paid": stats.paid,
+        "partly_paid": stats.partly_paid,
+        "credit_notes": stats.credit_notes,
+        "reminders": stats.reminders,
         "seconds": stats.seconds,
     }
