@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from support.old_fixtures import migrated_copy
 
+from lehrer_licenses.domain.default_catalogue import SHIPPED_PLAN_NAMES
 from lehrer_licenses.store.database import alembic_config
 
 pytestmark = pytest.mark.sqlite_only(reason="starts from the SQLite fixture of revision 0011")
@@ -33,14 +34,10 @@ def test_0012_fills_the_shipped_names_and_downgrades(tmp_path):
     con = sqlite3.connect(path)
     try:
         plans = _names(con, "plan")
-        assert plans["LO-LOCAL"] == {
-            "de": "LehrerOffice Desktop, pro Lehrperson (lokale Dateien oder Schuldatenbank)",
-            "fr": "LehrerOffice Desktop, par enseignant (fichiers locaux ou base de données de "
-            "l’école)",
-            "it": "LehrerOffice Desktop, per docente (file locali o banca dati della scuola)",
-            "en": "LehrerOffice Desktop, per teacher (local files or school database)",
-            "nl": "LehrerOffice Desktop, per leerkracht (lokale bestanden of schooldatabase)",
-        }
+        assert plans["LO-LOCAL"] == SHIPPED_PLAN_NAMES["LO-LOCAL"]
+        assert plans["LO-LOCAL"]["fr"] == (
+            "LehrerOffice Desktop, par enseignant (fichiers locaux ou base de données de l’école)"
+        )
         assert plans["MG-PACKAGE"]["de"] == "Nutzerpakete nach Mathegym-Modell (Beispielpreise)"
         assert plans["FPO-38"]["nl"] == "Focus PO 3-8 (basis), per leerling"
         assert plans["OWN-1"] == {}
