@@ -5,15 +5,19 @@ only the name in the UI's language."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from support.ui_driving import when_shown
 
 from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.services import catalogue
 from lehrer_licenses.services.browse import catalogue as browse_catalogue
 from lehrer_licenses.ui.dialogs.order_seats import OrderSeatsDialog
 from lehrer_licenses.ui.views.catalogue import CatalogueView, RenamePlanDialog
+from lehrer_licenses.ui.views.renewals import RenewalsView
 from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
+from lehrer_licenses.ui.views.seats import SeatsView
 
 LOCAL_DE = "LehrerOffice Desktop, pro Lehrperson (lokale Dateien oder Schuldatenbank)"
 LOCAL_FR = "LehrerOffice Desktop, par enseignant (fichiers locaux ou base de données de l’école)"
@@ -23,7 +27,7 @@ def _tree_texts(view: CatalogueView) -> list[str]:
     return [view.tree.topLevelItem(i).text(0) for i in range(view.tree.topLevelItemCount())]
 
 
-def test_a_german_ui_shows_the_german_names(qtbot, db, sample):
+def test_a_german_ui_shows_the_german_names(qtbot, db, sample, wait_loaded):
     set_ui_language("de")
     view = CatalogueView(db)
     qtbot.addWidget(view)
@@ -47,6 +51,22 @@ def test_a_german_ui_shows_the_german_names(qtbot, db, sample):
     shown = [dialog.plan.itemText(i) for i in range(dialog.plan.count())]
     assert f"LO-LOCAL \u2013 {LOCAL_DE}" in shown
     assert any("mit DB-Hosting, pro registrierte Person" in text for text in shown)
+
+    seats = SeatsView(db)
+    qtbot.addWidget(seats)
+    wait_loaded(seats.model)
+    seats.select_row(0)
+    assert f"LO-LOCAL \u2013 {LOCAL_DE}" in seats.subtitle.text()
+
+    # a price from next year on: the Renewals view's coming price changes name the plan
+    catalogue.add_price(
+        db, "LO-LOCAL", "base", Decimal("119.00"), date(date.today().year + 1, 1, 1)
+    )
+    renewals = RenewalsView(db)
+    qtbot.addWidget(renewals)
+    renewals.tabs.setCurrentIndex(1)  # reads the deadlines, cancellations and price changes
+    qtbot.waitUntil(lambda: renewals.prices.rowCount() > 0, timeout=10000)
+    assert renewals.prices.item(0, 1).text() == LOCAL_DE
 
 
 def test_renaming_a_plan_changes_only_the_ui_language(qtbot, db):
