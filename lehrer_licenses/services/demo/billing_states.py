@@ -2,12 +2,13 @@
 partly paid, credited, overdue with reminders, so that payments and dunning can be tried.
 
 Works on the rows ``sample_data`` is about to bulk-insert, and adds its own (payments, reminders,
-credit notes) the same way. Older invoices are issued and settled (a few with a credit note).
-Those of the last ``RECENT_DAYS`` are mostly paid; a share of them is one of ``SPECIALS`` each,
-handed out in turn, so that even a demo of a few dozen schools has an invoice at every dunning
-level due, one reminded and still waiting, one past its last reminder, one partly paid and
-overdue, one credited. Of those not yet due the first is paid in part and the next still open.
-The last ``DRAFT_DAYS`` days are left as drafts, as a clerk who issues in batches leaves them.
+credit notes) the same way. Only invoices dated before ``drafts_from`` are issued: numbers
+follow the dates, so an issued sample invoice would refuse every invoice of its year dated
+before it, and a clerk (or a script) trying the desk issues this year's drafts on dates of
+its own. The year before that cut-off is the recent business: mostly paid, and a share is one
+of ``SPECIALS`` each, handed out in turn, so that even a demo of a few dozen schools has an
+invoice at every dunning level due, one reminded and still waiting, one past its last reminder,
+one partly paid, one credited. Older invoices are issued and settled (a few credited).
 
 Every issued document keeps the PDF that was sent (backups check it), and one takes a tenth of
 a second to render: so only the invoices of ``BILLED_SCHOOLS`` schools, spread over the demo, go
@@ -36,10 +37,10 @@ from lehrer_licenses.services.billing.vendor import DUNNING_LEVELS, VendorSettin
 from lehrer_licenses.store.models import DunningNotice, Invoice, InvoiceLine, Payment
 
 BILLED_SCHOOLS = 30
-DRAFT_DAYS = 14
-# The invoices of the last RECENT_DAYS days are this year's business (open, overdue, reminded);
-# counted back from today rather than from 1 January, so a demo made in January has them too.
-RECENT_DAYS = 400
+# Issued only before 1 January, and at least this many days back (a demo made in February
+# leaves last autumn's invoices to issue too).
+DRAFT_DAYS = 120
+RECENT_DAYS = 365
 # one in ``SPECIAL_EVERY`` of the recent invoices, or more in a small demo (each at least once)
 SPECIAL_EVERY = 7
 LEVEL_DUE = ("level_1_due", "level_2_due", "level_3_due")
@@ -56,8 +57,15 @@ HUNDRED = Decimal(100)
 
 
 class _Settler:
-    def __init__(self, gen, vendor: VendorSettings, counters: dict[tuple[str, int], int]) -> None:
+    def __init__(
+        self,
+        gen,
+        vendor: VendorSettings,
+        counters: dict[tuple[str, int], int],
+        drafts_from: date,
+    ) -> None:
         self.gen, self.vendor, self.counters = gen, vendor, counters
+        self.last_issue = drafts_from - timedelta(days=1)
         self.rng, self.today = gen.rng, gen.today
         self.wait = vendor.dunning_wait_days
         self.credit_notes: list[dict] = []
@@ -96,7 +104,8 @@ class _Settler:
 
     def credit(self, invoice: dict, amount: Decimal, on: date) -> None:
         """A credit note for ``amount`` (the whole invoice line by line, or one line); numbered
-        once all are known, in date order."""
+        once all are known, in date order, and dated before the drafts as the invoices are."""
+        on = min(on, self.last_issue)
         tr = gettext_for(invoice["language"])
         note = {
             "number": None,
@@ -246,6 +255,11 @@ class _Settler:
         return True
 
 
+def drafts_from_day(today: date) -> date:
+    """The first day whose sample invoices stay drafts."""
+    return min(date(today.year, 1, 1), today - timedelta(days=DRAFT_DAYS))
+
+
 def billed_schools(school_ids: list[int]) -> set[int]:
     """``BILLED_SCHOOLS`` of the schools, evenly spread (all of a small demo)."""
     step = max(1, len(school_ids) // BILLED_SCHOOLS)
@@ -257,8 +271,8 @@ def settle_invoices(
 ) -> dict[tuple[str, int], int]:
     """Issue, pay, credit and remind the invoices of ``schools``; returns the number counters
     as they stand after, (series, year) -> last number."""
-    settler = _Settler(gen, vendor, counters)
     today = gen.today
+    settler = _Settler(gen, vendor, counters, drafts_from_day(today))
     invoices = sorted(
         (
             r
@@ -267,12 +281,12 @@ def settle_invoices(
         ),
         key=lambda r: (r["invoice_date"], r["id"]),
     )
-    drafts_from = today - timedelta(days=DRAFT_DAYS)
-    recent_from = today - timedelta(days=RECENT_DAYS)
+    drafts_from = drafts_from_day(today)
+    recent_from = drafts_from - timedelta(days=RECENT_DAYS)
     recent = [r for r in invoices if recent_from <= r["invoice_date"] < drafts_from]
     every = max(2, min(SPECIAL_EVERY, len(recent) // len(SPECIALS)))
     queue = list(SPECIALS)
-    position = not_due = 0
+    position = 0
     for invoice in invoices:
         if invoice["invoice_date"] >= drafts_from:
             continue  # the clerk issues these in the next batch
@@ -282,17 +296,6 @@ def settle_invoices(
                 continue
             settler.issue(invoice)
             settler.paid_in_time(invoice, today - timedelta(days=1))
-            continue
-        if invoice["invoice_date"] + timedelta(days=vendor.payment_terms_days) >= today:
-            settler.issue(invoice)
-            # not due yet: the first paid in part, the next still open, the rest as they come
-            not_due += 1
-            if not_due == 1:
-                part = round_half_up(invoice["payable"] / 2)
-                settler.pay(invoice, part, today - timedelta(days=1))
-                invoice["status"] = PARTLY_PAID
-            elif not_due > 2 and gen.rng.random() < 0.5:
-                settler.paid_in_time(invoice, today - timedelta(days=1))
             continue
         position += 1
         if position % every == 0 and _special(settler, invoice, queue):
