@@ -286,7 +286,8 @@ def settle_invoices(
     recent = [r for r in invoices if recent_from <= r["invoice_date"] < drafts_from]
     every = max(2, min(SPECIAL_EVERY, len(recent) // len(SPECIALS)))
     queue = list(SPECIALS)
-    position = 0
+    # counted from the newest, so the open and reminded ones are the latest of the year
+    special = {r["id"] for r in recent[::-1][every - 1 :: every]}
     for invoice in invoices:
         if invoice["invoice_date"] >= drafts_from:
             continue  # the clerk issues these in the next batch
@@ -297,8 +298,7 @@ def settle_invoices(
             settler.issue(invoice)
             settler.paid_in_time(invoice, today - timedelta(days=1))
             continue
-        position += 1
-        if position % every == 0 and _special(settler, invoice, queue):
+        if invoice["id"] in special and _special(settler, invoice, queue):
             continue
         settler.issue(invoice)
         settler.paid_in_time(invoice, today - timedelta(days=1))
