@@ -35,7 +35,8 @@ def main() -> None:
             dry_s = time.perf_counter() - started
             print(
                 f"demo {schools:>6} schools: {demo_s:6.1f} s  ({stats.seats} seats, "
-                f"{stats.invoices} invoices, {stats.teachers} teachers)"
+                f"{stats.invoices} invoices, {stats.teachers} teachers; billed: {stats.issued} "
+                f"issued with their PDFs, {stats.paid} paid, {stats.reminders} reminders)"
             )
             print(
                 f"renewal dry run into {today.year + 1}: {dry_s:6.1f} s  "

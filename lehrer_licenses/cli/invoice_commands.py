@@ -606,6 +606,14 @@ def cmd_letters(args) -> None:
     else:
         lines = [f"  {row['school']:<8} {row['name']}" for row in doc["schools"]]
     count = len(run.letters) or len(lines)
+    without = doc.get("without_letter", [])
+    if without:
+        lines.append(
+            ngettext(
+                "{n} school gets no letter:", "{n} schools get no letter:", len(without)
+            ).format(n=len(without))
+        )
+        lines += [f"  {row['school']:<8} {row['name']}: {row['reason']}" for row in without]
     print_result(
         args,
         doc,

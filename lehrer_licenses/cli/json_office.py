@@ -65,6 +65,7 @@ def plan_json(plan: Plan) -> dict:
         "code": plan.code,
         "product": plan.product_code,
         "name": plan.name,
+        "names": dict(plan.names),  # per language; "name" where a language has none
         "kind": plan.kind.value,
         "currency": plan.currency,
         "term": plan.term.value,
@@ -110,5 +111,10 @@ def demo_json(stats: DemoStats) -> dict:
         "usage_counts": stats.usage_counts,
         "packages": stats.packages,
         "pupil_trials": stats.pupil_trials,
+        "issued": stats.issued,
+        "paid": stats.paid,
+        "partly_paid": stats.partly_paid,
+        "credit_notes": stats.credit_notes,
+        "reminders": stats.reminders,
         "seconds": stats.seconds,
     }

@@ -80,6 +80,9 @@ def letter_run_json(run: LetterRun) -> dict:
         "date": run.on.isoformat(),
         "letters": len(run.letters),
         "schools": [letter_school_json(s) for s in run.schools],
+        "without_letter": [
+            {"school": r.school, "name": r.name, "reason": r.reason} for r in run.without_letter
+        ],
     }
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from lehrer_licenses import __version__
 from lehrer_licenses.cli.output import emit_json, invoice_text, key_values
 from lehrer_licenses.domain.amounts import AmountNotRead, parse_typed_or_plain
+from lehrer_licenses.domain.catalogue import NAME_LANGUAGES
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import parse_date, parse_month
-from lehrer_licenses.i18n import MissingCatalogue, _
+from lehrer_licenses.i18n import MissingCatalogue, _, ui_language
 from lehrer_licenses.paths import MissingResource
 
 EXIT_BAD_INPUT = 2
@@ -266,6 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     tier_add.add_argument("--percent", type=_decimal, required=True)
     tier_add.add_argument("--valid-from", type=_date, required=True)
     tier_add.add_argument("--note", default="")
+    rename = command("rename", _("set a plan's or product's name in one language"), catalogue)
+    rename.add_argument("code", help=_("the plan's code (the product's with --product)"))
+    rename.add_argument("--language", required=True, choices=NAME_LANGUAGES)
+    rename.add_argument("--name", required=True)
+    rename.add_argument("--product", action="store_true", help=_("rename the product"))
     price = command("price", _("dated prices"), catalogue).add_subparsers(
         dest="price_action", required=True
     )
@@ -576,6 +582,8 @@ def cmd_catalogue(args) -> None:
         catalogue.add_tier(
             db, args.plan, args.from_quantity, args.percent, args.valid_from, args.note
         )
+    elif args.action == "rename":
+        catalogue.rename(db, args.code, args.language, args.name, product=args.product)
     elif args.action == "price":
         catalogue.add_price(
             db,
@@ -590,7 +598,7 @@ def cmd_catalogue(args) -> None:
         args,
         plans,
         lambda: "\n".join(
-            f"{p['code']:<10} {p['currency']} {p['name']}\n"
+            f"{p['code']:<10} {p['currency']} {p['names'].get(ui_language(), p['name'])}\n"
             + "\n".join(
                 f"    {x['component']:<20} {x['amount']:>10}  {_('from')} {x['valid_from']}"
                 for x in p["prices"]

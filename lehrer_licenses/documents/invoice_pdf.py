@@ -9,8 +9,9 @@ C5/6, C5 and DL; all figures in mm from the top left corner of the page):
   "Zusatz- und Vermerkzone" (we print the one-line return address at its bottom, 7 pt), the
   lower 27.3 the address proper (up to six lines, 10 pt, text at 25 from the left);
 - information block (number, dates, school number) at 120 from the left, from 50 from the top;
-- title ("Rechnung 2026-0001") at 98.5, then the optional note, the table of lines, the totals,
-  the terms; DIN 5008 fold marks at 105 and 210 and the hole mark at 148.5 on the left edge
+- title ("Rechnung 2026-0001") at 98.5, then the plan's name and the optional note, the table of
+  lines, the totals, the terms; DIN 5008 fold marks at 105 and 210 and the hole mark at 148.5
+  on the left edge
   (the 210 mark only on a first page without the QR-bill, whose payment part must stay empty);
 - left margin 25, right margin 20; a footer with the vendor's details and "Page 1 of 2".
 
@@ -426,6 +427,15 @@ class _InvoiceRenderer:
         doc = self.doc
         self.pages = [self.page]
         self.y = TITLE_BASELINE + 2.0
+        if doc.product:
+            product_lines = wrap_text(doc.product, self.bold, 9.5, (RIGHT - LEFT) * mm)
+            product_top = self.y
+            self._add(
+                lambda c: self._draw_lines(
+                    c, product_lines, LEFT, product_top + 3.4, 9.5, 4.4, self.bold
+                )
+            )
+            self.y += len(product_lines) * 4.4 + 1.0
         if doc.note:
             note_lines = wrap_text(doc.note, self.regular, 9.5, (RIGHT - LEFT) * mm)
             note_top = self.y

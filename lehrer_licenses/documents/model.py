@@ -141,6 +141,8 @@ class InvoiceDocument:
     - ``references_invoice``: for a credit note, the number of the invoice it corrects.
     - ``registration_code``: printed as text and as a QR code when given.
     - ``note``: a free text printed under the title.
+    - ``product``: the name of the plan the lines are for, in the document's language, printed
+      under the title (empty: a document of no plan).
     - ``vat_regime``: how VAT is charged (``domain.vat``: domestic, registered, reverse-charge,
       not-taxable); ``tax_country`` whose VAT it is (the tax word is that country's in the
       document's language); ``vendor.vat_id`` is the number that belongs to the regime;
@@ -178,6 +180,7 @@ class InvoiceDocument:
     buyer_vat_id: str = ""
     licence_holder: str | None = None
     credit_refund: Decimal | None = None
+    product: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

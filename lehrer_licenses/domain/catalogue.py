@@ -11,7 +11,7 @@ the monthly rate for part-terms (L3); ``hosting`` per user and year (L7).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -42,6 +42,14 @@ BASE = "base"
 SUBSCRIPTION = "subscription"
 SUBSCRIPTION_MONTH = "subscription_month"
 HOSTING = "hosting"
+
+NAME_LANGUAGES = ("de", "fr", "it", "en", "nl")
+
+
+def localized_name(names: Mapping[str, str], language: str, fallback: str) -> str:
+    """The display name in ``language``; the stored base name where none was given for it, so
+    a plan the vendor added in one language still shows everywhere."""
+    return names.get(language) or fallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +88,12 @@ class Plan:
     tier_mode: TierMode = TierMode.GRADUATED
     tier_components: tuple[str, ...] = (BASE, SUBSCRIPTION, SUBSCRIPTION_MONTH)
     options: tuple[tuple[str, str], ...] = field(default=())
+    # display names per language (catalogue data, shown in the UI and on documents); ``name``
+    # stays the base name for a language without one
+    names: tuple[tuple[str, str], ...] = field(default=())
+
+    def display_name(self, language: str) -> str:
+        return localized_name(dict(self.names), language, self.name)
 
     def price(self, component: str, on: date) -> Decimal:
         """The price of ``component`` valid on ``on``: the newest one not after that day."""

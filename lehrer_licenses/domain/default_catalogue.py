@@ -7,6 +7,7 @@ Catalogue view or with ``catalogue tier add``; ``demo`` adds a sample one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -148,4 +149,95 @@ PER_PUPIL_PLANS: tuple[Plan, ...] = (
 TRIAL_PLAN = "FPO-18"
 
 PRODUCT_NAMES = dict((PRODUCT_LEHREROFFICE, PRODUCT_MATHEGYM, PRODUCT_FOCUS_PO))
-ALL_DEFAULT_PLANS: tuple[Plan, ...] = (*DEFAULT_PLANS, *PACKAGE_PLANS, *PER_PUPIL_PLANS)
+
+# --- display names per language --------------------------------------------------------------
+# Catalogue data, not gettext messages: the vendor renames a plan in the Catalogue view per
+# language, and migration 0013 gives a desk made before them these same names.
+# "Lehrperson" and "Schuldatenbank" are the words of the Swiss vendor page; NL is the Focus PO
+# vendor's own language ("leerling", "groep 1-2").
+
+SHIPPED_PRODUCT_NAMES: dict[str, dict[str, str]] = {
+    "LO": {
+        "de": "LehrerOffice Desktop",
+        "fr": "LehrerOffice Desktop",
+        "it": "LehrerOffice Desktop",
+        "en": "LehrerOffice Desktop",
+        "nl": "LehrerOffice Desktop",
+    },
+    "MG": {
+        "de": "Nutzerpakete (Mathegym-Modell)",
+        "fr": "Forfaits d’utilisateurs (modèle Mathegym)",
+        "it": "Pacchetti di utenti (modello Mathegym)",
+        "en": "Mathegym-style user packages",
+        "nl": "Gebruikerspakketten (Mathegym-model)",
+    },
+    "FPO": {
+        "de": "Abonnements pro Schüler (Focus-PO-Modell)",
+        "fr": "Abonnements par élève (modèle Focus PO)",
+        "it": "Abbonamenti per allievo (modello Focus PO)",
+        "en": "Focus PO-style per-pupil subscriptions",
+        "nl": "Abonnementen per leerling (Focus PO-model)",
+    },
+}
+
+SHIPPED_PLAN_NAMES: dict[str, dict[str, str]] = {
+    LOCAL_PLAN: {
+        "de": "LehrerOffice Desktop, pro Lehrperson (lokale Dateien oder Schuldatenbank)",
+        "fr": "LehrerOffice Desktop, par enseignant (fichiers locaux ou base de données de "
+        "l’école)",
+        "it": "LehrerOffice Desktop, per docente (file locali o banca dati della scuola)",
+        "en": "LehrerOffice Desktop, per teacher (local files or school database)",
+        "nl": "LehrerOffice Desktop, per leerkracht (lokale bestanden of schooldatabase)",
+    },
+    HOSTED_PLAN: {
+        "de": "LehrerOffice mit DB-Hosting, pro registrierte Person (jährlich nachträglich "
+        "verrechnet)",
+        "fr": "LehrerOffice avec hébergement de la base de données, par utilisateur enregistré "
+        "(facturé chaque année à terme échu)",
+        "it": "LehrerOffice con hosting della banca dati, per utente registrato (fatturato "
+        "annualmente a posteriori)",
+        "en": "LehrerOffice with DB-hosting, per registered user (billed yearly in arrears)",
+        "nl": "LehrerOffice met databasehosting, per geregistreerde gebruiker (jaarlijks "
+        "achteraf gefactureerd)",
+    },
+    PACKAGE_PLAN: {
+        "de": "Nutzerpakete nach Mathegym-Modell (Beispielpreise)",
+        "fr": "Forfaits d’utilisateurs selon le modèle Mathegym (prix d’exemple)",
+        "it": "Pacchetti di utenti secondo il modello Mathegym (prezzi di esempio)",
+        "en": "Mathegym-style user packages (sample prices)",
+        "nl": "Gebruikerspakketten volgens het Mathegym-model (voorbeeldprijzen)",
+    },
+    "FPO-12": {
+        "de": "Focus PO 1-2, pro Schüler",
+        "fr": "Focus PO 1-2, par élève",
+        "it": "Focus PO 1-2, per allievo",
+        "en": "Focus PO 1-2, per pupil",
+        "nl": "Focus PO 1-2, per leerling",
+    },
+    "FPO-38": {
+        "de": "Focus PO 3-8 (Basis), pro Schüler",
+        "fr": "Focus PO 3-8 (de base), par élève",
+        "it": "Focus PO 3-8 (base), per allievo",
+        "en": "Focus PO 3-8 (basis), per pupil",
+        "nl": "Focus PO 3-8 (basis), per leerling",
+    },
+    "FPO-COMBI": {
+        "de": "Combi Focus PO 1-2 & 3-8 (Basis), pro Schüler",
+        "fr": "Combi Focus PO 1-2 & 3-8 (de base), par élève",
+        "it": "Combi Focus PO 1-2 & 3-8 (base), per allievo",
+        "en": "Combi Focus PO 1-2 & 3-8 (basis), per pupil",
+        "nl": "Combi Focus PO 1-2 & 3-8 (basis), per leerling",
+    },
+    "FPO-18": {
+        "de": "Focus PO 1-8 (vollständig), pro Schüler",
+        "fr": "Focus PO 1-8 (complet), par élève",
+        "it": "Focus PO 1-8 (completo), per allievo",
+        "en": "Focus PO 1-8 (full), per pupil",
+        "nl": "Focus PO 1-8 (volledig), per leerling",
+    },
+}
+
+ALL_DEFAULT_PLANS: tuple[Plan, ...] = tuple(
+    replace(plan, names=tuple(SHIPPED_PLAN_NAMES[plan.code].items()))
+    for plan in (*DEFAULT_PLANS, *PACKAGE_PLANS, *PER_PUPIL_PLANS)
+)

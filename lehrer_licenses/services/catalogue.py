@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.domain.catalogue import (
+    NAME_LANGUAGES,
     Billing,
     Catalogue,
     Plan,
@@ -18,7 +19,11 @@ from lehrer_licenses.domain.catalogue import (
     TierBand,
     TierMode,
 )
-from lehrer_licenses.domain.default_catalogue import ALL_DEFAULT_PLANS, PRODUCT_NAMES
+from lehrer_licenses.domain.default_catalogue import (
+    ALL_DEFAULT_PLANS,
+    PRODUCT_NAMES,
+    SHIPPED_PRODUCT_NAMES,
+)
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.domain.periods import TermAlignment
 from lehrer_licenses.domain.vat import DEFAULT_VAT_RATES, VatRate
@@ -52,7 +57,12 @@ def plan_from_row(row: PlanRow) -> Plan:
         tier_mode=TierMode(row.tier_mode),
         tier_components=tuple(c for c in row.tier_components.split(",") if c),
         options=tuple(sorted(json.loads(row.options or "{}").items())),
+        names=tuple(sorted(json.loads(row.names or "{}").items())),
     )
+
+
+def names_json(names: dict[str, str]) -> str:
+    return json.dumps(names, ensure_ascii=False, sort_keys=True)
 
 
 def load_catalogue(session: Session) -> Catalogue:
@@ -65,6 +75,13 @@ def load_catalogue(session: Session) -> Catalogue:
         .order_by(PlanRow.id)
     ).all()
     return Catalogue(tuple(plan_from_row(r) for r in rows))
+
+
+def plan_display_names(session: Session, language: str) -> dict[int, tuple[str, str]]:
+    """plan id -> (code, name in ``language``), for read models listing many rows of few plans."""
+    return {
+        row.id: (row.code, row.display_name(language)) for row in session.scalars(select(PlanRow))
+    }
 
 
 def load_vat_rates(session: Session) -> list[VatRate]:
@@ -81,7 +98,11 @@ def plan_row(session: Session, code: str) -> PlanRow:
 def add_plan(session: Session, plan: Plan, product_name: str) -> PlanRow:
     product = session.scalar(select(Product).where(Product.code == plan.product_code))
     if product is None:
-        product = Product(code=plan.product_code, name=product_name)
+        product = Product(
+            code=plan.product_code,
+            name=product_name,
+            names=names_json(SHIPPED_PRODUCT_NAMES.get(plan.product_code, {})),
+        )
         session.add(product)
     row = PlanRow(
         code=plan.code,
@@ -97,6 +118,7 @@ def add_plan(session: Session, plan: Plan, product_name: str) -> PlanRow:
         tier_mode=plan.tier_mode.value,
         tier_components=",".join(plan.tier_components),
         options=json.dumps(dict(plan.options)),
+        names=names_json(dict(plan.names)),
     )
     session.add(row)
     for price in plan.prices:
@@ -158,6 +180,44 @@ def _add_new_products(session: Session) -> None:
         None,
         after={"plans": [p.code for p in missing]},
     )
+
+
+def rename(db: Database, code: str, language: str, name: str, *, product: bool = False) -> None:
+    """Set the display name of plan ``code`` (of product ``code`` with ``product``) in
+    ``language``; the names in the other languages stay as they are."""
+    name = " ".join(name.split())
+    if language not in NAME_LANGUAGES:
+        raise InvalidInput(
+            _("unknown language {language}: one of {languages}").format(
+                language=language, languages=", ".join(NAME_LANGUAGES)
+            )
+        )
+    if not name:
+        raise InvalidInput(_("a name cannot be empty"))
+    if len(name) > 200:
+        raise InvalidInput(_("a name has at most 200 characters, not {n}").format(n=len(name)))
+    with db.transaction() as session:
+        require(session, ADMIN, _("Changing the catalogue"))
+        if product:
+            row: PlanRow | Product | None = session.scalar(
+                select(Product).where(Product.code == code)
+            )
+            if row is None:
+                raise NotFound(_("unknown product: {code}").format(code=code))
+        else:
+            row = plan_row(session, code)
+        names = json.loads(row.names or "{}")
+        before = names.get(language, "")
+        names[language] = name
+        row.names = names_json(names)
+        audit.record(
+            session,
+            "catalogue.rename",
+            "product" if product else "plan",
+            row.id,
+            before={"code": code, "language": language, "name": before},
+            after={"code": code, "language": language, "name": name},
+        )
 
 
 def add_tier(

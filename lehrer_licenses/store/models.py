@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from lehrer_licenses.domain.catalogue import localized_name
 from lehrer_licenses.store.textsearch import school_search_text, teacher_search_text
 from lehrer_licenses.store.types import ScaledDecimal
 
@@ -56,6 +58,11 @@ class Product(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # {"de": ..., "fr": ...}: the display name per language; ``name`` where one is missing
+    names: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+
+    def display_name(self, language: str) -> str:
+        return localized_name(json.loads(self.names or "{}"), language, self.name)
 
 
 class PlanRow(Base):
@@ -64,6 +71,7 @@ class PlanRow(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
     name: Mapped[str] = mapped_column(String(200))
+    names: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # as Product's
     kind: Mapped[str] = mapped_column(String(20))
     currency: Mapped[str] = mapped_column(String(3))
     term: Mapped[str] = mapped_column(String(20))
@@ -83,6 +91,9 @@ class PlanRow(Base):
     tiers: Mapped[list[TierRow]] = relationship(
         back_populates="plan", order_by="TierRow.from_quantity"
     )
+
+    def display_name(self, language: str) -> str:
+        return localized_name(json.loads(self.names or "{}"), language, self.name)
 
 
 class PriceRow(Base):

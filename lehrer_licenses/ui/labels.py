@@ -101,6 +101,7 @@ _HISTORY_ACTION = {
     "catalogue.add_default_plans": N_("Default plans added"),
     "catalogue.add_price": N_("Price added"),
     "catalogue.add_tier": N_("Volume discount added"),
+    "catalogue.rename": N_("Name changed"),
     "vendor.set": N_("Vendor details changed"),
     "vendor.regime": N_("VAT regime declared"),
     "demo.create": N_("Sample data created"),

@@ -39,6 +39,7 @@ def insert_issued(
     journal: AuditJournal,
     drafts_journal: AuditJournal,
     ahead: PreRenderer | None = None,
+    product: str = "",
 ) -> Issued:
     """Issue the priced ``draft`` on ``run.on`` as a new invoice row in the caller's transaction.
     The "invoice.draft" entry a draft would have had goes to ``drafts_journal`` (written before
@@ -108,4 +109,5 @@ def insert_issued(
         audit_to=journal,
         ahead=ahead,
         ahead_key=billing_key,
+        product=product,
     )

@@ -28,6 +28,7 @@ from lehrer_licenses.services.billing.lookups import credited_amount, paid_amoun
 from lehrer_licenses.services.billing.printing import (
     billed_party,
     licence_holder,
+    plan_name,
     require_postal_address,
 )
 from lehrer_licenses.services.billing.states import INVOICE, ISSUED, PARTLY_PAID, ZERO
@@ -212,6 +213,7 @@ def run_dunning(
                     pay_by=pay_by,
                     previous_reminder=earlier[-1].sent_on if earlier else None,
                     reference=invoice.reference,
+                    product=plan_name(session, invoice),
                 )
             )
             session.add(

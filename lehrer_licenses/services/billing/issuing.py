@@ -32,6 +32,7 @@ from lehrer_licenses.services.billing.numbering import number_in_order
 from lehrer_licenses.services.billing.printing import (
     build_document,
     buyer_of,
+    plan_name,
     registration_code,
     render,
     require_postal_address,
@@ -128,6 +129,7 @@ class IssuedInvoice:
     buyer_postcode: str = ""
     buyer_city: str = ""
     buyer_country: str = ""
+    product: str = ""  # the plan's name in the document's language
 
 
 # Writes the issued invoice's row (UPDATE a draft, INSERT a new one) and returns its id.
@@ -141,6 +143,7 @@ def _issued(
     number: str,
     language: str,
     note: str | None,
+    product: str = "",
 ) -> IssuedInvoice:
     vendor = run.vendor
     return IssuedInvoice(
@@ -156,6 +159,7 @@ def _issued(
         reference=payment_reference(number, draft.currency, vendor),
         note=note or None,
         vat_regime=draft.vat_regime,
+        product=product,
     )
 
 
@@ -168,16 +172,22 @@ def _document(
         run.vendor,
         registration_code=registration_code,
         document_vendor=run.document_vendor,
+        product=issued.product,
     )
 
 
 def expected_document(
-    run: IssueRun, draft: InvoiceView, school: School, seq: int, registration_code: str | None
+    run: IssueRun,
+    draft: InvoiceView,
+    school: School,
+    seq: int,
+    registration_code: str | None,
+    product: str = "",
 ) -> InvoiceDocument:
     """The document ``issue`` will print for the year-end run's ``draft`` if it gets the number
     ``seq`` of ``run.on``'s year and carries ``registration_code`` (to render it ahead)."""
     number = run.vendor.invoice_format.format(year=run.on.year, seq=seq)
-    issued = _issued(run, draft, school, number, school.language, None)
+    issued = _issued(run, draft, school, number, school.language, None, product)
     return _document(run, issued, registration_code)
 
 
@@ -202,12 +212,14 @@ def issue(
     ahead: PreRenderer | None = None,
     ahead_key: str = "",
     buyer: dict[str, str] | None = None,
+    product: str = "",
 ) -> Issued:
     """Issue the priced ``draft`` of ``school`` on ``run.on`` in the caller's transaction: the
     checks, the number, the reference, the document, the PDF and the audit entry are those of
     every issue; ``write`` writes the invoice row. ``label`` names the draft in messages;
     ``audit_to`` is where the entry goes (the session, or a batch run's journal); ``buyer``: the
-    draft's ``buyer_*`` columns when another party than the school is billed."""
+    draft's ``buyer_*`` columns when another party than the school is billed; ``product`` the
+    plan's name in ``language``, printed under the title."""
     # a draft and an issued invoice are rows of one table: the table rights cannot tell them
     require(session, ACCOUNTANT, _("Issuing an invoice"))
     require_postal_address(school)
@@ -224,7 +236,7 @@ def issue(
         school,
     )
     number = run.take_number(session)
-    issued = replace(_issued(run, draft, school, number, language, note), **(buyer or {}))
+    issued = replace(_issued(run, draft, school, number, language, note, product), **(buyer or {}))
     invoice_id = write(session, issued)
     document = _document(run, issued, registration_code)
     pdf = ahead.take(ahead_key, document) if ahead is not None else None
@@ -290,6 +302,7 @@ def issue_draft(session: Session, invoice: Invoice, on: date, vendor: VendorSett
         note=invoice.note,
         registration_code=registration_code(session, invoice),
         buyer=buyer_of(invoice),
+        product=plan_name(session, invoice),
     )
     session.flush()
     return issued.pdf

@@ -26,7 +26,14 @@ from lehrer_licenses.services.billing.vat_regimes import stored_regime
 from lehrer_licenses.services.billing.vendor import VendorSettings, load_vendor, require_complete
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.store.database import Database
-from lehrer_licenses.store.models import Invoice, InvoicePdf, IssuedCode, School
+from lehrer_licenses.store.models import (
+    Invoice,
+    InvoicePdf,
+    IssuedCode,
+    PlanRow,
+    School,
+    Subscription,
+)
 
 
 def school_address(school: School) -> Address:
@@ -107,6 +114,18 @@ def registration_code(session: Session, invoice: Invoice) -> str | None:
     )
 
 
+def plan_name(session: Session, invoice: Invoice) -> str:
+    """The name of the plan an invoice bills, in the invoice's language ("" for none)."""
+    if invoice.subscription_id is None:
+        return ""
+    plan = session.scalar(
+        select(PlanRow)
+        .join(Subscription, Subscription.plan_id == PlanRow.id)
+        .where(Subscription.id == invoice.subscription_id)
+    )
+    return plan.display_name(invoice.language) if plan is not None else ""
+
+
 def build_document(
     session: Session,
     invoice: Invoice,
@@ -116,7 +135,10 @@ def build_document(
     references_invoice: str | None = None,
     document_vendor: Vendor | None = None,
     credit_refund: Decimal | None = None,
+    product: str | None = None,
 ) -> InvoiceDocument:
+    """The document of ``invoice``; ``product`` the plan's name when the caller knows it (an
+    issue builds the document without a session), else read here."""
     school = invoice.school
     regime = stored_regime(vendor.country, school.country, invoice.vat_regime)
     base = document_vendor or vendor.document_vendor()
@@ -157,6 +179,7 @@ def build_document(
         tax_country=regime.tax_country(vendor.country),
         buyer_vat_id=school.vat_id or "",
         credit_refund=credit_refund,
+        product=product if product is not None else plan_name(session, invoice),
     )
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from lehrer_licenses.i18n import ui_language
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import PlanRow, PriceRow, Product, TierRow
 
@@ -36,7 +37,7 @@ class TierLine:
 class PlanSummary:
     code: str
     product: str
-    product_name: str
+    product_name: str  # in the UI's language, as ``name``
     name: str
     kind: str
     currency: str
@@ -52,11 +53,14 @@ class PlanSummary:
         return sorted({p.component for p in self.prices})
 
 
-def catalogue_overview(db: Database, today: date | None = None) -> list[PlanSummary]:
+def catalogue_overview(
+    db: Database, today: date | None = None, language: str | None = None
+) -> list[PlanSummary]:
     today = today or date.today()
+    language = language or ui_language()
     with db.reading() as session:
         plans = session.execute(
-            select(PlanRow, Product.code, Product.name)
+            select(PlanRow, Product)
             .join(Product, Product.id == PlanRow.product_id)
             .order_by(Product.id, PlanRow.code)  # the default catalogue first
         ).all()
@@ -71,7 +75,7 @@ def catalogue_overview(db: Database, today: date | None = None) -> list[PlanSumm
         ):
             tiers.setdefault(tier.plan_id, []).append(tier)
         result = []
-        for plan, product_code, product_name in plans:
+        for plan, product in plans:
             rows = prices.get(plan.id, [])
             in_force: dict[str, PriceRow] = {}
             for price in rows:
@@ -80,9 +84,9 @@ def catalogue_overview(db: Database, today: date | None = None) -> list[PlanSumm
             result.append(
                 PlanSummary(
                     code=plan.code,
-                    product=product_code,
-                    product_name=product_name,
-                    name=plan.name,
+                    product=product.code,
+                    product_name=product.display_name(language),
+                    name=plan.display_name(language),
                     kind=plan.kind,
                     currency=plan.currency,
                     term=plan.term,

@@ -11,6 +11,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from lehrer_licenses.domain.periods import notice_deadline
+from lehrer_licenses.i18n import ui_language
+from lehrer_licenses.services.catalogue import plan_display_names
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
@@ -35,6 +37,7 @@ class UpcomingRenewal:
     notice_deadline: date
     seats: int
     ending: bool  # cancelled as a whole: it will not renew
+    plan_name: str = ""  # in the UI's language
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class PriceChange:
     amount: Decimal
     valid_from: date
     announced_on: date | None
+    plan_name: str = ""  # in the UI's language
 
 
 def upcoming_deadlines(
@@ -73,7 +77,7 @@ def upcoming_deadlines(
         select(
             School.number,
             School.name,
-            PlanRow.code,
+            PlanRow.id,
             PlanRow.notice_months,
             Subscription.term_end,
             Subscription.ends_on,
@@ -86,7 +90,8 @@ def upcoming_deadlines(
     )
     rows = []
     with db.reading() as session:
-        for number, name, plan, months, term_end, ends_on, count in session.execute(query):
+        plans = plan_display_names(session, ui_language())
+        for number, name, plan_id, months, term_end, ends_on, count in session.execute(query):
             renewal = term_end + timedelta(days=1)
             deadline = notice_deadline(renewal, months)
             if today <= deadline <= until:
@@ -94,12 +99,13 @@ def upcoming_deadlines(
                     UpcomingRenewal(
                         number,
                         name,
-                        plan,
+                        plans[plan_id][0],
                         term_end,
                         renewal,
                         deadline,
                         int(count),
                         ends_on is not None,
+                        plans[plan_id][1],
                     )
                 )
     rows.sort(key=lambda r: (r.notice_deadline, r.school))
@@ -131,7 +137,10 @@ def price_changes(db: Database, today: date | None = None) -> list[PriceChange]:
         .order_by(PriceRow.valid_from, PlanRow.code, PriceRow.component)
     )
     with db.reading() as session:
+        plans = plan_display_names(session, ui_language())
         return [
-            PriceChange(code, p.component, p.amount, p.valid_from, p.announced_on)
+            PriceChange(
+                code, p.component, p.amount, p.valid_from, p.announced_on, plans[p.plan_id][1]
+            )
             for p, code in session.execute(query)
         ]

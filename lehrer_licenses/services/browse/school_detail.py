@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lehrer_licenses.domain.periods import notice_deadline
+from lehrer_licenses.i18n import ui_language
 from lehrer_licenses.services.browse.history import HistoryRow, school_history
 from lehrer_licenses.services.licences.seats.contracts import (
     ACTIVE,
@@ -145,7 +146,7 @@ def _contract(session: Session, school: School) -> tuple[ContractInfo | None, li
     info = ContractInfo(
         subscription_id=sub.id,
         plan=sub.plan.code,
-        plan_name=sub.plan.name,
+        plan_name=sub.plan.display_name(ui_language()),
         currency=sub.plan.currency,
         status=sub.status,
         started_on=sub.started_on,

@@ -26,6 +26,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 
 from lehrer_licenses.domain.catalogue import Billing
+from lehrer_licenses.i18n import ui_language
+from lehrer_licenses.services.catalogue import plan_display_names
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.services.licences.seats.holders import full_name
 from lehrer_licenses.services.licences.seats.hosting_usage import counted_users_query
@@ -33,7 +35,6 @@ from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     AuditEntry,
-    PlanRow,
     School,
     Seat,
     SeatAssignment,
@@ -65,6 +66,7 @@ class SeatListRow:
     holder_since: date | None
     frozen: bool
     plan: str
+    plan_name: str = ""  # in the UI's language
 
     @property
     def state(self) -> str:
@@ -355,7 +357,7 @@ def list_seats(
         else:
             order = [ordered.nulls_last(), School.number, Seat.position]
         query = query.order_by(*order).offset(max(0, offset)).limit(max(0, limit))
-        plans = {i: c for i, c in session.execute(select(PlanRow.id, PlanRow.code))}
+        plans = plan_display_names(session, ui_language())
         return [
             SeatListRow(
                 seat_id=r[0],
@@ -368,7 +370,8 @@ def list_seats(
                 holder=f"{r[7] or ''} {r[8] or ''}".strip() if r[6] is not None else None,
                 holder_since=r[9],
                 frozen=bool(r[10]),
-                plan=plans.get(r[11], ""),
+                plan=plans.get(r[11], ("", ""))[0],
+                plan_name=plans.get(r[11], ("", ""))[1],
             )
             for r in session.execute(query)
         ]

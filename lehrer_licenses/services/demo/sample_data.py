@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Connection, Table, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from lehrer_licenses.domain.catalogue import Billing, Plan
 from lehrer_licenses.domain.default_catalogue import HOSTED_PLAN, LOCAL_PLAN, SAMPLE_VOLUME_TIERS
@@ -37,19 +37,34 @@ from lehrer_licenses.domain.pricing import (
 from lehrer_licenses.domain.vat import vat_rate_for
 from lehrer_licenses.i18n import gettext_for
 from lehrer_licenses.services.billing.drafts import line_columns
-from lehrer_licenses.services.billing.vendor import ensure_sample_vendor
+from lehrer_licenses.services.billing.printing import (
+    build_document,
+    registration_code,
+    render,
+    store_pdf,
+)
+from lehrer_licenses.services.billing.states import CREDIT_NOTE, INVOICE, PAID, PARTLY_PAID, ZERO
+from lehrer_licenses.services.billing.vendor import (
+    VendorSettings,
+    ensure_sample_vendor,
+    load_vendor,
+)
 from lehrer_licenses.services.catalogue import load_catalogue, load_vat_rates, plan_row
 from lehrer_licenses.services.demo import licence_histories as demo_licences
 from lehrer_licenses.services.demo import names
+from lehrer_licenses.services.demo.billing_states import billed_schools, settle_invoices
 from lehrer_licenses.services.schools import next_school_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database, advance_id_sequence
 from lehrer_licenses.store.models import (
     Addon,
     Cancellation,
+    DunningNotice,
     Invoice,
     InvoiceLine,
+    NumberCounter,
     PackageCount,
+    Payment,
     PreInvestmentRow,
     PupilCount,
     PupilTrial,
@@ -81,6 +96,8 @@ DEMO_TABLES = (
     Invoice,
     InvoiceLine,
     PreInvestmentRow,
+    Payment,
+    DunningNotice,
 )
 MAIL_DOMAIN = {"CH": "ch", "DE": "de", "AT": "at", "NL": "nl"}
 
@@ -535,6 +552,13 @@ class DemoStats:
     packages: int
     pupil_trials: int
     seconds: float
+    # how the invoices stand: issued (all issued, paid or not), paid, partly paid, credit notes
+    # and reminders sent
+    issued: int = 0
+    paid: int = 0
+    partly_paid: int = 0
+    credit_notes: int = 0
+    reminders: int = 0
 
 
 def create_demo(
@@ -556,12 +580,25 @@ def create_demo(
                 progress(done, schools)
         for row in gen.rows.tables.get(Teacher, []):
             row["left_on"] = gen.left.get(row["id"])
+        vendor = load_vendor(session)
+        counters = {}
+        if not vendor.missing():  # an issued invoice needs its PDF, and that the vendor
+            counters = settle_invoices(
+                gen,
+                vendor,
+                {(c.series, c.year): c.last for c in session.scalars(select(NumberCounter))},
+                billed_schools([r["id"] for r in gen.rows.tables.get(School, [])]),
+            )
         connection = session.connection()
         counts = {}
         for model in DEMO_TABLES:
             rows = gen.rows.tables.get(model, [])
             counts[model.__tablename__] = len(rows)
             _bulk_insert(connection, model.__table__, rows)
+        for (series, year), last in counters.items():
+            session.merge(NumberCounter(series=series, year=year, last=last))
+        issued = [r["id"] for r in gen.rows.tables.get(Invoice, []) if r["number"] is not None]
+        store_sample_pdfs(session, vendor, issued)
         audit.record(
             session,
             "demo.create",
@@ -580,4 +617,37 @@ def create_demo(
         ),
         pupil_trials=counts["pupil_trial"],
         seconds=round(time.perf_counter() - started, 1),
+        **_billing_counts(gen.rows.tables),
     )
+
+
+def store_sample_pdfs(session: Session, vendor: VendorSettings, ids: list[int]) -> None:
+    """The PDF of every sample document issued, as issuing stores it."""
+    credited = aliased(Invoice)
+    rows = session.execute(
+        select(Invoice, credited.number)
+        .outerjoin(credited, credited.id == Invoice.credits_invoice_id)
+        .options(selectinload(Invoice.lines), selectinload(Invoice.school))
+        .where(Invoice.id.in_(ids))
+    ).all()
+    for invoice, references in rows:
+        document = build_document(
+            session,
+            invoice,
+            vendor,
+            registration_code=registration_code(session, invoice),
+            references_invoice=references,
+            credit_refund=ZERO if references is not None else None,
+        )
+        store_pdf(session, invoice, render(document))
+
+
+def _billing_counts(tables: dict[type, list[dict]]) -> dict[str, int]:
+    invoices = tables.get(Invoice, [])
+    return {
+        "issued": sum(1 for r in invoices if r["kind"] == INVOICE and r["number"] is not None),
+        "paid": sum(1 for r in invoices if r["status"] == PAID),
+        "partly_paid": sum(1 for r in invoices if r["status"] == PARTLY_PAID),
+        "credit_notes": sum(1 for r in invoices if r["kind"] == CREDIT_NOTE),
+        "reminders": len(tables.get(DunningNotice, [])),
+    }

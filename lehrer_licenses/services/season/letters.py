@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from lehrer_licenses.documents import Address, DocumentDataError, DocumentLine, Vendor
 from lehrer_licenses.documents.formatting import format_date, format_money
 from lehrer_licenses.documents.letters import Letter, LetterRow, render_letters
-from lehrer_licenses.domain.catalogue import SUBSCRIPTION, PlanKind
+from lehrer_licenses.domain.catalogue import SUBSCRIPTION, Billing, PlanKind
 from lehrer_licenses.domain.periods import notice_deadline
 from lehrer_licenses.i18n import N_, _, gettext_for, translator
 from lehrer_licenses.i18n import format_date as i18n_date
@@ -36,6 +36,7 @@ from lehrer_licenses.store.models import (
     IssuedCode,
     PlanRow,
     PreInvestmentRow,
+    School,
     Subscription,
 )
 
@@ -71,9 +72,11 @@ def dunning_letter(
     previous_reminder: date | None,
     reference: str | None,
     licence_holder: str | None = None,
+    product: str = "",
 ) -> Letter:
     """Reminder ``level`` (1-3) for an invoice: the open amount plus all reminder fees so far;
-    ``licence_holder`` names the school when the invoice went to another party."""
+    ``licence_holder`` names the school when the invoice went to another party; ``product``
+    the plan the invoice billed, in the letter's language."""
     tr = gettext_for(language, recipient.country)
 
     def day(value: date | None) -> str:
@@ -124,7 +127,8 @@ def dunning_letter(
         school_number=school_number,
         currency=currency,
         subject=tr(DUNNING_SUBJECTS[level]),
-        paragraphs=(before,),
+        # the plan first, as the reference line a clerk looks for on the school's side
+        paragraphs=(product, before) if product else (before,),
         rows=tuple(rows),
         after=(after,),
         closing=_closing(language, vendor, recipient.country),
@@ -312,12 +316,22 @@ class PriceChangeSchool:
 LetterSchool = NoticeReminderSchool | RenewalLetterSchool | PriceChangeSchool
 
 
+@dataclass(frozen=True)
+class NoLetter:
+    """A school the run writes no letter to, and why (in the UI's language)."""
+
+    school: str
+    name: str
+    reason: str
+
+
 @dataclass
 class LetterRun:
     kind: str
     on: date
     letters: list[Letter] = field(default_factory=list)
     schools: list[LetterSchool] = field(default_factory=list)
+    without_letter: list[NoLetter] = field(default_factory=list)
 
     def batch_pdf(self) -> bytes:
         return render_letters(self.letters)
@@ -421,7 +435,7 @@ def notice_reminders(db: Database, on: date, within_days: int = 60) -> LetterRun
                     school_number=school.number,
                     language=school.language,
                     on=on,
-                    product=sub.plan.product.name,
+                    product=sub.plan.product.display_name(school.language),
                     quantity=quantity,
                     renewal_on=renewal,
                     deadline=deadline,
@@ -478,7 +492,9 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                     language=invoice.language,
                     currency=invoice.currency,
                     on=on,
-                    product=sub.plan.product.name if sub is not None else "",
+                    product=(
+                        sub.plan.product.display_name(invoice.language) if sub is not None else ""
+                    ),
                     quantity=quantity,
                     term_start=max(starts),
                     term_end=max(ends) if ends else max(starts),
@@ -499,7 +515,29 @@ def renewal_letters(db: Database, year: int, on: date) -> LetterRun:
                 )
             )
             run.schools.append(RenewalLetterSchool(school.number, school.name, invoice.number))
+        run.without_letter = _billed_in_arrears(session, {s.school for s in run.schools})
         return _finish(session, run, vendor)
+
+
+def _billed_in_arrears(session: Session, lettered: set[str]) -> list[NoLetter]:
+    """Running DB-hosting contracts: their year is billed afterwards from the monthly counts
+    (L7), so there is no renewal invoice to write a letter about; the run says so."""
+    reason = _(
+        "DB-hosting: billed after the year from the monthly user counts (usage invoice), so "
+        "there is no renewal invoice and no renewal letter"
+    )
+    rows = session.execute(
+        select(School.number, School.name)
+        .join(Subscription, Subscription.school_id == School.id)
+        .join(PlanRow, PlanRow.id == Subscription.plan_id)
+        .where(
+            Subscription.status == "active",
+            Subscription.ends_on.is_(None),
+            PlanRow.billing == Billing.ARREARS.value,
+        )
+        .order_by(School.number)
+    )
+    return [NoLetter(number, name, reason) for number, name in rows if number not in lettered]
 
 
 def price_change_notices(

@@ -373,6 +373,7 @@ def _renew_one(
                 journal,
                 drafts_journal,
                 ctx.ahead,
+                ctx.plans[sub.plan_id].display_name(school.language),
             ).view
         )
     # The invoices' "invoice.draft" entries first, where a run that leaves drafts writes them.
@@ -501,7 +502,14 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
         for key, preview in zip(item.keys, item.invoices, strict=True):
             seq += 1
             printed_code = code if preview.reason == "renewal" else None
-            document = expected_document(ctx.issuer, preview, sub.school, seq, printed_code)
+            document = expected_document(
+                ctx.issuer,
+                preview,
+                sub.school,
+                seq,
+                printed_code,
+                ctx.plans[sub.plan_id].display_name(sub.school.language),
+            )
             ahead.submit(key, document)
     return ahead
 

@@ -174,6 +174,24 @@ def write_batch(db, letters: list, choice: BatchChoice) -> BatchWritten:
     return written
 
 
+def without_letter_text(rows: list, shown: int = 5) -> str:
+    """Why schools got no letter: per reason, how many and the first ``shown`` of them."""
+    by_reason: dict[str, list[str]] = {}
+    for row in rows:
+        by_reason.setdefault(row.reason, []).append(f"{row.school} {row.name}")
+    parts = []
+    for reason, schools in by_reason.items():
+        listed = ", ".join(schools[:shown]) + (", …" if len(schools) > shown else "")
+        parts.append(
+            ngettext(
+                "{n} school gets no letter ({reason}): {schools}.",
+                "{n} schools get no letter ({reason}): {schools}.",
+                len(schools),
+            ).format(n=len(schools), reason=reason, schools=listed)
+        )
+    return " ".join(parts)
+
+
 def written_message(written: BatchWritten, choice: BatchChoice) -> str:
     if not written.letters:
         return _("No letters are due; no file was written.")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.domain.catalogue import PlanKind
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _
+from lehrer_licenses.i18n import _, ui_language
 from lehrer_licenses.services import catalogue
 from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.licences.seats.orders import OrderQuote
@@ -60,7 +60,8 @@ class OrderSeatsDialog(QDialog):
         self.plan.addItem(_("The school's usual plan"), None)
         for plan in catalogue.list_plans(db):
             if plan.kind is PlanKind.PER_SEAT:
-                self.plan.addItem(f"{plan.code} \u2013 {plan.name}", plan.code)
+                name = plan.display_name(ui_language())
+                self.plan.addItem(f"{plan.code} \u2013 {name}", plan.code)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

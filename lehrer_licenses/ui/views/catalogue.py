@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.domain.errors import DomainError
-from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.i18n import _, ngettext, ui_language
 from lehrer_licenses.services import catalogue
 from lehrer_licenses.services.access import ADMIN, LOCAL, Access
 from lehrer_licenses.services.browse import catalogue as browse_catalogue
@@ -42,6 +42,7 @@ from lehrer_licenses.ui.permissions import permit
 from lehrer_licenses.ui.widgets import (
     InlineError,
     ReadOnlyTable,
+    connect_unchecked,
     field_label,
     plain_label,
     section_title,
@@ -223,6 +224,37 @@ class AddTierDialog(_CatalogueDialog):
         )
 
 
+class RenamePlanDialog(_CatalogueDialog):
+    """The plan's name in the UI's language; its names in the other languages stay."""
+
+    def __init__(self, db: Database, plan: PlanSummary, parent=None) -> None:
+        super().__init__(_("Rename plan"), _("Rename"), plan, parent)
+        self._db = db
+        self.language = ui_language()
+        self.name = QLineEdit(plan.name)
+        self.name.setMaxLength(200)
+        self.form.addRow(
+            field_label(
+                _("Name ({language})").format(
+                    language=labels.LANGUAGE_NAMES.get(self.language, self.language)
+                )
+            ),
+            self.name,
+        )
+        self.explain.setText(
+            _(
+                "Shown in this language in the app and on documents in this language; the "
+                "names in the other languages stay as they are."
+            )
+        )
+        self.name.textChanged.connect(
+            lambda text: self.confirm_button.setEnabled(bool(text.strip()))
+        )
+
+    def commit(self) -> None:
+        catalogue.rename(self._db, self.plan.code, self.language, self.name.text())
+
+
 class CatalogueView(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -248,6 +280,8 @@ class CatalogueView(QWidget):
         self.tiers = ReadOnlyTable(
             [_("From seat"), _("Discount"), _("Valid from"), _("Note")], numeric=[0, 1]
         )
+        self.rename_button = QPushButton(_("Rename…"))
+        connect_unchecked(self.rename_button.clicked, self.rename)
         self.price_button = QPushButton(_("Add price…"))
         self.tier_button = QPushButton(_("Add tier band…"))
         self.price_button.clicked.connect(self.add_price)
@@ -256,7 +290,10 @@ class CatalogueView(QWidget):
         right = QWidget()
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.rename_button)
+        layout.addLayout(title_row)
         layout.addWidget(self.terms)
         prices_head = QHBoxLayout()
         prices_head.addWidget(section_title(_("Prices, excl. VAT")))
@@ -328,6 +365,7 @@ class CatalogueView(QWidget):
             self._show(None)
 
     def _show(self, plan: PlanSummary | None) -> None:
+        permit(self.rename_button, self.access, ADMIN, plan is not None)
         permit(self.price_button, self.access, ADMIN, plan is not None)
         permit(self.tier_button, self.access, ADMIN, plan is not None and plan.kind == "per_seat")
         if plan is None:
@@ -392,6 +430,11 @@ class CatalogueView(QWidget):
             )
         else:
             self.tier_note.setText("")
+
+    def rename(self) -> None:
+        plan = self.selected()
+        if plan is not None and RenamePlanDialog(self._db, plan, self).exec():
+            self.refresh()
 
     def add_price(self) -> None:
         plan = self.selected()

@@ -395,10 +395,13 @@ class RenewalsView(UpcomingLists, QWidget):
             progress(1, 2)
             written = letter_batch.write_batch(db, run.letters, choice)
             progress(2, 2)
-            return written
+            return written, run.without_letter
 
-        def done(written) -> None:
+        def done(result) -> None:
+            written, without = result
             message = letter_batch.written_message(written, choice)
+            if without:
+                message += " " + letter_batch.without_letter_text(without)
             self.state.setText(message)
             if asked and choice.destination == letter_batch.PDF and written.letters:
                 offer_saved(self, choice.path, message)

@@ -113,7 +113,7 @@ class UpcomingLists:
                     fmt.day(u.notice_deadline),
                     u.school,
                     u.school_name,
-                    u.plan,
+                    u.plan_name,
                     fmt.day(u.term_end),
                     str(u.seats),
                     _("cancelled, ends then") if u.ending else "",
@@ -138,7 +138,7 @@ class UpcomingLists:
             [
                 [
                     fmt.day(p.valid_from),
-                    p.plan,
+                    p.plan_name,
                     labels.price_component(p.component),
                     fmt.price(p.amount),
                     fmt.day(p.announced_on),

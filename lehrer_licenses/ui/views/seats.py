@@ -298,7 +298,7 @@ class SeatsView(QWidget):
         )
         parts = [
             state_name(seat.state),
-            _("plan {plan}").format(plan=seat.plan),
+            _("plan {plan}").format(plan=f"{seat.plan} \u2013 {seat.plan_name}"),
             _("acquired on {day}").format(day=fmt.day(seat.acquired_on)),
         ]
         if seat.release_on:
