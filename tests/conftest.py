@@ -7,6 +7,7 @@ tests marked ``sqlite_only`` (about the SQLite file itself) are then deselected.
 
 from __future__ import annotations
 
+import gc
 import os
 
 # Set before any test module imports Qt; a test run never opens a real window.
@@ -64,6 +65,15 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+def pytest_runtest_teardown(item):
+    """Once a desktop test switched Python's own garbage collection to the UI thread's timer
+    (ui/collector.py), tests that run no event loop still collect, between tests."""
+    if not gc.isenabled():
+        from lehrer_licenses.ui.collector import collect_if_due
+
+        collect_if_due()
 
 
 def on_server(config) -> bool:

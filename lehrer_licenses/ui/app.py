@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
-from lehrer_licenses.ui import formatting
+from lehrer_licenses.ui import collector, formatting
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.errors import install_excepthook, show_error
@@ -156,6 +156,7 @@ def create_application(argv: list[str] | None = None, style: str | None = None) 
     app.setApplicationName(opt.APPLICATION)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("app"))
+    collector.install(app)
     return app
 
 

@@ -17,15 +17,17 @@ from lehrer_licenses.i18n import set_ui_language
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.ui import formatting
+from lehrer_licenses.ui import collector, formatting
 from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.settings import Settings
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _app_style(qapp):
-    """The style the app installs (ui.style): pytest-qt makes the QApplication itself."""
+    """The style the app installs (ui.style) and its garbage collection on the UI thread
+    (ui.collector): pytest-qt makes the QApplication itself."""
     app_style.install(qapp)
+    collector.install(qapp)
 
 
 @pytest.fixture

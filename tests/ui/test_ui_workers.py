@@ -107,3 +107,39 @@ def test_what_the_work_holds_is_let_go_on_the_ui_thread(qtbot):
         finally:
             bridge.ended.disconnect(hold_the_worker)
         assert released_in == [threading.main_thread().name], outcome
+
+
+class _Cyclic:
+    """A reference cycle: only the cyclic garbage collector frees it."""
+
+    def __init__(self, released_in: list[str]) -> None:
+        self.me = self
+        self._released_in = released_in
+
+    def __del__(self) -> None:
+        self._released_in.append(threading.current_thread().name)
+
+
+def test_cycles_are_collected_on_the_ui_thread_while_workers_allocate(qtbot):
+    """A cycle holding a Python-owned QObject, collected in a worker thread, leaves Qt a timer
+    to a freed object. The app collects on the UI thread only (ui/collector.py)."""
+    import gc
+
+    assert not gc.isenabled()  # the app's (and these tests') collector is installed
+    gc.collect()
+    released_in: list[str] = []
+    _Cyclic(released_in)
+
+    def churn(progress):
+        # Far more container allocations than generation 0's threshold.
+        return len([[index] for index in range(300_000)])
+
+    task = Task(churn)
+    with qtbot.waitSignal(task.signals.succeeded, timeout=10_000):
+        start(task)
+    assert released_in == []  # the worker's allocations collected nothing
+    # The UI thread's timer collects once objects outnumber the threshold, as CPython would.
+    kept = [[index] for index in range(2 * gc.get_threshold()[0])]
+    qtbot.waitUntil(lambda: bool(released_in), timeout=5000)
+    assert released_in == [threading.main_thread().name]
+    assert len(kept) > 0
