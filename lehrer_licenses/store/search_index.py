@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
-from sqlalchemy import Boolean, Connection, column, literal, literal_column, select, table, text
+from sqlalchemy import Connection, column, func, literal, literal_column, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -50,30 +50,34 @@ def fts_phrase(needle: str) -> str:
     return '"' + needle.replace('"', '""') + '"'
 
 
-class _IndexedContains(ColumnElement[bool]):
-    """``school.search_text`` contains the needle: LIKE in general (PostgreSQL's trigram index
-    serves it), the FTS5 table on SQLite."""
+class _Indexed(ColumnElement):
+    """One question asked two ways: with the LIKE in general (PostgreSQL's trigram index serves
+    it), through the FTS5 table on SQLite."""
 
-    type = Boolean()
     inherit_cache = True
     _traverse_internals: ClassVar = [
         ("like", InternalTraversal.dp_clauseelement),
         ("fts", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, like: ColumnElement[bool], fts: ColumnElement[bool]) -> None:
+    def __init__(self, like: ColumnElement, fts: ColumnElement) -> None:
         self.like = like
         self.fts = fts
+        self.type = like.type
 
 
-@compiles(_IndexedContains)
-def _indexed_contains_default(element: _IndexedContains, compiler, **kw) -> str:
+@compiles(_Indexed)
+def _indexed_default(element: _Indexed, compiler, **kw) -> str:
     return compiler.process(element.like, **kw)
 
 
-@compiles(_IndexedContains, "sqlite")
-def _indexed_contains_sqlite(element: _IndexedContains, compiler, **kw) -> str:
+@compiles(_Indexed, "sqlite")
+def _indexed_sqlite(element: _Indexed, compiler, **kw) -> str:
     return compiler.process(element.fts, **kw)
+
+
+def _fts_matches(folded: str):
+    return _FTS.c[FTS_TABLE].op("MATCH")(literal(fts_phrase(folded)))
 
 
 def school_matches(school_id, search_text, needle: str, *, as_filter: bool = False):
@@ -87,10 +91,21 @@ def school_matches(school_id, search_text, needle: str, *, as_filter: bool = Fal
     folded = fold(needle.strip()) or ""
     if len(folded) < TRIGRAM:
         return like
-    matches = select(_FTS.c.rowid).where(_FTS.c[FTS_TABLE].op("MATCH")(literal(fts_phrase(folded))))
+    matches = select(_FTS.c.rowid).where(_fts_matches(folded))
     # "id + 0": the same value, but no longer a column, so SQLite uses no index for it.
     school = school_id + literal_column("0") if as_filter else school_id
-    return _IndexedContains(like, school.in_(matches))
+    return _Indexed(like, school.in_(matches))
+
+
+def school_match_count(school_id, search_text, needle: str):
+    """How many schools ``school_matches`` finds, as a scalar subquery: on SQLite the FTS5
+    table counts its matches without reading a school."""
+    like = select(func.count(school_id)).where(contains_folded(search_text, needle))
+    folded = fold(needle.strip()) or ""
+    if len(folded) < TRIGRAM:
+        return like.scalar_subquery()
+    fts = select(func.count()).select_from(_FTS).where(_fts_matches(folded))
+    return _Indexed(like.scalar_subquery(), fts.scalar_subquery())
 
 
 # --- PostgreSQL's index ---------------------------------------------------------------------
