@@ -3,6 +3,8 @@ selected school's details below it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,11 +21,14 @@ from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
-from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
+
+if TYPE_CHECKING:
+    from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 SEARCH_DELAY_MS = 150
-# After a search, the first school's details follow once the typing paused: reading them
-# (contract, seats, invoices: 30-70 ms on 20,000 schools) at every keystroke kept the list waiting.
+# After a search (and at the start), the first school's details follow once the typing paused:
+# reading them (contract, seats, invoices: 30-70 ms on 20,000 schools) at every keystroke kept
+# the list waiting, and the panel's modules (licences, billing) cost the start 0.2-0.3 s more.
 DETAIL_DELAY_MS = 150
 
 
@@ -67,7 +72,10 @@ class SchoolsView(QWidget):
         self._detail_later.setSingleShot(True)
         self._detail_later.setInterval(DETAIL_DELAY_MS)
         self._detail_later.timeout.connect(self._show_selected)
-        self._searching = False  # the reload under way is a typed search
+        # The list is being filled for a typed search or for the start: the details wait.
+        self._searching = True
+        self._db = db
+        self._detail: SchoolDetailPanel | None = None
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_search)
         self.search.down_pressed.connect(self._down_from_search)
@@ -93,11 +101,9 @@ class SchoolsView(QWidget):
         self.model.reloaded.connect(self._after_reload)
         self.model.rowsInserted.connect(self._update_count)
 
-        self.detail = SchoolDetailPanel(db)
-        self.detail.school_edited.connect(lambda number: self.refresh(select=number))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(QWidget())  # the detail panel's place until it is built
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -107,11 +113,30 @@ class SchoolsView(QWidget):
         layout.addWidget(self.splitter, 1)
         self._keep_selection: str | None = None
         self._after_reload()  # the model read its first page before we listened
+        self._searching = False
 
     # --- what the main window calls ------------------------------------------------------------
 
+    @property
+    def detail(self) -> SchoolDetailPanel:
+        """The selected school's panel, built when first needed."""
+        if self._detail is None:
+            from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
+
+            self._detail = SchoolDetailPanel(self._db)
+            self._detail.school_edited.connect(self._school_edited)
+            sizes = self.splitter.sizes()
+            self.splitter.replaceWidget(1, self._detail).deleteLater()
+            self.splitter.setSizes(sizes)
+        return self._detail
+
+    def _school_edited(self, number: str) -> None:
+        self.refresh(select=number)
+
     def set_database(self, db: Database) -> None:
-        self.detail.set_database(db)
+        self._db = db
+        if self._detail is not None:
+            self._detail.set_database(db)
         self._keep_selection = None
         self.model.set_database(db)
 
