@@ -233,6 +233,11 @@ SCHOOL_SORT_KEYS = (
 )
 
 
+# From this many matches on, a page in number order walks the number index: it passes about
+# (offset + limit) x schools / matches rows, while sorting the matches costs one per match.
+WALK_FROM = 1000
+
+
 # Sort keys that are columns of the school table (the page can be found before aggregating).
 SCHOOL_COLUMN_KEYS = ("number", "name", "postcode", "city", "country")
 
@@ -285,9 +290,11 @@ def list_schools(
     sort_key: str = "number",
     descending: bool = False,
     ids: list[int] | None = None,
+    matches: int | None = None,
 ) -> list[SchoolRow]:
     """One page of schools with their contract figures. ``ids``: the page's schools, already
-    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again."""
+    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again.
+    ``matches``: how many schools ``search`` finds, when the caller counted them already."""
     if sort_key not in SCHOOL_SORT_KEYS:
         # A programming error (the views pass fixed keys), so not a translated DomainError.
         raise ValueError(f"cannot sort schools by {sort_key!r}")
@@ -304,9 +311,11 @@ def list_schools(
             column = _school_columns()[sort_key]
             ids = select(School.id)
             if search.strip():
-                # In number order the page is found by walking the number's index (see
-                # search_index.school_matches); the other columns sort what matched.
-                ids = ids.where(search_condition(search, as_filter=sort_key == "number"))
+                # A search that matches many schools finds its page in number order by walking
+                # the number's index (search_index.school_matches) instead of sorting them all;
+                # one that matches few sorts those, rather than walk past every school.
+                walk = sort_key == "number" and (matches or 0) >= WALK_FROM
+                ids = ids.where(search_condition(search, as_filter=walk))
             ordered = column.desc() if descending else column.asc()
             ids = (
                 ids.order_by(ordered.nulls_last(), tie).offset(max(0, offset)).limit(max(0, limit))

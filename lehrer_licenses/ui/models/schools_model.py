@@ -83,7 +83,9 @@ class SchoolsModel(LazyTableModel[SchoolRow]):
         return browse_schools.count_schools(db, search)
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
-        return browse_schools.list_schools(db, search, offset, limit, sort_key, descending)
+        return browse_schools.list_schools(
+            db, search, offset, limit, sort_key, descending, matches=self.total
+        )
 
     def display(self, row: SchoolRow, key: str) -> str:
         return display(row, key)
