@@ -46,18 +46,21 @@ SQLITE_DROP = (
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        for statement in SQLITE_CREATE:
-            op.execute(statement)
-    elif bind.dialect.name == "postgresql":
-        ensure_trigram_index(bind)
+    _by_dialect(SQLITE_CREATE, ensure_trigram_index)
 
 
 def downgrade() -> None:
+    _by_dialect(SQLITE_DROP, _drop_trigram_index)
+
+
+def _drop_trigram_index(bind) -> None:
+    bind.exec_driver_sql("DROP INDEX IF EXISTS ix_school_search_trigram")
+
+
+def _by_dialect(sqlite: tuple[str, ...], postgresql) -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        for statement in SQLITE_DROP:
+        for statement in sqlite:
             op.execute(statement)
     elif bind.dialect.name == "postgresql":
-        op.execute("DROP INDEX IF EXISTS ix_school_search_trigram")
+        postgresql(bind)
