@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.models.lazy_table import PAGE_SIZE
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
 
@@ -194,6 +195,12 @@ class SchoolsView(QWidget):
 
     def _select(self, number: str) -> bool:
         row = self.model.row_of(number)
+        # The first page is short (SchoolsModel.FIRST_PAGE); a school asked for by name (after
+        # an edit, an order, from the audit log) is looked for in a page's worth of rows, as
+        # before. Not while typing: that would read a page more at every keystroke.
+        while row is None and not self._searching and self._can_fetch_more():
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(number)
         if row is None:
             return False
         index = self.model.index(row, 0)
@@ -225,6 +232,9 @@ class SchoolsView(QWidget):
             self.count_label.setText(_("{n} found").format(n=total))
         else:
             self.count_label.setText(ngettext("{n} school", "{n} schools", total).format(n=total))
+
+    def _can_fetch_more(self) -> bool:
+        return self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < PAGE_SIZE
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_number())
