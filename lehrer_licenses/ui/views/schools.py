@@ -3,10 +3,11 @@ selected school's details below it."""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.handles import Database
@@ -69,12 +71,14 @@ class SchoolsView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply_search)
-        self._detail_later = QTimer(self)
-        self._detail_later.setSingleShot(True)
-        self._detail_later.setInterval(DETAIL_DELAY_MS)
-        self._detail_later.timeout.connect(self._show_selected)
         # The list is being filled for a typed search or for the start: the details wait.
         self._searching = True
+        # Details that wait: a single-shot timer of Qt's own that holds the view only weakly
+        # (``_show_later``). A QTimer child of the view crashed the tests: a view let go of with
+        # it running can be destroyed by Python's garbage collector on a worker thread, where Qt
+        # cannot stop the timer, which then fired into freed memory.
+        self._detail_pending = False
+        self._detail_generation = 0
         self._db = db
         self._detail: SchoolDetailPanel | None = None
         self.search.textChanged.connect(self._debounce.start)
@@ -189,7 +193,7 @@ class SchoolsView(QWidget):
         """Select school ``number`` (if it is in the list) and show its details now."""
         if not self._select(number):
             return False
-        if self._detail_later.isActive() or self.detail.number != number:
+        if self._detail_pending or self.detail.number != number:
             self._show(number)
         return True
 
@@ -239,14 +243,36 @@ class SchoolsView(QWidget):
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_number())
 
-    def _show_selected(self) -> None:
-        self._show(self.selected_number())
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._detail_pending:
+            self._show_later()
+
+    def _show_later(self) -> None:
+        self._detail_generation += 1
+        generation, view = self._detail_generation, weakref.ref(self)
+
+        def show() -> None:
+            alive = view()
+            if (
+                alive is not None
+                and isValid(alive)
+                and alive._detail_pending
+                and alive._detail_generation == generation
+                and alive.isVisible()
+            ):
+                alive._show(alive.selected_number())
+
+        QTimer.singleShot(DETAIL_DELAY_MS, show)
 
     def _show(self, number: str | None) -> None:
         if self._searching and number is not None:
-            self._detail_later.start()
+            self._detail_pending = True
+            if self.isVisible():
+                self._show_later()
             return
-        self._detail_later.stop()
+        self._detail_pending = False
+        self._detail_generation += 1
         if number != self.detail.number or number is None:
             self.detail.show_school(number)
         else:
