@@ -266,7 +266,9 @@ class SchoolsView(QWidget):
         QTimer.singleShot(DETAIL_DELAY_MS, show)
 
     def _show(self, number: str | None) -> None:
-        if self._searching and number is not None:
+        # While typing, no hit leaves the panel as it is too, when it is not built yet: building
+        # it (its modules) for the message "select a school" cost the first such keystroke 0.25 s.
+        if self._searching and (number is not None or self._detail is None):
             self._detail_pending = True
             if self.isVisible():
                 self._show_later()
