@@ -288,12 +288,12 @@ def revisions() -> list[str]:
 
 
 def _fill(con: sqlite3.Connection, revision: str) -> None:
+    # Ordinary tables only: a virtual table (the search index, 0012) and its shadow tables are
+    # filled by triggers from the rows below.
     tables = [
         name
-        for (name,) in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'alembic_version'"
-        )
+        for (name, kind) in con.execute("SELECT name, type FROM pragma_table_list")
+        if kind == "table" and not name.startswith("sqlite_") and name != "alembic_version"
     ]
     missing = sorted(set(tables) - set(SAMPLE_ROWS))
     if missing:

@@ -19,7 +19,7 @@ from lehrer_licenses.store import audit
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.locks import for_change, serialize
 from lehrer_licenses.store.models import Invoice, School, Subscription
-from lehrer_licenses.store.textsearch import contains_folded
+from lehrer_licenses.store.search_index import school_match_count, school_matches
 
 FIRST_SCHOOL_NUMBER = 100001
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -183,10 +183,17 @@ def insert_school(session: Session, data: SchoolInput, number: str | None = None
     return school
 
 
-def search_condition(text: str):
+def search_condition(text: str, *, as_filter: bool = False):
     """Name, number, city or postcode contain ``text``, whatever its case and accents: the
-    stored folded copy of those fields (``School.search_text``) contains ``text`` folded."""
-    return contains_folded(School.search_text, text)
+    stored folded copy of those fields (``School.search_text``) contains ``text`` folded, as
+    the search index finds it (store/search_index.py; ``as_filter`` is explained there)."""
+    return school_matches(School.id, School.search_text, text, as_filter=as_filter)
+
+
+def search_count(text: str):
+    """How many schools ``search_condition(text)`` finds, as a scalar subquery (counted by the
+    search index where it can)."""
+    return school_match_count(School.id, School.search_text, text)
 
 
 @dataclass(frozen=True)

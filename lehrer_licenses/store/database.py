@@ -24,6 +24,7 @@ from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
 from lehrer_licenses.store.network_drive import network_location
 from lehrer_licenses.store.roles import ensure_roles, refused
+from lehrer_licenses.store.search_index import ensure_trigram_index
 from lehrer_licenses.store.server import (
     DriverMissing,
     ServerUnreachable,
@@ -391,6 +392,8 @@ def migrate(engine: Engine, *, server: bool = False) -> bool:
         if server and not is_file:
             with engine.begin() as conn:  # the roles of a server made before they existed
                 ensure_roles(conn)
+                # and the search index, if pg_trgm could not be created when it was migrated
+                ensure_trigram_index(conn)
         return False
     if not is_file and not server:
         raise SchemaOutdated(current)

@@ -37,6 +37,18 @@ def fit_line(rect: QRect, line_height: int) -> QRect:
     return rect.adjusted(0, -(missing - missing // 2), 0, missing // 2)
 
 
+def plain_style(owner: QWidget) -> QStyle:
+    """The application's style without the mending, for ``owner``, a big table, and owned by
+    it: a style written in Python is asked about every cell it paints (subElementRect, a few
+    times a cell), which cost a search keystroke on the schools list as much as its query.
+    Tables have no tab labels to mend."""
+    style = QApplication.style()
+    base = style.baseStyle() if isinstance(style, QProxyStyle) else style
+    plain = QStyleFactory.create(base.name()) or QStyleFactory.create("Fusion")
+    plain.setParent(owner)
+    return plain
+
+
 def install(app: QApplication, name: str | None = None) -> None:
     """Wrap the named style (else the one Qt chose for the platform) in TextFittingStyle."""
     base = QStyleFactory.create(name) if name else None

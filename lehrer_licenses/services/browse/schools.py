@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, select, type_coerce
+from sqlalchemy import Select, and_, bindparam, case, distinct, exists, func, select, type_coerce
 
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
-from lehrer_licenses.services.schools import search_condition
+from lehrer_licenses.services.schools import search_condition, search_count
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.models import (
     MONEY,
@@ -67,12 +68,20 @@ class SchoolRow:
 # --- schools list -----------------------------------------------------------------------------
 
 
-def _school_list_query(only: list[int] | None = None) -> tuple[Select, dict]:
-    """The list query; ``only`` (school ids) restricts the grouped seat and invoice figures to
-    those schools, so a page does not aggregate the seats and invoices of every school."""
+# The page's school ids, given when the query runs: the query is then built once per process
+# (building it took longer than running it, 40 ms of a 60 ms page).
+PAGE_IDS = bindparam("page_ids", expanding=True)
+
+
+@cache
+def _school_list_query(restricted: bool = False) -> tuple[Select, dict]:
+    """The list query; ``restricted`` limits the grouped seat and invoice figures to the schools
+    of ``PAGE_IDS``, so a page does not aggregate the seats and invoices of every school.
+    Built once: callers add their conditions and order to copies (statements are immutable)."""
     # Every grouped subquery is restricted, contracts, payments and credit notes included: SQLite
     # materialises each one whole before the join, and one unrestricted group-by over 60,000
     # invoices' payments made a page of one school cost 65 ms (20,000 schools).
+    only = PAGE_IDS if restricted else None
     if only is not None:
         invoices_of_page = select(Invoice.id).where(Invoice.school_id.in_(only))
     active_sub = (
@@ -224,6 +233,11 @@ SCHOOL_SORT_KEYS = (
 )
 
 
+# From this many matches on, a page in number order walks the number index: it passes about
+# (offset + limit) x schools / matches rows, while sorting the matches costs one per match.
+WALK_FROM = 1000
+
+
 # Sort keys that are columns of the school table (the page can be found before aggregating).
 SCHOOL_COLUMN_KEYS = ("number", "name", "postcode", "city", "country")
 
@@ -263,7 +277,7 @@ def _school_row(r) -> SchoolRow:
 def count_schools(db: Database, search: str = "") -> int:
     query = select(func.count(School.id))
     if search.strip():
-        query = query.where(search_condition(search))
+        query = select(search_count(search))
     with db.reading() as session:
         return int(session.scalar(query) or 0)
 
@@ -276,9 +290,11 @@ def list_schools(
     sort_key: str = "number",
     descending: bool = False,
     ids: list[int] | None = None,
+    matches: int | None = None,
 ) -> list[SchoolRow]:
     """One page of schools with their contract figures. ``ids``: the page's schools, already
-    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again."""
+    found (and ordered) by ``school_ids``; ``search`` and ``offset`` are then not applied again.
+    ``matches``: how many schools ``search`` finds, when the caller counted them already."""
     if sort_key not in SCHOOL_SORT_KEYS:
         # A programming error (the views pass fixed keys), so not a translated DomainError.
         raise ValueError(f"cannot sort schools by {sort_key!r}")
@@ -295,7 +311,11 @@ def list_schools(
             column = _school_columns()[sort_key]
             ids = select(School.id)
             if search.strip():
-                ids = ids.where(search_condition(search))
+                # A search that matches many schools finds its page in number order by walking
+                # the number's index (search_index.school_matches) instead of sorting them all;
+                # one that matches few sorts those, rather than walk past every school.
+                walk = sort_key == "number" and (matches or 0) >= WALK_FROM
+                ids = ids.where(search_condition(search, as_filter=walk))
             ordered = column.desc() if descending else column.asc()
             ids = (
                 ids.order_by(ordered.nulls_last(), tie).offset(max(0, offset)).limit(max(0, limit))
@@ -303,16 +323,20 @@ def list_schools(
             only = list(session.scalars(ids))
             if not only:
                 return []
-        query, sort_columns = _school_list_query(only)
+        query, sort_columns = _school_list_query(only is not None)
         if only is not None:
-            query = query.where(School.id.in_(only))
-        elif search.strip():
+            # The page's schools are known and in order: an ORDER BY here made SQLite walk the
+            # whole number index to avoid sorting 200 rows.
+            query = query.where(School.id.in_(PAGE_IDS))
+            position = {school_id: i for i, school_id in enumerate(only)}
+            rows = session.execute(query, {"page_ids": only})
+            return sorted((_school_row(r) for r in rows), key=lambda row: position[row.id])
+        if search.strip():
             query = query.where(search_condition(search))
         column = sort_columns[sort_key]
         ordered = column.desc() if descending else column.asc()
         query = query.order_by(ordered.nulls_last(), tie)
-        if only is None:
-            query = query.offset(max(0, offset)).limit(max(0, limit))
+        query = query.offset(max(0, offset)).limit(max(0, limit))
         return [_school_row(r) for r in session.execute(query)]
 
 
@@ -339,6 +363,7 @@ def school_row(db: Database, number: str) -> SchoolRow | None:
         school_id = session.scalar(select(School.id).where(School.number == str(number).strip()))
         if school_id is None:
             return None
-        query, _sort = _school_list_query([school_id])
-        row = session.execute(query.where(School.id == school_id)).first()
+        query, _sort = _school_list_query(restricted=True)
+        query = query.where(School.id.in_(PAGE_IDS))
+        row = session.execute(query, {"page_ids": [school_id]}).first()
         return _school_row(row) if row else None

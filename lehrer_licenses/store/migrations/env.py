@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from lehrer_licenses.store.models import Base
+from lehrer_licenses.store.search_index import outside_the_models
 from lehrer_licenses.store.types import ScaledDecimal
 
 config = context.config
@@ -24,6 +25,7 @@ def run_on(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER constraints
         compare_type=True,
         render_item=render_item,
+        include_name=outside_the_models(connection),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -45,6 +45,9 @@ class Column:
 class LazyTableModel(QAbstractTableModel, Generic[Row]):
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     DEFAULT_SORT: ClassVar[tuple[str, bool]] = ("number", False)
+    # Rows read for the first page of a query when fewer than a page fill the screen, so that
+    # a search shows its first rows sooner; scrolling then reads whole pages. None: a page.
+    FIRST_PAGE: ClassVar[int | None] = None
 
     # Emitted after the first page of a new query (search, sort, refresh) is in.
     reloaded = Signal()
@@ -133,13 +136,11 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
+        limit = self._page_size
+        if not self._rows and self.FIRST_PAGE is not None:
+            limit = min(limit, self.FIRST_PAGE)
         rows = self.page(
-            self._db,
-            self._search,
-            len(self._rows),
-            self._page_size,
-            self._sort_key,
-            self._descending,
+            self._db, self._search, len(self._rows), limit, self._sort_key, self._descending
         )
         self.pages_fetched += 1
         if not rows:

@@ -7,11 +7,13 @@ from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from lehrer_licenses.ui.models.lazy_table import LazyTableModel
+from lehrer_licenses.ui.style import plain_style
 
 
 class LazyTableView(QTableView):
     def __init__(self, model: LazyTableModel, stretch: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setStyle(plain_style(self))  # its cells painted without a call into Python each
         self.setModel(model)
         self._stretch = stretch
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -3,8 +3,11 @@ selected school's details below it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+import weakref
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,14 +17,36 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.ui.handles import Database
+from lehrer_licenses.ui.models.lazy_table import PAGE_SIZE
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
 from lehrer_licenses.ui.views.lazy_table_view import LazyTableView
-from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
+
+if TYPE_CHECKING:
+    from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
 
 SEARCH_DELAY_MS = 150
+# After a search (and at the start), the first school's details follow once the typing paused:
+# reading them (contract, seats, invoices: 30-70 ms on 20,000 schools) at every keystroke kept
+# the list waiting, and the panel's modules (licences, billing) cost the start 0.2-0.3 s more.
+DETAIL_DELAY_MS = 150
+
+
+class SearchField(QLineEdit):
+    """The search box; Down is passed on as a signal. (The view filtered the box's events
+    before: a filter that is a Python object was still called for the box's cursor-blink timer
+    while the view was being destroyed, and crashed the process.)"""
+
+    down_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class SchoolsView(QWidget):
@@ -34,7 +59,7 @@ class SchoolsView(QWidget):
         super().__init__(parent)
         self.model = SchoolsModel(db, parent=self)
 
-        self.search = QLineEdit()
+        self.search = SearchField()
         # The shortcut as the platform and language write it ("Strg+F" in German, "⌘F" on a Mac).
         shortcut = QKeySequence("Ctrl+F").toString(QKeySequence.SequenceFormat.NativeText)
         self.search.setPlaceholderText(
@@ -46,9 +71,19 @@ class SchoolsView(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.apply_search)
+        # The list is being filled for a typed search or for the start: the details wait.
+        self._searching = True
+        # Details that wait: a single-shot timer of Qt's own that holds the view only weakly
+        # (``_show_later``). A QTimer child of the view crashed the tests: a view let go of with
+        # it running can be destroyed by Python's garbage collector on a worker thread, where Qt
+        # cannot stop the timer, which then fired into freed memory.
+        self._detail_pending = False
+        self._detail_generation = 0
+        self._db = db
+        self._detail: SchoolDetailPanel | None = None
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_search)
-        self.search.installEventFilter(self)
+        self.search.down_pressed.connect(self._down_from_search)
 
         self.new_button = QPushButton(_("New school…"))
         self.order_button = QPushButton(_("Order seats…"))
@@ -71,11 +106,9 @@ class SchoolsView(QWidget):
         self.model.reloaded.connect(self._after_reload)
         self.model.rowsInserted.connect(self._update_count)
 
-        self.detail = SchoolDetailPanel(db)
-        self.detail.school_edited.connect(lambda number: self.refresh(select=number))
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(QWidget())  # the detail panel's place until it is built
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -85,26 +118,38 @@ class SchoolsView(QWidget):
         layout.addWidget(self.splitter, 1)
         self._keep_selection: str | None = None
         self._after_reload()  # the model read its first page before we listened
+        self._searching = False
 
     # --- what the main window calls ------------------------------------------------------------
 
+    @property
+    def detail(self) -> SchoolDetailPanel:
+        """The selected school's panel, built when first needed."""
+        if self._detail is None:
+            from lehrer_licenses.ui.views.school_detail import SchoolDetailPanel
+
+            self._detail = SchoolDetailPanel(self._db)
+            self._detail.school_edited.connect(self._school_edited)
+            sizes = self.splitter.sizes()
+            self.splitter.replaceWidget(1, self._detail).deleteLater()
+            self.splitter.setSizes(sizes)
+        return self._detail
+
+    def _school_edited(self, number: str) -> None:
+        self.refresh(select=number)
+
     def set_database(self, db: Database) -> None:
-        self.detail.set_database(db)
+        self._db = db
+        if self._detail is not None:
+            self._detail.set_database(db)
         self._keep_selection = None
         self.model.set_database(db)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def _down_from_search(self) -> None:
         # Down from the search box goes on to the list, as in a browser's address bar.
-        if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Down
-        ):
-            self.table.setFocus(Qt.FocusReason.TabFocusReason)
-            if self.selected_number() is None and self.model.rowCount() > 0:
-                self.table.selectRow(0)
-            return True
-        return super().eventFilter(watched, event)
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.selected_number() is None and self.model.rowCount() > 0:
+            self.table.selectRow(0)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -113,7 +158,11 @@ class SchoolsView(QWidget):
     def apply_search(self) -> None:
         self._debounce.stop()
         self._keep_selection = self.selected_number()
-        self.model.set_search(self.search.text())
+        self._searching = True
+        try:
+            self.model.set_search(self.search.text())
+        finally:
+            self._searching = False
 
     def refresh(self, select: str | None = None) -> None:
         """Re-read everything (after a change), keeping or moving the selection."""
@@ -141,7 +190,21 @@ class SchoolsView(QWidget):
         return row.number if row else None
 
     def select_number(self, number: str) -> bool:
+        """Select school ``number`` (if it is in the list) and show its details now."""
+        if not self._select(number):
+            return False
+        if self._detail_pending or self.detail.number != number:
+            self._show(number)
+        return True
+
+    def _select(self, number: str) -> bool:
         row = self.model.row_of(number)
+        # The first page is short (SchoolsModel.FIRST_PAGE); a school asked for by name (after
+        # an edit, an order, from the audit log) is looked for in a page's worth of rows, as
+        # before. Not while typing: that would read a page more at every keystroke.
+        while row is None and not self._searching and self._can_fetch_more():
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(number)
         if row is None:
             return False
         index = self.model.index(row, 0)
@@ -160,11 +223,11 @@ class SchoolsView(QWidget):
         self._update_count()
         wanted = self._keep_selection
         self._keep_selection = None
-        if wanted and self.select_number(wanted):
+        if wanted and self._select(wanted):
             return
         # Otherwise the first school: an empty detail panel is half a window of nothing.
         first = self.model.row_at(0)
-        if not (first and self.select_number(first.number)):
+        if not (first and self._select(first.number)):
             self._show(None)
 
     def _update_count(self, *_args) -> None:
@@ -174,10 +237,44 @@ class SchoolsView(QWidget):
         else:
             self.count_label.setText(ngettext("{n} school", "{n} schools", total).format(n=total))
 
+    def _can_fetch_more(self) -> bool:
+        return self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < PAGE_SIZE
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_number())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._detail_pending:
+            self._show_later()
+
+    def _show_later(self) -> None:
+        self._detail_generation += 1
+        generation, view = self._detail_generation, weakref.ref(self)
+
+        def show() -> None:
+            alive = view()
+            if (
+                alive is not None
+                and isValid(alive)
+                and alive._detail_pending
+                and alive._detail_generation == generation
+                and alive.isVisible()
+            ):
+                alive._show(alive.selected_number())
+
+        QTimer.singleShot(DETAIL_DELAY_MS, show)
+
     def _show(self, number: str | None) -> None:
+        # While typing, no hit leaves the panel as it is too, when it is not built yet: building
+        # it (its modules) for the message "select a school" cost the first such keystroke 0.25 s.
+        if self._searching and (number is not None or self._detail is None):
+            self._detail_pending = True
+            if self.isVisible():
+                self._show_later()
+            return
+        self._detail_pending = False
+        self._detail_generation += 1
         if number != self.detail.number or number is None:
             self.detail.show_school(number)
         else:

@@ -1,0 +1,88 @@
+"""The schools search index (migration 0014): an FTS5 trigram table on SQLite, kept in step by
+triggers; pg_trgm's GIN index on PostgreSQL. Both find exactly what the LIKE over the folded
+column found (tests/services/test_browse_search.py); these tests are about the index itself."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.schools import (
+    SchoolInput,
+    add_school,
+    edit_school,
+    find_schools,
+    search_condition,
+)
+from lehrer_licenses.store.models import School
+from lehrer_licenses.store.search_index import FTS_TABLE, TRIGRAM_INDEX, outside_the_models
+
+
+def names(db, typed: str) -> list[str]:
+    return sorted(s.name for s in find_schools(db, typed))
+
+
+def test_the_index_follows_every_write(db):
+    number = add_school(db, SchoolInput("Schulhaus Seefeld", "CH", "de", city="Zürich"))
+    assert names(db, "seefeld") == ["Schulhaus Seefeld"]
+    edit_school(db, number, {"name": "Schulhaus Riesbach"})
+    assert names(db, "seefeld") == []
+    assert names(db, "RIESBACH") == ["Schulhaus Riesbach"]
+    assert browse.count_schools(db, "riesbach") == 1
+    # A write past the app's models (another tool, a repair by hand) reaches the index too.
+    with db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE school SET search_text = 'schulhaus am bach' WHERE number = :n"),
+            {"n": number},
+        )
+    assert names(db, "am bach") == ["Schulhaus Riesbach"]
+    assert names(db, "riesbach") == []
+    assert browse.count_schools(db, "am bach") == 1
+
+
+def test_what_is_typed_is_taken_literally(db):
+    for name in ('Schule "Am See"', "Schule 100% Bio", "Schule_Nord", "Schule Nord"):
+        add_school(db, SchoolInput(name, "CH", "de"))
+    assert names(db, '"am see"') == ['Schule "Am See"']
+    assert names(db, 'e "a') == ['Schule "Am See"']
+    assert names(db, "100%") == ["Schule 100% Bio"]
+    assert names(db, "e_n") == ["Schule_Nord"]
+    assert names(db, "e n") == ["Schule Nord"]
+    assert names(db, "ule") == sorted(
+        ['Schule "Am See"', "Schule 100% Bio", "Schule_Nord", "Schule Nord"]
+    )
+    # shorter than a trigram: the same answers without the index
+    assert names(db, "_n") == ["Schule_Nord"]
+    assert names(db, "%") == ["Schule 100% Bio"]
+    assert browse.count_schools(db, "e_n") == 1
+    assert browse.count_schools(db, "_n") == 1
+
+
+def test_the_search_reads_the_index(db):
+    add_school(db, SchoolInput("Schulhaus Seefeld", "CH", "de", city="Zürich"))
+    query = select(School.id).where(search_condition("seefeld"))
+    with db.engine.connect() as conn:
+        compiled = query.compile(conn)
+        if conn.dialect.name == "sqlite":
+            params = [compiled.params[name] for name in compiled.positiontup]
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(params)).all()
+            assert any(f"{FTS_TABLE} VIRTUAL TABLE" in row[-1] for row in plan), plan
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+            assert any(TRIGRAM_INDEX in row[0] for row in plan), plan
+
+
+def test_the_models_comparison_leaves_out_exactly_the_search_index(db):
+    with db.engine.connect() as conn:
+        include = outside_the_models(conn)
+        if conn.dialect.name == "sqlite":
+            listed = conn.execute(text("PRAGMA table_list")).all()
+            left_out = {row.name for row in listed if not include(row.name, "table", {})}
+            shadow = {row.name for row in listed if row.type == "shadow"}
+            # the FTS5 table and the tables SQLite keeps for it, nothing else
+            assert left_out == {FTS_TABLE} | shadow
+            assert shadow and all(name.startswith(f"{FTS_TABLE}_") for name in shadow)
+        assert include("school", "table", {}) and include("teacher", "table", {})
+        assert not include(TRIGRAM_INDEX, "index", {})
+        assert include("ix_school_search_text", "index", {})
