@@ -15,14 +15,14 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import DateTime, select
 
 from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season import prerender
 from lehrer_licenses.services.season import year_end as renewals
 from lehrer_licenses.services.season.year_end import run_renewals
-from lehrer_licenses.store.models import Invoice, InvoicePdf, Subscription
+from lehrer_licenses.store.models import Base, Invoice, InvoicePdf, Subscription
 
 ISSUE_ON = date(2026, 12, 1)
 
@@ -62,6 +62,18 @@ def text_of(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
+def database_rows(db) -> dict[str, list[tuple]]:
+    """Every row of every table in key order, without the clock's columns (when a row was
+    written), which no two runs share."""
+    rows = {}
+    with db.reading() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if not isinstance(c.type, DateTime)]
+            result = session.execute(select(*columns).order_by(*table.primary_key.columns))
+            rows[table.name] = [tuple(row) for row in result]
+    return rows
+
+
 def test_the_pdfs_rendered_ahead_are_those_the_run_renders_itself(
     demo, tmp_path, monkeypatch, counted, databases
 ):
@@ -77,6 +89,11 @@ def test_the_pdfs_rendered_ahead_are_those_the_run_renders_itself(
         assert invoices > 10
         assert counted == [(invoices, 0)]  # every PDF came from the worker
         assert stored_pdfs(ahead) == stored_pdfs(alone)  # byte for byte
+        # and the whole database: invoices, numbers, lines, codes, seats, audit entries
+        written, expected = database_rows(ahead), database_rows(alone)
+        assert written.keys() == expected.keys()
+        for table in expected:
+            assert written[table] == expected[table], table
     finally:
         alone.dispose()
         ahead.dispose()
