@@ -106,6 +106,7 @@ def test_a_school_changed_after_the_prediction_gets_its_own_render(demo, monkeyp
 
     def predict_then_rename(*args):
         ahead = predict(*args)
+        ahead.join_predictions()  # predicted in a thread: all of them, before the rename
         with db.transaction() as session:  # a clerk, while the run is starting
             due = renewals.due_subscription_ids(session, 2027)
             session.get(Subscription, due[3]).school.name = "Schule Umbenannt"

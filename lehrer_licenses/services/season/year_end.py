@@ -9,8 +9,9 @@ Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signi
 once per run; a contract's transaction reads the contract in one statement and writes its rows as
 plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
 entries through ``services.season.batch_audit``), so no unit-of-work flush per row; with
-``issue_on`` the invoices are predicted first and their PDFs rendered ahead in a second process
-(``services.season.prerender``), taken only when equal to the document the transaction builds.
+``issue_on`` the invoices are predicted (in a thread, while the run writes) and their PDFs
+rendered ahead in a second process (``services.season.prerender``), taken only when equal to the
+document the transaction builds.
 """
 
 from __future__ import annotations
@@ -473,7 +474,9 @@ def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Su
 
 def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
     """Predict the invoices the run will issue, in its order, and have them rendered in a
-    second process (``services.season.prerender``; a wrong prediction only costs a render)."""
+    second process (``services.season.prerender``; a wrong prediction only costs a render).
+    The predictions are made in a thread while the run writes, from the counter and the code
+    serials as they stand before its first write."""
     assert ctx.issuer is not None and ctx.signer is not None
     ahead = PreRenderer.start(len(ids))
     if ahead is None:
@@ -481,7 +484,23 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
     with db.reading() as session:
         seq = invoice_counter(session, ctx.issuer.on.year)
         serials = latest_serials(session)
+    ahead.predict(lambda: _predict(db, ids, year, ctx, ahead, seq, serials))
+    return ahead
+
+
+def _predict(
+    db: Database,
+    ids: list[int],
+    year: int,
+    ctx: _Context,
+    ahead: PreRenderer,
+    seq: int,
+    serials: dict[int, int],
+) -> None:
+    assert ctx.issuer is not None and ctx.signer is not None
     for session, sub in _read_in_batches(db, ids):
+        if ahead.closing:
+            return
         # Unchecked: a prediction costs only a render, and the run itself checks each school.
         item = _renew_one(session, sub, year, False, ctx, check=False)
         code = None
@@ -503,7 +522,6 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
             printed_code = code if preview.reason == "renewal" else None
             document = expected_document(ctx.issuer, preview, sub.school, seq, printed_code)
             ahead.submit(key, document)
-    return ahead
 
 
 def _write_contracts(
