@@ -65,6 +65,8 @@ class PreRenderer:
         self._closing = False
         self._predicting = False
         self._predictor: threading.Thread | None = None
+        self._predicted = 0  # contracts predicted, in the run's order
+        self._writing = 0  # the contract the run writes (1 = its first)
         self.used = 0
         self.missed = 0
         threading.Thread(target=self._feed, daemon=True).start()
@@ -112,6 +114,17 @@ class PreRenderer:
         if self._predictor is not None:
             self._predictor.join()
 
+    def predicted(self, contracts: int) -> None:
+        """The first ``contracts`` of the run are predicted (those with nothing to bill too)."""
+        with self._ready:
+            self._predicted = contracts
+            self._ready.notify_all()
+
+    def writing(self, contract: int) -> None:
+        """The run writes its ``contract``-th contract now: its invoices wait for its prediction
+        and no longer."""
+        self._writing = contract
+
     def submit(self, key: str, document: InvoiceDocument) -> None:
         with self._ready:
             self._expected[key] = document
@@ -121,7 +134,13 @@ class PreRenderer:
     def take(self, key: str, document: InvoiceDocument) -> bytes | None:
         """The PDF rendered ahead for ``key`` if it was rendered from this very document."""
         with self._ready:
-            self._ready.wait_for(lambda: key in self._expected or not self._predicting)
+            self._ready.wait_for(
+                lambda: (
+                    key in self._expected
+                    or self._predicted >= self._writing
+                    or not self._predicting
+                )
+            )
             expected = self._expected.pop(key, None)
         if expected is None or expected != document:
             with self._ready:

@@ -498,11 +498,15 @@ def _predict(
     serials: dict[int, int],
 ) -> None:
     assert ctx.issuer is not None and ctx.signer is not None
-    for session, sub in _read_in_batches(db, ids):
+    for done, (session, sub) in enumerate(_read_in_batches(db, ids), start=1):
         if ahead.closing:
             return
-        # Unchecked: a prediction costs only a render, and the run itself checks each school.
-        item = _renew_one(session, sub, year, False, ctx, check=False)
+        try:
+            # Unchecked: a prediction costs only a render, and the run checks each school.
+            item = _renew_one(session, sub, year, False, ctx, check=False)
+        except DomainError:  # the run reports it; its invoices (if any) get their own render
+            ahead.predicted(done)
+            continue
         code = None
         plan_kind, product = ctx.codes[sub.plan_id]
         if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
@@ -522,6 +526,7 @@ def _predict(
             printed_code = code if preview.reason == "renewal" else None
             document = expected_document(ctx.issuer, preview, sub.school, seq, printed_code)
             ahead.submit(key, document)
+        ahead.predicted(done)
 
 
 def _write_contracts(
@@ -533,6 +538,8 @@ def _write_contracts(
     progress: Progress | None,
 ) -> None:
     for done, sub_id in enumerate(ids, start=1):
+        if ctx.ahead is not None:
+            ctx.ahead.writing(done)
         try:
             # One transaction per contract: a crash loses at most the contract being written.
             # Without autoflush: the reads of a contract do not depend on its pending writes,
