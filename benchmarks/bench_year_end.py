@@ -58,6 +58,8 @@ while the run writes, plain font subsets cached:
                                   wall       CPU run + render workers    load
     SQLite 20000, before         772.4 s     141.5 + 143.6 s             6.5
     SQLite 20000, after          741.8 s     132.9 + 124.3 s            10.4
+    SQLite 20000, before (A/B)   186.0 s     137.0 + 150.5 s             2.8
+    SQLite 20000, after  (A/B)   186.7 s     131.1 + 128.9 s             2.5
     PostgreSQL 20000, after      688.1 s     189.9 + 133.6 s             9.7   (0.93 x SQLite)
     SQLite 2000, before (A/B)     18.0 / 20.6 s   13.5 + 14.5 / 12.6 + 13.7   2.5-2.7
     SQLite 2000, after  (A/B)     17.7 / 17.7 s   14.8 + 15.1 / 11.3 + 12.0   2.7-2.8
@@ -65,8 +67,9 @@ while the run writes, plain font subsets cached:
     PostgreSQL 2000, after        40.2 s      17.2 + 12.5 s              3.9   (1.12 x SQLite)
 
 The limit of 60 s for 20,000 schools is far off: the run's process and the render worker each
-spend about 9 ms of CPU per invoice, 285 CPU seconds for 15,375 invoices where two cores give
-120 in a minute.
+spend 8.5-9.5 ms of CPU per invoice (287 CPU seconds before, 260 after, for 15,375 invoices,
+where two cores give 120 in a minute), and the wall time is the run's process: its CPU plus the
+wait for each contract's commit (synchronous=FULL).
 """
 
 from __future__ import annotations
