@@ -175,9 +175,13 @@ _SUBSET_LOCK = threading.Lock()
 
 class _SubsetCachingFace(TTFontFace):
     """A face that makes each font subset (a TrueType file, in pure Python) and compresses it
-    once per process: a fixed first subset is then free for every document."""
+    once per process: a fixed first subset is then free for every document. A plain font's
+    subset (the QR-bill's scissors: the same glyphs on every bill) is compressed as its stream's
+    filter would compress it in each document (level 1), so the bytes stay those of a render
+    without the cache."""
 
     _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
+    _compress = staticmethod(zlib.compress)
 
     def addSubsetObjects(self, doc, fontname, subset):
         """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
@@ -188,7 +192,7 @@ class _SubsetCachingFace(TTFontFace):
                 self._subset_files.move_to_end(key)
         if cached is None:
             raw = self.makeSubset(subset)
-            cached = (len(raw), zlib.compress(raw))
+            cached = (len(raw), self._compress(raw))
             with _SUBSET_LOCK:
                 self._subset_files[key] = cached
                 if len(self._subset_files) > 64:
@@ -305,6 +309,9 @@ def _register(name: str) -> TTFont:
     path = resource("fonts", _TTF_FILES[name])
     if name in _PLAIN_TTF:
         font = TTFont(name, str(path), asciiReadable=0)
+        font.face.__class__ = _SubsetCachingFace
+        font.face._subset_files = OrderedDict()
+        font.face._compress = _deflate
     else:
         font = _DocumentFont(name, str(path))
     _repair_advances(font.face)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import text
@@ -25,6 +27,17 @@ def current_actor(session: Session | None = None) -> str:
             if "session_user" not in conn.info:
                 conn.info["session_user"] = conn.execute(text("SELECT session_user")).scalar()
             return conn.info["session_user"]
+    return _os_login(*map(os.environ.get, _LOGIN_VARIABLES))
+
+
+# What getpass.getuser reads before it asks the password database: the answer is kept per
+# value of these, as that lookup costs as much as the rest of an audit entry (a batch run
+# writes tens of thousands).
+_LOGIN_VARIABLES = ("LOGNAME", "USER", "LNAME", "USERNAME")
+
+
+@cache
+def _os_login(*_environment: str | None) -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name on some service accounts

@@ -12,6 +12,12 @@ one (renders are byte-identical, ``documents.invoice_pdf``); otherwise (a clerk 
 contract meanwhile, a number moved) it renders the document itself. Nothing is stored that the
 transaction did not build, so crash safety and numbering are those of the run without it.
 
+The predictions are made in a thread of the run's process (``predict``) while the run writes:
+they read the database only, and a contract's transaction waits for its own prediction (or
+the end of them) before it takes a PDF, so the first contract is written at once instead of
+after every contract was predicted, and the predicting uses the time the writing waits for the
+disk.
+
 The worker is a plain ``python -m`` subprocess talking over pipes, not a multiprocessing pool:
 it never imports the caller's main module and never inherits the run's open database.
 """
@@ -24,6 +30,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
+from collections.abc import Callable
 from queue import SimpleQueue
 
 from lehrer_licenses.documents import InvoiceDocument
@@ -56,6 +63,10 @@ class PreRenderer:
         self._ready = threading.Condition()
         self._ended = False
         self._closing = False
+        self._predicting = False
+        self._predictor: threading.Thread | None = None
+        self._predicted = 0  # contracts predicted, in the run's order
+        self._writing = 0  # the contract the run writes (1 = its first)
         self.used = 0
         self.missed = 0
         threading.Thread(target=self._feed, daemon=True).start()
@@ -75,13 +86,62 @@ class PreRenderer:
         except OSError:
             return None
 
+    @property
+    def closing(self) -> bool:
+        """The run has ended: predictions still to make are of no use."""
+        return self._closing
+
+    def predict(self, predictions: Callable[[], None]) -> None:
+        """Run ``predictions`` (which ``submit`` the documents, in the run's order) in a thread
+        of their own; a failure among them only leaves the rest for the run to render."""
+
+        def run() -> None:
+            try:
+                predictions()
+            except Exception:  # a prediction is an optimisation: the run renders the rest
+                pass
+            finally:
+                with self._ready:
+                    self._predicting = False
+                    self._ready.notify_all()
+
+        self._predicting = True
+        self._predictor = threading.Thread(target=run, daemon=True, name="year-end predictions")
+        self._predictor.start()
+
+    def join_predictions(self) -> None:
+        """Wait until every prediction is made (or they have stopped)."""
+        if self._predictor is not None:
+            self._predictor.join()
+
+    def predicted(self, contracts: int) -> None:
+        """The first ``contracts`` of the run are predicted (those with nothing to bill too)."""
+        with self._ready:
+            self._predicted = contracts
+            self._ready.notify_all()
+
+    def writing(self, contract: int) -> None:
+        """The run writes its ``contract``-th contract now: its invoices wait for its prediction
+        and no longer."""
+        self._writing = contract
+
     def submit(self, key: str, document: InvoiceDocument) -> None:
-        self._expected[key] = document
+        with self._ready:
+            self._expected[key] = document
+            self._ready.notify_all()
         self._outbox.put((key, document))
 
     def take(self, key: str, document: InvoiceDocument) -> bytes | None:
         """The PDF rendered ahead for ``key`` if it was rendered from this very document."""
-        expected = self._expected.pop(key, None)
+        with self._ready:
+            self._ready.wait_for(
+                lambda: (
+                    key in self._expected
+                    or self._predicted >= self._writing
+                    or not self._predicting
+                )
+            )
+            expected = self._expected.pop(key, None)
         if expected is None or expected != document:
             with self._ready:
                 self._dropped.add(key)
@@ -99,6 +159,7 @@ class PreRenderer:
 
     def close(self) -> None:
         self._closing = True  # a run that ended early leaves documents unsent: drop them
+        self.join_predictions()
         self._outbox.put(None)
         try:
             self._process.wait(timeout=2)

@@ -9,8 +9,9 @@ Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signi
 once per run; a contract's transaction reads the contract in one statement and writes its rows as
 plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
 entries through ``services.season.batch_audit``), so no unit-of-work flush per row; with
-``issue_on`` the invoices are predicted first and their PDFs rendered ahead in a second process
-(``services.season.prerender``), taken only when equal to the document the transaction builds.
+``issue_on`` the invoices are predicted (in a thread, while the run writes) and their PDFs
+rendered ahead in a second process (``services.season.prerender``), taken only when equal to the
+document the transaction builds.
 """
 
 from __future__ import annotations
@@ -474,7 +475,9 @@ def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Su
 
 def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
     """Predict the invoices the run will issue, in its order, and have them rendered in a
-    second process (``services.season.prerender``; a wrong prediction only costs a render)."""
+    second process (``services.season.prerender``; a wrong prediction only costs a render).
+    The predictions are made in a thread while the run writes, from the counter and the code
+    serials as they stand before its first write."""
     assert ctx.issuer is not None and ctx.signer is not None
     ahead = PreRenderer.start(len(ids))
     if ahead is None:
@@ -482,9 +485,29 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
     with db.reading() as session:
         seq = invoice_counter(session, ctx.issuer.on.year)
         serials = latest_serials(session)
-    for session, sub in _read_in_batches(db, ids):
-        # Unchecked: a prediction costs only a render, and the run itself checks each school.
-        item = _renew_one(session, sub, year, False, ctx, check=False)
+    ahead.predict(lambda: _predict(db, ids, year, ctx, ahead, seq, serials))
+    return ahead
+
+
+def _predict(
+    db: Database,
+    ids: list[int],
+    year: int,
+    ctx: _Context,
+    ahead: PreRenderer,
+    seq: int,
+    serials: dict[int, int],
+) -> None:
+    assert ctx.issuer is not None and ctx.signer is not None
+    for done, (session, sub) in enumerate(_read_in_batches(db, ids), start=1):
+        if ahead.closing:
+            return
+        try:
+            # Unchecked: a prediction costs only a render, and the run checks each school.
+            item = _renew_one(session, sub, year, False, ctx, check=False)
+        except DomainError:  # the run reports it; its invoices (if any) get their own render
+            ahead.predicted(done)
+            continue
         code = None
         plan_kind, product = ctx.codes[sub.plan_id]
         if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
@@ -511,7 +534,7 @@ def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> Pre
                 ctx.plans[sub.plan_id].display_name(sub.school.language),
             )
             ahead.submit(key, document)
-    return ahead
+        ahead.predicted(done)
 
 
 def _write_contracts(
@@ -523,6 +546,8 @@ def _write_contracts(
     progress: Progress | None,
 ) -> None:
     for done, sub_id in enumerate(ids, start=1):
+        if ctx.ahead is not None:
+            ctx.ahead.writing(done)
         try:
             # One transaction per contract: a crash loses at most the contract being written.
             # Without autoflush: the reads of a contract do not depend on its pending writes,
