@@ -137,7 +137,9 @@ def test_cycles_are_collected_on_the_ui_thread_while_workers_allocate(qtbot):
     task = Task(churn)
     with qtbot.waitSignal(task.signals.succeeded, timeout=10_000):
         start(task)
-    assert released_in == []  # the worker's allocations collected nothing
+    # Collected on the UI thread while the worker ran (its timer saw the count), or not yet;
+    # never by the worker's own allocations.
+    assert released_in in ([], [threading.main_thread().name])
     # The UI thread's timer collects once objects outnumber the threshold, as CPython would.
     kept = [[index] for index in range(2 * gc.get_threshold()[0])]
     qtbot.waitUntil(lambda: bool(released_in), timeout=5000)
