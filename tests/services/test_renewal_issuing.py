@@ -59,6 +59,51 @@ def test_a_contract_that_cannot_be_issued_is_reported_and_left_for_a_rerun(db, m
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == [1, 2]  # no gap from the failure
 
 
+def test_a_contract_failing_after_its_first_writes_is_undone_alone_within_its_group(
+    db, make_school, monkeypatch
+):
+    """Contracts share a transaction (a group), each in a savepoint: a failure after the new
+    code was written takes back that contract's writes only, and the numbers stay gapless."""
+    from lehrer_licenses.services.errors import InvalidInput
+    from lehrer_licenses.services.season import year_end
+    from lehrer_licenses.store.models import IssuedCode, Subscription
+
+    set_vendor(db, SAMPLE_VENDOR)
+    schools = [make_school(name=f"Schule {n}", **ADDRESS) for n in range(3)]
+    for school in schools:
+        order_seats(db, school, 2, date(2026, 3, 10))
+    real_insert = year_end.insert_issued
+
+    def fail_for_the_middle_school(session, run, draft, school, *args, **kwargs):
+        if school.number == schools[1]:
+            raise InvalidInput("refused for the test, after the code was written")
+        return real_insert(session, run, draft, school, *args, **kwargs)
+
+    monkeypatch.setattr(year_end, "insert_issued", fail_for_the_middle_school)
+    run = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    assert [(item.school, item.action) for item in run.items] == [
+        (schools[0], "renew"),
+        (schools[1], "failed"),
+        (schools[2], "renew"),
+    ]
+    assert [item.invoices[0].number.rsplit("-", 1)[1] for item in run.items[::2]] == [
+        "00001",
+        "00002",
+    ]
+    with db.reading() as session:
+        middle = session.scalar(select(School).where(School.number == schools[1]))
+        sub = session.scalar(select(Subscription).where(Subscription.school_id == middle.id))
+        assert sub.term_end == date(2026, 12, 31)  # not renewed: left for a re-run
+        reasons = session.scalars(
+            select(IssuedCode.reason).where(IssuedCode.school_id == middle.id)
+        ).all()
+        assert "renewal" not in reasons
+    monkeypatch.setattr(year_end, "insert_issued", real_insert)
+    again = run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 2))
+    assert [(item.school, item.action) for item in again.items] == [(schools[1], "renew")]
+    assert again.items[0].invoices[0].number.endswith("00003")
+
+
 def test_issuing_needs_a_complete_vendor_before_anything_is_written(db, make_school):
     school = make_school(name="Schule", **ADDRESS)
     order_seats(db, school, 2, date(2026, 3, 10))
