@@ -1,4 +1,4 @@
-"""The year-end run may have its PDFs rendered ahead in a second process
+"""The year-end run may have its PDFs rendered ahead in worker processes
 (services.season.prerender):
 what it stores must be exactly what it would have rendered itself, whatever changed meanwhile."""
 
@@ -233,3 +233,30 @@ def test_killing_the_run_while_a_worker_renders_ahead_loses_and_doubles_nothing(
         assert sequence == list(range(1, expected.invoices + 1))  # no gap, no double
         for number, pdf in rows:
             assert pdf is not None and number in text_of(pdf)
+
+
+def test_two_render_workers_answer_each_document_with_its_own_pdf_even_when_one_dies():
+    """The renders are shared among one worker per core; each PDF goes back to its own key,
+    and a worker that dies leaves its documents to the run (None), never a wait for ever."""
+    from lehrer_licenses.documents import render_invoice
+    from lehrer_licenses.documents.samples import sample_document
+
+    documents = {f"key-{n}": sample_document(number=f"2027-{n:05d}") for n in range(1, 13)}
+    ahead = prerender.PreRenderer(workers=2)
+    try:
+        assert len(ahead._workers) == 2
+        for key, document in documents.items():
+            ahead.submit(key, document)
+        ahead.predicted(len(documents))
+        first = list(documents)[:6]
+        for key in first:
+            assert ahead.take(key, documents[key]) == render_invoice(documents[key])
+        ahead._workers[0].process.kill()
+        for key in list(documents)[6:]:
+            pdf = ahead.take(key, documents[key])
+            assert pdf is None or pdf == render_invoice(documents[key])
+        assert ahead.used >= 6 and ahead.used + ahead.missed == len(documents)
+        served = {len(worker.sent) for worker in ahead._workers}
+        assert served == {0}  # nothing left waiting for an answer
+    finally:
+        ahead.close()

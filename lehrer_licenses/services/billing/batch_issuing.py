@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from lehrer_licenses.services.billing.drafts import InvoiceView, line_columns
 from lehrer_licenses.services.billing.issuing import Issued, IssuedInvoice, IssueRun, issue
 from lehrer_licenses.services.billing.states import INVOICE, ISSUED
-from lehrer_licenses.services.season.batch_audit import AuditJournal
 from lehrer_licenses.store import audit
+from lehrer_licenses.store.audit import AuditJournal
 from lehrer_licenses.store.models import Invoice, InvoiceLine, School
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def insert_issued(
             ],
         )
         audit.record(
-            drafts_journal,  # type: ignore[arg-type]
+            drafts_journal,
             "invoice.draft",
             "invoice",
             invoice_id,

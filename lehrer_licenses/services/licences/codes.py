@@ -33,8 +33,8 @@ from lehrer_licenses.services.licences.seats.contracts import (
     running_subscription,
 )
 from lehrer_licenses.services.schools import school_by_number
-from lehrer_licenses.services.season.batch_audit import AuditJournal
 from lehrer_licenses.store import audit
+from lehrer_licenses.store.audit import AuditJournal
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import IssuedCode, PreInvestmentRow, School, Subscription
@@ -160,7 +160,7 @@ def _audit_code(session: Session | AuditJournal, row: dict, row_id: int) -> None
     if row["kind"] != int(LicenceKind.SEATS):
         after = {**after, "kind": LicenceKind(row["kind"]).name.lower(), "variant": row["variant"]}
     audit.record(
-        session,  # type: ignore[arg-type]
+        session,
         "code.issue",
         "issued_code",
         row_id,

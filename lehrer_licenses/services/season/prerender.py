@@ -1,12 +1,11 @@
-"""PDFs rendered ahead, in a second process, for a batch run that knows which invoices it will
-write (the year-end run).
+"""PDFs rendered ahead, in worker processes (one per core), for a batch run that knows which
+invoices it will write (the year-end run).
 
 Rendering is about half the work of issuing an invoice, and a contract's transaction cannot
 hand it off: the number is taken inside it. So before it starts writing, the run predicts each
 invoice (the next numbers of the counter, the registration code it will sign, the priced lines)
-and has them rendered by a worker process (``services.season.render_worker``) while it writes. In
-each
-contract's transaction it builds the document from what it has just read and written, as
+and has them rendered by worker processes (``services.season.render_worker``) while it writes. In
+each contract's transaction it builds the document from what it has just read and written, as
 always, and takes the PDF rendered ahead only when that document is *equal* to the predicted
 one (renders are byte-identical, ``documents.invoice_pdf``); otherwise (a clerk changed the
 contract meanwhile, a number moved) it renders the document itself. Nothing is stored that the
@@ -37,6 +36,9 @@ from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.services.season.render_worker import read_message, write_message
 
 MIN_DOCUMENTS = 100  # below this, starting a process costs more than it saves
+# Render processes: one per core, as rendering takes about as long as the run's writing; the
+# run's process shares a core with them and mostly waits for the disk.
+MAX_WORKERS = 4
 # "off": never (render everything in the run's process); "always": whenever possible (tests)
 ENV_VAR = "LEHRER_LICENSES_PRERENDER"
 
@@ -47,21 +49,34 @@ def _usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-class PreRenderer:
+class _Worker:
+    """One render process and the keys sent to it, in the order it answers."""
+
     def __init__(self) -> None:
-        self._process = subprocess.Popen(
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "lehrer_licenses.services.season.render_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        self.sent: deque[str] = deque()
+
+
+class PreRenderer:
+    def __init__(self, workers: int = 1) -> None:
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(workers):
+                self._workers.append(_Worker())
+        except OSError:
+            if not self._workers:
+                raise
         self._expected: dict[str, InvoiceDocument] = {}
         self._outbox: SimpleQueue[tuple[str, InvoiceDocument] | None] = SimpleQueue()
-        self._sent: deque[str] = deque()  # keys in the order the worker answers
         self._dropped: set[str] = set()
         self._results: dict[str, bytes | None] = {}
         self._ready = threading.Condition()
-        self._ended = False
+        self._running = len(self._workers)  # workers still answering
         self._closing = False
         self._predicting = False
         self._predictor: threading.Thread | None = None
@@ -69,8 +84,15 @@ class PreRenderer:
         self._writing = 0  # the contract the run writes (1 = its first)
         self.used = 0
         self.missed = 0
-        threading.Thread(target=self._feed, daemon=True).start()
-        threading.Thread(target=self._collect, daemon=True).start()
+        for worker in self._workers:
+            # Each worker's feeder takes the next document when the last one is in its pipe:
+            # a worker that falls behind is given less.
+            threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
+            threading.Thread(target=self._collect, args=(worker,), daemon=True).start()
+
+    @property
+    def _ended(self) -> bool:
+        return self._running == 0
 
     @classmethod
     def start(cls, expected: int) -> PreRenderer | None:
@@ -82,7 +104,7 @@ class PreRenderer:
         if mode != "always" and (expected < MIN_DOCUMENTS or _usable_cpus() < 2):
             return None
         try:
-            return cls()
+            return cls(min(_usable_cpus(), MAX_WORKERS))
         except OSError:
             return None
 
@@ -160,34 +182,36 @@ class PreRenderer:
     def close(self) -> None:
         self._closing = True  # a run that ended early leaves documents unsent: drop them
         self.join_predictions()
-        self._outbox.put(None)
-        try:
-            self._process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        for _ in self._workers:
+            self._outbox.put(None)
+        for worker in self._workers:
+            try:
+                worker.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait()
 
-    def _feed(self) -> None:
-        assert self._process.stdin is not None
+    def _feed(self, worker: _Worker) -> None:
+        assert worker.process.stdin is not None
         try:
             while (item := self._outbox.get()) is not None and not self._closing:
                 key, document = item
                 with self._ready:
-                    self._sent.append(key)
-                write_message(self._process.stdin, document)
+                    worker.sent.append(key)
+                write_message(worker.process.stdin, document)
         except (BrokenPipeError, OSError):
             pass
         finally:
             with contextlib.suppress(OSError):
-                self._process.stdin.close()
+                worker.process.stdin.close()
 
-    def _collect(self) -> None:
-        assert self._process.stdout is not None
+    def _collect(self, worker: _Worker) -> None:
+        assert worker.process.stdout is not None
         try:
-            while (message := read_message(self._process.stdout)) is not None:
+            while (message := read_message(worker.process.stdout)) is not None:
                 ok, result = message
                 with self._ready:
-                    key = self._sent.popleft()
+                    key = worker.sent.popleft()
                     if key in self._dropped:
                         self._dropped.discard(key)
                     else:
@@ -195,5 +219,9 @@ class PreRenderer:
                     self._ready.notify_all()
         finally:
             with self._ready:
-                self._ended = True
+                self._running -= 1
+                # A key whose worker ended unanswered is rendered by the run itself.
+                for key in worker.sent:
+                    self._results.setdefault(key, None)
+                worker.sent.clear()
                 self._ready.notify_all()

@@ -9,7 +9,7 @@ impossible.
 Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signing key are read
 once per run; a contract's transaction reads the contract in one statement and writes its rows as
 plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
-entries through ``services.season.batch_audit``), so no unit-of-work flush per row; with
+entries through ``store.audit.AuditJournal``), so no unit-of-work flush per row; with
 ``issue_on`` the invoices are predicted (in a thread, while the run writes) and their PDFs
 rendered ahead in a second process (``services.season.prerender``), taken only when equal to the
 document the transaction builds.
@@ -62,9 +62,9 @@ from lehrer_licenses.services.licences.seats.contracts import (
     term_of,
 )
 from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
-from lehrer_licenses.services.season.batch_audit import AuditJournal
 from lehrer_licenses.services.season.prerender import PreRenderer
 from lehrer_licenses.store import audit
+from lehrer_licenses.store.audit import AuditJournal
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
@@ -386,7 +386,7 @@ def _renew_one(
     journal.rows[:0] = drafts_journal.rows
     item.invoices = issued + [invoice_view(i) for i in drafts]
     audit.record(
-        journal,  # type: ignore[arg-type]
+        journal,
         f"renewal.{action}",
         "subscription",
         sub.id,
