@@ -74,6 +74,11 @@ def test_issue_pdf_pay_credit_and_list(cli, tmp_path):
     assert [(d["number"], d["days_overdue"], d["open"]) for d in late] == [
         ("2026-00001", 21, "305.90")
     ]
+    # partly paid is what was paid, not the date: past its due date it is still listed so
+    partly = ok(cli, "invoice", "list", "--status", "partly_paid", "--date", "2026-05-01")
+    assert [(d["number"], d["status"], d["paid"]) for d in partly] == [
+        ("2026-00001", "overdue", "200.00")
+    ]
     credit = ok(
         cli, "invoice", "credit", "2026-00001", "--reason", "Rabatt", "--amount", "5.90",
         "--date", "2026-03-21",

@@ -254,18 +254,19 @@ def list_invoices(
             query = query.where(Invoice.kind == kind)
         if overdue:
             status = OVERDUE
-        if status in (ISSUED, PARTLY_PAID, OVERDUE):
+        if status in (ISSUED, OVERDUE):
             query = query.where(Invoice.status.in_((ISSUED, PARTLY_PAID)))
             if status == OVERDUE:
                 query = query.where(Invoice.kind == INVOICE, Invoice.due_date < today)
         elif status:
+            # partly paid, as the app's filter: what was paid, overdue or not
             query = query.where(Invoice.status == status)
         if limit:
             query = query.limit(limit)
         records = []
         for invoice, paid_sum, credited_sum in session.execute(query):
             record = invoice_record(invoice, paid_sum or ZERO, credited_sum or ZERO, today)
-            if status and record.status != status:
+            if status in (ISSUED, OVERDUE) and record.status != status:
                 continue  # the shown status (overdue) follows from the date
             records.append(record)
         return records
