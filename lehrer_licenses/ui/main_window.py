@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -100,6 +101,20 @@ class MainWindow(MenuActions, BackupActions, QMainWindow):
     @property
     def attached(self) -> bool:
         return self.db is not None and bool(self.views)
+
+    def schools_sort(self) -> tuple[str, bool]:
+        """The order the schools list was left in (its header's saved state), without building
+        the list: the start reads its first page in that order."""
+        from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
+
+        header = QHeaderView(Qt.Orientation.Horizontal)
+        state = self.settings[opt.SCHOOLS_HEADER]
+        if state.isEmpty() or not header.restoreState(state):
+            return SchoolsModel.DEFAULT_SORT
+        section = header.sortIndicatorSection()
+        if not 0 <= section < len(COLUMNS):
+            return SchoolsModel.DEFAULT_SORT
+        return COLUMNS[section].key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
     def show_first_page(self, page: FirstPage) -> None:
         """The schools list from the start's light read, before the database is open: it is

@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from lehrer_licenses.services.browse import schools as browse
 from lehrer_licenses.services.browse.first_page import (
     HEAD_REVISION,
+    SORT_COLUMNS,
     FirstPage,
     desk_file,
     read_first_page,
@@ -63,6 +64,24 @@ def test_the_light_first_page_is_the_lists_first_page(db, make_school):
     assert any(row.term_end is not None for row in everything.rows)
     # The file path, as the app gets it from --db or the recent files, reads the same.
     assert read_first_page(str(path), FIRST_PAGE) == page
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+def test_each_order_of_a_school_column_reads_as_the_list_does(db, make_school, descending):
+    create_demo(db, 30, seed=3, today=date(2026, 11, 22))
+    # Names that lower() and the tie-break by number have to sort alike on both ways.
+    make_school("aarberg Schule", city="zug", postcode="6300")
+    make_school("Aarberg Schule", city="Zug", postcode="6300")
+    for key in SORT_COLUMNS:
+        page = read_first_page(db.url, 12, key, descending)
+        expected = browse.list_schools(db, "", 0, 12, key, descending)
+        assert page == FirstPage(tuple(expected), 32, key, descending), key
+
+
+def test_an_order_by_the_figures_is_left_to_the_normal_way(db):
+    assert set(SORT_COLUMNS) == set(browse.SCHOOL_COLUMN_KEYS)
+    for key in set(browse.SCHOOL_SORT_KEYS) - set(SORT_COLUMNS):
+        assert read_first_page(db.url, FIRST_PAGE, key) is None, key
 
 
 def test_a_short_list_and_an_empty_one(db, make_school):

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from lehrer_licenses.services.browse.first_page import HEAD_REVISION
 from lehrer_licenses.services.licences.seats import orders
@@ -205,3 +205,39 @@ def test_closing_is_possible_while_the_database_layer_loads(qtbot, desk, setting
     # Here no event loop ends with the window (run's does): the start finishes unharmed.
     qtbot.waitUntil(lambda: window.attached, timeout=10000)
     window.db.dispose()
+
+
+def sorted_by_clicking(qtbot, launched, desk, key: str, clicks: int) -> None:
+    """A first start whose user sorts the list by ``key`` and quits: the header is saved."""
+    controller = launched(str(desk))
+    qtbot.waitUntil(lambda: controller.window.attached, timeout=10000)
+    view = controller.window.schools
+    header = view.table.horizontalHeader()
+    section = view.model.column_of(key)
+    for _click in range(clicks):
+        middle = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(middle, 5))
+    controller.window.close()
+
+
+def test_the_first_page_comes_in_the_order_the_list_was_left_in(qtbot, desk, launched):
+    sorted_by_clicking(qtbot, launched, desk, "name", clicks=2)  # by name, descending
+
+    controller = launched(str(desk))
+    view = controller.window.schools
+
+    assert not controller.window.attached
+    assert view.model.sort_order == ("name", True)
+    names = [view.model.row_at(i).name for i in range(view.model.rowCount())]
+    qtbot.waitUntil(lambda: controller.window.attached, timeout=10000)
+    view.model.reload()  # what the list's own query reads in that order
+    assert [view.model.row_at(i).name for i in range(view.model.rowCount())] == names
+
+
+def test_a_list_left_sorted_by_its_figures_is_opened_the_normal_way(qtbot, desk, launched):
+    sorted_by_clicking(qtbot, launched, desk, "seats", clicks=1)
+
+    controller = launched(str(desk))
+
+    assert controller.window.attached
+    assert controller.window.schools.model.sort_order[0] == "seats"

@@ -3,11 +3,12 @@ imported.
 
 Importing the store (SQLAlchemy, the mapped models, Alembic) takes most of a second; the list
 the clerk looks at first does not need it. A desk file at the schema this module knows
-(``HEAD_REVISION``) is read here with the plain ``sqlite3`` module, read-only, in the list's
-default order (by number, no search). Anything else (a server, an older or newer schema, no
-file, any error) gives None, and the app goes the normal way through ``browse.schools``.
+(``HEAD_REVISION``) is read here with the plain ``sqlite3`` module, read-only, without a
+search, in the order the list was left in when it is one of the school's own columns
+(``SORT_COLUMNS``). Anything else (a server, an older or newer schema, no file, another order,
+any error) gives None, and the app goes the normal way through ``browse.schools``.
 
-The queries are ``browse.schools.list_schools``' for that order, written out in SQL: a test
+The queries are ``browse.schools.list_schools``' for those orders, written out in SQL: a test
 compares both on a demo database, and another keeps ``HEAD_REVISION`` at Alembic's head, so
 a migration that changes these tables is noticed here.
 
@@ -68,9 +69,20 @@ class SchoolRow:
 class FirstPage:
     rows: tuple[SchoolRow, ...]
     total: int  # schools in the database, as the list's count shows them
+    sort_key: str = "number"
+    descending: bool = False
 
 
-_PAGE_IDS = "SELECT id FROM school ORDER BY number LIMIT ?"
+# The list's sort keys that are columns of the school table, as browse.schools orders them.
+SORT_COLUMNS = {
+    "number": "number",
+    "name": "lower(name)",
+    "postcode": "postcode",
+    "city": "lower(city)",
+    "country": "country",
+}
+# {order} is a column of SORT_COLUMNS and ASC or DESC; the number makes the order total.
+_PAGE_IDS = "SELECT id FROM school ORDER BY {column} {order} NULLS LAST, number {order} LIMIT ?"
 
 # {ids} is one "?" per school of the page.
 _FIGURES = """
@@ -138,9 +150,14 @@ def desk_file(db_arg: str | None) -> Path | None:
     return Path(target).expanduser().resolve()
 
 
-def read_first_page(db_arg: str | None, limit: int) -> FirstPage | None:
-    """The first ``limit`` schools by number and their count, or None where the normal way has
-    to answer (see the module's docstring). Never raises: the start goes on either way."""
+def read_first_page(
+    db_arg: str | None, limit: int, sort_key: str = "number", descending: bool = False
+) -> FirstPage | None:
+    """The first ``limit`` schools in the order of ``sort_key`` and their count, or None where
+    the normal way has to answer (see the module's docstring). Never raises: the start goes on
+    either way."""
+    if sort_key not in SORT_COLUMNS:
+        return None
     try:
         path = desk_file(db_arg)
         if path is None or not path.is_file():
@@ -148,23 +165,25 @@ def read_first_page(db_arg: str | None, limit: int) -> FirstPage | None:
         # Read-only, and no waiting: a file that is busy or locked is the normal way's to open.
         con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
         try:
-            return _read(con, limit)
+            return _read(con, limit, sort_key, descending)
         finally:
             con.close()
     except Exception:  # an unreadable, foreign or damaged file: the normal way says what is wrong
         return None
 
 
-def _read(con: sqlite3.Connection, limit: int) -> FirstPage | None:
+def _read(con: sqlite3.Connection, limit: int, sort_key: str, descending: bool) -> FirstPage | None:
     # One read transaction: the count and the page see the same data.
     con.execute("BEGIN")
     version = con.execute("SELECT version_num FROM alembic_version").fetchall()
     if version != [(HEAD_REVISION,)]:
         return None
     total = con.execute("SELECT count(id) FROM school").fetchone()[0]
-    ids = [school_id for (school_id,) in con.execute(_PAGE_IDS, (max(0, limit),))]
+    order = "DESC" if descending else "ASC"
+    query = _PAGE_IDS.format(column=SORT_COLUMNS[sort_key], order=order)
+    ids = [school_id for (school_id,) in con.execute(query, (max(0, limit),))]
     if not ids:
-        return FirstPage((), total)
+        return FirstPage((), total, sort_key, descending)
     marks = ", ".join(f":id{i}" for i in range(len(ids)))
     values: dict[str, object] = {f"id{i}": school_id for i, school_id in enumerate(ids)}
     values.update(
@@ -175,7 +194,8 @@ def _read(con: sqlite3.Connection, limit: int) -> FirstPage | None:
         none=STATUS_NONE,
     )
     rows = {r[0]: _row(r) for r in con.execute(_FIGURES.format(ids=marks), values)}
-    return FirstPage(tuple(rows[school_id] for school_id in ids if school_id in rows), total)
+    page = tuple(rows[school_id] for school_id in ids if school_id in rows)
+    return FirstPage(page, total, sort_key, descending)
 
 
 def _money(scaled: int | None) -> Decimal:

@@ -59,17 +59,19 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         page_size: int = PAGE_SIZE,
         parent=None,
         first_page: tuple[Sequence[Row], int] | None = None,
+        sort: tuple[str, bool] | None = None,
     ) -> None:
         """``db`` None: the database is not open yet (the app's start); the model shows
-        ``first_page`` (its rows in the default order, and the total), read without it, and
-        what the user asks for meanwhile (a search, a sort, more rows) waits for ``attach``."""
+        ``first_page`` (its rows in the order ``sort``, else the default one, and the total),
+        read without it, and what the user asks for meanwhile (a search, a sort, more rows)
+        waits for ``attach``."""
         super().__init__(parent)
         self._db = db
         self._page_size = page_size
         self._rows: list[Row] = []
         self._total = 0
         self._search = ""
-        self._sort_key, self._descending = self.DEFAULT_SORT
+        self._sort_key, self._descending = sort or self.DEFAULT_SORT
         self.pages_fetched = 0
         self._stale = False  # asked to reload before the database was there
         if first_page is None:

@@ -65,8 +65,11 @@ class SchoolsView(QWidget):
         """``db`` None: the app's start shows ``first_page`` (read without the database layer)
         until ``attach``; a click, a search or a sort meanwhile is carried out then."""
         super().__init__(parent)
-        page = None if first_page is None else (first_page.rows, first_page.total)
-        self.model = SchoolsModel(db, parent=self, first_page=page)
+        page = sort = None
+        if first_page is not None:
+            page = (first_page.rows, first_page.total)
+            sort = (first_page.sort_key, first_page.descending)
+        self.model = SchoolsModel(db, parent=self, first_page=page, sort=sort)
 
         self.search = SearchField()
         # The shortcut as the platform and language write it ("Strg+F" in German, "⌘F" on a Mac).
