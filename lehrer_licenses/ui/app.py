@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from lehrer_licenses import __version__
+import lehrer_licenses
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
 from lehrer_licenses.services.browse.first_page import read_first_page
 from lehrer_licenses.ui import collector, formatting, workers
@@ -158,7 +158,6 @@ def create_application(argv: list[str] | None = None, style: str | None = None) 
         app_style.install(app, style)
     app.setOrganizationName(opt.ORGANISATION)
     app.setApplicationName(opt.APPLICATION)
-    app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("app"))
     collector.install(app)
     return app
@@ -175,18 +174,20 @@ DATABASE_LAYER = (
 
 def load_database_layer() -> None:
     """Import the database layer (about half a second); ``launch`` runs it on a worker while the
-    first page is on the screen. Plain Python imports: no Qt object is touched."""
+    first page is on the screen. Plain Python: no Qt object is touched."""
     for name in DATABASE_LAYER:
         importlib.import_module(name)
+    _ = lehrer_licenses.__version__  # looked up in the installed package's metadata, then kept
 
 
 def show_first_page(window: MainWindow, target: str | None) -> bool:
     """Put the schools list's first page in ``window`` before the database layer is loaded
-    (services/browse/first_page.py): only for a desk file at this schema, and when the window
-    opens on the schools list; False leaves the window to ``attach_database`` as before."""
+    (services/browse/first_page.py): only for a desk file at this schema, when the window opens
+    on the schools list, in an order the light reader knows; False leaves the window to
+    ``attach_database`` as before."""
     if window.nav.currentRow() != 0:
         return False
-    page = read_first_page(target, SchoolsModel.FIRST_PAGE)
+    page = read_first_page(target, SchoolsModel.FIRST_PAGE, *window.schools_sort())
     if page is None:
         return False
     window.show_first_page(page)
@@ -204,6 +205,8 @@ def attach_database(controller: App, target: str | None) -> bool:
     except Exception as exc:  # wrong path, no permission, a file that is not a database
         show_error(controller.window, exc, _("Cannot open the database"))
         return False
+    # Set here rather than with the application: the version costs the start 40 ms of imports.
+    QApplication.instance().setApplicationVersion(lehrer_licenses.__version__)
     remember(controller.settings, db)
     controller.attach(db)
     return True

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, _, ngettext
 from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import settings as opt
@@ -237,6 +236,7 @@ class MenuActions:
         asking.show_box(self.about_box())
 
     def about_box(self) -> QMessageBox:
+        from lehrer_licenses import __version__
         from lehrer_licenses.services.database_init import schema_version
 
         box = QMessageBox(self)
