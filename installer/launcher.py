@@ -28,15 +28,23 @@ def _quit_when_started() -> None:
     # The app reuses an existing QApplication (ui.app.create_application). It shows its window
     # and runs processEvents() before app.exec(), so a single zero timer would fire there, where
     # quit() does nothing, and the app would never end. A repeating timer's quit() takes effect
-    # on the first pass of app.exec(): the database is open and the window shown by then.
+    # in app.exec(), once the main window has its database: the app shows the schools list's
+    # first page before it opens the database (ui.app.launch), so the first pass of app.exec()
+    # can come before it; the database is open and the window shown when it quits.
     from PySide6.QtCore import QTimer
 
     from lehrer_licenses.ui.app import create_application
+    from lehrer_licenses.ui.main_window import MainWindow
 
     app = create_application()
     timer = QTimer(app)
     timer.setInterval(10)
-    timer.timeout.connect(app.quit)
+
+    def quit_when_attached() -> None:
+        if any(isinstance(w, MainWindow) and w.attached for w in app.topLevelWidgets()):
+            app.quit()
+
+    timer.timeout.connect(quit_when_attached)
     timer.start()
 
 

@@ -12,7 +12,6 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
 from sqlalchemy import Connection, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
@@ -22,6 +21,11 @@ from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.i18n import _
 from lehrer_licenses.store import instance_marker
 from lehrer_licenses.store.backup import backup_name, copy_database, remove_leftovers
+
+# ENV_VAR and default_database_path are the store's names too (the services import them here).
+from lehrer_licenses.store.location import ENV_VAR as ENV_VAR
+from lehrer_licenses.store.location import database_target
+from lehrer_licenses.store.location import default_database_path as default_database_path
 from lehrer_licenses.store.network_drive import network_location
 from lehrer_licenses.store.roles import ensure_roles, refused
 from lehrer_licenses.store.search_index import ensure_trigram_index
@@ -34,8 +38,6 @@ from lehrer_licenses.store.server import (
 )
 from lehrer_licenses.store.textsearch import register_sqlite_functions
 
-ENV_VAR = "LEHRER_LICENSES_DB"
-APP_NAME = "lehrer-licenses"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 # How often a write transaction that could not even start (another program held the write lock,
@@ -88,14 +90,9 @@ def _concurrency_error(exc: DBAPIError) -> DomainError | None:
     return None
 
 
-def default_database_path() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "lehrer-licenses.sqlite"
-
-
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     """``--db`` (path or URL), else $LEHRER_LICENSES_DB, else the user data folder."""
-    target = db if db not in (None, "") else os.environ.get(ENV_VAR) or default_database_path()
-    text = os.fspath(target)
+    text = database_target(db)
     if "://" in text:
         return text
     path = Path(text).expanduser().resolve()

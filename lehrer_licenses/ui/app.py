@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -18,15 +19,17 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
-from lehrer_licenses import __version__
+import lehrer_licenses
 from lehrer_licenses.i18n import LANGUAGES, SOURCE_LANGUAGE, _, set_ui_language
-from lehrer_licenses.ui import collector, formatting
+from lehrer_licenses.services.browse.first_page import read_first_page
+from lehrer_licenses.ui import collector, formatting, workers
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui import style as app_style
 from lehrer_licenses.ui.errors import install_excepthook, show_error
 from lehrer_licenses.ui.handles import DATABASE_ENV_VAR, Database
 from lehrer_licenses.ui.icons import icon
 from lehrer_licenses.ui.main_window import MainWindow, remember
+from lehrer_licenses.ui.models.schools_model import SchoolsModel
 from lehrer_licenses.ui.open_elsewhere import warn_if_open_elsewhere
 from lehrer_licenses.ui.settings import Settings
 
@@ -77,6 +80,7 @@ class App:
         self.db = db
         self.settings = settings
         self.window = self._make_window()
+        self.loading: workers.Task | None = None  # the database layer, loaded by ``launch``
 
     def attach(self, db: Database) -> None:
         """The database is open: build the views in the window shown meanwhile."""
@@ -154,36 +158,109 @@ def create_application(argv: list[str] | None = None, style: str | None = None) 
         app_style.install(app, style)
     app.setOrganizationName(opt.ORGANISATION)
     app.setApplicationName(opt.APPLICATION)
-    app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("app"))
     collector.install(app)
     return app
 
 
-def run(db_arg: str | None = None) -> int:
-    app = create_application()
-    settings = Settings()
-    apply_language(settings)
-    install_excepthook()
-    # The window first (it needs only Qt), then the database layer: importing SQLAlchemy,
-    # Alembic and the services and opening the file take about a second, which the user now
-    # spends looking at the window rather than at nothing.
-    controller = App(None, settings)
-    show_painted(controller.window)
-    from lehrer_licenses.services.database_init import init_database, mask_logs
+# What the database layer brings that the list needs once it is attached: opening the database
+# (SQLAlchemy, Alembic, the models), the list's own queries and the selected school's details.
+DATABASE_LAYER = (
+    "lehrer_licenses.services.database_init",
+    "lehrer_licenses.services.browse.schools",
+    "lehrer_licenses.services.browse.school_detail",
+)
 
-    mask_logs()
+
+def load_database_layer() -> None:
+    """Import the database layer (about half a second); ``launch`` runs it on a worker while the
+    first page is on the screen. Plain Python: no Qt object is touched."""
+    for name in DATABASE_LAYER:
+        importlib.import_module(name)
+    _ = lehrer_licenses.__version__  # looked up in the installed package's metadata, then kept
+
+
+def show_first_page(window: MainWindow, target: str | None) -> bool:
+    """Put the schools list's first page in ``window`` before the database layer is loaded
+    (services/browse/first_page.py): only for a desk file at this schema, when the window opens
+    on the schools list, in an order the light reader knows; False leaves the window to
+    ``attach_database`` as before."""
+    if window.nav.currentRow() != 0:
+        return False
+    page = read_first_page(target, SchoolsModel.FIRST_PAGE, *window.schools_sort())
+    if page is None:
+        return False
+    window.show_first_page(page)
+    return True
+
+
+def attach_database(controller: App, target: str | None) -> bool:
+    """Open the database (migrating, locking: ``init_database``) and give it to the window;
+    False, with the reason shown, when it cannot be opened."""
+    from lehrer_licenses.services import database_init
+
+    database_init.mask_logs()
     try:
-        db, _installed = init_database(database_target(db_arg, settings))
+        db, _installed = database_init.init_database(target)
     except Exception as exc:  # wrong path, no permission, a file that is not a database
         show_error(controller.window, exc, _("Cannot open the database"))
-        return 2
-    remember(settings, db)
+        return False
+    # Set here rather than with the application: the version costs the start 40 ms of imports.
+    QApplication.instance().setApplicationVersion(lehrer_licenses.__version__)
+    remember(controller.settings, db)
     controller.attach(db)
-    warn_if_open_elsewhere(controller.window, db)
+    return True
+
+
+def after_attach(controller: App) -> None:
+    warn_if_open_elsewhere(controller.window, controller.window.db)
     first_run(controller.window)
     controller.window.start_daily_backup()
+
+
+def launch(db_arg: str | None = None, settings: Settings | None = None) -> App | None:
+    """Everything of ``run`` before its event loop; None when the database cannot be opened.
+
+    The window first (it needs only Qt) with the schools list's first page, read without the
+    database layer; then the database layer (SQLAlchemy, Alembic, the services: about half a
+    second of imports) is loaded on a worker while the list is on the screen, and attached in
+    the event loop; what the user did in the list meanwhile happens then. Without a first page
+    (a server, another schema, another page to open on) the window shows "Opening the
+    database…" while the database is opened here, as before."""
+    settings = settings if settings is not None else Settings()
+    apply_language(settings)
+    install_excepthook()
+    controller = App(None, settings)
+    target = database_target(db_arg, settings)
+    listed = show_first_page(controller.window, target)
+    show_painted(controller.window)
+    if not listed:
+        if not attach_database(controller, target):
+            return None
+        after_attach(controller)
+        return controller
+
+    def attach(_outcome: object = None) -> None:
+        # An import that failed on the worker fails again here, where its error is shown.
+        if attach_database(controller, target):
+            after_attach(controller)
+        else:
+            QApplication.exit(2)
+
+    task = workers.Task(lambda _progress: load_database_layer())
+    task.signals.succeeded.connect(attach)
+    task.signals.failed.connect(attach)
+    controller.loading = workers.start(task)  # kept: the task's signals live as long as it
+    return controller
+
+
+def run(db_arg: str | None = None) -> int:
+    app = create_application()
+    controller = launch(db_arg)
+    if controller is None:
+        return 2
     try:
         return app.exec()
     finally:
-        controller.window.db.dispose()
+        if controller.window.db is not None:
+            controller.window.db.dispose()

@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.billing.reasons import INVOICE_REASONS
-from lehrer_licenses.services.browse import schools as browse
+from lehrer_licenses.services.browse import first_page as browse
 
 _SCHOOL_STATUS = {
     browse.STATUS_ACTIVE: N_("Running"),

@@ -15,6 +15,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from lehrer_licenses.i18n import _
+from lehrer_licenses.services.browse.first_page import FirstPage
 from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import settings as opt
 from lehrer_licenses.ui.backup_actions import BackupActions
@@ -98,16 +100,61 @@ class MainWindow(MenuActions, BackupActions, QMainWindow):
 
     @property
     def attached(self) -> bool:
-        return bool(self.views)
+        return self.db is not None and bool(self.views)
+
+    def schools_sort(self) -> tuple[str, bool]:
+        """The order the schools list was left in (its header's saved state), without building
+        the list: the start reads its first page in that order."""
+        from lehrer_licenses.ui.models.schools_model import COLUMNS, SchoolsModel
+
+        header = QHeaderView(Qt.Orientation.Horizontal)
+        state = self.settings[opt.SCHOOLS_HEADER]
+        if state.isEmpty() or not header.restoreState(state):
+            return SchoolsModel.DEFAULT_SORT
+        section = header.sortIndicatorSection()
+        if not 0 <= section < len(COLUMNS):
+            return SchoolsModel.DEFAULT_SORT
+        return COLUMNS[section].key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    def show_first_page(self, page: FirstPage) -> None:
+        """The schools list from the start's light read, before the database is open: it is
+        shown at once, and ``attach`` gives it the database."""
+        from lehrer_licenses.ui.views.schools import SchoolsView
+
+        self._add_views(SchoolsView(None, first_page=page))
+        self.restore_state()
 
     def attach(self, db: Database) -> None:
-        """Build the schools view on ``db``; the other views are built when first shown (or
-        asked for), so the start pays only for the list the user sees first."""
+        """Build the schools view on ``db`` (or give it to the one showing the first page); the
+        other views are built when first shown (or asked for), so the start pays only for the
+        list the user sees first."""
         from lehrer_licenses.ui.views.schools import SchoolsView
 
         self.db = db
+        first_page = bool(self.views)
+        if first_page:
+            self.schools.attach(db)
+        else:
+            self._add_views(SchoolsView(db))
+        self._show_database()
+        for action in self._needs_views:
+            action.setEnabled(True)
+        is_file = self._is_file()
+        self.backup_action.setEnabled(is_file)
+        self.restore_action.setEnabled(is_file)
+        self._apply_access()
+        self.schools.new_school_requested.connect(self.new_school)
+        self.schools.order_requested.connect(self.order_seats)
+        self.schools.cancel_requested.connect(self.cancel_licences)
+        if first_page:
+            # A page chosen in the navigation meanwhile is built now.
+            self._show_page(self.nav.currentRow())
+        else:
+            self.restore_state()
+
+    def _add_views(self, schools: QWidget) -> None:
         self._built: dict[str, QWidget] = {}
-        self.schools = SchoolsView(db)
+        self.schools = schools
         self._built["schools"] = self.schools
         # Empty stand-ins keep the stack's pages in nav order until their view is built.
         widgets = [self.schools, *(QWidget() for _name in VIEW_NAMES[1:])]
@@ -120,20 +167,10 @@ class MainWindow(MenuActions, BackupActions, QMainWindow):
         for widget in widgets:
             self.stack.addWidget(widget)
         self.nav.currentRowChanged.connect(self._show_page)
-        self._show_database()
-        for action in self._needs_views:
-            action.setEnabled(True)
-        is_file = self._is_file()
-        self.backup_action.setEnabled(is_file)
-        self.restore_action.setEnabled(is_file)
-        self._apply_access()
-
-        self.schools.new_school_requested.connect(self.new_school)
-        self.schools.order_requested.connect(self.order_seats)
-        self.schools.cancel_requested.connect(self.cancel_licences)
-        self.restore_state()
 
     def _show_page(self, row: int) -> None:
+        if self.db is None:  # the start's first page: the page chosen is shown on ``attach``
+            return
         if 0 <= row < len(VIEW_NAMES):
             self._view(VIEW_NAMES[row])
         self.stack.setCurrentIndex(row)

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from lehrer_licenses import __version__
 from lehrer_licenses.i18n import LANGUAGES, _, ngettext
 from lehrer_licenses.ui import asking
 from lehrer_licenses.ui import settings as opt
@@ -36,14 +35,18 @@ class MenuActions:
         self._needs_views: list[QAction] = []
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
-        file_menu.addAction(self._action(_("&New database…"), self.new_database, "Ctrl+Shift+N"))
-        file_menu.addAction(
-            self._action(_("&Open database file…"), self.open_database, "Ctrl+Shift+O")
-        )
+        new_action = self._action(_("&New database…"), self.new_database, "Ctrl+Shift+N")
+        open_action = self._action(_("&Open database file…"), self.open_database, "Ctrl+Shift+O")
+        file_menu.addAction(new_action)
+        file_menu.addAction(open_action)
         self.connect_action = self._action(_("&Connect to server…"), self.connect_server)
         file_menu.addAction(self.connect_action)
         self.recent_menu = file_menu.addMenu(_("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        # The list's first page is shown (and the event loop runs) before the database is open
+        # (ui/app.launch): another database, language or the about box wait for it too.
+        self._needs_views += [new_action, open_action, self.connect_action]
+        self._needs_views.append(self.recent_menu.menuAction())
         file_menu.addSeparator()
         self.backup_action = self._action(_("&Backup…"), self.backup, "Ctrl+Shift+B")
         self.restore_action = self._action(_("&Restore from backup…"), self.restore)
@@ -101,6 +104,7 @@ class MenuActions:
         self._needs_views.append(refresh)
         view_menu.addAction(refresh)
         language_menu = view_menu.addMenu(_("&Language"))
+        self._needs_views.append(language_menu.menuAction())
         current = self.settings[opt.UI_LANGUAGE]
         for code in ("", *LANGUAGES):
             name = LANGUAGE_NAMES.get(code, _("As the system"))
@@ -110,7 +114,9 @@ class MenuActions:
             action.triggered.connect(lambda _c=False, c=code: self.language_requested.emit(c))
 
         help_menu = bar.addMenu(_("&Help"))
-        help_menu.addAction(self._action(_("&About lehrer-licenses"), self.about))
+        about_action = self._action(_("&About lehrer-licenses"), self.about)
+        help_menu.addAction(about_action)
+        self._needs_views.append(about_action)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -230,6 +236,7 @@ class MenuActions:
         asking.show_box(self.about_box())
 
     def about_box(self) -> QMessageBox:
+        from lehrer_licenses import __version__
         from lehrer_licenses.services.database_init import schema_version
 
         box = QMessageBox(self)

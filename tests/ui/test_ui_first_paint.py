@@ -39,7 +39,10 @@ def test_the_window_is_painted_with_the_placeholder_before_the_database_opens(
     seen = {}
 
     def opening(target):
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        # The window of this start: earlier tests may leave closed ones among the top levels.
+        window = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         qtbot.addWidget(window)
         seen["painted"] = list(recorder.painted)
         seen["picture"] = window.grab().toImage()

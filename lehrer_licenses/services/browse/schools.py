@@ -8,13 +8,20 @@ subqueries over that page's schools, instead of per-row lazy loads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import cache
 
 from sqlalchemy import Select, and_, bindparam, case, distinct, exists, func, select, type_coerce
 
+# The row and the status codes are the start's light reader's, so the app names them without
+# importing SQLAlchemy; they are this module's words as before.
+from lehrer_licenses.services.browse.first_page import (
+    STATUS_ACTIVE,
+    STATUS_ENDING,
+    STATUS_LAPSED,
+    STATUS_NONE,
+    SchoolRow,
+)
 from lehrer_licenses.services.licences.seats.contracts import ACTIVE
 from lehrer_licenses.services.schools import search_condition, search_count
 from lehrer_licenses.store.database import Database
@@ -32,37 +39,6 @@ from lehrer_licenses.store.models import (
 # Invoices that still wait for money, as billing has it: issued or partly paid (overdue is one
 # of these past its due date); the open amount is payable - paid - credited.
 OPEN_INVOICE_STATUSES = ("issued", "partly_paid")
-
-# School status as shown in the list: a running contract, one that runs out (cancelled as a
-# whole), one that lapsed, or none ever.
-STATUS_ACTIVE = "active"
-STATUS_ENDING = "ending"
-STATUS_LAPSED = "lapsed"
-STATUS_NONE = "none"
-
-
-@dataclass(frozen=True)
-class SchoolRow:
-    id: int
-    number: str
-    name: str
-    postcode: str
-    city: str
-    country: str
-    language: str
-    status: str
-    plan: str | None
-    term_end: date | None
-    seats: int
-    seats_assigned: int
-    seats_cancel_pending: int
-    open_total: Decimal
-    open_currency: str | None  # None when nothing is open or the open invoices mix currencies
-    open_mixed_currencies: bool = False
-
-    @property
-    def seats_free(self) -> int:
-        return max(0, self.seats - self.seats_assigned)
 
 
 # --- schools list -----------------------------------------------------------------------------

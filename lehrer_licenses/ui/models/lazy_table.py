@@ -11,6 +11,7 @@ shown (``display`` and friends).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -52,16 +53,32 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     # Emitted after the first page of a new query (search, sort, refresh) is in.
     reloaded = Signal()
 
-    def __init__(self, db: Database, page_size: int = PAGE_SIZE, parent=None) -> None:
+    def __init__(
+        self,
+        db: Database | None,
+        page_size: int = PAGE_SIZE,
+        parent=None,
+        first_page: tuple[Sequence[Row], int] | None = None,
+        sort: tuple[str, bool] | None = None,
+    ) -> None:
+        """``db`` None: the database is not open yet (the app's start); the model shows
+        ``first_page`` (its rows in the order ``sort``, else the default one, and the total),
+        read without it, and what the user asks for meanwhile (a search, a sort, more rows)
+        waits for ``attach``."""
         super().__init__(parent)
         self._db = db
         self._page_size = page_size
         self._rows: list[Row] = []
         self._total = 0
         self._search = ""
-        self._sort_key, self._descending = self.DEFAULT_SORT
+        self._sort_key, self._descending = sort or self.DEFAULT_SORT
         self.pages_fetched = 0
-        self.reload()
+        self._stale = False  # asked to reload before the database was there
+        if first_page is None:
+            self.reload()
+        else:
+            self._rows, self._total = list(first_page[0]), first_page[1]
+            self.pages_fetched = 1
 
     # --- what a subclass provides --------------------------------------------------------------
 
@@ -100,6 +117,13 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
         self._db = db
         self.reload()
 
+    def attach(self, db: Database) -> None:
+        """The database the first page was read from is open: go on from the rows shown, or
+        read what was asked for meanwhile."""
+        self._db = db
+        if self._stale:
+            self.reload()
+
     def set_search(self, text: str) -> None:
         if text.strip() == self._search.strip():
             return
@@ -118,6 +142,10 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def reload(self) -> None:
         """Start over from the first page (after a search, a sort, or a change in the data)."""
+        if self._db is None:
+            self._stale = True
+            return
+        self._stale = False
         self.beginResetModel()
         self._rows = []
         self._total = self.count(self._db, self._search)
@@ -131,7 +159,7 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     # --- lazy fetching -------------------------------------------------------------------------
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and self._db is not None and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():

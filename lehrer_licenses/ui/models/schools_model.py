@@ -9,8 +9,12 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from lehrer_licenses.i18n import N_, _
-from lehrer_licenses.services.browse import schools as browse_schools
-from lehrer_licenses.services.browse.schools import SchoolRow
+from lehrer_licenses.services.browse.first_page import (
+    STATUS_ENDING,
+    STATUS_LAPSED,
+    STATUS_NONE,
+    SchoolRow,
+)
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status, warning_colour
@@ -63,9 +67,9 @@ def tooltip(row: SchoolRow, key: str) -> str | None:
 
 def status_colour(status: str) -> QColor | None:
     """Only the contract cell is coloured: greying whole rows made them look disabled."""
-    if status == browse_schools.STATUS_ENDING:
+    if status == STATUS_ENDING:
         return warning_colour()
-    if status in (browse_schools.STATUS_LAPSED, browse_schools.STATUS_NONE):
+    if status in (STATUS_LAPSED, STATUS_NONE):
         return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     return None
 
@@ -76,13 +80,19 @@ class SchoolsModel(LazyTableModel[SchoolRow]):
     # A screen shows 15-40 schools; the figures of 200 took 25 ms of every keystroke.
     FIRST_PAGE = 60
 
+    # browse.schools is imported when the database is there: with it come SQLAlchemy and the
+    # models, which the start's first page does without (services/browse/first_page.py).
     def count(self, db: Database, search: str) -> int:
+        from lehrer_licenses.services.browse import schools as browse_schools
+
         # The search index counts the matches and finds each page's schools in one query of
         # their own (store/search_index.py), so a search that matches most schools does not
         # read all their ids first.
         return browse_schools.count_schools(db, search)
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
+        from lehrer_licenses.services.browse import schools as browse_schools
+
         return browse_schools.list_schools(
             db, search, offset, limit, sort_key, descending, matches=self.total
         )

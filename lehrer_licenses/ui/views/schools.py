@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from lehrer_licenses.i18n import _, ngettext
+from lehrer_licenses.services.browse.first_page import FirstPage
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.lazy_table import PAGE_SIZE
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
@@ -55,9 +56,20 @@ class SchoolsView(QWidget):
     order_requested = Signal()
     cancel_requested = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database | None,
+        parent: QWidget | None = None,
+        first_page: FirstPage | None = None,
+    ) -> None:
+        """``db`` None: the app's start shows ``first_page`` (read without the database layer)
+        until ``attach``; a click, a search or a sort meanwhile is carried out then."""
         super().__init__(parent)
-        self.model = SchoolsModel(db, parent=self)
+        page = sort = None
+        if first_page is not None:
+            page = (first_page.rows, first_page.total)
+            sort = (first_page.sort_key, first_page.descending)
+        self.model = SchoolsModel(db, parent=self, first_page=page, sort=sort)
 
         self.search = SearchField()
         # The shortcut as the platform and language write it ("Strg+F" in German, "⌘F" on a Mac).
@@ -102,7 +114,8 @@ class SchoolsView(QWidget):
 
         self.table = LazyTableView(self.model, stretch="name")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.doubleClicked.connect(lambda _index: self.order_requested.emit())
+        self.table.doubleClicked.connect(self._double_clicked)
+        self._order_pending = False  # a double click before the database was there
         self.model.reloaded.connect(self._after_reload)
         self.model.rowsInserted.connect(self._update_count)
 
@@ -116,6 +129,8 @@ class SchoolsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
+        for button in (self.new_button, self.order_button, self.cancel_button):
+            button.setEnabled(db is not None)  # as the menu's actions: with the database
         self._keep_selection: str | None = None
         self._after_reload()  # the model read its first page before we listened
         self._searching = False
@@ -137,6 +152,25 @@ class SchoolsView(QWidget):
 
     def _school_edited(self, number: str) -> None:
         self.refresh(select=number)
+
+    def attach(self, db: Database) -> None:
+        """The database of the first page is open: what the user did meanwhile happens now."""
+        self._db = db
+        for button in (self.new_button, self.order_button, self.cancel_button):
+            button.setEnabled(True)
+        # A search typed meanwhile is in the model already (``apply_search``): it reads it now.
+        self.model.attach(db)
+        # Rows the user scrolled to meanwhile: the table asks for them when it lays out again.
+        self.table.updateGeometries()
+        if self._detail_pending and self.isVisible():
+            self._show_later()  # as at any start: the details once the list is in
+        if self._order_pending:
+            self._order_pending = False
+            # After the start's own work (``attach`` is part of it), as the double click would.
+            QTimer.singleShot(0, self._order_after_start)
+
+    def _order_after_start(self) -> None:
+        self.order_requested.emit()
 
     def set_database(self, db: Database) -> None:
         self._db = db
@@ -240,6 +274,12 @@ class SchoolsView(QWidget):
     def _can_fetch_more(self) -> bool:
         return self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < PAGE_SIZE
 
+    def _double_clicked(self, _index: QModelIndex) -> None:
+        if self._db is None:
+            self._order_pending = True
+        else:
+            self.order_requested.emit()
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._show(self.selected_number())
 
@@ -268,6 +308,9 @@ class SchoolsView(QWidget):
     def _show(self, number: str | None) -> None:
         # While typing, no hit leaves the panel as it is too, when it is not built yet: building
         # it (its modules) for the message "select a school" cost the first such keystroke 0.25 s.
+        if self._db is None:  # the start's first page: the details follow ``attach``
+            self._detail_pending = True
+            return
         if self._searching and (number is not None or self._detail is None):
             self._detail_pending = True
             if self.isVisible():
