@@ -16,10 +16,12 @@ from lehrer_licenses.ui.views.schools import SchoolsView
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
-def test_model_fetches_page_by_page(db, school, qtmodeltester):
+def test_model_fetches_page_by_page(qtbot, db, school, qtmodeltester):
     for i in range(25):
         school(f"Schule {i:02d}")
     model = SchoolsModel(db, page_size=10)
+    # More than a page: counted after the first page, on a worker.
+    qtbot.waitUntil(lambda: model.counted_total is not None, timeout=3000)
     assert model.total == 25
     assert model.rowCount() == 10  # only the first page is read
     assert model.canFetchMore(QModelIndex())
