@@ -77,6 +77,34 @@ def test_view_search_as_you_type_and_detail(qtbot, db, sample):
     assert detail.history_table.rowCount() >= 4
 
 
+def test_a_typed_search_shows_its_first_page_before_the_count(qtbot, db, school, monkeypatch):
+    """More matches than the first page holds: the page is shown at once, "5+ found" beside it,
+    and the count follows from a worker (counting may take longer than finding the page)."""
+    monkeypatch.setattr(SchoolsModel, "FIRST_PAGE", 5)
+    for i in range(8):
+        school(f"Schulhaus {i:02d}", city="Thun")
+    school("Gymnasium Kirchenfeld", city="Bern")
+    view = SchoolsView(db)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.count_label.text() == "9 schools", timeout=3000)
+    shown = []
+    view.model.reloaded.connect(
+        lambda: shown.append((view.model.search, view.model.rowCount(), view.count_label.text()))
+    )
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, "schulhaus")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert shown[-1] == ("schulhaus", 5, "5+ found")
+    qtbot.waitUntil(lambda: view.count_label.text() == "8 found", timeout=3000)
+    assert view.model.total == 8
+    # Fewer than a page: the count is the page's, known with it.
+    view.search.clear()
+    qtbot.keyClicks(view.search, "gymnasium")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert shown[-1] == ("gymnasium", 1, "1 found")
+
+
 def test_refresh_keeps_the_selection(qtbot, db, sample, school):
     view = SchoolsView(db)
     qtbot.addWidget(view)

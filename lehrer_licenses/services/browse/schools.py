@@ -262,9 +262,9 @@ def _column_order(sort_key: str, descending: bool) -> tuple:
     """ORDER BY of a school column, the number breaking ties. These columns are never NULL, so
     no NULLS LAST: PostgreSQL walks an index backwards only in the order DESC NULLS FIRST."""
     column = _school_columns()[sort_key]
-    if descending:
-        return column.desc(), School.number.desc()
-    return column.asc(), School.number.asc()
+    # The number is unique: ordering by it twice made SQLite sort each run of equal numbers.
+    columns = (column,) if sort_key == "number" else (column, School.number)
+    return tuple(c.desc() if descending else c.asc() for c in columns)
 
 
 def _school_row(r) -> SchoolRow:
