@@ -347,9 +347,9 @@ def _page_ids(session, search: str, sort_key: str, descending: bool, offset: int
     ids = select(School.id)
     if search.strip():
         dialect = session.get_bind().dialect.name
-        found = list(
-            session.scalars(first_matches(School.id, School.search_text, search, FEW, dialect))
-        )
+        probe = first_matches(School.id, School.search_text, search, FEW, dialect)
+        # Core, all at once: through the ORM, a row at a time, the thousand ids took 10 ms.
+        found = session.connection().execute(probe).scalars().all()
         if not found:
             return []
         if len(found) < FEW:
