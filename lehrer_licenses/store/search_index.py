@@ -19,7 +19,7 @@ schools: 20-90 ms a keystroke), so each database gets an index that answers it:
 A page of a search in list order (number, name or city; store/migrations 0015) is found one of
 two ways, chosen by ``first_matches``, which reads at most a thousand matches from the index:
 fewer, and they are all the matches, sorted as they are; that many, and the page is found by
-walking the order's index (``search_text`` is its last column), testing each school's folded
+walking the order's index (on SQLite ``search_text`` is its last column), testing each school's folded
 text until the page is full. Sorting a hundred thousand matches cost more than walking past
 the schools between them; walking past every school for a handful of matches cost more than
 sorting those. Neither waits for the count of all matches, which the list reads afterwards.
@@ -49,7 +49,8 @@ FTS_TABLE = "school_search"
 TRIGRAM_INDEX = "ix_school_search_trigram"
 # A trigram tokenizer indexes runs of three characters: shorter needles cannot use it.
 TRIGRAM = 3
-# The schools list's order indexes (migration 0015), each ending in ``search_text``.
+# The schools list's order indexes (migration 0015); on SQLite each ends in ``search_text``, and
+# PostgreSQL has no ix_school_order_number (its unique index on the number serves).
 ORDER_INDEXES = ("ix_school_order_number", "ix_school_order_name", "ix_school_order_city")
 
 _FTS = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))

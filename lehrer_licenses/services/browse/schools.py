@@ -234,12 +234,15 @@ SCHOOL_SORT_KEYS = (
 )
 
 
-# A search's page in a school column's order: fewer matches than this are all read from the
+# A search's page in a school column's order: fewer matches than this are all found through the
 # search index and sorted; from this many on, the page is found by walking the order's index
-# (store/search_index.py). Walking past every school costs 30-40 ms at 200,000 schools, sorting
-# a thousand matches 5-15 ms (each is looked up): the walk, when it must go far, goes far only
-# for a search that matches many schools, and those are rarely all in one stretch of the order.
-FEW = 1000
+# (store/search_index.py). At 200,000 schools, walking past every school costs SQLite 30-40 ms
+# and sorting a thousand matches 5-15 ms (each is looked up); PostgreSQL walks slower (100 ms
+# past every school, 270 ms for the matches of "zurich" in the order of the cities) and reads
+# the matches of its trigram index faster. The walk, when it must go far, goes far only for a
+# search that matches many schools, and those are rarely all in one stretch of the order.
+FEW = {"sqlite": 1000, "postgresql": 10000}
+FEW_ELSEWHERE = 1000
 
 
 # Sort keys that are columns of the school table (the page can be found before aggregating).
@@ -344,22 +347,37 @@ def list_schools(
 
 def _page_ids(session, search: str, sort_key: str, descending: bool, offset: int, limit: int):
     """The ids of one page of schools in a school column's order (see ``FEW``)."""
-    ids = select(School.id)
-    if search.strip():
-        dialect = session.get_bind().dialect.name
-        probe = first_matches(School.id, School.search_text, search, FEW, dialect)
-        # Core, all at once: through the ORM, a row at a time, the thousand ids took 10 ms.
-        found = session.connection().execute(probe).scalars().all()
-        if not found:
-            return []
-        if len(found) < FEW:
-            ids = ids.where(School.id.in_(found))
-        else:
-            # Postcode and country have no order index: their matches are sorted whole.
-            walk = sort_key in ORDER_INDEXED_KEYS
-            ids = ids.where(search_condition(search, as_filter=walk))
-    ids = ids.order_by(*_column_order(sort_key, descending))
-    return list(session.scalars(ids.offset(max(0, offset)).limit(max(0, limit))))
+    order = _column_order(sort_key, descending)
+    if not search.strip():
+        return _paged(session, select(School.id).order_by(*order), offset, limit)
+    dialect = session.get_bind().dialect.name
+    few = FEW.get(dialect, FEW_ELSEWHERE)
+    probe = first_matches(School.id, School.search_text, search, few, dialect).subquery()
+    found = session.scalar(select(func.count()).select_from(probe))
+    if not found:
+        return []
+    if found < few or sort_key not in ORDER_INDEXED_KEYS:
+        # Few matches (or no order index): sort them all. MATERIALIZED, so that neither
+        # database walks the order's index past every school looking for a handful (SQLite
+        # did, for a search that found one school among 200,000: 40-120 ms).
+        keys = [c.element.label(f"k{i}") for i, c in enumerate(order)]
+        matches = (
+            select(School.id, *keys)
+            .where(search_condition(search))
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        resorted = [
+            matches.c[f"k{i}"].desc() if descending else matches.c[f"k{i}"].asc()
+            for i in range(len(keys))
+        ]
+        return _paged(session, select(matches.c.id).order_by(*resorted), offset, limit)
+    walked = select(School.id).where(search_condition(search, as_filter=True))
+    return _paged(session, walked.order_by(*order), offset, limit)
+
+
+def _paged(session, query, offset: int, limit: int) -> list[int]:
+    return list(session.scalars(query.offset(max(0, offset)).limit(max(0, limit))))
 
 
 def school_ids(
