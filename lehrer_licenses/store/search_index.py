@@ -17,12 +17,13 @@ schools: 20-90 ms a keystroke), so each database gets an index that answers it:
   and ``ensure_trigram_index`` says why; ``lehrer-licenses migrate`` tries again.
 
 A page of a search in list order (number, name or city; store/migrations 0015) is found one of
-two ways, chosen by ``first_matches``, which reads at most a thousand matches from the index:
-fewer, and they are all the matches, sorted as they are; that many, and the page is found by
-walking the order's index (on SQLite ``search_text`` is its last column), testing each school's folded
-text until the page is full. Sorting a hundred thousand matches cost more than walking past
-the schools between them; walking past every school for a handful of matches cost more than
-sorting those. Neither waits for the count of all matches, which the list reads afterwards.
+two ways (services/browse/schools.py), chosen by counting ``first_matches`` up to a bound (1,000
+on SQLite, 10,000 on PostgreSQL): fewer, and all the matches are read through the search index
+and sorted; that many, and the page is found by walking the order's index and testing each
+school's folded text until the page is full (on SQLite ``search_text`` is the index's last
+column, so the test reads no row). Sorting a hundred thousand matches cost more than walking
+past the schools between them; walking past every school for a handful of matches cost more
+than sorting those. Neither waits for the count of all matches, which the list reads after.
 
 Neither object is an ORM model: Alembic's autogenerate cannot describe a virtual table, its
 shadow tables or an operator-class index, so ``outside_the_models`` tells the comparison of

@@ -94,15 +94,13 @@ def test_the_search_finds_the_same_on_this_backend_as_on_a_sqlite_file(db, tmp_p
         twin.dispose()
 
 
+# With a name that differs from another in case only (the number breaks the tie) and the LIKE
+# wildcards, literal.
 PAGED = [
-    ("Schulhaus Zürich Nord", "Zürich", "8050"),
-    ("schulhaus zürich süd", "Zürich", "8045"),
-    ("Primarschule Aesch", "Aesch", "4147"),
-    ("École de Genève", "Genève", "1200"),
-    ("Sekundarschule Basel", "Basel", "4051"),
+    *SAME_ON_EVERY_BACKEND,
+    ("schulhaus zürich nord", "Zürich", "8045"),
     ("Schule 100% Bio", "Bern", "3000"),
     ("Schule_Nord", "Biel", "2502"),
-    ("Gymnasium Thun", "Thun", "3600"),
 ]
 
 

@@ -19,7 +19,7 @@ from lehrer_licenses.services.browse.schools import SchoolRow
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status, warning_colour
-from lehrer_licenses.ui.models.lazy_table import Column, Index, LazyTableModel
+from lehrer_licenses.ui.models.lazy_table import Column, CountedLater, Index, LazyTableModel
 from lehrer_licenses.ui.workers import Progress, Task, start
 
 COLUMNS = (
@@ -76,7 +76,7 @@ def status_colour(status: str) -> QColor | None:
     return None
 
 
-class SchoolsModel(LazyTableModel[SchoolRow]):
+class SchoolsModel(CountedLater, LazyTableModel[SchoolRow]):
     COLUMNS = COLUMNS
     DEFAULT_SORT = ("number", False)
     # A screen shows 15-40 schools; the figures of 200 took 25 ms of every keystroke.
@@ -95,15 +95,6 @@ class SchoolsModel(LazyTableModel[SchoolRow]):
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
         return browse_schools.list_schools(db, search, offset, limit, sort_key, descending)
-
-    @property
-    def total(self) -> int:
-        """The schools the search finds once counted, else those loaded so far."""
-        return self._counted if self._counted is not None else len(self._rows)
-
-    @property
-    def counted_total(self) -> int | None:
-        return self._counted
 
     def reload(self) -> None:
         self._generation += 1
