@@ -16,9 +16,19 @@ schools: 20-90 ms a keystroke), so each database gets an index that answers it:
   database owner may create it. Where it cannot be created the search still works, unindexed,
   and ``ensure_trigram_index`` says why; ``lehrer-licenses migrate`` tries again.
 
+A page of a search in list order (number, name or city; store/migrations 0015) is found one of
+two ways (services/browse/schools.py), chosen by counting ``first_matches`` up to a bound (1,000
+on SQLite, 10,000 on PostgreSQL): fewer, and all the matches are read through the search index
+and sorted; that many, and the page is found by walking the order's index and testing each
+school's folded text until the page is full (on SQLite ``search_text`` is the index's last
+column, so the test reads no row). Sorting a hundred thousand matches cost more than walking
+past the schools between them; walking past every school for a handful of matches cost more
+than sorting those. Neither waits for the count of all matches, which the list reads after.
+
 Neither object is an ORM model: Alembic's autogenerate cannot describe a virtual table, its
 shadow tables or an operator-class index, so ``outside_the_models`` tells the comparison of
-migrations and models to leave them to the migration that made them.
+migrations and models to leave them to the migration that made them; the same for the order
+indexes, which index expressions SQLAlchemy cannot reflect from SQLite.
 """
 
 from __future__ import annotations
@@ -26,7 +36,7 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
-from sqlalchemy import Connection, column, func, literal, literal_column, select, table, text
+from sqlalchemy import Connection, Select, column, func, literal, select, table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -40,6 +50,9 @@ FTS_TABLE = "school_search"
 TRIGRAM_INDEX = "ix_school_search_trigram"
 # A trigram tokenizer indexes runs of three characters: shorter needles cannot use it.
 TRIGRAM = 3
+# The schools list's order indexes (migration 0015); on SQLite each ends in ``search_text``, and
+# PostgreSQL has no ix_school_order_number (its unique index on the number serves).
+ORDER_INDEXES = ("ix_school_order_number", "ix_school_order_name", "ix_school_order_city")
 
 _FTS = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
 
@@ -64,6 +77,10 @@ class _Indexed(ColumnElement):
         self.like = like
         self.fts = fts
         self.type = like.type
+        # A condition, as the LIKE is: else SQLite's compiler writes "id IN (...) = 1", which
+        # its planner cannot answer from the matches' ids (it walked the number index past
+        # every school instead: 30-60 ms for one match among 200,000).
+        self._is_implicitly_boolean = like._is_implicitly_boolean
 
 
 @compiles(_Indexed)
@@ -83,18 +100,29 @@ def _fts_matches(folded: str):
 def school_matches(school_id, search_text, needle: str, *, as_filter: bool = False):
     """``search_text`` (the school's folded fields) contains ``needle`` folded.
 
-    ``as_filter``: the query walks another index (the school number's, in list order) and only
-    tests each school against the matches; otherwise SQLite starts from the matches. A page of
-    a search that matches thousands of schools is found in number order without sorting them
-    all, and the page of one that matches a few reads only those."""
+    ``as_filter``: the query walks an index in list order (migration 0015) and tests each school
+    it passes: then the LIKE itself, read from that index, is cheaper than collecting every
+    match from the search index first (SQLite materialises the whole list of an IN subquery:
+    100,000 matches of "schule" took 48 ms). Otherwise SQLite starts from the matches."""
     like = contains_folded(search_text, needle)
     folded = fold(needle.strip()) or ""
-    if len(folded) < TRIGRAM:
+    if as_filter or len(folded) < TRIGRAM:
         return like
     matches = select(_FTS.c.rowid).where(_fts_matches(folded))
-    # "id + 0": the same value, but no longer a column, so SQLite uses no index for it.
-    school = school_id + literal_column("0") if as_filter else school_id
-    return _Indexed(like, school.in_(matches))
+    return _Indexed(like, school_id.in_(matches))
+
+
+def first_matches(school_id, search_text, needle: str, limit: int, dialect: str) -> Select:
+    """The ids of up to ``limit`` schools that ``school_matches`` finds, in no particular order.
+
+    On SQLite the FTS5 table is read by itself: through the school table (``id IN (...)``)
+    SQLite would collect every match before the first row, the cost this is meant to avoid. A
+    needle shorter than a trigram, and PostgreSQL (its trigram index serves the LIKE), read
+    the school table until ``limit`` are found."""
+    folded = fold(needle.strip()) or ""
+    if dialect == "sqlite" and len(folded) >= TRIGRAM:
+        return select(_FTS.c.rowid).where(_fts_matches(folded)).limit(limit)
+    return select(school_id).where(contains_folded(search_text, needle)).limit(limit)
 
 
 def school_match_count(school_id, search_text, needle: str):
@@ -154,7 +182,7 @@ def outside_the_models(conn: Connection):
         if type_ == "table":
             return name not in skipped
         if type_ == "index":
-            return name != TRIGRAM_INDEX
+            return name != TRIGRAM_INDEX and name not in ORDER_INDEXES
         return True
 
     return include_name

@@ -92,3 +92,42 @@ def test_the_search_finds_the_same_on_this_backend_as_on_a_sqlite_file(db, tmp_p
             assert sorted(s.name for s in find_schools(db, typed)) == names, typed
     finally:
         twin.dispose()
+
+
+# With a name that differs from another in case only (the number breaks the tie) and the LIKE
+# wildcards, literal.
+PAGED = [
+    *SAME_ON_EVERY_BACKEND,
+    ("schulhaus zürich nord", "Zürich", "8045"),
+    ("Schule 100% Bio", "Bern", "3000"),
+    ("Schule_Nord", "Biel", "2502"),
+]
+
+
+def test_a_page_is_the_same_whether_the_matches_are_sorted_or_the_order_is_walked(db, monkeypatch):
+    """``FEW`` chooses how a page is found (services/browse/schools.py): all matches sorted,
+    or the order's index walked until the page is full. Both give the same schools in the same
+    order, page after page, as the matches of ``find_schools`` in that order."""
+    for name, city, postcode in PAGED:
+        add_school(db, SchoolInput(name, "CH", "de", city=city, postcode=postcode))
+
+    def pages(text, key, descending, size=2):
+        found, offset = [], 0
+        while page := browse.list_schools(db, text, offset, size, key, descending):
+            found += [r.number for r in page]
+            offset += size
+        return found
+
+    for text in ("schul", "zürich", "sc", "e", "100%", "_n", "x"):
+        expected = {s.number for s in find_schools(db, text)}
+        for key in ("number", "name", "city", "postcode"):
+            for descending in (False, True):
+                answers = []
+                for few in (1, 10**6):  # every search walks / none does
+                    monkeypatch.setattr(browse, "FEW", dict.fromkeys(("sqlite", "postgresql"), few))
+                    answers.append(pages(text, key, descending))
+                walked, sorted_ = answers
+                assert walked == sorted_, (text, key, descending)
+                assert set(walked) == expected and len(walked) == len(expected), text
+                whole = browse.list_schools(db, text, 0, 50, key, descending)
+                assert [r.number for r in whole] == walked, (text, key, descending)

@@ -16,10 +16,12 @@ from lehrer_licenses.ui.views.schools import SchoolsView
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 
 
-def test_model_fetches_page_by_page(db, school, qtmodeltester):
+def test_model_fetches_page_by_page(qtbot, db, school, qtmodeltester):
     for i in range(25):
         school(f"Schule {i:02d}")
     model = SchoolsModel(db, page_size=10)
+    # More than a page: counted after the first page, on a worker.
+    qtbot.waitUntil(lambda: model.counted_total is not None, timeout=3000)
     assert model.total == 25
     assert model.rowCount() == 10  # only the first page is read
     assert model.canFetchMore(QModelIndex())
@@ -73,6 +75,34 @@ def test_view_search_as_you_type_and_detail(qtbot, db, sample):
     assert detail.seat_table.item(0, 1).text() == "Łukasz Żółć"
     assert detail.invoice_table.rowCount() == 2
     assert detail.history_table.rowCount() >= 4
+
+
+def test_a_typed_search_shows_its_first_page_before_the_count(qtbot, db, school, monkeypatch):
+    """More matches than the first page holds: the page is shown at once, "5+ found" beside it,
+    and the count follows from a worker (counting may take longer than finding the page)."""
+    monkeypatch.setattr(SchoolsModel, "FIRST_PAGE", 5)
+    for i in range(8):
+        school(f"Schulhaus {i:02d}", city="Thun")
+    school("Gymnasium Kirchenfeld", city="Bern")
+    view = SchoolsView(db)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.count_label.text() == "9 schools", timeout=3000)
+    shown = []
+    view.model.reloaded.connect(
+        lambda: shown.append((view.model.search, view.model.rowCount(), view.count_label.text()))
+    )
+    view.search.setFocus()
+    qtbot.keyClicks(view.search, "schulhaus")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert shown[-1] == ("schulhaus", 5, "5+ found")
+    qtbot.waitUntil(lambda: view.count_label.text() == "8 found", timeout=3000)
+    assert view.model.total == 8
+    # Fewer than a page: the count is the page's, known with it.
+    view.search.clear()
+    qtbot.keyClicks(view.search, "gymnasium")
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert shown[-1] == ("gymnasium", 1, "1 found")
 
 
 def test_refresh_keeps_the_selection(qtbot, db, sample, school):

@@ -20,13 +20,13 @@ from PySide6.QtCore import QModelIndex, Signal
 from shiboken6 import isValid
 
 from lehrer_licenses.ui.handles import Database
-from lehrer_licenses.ui.models.lazy_table import Index, LazyTableModel, Row
+from lehrer_licenses.ui.models.lazy_table import CountedLater, Index, LazyTableModel, Row
 from lehrer_licenses.ui.workers import Progress, Task, start
 
 log = logging.getLogger(__name__)
 
 
-class BackgroundTableModel(LazyTableModel[Row]):
+class BackgroundTableModel(CountedLater, LazyTableModel[Row]):
     counted = Signal(int)  # the total of the current question, once known
     loading_changed = Signal(bool)
     failed = Signal(object)  # the exception of a query that went wrong
@@ -56,15 +56,6 @@ class BackgroundTableModel(LazyTableModel[Row]):
 
     def count(self, db: Database, search: str) -> int:  # not used: counted in the background
         return 0
-
-    @property
-    def total(self) -> int:
-        """Rows matching the question once counted, else those loaded so far."""
-        return self._counted if self._counted is not None else len(self._rows)
-
-    @property
-    def counted_total(self) -> int | None:
-        return self._counted
 
     @property
     def loading(self) -> bool:

@@ -216,3 +216,20 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
 
     def column_of(self, key: str) -> int:
         return next(i for i, c in enumerate(self.COLUMNS) if c.key == key)
+
+
+class CountedLater:
+    """For a LazyTableModel whose count of all rows arrives after its first page (read on a
+    worker): ``_counted`` is None until then. Listed before LazyTableModel in the bases."""
+
+    _counted: int | None
+    _rows: list
+
+    @property
+    def total(self) -> int:
+        """Rows matching the question once counted, else those loaded so far."""
+        return self._counted if self._counted is not None else len(self._rows)
+
+    @property
+    def counted_total(self) -> int | None:
+        return self._counted

@@ -1,12 +1,18 @@
-"""The schools table over ``browse_schools.list_schools``: paged, sorted and searched in SQL."""
+"""The schools table over ``browse_schools.list_schools``: paged, sorted and searched in SQL.
+
+The first page of a search is read at once (typing waits for it); how many schools the search
+finds is counted afterwards on a worker (``counted``), as the seats view does: counting the
+100,000 matches of "schule" at 200,000 schools took longer than finding the page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from lehrer_licenses.i18n import N_, _
 from lehrer_licenses.services.browse.first_page import (
@@ -18,7 +24,8 @@ from lehrer_licenses.services.browse.first_page import (
 from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.labels import school_status, warning_colour
-from lehrer_licenses.ui.models.lazy_table import Column, LazyTableModel
+from lehrer_licenses.ui.models.lazy_table import Column, CountedLater, Index, LazyTableModel
+from lehrer_licenses.ui.workers import Progress, Task, start
 
 COLUMNS = (
     Column("number", N_("Number"), chars=8),
@@ -74,28 +81,101 @@ def status_colour(status: str) -> QColor | None:
     return None
 
 
-class SchoolsModel(LazyTableModel[SchoolRow]):
+class SchoolsModel(CountedLater, LazyTableModel[SchoolRow]):
     COLUMNS = COLUMNS
     DEFAULT_SORT = ("number", False)
     # A screen shows 15-40 schools; the figures of 200 took 25 ms of every keystroke.
     FIRST_PAGE = 60
+
+    counted = Signal(int)  # the total of the current search, once known
+
+    def __init__(
+        self,
+        db: Database | None,
+        page_size: int = 200,
+        parent=None,
+        first_page: tuple[Sequence[SchoolRow], int] | None = None,
+        sort: tuple[str, bool] | None = None,
+    ) -> None:
+        self._generation = 0
+        self._counted: int | None = None
+        self._more = False
+        super().__init__(db, page_size, parent, first_page, sort)
+        if first_page is not None:  # read with its count at the start (first_page.py)
+            self._counted = first_page[1]
+            self._more = len(self._rows) < self._counted
 
     # browse.schools is imported when the database is there: with it come SQLAlchemy and the
     # models, which the start's first page does without (services/browse/first_page.py).
     def count(self, db: Database, search: str) -> int:
         from lehrer_licenses.services.browse import schools as browse_schools
 
-        # The search index counts the matches and finds each page's schools in one query of
-        # their own (store/search_index.py), so a search that matches most schools does not
-        # read all their ids first.
         return browse_schools.count_schools(db, search)
 
     def page(self, db, search, offset, limit, sort_key, descending) -> list[SchoolRow]:
         from lehrer_licenses.services.browse import schools as browse_schools
 
-        return browse_schools.list_schools(
-            db, search, offset, limit, sort_key, descending, matches=self.total
-        )
+        return browse_schools.list_schools(db, search, offset, limit, sort_key, descending)
+
+    def reload(self) -> None:
+        if self._db is None:  # the start: asked for before the database is there
+            self._stale = True
+            return
+        self._stale = False
+        self._generation += 1
+        self._counted = None
+        self.beginResetModel()
+        self._rows = []
+        self.pages_fetched = 0
+        self._more = True
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+        if self._counted is None:
+            self._count_later()
+        self.reloaded.emit()
+
+    def _count_later(self) -> None:
+        generation, db, search = self._generation, self._db, self._search
+
+        def work(_progress: Progress) -> int | None:
+            if generation != self._generation:
+                return None  # typed on while it waited for a worker: not worth counting
+            return self.count(db, search)
+
+        task = Task(work)
+        task.signals.succeeded.connect(lambda total: self._count_done(generation, total))
+        start(task)
+
+    def _count_done(self, generation: int, total: int | None) -> None:
+        if total is not None and isValid(self) and generation == self._generation:
+            self._set_counted(total)
+
+    def _set_counted(self, total: int) -> None:
+        self._counted = total
+        self.counted.emit(total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or not self._more or self._db is None:
+            return False
+        return self._counted is None or len(self._rows) < self._counted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        limit = self._page_size
+        if not self._rows and self.FIRST_PAGE is not None:
+            limit = min(limit, self.FIRST_PAGE)
+        first = len(self._rows)
+        rows = self.page(self._db, self._search, first, limit, self._sort_key, self._descending)
+        self.pages_fetched += 1
+        # A short page is the last one, and then the count is known without counting.
+        self._more = len(rows) == limit
+        if rows:
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        if not self._more and self._counted != len(self._rows):
+            self._set_counted(len(self._rows))
 
     def display(self, row: SchoolRow, key: str) -> str:
         return display(row, key)

@@ -118,6 +118,7 @@ class SchoolsView(QWidget):
         self._order_pending = False  # a double click before the database was there
         self.model.reloaded.connect(self._after_reload)
         self.model.rowsInserted.connect(self._update_count)
+        self.model.counted.connect(self._update_count)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.table)
@@ -265,8 +266,15 @@ class SchoolsView(QWidget):
             self._show(None)
 
     def _update_count(self, *_args) -> None:
-        total = self.model.total
-        if self.model.search.strip():
+        total = self.model.counted_total
+        if total is None:
+            # The first page is shown; the count follows from a worker (SchoolsModel).
+            loaded = self.model.rowCount()
+            if self.model.search.strip():
+                self.count_label.setText(_("{n}+ found").format(n=loaded))
+            else:
+                self.count_label.setText(_("{n}+ schools").format(n=loaded))
+        elif self.model.search.strip():
             self.count_label.setText(_("{n} found").format(n=total))
         else:
             self.count_label.setText(ngettext("{n} school", "{n} schools", total).format(n=total))
