@@ -15,12 +15,12 @@ from lehrer_licenses.ui.views.renewals import RenewalsView
 
 
 def test_renewal_letters_say_which_schools_get_none(
-    qtbot, db, vendor, german, tmp_path, monkeypatch
+    qtbot, db, vendor, german, tmp_path, monkeypatch, school
 ):
-    from conftest import add
-
-    local = add(db, "Schulhaus Aarau", "Aarau", "5000", street="Bahnhofstrasse")
-    hosted = add(db, "Schule Wolke", "Olten", "4600", street="Ringstrasse", db_hosting=True)
+    # the ui conftest's school fixture: "from conftest import add" found tests/cli's conftest
+    # first when both folders ran in one process
+    local = school("Schulhaus Aarau", "Aarau", "5000", street="Bahnhofstrasse")
+    hosted = school("Schule Wolke", "Olten", "4600", street="Ringstrasse", db_hosting=True)
     year = date.today().year + 1
     for number in (local, hosted):
         orders.order_seats(db, number, 3, date(year - 1, 3, 10))
