@@ -21,6 +21,7 @@ from shiboken6 import isValid
 
 from lehrer_licenses.i18n import _, ngettext
 from lehrer_licenses.services.browse.first_page import FirstPage
+from lehrer_licenses.ui import formatting as fmt
 from lehrer_licenses.ui.handles import Database
 from lehrer_licenses.ui.models.lazy_table import PAGE_SIZE
 from lehrer_licenses.ui.models.schools_model import SchoolsModel
@@ -267,17 +268,20 @@ class SchoolsView(QWidget):
 
     def _update_count(self, *_args) -> None:
         total = self.model.counted_total
+        shown = fmt.quantity  # 99,370 (in the UI language's digits grouping), not 99370
         if total is None:
             # The first page is shown; the count follows from a worker (SchoolsModel).
             loaded = self.model.rowCount()
             if self.model.search.strip():
-                self.count_label.setText(_("{n}+ found").format(n=loaded))
+                self.count_label.setText(_("{n}+ found").format(n=shown(loaded)))
             else:
-                self.count_label.setText(_("{n}+ schools").format(n=loaded))
+                self.count_label.setText(_("{n}+ schools").format(n=shown(loaded)))
         elif self.model.search.strip():
-            self.count_label.setText(_("{n} found").format(n=total))
+            self.count_label.setText(_("{n} found").format(n=shown(total)))
         else:
-            self.count_label.setText(ngettext("{n} school", "{n} schools", total).format(n=total))
+            self.count_label.setText(
+                ngettext("{n} school", "{n} schools", total).format(n=shown(total))
+            )
 
     def _can_fetch_more(self) -> bool:
         return self.model.canFetchMore(QModelIndex()) and self.model.rowCount() < PAGE_SIZE
