@@ -52,6 +52,7 @@ from reportlab.pdfbase.ttfonts import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from lehrer_licenses.documents.pdf_file import pdf_bytes
 from lehrer_licenses.paths import resource
 
 REGULAR = "LLLiberationSans"
@@ -171,6 +172,17 @@ _COMMON = (
 
 
 _SUBSET_LOCK = threading.Lock()
+# Each embedded font's resource name on every page, the same in every document (reportlab numbers
+# fonts in the order a document first uses them), so that the text a page shows does not depend
+# on what was drawn before it.
+_RESOURCE_NAMES = {
+    REGULAR: "R",
+    BOLD: "B",
+    DEJAVU_REGULAR: "DR",
+    DEJAVU_BOLD: "DB",
+    CODE: "C",
+    SYMBOLS: "S",
+}
 
 
 class _SubsetCachingFace(TTFontFace):
@@ -183,8 +195,8 @@ class _SubsetCachingFace(TTFontFace):
     _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
     _compress = staticmethod(zlib.compress)
 
-    def addSubsetObjects(self, doc, fontname, subset):
-        """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
+    def font_file(self, subset: list[int]) -> tuple[int, bytes]:
+        """The subset's TrueType file: its length and its compressed bytes."""
         key = tuple(subset)
         with _SUBSET_LOCK:  # documents may be rendered in several threads
             cached = self._subset_files.get(key)
@@ -197,7 +209,21 @@ class _SubsetCachingFace(TTFontFace):
                 self._subset_files[key] = cached
                 if len(self._subset_files) > 64:
                     self._subset_files.popitem(last=False)
-        length, packed = cached
+        return cached
+
+    def descriptor_entries(self, fontname: str) -> bytes:
+        """The font descriptor's entries but the font file's reference."""
+        return (
+            f"/Type /FontDescriptor /FontName /{fontname} /Flags "
+            f"{(self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC} /FontBBox [ {fp_str(*self.bbox)} ]"
+            f" /ItalicAngle {fp_str(self.italicAngle)} /Ascent {fp_str(self.ascent)} /Descent "
+            f"{fp_str(self.descent)} /CapHeight {fp_str(self.capHeight)} /StemV "
+            f"{fp_str(self.stemV)} /MissingWidth {fp_str(self.defaultWidth)}"
+        ).encode("ascii")
+
+    def addSubsetObjects(self, doc, fontname, subset):
+        """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
+        length, packed = self.font_file(subset)
         font_file = pdfdoc.PDFStream()
         if doc.compression:
             font_file.content = packed
@@ -224,20 +250,123 @@ class _SubsetCachingFace(TTFontFace):
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
 
-class _DocumentFont(TTFont):
+@dataclass(frozen=True, slots=True)
+class _SubsetObjects:
+    """A font subset's PDF objects as bytes, but for the references between them."""
+
+    font: bytes  # the font dictionary up to its references
+    widths: bytes  # the widths array
+    cmap: bytes  # the compressed ToUnicode map
+    to_unicode: bytes  # the ToUnicode stream object
+    descriptor: bytes  # the descriptor's entries up to the font file's reference
+    font_file: bytes  # the FontFile2 stream object
+
+
+class _EmbeddedFont(TTFont):
+    """A TrueType font with a fixed resource name that writes its subsets' PDF objects from
+    per-process caches (``pdf_file``); reportlab's own way (``addObjects``) stays for documents
+    ``pdf_file`` leaves to reportlab."""
+
+    resource_name: str
+
+    def _state(self, doc: object) -> TTFont.State:
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+        return state
+
+    def getSubsetInternalName(self, subset, doc):
+        state = self._state(doc)
+        if subset < 0 or subset >= len(state.subsets):
+            raise IndexError(f"Subset {subset} does not exist in font {self.fontName}")
+        if state.internalName is None:
+            state.internalName = self.resource_name
+            doc.fontMapping[self.fontName] = "/" + self.resource_name
+            doc.delayedFonts.append(self)
+        return f"/{self.resource_name}+{subset}"
+
+    def subsets_of(self, doc: object) -> list[tuple[int, tuple[int, ...]]]:
+        """The subsets ``doc`` used, numbered."""
+        return [(n, tuple(subset)) for n, subset in enumerate(self._state(doc).subsets)]
+
+    def forget(self, doc: object) -> None:
+        self.state.pop(doc, None)
+
+    def subset_objects(
+        self, doc: object, n: int, subset: tuple[int, ...], number: int
+    ) -> tuple[str, list[bytes]]:
+        """The resource name and the four objects (font, ToUnicode map, descriptor, font file)
+        of subset ``n``, numbered from ``number``."""
+        parts = _subset_objects(self, n, subset)
+        return f"{self.resource_name}+{n}", [
+            b"%s /FontDescriptor %d 0 R /ToUnicode %d 0 R >>"
+            % (parts.font, number + 2, number + 1),
+            parts.to_unicode,
+            b"<< %s /FontFile2 %d 0 R >>" % (parts.descriptor, number + 3),
+            parts.font_file,
+        ]
+
+
+def _base_name(face: TTFontFace, n: int) -> str:
+    return b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+
+
+@lru_cache(maxsize=128)
+def _subset_objects(font: TTFont, n: int, subset: tuple[int, ...]) -> _SubsetObjects:
+    face = font.face
+    base_name = _base_name(face, n)
+    widths = f"[ {fp_str(*map(face.getCharWidth, subset))} ]".encode("ascii")
+    cmap = zlib.compress(makeToUnicodeCMap(base_name, list(subset)).encode("latin-1"))
+    length, packed = face.font_file(list(subset))
+    return _SubsetObjects(
+        font=(
+            f"<< /Type /Font /Subtype /TrueType /Name /{font.resource_name}+{n} /BaseFont "
+            f"/{base_name} /FirstChar 0 /LastChar {len(subset) - 1} /Widths "
+        ).encode("ascii")
+        + widths,
+        widths=widths,
+        cmap=cmap,
+        to_unicode=b"<< /Filter [ /FlateDecode ] /Length %d >>\nstream\n%s\nendstream"
+        % (len(cmap), cmap),
+        descriptor=face.descriptor_entries(base_name),
+        font_file=b"<< /Filter [ /FlateDecode ] /Length %d /Length1 %d >>\nstream\n%s\nendstream"
+        % (len(packed), length, packed),
+    )
+
+
+class _PlainFont(_EmbeddedFont):
+    """A font of a few characters (a code, a symbol): subsets of what is printed."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename, asciiReadable=0)
+        self.face.__class__ = _SubsetCachingFace
+        self.face._subset_files = OrderedDict()
+        self.face._compress = _deflate
+        self.resource_name = _RESOURCE_NAMES[name]
+
+
+class _DocumentFont(_EmbeddedFont):
     """A TrueType font whose first subset holds the same characters in every document (ASCII
     and ``_COMMON``), so that its font file comes from the face's cache; characters beyond go
-    to further subsets as usual."""
+    to further subsets as usual. A string of the first subset's characters is encoded by one
+    ``str.translate`` (``encode_fixed``)."""
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename, asciiReadable=1)
         self.face.__class__ = _SubsetCachingFace
         self.face._subset_files = OrderedDict()
+        self.resource_name = _RESOURCE_NAMES[name]
         glyphs = self.face.charToGlyph
         self._common = [ord(ch) for ch in _COMMON if ord(ch) in glyphs]
+        prefilled = self._prefilled()
+        # As splitString encodes: a no-break space prints as the space.
+        table = {code: n for code, n in prefilled.assignments.items() if n < 256}
+        table[0xA0] = prefilled.assignments[32]
+        self._fixed_table = {code: chr(n) for code, n in table.items()}
+        self.fixed_characters = frozenset(map(chr, table))
 
-    def _prefill(self, doc: object) -> None:
-        state = self.state[doc] = TTFont.State(1, self)  # ASCII at codes 32-127
+    def _prefilled(self) -> TTFont.State:
+        state = TTFont.State(1, self)  # ASCII at codes 32-127
         slots = [*range(1, 32), *range(128, 256)]
         assignments, subset = state.assignments, state.subsets[0]
         for slot, code in zip(slots, self._common, strict=False):
@@ -248,36 +377,46 @@ class _DocumentFont(TTFont):
                 subset.append(code)
         filled = min(len(slots), len(self._common))
         state.nextCode = filled + 1 if filled < 31 else 97 + filled
+        return state
+
+    def _state(self, doc: object) -> TTFont.State:
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = self._prefilled()
+        return state
+
+    def encode_fixed(self, text: str, doc: object) -> bytes:
+        """``text``, all of whose characters are in ``fixed_characters``, in the first subset's
+        codes (which are the same in every document)."""
+        self._state(doc)
+        return text.translate(self._fixed_table).encode("latin-1")
 
     def splitString(self, text, doc, encoding="utf-8"):
-        if doc not in self.state:
-            self._prefill(doc)
+        self._state(doc)
         return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc):
-        """As ``TTFont.addObjects``, with each subset's widths and ToUnicode map formatted and
-        compressed once per process."""
-        state = self._assignState(doc)
+        """As ``TTFont.addObjects``, with each subset's objects formatted once per process."""
+        state = self._state(doc)
         state.frozen = 1
-        face = self.face
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-            widths, cmap = _subset_objects(self, base_name, tuple(subset))
+            parts = _subset_objects(self, n, tuple(subset))
+            base_name = _base_name(self.face, n)
             font = pdfdoc.PDFTrueTypeFont()
             font.Name = internal_name
             font.BaseFont = base_name
             font.FirstChar = 0
             font.LastChar = len(subset) - 1
-            font.Widths = widths
+            font.Widths = _Formatted(parts.widths)
             stream = pdfdoc.PDFStream()
             if doc.compression:
-                stream.content = cmap
+                stream.content = parts.cmap
                 stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
             else:
-                stream.content = zlib.decompress(cmap)
+                stream.content = zlib.decompress(parts.cmap)
             font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base_name)
-            font.FontDescriptor = face.addSubsetObjects(doc, base_name, subset)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
             doc.Reference(font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = font
         del self.state[doc]
@@ -293,27 +432,12 @@ class _Formatted(pdfdoc.PDFObject):
         return self.data
 
 
-@lru_cache(maxsize=128)
-def _subset_objects(
-    font: TTFont, base_name: str, subset: tuple[int, ...]
-) -> tuple[_Formatted, bytes]:
-    widths = pdfdoc.PDFArray(list(map(font.face.getCharWidth, subset)))
-    cmap = makeToUnicodeCMap(base_name, list(subset))
-    return _Formatted(widths.format(None)), zlib.compress(cmap.encode("latin-1"))
-
-
 @cache
 def _register(name: str) -> TTFont:
     """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
     _setup()
     path = resource("fonts", _TTF_FILES[name])
-    if name in _PLAIN_TTF:
-        font = TTFont(name, str(path), asciiReadable=0)
-        font.face.__class__ = _SubsetCachingFace
-        font.face._subset_files = OrderedDict()
-        font.face._compress = _deflate
-    else:
-        font = _DocumentFont(name, str(path))
+    font = (_PlainFont if name in _PLAIN_TTF else _DocumentFont)(name, str(path))
     _repair_advances(font.face)
     pdfmetrics.registerFont(font)
     return font
@@ -421,6 +545,12 @@ class DocumentCanvas(Canvas):
         if font._dynamicFont:  # TrueType: one font resource per subset of 256 characters
             doc = self._doc
             size = fp_str(self._fontsize)
+            fixed = getattr(font, "fixed_characters", None)
+            if fixed is not None and fixed.issuperset(text):  # nearly every string
+                name = font.getSubsetInternalName(0, doc)
+                chunk = escapePDF(font.encode_fixed(text, doc))
+                self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {size} Tf ({chunk}) Tj ET")
+                return True
             parts = []
             current = -1
             for subset, chunk in font.splitString(text, doc):
@@ -436,6 +566,20 @@ class DocumentCanvas(Canvas):
             shown = f"({escapePDF(pieces[0][1])}) Tj" if pieces else ""
         self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} ET")
         return True
+
+    def save(self) -> None:
+        """As ``Canvas.save``, the file written by ``pdf_file`` unless it holds more than it
+        writes (an image: then by reportlab)."""
+        if len(self._code):
+            self.showPage()
+        data = pdf_bytes(self, _deflate)
+        if data is None:
+            self._doc.SaveToFile(self._filename, self)
+        elif hasattr(self._filename, "write"):
+            self._filename.write(data)
+        else:
+            with open(self._filename, "wb") as file:
+                file.write(data)
 
     def drawString(self, x, y, text, *args, **kwargs):
         text = self._checked(text)
