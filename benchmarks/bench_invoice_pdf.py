@@ -130,10 +130,12 @@ def replay(log: list[tuple[str, tuple, dict]]) -> bytes:
     return buffer.getvalue()
 
 
-def timed(fn: Callable[[int], object], indices: range, into: list[float]) -> None:
+def timed(fn: Callable[[int], object], indices: range, into: list[float], cpu: list[float]) -> None:
+    """Each call's wall time into ``into``, its CPU time (this process) into ``cpu``."""
     for i in indices:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn(i)
+        cpu.append(time.process_time() - start_cpu)
         into.append(time.perf_counter() - start)
 
 
@@ -226,31 +228,39 @@ def main() -> None:
         )
 
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+
+    def timed_as(key: str, fn: Callable[[int], object], indices: range) -> None:
+        timed(fn, indices, times.setdefault(key, []), cpu.setdefault(key, []))
+
     per_round = max(1, runs // rounds)
     for r in range(rounds):
         indices = range(r * per_round, (r + 1) * per_round)
         for (label, render), (log, *_rest) in zip(cases, logs, strict=True):
-            timed(render, indices, times.setdefault(label, []))
-            timed(lambda _i, log=log: replay(log), indices, times.setdefault("raw " + label, []))
-        timed(validate, indices, times.setdefault("qrbill", []))
-        timed(encode, indices, times.setdefault("encode", []))
+            timed_as(label, render, indices)
+            timed_as("raw " + label, lambda _i, log=log: replay(log), indices)
+        timed_as("qrbill", validate, indices)
+        timed_as("encode", encode, indices)
         small = range(indices.start, indices.start + max(4, per_round // 10))
-        timed(encode_segno, small, times.setdefault("segno", []))
+        timed_as("segno", encode_segno, small)
 
-    def ms(key: str) -> float:
-        return statistics.median(times[key]) * 1000
+    def ms(key: str, of: dict[str, list[float]] = times) -> float:
+        return statistics.median(of[key]) * 1000
 
     print(
         f"median ms of {per_round * rounds} renders per case in {rounds} interleaved rounds; "
         "every render a new document (new QR codes)"
     )
-    print(f"{'':38s} {'render':>8s} {'raw canvas':>11s} {'ratio':>6s}  pages  fonts     size")
+    print(
+        f"{'':38s} {'render':>8s} {'raw canvas':>11s} {'ratio':>6s}  pages  fonts     size"
+        f"  {'CPU render':>10s} {'CPU raw':>8s}"
+    )
     for (label, _render), (_log, pages, embedded, size) in zip(cases, logs, strict=True):
         ours, raw = ms(label), ms("raw " + label)
         fonts = "embedded" if embedded else "standard"
         print(
             f"{label:38s} {ours:8.2f} {raw:11.2f} {ours / raw:6.2f}  {pages:5d}  {fonts:8s}"
-            f" {size / 1024:5.0f} KB"
+            f" {size / 1024:5.0f} KB  {ms(label, cpu):10.2f} {ms('raw ' + label, cpu):8.2f}"
         )
     print(f"{'  part: QR-bill validation (qrbill)':38s} {ms('qrbill'):8.2f}")
     print(f"{'  part: QR-bill QR code, our encoder':38s} {ms('encode'):8.2f}")

@@ -92,9 +92,10 @@ _TTF_FILES = {
     CODE: "DejaVuSansMono-Bold.ttf",
     SYMBOLS: "DejaVuSans.ttf",
 }
-# Fonts of a few characters (a code, a symbol): subsets of what is printed, not the document
-# fonts' common first subset.
+# Fonts of a few characters (a code, a symbol): not ASCII at its codes and ``_COMMON``, but the
+# characters they print.
 _PLAIN_TTF = frozenset((CODE, SYMBOLS))
+_FIXED = {CODE: "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", SYMBOLS: "\u2702"}
 _WINANSI_FONTS = frozenset(
     ("Helvetica", "Helvetica-Bold", "Courier", "Courier-Bold", "Times-Roman", "Times-Bold")
 )
@@ -185,15 +186,15 @@ _RESOURCE_NAMES = {
 }
 
 
+class _StateKey:
+    """A key of a font's state that is no document (weakly referenced, as documents are)."""
+
+
 class _SubsetCachingFace(TTFontFace):
     """A face that makes each font subset (a TrueType file, in pure Python) and compresses it
-    once per process: a fixed first subset is then free for every document. A plain font's
-    subset (the QR-bill's scissors: the same glyphs on every bill) is compressed as its stream's
-    filter would compress it in each document (level 1), so the bytes stay those of a render
-    without the cache."""
+    once per process: a fixed first subset is then free for every document."""
 
     _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
-    _compress = staticmethod(zlib.compress)
 
     def font_file(self, subset: list[int]) -> tuple[int, bytes]:
         """The subset's TrueType file: its length and its compressed bytes."""
@@ -204,7 +205,7 @@ class _SubsetCachingFace(TTFontFace):
                 self._subset_files.move_to_end(key)
         if cached is None:
             raw = self.makeSubset(subset)
-            cached = (len(raw), self._compress(raw))
+            cached = (len(raw), zlib.compress(raw))
             with _SUBSET_LOCK:
                 self._subset_files[key] = cached
                 if len(self._subset_files) > 64:
@@ -262,18 +263,75 @@ class _SubsetObjects:
     font_file: bytes  # the FontFile2 stream object
 
 
-class _EmbeddedFont(TTFont):
-    """A TrueType font with a fixed resource name that writes its subsets' PDF objects from
-    per-process caches (``pdf_file``); reportlab's own way (``addObjects``) stays for documents
-    ``pdf_file`` leaves to reportlab."""
+class _DocumentFont(TTFont):
+    """A TrueType font whose first subset holds the same characters in every document, so that
+    its PDF objects come from per-process caches (``pdf_file``, or reportlab's ``addObjects`` for
+    the documents left to reportlab); characters beyond go to further codes and subsets as
+    usual. Its resource name is fixed, and a string of the first subset's characters is encoded
+    by one ``str.translate`` (``encode_fixed``).
 
-    resource_name: str
+    The text fonts' first subset is ASCII at its own codes and ``_COMMON``; a code's font holds
+    the characters of codes, the symbols' font the scissors.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        readable = name not in _PLAIN_TTF
+        super().__init__(name, filename, asciiReadable=int(readable))
+        self.face.__class__ = _SubsetCachingFace
+        self.face._subset_files = OrderedDict()
+        self.resource_name = _RESOURCE_NAMES[name]
+        glyphs = self.face.charToGlyph
+        fixed = [ord(ch) for ch in _FIXED.get(name, _COMMON) if ord(ch) in glyphs]
+        template = self._template = self._readable(fixed) if readable else self._plain(fixed)
+        # As splitString encodes: a no-break space prints as the space.
+        table = {code: n for code, n in template.assignments.items() if n < 256}
+        table[0xA0] = template.assignments[32]
+        self._fixed_table = {code: chr(n) for code, n in table.items()}
+        self.fixed_characters = frozenset(map(chr, table))
+
+    def _readable(self, fixed: list[int]) -> TTFont.State:
+        """ASCII at codes 32-127, ``fixed`` at 1-31 and 128-255."""
+        state = TTFont.State(1, self)
+        slots = [*range(1, 32), *range(128, 256)]
+        assignments, subset = state.assignments, state.subsets[0]
+        for slot, code in zip(slots, fixed, strict=False):
+            assignments[code] = slot
+            if slot < 32:
+                subset[slot] = code
+            else:
+                subset.append(code)
+        filled = min(len(slots), len(fixed))
+        state.nextCode = filled + 1 if filled < 31 else 97 + filled
+        return state
+
+    def _plain(self, fixed: list[int]) -> TTFont.State:
+        """``fixed`` at the codes reportlab gives them in this order."""
+        key = _StateKey()
+        self.state[key] = TTFont.State(0, self)
+        TTFont.splitString(self, "".join(map(chr, fixed)), key)
+        return self.state.pop(key)
 
     def _state(self, doc: object) -> TTFont.State:
         state = self.state.get(doc)
         if state is None:
-            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+            template = self._template
+            state = self.state[doc] = TTFont.State.__new__(TTFont.State)
+            state.assignments = dict(template.assignments)
+            state.subsets = [list(subset) for subset in template.subsets]
+            state.nextCode = template.nextCode
+            state.internalName = None
+            state.frozen = 0
         return state
+
+    def encode_fixed(self, text: str, doc: object) -> bytes:
+        """``text``, all of whose characters are in ``fixed_characters``, in the first subset's
+        codes (which are the same in every document)."""
+        self._state(doc)
+        return text.translate(self._fixed_table).encode("latin-1")
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        self._state(doc)
+        return super().splitString(text, doc, encoding)
 
     def getSubsetInternalName(self, subset, doc):
         state = self._state(doc)
@@ -312,7 +370,7 @@ def _base_name(face: TTFontFace, n: int) -> str:
 
 
 @lru_cache(maxsize=128)
-def _subset_objects(font: TTFont, n: int, subset: tuple[int, ...]) -> _SubsetObjects:
+def _subset_objects(font: _DocumentFont, n: int, subset: tuple[int, ...]) -> _SubsetObjects:
     face = font.face
     base_name = _base_name(face, n)
     widths = f"[ {fp_str(*map(face.getCharWidth, subset))} ]".encode("ascii")
@@ -332,68 +390,6 @@ def _subset_objects(font: TTFont, n: int, subset: tuple[int, ...]) -> _SubsetObj
         font_file=b"<< /Filter [ /FlateDecode ] /Length %d /Length1 %d >>\nstream\n%s\nendstream"
         % (len(packed), length, packed),
     )
-
-
-class _PlainFont(_EmbeddedFont):
-    """A font of a few characters (a code, a symbol): subsets of what is printed."""
-
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename, asciiReadable=0)
-        self.face.__class__ = _SubsetCachingFace
-        self.face._subset_files = OrderedDict()
-        self.face._compress = _deflate
-        self.resource_name = _RESOURCE_NAMES[name]
-
-
-class _DocumentFont(_EmbeddedFont):
-    """A TrueType font whose first subset holds the same characters in every document (ASCII
-    and ``_COMMON``), so that its font file comes from the face's cache; characters beyond go
-    to further subsets as usual. A string of the first subset's characters is encoded by one
-    ``str.translate`` (``encode_fixed``)."""
-
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename, asciiReadable=1)
-        self.face.__class__ = _SubsetCachingFace
-        self.face._subset_files = OrderedDict()
-        self.resource_name = _RESOURCE_NAMES[name]
-        glyphs = self.face.charToGlyph
-        self._common = [ord(ch) for ch in _COMMON if ord(ch) in glyphs]
-        prefilled = self._prefilled()
-        # As splitString encodes: a no-break space prints as the space.
-        table = {code: n for code, n in prefilled.assignments.items() if n < 256}
-        table[0xA0] = prefilled.assignments[32]
-        self._fixed_table = {code: chr(n) for code, n in table.items()}
-        self.fixed_characters = frozenset(map(chr, table))
-
-    def _prefilled(self) -> TTFont.State:
-        state = TTFont.State(1, self)  # ASCII at codes 32-127
-        slots = [*range(1, 32), *range(128, 256)]
-        assignments, subset = state.assignments, state.subsets[0]
-        for slot, code in zip(slots, self._common, strict=False):
-            assignments[code] = slot
-            if slot < 32:
-                subset[slot] = code
-            else:
-                subset.append(code)
-        filled = min(len(slots), len(self._common))
-        state.nextCode = filled + 1 if filled < 31 else 97 + filled
-        return state
-
-    def _state(self, doc: object) -> TTFont.State:
-        state = self.state.get(doc)
-        if state is None:
-            state = self.state[doc] = self._prefilled()
-        return state
-
-    def encode_fixed(self, text: str, doc: object) -> bytes:
-        """``text``, all of whose characters are in ``fixed_characters``, in the first subset's
-        codes (which are the same in every document)."""
-        self._state(doc)
-        return text.translate(self._fixed_table).encode("latin-1")
-
-    def splitString(self, text, doc, encoding="utf-8"):
-        self._state(doc)
-        return super().splitString(text, doc, encoding)
 
     def addObjects(self, doc):
         """As ``TTFont.addObjects``, with each subset's objects formatted once per process."""
@@ -437,7 +433,7 @@ def _register(name: str) -> TTFont:
     """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
     _setup()
     path = resource("fonts", _TTF_FILES[name])
-    font = (_PlainFont if name in _PLAIN_TTF else _DocumentFont)(name, str(path))
+    font = _DocumentFont(name, str(path))
     _repair_advances(font.face)
     pdfmetrics.registerFont(font)
     return font
