@@ -10,6 +10,7 @@ them all alike); the figures are medians over all renders, in milliseconds:
   Swiss and German schools); Liberation Sans is embedded all the same (PDF/A, issue 15);
 - ``CHF invoice + QR-bill, "Łukasz Żółć"``: the same with a name beyond Windows-1252, printed by
   the second subset of Liberation Sans;
+- ``EUR invoice + EPC QR``: 3 lines, a Dutch school, the EPC QR code ("GiroCode");
 - ``order invoice + code + QR-bill``: 2 lines, a 185-character registration code (text and QR
   code) and the QR-bill, on one page;
 - ``payment reminder letter + QR-bill``: a dunning letter (``documents.letters``);
@@ -170,6 +171,7 @@ def main() -> None:
 
     winansi = sample_document(language="de", recipient=WINANSI_SCHOOL)
     unicode_ = sample_document(language="de")
+    euro = sample_document(language="nl", currency="EUR")
     order = sample_document(language="fr", lines=2, registration_code=CODE + "24702")
     # The letters' wording (services.season.letters) is made before the clock runs: only rendering.
     letters = {i: reminder(unicode_, i) for i in [*range(runs), 10**6, 10**6 + 1]}
@@ -183,6 +185,7 @@ def main() -> None:
             'CHF invoice + QR-bill, "Łukasz Żółć"',
             lambda i: render_invoice(replace(unicode_, number=f"2026-{i:05d}")),
         ),
+        ("EUR invoice + EPC QR", lambda i: render_invoice(replace(euro, number=f"2026-{i:05d}"))),
         (
             "order invoice + code + QR-bill",
             lambda i: render_invoice(

@@ -509,6 +509,12 @@ class FontMissing(Exception):
     """A string cannot be printed with the document's fonts: render with the next set."""
 
 
+# The operators of strings drawn before (``DocumentCanvas._shown``), by font, size, position and
+# text; emptied when full, so it holds what recurs.
+_SHOWN: dict[tuple, tuple[TTFont, str]] = {}
+_SHOWN_LIMIT = 20_000
+
+
 class DocumentCanvas(Canvas):
     """A canvas that prints WinAnsi substitutes with the standard fonts and, when ``strict``,
     raises :class:`FontMissing` for a string its current font cannot print.
@@ -521,6 +527,7 @@ class DocumentCanvas(Canvas):
     def __init__(self, *args: object, strict: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._strict = strict
+        self._fonts_used: set[TTFont] = set()
 
     def _checked(self, text: str) -> str:
         if text.isascii():  # every font prints ASCII (the common case, checked in C)
@@ -534,9 +541,10 @@ class DocumentCanvas(Canvas):
             raise FontMissing(f"{font} cannot print {text!r}")
         return text
 
-    def _show(self, x: float, y: float, text: str) -> bool:
+    def _show(self, x: float, y: float, text: str, key: tuple | None = None) -> bool:
         """Write ``text`` at (x, y); False if it needs reportlab's general way (a standard
-        font printing some characters through a substitute font)."""
+        font printing some characters through a substitute font). A string of a first subset's
+        characters is noted under ``key`` (see :meth:`_shown`)."""
         font = pdfmetrics.getFont(self._fontname)
         if font._dynamicFont:  # TrueType: one font resource per subset of 256 characters
             doc = self._doc
@@ -545,7 +553,12 @@ class DocumentCanvas(Canvas):
             if fixed is not None and fixed.issuperset(text):  # nearly every string
                 name = font.getSubsetInternalName(0, doc)
                 chunk = escapePDF(font.encode_fixed(text, doc))
-                self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {size} Tf ({chunk}) Tj ET")
+                shown = f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {size} Tf ({chunk}) Tj ET"
+                self._code.append(shown)
+                if key is not None:
+                    if len(_SHOWN) >= _SHOWN_LIMIT:
+                        _SHOWN.clear()
+                    _SHOWN[key] = (font, shown)
                 return True
             parts = []
             current = -1
@@ -563,6 +576,20 @@ class DocumentCanvas(Canvas):
         self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} ET")
         return True
 
+    def _shown(self, key: tuple) -> bool:
+        """Write the string ``key`` names as it was written before, if it was: labels, the
+        vendor's details and many values recur at their places in every document. A first
+        subset's codes are the same in every document, so the operators are too."""
+        hit = _SHOWN.get(key)
+        if hit is None:
+            return False
+        font, shown = hit
+        if font not in self._fonts_used:
+            font.getSubsetInternalName(0, self._doc)
+            self._fonts_used.add(font)
+        self._code.append(shown)
+        return True
+
     def save(self) -> None:
         """As ``Canvas.save``, the file written by ``pdf_file`` unless it holds more than it
         writes (an image: then by reportlab)."""
@@ -578,21 +605,39 @@ class DocumentCanvas(Canvas):
                 file.write(data)
 
     def drawString(self, x, y, text, *args, **kwargs):
+        if args or kwargs:
+            super().drawString(x, y, self._checked(text), *args, **kwargs)
+            return
+        key = (self._fontname, self._fontsize, x, y, text)
+        if self._shown(key):
+            return
         text = self._checked(text)
-        if args or kwargs or not self._show(x, y, text):
-            super().drawString(x, y, text, *args, **kwargs)
+        if not self._show(x, y, text, key):
+            super().drawString(x, y, text)
 
     def drawRightString(self, x, y, text, *args, **kwargs):
+        if args or kwargs:
+            super().drawRightString(x, y, self._checked(text), *args, **kwargs)
+            return
+        key = (self._fontname, self._fontsize, x, y, text, "right")
+        if self._shown(key):
+            return
         text = self._checked(text)
         width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if args or kwargs or not self._show(x - width, y, text):
-            super().drawRightString(x, y, text, *args, **kwargs)
+        if not self._show(x - width, y, text, key):
+            super().drawRightString(x, y, text)
 
     def drawCentredString(self, x, y, text, *args, **kwargs):
+        if args or kwargs:
+            super().drawCentredString(x, y, self._checked(text), *args, **kwargs)
+            return
+        key = (self._fontname, self._fontsize, x, y, text, "centre")
+        if self._shown(key):
+            return
         text = self._checked(text)
         width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if args or kwargs or not self._show(x - width / 2, y, text):
-            super().drawCentredString(x, y, text, *args, **kwargs)
+        if not self._show(x - width / 2, y, text, key):
+            super().drawCentredString(x, y, text)
 
 
 _string_width = pdfmetrics.stringWidth
