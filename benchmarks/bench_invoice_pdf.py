@@ -37,6 +37,7 @@ from typing import ClassVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import segno
+from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -201,7 +202,7 @@ def main() -> None:
     logs = []  # (drawing calls, pages, fonts embedded, PDF size) per case
     for _label, render in cases:
         log, pdf = record(lambda render=render: render(10**6 + 1))
-        logs.append((log, pdf.count(b"/Type /Page\n"), b"/FontFile2" in pdf, len(pdf)))
+        logs.append((log, len(PdfReader(BytesIO(pdf)).pages), b"/FontFile2" in pdf, len(pdf)))
 
     payload = build_qr_bill(
         vendor=winansi.vendor,

@@ -89,13 +89,45 @@ def _plain_page(page: object) -> bool:
     )
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})
+
+
+def _string(text: str) -> bytes:
+    """A PDF text string: literal when printable ASCII, else UTF-16 with its byte order mark."""
+    if text.isascii() and text.isprintable():
+        return b"(%s)" % text.translate(_ESCAPES).encode("ascii")
+    return b"<FEFF%s>" % text.encode("utf-16-be").hex().upper().encode("ascii")
+
+
+def _information(doc) -> bytes:
+    """The document information dictionary with reportlab's entries (``PDFInfo``)."""
+    info, stamp = doc.info, doc._timeStamp
+    year, month, day, hour, minute, second = stamp.YMDhms
+    date = _string(
+        f"D:{year:04d}{month:02d}{day:02d}{hour:02d}{minute:02d}{second:02d}"
+        f"{stamp.dhh:+03d}'{stamp.dmm:02d}'"
+    )
+    return b"<< /Title %s /Author %s /Subject %s /Keywords %s /Creator %s /Producer %s" % (
+        _string(info.title),
+        _string(info.author),
+        _string(info.subject),
+        _string(info.keywords),
+        _string(info.creator),
+        _string(info.producer),
+    ) + b" /CreationDate %s /ModDate %s /Trapped /%s >>" % (
+        date,
+        date,
+        info.trapped.encode("ascii"),
+    )
+
+
 def pdf_bytes(canvas, deflate: Callable[[bytes], bytes]) -> bytes | None:
     """The file of ``canvas`` (its pages shown, content streams compressed by ``deflate``), or
     None when it holds more than pages of text and paths in fonts that write their own subsets
     (``text``'s embedded fonts: ``resource_name``, ``subsets_of``, ``subset_objects``)."""
     doc = canvas._doc
     outlines = doc.Outlines
-    if not doc.compression or doc.encrypt.info() is not None:
+    if not doc.compression or doc.encrypt.info() is not None or doc.info._dateFormatter:
         return None
     if outlines.levelstack or outlines.mydestinations is not None:
         return None
@@ -128,7 +160,7 @@ def pdf_bytes(canvas, deflate: Callable[[bytes], bytes]) -> bytes | None:
         b"<< /Type /Catalog /Pages 2 0 R /PageMode /UseNone" + lang_entry + b" >>",
         b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
         % (len(pages), b" ".join(b"%d 0 R" % n for n in page_numbers)),
-        doc.info.format(doc),
+        _information(doc),
     ]
     resources = []
     number = 5
