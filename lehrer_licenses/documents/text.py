@@ -703,11 +703,17 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
     Breaks at spaces; a single word wider than the line is broken between characters.
     An empty text gives no lines.
     """
-    value = clean(text)
+    return list(_wrapped(clean(text), font, size, width))
+
+
+# Most texts recur from document to document (the vendor's details, the labels, the terms), and
+# wrapping measures every word: the lines are kept.
+@lru_cache(maxsize=4096)
+def _wrapped(value: str, font: str, size: float, width: float) -> tuple[str, ...]:
     if not value.strip():
-        return []
+        return ()
     if "\n" not in value and stringWidth(value, font, size) <= width:
-        return [" ".join(value.split())]  # the common case: one line
+        return (" ".join(value.split()),)  # the common case: one line
     space = stringWidth(" ", font, size)
     lines: list[str] = []
     for paragraph in value.split("\n"):
@@ -735,7 +741,7 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
         lines.append(current)
     while lines and not lines[-1]:
         lines.pop()
-    return lines
+    return tuple(lines)
 
 
 def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
@@ -762,6 +768,7 @@ def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=4096)  # the same texts are fitted to the same places in every document
 def fit(text: str, font: str, size: float, width: float, minimum: float = 6.0) -> float:
     """The largest font size not above ``size`` (and not below ``minimum``) at which one line
     of ``text`` fits ``width``."""
