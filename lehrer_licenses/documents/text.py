@@ -35,7 +35,7 @@ import threading
 import unicodedata
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -77,6 +77,7 @@ __all__ = [
     "choose_fonts",
     "clean",
     "document_texts",
+    "drawn_once",
     "ensure_fonts",
     "fit",
     "stringWidth",
@@ -513,6 +514,8 @@ class FontMissing(Exception):
 # text; emptied when full, so it holds what recurs.
 _SHOWN: dict[tuple, tuple[TTFont, str]] = {}
 _SHOWN_LIMIT = 20_000
+# The operators of drawings that are the same in every document (``DocumentCanvas.drawn``).
+_DRAWN: dict[tuple, tuple[tuple[str, ...], tuple[TTFont, ...]]] = {}
 
 
 class DocumentCanvas(Canvas):
@@ -528,6 +531,34 @@ class DocumentCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._strict = strict
         self._fonts_used: set[TTFont] = set()
+        self._recording: set[TTFont] | None = None  # the fonts a drawing kept (drawn) uses
+        self._repeatable = True
+
+    def drawn(self, key: tuple, draw: Callable[[Canvas], None]) -> None:
+        """``draw(self)``: a drawing that leaves the canvas as it found it (saveState ...
+        restoreState), the same for the same ``key`` in every document. Its operators are kept
+        under ``key`` and written again for the next document without drawing, unless it
+        printed characters beyond a first subset (their codes follow the document)."""
+        hit = _DRAWN.get(key)
+        if hit is not None:
+            code, fonts = hit
+            for font in fonts:
+                font.getSubsetInternalName(0, self._doc)
+            self._code.extend(code)
+            return
+        start = len(self._code)
+        outer = self._recording, self._repeatable
+        self._recording, self._repeatable = set(), True
+        try:
+            draw(self)
+        finally:
+            fonts, repeatable = self._recording, self._repeatable
+            self._recording = outer[0]
+            self._repeatable = outer[1] and repeatable
+            if outer[0] is not None:
+                outer[0].update(fonts)
+        if repeatable:
+            _DRAWN[key] = (tuple(self._code[start:]), tuple(fonts))
 
     def _checked(self, text: str) -> str:
         if text.isascii():  # every font prints ASCII (the common case, checked in C)
@@ -551,6 +582,8 @@ class DocumentCanvas(Canvas):
             size = fp_str(self._fontsize)
             fixed = getattr(font, "fixed_characters", None)
             if fixed is not None and fixed.issuperset(text):  # nearly every string
+                if self._recording is not None:
+                    self._recording.add(font)
                 name = font.getSubsetInternalName(0, doc)
                 chunk = escapePDF(font.encode_fixed(text, doc))
                 shown = f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {size} Tf ({chunk}) Tj ET"
@@ -560,6 +593,7 @@ class DocumentCanvas(Canvas):
                         _SHOWN.clear()
                     _SHOWN[key] = (font, shown)
                 return True
+            self._repeatable = False  # codes in this document's order
             parts = []
             current = -1
             for subset, chunk in font.splitString(text, doc):
@@ -569,6 +603,7 @@ class DocumentCanvas(Canvas):
                 parts.append(f"({escapePDF(chunk)}) Tj")
             shown = " ".join(parts)
         else:  # a standard font, selected by setFont (Tf is part of the graphics state)
+            self._repeatable = False
             pieces = unicode2T1(text, [font, *font.substitutionFonts])
             if len(pieces) > 1 or (pieces and pieces[0][0] is not font):
                 return False
@@ -584,6 +619,8 @@ class DocumentCanvas(Canvas):
         if hit is None:
             return False
         font, shown = hit
+        if self._recording is not None:
+            self._recording.add(font)
         if font not in self._fonts_used:
             font.getSubsetInternalName(0, self._doc)
             self._fonts_used.add(font)
@@ -606,6 +643,7 @@ class DocumentCanvas(Canvas):
 
     def drawString(self, x, y, text, *args, **kwargs):
         if args or kwargs:
+            self._repeatable = False
             super().drawString(x, y, self._checked(text), *args, **kwargs)
             return
         key = (self._fontname, self._fontsize, x, y, text)
@@ -617,6 +655,7 @@ class DocumentCanvas(Canvas):
 
     def drawRightString(self, x, y, text, *args, **kwargs):
         if args or kwargs:
+            self._repeatable = False
             super().drawRightString(x, y, self._checked(text), *args, **kwargs)
             return
         key = (self._fontname, self._fontsize, x, y, text, "right")
@@ -629,6 +668,7 @@ class DocumentCanvas(Canvas):
 
     def drawCentredString(self, x, y, text, *args, **kwargs):
         if args or kwargs:
+            self._repeatable = False
             super().drawCentredString(x, y, self._checked(text), *args, **kwargs)
             return
         key = (self._fontname, self._fontsize, x, y, text, "centre")
@@ -638,6 +678,15 @@ class DocumentCanvas(Canvas):
         width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
         if not self._show(x - width / 2, y, text, key):
             super().drawCentredString(x, y, text)
+
+
+def drawn_once(canvas: Canvas, key: tuple, draw: Callable[[Canvas], None]) -> None:
+    """``draw(canvas)``, kept for the next document on a :class:`DocumentCanvas` (see
+    :meth:`DocumentCanvas.drawn`)."""
+    if isinstance(canvas, DocumentCanvas):
+        canvas.drawn(key, draw)
+    else:
+        draw(canvas)
 
 
 _string_width = pdfmetrics.stringWidth
@@ -757,6 +806,9 @@ def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
         if current:
             lines.append(current)
         current = ""
+        if stringWidth(group, font, size) <= width:  # the group fits a line of its own
+            current = group
+            continue
         for piece in _break_word(group, font, size, width):
             if stringWidth(current + piece, font, size) <= width:
                 current += piece
