@@ -10,15 +10,20 @@ Each document picks its fonts from the characters it prints (:func:`choose_fonts
 
 Every font of every document is embedded: a Factur-X invoice is a PDF/A-3 file, and PDF/A
 forbids the 14 standard fonts a viewer substitutes. Codes (registration codes) print in DejaVu
-Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans; both
-as plain subsets of the characters used. ``STANDARD`` (Helvetica) is kept only as the metric
-reference the layout tests compare Liberation Sans with; no document is rendered with it.
+Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans.
+``STANDARD`` (Helvetica) is kept only as the metric reference the layout tests compare
+Liberation Sans with; no document is rendered with it.
 
 reportlab makes an embedded font's subsets in pure Python for every document (3-5 ms). Here the
-first subset always holds the same 255 characters (ASCII, Windows-1252, the letters of Central
-and South-Eastern European names), so its font file, widths and ToUnicode map are made and
-compressed once per process; a document with other characters gets a small second subset. An
-embedded document costs about as much as a standard one, and is about 65 KB larger.
+first subset of every font holds the same characters in every document (the text fonts: ASCII,
+Windows-1252, the letters of Central and South-Eastern European names; the code font: digits,
+capitals and the dash; the symbols: the scissors), so its font file, widths, ToUnicode map and
+descriptor are made and compressed once per process (``pdf_file`` writes them as bytes); a
+document with other characters gets further codes or a small second subset. Each font has a
+fixed resource name, so the operators that show a string of first-subset characters are the
+same in every document: :class:`DocumentCanvas` keeps them for the strings it meets again at
+the same place (labels, the vendor's details, recurring values), and drawings that never change
+(:meth:`DocumentCanvas.drawn`: the QR-bill's separation lines and Swiss cross) are kept whole.
 
 The choice is made from the document's data before the layout; a :class:`DocumentCanvas` then
 checks every string it draws, and a string its font cannot print raises :class:`FontMissing`,
