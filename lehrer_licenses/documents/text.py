@@ -646,43 +646,32 @@ class DocumentCanvas(Canvas):
             with open(self._filename, "wb") as file:
                 file.write(data)
 
-    def drawString(self, x, y, text, *args, **kwargs):
+    def _aligned(self, base: Callable, shift: float, x, y, text, args, kwargs) -> None:
+        """Draw ``text`` starting ``shift`` times its width left of ``x`` (0 left-aligned, 1
+        right-aligned, 0.5 centred), or by ``base`` (reportlab's way) what this way does not
+        write."""
         if args or kwargs:
             self._repeatable = False
-            super().drawString(x, y, self._checked(text), *args, **kwargs)
+            base(self, x, y, self._checked(text), *args, **kwargs)
             return
-        key = (self._fontname, self._fontsize, x, y, text)
+        key = (self._fontname, self._fontsize, x, y, text, shift)
         if self._shown(key):
             return
         text = self._checked(text)
-        if not self._show(x, y, text, key):
-            super().drawString(x, y, text)
+        start = x
+        if shift:
+            start -= shift * pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
+        if not self._show(start, y, text, key):
+            base(self, x, y, text)
+
+    def drawString(self, x, y, text, *args, **kwargs):
+        self._aligned(Canvas.drawString, 0, x, y, text, args, kwargs)
 
     def drawRightString(self, x, y, text, *args, **kwargs):
-        if args or kwargs:
-            self._repeatable = False
-            super().drawRightString(x, y, self._checked(text), *args, **kwargs)
-            return
-        key = (self._fontname, self._fontsize, x, y, text, "right")
-        if self._shown(key):
-            return
-        text = self._checked(text)
-        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if not self._show(x - width, y, text, key):
-            super().drawRightString(x, y, text)
+        self._aligned(Canvas.drawRightString, 1, x, y, text, args, kwargs)
 
     def drawCentredString(self, x, y, text, *args, **kwargs):
-        if args or kwargs:
-            self._repeatable = False
-            super().drawCentredString(x, y, self._checked(text), *args, **kwargs)
-            return
-        key = (self._fontname, self._fontsize, x, y, text, "centre")
-        if self._shown(key):
-            return
-        text = self._checked(text)
-        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if not self._show(x - width / 2, y, text, key):
-            super().drawCentredString(x, y, text)
+        self._aligned(Canvas.drawCentredString, 0.5, x, y, text, args, kwargs)
 
 
 def drawn_once(canvas: Canvas, key: tuple, draw: Callable[[Canvas], None]) -> None:
