@@ -349,6 +349,32 @@ class _DocumentFont(TTFont):
             doc.delayedFonts.append(self)
         return f"/{self.resource_name}+{subset}"
 
+    def addObjects(self, doc):
+        """As ``TTFont.addObjects``, with each subset's objects formatted once per process."""
+        state = self._state(doc)
+        state.frozen = 1
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            parts = _subset_objects(self, n, tuple(subset))
+            base_name = _base_name(self.face, n)
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal_name
+            font.BaseFont = base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(parts.widths)
+            stream = pdfdoc.PDFStream()
+            if doc.compression:
+                stream.content = parts.cmap
+                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            else:
+                stream.content = zlib.decompress(parts.cmap)
+            font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base_name)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
+            doc.Reference(font, internal_name)
+            doc.idToObject["BasicFonts"].dict[internal_name] = font
+        del self.state[doc]
+
     def subsets_of(self, doc: object) -> list[tuple[int, tuple[int, ...]]]:
         """The subsets ``doc`` used, numbered."""
         return [(n, tuple(subset)) for n, subset in enumerate(self._state(doc).subsets)]
@@ -396,32 +422,6 @@ def _subset_objects(font: _DocumentFont, n: int, subset: tuple[int, ...]) -> _Su
         font_file=b"<< /Filter [ /FlateDecode ] /Length %d /Length1 %d >>\nstream\n%s\nendstream"
         % (len(packed), length, packed),
     )
-
-    def addObjects(self, doc):
-        """As ``TTFont.addObjects``, with each subset's objects formatted once per process."""
-        state = self._state(doc)
-        state.frozen = 1
-        for n, subset in enumerate(state.subsets):
-            internal_name = self.getSubsetInternalName(n, doc)[1:]
-            parts = _subset_objects(self, n, tuple(subset))
-            base_name = _base_name(self.face, n)
-            font = pdfdoc.PDFTrueTypeFont()
-            font.Name = internal_name
-            font.BaseFont = base_name
-            font.FirstChar = 0
-            font.LastChar = len(subset) - 1
-            font.Widths = _Formatted(parts.widths)
-            stream = pdfdoc.PDFStream()
-            if doc.compression:
-                stream.content = parts.cmap
-                stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-            else:
-                stream.content = zlib.decompress(parts.cmap)
-            font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base_name)
-            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
-            doc.Reference(font, internal_name)
-            doc.idToObject["BasicFonts"].dict[internal_name] = font
-        del self.state[doc]
 
 
 class _Formatted(pdfdoc.PDFObject):
