@@ -10,6 +10,8 @@ them all alike); the figures are medians over all renders, in milliseconds:
   Swiss and German schools); Liberation Sans is embedded all the same (PDF/A, issue 15);
 - ``CHF invoice + QR-bill, "Łukasz Żółć"``: the same with a name beyond Windows-1252, printed by
   the second subset of Liberation Sans;
+- ``EUR invoice + EPC QR``: 3 lines, a Dutch school, the EPC QR code ("GiroCode") with the
+  invoice number as the payment purpose;
 - ``order invoice + code + QR-bill``: 2 lines, a 185-character registration code (text and QR
   code) and the QR-bill, on one page;
 - ``payment reminder letter + QR-bill``: a dunning letter (``documents.letters``);
@@ -18,6 +20,22 @@ and for each, ``raw canvas``: the very same drawing calls (recorded from one ren
 a bare reportlab canvas with the same fonts, QR codes as the same path operators: the floor any
 layout code on the canvas could reach, and the limit of the goals (issue 6: at most 3 x; issue 4:
 at most 10 ms). The parts: QR-bill validation by ``qrbill`` and QR encoding, ours and segno's.
+The CPU columns are the medians of the process's CPU time per render: on a shared machine the
+figures to compare.
+
+Issue 21 ("year-end PDFs": half the CPU of a render), 2026-12-06, nproc 2 shared with four other
+sessions (load average 2.4-3.9), before = commit a68b10c, the two runs back to back, CPU render
+in ms (after / before): CHF + QR-bill WinAnsi 7.59 -> 3.28 (0.43), "Łukasz Żółć" 7.71 -> 3.32
+(0.43), EUR + EPC QR 4.49 -> 2.16 (0.48), order + code + QR-bill 9.97 -> 4.53 (0.45), reminder
+letters 7.03 -> 3.29 (0.47) and 7.19 -> 2.95 (0.41). The 1,539 invoices of ``bench_year_end.py
+--schools 2000`` rendered in one process (after 300 warm-up renders), 8 rounds alternating
+before and after: after / before 0.478 (0.45-0.49 per round); that run's render workers (with
+their start, imports and the pickled PDFs through a pipe): 12.69 / 11.39 -> 6.92 / 5.89 CPU s.
+What was done: the file written by ``documents.pdf_file`` (font subsets' objects as bytes made
+once per process) instead of ``canvas.save()``; a fixed first subset for every font (a random
+registration code made a new TrueType subset in pure Python per invoice); the operators of
+strings and of unchanging drawings kept per process; wrapped lines, fitted sizes and amounts
+kept; QR codewords interleaved by ``zip``.
 """
 
 from __future__ import annotations
@@ -36,10 +54,11 @@ from typing import ClassVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import segno
+from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from lehrer_licenses.documents import invoice_pdf, qrcodes, render_invoice
+from lehrer_licenses.documents import invoice_pdf, qrcodes, render_invoice, text
 from lehrer_licenses.documents.letters import render_letter
 from lehrer_licenses.documents.samples import SWISS_SCHOOL, sample_document
 from lehrer_licenses.documents.swiss_qr_bill import build_qr_bill
@@ -111,6 +130,7 @@ for _name in RECORDED:
 def record(render: Callable[[], bytes]) -> tuple[list[tuple[str, tuple, dict]], bytes]:
     """The drawing calls of one ``render()`` (the renderers make their canvas in invoice_pdf)."""
     RecordingCanvas.log = []
+    text._DRAWN.clear()  # the drawings kept whole are drawn (and recorded) again
     original = invoice_pdf.DocumentCanvas
     invoice_pdf.DocumentCanvas = RecordingCanvas
     try:
@@ -130,10 +150,12 @@ def replay(log: list[tuple[str, tuple, dict]]) -> bytes:
     return buffer.getvalue()
 
 
-def timed(fn: Callable[[int], object], indices: range, into: list[float]) -> None:
+def timed(fn: Callable[[int], object], indices: range, into: list[float], cpu: list[float]) -> None:
+    """Each call's wall time into ``into``, its CPU time (this process) into ``cpu``."""
     for i in indices:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn(i)
+        cpu.append(time.process_time() - start_cpu)
         into.append(time.perf_counter() - start)
 
 
@@ -168,6 +190,7 @@ def main() -> None:
 
     winansi = sample_document(language="de", recipient=WINANSI_SCHOOL)
     unicode_ = sample_document(language="de")
+    euro = sample_document(language="nl", currency="EUR", reference="")  # purpose: the number
     order = sample_document(language="fr", lines=2, registration_code=CODE + "24702")
     # The letters' wording (services.season.letters) is made before the clock runs: only rendering.
     letters = {i: reminder(unicode_, i) for i in [*range(runs), 10**6, 10**6 + 1]}
@@ -181,6 +204,7 @@ def main() -> None:
             'CHF invoice + QR-bill, "Łukasz Żółć"',
             lambda i: render_invoice(replace(unicode_, number=f"2026-{i:05d}")),
         ),
+        ("EUR invoice + EPC QR", lambda i: render_invoice(replace(euro, number=f"2026-{i:05d}"))),
         (
             "order invoice + code + QR-bill",
             lambda i: render_invoice(
@@ -196,7 +220,7 @@ def main() -> None:
     logs = []  # (drawing calls, pages, fonts embedded, PDF size) per case
     for _label, render in cases:
         log, pdf = record(lambda render=render: render(10**6 + 1))
-        logs.append((log, pdf.count(b"/Type /Page\n"), b"/FontFile2" in pdf, len(pdf)))
+        logs.append((log, len(PdfReader(BytesIO(pdf)).pages), b"/FontFile2" in pdf, len(pdf)))
 
     payload = build_qr_bill(
         vendor=winansi.vendor,
@@ -226,31 +250,39 @@ def main() -> None:
         )
 
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+
+    def timed_as(key: str, fn: Callable[[int], object], indices: range) -> None:
+        timed(fn, indices, times.setdefault(key, []), cpu.setdefault(key, []))
+
     per_round = max(1, runs // rounds)
     for r in range(rounds):
         indices = range(r * per_round, (r + 1) * per_round)
         for (label, render), (log, *_rest) in zip(cases, logs, strict=True):
-            timed(render, indices, times.setdefault(label, []))
-            timed(lambda _i, log=log: replay(log), indices, times.setdefault("raw " + label, []))
-        timed(validate, indices, times.setdefault("qrbill", []))
-        timed(encode, indices, times.setdefault("encode", []))
+            timed_as(label, render, indices)
+            timed_as("raw " + label, lambda _i, log=log: replay(log), indices)
+        timed_as("qrbill", validate, indices)
+        timed_as("encode", encode, indices)
         small = range(indices.start, indices.start + max(4, per_round // 10))
-        timed(encode_segno, small, times.setdefault("segno", []))
+        timed_as("segno", encode_segno, small)
 
-    def ms(key: str) -> float:
-        return statistics.median(times[key]) * 1000
+    def ms(key: str, of: dict[str, list[float]] = times) -> float:
+        return statistics.median(of[key]) * 1000
 
     print(
         f"median ms of {per_round * rounds} renders per case in {rounds} interleaved rounds; "
         "every render a new document (new QR codes)"
     )
-    print(f"{'':38s} {'render':>8s} {'raw canvas':>11s} {'ratio':>6s}  pages  fonts     size")
+    print(
+        f"{'':38s} {'render':>8s} {'raw canvas':>11s} {'ratio':>6s}  pages  fonts     size"
+        f"  {'CPU render':>10s} {'CPU raw':>8s}"
+    )
     for (label, _render), (_log, pages, embedded, size) in zip(cases, logs, strict=True):
         ours, raw = ms(label), ms("raw " + label)
         fonts = "embedded" if embedded else "standard"
         print(
             f"{label:38s} {ours:8.2f} {raw:11.2f} {ours / raw:6.2f}  {pages:5d}  {fonts:8s}"
-            f" {size / 1024:5.0f} KB"
+            f" {size / 1024:5.0f} KB  {ms(label, cpu):10.2f} {ms('raw ' + label, cpu):8.2f}"
         )
     print(f"{'  part: QR-bill validation (qrbill)':38s} {ms('qrbill'):8.2f}")
     print(f"{'  part: QR-bill QR code, our encoder':38s} {ms('encode'):8.2f}")

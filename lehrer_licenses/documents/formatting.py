@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 NARROW_NBSP = "\u202f"
@@ -108,6 +109,13 @@ def format_number(value: Decimal, style: NumberStyle, places: int | None = None)
 
 def format_amount(amount: Decimal, currency: str, language: str) -> str:
     """An amount without the currency code, two decimals: "1'234.50", "1.234,50"."""
+    if isinstance(amount, float):  # equal to a Decimal, and so to a key of the cache
+        raise TypeError("documents format Decimals, never floats")
+    return _format_amount(amount, currency, language)
+
+
+@lru_cache(maxsize=4096)  # amounts recur (prices, totals); quantized, so 1.5 and 1.50 agree
+def _format_amount(amount: Decimal, currency: str, language: str) -> str:
     return format_number(amount, number_style(language, currency), places=2)
 
 

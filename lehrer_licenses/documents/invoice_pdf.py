@@ -482,7 +482,8 @@ class _InvoiceRenderer:
             right_terms = wrap_text(
                 terms, self.regular, TERMS_BESIDE_CODE, (RIGHT - TOTALS_LABEL) * mm
             )
-        final = 4.0 + (len(self._totals_lines()) - 1) * TOTALS_LINE + 0.6
+        totals = self._totals_lines()
+        final = 4.0 + (len(totals) - 1) * TOTALS_LINE + 0.6
         height = final + 2.5
         if right_terms:
             height = final + 5.0 + (len(right_terms) - 1) * 3.8 + 2.5
@@ -490,7 +491,8 @@ class _InvoiceRenderer:
             height = max(height, code.height)
         height = max(height, len(left_terms) * TERMS_LEADING + 2.5)
         self._place_block(
-            height, lambda c, top: self._draw_totals(c, top, left_terms, right_terms, code)
+            height,
+            lambda c, top: self._draw_totals(c, top, totals, left_terms, right_terms, code),
         )
         if epc is not None:
             self._place_block(EPC_QR + 8.0, lambda c, top: self._draw_epc(c, top, epc))
@@ -877,12 +879,12 @@ class _InvoiceRenderer:
         self,
         c: Canvas,
         top: float,
+        lines: list[tuple[str, str, bool]],
         left_terms: list[str],
         right_terms: list[str],
         code: RegistrationBlock | None,
     ) -> None:
         baseline = top + 4.0
-        lines = self._totals_lines()
         for label, value, final in lines:
             if final:
                 self._rule(c, baseline - 3.6, 0.6, 0, left=TOTALS_LABEL)

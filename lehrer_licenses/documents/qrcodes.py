@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 
 from reportlab.lib.units import mm
@@ -407,14 +407,11 @@ def encode(data: str | bytes, *, error: str = "m", encoding: str = "utf-8") -> t
         data_blocks.append(codewords[position : position + size])
         position += size
     ecc_blocks = [_ecc(block, degree) for block in data_blocks]
-    message = bytearray()
-    for i in range(short_length + 1):
-        for block in data_blocks:
-            if i < len(block):
-                message.append(block[i])
-    for i in range(degree):
-        for block in ecc_blocks:
-            message.append(block[i])
+    # Interleaved: the i-th codeword of every block in turn; the longer blocks' last data
+    # codewords after the others' (zip stops at the shortest block).
+    message = bytes(chain.from_iterable(zip(*data_blocks, strict=False)))
+    message += bytes(block[short_length] for block in data_blocks[short:])
+    message += bytes(chain.from_iterable(zip(*ecc_blocks, strict=True)))
 
     layout = _layout(version)
     size = layout.size

@@ -34,7 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from lehrer_licenses.documents.formatting import NumberStyle, format_iban, format_number
 from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
 from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
-from lehrer_licenses.documents.text import SYMBOLS, FontSet, fit, stringWidth, wrap
+from lehrer_licenses.documents.text import SYMBOLS, FontSet, drawn_once, fit, stringWidth, wrap
 from lehrer_licenses.domain.payment_text import carried, payment_form
 from lehrer_licenses.i18n import N_, gettext_for
 
@@ -66,6 +66,8 @@ def qr_bill_labels(language: str) -> Callable[[str], str]:
 
 
 def _check_charset(what: str, field: str, value: str) -> None:
+    if value.isascii() and value.isprintable():  # Basic Latin: carried (checked in C)
+        return
     bad = sorted({ch for ch in value if not carried(ch)})
     if bad:
         shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in bad)
@@ -292,6 +294,19 @@ def _scissors(canvas: Canvas, x: float, y: float, angle: float) -> None:
     canvas.restoreState()
 
 
+def _draw_separation(canvas: Canvas) -> None:
+    """Dashed lines with scissors: across the page above the slip, and between receipt and
+    payment part."""
+    canvas.saveState()
+    canvas.setLineWidth(0.5)
+    canvas.setDash(3, 2)
+    canvas.line(0, SLIP_HEIGHT, 210 * mm, SLIP_HEIGHT)
+    canvas.line(RECEIPT_WIDTH, 0, RECEIPT_WIDTH, SLIP_HEIGHT)
+    canvas.restoreState()
+    _scissors(canvas, 10 * mm, SLIP_HEIGHT, 0)
+    _scissors(canvas, RECEIPT_WIDTH, SLIP_HEIGHT - 10 * mm, -90)
+
+
 def draw_payment_part(
     canvas: Canvas,
     bill: QRBillData,
@@ -312,15 +327,7 @@ def draw_payment_part(
     def y(top_mm: float) -> float:
         return slip_top - top_mm * mm
 
-    # Separation lines: across the page above the slip, and between receipt and payment part.
-    canvas.saveState()
-    canvas.setLineWidth(0.5)
-    canvas.setDash(3, 2)
-    canvas.line(0, slip_top, 210 * mm, slip_top)
-    canvas.line(RECEIPT_WIDTH, 0, RECEIPT_WIDTH, slip_top)
-    canvas.restoreState()
-    _scissors(canvas, 10 * mm, slip_top, 0)
-    _scissors(canvas, RECEIPT_WIDTH, y(10), -90)
+    drawn_once(canvas, ("QR-bill separation lines",), _draw_separation)
 
     account = format_iban(bill.account)
     creditor = address_lines(bill.creditor)
@@ -380,7 +387,8 @@ def draw_payment_part(
     qr_top = y(17)
     if scannable:
         draw_matrix(canvas, qr_matrix(bill.payload), px, qr_top, QR_SIZE)
-        draw_swiss_cross(canvas, px + QR_SIZE / 2, qr_top - QR_SIZE / 2)
+        centre = (px + QR_SIZE / 2, qr_top - QR_SIZE / 2)
+        drawn_once(canvas, ("Swiss cross", *centre), lambda c: draw_swiss_cross(c, *centre))
     else:
         _draw_placeholder(canvas, fonts, px, qr_top, QR_SIZE, placeholder)
     _draw_amount(canvas, t, fonts, px, y(68), bill.currency, amount, heading_size=8, value_size=10)

@@ -10,15 +10,20 @@ Each document picks its fonts from the characters it prints (:func:`choose_fonts
 
 Every font of every document is embedded: a Factur-X invoice is a PDF/A-3 file, and PDF/A
 forbids the 14 standard fonts a viewer substitutes. Codes (registration codes) print in DejaVu
-Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans; both
-as plain subsets of the characters used. ``STANDARD`` (Helvetica) is kept only as the metric
-reference the layout tests compare Liberation Sans with; no document is rendered with it.
+Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans.
+``STANDARD`` (Helvetica) is kept only as the metric reference the layout tests compare
+Liberation Sans with; no document is rendered with it.
 
 reportlab makes an embedded font's subsets in pure Python for every document (3-5 ms). Here the
-first subset always holds the same 255 characters (ASCII, Windows-1252, the letters of Central
-and South-Eastern European names), so its font file, widths and ToUnicode map are made and
-compressed once per process; a document with other characters gets a small second subset. An
-embedded document costs about as much as a standard one, and is about 65 KB larger.
+first subset of every font holds the same characters in every document (the text fonts: ASCII,
+Windows-1252, the letters of Central and South-Eastern European names; the code font: digits,
+capitals and the dash; the symbols: the scissors), so its font file, widths, ToUnicode map and
+descriptor are made and compressed once per process (``pdf_file`` writes them as bytes); a
+document with other characters gets further codes or a small second subset. Each font has a
+fixed resource name, so the operators that show a string of first-subset characters are the
+same in every document: :class:`DocumentCanvas` keeps them for the strings it meets again at
+the same place (labels, the vendor's details, recurring values), and drawings that never change
+(:meth:`DocumentCanvas.drawn`: the QR-bill's separation lines and Swiss cross) are kept whole.
 
 The choice is made from the document's data before the layout; a :class:`DocumentCanvas` then
 checks every string it draws, and a string its font cannot print raises :class:`FontMissing`,
@@ -35,7 +40,7 @@ import threading
 import unicodedata
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -52,6 +57,7 @@ from reportlab.pdfbase.ttfonts import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from lehrer_licenses.documents.pdf_file import pdf_bytes
 from lehrer_licenses.paths import resource
 
 REGULAR = "LLLiberationSans"
@@ -76,6 +82,7 @@ __all__ = [
     "choose_fonts",
     "clean",
     "document_texts",
+    "drawn_once",
     "ensure_fonts",
     "fit",
     "stringWidth",
@@ -91,9 +98,10 @@ _TTF_FILES = {
     CODE: "DejaVuSansMono-Bold.ttf",
     SYMBOLS: "DejaVuSans.ttf",
 }
-# Fonts of a few characters (a code, a symbol): subsets of what is printed, not the document
-# fonts' common first subset.
+# Fonts of a few characters (a code, a symbol): not ASCII at its codes and ``_COMMON``, but the
+# characters they print.
 _PLAIN_TTF = frozenset((CODE, SYMBOLS))
+_FIXED = {CODE: "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", SYMBOLS: "\u2702"}
 _WINANSI_FONTS = frozenset(
     ("Helvetica", "Helvetica-Bold", "Courier", "Courier-Bold", "Times-Roman", "Times-Bold")
 )
@@ -171,20 +179,31 @@ _COMMON = (
 
 
 _SUBSET_LOCK = threading.Lock()
+# Each embedded font's resource name on every page, the same in every document (reportlab numbers
+# fonts in the order a document first uses them), so that the text a page shows does not depend
+# on what was drawn before it.
+_RESOURCE_NAMES = {
+    REGULAR: "R",
+    BOLD: "B",
+    DEJAVU_REGULAR: "DR",
+    DEJAVU_BOLD: "DB",
+    CODE: "C",
+    SYMBOLS: "S",
+}
+
+
+class _StateKey:
+    """A key of a font's state that is no document (weakly referenced, as documents are)."""
 
 
 class _SubsetCachingFace(TTFontFace):
     """A face that makes each font subset (a TrueType file, in pure Python) and compresses it
-    once per process: a fixed first subset is then free for every document. A plain font's
-    subset (the QR-bill's scissors: the same glyphs on every bill) is compressed as its stream's
-    filter would compress it in each document (level 1), so the bytes stay those of a render
-    without the cache."""
+    once per process: a fixed first subset is then free for every document."""
 
     _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
-    _compress = staticmethod(zlib.compress)
 
-    def addSubsetObjects(self, doc, fontname, subset):
-        """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
+    def font_file(self, subset: list[int]) -> tuple[int, bytes]:
+        """The subset's TrueType file: its length and its compressed bytes."""
         key = tuple(subset)
         with _SUBSET_LOCK:  # documents may be rendered in several threads
             cached = self._subset_files.get(key)
@@ -192,12 +211,26 @@ class _SubsetCachingFace(TTFontFace):
                 self._subset_files.move_to_end(key)
         if cached is None:
             raw = self.makeSubset(subset)
-            cached = (len(raw), self._compress(raw))
+            cached = (len(raw), zlib.compress(raw))
             with _SUBSET_LOCK:
                 self._subset_files[key] = cached
                 if len(self._subset_files) > 64:
                     self._subset_files.popitem(last=False)
-        length, packed = cached
+        return cached
+
+    def descriptor_entries(self, fontname: str) -> bytes:
+        """The font descriptor's entries but the font file's reference."""
+        return (
+            f"/Type /FontDescriptor /FontName /{fontname} /Flags "
+            f"{(self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC} /FontBBox [ {fp_str(*self.bbox)} ]"
+            f" /ItalicAngle {fp_str(self.italicAngle)} /Ascent {fp_str(self.ascent)} /Descent "
+            f"{fp_str(self.descent)} /CapHeight {fp_str(self.capHeight)} /StemV "
+            f"{fp_str(self.stemV)} /MissingWidth {fp_str(self.defaultWidth)}"
+        ).encode("ascii")
+
+    def addSubsetObjects(self, doc, fontname, subset):
+        """As ``TTFontFace.addSubsetObjects``, with the font file taken from the cache."""
+        length, packed = self.font_file(subset)
         font_file = pdfdoc.PDFStream()
         if doc.compression:
             font_file.content = packed
@@ -224,63 +257,171 @@ class _SubsetCachingFace(TTFontFace):
         return doc.Reference(descriptor, "fontDescriptor:" + fontname)
 
 
+@dataclass(frozen=True, slots=True)
+class _SubsetObjects:
+    """A font subset's PDF objects as bytes, but for the references between them."""
+
+    font: bytes  # the font dictionary up to its references
+    widths: bytes  # the widths array
+    cmap: bytes  # the compressed ToUnicode map
+    to_unicode: bytes  # the ToUnicode stream object
+    descriptor: bytes  # the descriptor's entries up to the font file's reference
+    font_file: bytes  # the FontFile2 stream object
+
+
 class _DocumentFont(TTFont):
-    """A TrueType font whose first subset holds the same characters in every document (ASCII
-    and ``_COMMON``), so that its font file comes from the face's cache; characters beyond go
-    to further subsets as usual."""
+    """A TrueType font whose first subset holds the same characters in every document, so that
+    its PDF objects come from per-process caches (``pdf_file``, or reportlab's ``addObjects`` for
+    the documents left to reportlab); characters beyond go to further codes and subsets as
+    usual. Its resource name is fixed, and a string of the first subset's characters is encoded
+    by one ``str.translate`` (``encode_fixed``).
+
+    The text fonts' first subset is ASCII at its own codes and ``_COMMON``; a code's font holds
+    the characters of codes, the symbols' font the scissors.
+    """
 
     def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename, asciiReadable=1)
+        readable = name not in _PLAIN_TTF
+        super().__init__(name, filename, asciiReadable=int(readable))
         self.face.__class__ = _SubsetCachingFace
         self.face._subset_files = OrderedDict()
+        self.resource_name = _RESOURCE_NAMES[name]
         glyphs = self.face.charToGlyph
-        self._common = [ord(ch) for ch in _COMMON if ord(ch) in glyphs]
+        fixed = [ord(ch) for ch in _FIXED.get(name, _COMMON) if ord(ch) in glyphs]
+        template = self._template = self._readable(fixed) if readable else self._plain(fixed)
+        # As splitString encodes: a no-break space prints as the space.
+        table = {code: n for code, n in template.assignments.items() if n < 256}
+        table[0xA0] = template.assignments[32]
+        self._fixed_table = {code: chr(n) for code, n in table.items()}
+        self.fixed_characters = frozenset(map(chr, table))
 
-    def _prefill(self, doc: object) -> None:
-        state = self.state[doc] = TTFont.State(1, self)  # ASCII at codes 32-127
+    def _readable(self, fixed: list[int]) -> TTFont.State:
+        """ASCII at codes 32-127, ``fixed`` at 1-31 and 128-255."""
+        state = TTFont.State(1, self)
         slots = [*range(1, 32), *range(128, 256)]
         assignments, subset = state.assignments, state.subsets[0]
-        for slot, code in zip(slots, self._common, strict=False):
+        for slot, code in zip(slots, fixed, strict=False):
             assignments[code] = slot
             if slot < 32:
                 subset[slot] = code
             else:
                 subset.append(code)
-        filled = min(len(slots), len(self._common))
+        filled = min(len(slots), len(fixed))
         state.nextCode = filled + 1 if filled < 31 else 97 + filled
+        return state
+
+    def _plain(self, fixed: list[int]) -> TTFont.State:
+        """``fixed`` at the codes reportlab gives them in this order."""
+        key = _StateKey()
+        self.state[key] = TTFont.State(0, self)
+        TTFont.splitString(self, "".join(map(chr, fixed)), key)
+        return self.state.pop(key)
+
+    def _state(self, doc: object) -> TTFont.State:
+        state = self.state.get(doc)
+        if state is None:
+            template = self._template
+            state = self.state[doc] = TTFont.State.__new__(TTFont.State)
+            state.assignments = dict(template.assignments)
+            state.subsets = [list(subset) for subset in template.subsets]
+            state.nextCode = template.nextCode
+            state.internalName = None
+            state.frozen = 0
+        return state
+
+    def encode_fixed(self, text: str, doc: object) -> bytes:
+        """``text``, all of whose characters are in ``fixed_characters``, in the first subset's
+        codes (which are the same in every document)."""
+        self._state(doc)
+        return text.translate(self._fixed_table).encode("latin-1")
 
     def splitString(self, text, doc, encoding="utf-8"):
-        if doc not in self.state:
-            self._prefill(doc)
+        self._state(doc)
         return super().splitString(text, doc, encoding)
 
+    def getSubsetInternalName(self, subset, doc):
+        state = self._state(doc)
+        if subset < 0 or subset >= len(state.subsets):
+            raise IndexError(f"Subset {subset} does not exist in font {self.fontName}")
+        if state.internalName is None:
+            state.internalName = self.resource_name
+            doc.fontMapping[self.fontName] = "/" + self.resource_name
+            doc.delayedFonts.append(self)
+        return f"/{self.resource_name}+{subset}"
+
     def addObjects(self, doc):
-        """As ``TTFont.addObjects``, with each subset's widths and ToUnicode map formatted and
-        compressed once per process."""
-        state = self._assignState(doc)
+        """As ``TTFont.addObjects``, with each subset's objects formatted once per process."""
+        state = self._state(doc)
         state.frozen = 1
-        face = self.face
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
-            base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-            widths, cmap = _subset_objects(self, base_name, tuple(subset))
+            parts = _subset_objects(self, n, tuple(subset))
+            base_name = _base_name(self.face, n)
             font = pdfdoc.PDFTrueTypeFont()
             font.Name = internal_name
             font.BaseFont = base_name
             font.FirstChar = 0
             font.LastChar = len(subset) - 1
-            font.Widths = widths
+            font.Widths = _Formatted(parts.widths)
             stream = pdfdoc.PDFStream()
             if doc.compression:
-                stream.content = cmap
+                stream.content = parts.cmap
                 stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
             else:
-                stream.content = zlib.decompress(cmap)
+                stream.content = zlib.decompress(parts.cmap)
             font.ToUnicode = doc.Reference(stream, "toUnicodeCMap:" + base_name)
-            font.FontDescriptor = face.addSubsetObjects(doc, base_name, subset)
+            font.FontDescriptor = self.face.addSubsetObjects(doc, base_name, subset)
             doc.Reference(font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = font
         del self.state[doc]
+
+    def subsets_of(self, doc: object) -> list[tuple[int, tuple[int, ...]]]:
+        """The subsets ``doc`` used, numbered."""
+        return [(n, tuple(subset)) for n, subset in enumerate(self._state(doc).subsets)]
+
+    def forget(self, doc: object) -> None:
+        self.state.pop(doc, None)
+
+    def subset_objects(
+        self, doc: object, n: int, subset: tuple[int, ...], number: int
+    ) -> tuple[str, list[bytes]]:
+        """The resource name and the four objects (font, ToUnicode map, descriptor, font file)
+        of subset ``n``, numbered from ``number``."""
+        parts = _subset_objects(self, n, subset)
+        return f"{self.resource_name}+{n}", [
+            b"%s /FontDescriptor %d 0 R /ToUnicode %d 0 R >>"
+            % (parts.font, number + 2, number + 1),
+            parts.to_unicode,
+            b"<< %s /FontFile2 %d 0 R >>" % (parts.descriptor, number + 3),
+            parts.font_file,
+        ]
+
+
+def _base_name(face: TTFontFace, n: int) -> str:
+    return b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+
+
+@lru_cache(maxsize=128)
+def _subset_objects(font: _DocumentFont, n: int, subset: tuple[int, ...]) -> _SubsetObjects:
+    face = font.face
+    base_name = _base_name(face, n)
+    widths = f"[ {fp_str(*map(face.getCharWidth, subset))} ]".encode("ascii")
+    cmap = zlib.compress(makeToUnicodeCMap(base_name, list(subset)).encode("latin-1"))
+    length, packed = face.font_file(list(subset))
+    return _SubsetObjects(
+        font=(
+            f"<< /Type /Font /Subtype /TrueType /Name /{font.resource_name}+{n} /BaseFont "
+            f"/{base_name} /FirstChar 0 /LastChar {len(subset) - 1} /Widths "
+        ).encode("ascii")
+        + widths,
+        widths=widths,
+        cmap=cmap,
+        to_unicode=b"<< /Filter [ /FlateDecode ] /Length %d >>\nstream\n%s\nendstream"
+        % (len(cmap), cmap),
+        descriptor=face.descriptor_entries(base_name),
+        font_file=b"<< /Filter [ /FlateDecode ] /Length %d /Length1 %d >>\nstream\n%s\nendstream"
+        % (len(packed), length, packed),
+    )
 
 
 class _Formatted(pdfdoc.PDFObject):
@@ -293,27 +434,12 @@ class _Formatted(pdfdoc.PDFObject):
         return self.data
 
 
-@lru_cache(maxsize=128)
-def _subset_objects(
-    font: TTFont, base_name: str, subset: tuple[int, ...]
-) -> tuple[_Formatted, bytes]:
-    widths = pdfdoc.PDFArray(list(map(font.face.getCharWidth, subset)))
-    cmap = makeToUnicodeCMap(base_name, list(subset))
-    return _Formatted(widths.format(None)), zlib.compress(cmap.encode("latin-1"))
-
-
 @cache
 def _register(name: str) -> TTFont:
     """Register one of the shipped TrueType fonts with reportlab (parsing takes 10-25 ms)."""
     _setup()
     path = resource("fonts", _TTF_FILES[name])
-    if name in _PLAIN_TTF:
-        font = TTFont(name, str(path), asciiReadable=0)
-        font.face.__class__ = _SubsetCachingFace
-        font.face._subset_files = OrderedDict()
-        font.face._compress = _deflate
-    else:
-        font = _DocumentFont(name, str(path))
+    font = _DocumentFont(name, str(path))
     _repair_advances(font.face)
     pdfmetrics.registerFont(font)
     return font
@@ -389,6 +515,14 @@ class FontMissing(Exception):
     """A string cannot be printed with the document's fonts: render with the next set."""
 
 
+# The operators of strings drawn before (``DocumentCanvas._shown``), by font, size, position and
+# text; emptied when full, so it holds what recurs.
+_SHOWN: dict[tuple, tuple[TTFont, str]] = {}
+_SHOWN_LIMIT = 20_000
+# The operators of drawings that are the same in every document (``DocumentCanvas.drawn``).
+_DRAWN: dict[tuple, tuple[tuple[str, ...], tuple[TTFont, ...]]] = {}
+
+
 class DocumentCanvas(Canvas):
     """A canvas that prints WinAnsi substitutes with the standard fonts and, when ``strict``,
     raises :class:`FontMissing` for a string its current font cannot print.
@@ -401,6 +535,35 @@ class DocumentCanvas(Canvas):
     def __init__(self, *args: object, strict: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self._strict = strict
+        self._fonts_used: set[TTFont] = set()
+        self._recording: set[TTFont] | None = None  # the fonts a drawing kept (drawn) uses
+        self._repeatable = True
+
+    def drawn(self, key: tuple, draw: Callable[[Canvas], None]) -> None:
+        """``draw(self)``: a drawing that leaves the canvas as it found it (saveState ...
+        restoreState), the same for the same ``key`` in every document. Its operators are kept
+        under ``key`` and written again for the next document without drawing, unless it
+        printed characters beyond a first subset (their codes follow the document)."""
+        hit = _DRAWN.get(key)
+        if hit is not None:
+            code, fonts = hit
+            for font in fonts:
+                font.getSubsetInternalName(0, self._doc)
+            self._code.extend(code)
+            return
+        start = len(self._code)
+        outer = self._recording, self._repeatable
+        self._recording, self._repeatable = set(), True
+        try:
+            draw(self)
+        finally:
+            fonts, repeatable = self._recording, self._repeatable
+            self._recording = outer[0]
+            self._repeatable = outer[1] and repeatable
+            if outer[0] is not None:
+                outer[0].update(fonts)
+        if repeatable:
+            _DRAWN[key] = (tuple(self._code[start:]), tuple(fonts))
 
     def _checked(self, text: str) -> str:
         if text.isascii():  # every font prints ASCII (the common case, checked in C)
@@ -414,13 +577,28 @@ class DocumentCanvas(Canvas):
             raise FontMissing(f"{font} cannot print {text!r}")
         return text
 
-    def _show(self, x: float, y: float, text: str) -> bool:
+    def _show(self, x: float, y: float, text: str, key: tuple | None = None) -> bool:
         """Write ``text`` at (x, y); False if it needs reportlab's general way (a standard
-        font printing some characters through a substitute font)."""
+        font printing some characters through a substitute font). A string of a first subset's
+        characters is noted under ``key`` (see :meth:`_shown`)."""
         font = pdfmetrics.getFont(self._fontname)
         if font._dynamicFont:  # TrueType: one font resource per subset of 256 characters
             doc = self._doc
             size = fp_str(self._fontsize)
+            fixed = getattr(font, "fixed_characters", None)
+            if fixed is not None and fixed.issuperset(text):  # nearly every string
+                if self._recording is not None:
+                    self._recording.add(font)
+                name = font.getSubsetInternalName(0, doc)
+                chunk = escapePDF(font.encode_fixed(text, doc))
+                shown = f"BT 1 0 0 1 {fp_str(x, y)} Tm {name} {size} Tf ({chunk}) Tj ET"
+                self._code.append(shown)
+                if key is not None:
+                    if len(_SHOWN) >= _SHOWN_LIMIT:
+                        _SHOWN.clear()
+                    _SHOWN[key] = (font, shown)
+                return True
+            self._repeatable = False  # codes in this document's order
             parts = []
             current = -1
             for subset, chunk in font.splitString(text, doc):
@@ -430,6 +608,7 @@ class DocumentCanvas(Canvas):
                 parts.append(f"({escapePDF(chunk)}) Tj")
             shown = " ".join(parts)
         else:  # a standard font, selected by setFont (Tf is part of the graphics state)
+            self._repeatable = False
             pieces = unicode2T1(text, [font, *font.substitutionFonts])
             if len(pieces) > 1 or (pieces and pieces[0][0] is not font):
                 return False
@@ -437,22 +616,71 @@ class DocumentCanvas(Canvas):
         self._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {shown} ET")
         return True
 
-    def drawString(self, x, y, text, *args, **kwargs):
+    def _shown(self, key: tuple) -> bool:
+        """Write the string ``key`` names as it was written before, if it was: labels, the
+        vendor's details and many values recur at their places in every document. A first
+        subset's codes are the same in every document, so the operators are too."""
+        hit = _SHOWN.get(key)
+        if hit is None:
+            return False
+        font, shown = hit
+        if self._recording is not None:
+            self._recording.add(font)
+        if font not in self._fonts_used:
+            font.getSubsetInternalName(0, self._doc)
+            self._fonts_used.add(font)
+        self._code.append(shown)
+        return True
+
+    def save(self) -> None:
+        """As ``Canvas.save``, the file written by ``pdf_file`` unless it holds more than it
+        writes (an image: then by reportlab)."""
+        if len(self._code):
+            self.showPage()
+        data = pdf_bytes(self, _deflate)
+        if data is None:
+            self._doc.SaveToFile(self._filename, self)
+        elif hasattr(self._filename, "write"):
+            self._filename.write(data)
+        else:
+            with open(self._filename, "wb") as file:
+                file.write(data)
+
+    def _aligned(self, base: Callable, shift: float, x, y, text, args, kwargs) -> None:
+        """Draw ``text`` starting ``shift`` times its width left of ``x`` (0 left-aligned, 1
+        right-aligned, 0.5 centred), or by ``base`` (reportlab's way) what this way does not
+        write."""
+        if args or kwargs:
+            self._repeatable = False
+            base(self, x, y, self._checked(text), *args, **kwargs)
+            return
+        key = (self._fontname, self._fontsize, x, y, text, shift)
+        if self._shown(key):
+            return
         text = self._checked(text)
-        if args or kwargs or not self._show(x, y, text):
-            super().drawString(x, y, text, *args, **kwargs)
+        start = x
+        if shift:
+            start -= shift * pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
+        if not self._show(start, y, text, key):
+            base(self, x, y, text)
+
+    def drawString(self, x, y, text, *args, **kwargs):
+        self._aligned(Canvas.drawString, 0, x, y, text, args, kwargs)
 
     def drawRightString(self, x, y, text, *args, **kwargs):
-        text = self._checked(text)
-        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if args or kwargs or not self._show(x - width, y, text):
-            super().drawRightString(x, y, text, *args, **kwargs)
+        self._aligned(Canvas.drawRightString, 1, x, y, text, args, kwargs)
 
     def drawCentredString(self, x, y, text, *args, **kwargs):
-        text = self._checked(text)
-        width = pdfmetrics.stringWidth(text, self._fontname, self._fontsize)
-        if args or kwargs or not self._show(x - width / 2, y, text):
-            super().drawCentredString(x, y, text, *args, **kwargs)
+        self._aligned(Canvas.drawCentredString, 0.5, x, y, text, args, kwargs)
+
+
+def drawn_once(canvas: Canvas, key: tuple, draw: Callable[[Canvas], None]) -> None:
+    """``draw(canvas)``, kept for the next document on a :class:`DocumentCanvas` (see
+    :meth:`DocumentCanvas.drawn`)."""
+    if isinstance(canvas, DocumentCanvas):
+        canvas.drawn(key, draw)
+    else:
+        draw(canvas)
 
 
 _string_width = pdfmetrics.stringWidth
@@ -518,11 +746,17 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
     Breaks at spaces; a single word wider than the line is broken between characters.
     An empty text gives no lines.
     """
-    value = clean(text)
+    return list(_wrapped(clean(text), font, size, width))
+
+
+# Most texts recur from document to document (the vendor's details, the labels, the terms), and
+# wrapping measures every word: the lines are kept.
+@lru_cache(maxsize=4096)
+def _wrapped(value: str, font: str, size: float, width: float) -> tuple[str, ...]:
     if not value.strip():
-        return []
+        return ()
     if "\n" not in value and stringWidth(value, font, size) <= width:
-        return [" ".join(value.split())]  # the common case: one line
+        return (" ".join(value.split()),)  # the common case: one line
     space = stringWidth(" ", font, size)
     lines: list[str] = []
     for paragraph in value.split("\n"):
@@ -550,7 +784,7 @@ def wrap(text: object, font: str, size: float, width: float) -> list[str]:
         lines.append(current)
     while lines and not lines[-1]:
         lines.pop()
-    return lines
+    return tuple(lines)
 
 
 def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
@@ -566,6 +800,9 @@ def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
         if current:
             lines.append(current)
         current = ""
+        if stringWidth(group, font, size) <= width:  # the group fits a line of its own
+            current = group
+            continue
         for piece in _break_word(group, font, size, width):
             if stringWidth(current + piece, font, size) <= width:
                 current += piece
@@ -577,6 +814,7 @@ def wrap_code(code: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=4096)  # the same texts are fitted to the same places in every document
 def fit(text: str, font: str, size: float, width: float, minimum: float = 6.0) -> float:
     """The largest font size not above ``size`` (and not below ``minimum``) at which one line
     of ``text`` fits ``width``."""
