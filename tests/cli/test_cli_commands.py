@@ -1,16 +1,19 @@
 """The command line of DESIGN.md section 5: output shape, and every bad input refused with a
 message on stderr, exit status 2 and the database left exactly as it was."""
 
+import io
 import json
 import re
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from support.cli_run import fingerprint
+from support.cli_run import cli_runner, fingerprint
 from test_invoice_cli import set_vendor
 
 from lehrer_licenses.cli.main import main
+from lehrer_licenses.store.keystore import KeyStore
 
 
 def add_school(cli, **extra) -> str:
@@ -264,14 +267,41 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def school_with_a_teacher(databases, tmp_path_factory):
+    """(database, school, teacher): a school with three seats and a teacher, made through the
+    command line once for the module; every bad input is tried on a copy of it."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
+        KeyStore(folder / "keys").create()
+        path = databases.copy_to(folder / "template.sqlite", lasting=True)
+
+        def run(*args: str) -> str:
+            out, err = io.StringIO(), io.StringIO()
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(["--db", str(path), *args])
+            assert code == 0, err.getvalue()
+            return out.getvalue()
+
+        run("init")
+        school = json.loads(
+            run("--json", "school", "add", "--name", "Primarschule Aesch", "--country", "CH",
+                "--language", "de")
+        )["number"]  # fmt: skip
+        run("order", school, "--seats", "3", "--date", "2026-03-10")
+        added = run(
+            "--json", "teacher", "add", school, "--first-name", "Anna", "--last-name", "Keller"
+        )
+    return path, school, str(json.loads(added)["id"])
+
+
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
-def test_bad_input_is_refused_with_exit_2_and_nothing_written(cli, args, message):
-    school = add_school(cli)
-    cli("order", school, "--seats", "3", "--date", "2026-03-10")
-    _, out, _ = cli(
-        "--json", "teacher", "add", school, "--first-name", "Anna", "--last-name", "Keller"
-    )
-    teacher = str(json.loads(out)["id"])
+def test_bad_input_is_refused_with_exit_2_and_nothing_written(
+    school_with_a_teacher, databases, tmp_path, capsys, args, message
+):
+    template, school, teacher = school_with_a_teacher
+    cli = cli_runner(databases.clone(template, tmp_path / "cli.sqlite"), capsys)
     before = fingerprint(cli.path)
     filled = [a.format(school=school, teacher=teacher) for a in args]
     code, out, err = cli(*filled)
