@@ -1,18 +1,22 @@
 """The command line of DESIGN.md section 5: output shape, and every bad input refused with a
 message on stderr, exit status 2 and the database left exactly as it was."""
 
-import io
 import json
 import re
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
 
 import pytest
 from support.cli_run import cli_runner, fingerprint
 from test_invoice_cli import set_vendor
 
 from lehrer_licenses.cli.main import main
+from lehrer_licenses.services.database_init import init_database
+from lehrer_licenses.services.licences.seats.holders import add_teacher
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.schools import SchoolInput
+from lehrer_licenses.services.schools import add_school as add_school_for
 from lehrer_licenses.store.keystore import KeyStore
 
 
@@ -269,31 +273,25 @@ BAD_INPUTS = [
 
 @pytest.fixture(scope="module")
 def school_with_a_teacher(databases, tmp_path_factory):
-    """(database, school, teacher): a school with three seats and a teacher, made through the
-    command line once for the module; every bad input is tried on a copy of it."""
+    """(database, school, teacher): a school with three seats and a teacher, as ``school add``,
+    ``order`` and ``teacher add`` make them, written once for the module; every bad input is
+    tried on a copy. Written by the use cases, not in-process commands: a command leaves its
+    connections to the garbage collector, and a database is copied whole only once closed."""
     folder = tmp_path_factory.mktemp("bad-input")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
         KeyStore(folder / "keys").create()
         path = databases.copy_to(folder / "template.sqlite", lasting=True)
-
-        def run(*args: str) -> str:
-            out, err = io.StringIO(), io.StringIO()
-            with redirect_stdout(out), redirect_stderr(err):
-                code = main(["--db", str(path), *args])
-            assert code == 0, err.getvalue()
-            return out.getvalue()
-
-        run("init")
-        school = json.loads(
-            run("--json", "school", "add", "--name", "Primarschule Aesch", "--country", "CH",
-                "--language", "de")
-        )["number"]  # fmt: skip
-        run("order", school, "--seats", "3", "--date", "2026-03-10")
-        added = run(
-            "--json", "teacher", "add", school, "--first-name", "Anna", "--last-name", "Keller"
-        )
-    return path, school, str(json.loads(added)["id"])
+        db, _installed = init_database(path)
+        try:
+            school = add_school_for(
+                db, SchoolInput(name="Primarschule Aesch", country="CH", language="de")
+            )
+            order_seats(db, school, 3, date(2026, 3, 10))
+            teacher = add_teacher(db, school, "Anna", "Keller")
+        finally:
+            db.dispose()
+    return path, school, str(teacher)
 
 
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
