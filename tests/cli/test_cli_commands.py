@@ -9,15 +9,14 @@ from datetime import date
 
 import pytest
 from support.cli_run import cli_runner, fingerprint
+from support.databases import filled_once
 from test_invoice_cli import set_vendor
 
 from lehrer_licenses.cli.main import main
-from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.licences.seats.holders import add_teacher
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput
 from lehrer_licenses.services.schools import add_school as add_school_for
-from lehrer_licenses.store.keystore import KeyStore
 
 
 def add_school(cli, **extra) -> str:
@@ -278,19 +277,12 @@ def school_with_a_teacher(databases, tmp_path_factory):
     tried on a copy. Written by the use cases, not in-process commands: a command leaves its
     connections to the garbage collector, and a database is copied whole only once closed."""
     folder = tmp_path_factory.mktemp("bad-input")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
-        KeyStore(folder / "keys").create()
-        path = databases.copy_to(folder / "template.sqlite", lasting=True)
-        db, _installed = init_database(path)
-        try:
-            school = add_school_for(
-                db, SchoolInput(name="Primarschule Aesch", country="CH", language="de")
-            )
-            order_seats(db, school, 3, date(2026, 3, 10))
-            teacher = add_teacher(db, school, "Anna", "Keller")
-        finally:
-            db.dispose()
+    with filled_once(databases, folder, folder / "keys") as (path, db):
+        school = add_school_for(
+            db, SchoolInput(name="Primarschule Aesch", country="CH", language="de")
+        )
+        order_seats(db, school, 3, date(2026, 3, 10))
+        teacher = add_teacher(db, school, "Anna", "Keller")
     return path, school, str(teacher)
 
 

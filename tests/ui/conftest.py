@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
+from support.databases import filled_once
 from support.ui_driving import speaking
 
 from lehrer_licenses.i18n import set_ui_language
@@ -92,14 +93,8 @@ def _sample_database(databases, tmp_path_factory, _key_pair):
     """The rows of ``sample``, written once per test process (0.1 s; most desktop tests ask for
     them) under the process's key pair, which every test's keys folder holds a copy of."""
     folder = tmp_path_factory.mktemp("sample")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LEHRER_LICENSES_KEYS", str(_key_pair))
-        location = databases.copy_to(folder / "sample.sqlite", lasting=True)
-        database, _installed = init_database(location)
-        try:
-            numbers = _add_sample(database)
-        finally:
-            database.dispose()  # closed, so that it may be copied
+    with filled_once(databases, folder, _key_pair) as (location, database):
+        numbers = _add_sample(database)
     return _SampleDatabase(location, numbers)
 
 
