@@ -4,7 +4,8 @@
     python3 dev.py app      set up, create a sample database on first start, open the app
     python3 dev.py test     set up and run the whole test suite (extra args go to pytest); with
                             $LEHRER_LICENSES_TEST_POSTGRES set, then again on that PostgreSQL server
-    python3 dev.py test --fast   all but the tests marked slow (kill, crash, stress), on 2 workers
+    python3 dev.py test --fast   all but the tests marked slow (kill, crash, stress, sweeps), on
+                            2 workers
     python3 dev.py test --postgres URL   add the PostgreSQL pass (URL: a role that may create
                             databases; scripts/postgres_test_server.sh start makes a server)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+from pathlib import Path
 
 # Set before any test module imports Qt; a test run never opens a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,12 +31,23 @@ def _english_ui():
     yield
 
 
-@pytest.fixture(autouse=True)
-def keys_folder(tmp_path_factory, monkeypatch):
-    """Every test gets its own signing key pair; no test touches the user's real keys."""
-    folder = tmp_path_factory.mktemp("keys")
-    monkeypatch.setenv("LEHRER_LICENSES_KEYS", str(folder))
+@pytest.fixture(scope="session")
+def _key_pair(tmp_path_factory) -> Path:
+    """A signing key pair made once per test process: making one syncs two files and their
+    folder to disk, twice, which on a busy disk took longer than many a test."""
+    folder = tmp_path_factory.mktemp("key-pair")
     KeyStore(folder).create()
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def keys_folder(tmp_path_factory, monkeypatch, _key_pair):
+    """Every test gets its own keys folder with a signing key pair in it (a copy, with the
+    files' modes); no test touches the user's real keys or another test's."""
+    folder = tmp_path_factory.mktemp("keys")
+    for made in _key_pair.iterdir():
+        shutil.copy2(made, folder / made.name)
+    monkeypatch.setenv("LEHRER_LICENSES_KEYS", str(folder))
     return folder
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from support.cli_run import ok, refused
 from support.cli_run import set_sample_vendor as set_vendor
 
@@ -21,6 +22,7 @@ def order(cli, number: str, seats: str = "3") -> int:
     return ok(cli, "order", number, "--seats", seats, "--date", "2026-03-10")["id"]
 
 
+@pytest.mark.slow  # test_issue_all_drafts_in_text stays fast
 def test_issue_several_drafts_each_on_its_own(cli):
     set_vendor(cli)
     bern = school(cli, "Primarschule Dvořák")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from lxml import etree
 from pypdf import PdfReader
 
@@ -46,6 +47,7 @@ def addon_billed_to_association(cli) -> tuple[str, dict]:
     return number, issued
 
 
+@pytest.mark.slow  # the reminder stays fast
 def test_the_addon_invoice_its_credit_note_and_e_invoice_go_to_the_paying_party(cli, tmp_path):
     _number, issued = addon_billed_to_association(cli)
     pdf = tmp_path / "addon.pdf"

@@ -5,12 +5,18 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 
 import pytest
-from support.cli_run import fingerprint
+from support.cli_run import cli_runner, fingerprint
+from support.databases import filled_once
 from test_invoice_cli import set_vendor
 
 from lehrer_licenses.cli.main import main
+from lehrer_licenses.services.licences.seats.holders import add_teacher
+from lehrer_licenses.services.licences.seats.orders import order_seats
+from lehrer_licenses.services.schools import SchoolInput
+from lehrer_licenses.services.schools import add_school as add_school_for
 
 
 def add_school(cli, **extra) -> str:
@@ -264,14 +270,28 @@ BAD_INPUTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def school_with_a_teacher(databases, tmp_path_factory):
+    """(database, school, teacher): a school with three seats and a teacher, as ``school add``,
+    ``order`` and ``teacher add`` make them, written once for the module; every bad input is
+    tried on a copy. Written by the use cases, not in-process commands: a command leaves its
+    connections to the garbage collector, and a database is copied whole only once closed."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    with filled_once(databases, folder, folder / "keys") as (path, db):
+        school = add_school_for(
+            db, SchoolInput(name="Primarschule Aesch", country="CH", language="de")
+        )
+        order_seats(db, school, 3, date(2026, 3, 10))
+        teacher = add_teacher(db, school, "Anna", "Keller")
+    return path, school, str(teacher)
+
+
 @pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
-def test_bad_input_is_refused_with_exit_2_and_nothing_written(cli, args, message):
-    school = add_school(cli)
-    cli("order", school, "--seats", "3", "--date", "2026-03-10")
-    _, out, _ = cli(
-        "--json", "teacher", "add", school, "--first-name", "Anna", "--last-name", "Keller"
-    )
-    teacher = str(json.loads(out)["id"])
+def test_bad_input_is_refused_with_exit_2_and_nothing_written(
+    school_with_a_teacher, databases, tmp_path, capsys, args, message
+):
+    template, school, teacher = school_with_a_teacher
+    cli = cli_runner(databases.clone(template, tmp_path / "cli.sqlite"), capsys)
     before = fingerprint(cli.path)
     filled = [a.format(school=school, teacher=teacher) for a in args]
     code, out, err = cli(*filled)

@@ -58,6 +58,7 @@ def test_payment_means_removed_is_refused_with_br_de_1(cli, issued, tmp_path, mo
     assert not target.exists()
 
 
+@pytest.mark.slow  # fast in services/test_einvoice_official_rules.py
 def test_a_taxed_invoice_whose_vendor_lost_its_vat_id_is_refused(cli, issued, tmp_path):
     ok(cli, "invoice", "einvoice", issued, "--xrechnung", "-o", str(tmp_path / "ok.xml"))
     ok(cli, "vendor", "set", "--vat-id", "")

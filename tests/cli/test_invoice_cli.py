@@ -3,6 +3,7 @@ quote and letters dunning; --json output, and bad input refused with exit 2, not
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from support.cli_run import fingerprint, ok, refused
 from support.cli_run import set_sample_vendor as set_vendor
@@ -160,6 +161,7 @@ def test_quote_writes_a_numbered_quote_and_accept_makes_the_draft(cli, tmp_path)
     assert draft["status"] == "draft" and draft["quote"] == "Q2026-00001"
 
 
+@pytest.mark.slow  # test_letters_notice_renewal_and_price stays fast
 def test_letters_dunning_batch_and_per_school(cli, tmp_path):
     set_vendor(cli)
     ok(cli, "vendor", "set", "--dunning-fees", "0,5,10", "--dunning-wait-days", "5,10,10")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from lehrer_licenses.services.billing.vendor import SAMPLE_VENDOR
@@ -73,6 +74,7 @@ def test_notice_reminders_name_licences_users_and_pupils(cli, tmp_path):
         assert " 0 " not in page
 
 
+@pytest.mark.slow  # 2.5 s; the others stay fast
 def test_a_per_pupil_plan_gets_a_renewal_letter(cli, tmp_path):
     _seats, _package, pupils = three_models(cli)
     for year, month in [(2026, m) for m in range(8, 13)] + [(2027, m) for m in range(1, 8)]:

@@ -150,6 +150,7 @@ def test_M11_package_status_shows_the_renewal_price_from_6_months_before(cli, pa
     assert late["renewal"]["amount"] == "1000.00"
 
 
+@pytest.mark.slow  # example 10 stays fast in services/test_per_pupil_services.py
 def test_F7_example10_through_the_cli(cli, pupil_school):
     doc = ok(
         cli, "pupils", "start", pupil_school, "--plan", "FPO-38", "--date", "2026-08-01",
@@ -169,6 +170,7 @@ def test_F7_example10_through_the_cli(cli, pupil_school):
     assert ok(cli, "renewals", "due", "--until", "2027-08-01")["items"] == []
 
 
+@pytest.mark.slow  # F10/F11 stay fast in services/test_per_pupil_services.py
 def test_F10_F11_upgrade_change_cancel_status_reminders(cli, pupil_school):
     ok(
         cli, "pupils", "start", pupil_school, "--plan", "FPO-12", "--date", "2026-08-01",
@@ -198,6 +200,7 @@ def test_the_calendar_year_run_still_works_beside_renewals_due(cli):
 # --- every bad input: exit 2, a message naming it, nothing written ---------------------------
 
 
+@pytest.mark.slow  # the add-on's bad inputs stay fast
 def test_package_bad_inputs(cli, package_school, tmp_path):
     s = package_school
     refused(cli, "package", "order", s, "--capacity", "0", "--date", "2026-02-01",
@@ -256,6 +259,7 @@ def test_addon_bad_inputs(cli, package_school):
             message="already cancelled")  # fmt: skip
 
 
+@pytest.mark.slow  # the add-on's bad inputs stay fast
 def test_pupils_bad_inputs(cli):
     s = school(cli, "NL", "nl")
     refused(cli, "pupils", "trial", s, "--date", "2026-02-01",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pypdf import PdfReader
 from support.cli_run import fingerprint
 
@@ -55,6 +56,7 @@ def test_the_plain_forms():
     assert unpayable("Школа №1 \U0001f600") == ["Ш", "а", "к", "л", "о", "№", "\U0001f600"]
 
 
+@pytest.mark.slow  # the address-cell bill and the refusals stay fast
 def test_typographic_names_and_addresses_are_billed_with_a_qr_bill(cli, tmp_path):
     vendor(cli)
     college = ok(

@@ -421,7 +421,8 @@ LONG_CODE = (
 )
 
 
-@pytest.mark.parametrize("lines", [2, 3, 4])
+# Four lines, the fullest page, in the fast loop; two and three as well in CI (dev.py test).
+@pytest.mark.parametrize("lines", [pytest.param(n, marks=pytest.mark.slow) for n in (2, 3)] + [4])
 @pytest.mark.parametrize("language", ["de", "fr", "it", "en"])
 @pytest.mark.parametrize("recipient", [SWISS_SCHOOL, WINANSI_SCHOOL], ids=["unicode", "winansi"])
 def test_an_order_invoice_with_its_code_fits_one_page(texts, lines, language, recipient):

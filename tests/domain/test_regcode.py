@@ -422,6 +422,7 @@ def test_a_dropped_or_repeated_block_is_caught_by_the_block_index() -> None:
             assert (rejected(doubled).reason, rejected(doubled).block) == ("typo", k + 2)
 
 
+@pytest.mark.slow  # a random sweep; the fixed malformed codes above stay fast
 def test_ten_thousand_random_strings_only_raise_code_rejected() -> None:
     rng = random.Random(20261122)
     printable = string.printable + "äöüÜÉ€\u2013\u00a0"
@@ -446,6 +447,7 @@ def test_ten_thousand_random_strings_only_raise_code_rejected() -> None:
     assert seen >= {"malformed", "typo", "bad_signature", "unsupported_version"}
 
 
+@pytest.mark.slow  # random sweep; every change of the real codes is fast
 def test_random_codes_every_neighbour_swap_and_change_is_a_typo() -> None:
     """Random block sequences of every length: no single change or swap slips through."""
     rng = random.Random(5)
@@ -512,6 +514,7 @@ IDENTITY = int.from_bytes(bytes(range(32)), "big")
 ZERO = bytes([1] + [0] * 255)  # bytes.translate table: 1 for a zero byte, else 0
 
 
+@pytest.mark.slow  # exhaustive, 32^4 blocks each; every change of the real codes stays fast
 @pytest.mark.parametrize("index", [0, 31])
 def test_block_check_catches_every_substitution_and_transposition(index: int) -> None:
     """Exhaustive over all 32^4 data blocks for one block index.

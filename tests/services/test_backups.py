@@ -48,6 +48,7 @@ pytestmark = pytest.mark.sqlite_only(
 )
 
 
+@pytest.mark.slow  # two connections racing; backup and restore stay fast below
 def test_backup_while_another_connection_writes_is_consistent(db, db_path, tmp_path):
     create_demo(db, 30, seed=2, today=date(2026, 11, 22))
     stop = threading.Event()

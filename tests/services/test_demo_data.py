@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from lehrer_licenses.services.demo.sample_data import create_demo
@@ -26,6 +27,7 @@ def test_demo_creates_consistent_schools_seats_and_invoices(db):
         assert session.scalar(select(func.count(Teacher.id)).where(Teacher.is_admin)) > 0
 
 
+@pytest.mark.slow  # two demos; the first test here stays fast
 def test_demo_is_reproducible_for_a_seed(databases, tmp_path):
     names = []
     for run in range(2):
@@ -37,6 +39,7 @@ def test_demo_is_reproducible_for_a_seed(databases, tmp_path):
     assert names[0] == names[1]
 
 
+@pytest.mark.slow  # a demo and its year-end; the first test here stays fast
 def test_demo_data_renews_into_next_year_without_errors(db):
     create_demo(db, 40, seed=3, today=date(2026, 11, 22))
     run = run_renewals(db, 2027, dry_run=True)
@@ -44,6 +47,7 @@ def test_demo_data_renews_into_next_year_without_errors(db):
     assert set(run.summary().amounts) == {"CHF"}
 
 
+@pytest.mark.slow  # a demo and its year-end; the first test here stays fast
 def test_after_the_demo_new_rows_get_new_ids_and_the_real_run_issues(db):
     """Issue 20: the demo writes its rows with their ids; on PostgreSQL the id sequences must be
     moved past them, or the next school, teacher or invoice collides (pk_school)."""

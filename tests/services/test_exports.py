@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from support.databases import filled_once
 
 from lehrer_licenses.services.billing import credit_notes, issuing, payments, vendor
-from lehrer_licenses.services.database_init import init_database, open_database
+from lehrer_licenses.services.database_init import open_database
 from lehrer_licenses.services.errors import InvalidInput
 from lehrer_licenses.services.exchange import export_writers
 from lehrer_licenses.services.exchange.export_rows import LAYOUTS
@@ -29,7 +30,6 @@ from lehrer_licenses.services.exchange.exports import KINDS, export_data
 from lehrer_licenses.services.licences.seats.holders import add_teacher, assign_seat
 from lehrer_licenses.services.licences.seats.orders import order_seats
 from lehrer_licenses.services.schools import SchoolInput, add_school
-from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
     Invoice,
     Payment,
@@ -61,11 +61,7 @@ def template(tmp_path_factory, databases) -> str:
     """Two CH schools, four issued invoices (one paid, one partly, one partly credited, one
     past due), a draft and a quote that are not bookkeeping documents, a teacher on a seat."""
     folder = tmp_path_factory.mktemp("exports")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LEHRER_LICENSES_KEYS", str(folder / "keys"))
-        KeyStore(folder / "keys").create()
-        target = databases.copy_to(folder / "template.sqlite", lasting=True)
-        db, _installed = init_database(target)
+    with filled_once(databases, folder, folder / "keys") as (target, db):
         vendor.set_vendor(db, vendor.SAMPLE_VENDOR)
 
         def school(name):
@@ -89,7 +85,6 @@ def template(tmp_path_factory, databases) -> str:
         order_seats(db, bern, 1, date(2026, 11, 20))  # a draft: not exported
         teacher = add_teacher(db, aesch, "Anna", "Keller", "anna@aesch.example")
         assign_seat(db, aesch, teacher, date(2026, 3, 12))
-        db.dispose()
     return target
 
 

@@ -62,6 +62,7 @@ def _check_gapless(db) -> None:
     assert {k: v for k, v in counters.items() if v} == {k: len(v) for k, v in seen.items()}
 
 
+@pytest.mark.slow  # hypothesis over a database; test_invoice_lifecycle numbers fast
 @settings(
     max_examples=15,
     deadline=None,

@@ -25,7 +25,9 @@ import itertools
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -223,6 +225,24 @@ class PostgresTemplate:
             self._template = None
         if self._admin is not None:
             self._admin.dispose()
+
+
+@contextmanager
+def filled_once(databases, folder: Path, keys: Path) -> Iterator[tuple[object, Database]]:
+    """``(location, database)``: a migrated database at ``folder`` for a module's or a test
+    process's rows, written once and copied for each test (``databases.clone(location, ...)``).
+    It is written under the key pair in ``keys`` (made there if missing) and closed at the end:
+    only a closed database is copied whole (a server refuses to copy one in use)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEHRER_LICENSES_KEYS", str(keys))
+        if not KeyStore(keys).exists():
+            KeyStore(keys).create()
+        location = databases.copy_to(folder / "template.sqlite", lasting=True)
+        database, _installed = init_database(location)
+        try:
+            yield location, database
+        finally:
+            database.dispose()
 
 
 def _checkpoint(path: Path) -> None:

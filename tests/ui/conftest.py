@@ -7,13 +7,16 @@ import os
 # Before anything imports Qt: tests never open a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
+from support.databases import filled_once
 from support.ui_driving import speaking
 
 from lehrer_licenses.i18n import set_ui_language
+from lehrer_licenses.services.database_init import init_database
 from lehrer_licenses.services.licences.seats import holders as seats
 from lehrer_licenses.services.licences.seats import orders
 from lehrer_licenses.services.schools import SchoolInput, add_school
@@ -31,8 +34,14 @@ def _app_style(qapp):
 
 
 @pytest.fixture
-def db(databases, tmp_path):
-    database = databases.fresh(tmp_path / "ui.sqlite")
+def db(databases, tmp_path, request):
+    """A fresh database; for a test that asks for ``sample``, a copy of the sample's."""
+    if "sample" in request.fixturenames:
+        made = request.getfixturevalue("_sample_database")
+        database, _installed = init_database(databases.clone(made.location, tmp_path / "ui.sqlite"))
+        request.node.stash[_SAMPLE_COPY] = made.numbers
+    else:
+        database = databases.fresh(tmp_path / "ui.sqlite")
     yield database
     database.dispose()
 
@@ -70,10 +79,36 @@ def school(db):
     return lambda name, *args, **extra: add(db, name, *args, **extra)
 
 
+@dataclass(frozen=True)
+class _SampleDatabase:
+    location: object  # what ``databases.clone`` copies: a file, or a server database's URL
+    numbers: dict[str, str]
+
+
+_SAMPLE_COPY = pytest.StashKey[dict[str, str]]()
+
+
+@pytest.fixture(scope="session")
+def _sample_database(databases, tmp_path_factory, _key_pair):
+    """The rows of ``sample``, written once per test process (0.1 s; most desktop tests ask for
+    them) under the process's key pair, which every test's keys folder holds a copy of."""
+    folder = tmp_path_factory.mktemp("sample")
+    with filled_once(databases, folder, _key_pair) as (location, database):
+        numbers = _add_sample(database)
+    return _SampleDatabase(location, numbers)
+
+
 @pytest.fixture
-def sample(db):
+def sample(db, request):
     """Three schools: one with five seats (examples 1 and 2 of DESIGN.md), one without a
-    contract, one with a single seat."""
+    contract, one with a single seat. ``db`` is a copy of a database that holds them."""
+    numbers = request.node.stash.get(_SAMPLE_COPY, None)
+    if numbers is None:
+        raise pytest.UsageError("ask for `sample` as an argument: `db` must know it beforehand")
+    return dict(numbers)
+
+
+def _add_sample(db) -> dict[str, str]:
     aarau = add(db, "Schulhaus Aarau", "Aarau", "5000")
     geneve = add(db, "École de Genève", "Genève", "1200")
     zurich = add(db, "Zürich Nord", "Zürich", "8050")

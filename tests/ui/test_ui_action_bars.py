@@ -14,7 +14,10 @@ from lehrer_licenses.ui.main_window import MainWindow
 LANGUAGES = ("de", "fr", "it", "en", "nl")
 
 
-@pytest.fixture(params=LANGUAGES)
+# German, the longest words, in the fast loop; every language in CI (dev.py test).
+@pytest.fixture(
+    params=[LANGUAGES[0], *(pytest.param(lang, marks=pytest.mark.slow) for lang in LANGUAGES[1:])]
+)
 def language(request, settings):
     with speaking(settings, request.param):
         yield request.param

@@ -31,7 +31,8 @@ def text_fit():
     return module
 
 
-@pytest.fixture(params=["de", "fr"])
+# German in the fast loop, French as well in CI (dev.py test).
+@pytest.fixture(params=["de", pytest.param("fr", marks=pytest.mark.slow)])
 def language(request, settings):
     with speaking(settings, request.param):
         yield request.param
