@@ -113,3 +113,24 @@ def test_refresh_keeps_the_selection(qtbot, db, sample, school):
     view.refresh()
     assert view.selected_number() == sample["zurich"]
     assert view.model.total == 4 == browse.count_schools(db)
+
+
+def test_a_header_click_sorts_and_the_first_schools_details_follow_the_pause(qtbot, db, sample):
+    """The click on "Name" re-sorts at once; the details of the school now first follow after
+    the pause a search's do (building the panel made the first click slow at 200k schools)."""
+    from PySide6.QtCore import QPoint
+
+    view = SchoolsView(db)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    x = header.sectionViewportPosition(COL["name"]) + header.sectionSize(COL["name"]) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert view.model.sort_order == ("name", False)
+    names = [view.model.row_at(i).name for i in range(view.model.rowCount())]
+    assert names == sorted(names, key=str.casefold)
+    assert view.selected_number() == view.model.row_at(0).number
+    assert view._detail is None  # the click itself did not build the detail panel
+    qtbot.waitUntil(lambda: view.detail.title.text() == names[0], timeout=3000)
