@@ -70,6 +70,25 @@ The limit of 60 s for 20,000 schools is far off: the run's process and the rende
 spend 8.5-9.5 ms of CPU per invoice (287 CPU seconds before, 260 after, for 15,375 invoices,
 where two cores give 120 in a minute), and the wall time is the run's process: its CPU plus the
 wait for each contract's commit (synchronous=FULL).
+
+Issue 21, later the same day, a quiet machine (load average 0.9-2.0), back to back; before =
+commit a68b10c, after = contracts written a group to a transaction (each in a savepoint), the
+audit journal's rows as plain columns, one render worker per core, PDFs written directly with
+font subsets made once per process (``documents.pdf_file``), and a 64 MB SQLite page cache:
+
+                                  wall       CPU run + render workers
+    SQLite 2000, before          13.09 s     10.60 + 11.61 s
+    SQLite 2000, after           10.84 s      9.26 +  6.60 s   (before the page cache)
+    SQLite 20000, before        138.90 s    120.48 + 120.05 s
+    SQLite 20000, after         132.95 s    118.68 +  70.61 s   (before the page cache)
+    SQLite 20000, after         114.87 s    100.75 +  67.06 s
+
+Still about twice the limit. The renders now take less than half of a core; the wall time is
+the run's own process, 6.5 ms of CPU per contract at 20,000 schools: the contract's dozen
+statements through SQLAlchemy (about 0.35 ms each with SQLite's own work), the prediction thread
+beside it (about 1.4 ms), the commit's flush. A minute needs that process under 3.9 ms: the
+predictions in the workers, and the writes of a group as a few executemany statements at driver
+level instead of a dozen statements per contract.
 """
 
 from __future__ import annotations
