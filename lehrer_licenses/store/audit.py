@@ -86,33 +86,22 @@ def record(
     after: dict | None = None,
     actor: str | None = None,
 ) -> None:
+    columns = {
+        "at": datetime.now(),
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "school_id": school_id,
+        "before": _ENCODE(before or {}),
+        "after": _ENCODE(after or {}),
+    }
     if isinstance(session, AuditJournal):
-        # the columns as such: an ORM object per entry cost more than the rest of the entry
-        session.rows.append(
-            {
-                "at": datetime.now(),
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "school_id": school_id,
-                "before": _ENCODE(before or {}),
-                "after": _ENCODE(after or {}),
-            }
-        )
+        # the columns as such (the journal sets the actor when it writes): an ORM object per
+        # entry cost more than the rest of the entry
+        session.rows.append({**columns, "actor": actor})
         return
-    session.add(
-        AuditEntry(
-            at=datetime.now(),
-            actor=actor or current_actor(session if isinstance(session, Session) else None),
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            school_id=school_id,
-            before=_ENCODE(before or {}),
-            after=_ENCODE(after or {}),
-        )
-    )
+    actor = actor or current_actor(session if isinstance(session, Session) else None)
+    session.add(AuditEntry(actor=actor, **columns))
 
 
 _COLUMNS = ("at", "actor", "action", "entity", "entity_id", "school_id", "before", "after")
