@@ -135,8 +135,7 @@ class SchoolsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
-        for button in (self.new_button, self.order_button, self.cancel_button):
-            button.setEnabled(db is not None)  # as the menu's actions: with the database
+        self._enable_changes(db is not None)
         self._keep_selection: str | None = None
         self._after_reload()  # the model read its first page before we listened
         self._searching = False
@@ -162,8 +161,7 @@ class SchoolsView(QWidget):
     def attach(self, db: Database) -> None:
         """The database of the first page is open: what the user did meanwhile happens now."""
         self._db = db
-        for button in (self.new_button, self.order_button, self.cancel_button):
-            button.setEnabled(True)
+        self._enable_changes(True)
         # A search typed meanwhile is in the model already (``apply_search``): it reads it now.
         self.model.attach(db)
         # Rows the user scrolled to meanwhile: the table asks for them when it lays out again.
@@ -174,6 +172,11 @@ class SchoolsView(QWidget):
             self._order_pending = False
             # After the start's own work (``attach`` is part of it), as the double click would.
             QTimer.singleShot(0, self._order_after_start)
+
+    def _enable_changes(self, enabled: bool) -> None:
+        """The buttons that change schools, as the menu's actions: with the database."""
+        for button in (self.new_button, self.order_button, self.cancel_button):
+            button.setEnabled(enabled)
 
     def _order_after_start(self) -> None:
         self.order_requested.emit()
