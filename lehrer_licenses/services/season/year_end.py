@@ -11,7 +11,7 @@ once per run; a contract's transaction reads the contract in one statement and w
 plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
 entries through ``store.audit.AuditJournal``), so no unit-of-work flush per row; with
 ``issue_on`` the invoices are predicted (in a thread, while the run writes) and their PDFs
-rendered ahead in a second process (``services.season.prerender``), taken only when equal to the
+rendered ahead in worker processes (``services.season.prerender``), taken only when equal to the
 document the transaction builds.
 """
 
@@ -207,7 +207,7 @@ class _Context:
     codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
     issuer: IssueRun | None = None
-    ahead: PreRenderer | None = None  # the PDFs rendered ahead in a second process
+    ahead: PreRenderer | None = None  # the PDFs rendered ahead in worker processes
 
     @property
     def run_date(self) -> date:
@@ -479,8 +479,8 @@ def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Su
 
 
 def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
-    """Predict the invoices the run will issue, in its order, and have them rendered in a
-    second process (``services.season.prerender``; a wrong prediction only costs a render).
+    """Predict the invoices the run will issue, in its order, and have them rendered in
+    worker processes (``services.season.prerender``; a wrong prediction only costs a render).
     The predictions are made in a thread while the run writes, from the counter and the code
     serials as they stand before its first write."""
     assert ctx.issuer is not None and ctx.signer is not None
@@ -554,8 +554,8 @@ def _write_contracts(
     while done < len(ids):
         # Several contracts to a transaction, each in a savepoint of its own: a contract that
         # fails is rolled back alone and reported; a crash loses at most the group being
-        # written, which a re-run completes as it would a single contract. One commit per
-        # contract made the disk's flush of every commit (synchronous=FULL) a fifth of the run.
+        # written, which a re-run completes as it would a single contract. A commit per
+        # contract paid the disk's flush (synchronous=FULL) and a session per contract.
         outcomes: list[RenewalItem | tuple[int, DomainError] | None] = []
         started = time.monotonic()
         # Without autoflush: the reads of a contract do not depend on its pending writes, and
