@@ -1,10 +1,11 @@
-"""The year-end run may have its PDFs rendered ahead in worker processes
-(services.season.prerender):
-what it stores must be exactly what it would have rendered itself, whatever changed meanwhile."""
+"""The year-end run may have its PDFs rendered in worker processes while it writes
+(services.season.prerender, services.billing.pdf_batch): what it stores must be exactly what it
+would have rendered itself, whatever fails or dies meanwhile."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import signal
@@ -23,7 +24,7 @@ from lehrer_licenses.services.demo.sample_data import create_demo
 from lehrer_licenses.services.season import prerender
 from lehrer_licenses.services.season import year_end as renewals
 from lehrer_licenses.services.season.year_end import run_renewals
-from lehrer_licenses.store.models import Base, Invoice, InvoicePdf, Subscription
+from lehrer_licenses.store.models import AuditEntry, Base, Invoice, InvoicePdf, Subscription
 
 ISSUE_ON = date(2026, 12, 1)
 
@@ -39,13 +40,13 @@ def demo(db, db_path):
 def counted(monkeypatch):
     """The pre-renderers of the runs: (used, missed) of each, when it closed."""
     seen: list[tuple[int, int]] = []
-    close = prerender.PreRenderer.close
+    close = prerender.RenderWorkers.close
 
     def recording_close(self):
         seen.append((self.used, self.missed))
         close(self)
 
-    monkeypatch.setattr(prerender.PreRenderer, "close", recording_close)
+    monkeypatch.setattr(prerender.RenderWorkers, "close", recording_close)
     return seen
 
 
@@ -100,59 +101,54 @@ def test_the_pdfs_rendered_ahead_are_those_the_run_renders_itself(
         ahead.dispose()
 
 
-def test_a_school_changed_after_the_prediction_gets_its_own_render(demo, monkeypatch, counted):
-    monkeypatch.setenv(prerender.ENV_VAR, "always")
-    db = open_database(demo)
-    predict = renewals._render_ahead
-
-    def predict_then_rename(*args):
-        ahead = predict(*args)
-        ahead.join_predictions()  # predicted in a thread: all of them, before the rename
-        with db.transaction() as session:  # a clerk, while the run is starting
-            due = renewals.due_subscription_ids(session, 2027)
-            session.get(Subscription, due[3]).school.name = "Schule Umbenannt"
-        return ahead
-
-    monkeypatch.setattr(renewals, "_render_ahead", predict_then_rename)
-    try:
-        run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
-        renamed = [item for item in run.items if item.school_name == "Schule Umbenannt"]
-        assert renamed and renamed[0].invoices
-        [(used, missed)] = counted
-        assert missed >= 1 and used + missed == run.summary().invoices
-        number = renamed[0].invoices[0].number
-        assert "Schule Umbenannt" in text_of(stored_pdfs(db)[number])
-    finally:
-        db.dispose()
-
-
 @pytest.mark.slow  # a 30-school run with a render worker: about 4 s
-def test_a_contract_whose_prediction_fails_is_rendered_by_the_run_and_the_others_still_ahead(
+def test_a_contract_failing_after_its_invoice_went_to_a_worker_leaves_no_pdf_and_no_gap(
     demo, monkeypatch, counted
 ):
+    """The invoice's document is with a render worker when its contract fails: the contract is
+    rolled back alone, its render is dropped, and the later invoices take its number."""
     monkeypatch.setenv(prerender.ENV_VAR, "always")
     db = open_database(demo)
     with db.reading() as session:
         unlucky = renewals.due_subscription_ids(session, 2027)[2]
     renew_one = renewals._renew_one
 
-    def failing_prediction(session, sub, year, write, ctx, check=True):
-        if not write and sub.id == unlucky:
-            raise DomainError("a price the prediction cannot find")
-        return renew_one(session, sub, year, write, ctx, check)
+    def failing_at_the_end(session, sub, year, write, ctx, pdfs=None, journal=None):
+        item = renew_one(session, sub, year, write, ctx, pdfs, journal)
+        if write and sub.id == unlucky:
+            assert item.invoices  # issued, its document submitted
+            raise DomainError("a failure after the invoice was issued")
+        return item
 
-    monkeypatch.setattr(renewals, "_renew_one", failing_prediction)
+    monkeypatch.setattr(renewals, "_renew_one", failing_at_the_end)
     try:
         run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
         summary = run.summary()
-        assert summary.failed == 0
+        assert summary.failed == 1
         [(used, missed)] = counted
-        # its invoice, then every later one: their numbers were predicted one too low
-        assert missed >= 1 and used >= 2 and used + missed == summary.invoices
+        assert missed == 0 and used == summary.invoices  # the dropped render is neither
         pdfs = stored_pdfs(db)
         assert len(pdfs) == summary.invoices
+        sequence = sorted(int(number.rsplit("-", 1)[1]) for number in pdfs)
+        assert sequence == list(range(1, summary.invoices + 1))
         for number, pdf in pdfs.items():
             assert number in text_of(pdf)
+        with db.reading() as session:  # each issue's audit entry has its PDF's hash
+            hashes = dict(
+                session.execute(
+                    select(Invoice.id, InvoicePdf.sha256)
+                    .join(InvoicePdf, InvoicePdf.invoice_id == Invoice.id)
+                    .where(Invoice.invoice_date == ISSUE_ON)
+                ).all()
+            )
+            entries = session.execute(
+                select(AuditEntry.entity_id, AuditEntry.after).where(
+                    AuditEntry.action == "invoice.issue", AuditEntry.entity_id.in_(hashes)
+                )
+            ).all()
+        assert len(entries) == summary.invoices
+        for invoice_id, after in entries:
+            assert json.loads(after)["pdf_sha256"] == hashes[invoice_id]
     finally:
         db.dispose()
 
@@ -169,8 +165,8 @@ def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_ow
     try:
         run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
         assert run.summary().failed == 1
-        [(_used, missed)] = counted
-        assert missed > 0  # the numbers after the failure moved: rendered in the run
+        [(used, missed)] = counted
+        assert missed == 0 and used == run.summary().invoices  # every PDF from a worker
         pdfs = stored_pdfs(db)
         assert len(pdfs) == run.summary().invoices
         for number, pdf in pdfs.items():
@@ -242,21 +238,20 @@ def test_two_render_workers_answer_each_document_with_its_own_pdf_even_when_one_
     from lehrer_licenses.documents.samples import sample_document
 
     documents = {f"key-{n}": sample_document(number=f"2027-{n:05d}") for n in range(1, 13)}
-    ahead = prerender.PreRenderer(workers=2)
+    workers = prerender.RenderWorkers(workers=2)
     try:
-        assert len(ahead._workers) == 2
+        assert len(workers._workers) == 2
         for key, document in documents.items():
-            ahead.submit(key, document)
-        ahead.predicted(len(documents))
+            workers.submit(key, document)
         first = list(documents)[:6]
         for key in first:
-            assert ahead.take(key, documents[key]) == render_invoice(documents[key])
-        ahead._workers[0].process.kill()
+            assert workers.result(key) == render_invoice(documents[key])
+        workers._workers[0].process.kill()
         for key in list(documents)[6:]:
-            pdf = ahead.take(key, documents[key])
+            pdf = workers.result(key)
             assert pdf is None or pdf == render_invoice(documents[key])
-        assert ahead.used >= 6 and ahead.used + ahead.missed == len(documents)
-        served = {len(worker.sent) for worker in ahead._workers}
+        assert workers.used >= 6 and workers.used + workers.missed == len(documents)
+        served = {len(worker.sent) for worker in workers._workers}
         assert served == {0}  # nothing left waiting for an answer
     finally:
-        ahead.close()
+        workers.close()

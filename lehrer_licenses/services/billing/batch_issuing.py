@@ -21,7 +21,7 @@ from lehrer_licenses.store.audit import AuditJournal
 from lehrer_licenses.store.models import Invoice, InvoiceLine, School
 
 if TYPE_CHECKING:
-    from lehrer_licenses.services.season.prerender import PreRenderer
+    from lehrer_licenses.services.billing.pdf_batch import PdfBatch
 
 _INVOICE = Invoice.__table__
 _INSERT_INVOICE = _INVOICE.insert().returning(_INVOICE.c.id)
@@ -38,7 +38,7 @@ def insert_issued(
     registration_code: str | None,
     journal: AuditJournal,
     drafts_journal: AuditJournal,
-    ahead: PreRenderer | None = None,
+    pdfs: PdfBatch | None = None,
     product: str = "",
 ) -> Issued:
     """Issue the priced ``draft`` on ``run.on`` as a new invoice row in the caller's transaction.
@@ -107,7 +107,7 @@ def insert_issued(
         language=school.language,
         registration_code=registration_code,
         audit_to=journal,
-        ahead=ahead,
-        ahead_key=billing_key,
+        pdfs=pdfs,
+        pdf_key=billing_key,
         product=product,
     )

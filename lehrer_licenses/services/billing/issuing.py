@@ -2,8 +2,8 @@
 
 ``issue`` does what every issue needs -- the checks, the next number (gapless: in the caller's
 transaction, so a failed issue gives it back), the dates, the payment reference, the document,
-the PDF (rendered here, or taken when rendered ahead and equal, ``services.season.prerender``),
-the stored PDF and the audit entry. Only the final write of the invoice row is the caller's:
+the PDF (rendered and stored here, or by a batch run at the end of its transaction,
+``billing.pdf_batch``) and the audit entry. Only the final write of the invoice row is the caller's:
 ``issue_invoice`` (a single draft, `invoice issue`) UPDATEs the draft row; the year-end run
 INSERTs a new invoice row with its lines (``billing.batch_issuing``), so that a contract's
 transaction stays cheap. A quote's acceptance writes a draft, issued later through here.
@@ -58,7 +58,7 @@ from lehrer_licenses.store.models import Invoice, InvoicePdf, School
 from lehrer_licenses.store.roles import ACCOUNTANT, require
 
 if TYPE_CHECKING:
-    from lehrer_licenses.services.season.prerender import PreRenderer
+    from lehrer_licenses.services.billing.pdf_batch import PdfBatch
 
 _INSERT_PDF = InvoicePdf.__table__.insert()
 
@@ -176,25 +176,10 @@ def _document(
     )
 
 
-def expected_document(
-    run: IssueRun,
-    draft: InvoiceView,
-    school: School,
-    seq: int,
-    registration_code: str | None,
-    product: str = "",
-) -> InvoiceDocument:
-    """The document ``issue`` will print for the year-end run's ``draft`` if it gets the number
-    ``seq`` of ``run.on``'s year and carries ``registration_code`` (to render it ahead)."""
-    number = run.vendor.invoice_format.format(year=run.on.year, seq=seq)
-    issued = _issued(run, draft, school, number, school.language, None, product)
-    return _document(run, issued, registration_code)
-
-
 @dataclass(frozen=True)
 class Issued:
     view: InvoiceView  # the invoice as issued (id, number, status, date)
-    pdf: bytes
+    pdf: bytes | None  # None: a batch run's PdfBatch stores it at the end of its transaction
 
 
 def issue(
@@ -209,8 +194,8 @@ def issue(
     note: str | None = None,
     registration_code: str | None = None,
     audit_to: object = None,
-    ahead: PreRenderer | None = None,
-    ahead_key: str = "",
+    pdfs: PdfBatch | None = None,
+    pdf_key: str = "",
     buyer: dict[str, str] | None = None,
     product: str = "",
 ) -> Issued:
@@ -219,7 +204,8 @@ def issue(
     every issue; ``write`` writes the invoice row. ``label`` names the draft in messages;
     ``audit_to`` is where the entry goes (the session, or a batch run's journal); ``buyer``: the
     draft's ``buyer_*`` columns when another party than the school is billed; ``product`` the
-    plan's name in ``language``, printed under the title."""
+    plan's name in ``language``, printed under the title; ``pdfs``: a batch run's PDFs, which
+    renders and stores this one (``pdf_key``: unique in the run) at the end of the transaction."""
     # a draft and an issued invoice are rows of one table: the table rights cannot tell them
     require(session, ACCOUNTANT, _("Issuing an invoice"))
     require_postal_address(school)
@@ -239,14 +225,16 @@ def issue(
     issued = replace(_issued(run, draft, school, number, language, note, product), **(buyer or {}))
     invoice_id = write(session, issued)
     document = _document(run, issued, registration_code)
-    pdf = ahead.take(ahead_key, document) if ahead is not None else None
-    if pdf is None:
+    pdf = None
+    if pdfs is not None:
+        sha256 = pdfs.add(invoice_id, pdf_key, document)  # the hash, once the batch stores it
+    else:
         pdf = render(document)
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    session.execute(
-        _INSERT_PDF,
-        {"invoice_id": invoice_id, "pdf": pdf, "sha256": sha256, "created_at": datetime.now()},
-    )
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        session.execute(
+            _INSERT_PDF,
+            {"invoice_id": invoice_id, "pdf": pdf, "sha256": sha256, "created_at": datetime.now()},
+        )
     audit.record(
         audit_to if audit_to is not None else session,  # type: ignore[arg-type]
         "invoice.issue",
@@ -305,6 +293,7 @@ def issue_draft(session: Session, invoice: Invoice, on: date, vendor: VendorSett
         product=plan_name(session, invoice),
     )
     session.flush()
+    assert issued.pdf is not None
     return issued.pdf
 
 

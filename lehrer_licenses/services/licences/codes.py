@@ -182,8 +182,10 @@ def record_code(
     on: date,
     reason: str,
     signer: Ed25519PrivateKey,
+    journal: AuditJournal | None = None,
 ) -> IssuedCode:
-    """Sign and record a code (inside a use case); the serial is the school's next one."""
+    """Sign and record a code (inside a use case); the serial is the school's next one. Its
+    audit entry goes to ``journal`` when given (a batch run's), else to the session."""
     values = _signed_row(
         school,
         subscription_id=subscription_id,
@@ -200,7 +202,7 @@ def record_code(
     row = IssuedCode(**values)
     session.add(row)
     session.flush()
-    _audit_code(session, values, row.id)
+    _audit_code(session if journal is None else journal, values, row.id)
     return row
 
 
@@ -237,42 +239,6 @@ def insert_seat_code(
     return values["code"]
 
 
-def latest_serials(session: Session) -> dict[int, int]:
-    """Each school's highest code serial (a batch run's prediction of the next ones)."""
-    return dict(
-        session.execute(
-            select(IssuedCode.school_id, func.max(IssuedCode.serial)).group_by(IssuedCode.school_id)
-        ).all()
-    )
-
-
-def expected_seat_code(
-    school: School,
-    *,
-    product: str,
-    seats: int,
-    valid_until: date,
-    on: date,
-    serial: int,
-    signer: Ed25519PrivateKey,
-) -> str:
-    """The code ``insert_seat_code`` will sign if the school's next serial is ``serial``
-    (Ed25519 signatures are deterministic)."""
-    return _signed_row(
-        school,
-        subscription_id=None,
-        product=product,
-        kind=LicenceKind.SEATS,
-        variant=0,
-        quantity=seats,
-        valid_until=valid_until,
-        on=on,
-        reason="",
-        signer=signer,
-        serial=serial,
-    )["code"]
-
-
 def issue_for(
     session: Session,
     school: School,
@@ -283,12 +249,13 @@ def issue_for(
     *,
     plan_kind: str | None = None,
     product: str | None = None,
+    journal: AuditJournal | None = None,
 ) -> IssuedCode:
     """Sign and record a code for the contract as it is now (inside a use case): its seats, its
     package capacity, or its per-pupil variant and pupils (``licence_terms``).
 
     A batch run that has read the catalogue once passes the plan's kind and product code, so
-    the contract's plan need not be loaded for each code."""
+    the contract's plan need not be loaded for each code, and its ``journal`` for the entry."""
     if plan_kind == PlanKind.PER_SEAT.value:
         kind, variant, quantity = LicenceKind.SEATS, 0, len(active_seats(sub))
     else:
@@ -305,6 +272,7 @@ def issue_for(
         on=on,
         reason=reason,
         signer=signer,
+        journal=journal,
     )
 
 

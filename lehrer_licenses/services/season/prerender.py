@@ -1,21 +1,12 @@
-"""PDFs rendered ahead, in worker processes (one per core), for a batch run that knows which
-invoices it will write (the year-end run).
+"""Invoice PDFs rendered in worker processes (one per core) while a batch run writes (the
+year-end run).
 
-Rendering is about half the work of issuing an invoice, and a contract's transaction cannot
-hand it off: the number is taken inside it. So before it starts writing, the run predicts each
-invoice (the next numbers of the counter, the registration code it will sign, the priced lines)
-and has them rendered by worker processes (``services.season.render_worker``) while it writes. In
-each contract's transaction it builds the document from what it has just read and written, as
-always, and takes the PDF rendered ahead only when that document is *equal* to the predicted
-one (renders are byte-identical, ``documents.invoice_pdf``); otherwise (a clerk changed the
-contract meanwhile, a number moved) it renders the document itself. Nothing is stored that the
-transaction did not build, so crash safety and numbering are those of the run without it.
-
-The predictions are made in a thread of the run's process (``predict``) while the run writes:
-they read the database only, and a contract's transaction waits for its own prediction (or
-the end of them) before it takes a PDF, so the first contract is written at once instead of
-after every contract was predicted, and the predicting uses the time the writing waits for the
-disk.
+Rendering is about half the work of issuing an invoice. The run builds each invoice's document
+in its transaction, as every issue does, hands it to a worker (``submit``) and goes on with the
+next contract; at the end of its group of contracts it takes the PDFs back (``result``) and
+stores them in the same transaction (``services.billing.pdf_batch``). Renders are
+byte-identical wherever they run (``documents.invoice_pdf``), so the stored PDF is the one the
+run would have rendered itself; a document whose worker died or failed is rendered by the run.
 
 The worker is a plain ``python -m`` subprocess talking over pipes, not a multiprocessing pool:
 it never imports the caller's main module and never inherits the run's open database.
@@ -29,15 +20,14 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable
 from queue import SimpleQueue
 
 from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.services.season.render_worker import read_message, write_message
 
 MIN_DOCUMENTS = 100  # below this, starting a process costs more than it saves
-# Render processes: one per core, as rendering takes about as long as the run's writing; the
-# run's process shares a core with them and mostly waits for the disk.
+# Render processes: one per core; the run's process shares a core with them and waits for
+# the disk part of the time.
 MAX_WORKERS = 4
 # "off": never (render everything in the run's process); "always": whenever possible (tests)
 ENV_VAR = "LEHRER_LICENSES_PRERENDER"
@@ -62,7 +52,7 @@ class _Worker:
         self.sent: deque[str] = deque()
 
 
-class PreRenderer:
+class RenderWorkers:
     def __init__(self, workers: int = 1) -> None:
         self._workers: list[_Worker] = []
         try:
@@ -71,33 +61,24 @@ class PreRenderer:
         except OSError:
             if not self._workers:
                 raise
-        self._expected: dict[str, InvoiceDocument] = {}
         self._outbox: SimpleQueue[tuple[str, InvoiceDocument] | None] = SimpleQueue()
-        self._dropped: set[str] = set()
+        self._waiting: set[str] = set()  # submitted, not yet answered, still wanted
         self._results: dict[str, bytes | None] = {}
         self._ready = threading.Condition()
         self._running = len(self._workers)  # workers still answering
         self._closing = False
-        self._predicting = False
-        self._predictor: threading.Thread | None = None
-        self._predicted = 0  # contracts predicted, in the run's order
-        self._writing = 0  # the contract the run writes (1 = its first)
-        self.used = 0
-        self.missed = 0
+        self.used = 0  # PDFs the workers rendered and the run took
+        self.missed = 0  # documents the run had to render itself
         for worker in self._workers:
             # Each worker's feeder takes the next document when the last one is in its pipe:
             # a worker that falls behind is given less.
             threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
             threading.Thread(target=self._collect, args=(worker,), daemon=True).start()
 
-    @property
-    def _ended(self) -> bool:
-        return self._running == 0
-
     @classmethod
-    def start(cls, expected: int) -> PreRenderer | None:
-        """A pre-renderer for ``expected`` documents, or None where it would not pay off (few
-        documents, one CPU) or cannot run (a frozen build has no ``python -m``)."""
+    def start(cls, expected: int) -> RenderWorkers | None:
+        """Render workers for about ``expected`` documents, or None where they would not pay
+        off (few documents, one CPU) or cannot run (a frozen build has no ``python -m``)."""
         mode = os.environ.get(ENV_VAR, "auto")
         if mode == "off" or getattr(sys, "frozen", False):
             return None
@@ -108,70 +89,18 @@ class PreRenderer:
         except OSError:
             return None
 
-    @property
-    def closing(self) -> bool:
-        """The run has ended: predictions still to make are of no use."""
-        return self._closing
-
-    def predict(self, predictions: Callable[[], None]) -> None:
-        """Run ``predictions`` (which ``submit`` the documents, in the run's order) in a thread
-        of their own; a failure among them only leaves the rest for the run to render."""
-
-        def run() -> None:
-            try:
-                predictions()
-            except Exception:  # a prediction is an optimisation: the run renders the rest
-                pass
-            finally:
-                with self._ready:
-                    self._predicting = False
-                    self._ready.notify_all()
-
-        self._predicting = True
-        self._predictor = threading.Thread(target=run, daemon=True, name="year-end predictions")
-        self._predictor.start()
-
-    def join_predictions(self) -> None:
-        """Wait until every prediction is made (or they have stopped)."""
-        if self._predictor is not None:
-            self._predictor.join()
-
-    def predicted(self, contracts: int) -> None:
-        """The first ``contracts`` of the run are predicted (those with nothing to bill too)."""
-        with self._ready:
-            self._predicted = contracts
-            self._ready.notify_all()
-
-    def writing(self, contract: int) -> None:
-        """The run writes its ``contract``-th contract now: its invoices wait for its prediction
-        and no longer."""
-        self._writing = contract
-
     def submit(self, key: str, document: InvoiceDocument) -> None:
+        """Have ``document`` rendered; ``key`` (unique in the run) asks for its PDF."""
         with self._ready:
-            self._expected[key] = document
-            self._ready.notify_all()
+            self._waiting.add(key)
         self._outbox.put((key, document))
 
-    def take(self, key: str, document: InvoiceDocument) -> bytes | None:
-        """The PDF rendered ahead for ``key`` if it was rendered from this very document."""
+    def result(self, key: str) -> bytes | None:
+        """The PDF of the document submitted as ``key`` (waiting for it), or None when no
+        worker could render it: the caller renders it itself."""
         with self._ready:
-            self._ready.wait_for(
-                lambda: (
-                    key in self._expected
-                    or self._predicted >= self._writing
-                    or not self._predicting
-                )
-            )
-            expected = self._expected.pop(key, None)
-        if expected is None or expected != document:
-            with self._ready:
-                self._dropped.add(key)
-                self._results.pop(key, None)
-            self.missed += 1
-            return None
-        with self._ready:
-            self._ready.wait_for(lambda: key in self._results or self._ended)
+            self._ready.wait_for(lambda: key not in self._waiting or self._running == 0)
+            self._waiting.discard(key)
             pdf = self._results.pop(key, None)
         if pdf is None:
             self.missed += 1
@@ -179,9 +108,14 @@ class PreRenderer:
             self.used += 1
         return pdf
 
+    def drop(self, key: str) -> None:
+        """The document of ``key`` is no longer wanted (its contract was rolled back)."""
+        with self._ready:
+            self._waiting.discard(key)
+            self._results.pop(key, None)
+
     def close(self) -> None:
         self._closing = True  # a run that ended early leaves documents unsent: drop them
-        self.join_predictions()
         for _ in self._workers:
             self._outbox.put(None)
         for worker in self._workers:
@@ -197,10 +131,14 @@ class PreRenderer:
             while (item := self._outbox.get()) is not None and not self._closing:
                 key, document = item
                 with self._ready:
+                    if key not in self._waiting:
+                        continue  # dropped before it was sent
                     worker.sent.append(key)
                 write_message(worker.process.stdin, document)
         except (BrokenPipeError, OSError):
-            pass
+            # The worker is gone, perhaps after its collector gave back what it held: what
+            # this feeder sent since then goes back to the run too.
+            self._give_back(worker)
         finally:
             with contextlib.suppress(OSError):
                 worker.process.stdin.close()
@@ -212,16 +150,21 @@ class PreRenderer:
                 ok, result = message
                 with self._ready:
                     key = worker.sent.popleft()
-                    if key in self._dropped:
-                        self._dropped.discard(key)
-                    else:
+                    if key in self._waiting:
+                        self._waiting.discard(key)
                         self._results[key] = result if ok else None
                     self._ready.notify_all()
         finally:
             with self._ready:
                 self._running -= 1
-                # A key whose worker ended unanswered is rendered by the run itself.
-                for key in worker.sent:
-                    self._results.setdefault(key, None)
-                worker.sent.clear()
-                self._ready.notify_all()
+            self._give_back(worker)
+
+    def _give_back(self, worker: _Worker) -> None:
+        """A key whose worker ended unanswered is rendered by the run itself."""
+        with self._ready:
+            for key in worker.sent:
+                if key in self._waiting:
+                    self._waiting.discard(key)
+                    self._results[key] = None
+            worker.sent.clear()
+            self._ready.notify_all()

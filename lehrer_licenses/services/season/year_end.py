@@ -7,12 +7,12 @@ a crash, a re-run picks up exactly the contracts not yet renewed (their term sti
 impossible.
 
 Speed (benchmarks/bench_year_end.py): the catalogue, VAT table, vendor and signing key are read
-once per run; a contract's transaction reads the contract in one statement and writes its rows as
+once per run; a contract's savepoint reads the contract in one statement and writes its rows as
 plain INSERTs/UPDATEs (``services.billing.batch_issuing``, ``codes.insert_seat_code``, the audit
 entries through ``store.audit.AuditJournal``), so no unit-of-work flush per row; with
-``issue_on`` the invoices are predicted (in a thread, while the run writes) and their PDFs
-rendered ahead in worker processes (``services.season.prerender``), taken only when equal to the
-document the transaction builds.
+``issue_on`` each invoice's document goes to a render worker process as soon as it is built
+(``services.season.prerender``), and the group's PDFs and audit entries are written at the end
+of its transaction (``services.billing.pdf_batch``).
 """
 
 from __future__ import annotations
@@ -42,18 +42,13 @@ from lehrer_licenses.services.billing.drafts import (
     invoice_view,
     preview_invoice,
 )
-from lehrer_licenses.services.billing.issuing import IssueRun, expected_document
-from lehrer_licenses.services.billing.numbering import invoice_counter
+from lehrer_licenses.services.billing.issuing import IssueRun
+from lehrer_licenses.services.billing.pdf_batch import PdfBatch
 from lehrer_licenses.services.billing.printing import require_postal_address
 from lehrer_licenses.services.billing.vat_regimes import Regimes, load_regimes
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
-from lehrer_licenses.services.licences.codes import (
-    expected_seat_code,
-    insert_seat_code,
-    issue_for,
-    latest_serials,
-)
+from lehrer_licenses.services.licences.codes import insert_seat_code, issue_for
 from lehrer_licenses.services.licences.seats.contracts import (
     ACTIVE,
     LAPSED,
@@ -62,7 +57,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
     term_of,
 )
 from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
-from lehrer_licenses.services.season.prerender import PreRenderer
+from lehrer_licenses.services.season.prerender import RenderWorkers
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.audit import AuditJournal
 from lehrer_licenses.store.database import Database
@@ -186,13 +181,18 @@ _APPLY_CANCELLATIONS = (
 )
 _SUBSCRIPTION = Subscription.__table__
 _UPDATE_SUBSCRIPTION = _SUBSCRIPTION.update().where(_SUBSCRIPTION.c.id == bindparam("b_id"))
-# One contract with its school and seats, in one statement
-_SCHOOL_OF = select(Subscription.school_id).where(Subscription.id == bindparam("b_id"))
-_LOCK_SCHOOL = select(School.id).where(School.id == _SCHOOL_OF.scalar_subquery()).with_for_update()
-_CONTRACT = (
+# A group's contracts with their schools and seats, after locking the schools (on a server;
+# SQLite's write lock is the whole file's), ordered so that two runs cannot deadlock.
+_GROUP_SCHOOLS = select(Subscription.school_id).where(
+    Subscription.id.in_(bindparam("b_ids", expanding=True))
+)
+_LOCK_SCHOOLS = (
+    select(School.id).where(School.id.in_(_GROUP_SCHOOLS)).order_by(School.id).with_for_update()
+)
+_CONTRACTS = (
     select(Subscription)
-    .where(Subscription.id == bindparam("b_id"))
-    .options(joinedload(Subscription.school), joinedload(Subscription.seats))
+    .where(Subscription.id.in_(bindparam("b_ids", expanding=True)))
+    .options(joinedload(Subscription.school), selectinload(Subscription.seats))
 )
 
 
@@ -207,7 +207,7 @@ class _Context:
     codes: dict[int, tuple[str, str]]  # plan id -> (plan kind, product code) for the codes
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
     issuer: IssueRun | None = None
-    ahead: PreRenderer | None = None  # the PDFs rendered ahead in worker processes
+    workers: RenderWorkers | None = None  # render processes for the invoices' PDFs
 
     @property
     def run_date(self) -> date:
@@ -238,8 +238,12 @@ def _renew_one(
     year: int,
     write: bool,
     ctx: _Context,
-    check: bool = True,
+    pdfs: PdfBatch | None = None,
+    journal: AuditJournal | None = None,
 ) -> RenewalItem:
+    """Renew (or lapse) ``sub``; with ``write``, in the caller's savepoint. With ``pdfs`` the
+    invoices' PDFs and the audit entries (in ``journal``) are left for the caller to write at
+    the end of its transaction; otherwise they are written here."""
     school = sub.school
     plan = ctx.plans[sub.plan_id]
     old_term = term_of(sub)
@@ -249,7 +253,7 @@ def _renew_one(
     whole = sub.ends_on is not None and sub.ends_on <= old_term.end
     remaining = 0 if whole else len(seats) - len(releasing)
     tr = gettext_for(school.language)
-    journal = AuditJournal()
+    journal = AuditJournal() if journal is None else journal
 
     bills: list[tuple[str, list[Line]]] = []
     if plan.billing is Billing.ARREARS:
@@ -265,7 +269,7 @@ def _renew_one(
         )
 
     warning = None
-    if bills and check:
+    if bills:
         try:
             require_postal_address(school)
         except DomainError as exc:
@@ -361,7 +365,9 @@ def _renew_one(
                 journal=journal,
             )
         else:
-            item.code = issue_for(session, school, sub, ctx.run_date, "renewal", ctx.signer).code
+            item.code = issue_for(
+                session, school, sub, ctx.run_date, "renewal", ctx.signer, journal=journal
+            ).code
     drafts_journal = AuditJournal()
     issued = []
     for preview, key in to_issue:  # after the code, so the invoice carries the new one
@@ -378,7 +384,7 @@ def _renew_one(
                 code,
                 journal,
                 drafts_journal,
-                ctx.ahead,
+                pdfs,
                 ctx.plans[sub.plan_id].display_name(school.language),
             ).view
         )
@@ -399,8 +405,9 @@ def _renew_one(
             "invoices": [i.id for i in item.invoices],
         },
     )
-    session.flush()  # the ORM's writes of a draft run first, so the entries stay in order
-    journal.write(session)
+    if pdfs is None:
+        session.flush()  # the ORM's writes of a draft run first, so the entries stay in order
+        journal.write(session)
     return item
 
 
@@ -451,11 +458,11 @@ def run_renewals(
         return run
     try:
         if ctx.issuer is not None:
-            ctx.ahead = _render_ahead(db, ids, year, ctx)
+            ctx.workers = RenderWorkers.start(len(ids))
         _write_contracts(db, ids, year, ctx, run, progress)
     finally:
-        if ctx.ahead is not None:
-            ctx.ahead.close()
+        if ctx.workers is not None:
+            ctx.workers.close()
     return run
 
 
@@ -478,70 +485,6 @@ def _read_in_batches(db: Database, ids: list[int]) -> Iterator[tuple[Session, Su
                 yield session, sub
 
 
-def _render_ahead(db: Database, ids: list[int], year: int, ctx: _Context) -> PreRenderer | None:
-    """Predict the invoices the run will issue, in its order, and have them rendered in
-    worker processes (``services.season.prerender``; a wrong prediction only costs a render).
-    The predictions are made in a thread while the run writes, from the counter and the code
-    serials as they stand before its first write."""
-    assert ctx.issuer is not None and ctx.signer is not None
-    ahead = PreRenderer.start(len(ids))
-    if ahead is None:
-        return None
-    with db.reading() as session:
-        seq = invoice_counter(session, ctx.issuer.on.year)
-        serials = latest_serials(session)
-    ahead.predict(lambda: _predict(db, ids, year, ctx, ahead, seq, serials))
-    return ahead
-
-
-def _predict(
-    db: Database,
-    ids: list[int],
-    year: int,
-    ctx: _Context,
-    ahead: PreRenderer,
-    seq: int,
-    serials: dict[int, int],
-) -> None:
-    assert ctx.issuer is not None and ctx.signer is not None
-    for done, (session, sub) in enumerate(_read_in_batches(db, ids), start=1):
-        if ahead.closing:
-            return
-        try:
-            # Unchecked: a prediction costs only a render, and the run checks each school.
-            item = _renew_one(session, sub, year, False, ctx, check=False)
-        except DomainError:  # the run reports it; its invoices (if any) get their own render
-            ahead.predicted(done)
-            continue
-        code = None
-        plan_kind, product = ctx.codes[sub.plan_id]
-        if item.seats_after > 0 and plan_kind == PlanKind.PER_SEAT.value:
-            plan = ctx.plans[sub.plan_id]
-            serials[sub.school_id] = serial = serials.get(sub.school_id, 0) + 1
-            code = expected_seat_code(
-                sub.school,
-                product=product,
-                seats=item.seats_after,
-                valid_until=next_term(plan.term, term_of(sub), plan.term_days).end,
-                on=ctx.run_date,
-                serial=serial,
-                signer=ctx.signer,
-            )
-        for key, preview in zip(item.keys, item.invoices, strict=True):
-            seq += 1
-            printed_code = code if preview.reason == "renewal" else None
-            document = expected_document(
-                ctx.issuer,
-                preview,
-                sub.school,
-                seq,
-                printed_code,
-                ctx.plans[sub.plan_id].display_name(sub.school.language),
-            )
-            ahead.submit(key, document)
-        ahead.predicted(done)
-
-
 def _write_contracts(
     db: Database,
     ids: list[int],
@@ -550,28 +493,23 @@ def _write_contracts(
     run: RenewalRun,
     progress: Progress | None,
 ) -> None:
+    issuing = ctx.issuer is not None
     done = 0
     while done < len(ids):
-        # Several contracts to a transaction, each in a savepoint of its own: a contract that
-        # fails is rolled back alone and reported; a crash loses at most the group being
-        # written, which a re-run completes as it would a single contract. A commit per
-        # contract paid the disk's flush (synchronous=FULL) and a session per contract.
-        outcomes: list[RenewalItem | tuple[int, DomainError] | None] = []
-        started = time.monotonic()
-        # Without autoflush: the reads of a contract do not depend on its pending writes, and
-        # one flush at its end costs far less than one before every query.
-        with db.transaction() as session, session.no_autoflush:
-            while (
-                done < len(ids)
-                and len(outcomes) < GROUP_CONTRACTS
-                and time.monotonic() - started < GROUP_SECONDS
-            ):
-                sub_id = ids[done]
-                done += 1
-                if ctx.ahead is not None:
-                    ctx.ahead.writing(done)
-                outcomes.append(_write_one(session, sub_id, year, ctx))
-        for position, outcome in enumerate(outcomes, start=done - len(outcomes) + 1):
+        try:
+            outcomes = _write_group(db, ids, done, year, ctx, savepoints=False, later=issuing)
+        except _GroupFailed:
+            # Rolled back: the group again, each contract in a savepoint of its own, so that
+            # the one that fails is rolled back alone and reported.
+            if ctx.issuer is not None:
+                ctx.issuer.rolled_back()  # the counter is back where it stood: check in full
+            try:
+                outcomes = _write_group(db, ids, done, year, ctx, savepoints=True, later=issuing)
+            except _GroupFailed:  # a PDF could not be rendered: each in its contract's savepoint
+                assert ctx.issuer is not None
+                ctx.issuer.rolled_back()
+                outcomes = _write_group(db, ids, done, year, ctx, savepoints=True, later=False)
+        for position, outcome in enumerate(outcomes, start=done + 1):
             if isinstance(outcome, RenewalItem):
                 run.items.append(outcome)
             elif outcome is not None:
@@ -580,24 +518,112 @@ def _write_contracts(
                     run.items.append(_failed(session.get(Subscription, sub_id).school, exc))
             if progress:
                 progress(position, len(ids))
+        done += len(outcomes)
+
+
+class _GroupFailed(Exception):
+    """A contract of a group written without savepoints failed, or a PDF of the group could not
+    be rendered: the group's transaction is rolled back and the group written again."""
+
+
+_Outcome = RenewalItem | tuple[int, DomainError] | None
+
+
+def _write_group(
+    db: Database,
+    ids: list[int],
+    start: int,
+    year: int,
+    ctx: _Context,
+    *,
+    savepoints: bool,
+    later: bool,
+) -> list[_Outcome]:
+    """The contracts from ``ids[start]`` on, in one transaction: at most ``GROUP_CONTRACTS``,
+    or as many as ``GROUP_SECONDS`` take.
+
+    Several contracts to a transaction: a crash loses at most the group being written, which a
+    re-run completes as it would a single contract; a commit per contract paid the disk's flush
+    (synchronous=FULL) and a session each. Without ``savepoints`` the first contract that fails
+    raises ``_GroupFailed`` (the caller writes the group again with them: a savepoint per
+    contract costs a tenth of the run, and a failure is rare); with them, a contract that fails
+    is rolled back alone and reported. With ``later`` the PDFs are rendered (by the render
+    workers) while the group is written, and stored with the audit entries at its end."""
+    outcomes: list[_Outcome] = []
+    pdfs = PdfBatch(ctx.workers) if later else None
+    journals: list[AuditJournal] = []
+    started = time.monotonic()
+    group = ids[start : start + GROUP_CONTRACTS]
+    # Without autoflush: the reads of a contract do not depend on its pending writes, and one
+    # flush at its end costs far less than one before every query.
+    with db.transaction() as session, session.no_autoflush:
+        # Read in the transaction, after locking the schools (as every change of a school's
+        # contracts does): another run or a clerk may have changed them since the list was read.
+        if session.get_bind().dialect.name != "sqlite":
+            session.execute(_LOCK_SCHOOLS, {"b_ids": group})
+        contracts = {sub.id: sub for sub in session.scalars(_CONTRACTS, {"b_ids": group})}
+        for sub_id in group:
+            if outcomes and time.monotonic() - started >= GROUP_SECONDS:
+                break
+            journal = AuditJournal()
+            sub = contracts.get(sub_id)
+            if savepoints:
+                outcome = _write_one(session, sub_id, sub, year, ctx, pdfs, journal)
+            else:
+                try:
+                    outcome = _renewed(session, sub, year, ctx, pdfs, journal)
+                except DomainError as exc:
+                    raise _GroupFailed from exc
+                if ctx.issuer is not None:
+                    ctx.issuer.committed()
+            outcomes.append(outcome)
+            if isinstance(outcome, RenewalItem):
+                journals.append(journal)
+        if pdfs is not None:
+            entries = [row for journal in journals for row in journal.rows]
+            try:
+                pdfs.store(session, entries)
+            except DomainError as exc:
+                raise _GroupFailed from exc
+            written = AuditJournal()
+            written.rows = entries
+            written.write(session)
+    return outcomes
+
+
+def _renewed(
+    session: Session,
+    sub: Subscription | None,
+    year: int,
+    ctx: _Context,
+    pdfs: PdfBatch | None,
+    journal: AuditJournal,
+) -> RenewalItem | None:
+    """The contract renewed (or lapsed), or None when someone else renewed or ended it since the
+    list was read."""
+    if sub is None or sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
+        return None
+    return _renew_one(session, sub, year, True, ctx, pdfs, journal)
 
 
 def _write_one(
-    session: Session, sub_id: int, year: int, ctx: _Context
-) -> RenewalItem | tuple[int, DomainError] | None:
+    session: Session,
+    sub_id: int,
+    sub: Subscription | None,
+    year: int,
+    ctx: _Context,
+    pdfs: PdfBatch | None,
+    journal: AuditJournal,
+) -> _Outcome:
     """One contract in a savepoint of the group's transaction: its item, why it failed, or
-    None when someone else renewed or ended it since the list was read."""
+    None (``_renewed``)."""
+    mark = pdfs.mark() if pdfs is not None else 0
     try:
         with session.begin_nested():
-            # Read in the transaction, after locking its school (as every change of a school's
-            # contracts does): another run or a clerk may have changed it since the list was
-            # read.
-            session.execute(_LOCK_SCHOOL, {"b_id": sub_id})
-            sub = session.scalars(_CONTRACT, {"b_id": sub_id}).unique().one()
-            item = None
-            if sub.status == ACTIVE and sub.term_end == date(year - 1, 12, 31):
-                item = _renew_one(session, sub, year, True, ctx)
+            item = _renewed(session, sub, year, ctx, pdfs, journal)
     except DomainError as exc:
+        if pdfs is not None:
+            pdfs.rollback_to(mark)
         if ctx.issuer is not None:
             ctx.issuer.rolled_back()  # the counter is back where it stood: check in full
         return sub_id, exc
