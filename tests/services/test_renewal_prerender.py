@@ -153,6 +153,42 @@ def test_a_contract_failing_after_its_invoice_went_to_a_worker_leaves_no_pdf_and
         db.dispose()
 
 
+def test_a_document_that_cannot_be_printed_fails_its_contract_alone(demo, monkeypatch):
+    """A PDF is rendered at the end of its group's transaction; when one cannot be, the group is
+    written again with each PDF rendered in its contract's savepoint: that contract is reported
+    and left for a re-run, the others are issued with their PDFs, the numbers without a gap."""
+    from lehrer_licenses.documents import invoice_pdf
+    from lehrer_licenses.documents.model import DocumentDataError
+
+    monkeypatch.setenv(prerender.ENV_VAR, "off")
+    db = open_database(demo)
+    with db.transaction() as session:
+        due = renewals.due_subscription_ids(session, 2027)
+        session.get(Subscription, due[4]).school.name = "Schule Unprintable"
+    render_invoice = invoice_pdf.render_invoice
+
+    def refusing(document):
+        if "Schule Unprintable" in repr(document):
+            raise DocumentDataError("the payment part cannot carry this address")
+        return render_invoice(document)
+
+    monkeypatch.setattr(invoice_pdf, "render_invoice", refusing)
+    try:
+        run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
+        summary = run.summary()
+        [failed] = [item for item in run.items if item.action == "failed"]
+        assert failed.school_name == "Schule Unprintable"
+        assert "the payment part cannot carry this address" in failed.error
+        pdfs = stored_pdfs(db)
+        assert len(pdfs) == summary.invoices > 10
+        sequence = sorted(int(number.rsplit("-", 1)[1]) for number in pdfs)
+        assert sequence == list(range(1, summary.invoices + 1))
+        with db.reading() as session:
+            assert session.get(Subscription, due[4]).term_end == date(2026, 12, 31)
+    finally:
+        db.dispose()
+
+
 @pytest.mark.slow  # a 30-school run with a render worker: about 4 s
 def test_a_failed_contract_shifts_the_numbers_and_every_pdf_still_carries_its_own(
     demo, monkeypatch, counted
