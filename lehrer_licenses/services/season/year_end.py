@@ -18,13 +18,13 @@ of its transaction (``services.billing.pdf_batch``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -192,7 +192,16 @@ _LOCK_SCHOOLS = (
 _CONTRACTS = (
     select(Subscription)
     .where(Subscription.id.in_(bindparam("b_ids", expanding=True)))
-    .options(joinedload(Subscription.school), selectinload(Subscription.seats))
+    .options(joinedload(Subscription.school))
+)
+# Their active seats as plain rows: an ORM object per seat was a third of the run's own time.
+_ACTIVE_SEATS = (
+    select(_SEAT.c.subscription_id, _SEAT.c.id, _SEAT.c.release_on)
+    .where(
+        _SEAT.c.subscription_id.in_(bindparam("b_ids", expanding=True)),
+        _SEAT.c.status == ACTIVE,
+    )
+    .order_by(_SEAT.c.subscription_id, _SEAT.c.position)
 )
 
 
@@ -240,15 +249,17 @@ def _renew_one(
     ctx: _Context,
     pdfs: PdfBatch | None = None,
     journal: AuditJournal | None = None,
+    seats: Sequence[Row] | None = None,
 ) -> RenewalItem:
     """Renew (or lapse) ``sub``; with ``write``, in the caller's savepoint. With ``pdfs`` the
     invoices' PDFs and the audit entries (in ``journal``) are left for the caller to write at
-    the end of its transaction; otherwise they are written here."""
+    the end of its transaction; otherwise they are written here. ``seats``: its active seats
+    (id, release_on), when read beside it rather than loaded with it."""
     school = sub.school
     plan = ctx.plans[sub.plan_id]
     old_term = term_of(sub)
     new_term = next_term(plan.term, old_term, plan.term_days)
-    seats = active_seats(sub)
+    seats = active_seats(sub) if seats is None else seats
     releasing = [s for s in seats if s.release_on is not None and s.release_on <= old_term.end]
     whole = sub.ends_on is not None and sub.ends_on <= old_term.end
     remaining = 0 if whole else len(seats) - len(releasing)
@@ -336,8 +347,9 @@ def _renew_one(
         session.execute(_RELEASE_SEAT, released)
         session.execute(_END_ASSIGNMENT, released)
         for seat, row in zip(ending, released, strict=True):
-            set_committed_value(seat, "status", RELEASED)
-            set_committed_value(seat, "released_on", row["b_day"])
+            if isinstance(seat, Seat):  # loaded with the contract: told what it is now
+                set_committed_value(seat, "status", RELEASED)
+                set_committed_value(seat, "released_on", row["b_day"])
     session.execute(_APPLY_CANCELLATIONS, {"b_subscription": sub.id, "b_until": old_term.end})
     before = {"term_end": old_term.end, "seats": len(seats)}
     changes = (
@@ -562,16 +574,19 @@ def _write_group(
         if session.get_bind().dialect.name != "sqlite":
             session.execute(_LOCK_SCHOOLS, {"b_ids": group})
         contracts = {sub.id: sub for sub in session.scalars(_CONTRACTS, {"b_ids": group})}
+        seats: dict[int, list[Row]] = {sub_id: [] for sub_id in group}
+        for row in session.execute(_ACTIVE_SEATS, {"b_ids": group}):
+            seats[row.subscription_id].append(row)
         for sub_id in group:
             if outcomes and time.monotonic() - started >= GROUP_SECONDS:
                 break
             journal = AuditJournal()
             sub = contracts.get(sub_id)
             if savepoints:
-                outcome = _write_one(session, sub_id, sub, year, ctx, pdfs, journal)
+                outcome = _write_one(session, sub_id, sub, seats[sub_id], year, ctx, pdfs, journal)
             else:
                 try:
-                    outcome = _renewed(session, sub, year, ctx, pdfs, journal)
+                    outcome = _renewed(session, sub, seats[sub_id], year, ctx, pdfs, journal)
                 except DomainError as exc:
                     raise _GroupFailed from exc
                 if ctx.issuer is not None:
@@ -594,6 +609,7 @@ def _write_group(
 def _renewed(
     session: Session,
     sub: Subscription | None,
+    seats: list[Row],
     year: int,
     ctx: _Context,
     pdfs: PdfBatch | None,
@@ -603,13 +619,14 @@ def _renewed(
     list was read."""
     if sub is None or sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
         return None
-    return _renew_one(session, sub, year, True, ctx, pdfs, journal)
+    return _renew_one(session, sub, year, True, ctx, pdfs, journal, seats)
 
 
 def _write_one(
     session: Session,
     sub_id: int,
     sub: Subscription | None,
+    seats: list[Row],
     year: int,
     ctx: _Context,
     pdfs: PdfBatch | None,
@@ -620,7 +637,7 @@ def _write_one(
     mark = pdfs.mark() if pdfs is not None else 0
     try:
         with session.begin_nested():
-            item = _renewed(session, sub, year, ctx, pdfs, journal)
+            item = _renewed(session, sub, seats, year, ctx, pdfs, journal)
     except DomainError as exc:
         if pdfs is not None:
             pdfs.rollback_to(mark)
