@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import DateTime, select
+from sqlalchemy import DateTime, func, select
 
 from lehrer_licenses.domain.errors import DomainError
 from lehrer_licenses.services.database_init import open_database
@@ -185,6 +185,35 @@ def test_a_document_that_cannot_be_printed_fails_its_contract_alone(demo, monkey
         assert sequence == list(range(1, summary.invoices + 1))
         with db.reading() as session:
             assert session.get(Subscription, due[4]).term_end == date(2026, 12, 31)
+    finally:
+        db.dispose()
+
+
+def test_a_number_taken_by_hand_fails_the_contracts_that_would_take_it(demo, monkeypatch):
+    """A group is written without a query per number; a number already taken (the format was
+    changed, an invoice renumbered by hand) fails the group at the unique index, and the group
+    written again says which number, in each contract that would take it."""
+    from lehrer_licenses.services.billing.numbering import invoice_counter
+
+    monkeypatch.setenv(prerender.ENV_VAR, "off")
+    db = open_database(demo)
+    with db.transaction() as session:
+        start = invoice_counter(session, ISSUE_ON.year)
+        taken = f"{ISSUE_ON.year}-{start + 4:05d}"
+        session.execute(
+            Invoice.__table__.update()
+            .where(Invoice.id == session.scalar(select(func.min(Invoice.id))))
+            .values(number=taken)
+        )
+    try:
+        run = run_renewals(db, 2027, dry_run=False, issue_on=ISSUE_ON)
+        issued = [number for item in run.items for number in (i.number for i in item.invoices)]
+        assert 2 <= len(issued) <= 3  # the contracts before the one that would take it
+        assert issued == [f"{ISSUE_ON.year}-{start + n:05d}" for n in range(1, len(issued) + 1)]
+        failed = [item for item in run.items if item.action == "failed"]
+        assert failed and all(f"the number {taken} is already taken" in i.error for i in failed)
+        with db.reading() as session:
+            assert invoice_counter(session, ISSUE_ON.year) == start + len(issued)
     finally:
         db.dispose()
 

@@ -28,7 +28,7 @@ from lehrer_licenses.domain.pricing import Line
 from lehrer_licenses.i18n import _
 from lehrer_licenses.services.billing.drafts import InvoiceView, invoice_view, total_columns
 from lehrer_licenses.services.billing.lookups import InvoiceRecord, find_invoice, invoice_record
-from lehrer_licenses.services.billing.numbering import number_in_order
+from lehrer_licenses.services.billing.numbering import number_in_order, set_counter
 from lehrer_licenses.services.billing.printing import (
     build_document,
     buyer_of,
@@ -74,6 +74,12 @@ class IssueRun:
     committed issue left it, that invoice, dated ``on``, is the latest.
     The caller says ``committed()`` after each transaction that committed; a rolled back one
     leaves the next issue to check in full.
+
+    A batch that writes a group of invoices without savepoints may ``count_in_group``: the
+    counter is read (and the date order checked) at the group's first number, the others are
+    counted here, and ``end_group`` writes the counter. A number already taken is then found by
+    the invoice table's unique index instead of a query per number; its error rolls the group
+    back, and the batch writes it again with a savepoint and the full checks per invoice.
     """
 
     def __init__(self, vendor: VendorSettings, on: date) -> None:
@@ -83,12 +89,30 @@ class IssueRun:
         self.document_vendor = vendor.document_vendor()
         self._confirmed: int | None = None  # the counter after our last committed issue
         self._pending: int | None = None  # the counter after our issue in this transaction
+        self._in_group = False
+        self._counted: int | None = None  # the group's counter, once its first number is taken
 
     def take_number(self, session: Session) -> str:
         """The next invoice number, in this issue's transaction."""
-        number, self._pending = number_in_order(session, self.on, self.vendor, self._trusted)
+        if self._counted is not None:
+            self._counted += 1
+            number = self.vendor.invoice_format.format(year=self.on.year, seq=self._counted)
+            self._pending = self._counted
+        else:
+            number, self._pending = number_in_order(session, self.on, self.vendor, self._trusted)
+            if self._in_group:
+                self._counted = self._pending
         self._confirmed = None  # until this transaction commits
         return number
+
+    def count_in_group(self) -> None:
+        self._in_group, self._counted = True, None
+
+    def end_group(self, session: Session) -> None:
+        """Write the counter a group counted (before its transaction commits)."""
+        if self._counted is not None:
+            set_counter(session, INVOICE, self.on.year, self._counted)
+        self._in_group, self._counted = False, None
 
     def _trusted(self, last: int) -> bool:
         return self._confirmed is not None and last == self._confirmed
@@ -99,6 +123,7 @@ class IssueRun:
 
     def rolled_back(self) -> None:
         self._confirmed = self._pending = None
+        self._in_group, self._counted = False, None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,12 @@ def _advance_counter(session: Session, series: str, year: int) -> int:
     return last
 
 
+def set_counter(session: Session, series: str, year: int, last: int) -> None:
+    """Put the counter of ``series`` in ``year`` at ``last`` (its row locked by the caller's
+    transaction since it read it)."""
+    session.execute(_COUNTER_MOVE, {"b_series": series, "b_year": year, "b_last": last})
+
+
 def _format_free(session: Session, series: str, year: int, seq: int, vendor: VendorSettings) -> str:
     number = getattr(vendor, SERIES_FORMAT[series]).format(year=year, seq=seq)
     taken = session.execute(_NUMBER_TAKEN, {"b_number": number}).first()

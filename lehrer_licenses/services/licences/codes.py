@@ -103,10 +103,23 @@ _INSERT_CODE = IssuedCode.__table__.insert().returning(IssuedCode.__table__.c.id
 
 _CODES = IssuedCode.__table__
 _LAST_SERIAL = select(func.max(_CODES.c.serial)).where(_CODES.c.school_id == bindparam("b_school"))
+_LAST_SERIALS = (
+    select(_CODES.c.school_id, func.max(_CODES.c.serial))
+    .where(_CODES.c.school_id.in_(bindparam("b_schools", expanding=True)))
+    .group_by(_CODES.c.school_id)
+)
 
 
 def _next_serial(session: Session, school_id: int) -> int:
     return (session.execute(_LAST_SERIAL, {"b_school": school_id}).scalar() or 0) + 1
+
+
+def latest_serials(session: Session, school_ids: list[int]) -> dict[int, int]:
+    """The highest code serial of each of the schools that has a code."""
+    return {
+        school: serial
+        for school, serial in session.execute(_LAST_SERIALS, {"b_schools": school_ids})
+    }
 
 
 def _signed_row(
@@ -218,9 +231,12 @@ def insert_seat_code(
     reason: str,
     signer: Ed25519PrivateKey,
     journal: AuditJournal,
+    serial: int | None = None,
 ) -> str:
     """``record_code`` for a per-seat contract as one INSERT, without the unit of work: for a
-    batch run, whose transaction per contract must stay cheap. Returns the code."""
+    batch run, whose transaction per contract must stay cheap. Returns the code. ``serial``:
+    the school's next serial when the batch counts them itself (the unique index on the
+    school's serials still refuses one taken)."""
     values = _signed_row(
         school,
         subscription_id=subscription_id,
@@ -232,7 +248,7 @@ def insert_seat_code(
         on=on,
         reason=reason,
         signer=signer,
-        serial=_next_serial(session, school.id),
+        serial=_next_serial(session, school.id) if serial is None else serial,
     )
     row_id = session.execute(_INSERT_CODE, values).scalar_one()
     _audit_code(journal, values, row_id)

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Row, bindparam, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -48,7 +49,7 @@ from lehrer_licenses.services.billing.printing import require_postal_address
 from lehrer_licenses.services.billing.vat_regimes import Regimes, load_regimes
 from lehrer_licenses.services.billing.vendor import load_vendor
 from lehrer_licenses.services.catalogue import load_vat_rates, plan_from_row
-from lehrer_licenses.services.licences.codes import insert_seat_code, issue_for
+from lehrer_licenses.services.licences.codes import insert_seat_code, issue_for, latest_serials
 from lehrer_licenses.services.licences.seats.contracts import (
     ACTIVE,
     LAPSED,
@@ -241,20 +242,59 @@ class _Context:
         )
 
 
+@dataclass
+class _Group:
+    """What the contracts written in one transaction share: the PDFs stored at its end (None:
+    each rendered and stored by its issue), and, when ``deferred`` (no savepoint has to take
+    them back), the contracts' plain UPDATEs, run at its end as one executemany each."""
+
+    session: Session
+    pdfs: PdfBatch | None = None
+    deferred: bool = False
+    # When deferred: the highest code serial of each of the group's schools, counted on here.
+    serials: dict[int, int] | None = None
+    _updates: dict[tuple, list[dict]] = field(default_factory=dict)
+
+    def next_serial(self, school_id: int) -> int | None:
+        """The school's next code serial, or None: the code's insert asks the database."""
+        if self.serials is None:
+            return None
+        self.serials[school_id] = serial = self.serials.get(school_id, 0) + 1
+        return serial
+
+    def took_serial(self, school_id: int, serial: int) -> None:
+        if self.serials is not None:
+            self.serials[school_id] = serial
+
+    def execute(self, statement: object, rows: list[dict]) -> None:
+        if not self.deferred:
+            self.session.execute(statement, rows)  # type: ignore[call-overload]
+            return
+        # one statement per set of columns: an executemany's rows all bind the same names
+        self._updates.setdefault((statement, tuple(rows[0])), []).extend(rows)
+
+    def write_deferred(self) -> None:
+        for (statement, _names), rows in self._updates.items():
+            self.session.execute(statement, rows)  # type: ignore[call-overload]
+        self._updates.clear()
+
+
 def _renew_one(
     session: Session,
     sub: Subscription,
     year: int,
     write: bool,
     ctx: _Context,
-    pdfs: PdfBatch | None = None,
+    group: _Group | None = None,
     journal: AuditJournal | None = None,
     seats: Sequence[Row] | None = None,
 ) -> RenewalItem:
-    """Renew (or lapse) ``sub``; with ``write``, in the caller's savepoint. With ``pdfs`` the
-    invoices' PDFs and the audit entries (in ``journal``) are left for the caller to write at
-    the end of its transaction; otherwise they are written here. ``seats``: its active seats
-    (id, release_on), when read beside it rather than loaded with it."""
+    """Renew (or lapse) ``sub``; with ``write``, in the caller's savepoint or ``group``. With
+    the group's PDFs the invoices' PDFs and the audit entries (in ``journal``) are left for the
+    group to write at the end of its transaction; otherwise they are written here. ``seats``:
+    its active seats (id, release_on), when read beside it rather than loaded with it."""
+    group = group or _Group(session)
+    pdfs = group.pdfs
     school = sub.school
     plan = ctx.plans[sub.plan_id]
     old_term = term_of(sub)
@@ -344,20 +384,20 @@ def _renew_one(
     ending = seats if remaining == 0 else releasing
     if ending:
         released = [{"b_id": seat.id, "b_day": seat.release_on or old_term.end} for seat in ending]
-        session.execute(_RELEASE_SEAT, released)
-        session.execute(_END_ASSIGNMENT, released)
+        group.execute(_RELEASE_SEAT, released)
+        group.execute(_END_ASSIGNMENT, released)
         for seat, row in zip(ending, released, strict=True):
             if isinstance(seat, Seat):  # loaded with the contract: told what it is now
                 set_committed_value(seat, "status", RELEASED)
                 set_committed_value(seat, "released_on", row["b_day"])
-    session.execute(_APPLY_CANCELLATIONS, {"b_subscription": sub.id, "b_until": old_term.end})
+    group.execute(_APPLY_CANCELLATIONS, [{"b_subscription": sub.id, "b_until": old_term.end}])
     before = {"term_end": old_term.end, "seats": len(seats)}
     changes = (
         {"status": LAPSED, "lapsed_on": new_term.start}
         if remaining == 0
         else {"term_start": new_term.start, "term_end": new_term.end}
     )
-    session.execute(_UPDATE_SUBSCRIPTION, {"b_id": sub.id, **changes})  # SET from the keys
+    group.execute(_UPDATE_SUBSCRIPTION, [{"b_id": sub.id, **changes}])  # SET from the keys
     for name, value in changes.items():
         set_committed_value(sub, name, value)
     if remaining > 0:
@@ -375,11 +415,14 @@ def _renew_one(
                 reason="renewal",
                 signer=ctx.signer,
                 journal=journal,
+                serial=group.next_serial(school.id),
             )
         else:
-            item.code = issue_for(
+            code = issue_for(
                 session, school, sub, ctx.run_date, "renewal", ctx.signer, journal=journal
-            ).code
+            )
+            item.code = code.code
+            group.took_serial(school.id, code.serial)
     drafts_journal = AuditJournal()
     issued = []
     for preview, key in to_issue:  # after the code, so the invoice carries the new one
@@ -565,35 +608,45 @@ def _write_group(
     pdfs = PdfBatch(ctx.workers) if later else None
     journals: list[AuditJournal] = []
     started = time.monotonic()
-    group = ids[start : start + GROUP_CONTRACTS]
+    group_ids = ids[start : start + GROUP_CONTRACTS]
     # Without autoflush: the reads of a contract do not depend on its pending writes, and one
     # flush at its end costs far less than one before every query.
     with db.transaction() as session, session.no_autoflush:
         # Read in the transaction, after locking the schools (as every change of a school's
         # contracts does): another run or a clerk may have changed them since the list was read.
         if session.get_bind().dialect.name != "sqlite":
-            session.execute(_LOCK_SCHOOLS, {"b_ids": group})
-        contracts = {sub.id: sub for sub in session.scalars(_CONTRACTS, {"b_ids": group})}
-        seats: dict[int, list[Row]] = {sub_id: [] for sub_id in group}
-        for row in session.execute(_ACTIVE_SEATS, {"b_ids": group}):
+            session.execute(_LOCK_SCHOOLS, {"b_ids": group_ids})
+        contracts = {sub.id: sub for sub in session.scalars(_CONTRACTS, {"b_ids": group_ids})}
+        seats: dict[int, list[Row]] = {sub_id: [] for sub_id in group_ids}
+        for row in session.execute(_ACTIVE_SEATS, {"b_ids": group_ids}):
             seats[row.subscription_id].append(row)
-        for sub_id in group:
+        group = _Group(session, pdfs, deferred=not savepoints)
+        if group.deferred:
+            # A number or a serial taken meanwhile fails the group at its unique index: the
+            # caller writes it again with a savepoint and the checks per contract.
+            group.serials = latest_serials(session, [sub.school_id for sub in contracts.values()])
+            if ctx.issuer is not None:
+                ctx.issuer.count_in_group()
+        for sub_id in group_ids:
             if outcomes and time.monotonic() - started >= GROUP_SECONDS:
                 break
             journal = AuditJournal()
             sub = contracts.get(sub_id)
             if savepoints:
-                outcome = _write_one(session, sub_id, sub, seats[sub_id], year, ctx, pdfs, journal)
+                outcome = _write_one(session, sub_id, sub, seats[sub_id], year, ctx, group, journal)
             else:
                 try:
-                    outcome = _renewed(session, sub, seats[sub_id], year, ctx, pdfs, journal)
-                except DomainError as exc:
+                    outcome = _renewed(session, sub, seats[sub_id], year, ctx, group, journal)
+                except (DomainError, IntegrityError) as exc:
                     raise _GroupFailed from exc
                 if ctx.issuer is not None:
                     ctx.issuer.committed()
             outcomes.append(outcome)
             if isinstance(outcome, RenewalItem):
                 journals.append(journal)
+        group.write_deferred()
+        if group.deferred and ctx.issuer is not None:
+            ctx.issuer.end_group(session)
         if pdfs is not None:
             entries = [row for journal in journals for row in journal.rows]
             try:
@@ -612,14 +665,14 @@ def _renewed(
     seats: list[Row],
     year: int,
     ctx: _Context,
-    pdfs: PdfBatch | None,
+    group: _Group,
     journal: AuditJournal,
 ) -> RenewalItem | None:
     """The contract renewed (or lapsed), or None when someone else renewed or ended it since the
     list was read."""
     if sub is None or sub.status != ACTIVE or sub.term_end != date(year - 1, 12, 31):
         return None
-    return _renew_one(session, sub, year, True, ctx, pdfs, journal, seats)
+    return _renew_one(session, sub, year, True, ctx, group, journal, seats)
 
 
 def _write_one(
@@ -629,15 +682,16 @@ def _write_one(
     seats: list[Row],
     year: int,
     ctx: _Context,
-    pdfs: PdfBatch | None,
+    group: _Group,
     journal: AuditJournal,
 ) -> _Outcome:
     """One contract in a savepoint of the group's transaction: its item, why it failed, or
     None (``_renewed``)."""
+    pdfs = group.pdfs
     mark = pdfs.mark() if pdfs is not None else 0
     try:
         with session.begin_nested():
-            item = _renewed(session, sub, seats, year, ctx, pdfs, journal)
+            item = _renewed(session, sub, seats, year, ctx, group, journal)
     except DomainError as exc:
         if pdfs is not None:
             pdfs.rollback_to(mark)
