@@ -103,3 +103,58 @@ def plain_rows(session: Session, statement: Select) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+class GroupInserts:
+    """The new rows of a group of use cases written in one transaction without savepoints (the
+    year-end run's): each row that others refer to gets its id at once (reserved: on SQLite
+    counted on from the table's highest, under the transaction's write lock; on a server from
+    the table's sequence), and every row is written at the group's end with one executemany per
+    table (``write``), in the order of the tables' foreign keys.
+
+    On SQLite an insert by another path in the same transaction (the ORM's) takes the id after
+    the table's highest: ``write`` the rows first, which also forgets the counted ids."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[Table, list[dict]] = {}
+        self._free: dict[Table, list[int]] = {}  # reserved, not yet given (a server's)
+        self._next: dict[Table, int] = {}  # the next id to give (SQLite)
+
+    def insert(self, table: Table, row: dict) -> int:
+        """Add ``row`` to ``table``; returns its id."""
+        row_id = self._new_id(table)
+        self._rows.setdefault(table, []).append({"id": row_id, **row})
+        return row_id
+
+    def insert_many(self, table: Table, rows: list[dict]) -> None:
+        """Add ``rows`` to ``table``, their ids left to the database (no one refers to them)."""
+        self._rows.setdefault(table, []).extend(rows)
+
+    def write(self) -> None:
+        tables = sorted(self._rows, key=lambda t: t.metadata.sorted_tables.index(t))
+        for table in tables:
+            with_id = [row for row in self._rows[table] if "id" in row]
+            without = [row for row in self._rows[table] if "id" not in row]
+            for rows in (with_id, without):
+                if rows:
+                    self._session.execute(table.insert(), rows)
+        self._rows.clear()
+        self._next.clear()
+
+    def _new_id(self, table: Table) -> int:
+        if self._session.connection().dialect.name == "postgresql":
+            free = self._free.setdefault(table, [])
+            if not free:
+                free.extend(reversed(reserve_ids(self._session, table, _SERVER_ID_BLOCK)))
+            return free.pop()
+        if table not in self._next:
+            self._next[table] = reserve_ids(self._session, table, 1)[0]
+        row_id = self._next[table]
+        self._next[table] = row_id + 1
+        return row_id
+
+
+# Ids reserved from a server's sequence at a time (the ones a group leaves are gaps, as a
+# rolled back insert leaves).
+_SERVER_ID_BLOCK = 64

@@ -35,6 +35,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
 from lehrer_licenses.services.schools import school_by_number
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.audit import AuditJournal
+from lehrer_licenses.store.bulk import GroupInserts
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import IssuedCode, PreInvestmentRow, School, Subscription
@@ -196,9 +197,11 @@ def record_code(
     reason: str,
     signer: Ed25519PrivateKey,
     journal: AuditJournal | None = None,
+    serial: int | None = None,
 ) -> IssuedCode:
-    """Sign and record a code (inside a use case); the serial is the school's next one. Its
-    audit entry goes to ``journal`` when given (a batch run's), else to the session."""
+    """Sign and record a code (inside a use case); the serial is the school's next one (or
+    ``serial``, a batch's count of it). Its audit entry goes to ``journal`` when given (a batch
+    run's), else to the session."""
     values = _signed_row(
         school,
         subscription_id=subscription_id,
@@ -210,7 +213,7 @@ def record_code(
         on=on,
         reason=reason,
         signer=signer,
-        serial=_next_serial(session, school.id),
+        serial=_next_serial(session, school.id) if serial is None else serial,
     )
     row = IssuedCode(**values)
     session.add(row)
@@ -232,11 +235,13 @@ def insert_seat_code(
     signer: Ed25519PrivateKey,
     journal: AuditJournal,
     serial: int | None = None,
+    inserts: GroupInserts | None = None,
 ) -> str:
     """``record_code`` for a per-seat contract as one INSERT, without the unit of work: for a
     batch run, whose transaction per contract must stay cheap. Returns the code. ``serial``:
     the school's next serial when the batch counts them itself (the unique index on the
-    school's serials still refuses one taken)."""
+    school's serials still refuses one taken); ``inserts``: the batch's, which writes the row
+    with its group."""
     values = _signed_row(
         school,
         subscription_id=subscription_id,
@@ -250,7 +255,10 @@ def insert_seat_code(
         signer=signer,
         serial=_next_serial(session, school.id) if serial is None else serial,
     )
-    row_id = session.execute(_INSERT_CODE, values).scalar_one()
+    if inserts is not None:
+        row_id = inserts.insert(_CODES, values)
+    else:
+        row_id = session.execute(_INSERT_CODE, values).scalar_one()
     _audit_code(journal, values, row_id)
     return values["code"]
 
@@ -266,6 +274,7 @@ def issue_for(
     plan_kind: str | None = None,
     product: str | None = None,
     journal: AuditJournal | None = None,
+    serial: int | None = None,
 ) -> IssuedCode:
     """Sign and record a code for the contract as it is now (inside a use case): its seats, its
     package capacity, or its per-pupil variant and pupils (``licence_terms``).
@@ -289,6 +298,7 @@ def issue_for(
         reason=reason,
         signer=signer,
         journal=journal,
+        serial=serial,
     )
 
 

@@ -61,6 +61,7 @@ from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
 from lehrer_licenses.services.season.prerender import RenderWorkers
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.audit import AuditJournal
+from lehrer_licenses.store.bulk import GroupInserts
 from lehrer_licenses.store.database import Database
 from lehrer_licenses.store.keystore import KeyStore
 from lehrer_licenses.store.models import (
@@ -246,13 +247,16 @@ class _Context:
 class _Group:
     """What the contracts written in one transaction share: the PDFs stored at its end (None:
     each rendered and stored by its issue), and, when ``deferred`` (no savepoint has to take
-    them back), the contracts' plain UPDATEs, run at its end as one executemany each."""
+    them back), the contracts' new rows and plain UPDATEs, written at its end as one
+    executemany each."""
 
     session: Session
     pdfs: PdfBatch | None = None
     deferred: bool = False
-    # When deferred: the highest code serial of each of the group's schools, counted on here.
+    # When deferred: the highest code serial of each of the group's schools, counted on here,
+    # and the new rows, written at the group's end.
     serials: dict[int, int] | None = None
+    inserts: GroupInserts | None = None
     _updates: dict[tuple, list[dict]] = field(default_factory=dict)
 
     def next_serial(self, school_id: int) -> int | None:
@@ -262,10 +266,6 @@ class _Group:
         self.serials[school_id] = serial = self.serials.get(school_id, 0) + 1
         return serial
 
-    def took_serial(self, school_id: int, serial: int) -> None:
-        if self.serials is not None:
-            self.serials[school_id] = serial
-
     def execute(self, statement: object, rows: list[dict]) -> None:
         if not self.deferred:
             self.session.execute(statement, rows)  # type: ignore[call-overload]
@@ -274,6 +274,8 @@ class _Group:
         self._updates.setdefault((statement, tuple(rows[0])), []).extend(rows)
 
     def write_deferred(self) -> None:
+        if self.inserts is not None:
+            self.inserts.write()
         for (statement, _names), rows in self._updates.items():
             self.session.execute(statement, rows)  # type: ignore[call-overload]
         self._updates.clear()
@@ -416,13 +418,21 @@ def _renew_one(
                 signer=ctx.signer,
                 journal=journal,
                 serial=group.next_serial(school.id),
+                inserts=group.inserts,
             )
         else:
-            code = issue_for(
-                session, school, sub, ctx.run_date, "renewal", ctx.signer, journal=journal
-            )
-            item.code = code.code
-            group.took_serial(school.id, code.serial)
+            if group.inserts is not None:
+                group.inserts.write()  # the ORM's insert takes the id after the highest
+            item.code = issue_for(
+                session,
+                school,
+                sub,
+                ctx.run_date,
+                "renewal",
+                ctx.signer,
+                journal=journal,
+                serial=group.next_serial(school.id),
+            ).code
     drafts_journal = AuditJournal()
     issued = []
     for preview, key in to_issue:  # after the code, so the invoice carries the new one
@@ -441,6 +451,7 @@ def _renew_one(
                 drafts_journal,
                 pdfs,
                 ctx.plans[sub.plan_id].display_name(school.language),
+                group.inserts,
             ).view
         )
     # The invoices' "invoice.draft" entries first, where a run that leaves drafts writes them.
@@ -625,6 +636,7 @@ def _write_group(
             # A number or a serial taken meanwhile fails the group at its unique index: the
             # caller writes it again with a savepoint and the checks per contract.
             group.serials = latest_serials(session, [sub.school_id for sub in contracts.values()])
+            group.inserts = GroupInserts(session)
             if ctx.issuer is not None:
                 ctx.issuer.count_in_group()
         for sub_id in group_ids:
@@ -644,7 +656,10 @@ def _write_group(
             outcomes.append(outcome)
             if isinstance(outcome, RenewalItem):
                 journals.append(journal)
-        group.write_deferred()
+        try:
+            group.write_deferred()
+        except IntegrityError as exc:  # a number or a serial taken meanwhile (above)
+            raise _GroupFailed from exc
         if group.deferred and ctx.issuer is not None:
             ctx.issuer.end_group(session)
         if pdfs is not None:
