@@ -10,7 +10,7 @@ The rooms, by what they own:
 - ``billing``: the invoice and its life: drafts, numbering, issuing, credit notes, quotes,
   payments, dunning, e-invoices, the vendor who bills.
 - ``season``: the renewal season: the year-end run of calendar-year contracts, the renewals of
-  contracts with their own licence year, PDFs rendered ahead, renewal letters and their e-mails.
+  contracts with their own licence year, the render workers, renewal letters and their e-mails.
 - ``browse``: read models for the views and the command line; nothing in it writes.
 - ``exchange``: files in and out: reading spreadsheets' CSV, importing schools, teachers and
   usage counts, exporting for accounting.

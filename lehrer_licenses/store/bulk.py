@@ -118,7 +118,6 @@ class GroupInserts:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._rows: dict[Table, list[dict]] = {}
-        self._free: dict[Table, list[int]] = {}  # reserved, not yet given (a server's)
         self._next: dict[Table, int] = {}  # the next id to give (SQLite)
 
     def insert(self, table: Table, row: dict) -> int:
@@ -144,17 +143,11 @@ class GroupInserts:
 
     def _new_id(self, table: Table) -> int:
         if self._session.connection().dialect.name == "postgresql":
-            free = self._free.setdefault(table, [])
-            if not free:
-                free.extend(reversed(reserve_ids(self._session, table, _SERVER_ID_BLOCK)))
-            return free.pop()
+            # One at a time: a block would leave gaps where the group ends, and the rows'
+            # ids would then depend on where the groups end.
+            return reserve_ids(self._session, table, 1)[0]
         if table not in self._next:
             self._next[table] = reserve_ids(self._session, table, 1)[0]
         row_id = self._next[table]
         self._next[table] = row_id + 1
         return row_id
-
-
-# Ids reserved from a server's sequence at a time (the ones a group leaves are gaps, as a
-# rolled back insert leaves).
-_SERVER_ID_BLOCK = 64
