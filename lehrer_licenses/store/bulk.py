@@ -133,11 +133,23 @@ class GroupInserts:
     def write(self) -> None:
         tables = sorted(self._rows, key=lambda t: t.metadata.sorted_tables.index(t))
         for table in tables:
-            with_id = [row for row in self._rows[table] if "id" in row]
-            without = [row for row in self._rows[table] if "id" not in row]
-            for rows in (with_id, without):
-                if rows:
-                    self._session.execute(table.insert(), rows)
+            # one INSERT per set of columns (rows given their id, rows without)
+            shapes: dict[tuple[str, ...], list[tuple]] = {}
+            for row in self._rows[table]:
+                shapes.setdefault(tuple(row), []).append(tuple(row.values()))
+            for columns, rows in shapes.items():
+                # the columns' own defaults, as an INSERT through SQLAlchemy would give them
+                defaults = {
+                    column.name: column.default.arg
+                    for column in table.columns
+                    if column.name not in columns
+                    and column.default is not None
+                    and column.default.is_scalar
+                }
+                if defaults:
+                    extra = tuple(defaults.values())
+                    columns, rows = (*columns, *defaults), [row + extra for row in rows]
+                insert_rows(self._session, table, columns, rows)
         self._rows.clear()
         self._next.clear()
 

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from lehrer_licenses.store import bulk
 from lehrer_licenses.store.models import AuditEntry
@@ -52,3 +53,59 @@ def test_a_sqlite_desk_keeps_a_page_cache_for_a_cantons_indexes(tmp_path):
     finally:
         engine.dispose()
     assert CACHE_KIB >= 64 * 1024
+
+
+def test_a_groups_rows_get_their_ids_at_once_and_are_written_in_foreign_key_order(db, make_school):
+    """GroupInserts (the year-end run's groups): a row's id is known when it is added, the rows
+    are written at the group's end (a line added before its invoice still finds it), the
+    columns' own defaults are filled in, and the ids follow those already in the table."""
+    from datetime import date
+
+    from lehrer_licenses.store.models import Invoice, InvoiceLine, School
+
+    number = make_school()
+    with db.transaction() as session:
+        school = session.scalars(select(School).where(School.number == number)).one()
+        before = session.scalar(select(func.max(Invoice.id))) or 0
+        group = bulk.GroupInserts(session)
+        invoice_columns = {
+            "school_id": school.id,
+            "currency": "CHF",
+            "language": "de",
+            "reason": "renewal",
+            "invoice_date": date(2026, 12, 1),
+            "net": Decimal("10.00"),
+            "vat_rate": Decimal("8.1"),
+            "vat": Decimal("0.81"),
+            "total": Decimal("10.81"),
+            "rounding": Decimal("-0.01"),
+            "payable": Decimal("10.80"),
+            "created_at": datetime(2026, 12, 1, 9),
+        }
+        first = group.insert(Invoice.__table__, invoice_columns)
+        second = group.insert(Invoice.__table__, {**invoice_columns, "reason": "usage"})
+        group.insert_many(
+            InvoiceLine.__table__,
+            [
+                {
+                    "invoice_id": invoice_id,
+                    "position": 1,
+                    "code": "SEAT",
+                    "description": "Lizenz",
+                    "quantity": 1,
+                    "unit_price": Decimal("10.00"),
+                    "amount": Decimal("10.00"),
+                }
+                for invoice_id in (first, second)
+            ],
+        )
+        assert session.scalar(select(func.count()).where(Invoice.id.in_([first, second]))) == 0
+        group.write()
+    assert second == first + 1 and first > before
+    with db.reading() as session:
+        written = session.scalars(select(Invoice).where(Invoice.id.in_([first, second]))).all()
+        assert [(i.id, i.reason, i.kind, i.status, i.payable) for i in written] == [
+            (first, "renewal", "invoice", "draft", Decimal("10.80")),
+            (second, "usage", "invoice", "draft", Decimal("10.80")),
+        ]
+        assert [len(i.lines) for i in written] == [1, 1]
