@@ -11,13 +11,11 @@ For each size a demo database is made (not timed; kept in ``--cache`` to skip it
 copied; then, timed, the two steps of the year-end as the command line runs them:
 
 1. ``renewals run --year 2027 --date 2026-12-01`` (``services.season.year_end.run_renewals``): the
-   backup
-   before the run, then per contract in its own transaction the renewal or usage invoice, the new
-   registration code, the invoice issued (numbered, PDF rendered and stored);
+   backup before the run, then, a group of contracts to a transaction, the renewal or usage
+   invoice, the new registration code, the invoice issued (numbered, PDF rendered and stored);
 2. ``letters renewal --year 2027 --date 2026-12-01 -o FILE`` (``services.season.letters``): the
-   renewal
-   letter of every renewal invoice (a separate command; the run itself writes no letters), all
-   in one PDF file.
+   renewal letter of every renewal invoice (a separate command; the run itself writes no
+   letters), all in one PDF file.
 
 Then the raw canvas: for the issued invoices and the letters of the run (every one, or an even
 sample of ``--sample``), the drawing calls of one render are recorded and replayed on a bare
@@ -297,7 +295,7 @@ def main() -> None:
         "--prerender",
         choices=("auto", "off", "always"),
         default="auto",
-        help="PDFs rendered ahead in a second process (services.season.prerender); off: all in one",
+        help="PDFs rendered in worker processes (services.season.prerender); off: all in one",
     )
     args = parser.parse_args()
     os.environ["LEHRER_LICENSES_PRERENDER"] = args.prerender

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from queue import SimpleQueue
 
 from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.services.season.render_worker import read_message, write_message
@@ -29,8 +28,22 @@ MIN_DOCUMENTS = 100  # below this, starting a process costs more than it saves
 # Render processes: one per core; the run's process shares a core with them and waits for
 # the disk part of the time.
 MAX_WORKERS = 4
+# Documents sent to a worker before it answered: one being rendered and the next ones in its
+# pipe, enough to keep it busy while the run's process holds the GIL for a render of its own.
+IN_FLIGHT = 4
 # "off": never (render everything in the run's process); "always": whenever possible (tests)
 ENV_VAR = "LEHRER_LICENSES_PRERENDER"
+
+
+def _render_here(document: InvoiceDocument) -> bytes | None:
+    """A render in the run's process; None when it fails (the run renders it again and reports
+    why)."""
+    from lehrer_licenses.documents import render_invoice
+
+    try:
+        return render_invoice(document)
+    except Exception:
+        return None
 
 
 def _usable_cpus() -> int:
@@ -50,6 +63,7 @@ class _Worker:
             stderr=subprocess.DEVNULL,
         )
         self.sent: deque[str] = deque()
+        self.answering = True  # until its output ends
 
 
 class RenderWorkers:
@@ -61,17 +75,16 @@ class RenderWorkers:
         except OSError:
             if not self._workers:
                 raise
-        self._outbox: SimpleQueue[tuple[str, InvoiceDocument] | None] = SimpleQueue()
+        self._outbox: deque[tuple[str, InvoiceDocument]] = deque()  # not yet sent
         self._waiting: set[str] = set()  # submitted, not yet answered, still wanted
         self._results: dict[str, bytes | None] = {}
         self._ready = threading.Condition()
         self._running = len(self._workers)  # workers still answering
         self._closing = False
-        self.used = 0  # PDFs the workers rendered and the run took
+        self.used = 0  # PDFs rendered while the run wrote (by a worker, or stolen)
+        self.stolen = 0  # of those, rendered by the run's process while it waited
         self.missed = 0  # documents the run had to render itself
         for worker in self._workers:
-            # Each worker's feeder takes the next document when the last one is in its pipe:
-            # a worker that falls behind is given less.
             threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
             threading.Thread(target=self._collect, args=(worker,), daemon=True).start()
 
@@ -93,13 +106,32 @@ class RenderWorkers:
         """Have ``document`` rendered; ``key`` (unique in the run) asks for its PDF."""
         with self._ready:
             self._waiting.add(key)
-        self._outbox.put((key, document))
+            self._outbox.append((key, document))
+            self._ready.notify_all()
 
     def result(self, key: str) -> bytes | None:
         """The PDF of the document submitted as ``key`` (waiting for it), or None when no
-        worker could render it: the caller renders it itself."""
+        worker could render it: the caller renders it itself.
+
+        While it waits, the run's process renders the oldest documents not yet sent to a worker
+        itself: otherwise its core would idle while the workers catch up."""
         with self._ready:
-            self._ready.wait_for(lambda: key not in self._waiting or self._running == 0)
+            while key in self._waiting and self._running > 0:
+                if not self._outbox:
+                    self._ready.wait()
+                    continue
+                stolen, document = self._outbox.pop()  # the newest: the workers' next stay
+                if stolen not in self._waiting:
+                    continue  # dropped
+                self._ready.release()
+                try:
+                    pdf = _render_here(document)
+                finally:
+                    self._ready.acquire()
+                if stolen in self._waiting:
+                    self._waiting.discard(stolen)
+                    self._results[stolen] = pdf
+                    self.stolen += pdf is not None
             self._waiting.discard(key)
             pdf = self._results.pop(key, None)
         if pdf is None:
@@ -115,9 +147,9 @@ class RenderWorkers:
             self._results.pop(key, None)
 
     def close(self) -> None:
-        self._closing = True  # a run that ended early leaves documents unsent: drop them
-        for _ in self._workers:
-            self._outbox.put(None)
+        with self._ready:
+            self._closing = True  # a run that ended early leaves documents unsent: drop them
+            self._ready.notify_all()
         for worker in self._workers:
             try:
                 worker.process.wait(timeout=2)
@@ -126,11 +158,22 @@ class RenderWorkers:
                 worker.process.wait()
 
     def _feed(self, worker: _Worker) -> None:
+        """Send the worker the next document whenever it holds fewer than ``IN_FLIGHT``: the
+        rest wait in the outbox, where the run's process can take them (``result``)."""
         assert worker.process.stdin is not None
         try:
-            while (item := self._outbox.get()) is not None and not self._closing:
-                key, document = item
+            while True:
                 with self._ready:
+                    self._ready.wait_for(
+                        lambda: (
+                            self._closing
+                            or not worker.answering
+                            or (self._outbox and len(worker.sent) < IN_FLIGHT)
+                        )
+                    )
+                    if self._closing or not worker.answering:
+                        return
+                    key, document = self._outbox.popleft()
                     if key not in self._waiting:
                         continue  # dropped before it was sent
                     worker.sent.append(key)
@@ -157,6 +200,7 @@ class RenderWorkers:
         finally:
             with self._ready:
                 self._running -= 1
+                worker.answering = False
             self._give_back(worker)
 
     def _give_back(self, worker: _Worker) -> None:
