@@ -320,3 +320,25 @@ def test_two_render_workers_answer_each_document_with_its_own_pdf_even_when_one_
         assert served == {0}  # nothing left waiting for an answer
     finally:
         workers.close()
+
+
+def test_the_run_renders_what_no_worker_has_taken_yet_while_it_waits():
+    """A worker holds a few documents at a time; the run, waiting for a PDF, renders the
+    documents still waiting for a worker itself, each exactly as a worker would have."""
+    from lehrer_licenses.documents import render_invoice
+    from lehrer_licenses.documents.samples import sample_document
+
+    documents = {f"key-{n}": sample_document(number=f"2027-{n:05d}") for n in range(1, 11)}
+    workers = prerender.RenderWorkers(workers=1)
+    try:
+        for key, document in documents.items():
+            workers.submit(key, document)
+        # the newest is not with the worker (it holds IN_FLIGHT, still starting): the run's own
+        assert workers.result("key-10") == render_invoice(documents["key-10"])
+        assert workers.stolen >= 1
+        for key in list(documents)[:-1]:
+            assert workers.result(key) == render_invoice(documents[key])
+        assert workers.used == len(documents) and workers.missed == 0
+        assert len(workers._workers[0].sent) == 0
+    finally:
+        workers.close()
