@@ -109,3 +109,23 @@ def test_a_groups_rows_get_their_ids_at_once_and_are_written_in_foreign_key_orde
             (second, "usage", "invoice", "draft", Decimal("10.80")),
         ]
         assert [len(i.lines) for i in written] == [1, 1]
+
+
+def test_a_server_stores_the_pdfs_as_they_are(db):
+    """Migration 0016: PostgreSQL no longer tries to compress each PDF (compressed already), which
+    cost five times the write of the PDF; SQLite keeps a blob as it is anyway."""
+    with db.reading() as session:
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            storage = connection.execute(
+                text(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'invoice_pdf'::regclass AND attname = 'pdf'"
+                )
+            ).scalar()
+            assert storage == "e"  # EXTERNAL: out of line, uncompressed
+        else:
+            declared = connection.execute(
+                text("SELECT type FROM pragma_table_info('invoice_pdf') WHERE name = 'pdf'")
+            ).scalar()
+            assert declared == "BLOB"

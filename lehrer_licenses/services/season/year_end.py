@@ -222,6 +222,7 @@ class _Context:
     issue_on: date | None = None  # issue (number, PDF) the invoices on this date; None: drafts
     issuer: IssueRun | None = None
     workers: RenderWorkers | None = None  # render processes for the invoices' PDFs
+    spare_ids: dict = field(default_factory=dict)  # a server's ids for the groups' new rows
 
     @property
     def run_date(self) -> date:
@@ -639,7 +640,7 @@ def _write_group(
             # A number or a serial taken meanwhile fails the group at its unique index: the
             # caller writes it again with a savepoint and the checks per contract.
             group.serials = latest_serials(session, [sub.school_id for sub in contracts.values()])
-            group.inserts = GroupInserts(session)
+            group.inserts = GroupInserts(session, ctx.spare_ids)
             if ctx.issuer is not None:
                 ctx.issuer.count_in_group()
         for sub_id in group_ids:
