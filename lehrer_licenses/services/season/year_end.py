@@ -58,6 +58,7 @@ from lehrer_licenses.services.licences.seats.contracts import (
     term_of,
 )
 from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
+from lehrer_licenses.services.season.contract_group import ContractGroup
 from lehrer_licenses.services.season.prerender import RenderWorkers
 from lehrer_licenses.store import audit
 from lehrer_licenses.store.audit import AuditJournal
@@ -247,51 +248,13 @@ class _Context:
         )
 
 
-@dataclass
-class _Group:
-    """What the contracts written in one transaction share: the PDFs stored at its end (None:
-    each rendered and stored by its issue), and, when ``deferred`` (no savepoint has to take
-    them back), the contracts' new rows and plain UPDATEs, written at its end as one
-    executemany each."""
-
-    session: Session
-    pdfs: PdfBatch | None = None
-    deferred: bool = False
-    # When deferred: the highest code serial of each of the group's schools, counted on here,
-    # and the new rows, written at the group's end.
-    serials: dict[int, int] | None = None
-    inserts: GroupInserts | None = None
-    _updates: dict[tuple, list[dict]] = field(default_factory=dict)
-
-    def next_serial(self, school_id: int) -> int | None:
-        """The school's next code serial, or None: the code's insert asks the database."""
-        if self.serials is None:
-            return None
-        self.serials[school_id] = serial = self.serials.get(school_id, 0) + 1
-        return serial
-
-    def execute(self, statement: object, rows: list[dict]) -> None:
-        if not self.deferred:
-            self.session.execute(statement, rows)  # type: ignore[call-overload]
-            return
-        # one statement per set of columns: an executemany's rows all bind the same names
-        self._updates.setdefault((statement, tuple(rows[0])), []).extend(rows)
-
-    def write_deferred(self) -> None:
-        if self.inserts is not None:
-            self.inserts.write()
-        for (statement, _names), rows in self._updates.items():
-            self.session.execute(statement, rows)  # type: ignore[call-overload]
-        self._updates.clear()
-
-
 def _renew_one(
     session: Session,
     sub: Subscription,
     year: int,
     write: bool,
     ctx: _Context,
-    group: _Group | None = None,
+    group: ContractGroup | None = None,
     journal: AuditJournal | None = None,
     seats: Sequence[Row] | None = None,
 ) -> RenewalItem:
@@ -299,7 +262,7 @@ def _renew_one(
     the group's PDFs the invoices' PDFs and the audit entries (in ``journal``) are left for the
     group to write at the end of its transaction; otherwise they are written here. ``seats``:
     its active seats (id, release_on), when read beside it rather than loaded with it."""
-    group = group or _Group(session)
+    group = group or ContractGroup(session)
     pdfs = group.pdfs
     school = sub.school
     plan = ctx.plans[sub.plan_id]
@@ -635,7 +598,7 @@ def _write_group(
         seats: dict[int, list[Row]] = {sub_id: [] for sub_id in group_ids}
         for row in session.execute(_ACTIVE_SEATS, {"b_ids": group_ids}):
             seats[row.subscription_id].append(row)
-        group = _Group(session, pdfs, deferred=not savepoints)
+        group = ContractGroup(session, pdfs, deferred=not savepoints)
         if group.deferred:
             # A number or a serial taken meanwhile fails the group at its unique index: the
             # caller writes it again with a savepoint and the checks per contract.
@@ -684,7 +647,7 @@ def _renewed(
     seats: list[Row],
     year: int,
     ctx: _Context,
-    group: _Group,
+    group: ContractGroup,
     journal: AuditJournal,
 ) -> RenewalItem | None:
     """The contract renewed (or lapsed), or None when someone else renewed or ended it since the
@@ -701,7 +664,7 @@ def _write_one(
     seats: list[Row],
     year: int,
     ctx: _Context,
-    group: _Group,
+    group: ContractGroup,
     journal: AuditJournal,
 ) -> _Outcome:
     """One contract in a savepoint of the group's transaction: its item, why it failed, or
