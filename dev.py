@@ -225,8 +225,9 @@ def test(args: list[str]) -> int:
     if ram:
         print(f"dev.py test --fast: temporary files in {ram} (RAM)", flush=True)
         env["TMPDIR"] = ram
-        # Only a failed test's folder is kept after the run: three runs' would hold 1.2 GB of RAM.
-        args = ["-o", "tmp_path_retention_policy=failed", *args]
+        # The last run's folders only (three runs' would hold 1.2 GB of RAM), all of them: a
+        # folder removed as its test passes can still be read by the test's background work.
+        args = ["-o", "tmp_path_retention_count=1", *args]
     # Cached bytecode and pytest's rewritten test modules: collecting then takes 2 s, not 5 s.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     passes = [("SQLite", args, env)]

@@ -305,16 +305,16 @@ def test_dev_py_fast_loop_keeps_its_temporary_files_in_ram_unless_told_otherwise
     args, env = runs[-1]
     assert env["TMPDIR"] == str(ram / f"lehrer-licenses-tests-{os.getuid()}")
     assert (ram / f"lehrer-licenses-tests-{os.getuid()}").is_dir()
-    assert args[:2] == ["-o", "tmp_path_retention_policy=failed"]
+    assert args[:2] == ["-o", "tmp_path_retention_count=1"]
     assert args[-1] == "tests/domain" and "--fast" not in args
     assert f"temporary files in {env['TMPDIR']}" in capsys.readouterr().out
     # The whole suite (CI's run) keeps the disk; so does a fast loop given $TMPDIR.
     assert dev.test(["tests/domain"]) == 0
-    assert "TMPDIR" not in runs[-1][1] and "tmp_path_retention_policy=failed" not in runs[-1][0]
+    assert "TMPDIR" not in runs[-1][1] and "tmp_path_retention_count=1" not in runs[-1][0]
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     assert dev.test(["--fast"]) == 0
     assert runs[-1][1]["TMPDIR"] == str(tmp_path)
-    assert "tmp_path_retention_policy=failed" not in runs[-1][0]
+    assert "tmp_path_retention_count=1" not in runs[-1][0]
 
 
 def test_a_missing_resource_is_a_loud_error_naming_the_file(monkeypatch, tmp_path):
