@@ -285,6 +285,38 @@ def test_dev_py_knows_which_python_made_the_venv(monkeypatch, tmp_path):
     assert dev._venv_python_version() == "3.11"
 
 
+def test_dev_py_fast_loop_keeps_its_temporary_files_in_ram_unless_told_otherwise(
+    monkeypatch, tmp_path, capsys
+):
+    dev, _venv = _dev_module(monkeypatch, tmp_path)
+    ram = tmp_path / "shm"
+    ram.mkdir()
+    monkeypatch.setattr(dev, "RAM_TMP", ram)
+    monkeypatch.setattr(dev, "RAM_TMP_MIN_FREE", 0)
+    monkeypatch.setattr(dev, "setup", lambda: None)
+    runs = []
+    monkeypatch.setattr(
+        dev, "_pytest_pass", lambda _label, args, env: runs.append((args, env)) or (0, "", 0.1)
+    )
+    for name in ("TMPDIR", "CI", dev.POSTGRES_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+    assert dev.test(["--fast", "tests/domain"]) == 0
+    args, env = runs[-1]
+    assert env["TMPDIR"] == str(ram / f"lehrer-licenses-tests-{os.getuid()}")
+    assert (ram / f"lehrer-licenses-tests-{os.getuid()}").is_dir()
+    assert args[:2] == ["-o", "tmp_path_retention_count=1"]
+    assert args[-1] == "tests/domain" and "--fast" not in args
+    assert f"temporary files in {env['TMPDIR']}" in capsys.readouterr().out
+    # The whole suite (CI's run) keeps the disk; so does a fast loop given $TMPDIR.
+    assert dev.test(["tests/domain"]) == 0
+    assert "TMPDIR" not in runs[-1][1] and "tmp_path_retention_count=1" not in runs[-1][0]
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    assert dev.test(["--fast"]) == 0
+    assert runs[-1][1]["TMPDIR"] == str(tmp_path)
+    assert "tmp_path_retention_count=1" not in runs[-1][0]
+
+
 def test_a_missing_resource_is_a_loud_error_naming_the_file(monkeypatch, tmp_path):
     monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path)
     with pytest.raises(paths.MissingResource) as raised:

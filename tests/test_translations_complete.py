@@ -62,12 +62,23 @@ def core_keys() -> tuple[tuple[str | None, str, str | None], ...]:
     return tuple(_load_extract_messages().area_message_keys("core"))
 
 
+# The tests below read each .po file up to six times; it does not change during a run.
+@cache
+def entries_of(path: Path) -> dict[tuple[str | None, str, str | None], tuple[str, ...]]:
+    return plural_entries(path)
+
+
+@cache
+def messages_of(path: Path) -> dict[str, str]:
+    return parse_po(path)
+
+
 @cache
 def merged_forms(language: str) -> dict[tuple[str | None, str, str | None], tuple[str, ...]]:
     """(msgctxt, msgid, msgid_plural) -> every form, merged over the language's .po files."""
     messages: dict[tuple[str | None, str, str | None], tuple[str, ...]] = {}
     for path in sorted((translations_dir() / language).glob("*.po")):
-        messages.update(plural_entries(path))
+        messages.update(entries_of(path))
     return messages
 
 
@@ -192,9 +203,9 @@ def test_po_file_parses(path):
     with path.open("rb") as handle:
         catalog = read_po(handle, abort_invalid=True)
     assert len(catalog) > 0
-    assert parse_po(path)
+    assert messages_of(path)
     # Every translation of the file reaches the compiled catalogue the app loads.
-    entries = plural_entries(path)
+    entries = entries_of(path)
     assert {key: loaded_forms(path.parent.name, key) for key in entries} == entries
 
 
@@ -217,7 +228,7 @@ def test_a_msgid_translated_in_two_areas_is_translated_alike(language):
     first: dict[str, tuple[str, str]] = {}
     conflicts = []
     for path in sorted((translations_dir() / language).glob("*.po")):
-        for msgid, msgstr in plural_entries(path).items():
+        for msgid, msgstr in entries_of(path).items():
             area, earlier = first.setdefault(msgid, (path.name, msgstr))
             if earlier != msgstr:
                 conflicts.append(f"{msgid!r}: {area} {earlier!r} vs {path.name} {msgstr!r}")
@@ -228,13 +239,13 @@ def test_a_msgid_translated_in_two_areas_is_translated_alike(language):
 def test_po_file_translations_keep_the_placeholders_of_their_msgid(path):
     wrong = {
         msgid: msgstr
-        for msgid, msgstr in parse_po(path).items()
+        for msgid, msgstr in messages_of(path).items()
         if set(placeholders(msgstr)) != set(placeholders(msgid.split("\x04")[-1]))
     }
     assert wrong == {}
     assert {
         key: forms
-        for key, forms in plural_entries(path).items()
+        for key, forms in entries_of(path).items()
         if form_placeholders_differ(key, forms)
     } == {}
 

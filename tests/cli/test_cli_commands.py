@@ -274,8 +274,7 @@ BAD_INPUTS = [
 def school_with_a_teacher(databases, tmp_path_factory):
     """(database, school, teacher): a school with three seats and a teacher, as ``school add``,
     ``order`` and ``teacher add`` make them, written once for the module; every bad input is
-    tried on a copy. Written by the use cases, not in-process commands: a command leaves its
-    connections to the garbage collector, and a database is copied whole only once closed."""
+    tried on a copy (a database is copied whole only once closed)."""
     folder = tmp_path_factory.mktemp("bad-input")
     with filled_once(databases, folder, folder / "keys") as (path, db):
         school = add_school_for(

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from functools import lru_cache
 from io import BytesIO
 
 import pytest
@@ -20,8 +21,16 @@ _SPACES = re.compile(r"[\u00a0\u202f]")
 
 def page_texts(pdf: bytes) -> list[str]:
     """The text of every page; no-break spaces read as plain spaces."""
+    return list(_read_back(pdf))
+
+
+@lru_cache(maxsize=32)
+def _read_back(pdf: bytes) -> tuple[str, ...]:
+    # Rendering is byte-identical for the same document (test_render_determinism), and tests of
+    # one document in several languages or forms read the same bytes again: pypdf takes 0.1 s
+    # for a page with a QR code (thousands of drawing operations), so each PDF is read once.
     reader = PdfReader(BytesIO(pdf))
-    return [_SPACES.sub(" ", page.extract_text() or "") for page in reader.pages]
+    return tuple(_SPACES.sub(" ", page.extract_text() or "") for page in reader.pages)
 
 
 def _parse_pgm(data: bytes) -> tuple[int, int, bytes]:

@@ -9,20 +9,34 @@ import json
 import os
 import sqlite3
 
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, create_engine, event, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from lehrer_licenses.cli.main import main
 
 
 def cli_runner(path, capsys):
-    """``run(*args) -> (exit code, stdout, stderr)`` on the database at ``path``."""
+    """``run(*args) -> (exit code, stdout, stderr)`` on the database at ``path``. The databases
+    a command opened are closed after it, as the end of its process closes them: left open, a
+    test's commands held their files and connections until a garbage collection found them."""
 
     def run(*args: str) -> tuple[int, str, str]:
+        opened: list[Engine] = []
+
+        def connected(connection) -> None:
+            if connection.engine not in opened:
+                opened.append(connection.engine)
+
+        event.listen(Engine, "engine_connect", connected)
         try:
             code = main(["--db", str(path), *args])
         except SystemExit as exc:  # argparse refuses before any command runs
             code = exc.code
+        finally:
+            event.remove(Engine, "engine_connect", connected)
+            for engine in opened:
+                engine.dispose()
         out, err = capsys.readouterr()
         return code, out, err
 
