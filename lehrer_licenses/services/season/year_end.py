@@ -351,17 +351,13 @@ def _renew_one(
     if not write:
         return item
 
-    # Plain UPDATEs, and the loaded objects told the new values (``set_committed_value``), so
-    # that nothing is left for a unit-of-work flush at the commit.
+    # Plain UPDATEs (the seats are rows here, not loaded objects), and the contract told its new
+    # values (``set_committed_value``), so that nothing is left for a unit-of-work flush.
     ending = seats if remaining == 0 else releasing
     if ending:
         released = [{"b_id": seat.id, "b_day": seat.release_on or old_term.end} for seat in ending]
         group.execute(_RELEASE_SEAT, released)
         group.execute(_END_ASSIGNMENT, released)
-        for seat, row in zip(ending, released, strict=True):
-            if isinstance(seat, Seat):  # loaded with the contract: told what it is now
-                set_committed_value(seat, "status", RELEASED)
-                set_committed_value(seat, "released_on", row["b_day"])
     group.execute(_APPLY_CANCELLATIONS, [{"b_subscription": sub.id, "b_until": old_term.end}])
     before = {"term_end": old_term.end, "seats": len(seats)}
     changes = (
