@@ -124,6 +124,7 @@ class GroupInserts:
         self._rows: dict[Table, list[dict]] = {}
         self._next: dict[Table, int] = {}  # the next id to give (SQLite)
         self._spare = {} if spare is None else spare  # a server's reserved ids, in order
+        self._server = session.connection().dialect.name == "postgresql"
 
     def insert(self, table: Table, row: dict) -> int:
         """Add ``row`` to ``table``; returns its id."""
@@ -136,8 +137,10 @@ class GroupInserts:
         self._rows.setdefault(table, []).extend(rows)
 
     def write(self) -> None:
-        tables = sorted(self._rows, key=lambda t: t.metadata.sorted_tables.index(t))
-        for table in tables:
+        if not self._rows:
+            return
+        order = next(iter(self._rows)).metadata.sorted_tables  # computed on each access
+        for table in sorted(self._rows, key=order.index):
             # one INSERT per set of columns (rows given their id, rows without)
             shapes: dict[tuple[str, ...], list[tuple]] = {}
             for row in self._rows[table]:
@@ -159,7 +162,7 @@ class GroupInserts:
         self._next.clear()
 
     def _new_id(self, table: Table) -> int:
-        if self._session.connection().dialect.name == "postgresql":
+        if self._server:
             spare = self._spare.setdefault(table, [])
             if not spare:
                 spare.extend(reversed(reserve_ids(self._session, table, _SERVER_ID_BLOCK)))
