@@ -58,6 +58,7 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 
 from lehrer_licenses.documents.pdf_file import pdf_bytes
+from lehrer_licenses.documents.truetype_hints import without_hinting
 from lehrer_licenses.paths import resource
 
 REGULAR = "LLLiberationSans"
@@ -197,8 +198,9 @@ class _StateKey:
 
 
 class _SubsetCachingFace(TTFontFace):
-    """A face that makes each font subset (a TrueType file, in pure Python) and compresses it
-    once per process: a fixed first subset is then free for every document."""
+    """A face that makes each font subset (a TrueType file, in pure Python, without hinting:
+    ``truetype_hints``) and compresses it once per process: a fixed first subset is then free
+    for every document."""
 
     _subset_files: OrderedDict[tuple[int, ...], tuple[int, bytes]]
 
@@ -210,7 +212,7 @@ class _SubsetCachingFace(TTFontFace):
             if cached is not None:
                 self._subset_files.move_to_end(key)
         if cached is None:
-            raw = self.makeSubset(subset)
+            raw = without_hinting(self.makeSubset(subset))
             cached = (len(raw), zlib.compress(raw))
             with _SUBSET_LOCK:
                 self._subset_files[key] = cached
