@@ -9,6 +9,8 @@ tools are missing, the refusal names the exact command to run.
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -61,9 +63,11 @@ DUMP_MAGIC = b"PGDMP"
 __all__ = [
     "BackupError",
     "BackupInfo",
+    "PendingBackup",
     "RestoreResult",
     "ServerBackupError",
     "backup_before_batch",
+    "backup_before_batch_checked_beside",
     "backups_folder",
     "daily_backup",
     "make_backup",
@@ -107,6 +111,10 @@ def make_backup(
     elif target.is_dir():
         target = target / backup_name(source, now, reason)
     copy_database(source, target)
+    return _checked(target, source, now)
+
+
+def _checked(target: Path, source: Path, now: datetime) -> BackupInfo:
     info = check_backup(target, _script())
     if target.parent == backups_folder(source):
         rotate(target.parent, source, now)
@@ -169,6 +177,54 @@ def backup_before_batch(
             ).format(database=mask_url(db.url), command=dump_command_hint(db.url, target))
         )
     return make_backup(db, reason=reason, now=now).path
+
+
+class PendingBackup:
+    """A batch run's backup whose check may still be running in a thread of its own.
+
+    ``result`` waits for it: the backup relied on, or the check's refusal raised."""
+
+    def __init__(self, check: Callable[[], Path | None] | None = None, path: Path | None = None):
+        self._path, self._error = path, None
+        self._thread = None
+        if check is not None:
+            self._thread = threading.Thread(
+                target=self._run, args=(check,), name="backup-check", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, check: Callable[[], Path | None]) -> None:
+        try:
+            self._path = check()
+        except BaseException as exc:  # handed to whoever waits (result)
+            self._error = exc
+
+    def result(self) -> Path | None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._path
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+
+def backup_before_batch_checked_beside(
+    db: Database, reason: str, *, no_backup: bool = False, now: datetime | None = None
+) -> PendingBackup:
+    """``backup_before_batch`` for a run that prepares its first transaction while the copy is
+    checked (``PRAGMA integrity_check`` is four fifths of a SQLite backup's time): the file is
+    copied here, its check runs in a thread, and the run waits for it (``result``) before its
+    first commit, which a failed check rolls back. The copy holds only what was committed
+    before the run began, as a server's dump does, which is made here in full."""
+    now = now or datetime.now()
+    if is_server(db.url):
+        return PendingBackup(path=backup_before_batch(db, reason, no_backup=no_backup, now=now))
+    source = sqlite_path(db.url)
+    target = backups_folder(source) / backup_name(source, now, reason)
+    copy_database(source, target)
+    return PendingBackup(lambda: _checked(target, source, now).path)
 
 
 def daily_backup(db: Database, now: datetime | None = None) -> BackupInfo | None:

@@ -136,3 +136,47 @@ def test_a_real_run_with_work_still_makes_its_backup(db, db_path, make_school):
     run_renewals(db, 2027, dry_run=False)
     (backup,) = backups_folder(db_path).glob("*before-renewal-2027.llbackup")
     assert checksum_path(backup).is_file()
+
+
+def _damage_an_index(path) -> None:
+    """An index that no longer matches its table (as a disk error leaves one): the year-end
+    never reads it, SQLite's quick check passes it, only the full integrity check finds it."""
+    con = sqlite3.connect(path)
+    try:
+        version = con.execute("PRAGMA schema_version").fetchone()[0]
+        con.execute("PRAGMA writable_schema=ON")
+        con.execute(
+            "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_school_city ON school (name)' "
+            "WHERE name = 'ix_school_city'"
+        )
+        con.execute(f"PRAGMA schema_version={version + 1}")
+        con.commit()
+        assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+
+
+def _all_rows(path) -> dict[str, list]:
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def test_a_year_end_whose_backup_fails_its_check_commits_nothing(db, db_path):
+    """The backup's copy is checked while the run prepares its first group (issue 21); the run
+    waits for the check before it commits, so a damaged copy still stops it with nothing of it
+    written, and leaves no thread behind."""
+    import threading
+
+    from lehrer_licenses.services.demo.sample_data import create_demo
+
+    create_demo(db, 40, seed=3, today=date(2026, 11, 22))
+    _damage_an_index(db_path)
+    before = _all_rows(db_path)
+    with pytest.raises(BackupError, match="ix_school_city"):
+        run_renewals(db, 2027, dry_run=False, issue_on=date(2026, 12, 1))
+    assert _all_rows(db_path) == before
+    assert not [t for t in threading.enumerate() if t.name == "backup-check"]

@@ -35,7 +35,7 @@ from lehrer_licenses.domain.periods import TermAlignment, next_term
 from lehrer_licenses.domain.pricing import Line, price_renewal, price_usage_in_arrears
 from lehrer_licenses.domain.vat import VatRate
 from lehrer_licenses.i18n import gettext_for
-from lehrer_licenses.services.backups import backup_before_batch
+from lehrer_licenses.services.backups import PendingBackup, backup_before_batch_checked_beside
 from lehrer_licenses.services.billing.batch_issuing import insert_issued
 from lehrer_licenses.services.billing.drafts import (
     InvoiceView,
@@ -227,6 +227,7 @@ class _Context:
     issuer: IssueRun | None = None
     workers: RenderWorkers | None = None  # render processes for the invoices' PDFs
     spare_ids: dict = field(default_factory=dict)  # a server's ids for the groups' new rows
+    backup: PendingBackup | None = None  # checked before the first group commits
 
     @property
     def run_date(self) -> date:
@@ -476,7 +477,9 @@ def run_renewals(
                 ctx.issuer = issuer
     # a run with nothing due writes nothing, so it needs no backup (each is a whole database)
     if ids and not dry_run:
-        backup_before_batch(db, f"before-renewal-{year}", no_backup=no_backup)
+        ctx.backup = backup_before_batch_checked_beside(
+            db, f"before-renewal-{year}", no_backup=no_backup
+        )
     done = 0
     if dry_run:
         for session, sub in _read_in_batches(db, ids):
@@ -495,6 +498,8 @@ def run_renewals(
     finally:
         if ctx.workers is not None:
             ctx.workers.close()
+        if ctx.backup is not None:
+            ctx.backup.wait()  # a run that failed before its first commit leaves no thread
     return run
 
 
@@ -638,6 +643,8 @@ def _write_group(
             written = AuditJournal()
             written.rows = entries
             written.write(session)
+        if ctx.backup is not None:
+            ctx.backup.result()  # checked before anything of the run is committed
     return outcomes
 
 
