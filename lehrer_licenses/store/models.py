@@ -324,7 +324,8 @@ class Cancellation(Base):
     __tablename__ = "cancellation"
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
-    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"))
+    # indexed (0017): the year-end applies each contract's pending cancellations
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
     seats: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the whole contract
     deadline: Mapped[date] = mapped_column(Date)

@@ -27,7 +27,7 @@ from pathlib import Path
 from lehrer_licenses.store.location import database_target
 
 # The schema this reader was written for: alembic_version.version_num of a database at head.
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 
 # School status as shown in the list: a running contract, one that runs out (cancelled as a
 # whole), one that lapsed, or none ever.
