@@ -568,3 +568,8 @@ def test_block_index_enters_every_check() -> None:
     for index in range(1, 32):  # so the exhaustive proof for block 0 holds for every block
         for data in ([0, 0, 0, 0], [31, 7, 1, 19]):
             assert rv.check_value(index, data) != rv.check_value(index - 1, data)
+
+
+@given(st.binary(max_size=200))
+def test_render_code_by_halves_writes_each_block_as_the_format_defines_it(data):
+    assert rv.render_code(data) == "-".join(rv._blocks_of(rv._symbols_of(data)))
