@@ -5,6 +5,7 @@ written without savepoints, its new rows, its plain UPDATEs and its count of cod
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,9 @@ class ContractGroup:
     serials: dict[int, int] | None = None
     inserts: GroupInserts | None = None
     _updates: dict[tuple, list[dict]] = field(default_factory=dict)
+    # The usage counts of the group's schools billed in arrears, read once for the group:
+    # school id -> month -> count (None: each contract reads its own).
+    usage: dict[int, dict[date, int]] | None = None
 
     def next_serial(self, school_id: int) -> int | None:
         """The school's next code serial, or None: the code's insert asks the database."""

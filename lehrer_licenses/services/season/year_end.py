@@ -57,7 +57,10 @@ from lehrer_licenses.services.licences.seats.contracts import (
     active_seats,
     term_of,
 )
-from lehrer_licenses.services.licences.seats.hosting_usage import usage_for_year
+from lehrer_licenses.services.licences.seats.hosting_usage import (
+    usage_for_schools,
+    usage_for_year,
+)
 from lehrer_licenses.services.season.contract_group import ContractGroup
 from lehrer_licenses.services.season.prerender import RenderWorkers
 from lehrer_licenses.store import audit
@@ -281,7 +284,10 @@ def _renew_one(
 
     bills: list[tuple[str, list[Line]]] = []
     if plan.billing is Billing.ARREARS:
-        counts = usage_for_year(session, school.id, year - 1)
+        if group.usage is not None:
+            counts = group.usage[school.id]
+        else:
+            counts = usage_for_year(session, school.id, year - 1)
         lines = price_usage_in_arrears(
             plan, term=old_term, monthly_counts=counts, canton_licence=school.canton_licence, tr=tr
         )
@@ -604,6 +610,15 @@ def _write_group(
         for row in session.execute(_ACTIVE_SEATS, {"b_ids": group_ids}):
             seats[row.subscription_id].append(row)
         group = ContractGroup(session, pdfs, deferred=not savepoints)
+        group.usage = usage_for_schools(
+            session,
+            [
+                sub.school_id
+                for sub in contracts.values()
+                if ctx.plans[sub.plan_id].billing is Billing.ARREARS
+            ],
+            year - 1,
+        )
         if group.deferred:
             # A number or a serial taken meanwhile fails the group at its unique index: the
             # caller writes it again with a savepoint and the checks per contract.

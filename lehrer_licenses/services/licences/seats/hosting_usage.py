@@ -118,6 +118,22 @@ def record_usage_in(
     return count
 
 
+def usage_for_schools(session, school_ids: list[int], year: int) -> dict[int, dict[date, int]]:
+    """``usage_for_year`` of several schools with one query: school id -> month -> count."""
+    usage: dict[int, dict[date, int]] = {school_id: {} for school_id in school_ids}
+    if school_ids:
+        rows = session.execute(
+            select(UsageCount.school_id, UsageCount.month, UsageCount.count).where(
+                UsageCount.school_id.in_(school_ids),
+                UsageCount.month >= date(year, 1, 1),
+                UsageCount.month <= date(year, 12, 1),
+            )
+        )
+        for school_id, month, count in rows:
+            usage[school_id][month] = count
+    return usage
+
+
 def usage_for_year(session, school_id: int, year: int) -> dict[date, int]:
     rows = session.execute(
         select(UsageCount.month, UsageCount.count).where(
