@@ -18,7 +18,7 @@ guide:
 The style guide names Arial, Frutiger, Helvetica and Liberation Sans: the payment part prints in
 the document's fonts (``text.FontSet``), Helvetica when every text is WinAnsi, else the embedded
 Liberation Sans (names such as "Łukasz Żółć", which the QR-bill character set allows). The
-scissors are ZapfDingbats, a standard PDF font.
+scissors are DejaVu Sans's glyph drawn as a path.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from lehrer_licenses.documents.formatting import NumberStyle, format_iban, format_number
 from lehrer_licenses.documents.model import Address, QRBillDataError, Vendor
 from lehrer_licenses.documents.qrcodes import draw_matrix, draw_swiss_cross, qr_matrix
-from lehrer_licenses.documents.text import SYMBOLS, FontSet, drawn_once, fit, stringWidth, wrap
+from lehrer_licenses.documents.text import FontSet, drawn_once, fit, stringWidth, wrap
 from lehrer_licenses.domain.payment_text import carried, payment_form
 from lehrer_licenses.i18n import N_, gettext_for
 
@@ -280,17 +280,56 @@ def _draw_sections(
             y -= line
 
 
+# DejaVu Sans's scissors (U+2702) as a path in the font's units (2048 to the em, TrueType's
+# quadratic curves as cubic ones, nonzero fill as TrueType's), advance 1716 units. Drawn rather
+# than printed in a font: a font of that one glyph was 5 KB of every invoice, most of it the
+# font's name table.
+_SCISSORS_PATH = (
+    "353 396 m 364 405 373 415 378 426 c 383 436 386 447 386 460 c 386 472 383 483 378 "
+    "494 c 373 504 364 514 353 523 c 342 532 331 538 318 543 c 305 548 291 550 276 550 c "
+    "261 550 247 548 234 543 c 221 538 210 532 199 523 c 188 514 179 504 174 494 c 169 "
+    "483 166 472 166 460 c 166 447 169 436 174 426 c 179 415 188 405 199 396 c 210 387 "
+    "221 381 234 376 c 247 371 261 369 276 369 c 291 369 305 371 318 376 c 331 381 342 "
+    "387 353 396 c h 984 747 m 984 747 1191 663 1605 495 c 1576 453 1525 432 1452 432 c "
+    "1398 432 1298 461 1152 519 c 1152 519 1030 568 785 665 c 785 665 750 650 679 621 c "
+    "579 580 516 557 489 552 c 462 547 449 540 449 531 c 449 526 452 517 458 504 c 463 "
+    "491 466 477 466 460 c 466 437 461 415 452 395 c 443 375 429 356 410 339 c 395 325 "
+    "375 313 348 302 c 326 293 302 289 276 289 c 250 289 226 293 204 302 c 181 311 161 "
+    "324 142 339 c 125 353 111 371 101 392 c 91 414 86 437 86 460 c 86 483 91 504 100 524 "
+    "c 109 544 123 563 142 580 c 157 594 177 606 204 617 c 226 626 240 630 246 630 c 246 "
+    "630 278 630 343 630 c 400 630 463 641 531 664 c 549 670 564 677 577 686 c 590 695 "
+    "600 706 608 719 c 616 732 620 742 620 747 c 620 752 616 762 608 775 c 600 788 590 "
+    "799 577 808 c 564 817 549 824 531 830 c 466 853 403 864 343 864 c 343 864 325 864 "
+    "290 864 c 255 864 226 868 204 877 c 177 888 157 900 142 914 c 123 931 109 950 100 "
+    "970 c 91 990 86 1011 86 1034 c 86 1057 91 1080 101 1102 c 111 1123 125 1141 142 1155 "
+    "c 161 1170 181 1183 204 1192 c 226 1201 250 1205 276 1205 c 302 1205 326 1201 348 "
+    "1192 c 375 1181 395 1169 410 1155 c 429 1138 443 1119 452 1099 c 461 1079 466 1057 "
+    "466 1034 c 466 1017 463 1003 458 990 c 452 977 449 968 449 963 c 449 954 462 947 489 "
+    "942 c 516 937 579 914 679 873 c 679 873 714 858 785 829 c 785 829 907 878 1152 975 c "
+    "1298 1033 1398 1062 1452 1062 c 1525 1062 1576 1041 1605 999 c 1605 999 1398 915 984 "
+    "747 c h 199 1098 m 188 1089 179 1079 174 1068 c 169 1058 166 1047 166 1034 c 166 "
+    "1022 169 1011 174 1000 c 179 990 188 980 199 971 c 210 962 221 956 234 951 c 247 946 "
+    "261 944 276 944 c 291 944 305 946 318 951 c 331 956 342 962 353 971 c 364 980 373 "
+    "990 378 1000 c 383 1011 386 1022 386 1034 c 386 1047 383 1058 378 1068 c 373 1079 "
+    "364 1089 353 1098 c 342 1107 331 1113 318 1118 c 305 1123 291 1125 276 1125 c 261 "
+    "1125 247 1123 234 1118 c 221 1113 210 1107 199 1098 c h f"
+)
+_SCISSORS_UNITS = 2048
+_SCISSORS_ADVANCE = 1716
+
+
 def _scissors(canvas: Canvas, x: float, y: float, angle: float) -> None:
     canvas.saveState()
     canvas.translate(x, y)
     canvas.rotate(angle)
     size = 11
-    w = stringWidth("\u2702", SYMBOLS, size)
+    w = _SCISSORS_ADVANCE * size / _SCISSORS_UNITS
     canvas.setFillGray(1)
     canvas.rect(-w / 2 - 1, -size * 0.4, w + 2, size * 0.8, stroke=0, fill=1)
     canvas.setFillGray(0)
-    canvas.setFont(SYMBOLS, size)
-    canvas.drawCentredString(0, -size * 0.35, "\u2702")
+    scale = size / _SCISSORS_UNITS
+    canvas.transform(scale, 0, 0, scale, -w / 2, -size * 0.35)  # where the glyph's origin was
+    canvas.addLiteral(_SCISSORS_PATH)
     canvas.restoreState()
 
 

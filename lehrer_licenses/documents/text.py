@@ -10,14 +10,14 @@ Each document picks its fonts from the characters it prints (:func:`choose_fonts
 
 Every font of every document is embedded: a Factur-X invoice is a PDF/A-3 file, and PDF/A
 forbids the 14 standard fonts a viewer substitutes. Codes (registration codes) print in DejaVu
-Sans Mono Bold (Courier's advance width, 0.6 em) and the QR-bill's scissors in DejaVu Sans.
+Sans Mono Bold (Courier's advance width, 0.6 em).
 ``STANDARD`` (Helvetica) is kept only as the metric reference the layout tests compare
 Liberation Sans with; no document is rendered with it.
 
 reportlab makes an embedded font's subsets in pure Python for every document (3-5 ms). Here the
 first subset of every font holds the same characters in every document (the text fonts: ASCII,
 Windows-1252, the letters of Central and South-Eastern European names; the code font: digits,
-capitals and the dash; the symbols: the scissors), so its font file, widths, ToUnicode map and
+capitals and the dash), so its font file, widths, ToUnicode map and
 descriptor are made and compressed once per process (``pdf_file`` writes them as bytes); a
 document with other characters gets further codes or a small second subset. Each font has a
 fixed resource name, so the operators that show a string of first-subset characters are the
@@ -66,7 +66,6 @@ BOLD = "LLLiberationSans-Bold"
 DEJAVU_REGULAR = "LLDejaVuSans"
 DEJAVU_BOLD = "LLDejaVuSans-Bold"
 CODE = "LLDejaVuSansMono-Bold"
-SYMBOLS = "LLDejaVuSans-Symbols"
 
 __all__ = [
     "BOLD",
@@ -76,7 +75,6 @@ __all__ = [
     "LIBERATION",
     "REGULAR",
     "STANDARD",
-    "SYMBOLS",
     "DocumentCanvas",
     "FontMissing",
     "FontSet",
@@ -97,12 +95,11 @@ _TTF_FILES = {
     DEJAVU_REGULAR: "DejaVuSans.ttf",
     DEJAVU_BOLD: "DejaVuSans-Bold.ttf",
     CODE: "DejaVuSansMono-Bold.ttf",
-    SYMBOLS: "DejaVuSans.ttf",
 }
-# Fonts of a few characters (a code, a symbol): not ASCII at its codes and ``_COMMON``, but the
+# A font of a few characters (the codes'): not ASCII at its codes and ``_COMMON``, but the
 # characters they print.
-_PLAIN_TTF = frozenset((CODE, SYMBOLS))
-_FIXED = {CODE: "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", SYMBOLS: "\u2702"}
+_PLAIN_TTF = frozenset((CODE,))
+_FIXED = {CODE: "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _WINANSI_FONTS = frozenset(
     ("Helvetica", "Helvetica-Bold", "Courier", "Courier-Bold", "Times-Roman", "Times-Bold")
 )
@@ -189,7 +186,6 @@ _RESOURCE_NAMES = {
     DEJAVU_REGULAR: "DR",
     DEJAVU_BOLD: "DB",
     CODE: "C",
-    SYMBOLS: "S",
 }
 
 
@@ -279,7 +275,7 @@ class _DocumentFont(TTFont):
     by one ``str.translate`` (``encode_fixed``).
 
     The text fonts' first subset is ASCII at its own codes and ``_COMMON``; a code's font holds
-    the characters of codes, the symbols' font the scissors.
+    the characters of codes.
     """
 
     def __init__(self, name: str, filename: str) -> None:
@@ -477,7 +473,6 @@ def ensure_fonts(fonts: FontSet = LIBERATION) -> None:
         _register(fonts.regular)
         _register(fonts.bold)
         _register(fonts.code)
-        _register(SYMBOLS)
 
 
 def choose_fonts(texts: Iterable[str]) -> FontSet:
