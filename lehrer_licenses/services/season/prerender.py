@@ -1,5 +1,5 @@
-"""Invoice PDFs rendered in worker processes (one per core) while a batch run writes (the
-year-end run).
+"""Invoice PDFs rendered in worker processes (one per core but the run's) while a batch run
+writes (the year-end run).
 
 Rendering is about half the work of issuing an invoice. The run builds each invoice's document
 in its transaction, as every issue does, hands it to a worker (``submit``) and goes on with the
@@ -25,8 +25,9 @@ from lehrer_licenses.documents import InvoiceDocument
 from lehrer_licenses.services.season.render_worker import read_message, write_message
 
 MIN_DOCUMENTS = 100  # below this, starting a process costs more than it saves
-# Render processes: one per core; the run's process shares a core with them and waits for
-# the disk part of the time.
+# Render processes: one per core but the run's own, which renders too while it waits for its
+# group's PDFs (a core more oversubscribed the machine: on two cores, two workers beside the run
+# took 15 % more CPU time per PDF and made the year-end of 20,000 schools no faster).
 MAX_WORKERS = 4
 # Documents sent to a worker before it answered: one being rendered and the next ones in its
 # pipe, enough to keep it busy while the run's process holds the GIL for a render of its own.
@@ -64,9 +65,15 @@ class _Worker:
         )
         self.sent: deque[str] = deque()
         self.answering = True  # until its output ends
+        self.accepting = True  # until writing to it failed
 
 
 class RenderWorkers:
+    """The run's thread sends the documents (``submit``, ``result``); a thread per worker
+    collects its PDFs. No thread of the run's process wakes per document but the collector
+    that receives its PDF: each wake-up takes the GIL from the run, which gets it back a
+    switch interval later at worst."""
+
     def __init__(self, workers: int = 1) -> None:
         self._workers: list[_Worker] = []
         try:
@@ -80,12 +87,10 @@ class RenderWorkers:
         self._results: dict[str, bytes | None] = {}
         self._ready = threading.Condition()
         self._running = len(self._workers)  # workers still answering
-        self._closing = False
         self.used = 0  # PDFs rendered while the run wrote (by a worker, or stolen)
         self.stolen = 0  # of those, rendered by the run's process while it waited
         self.missed = 0  # documents the run had to render itself
         for worker in self._workers:
-            threading.Thread(target=self._feed, args=(worker,), daemon=True).start()
             threading.Thread(target=self._collect, args=(worker,), daemon=True).start()
 
     @classmethod
@@ -98,7 +103,7 @@ class RenderWorkers:
         if mode != "always" and (expected < MIN_DOCUMENTS or _usable_cpus() < 2):
             return None
         try:
-            return cls(min(_usable_cpus(), MAX_WORKERS))
+            return cls(max(1, min(_usable_cpus() - 1, MAX_WORKERS)))
         except OSError:
             return None
 
@@ -107,31 +112,33 @@ class RenderWorkers:
         with self._ready:
             self._waiting.add(key)
             self._outbox.append((key, document))
-            self._ready.notify_all()
+        self._send()
 
     def result(self, key: str) -> bytes | None:
         """The PDF of the document submitted as ``key`` (waiting for it), or None when no
         worker could render it: the caller renders it itself.
 
-        While it waits, the run's process renders the oldest documents not yet sent to a worker
-        itself: otherwise its core would idle while the workers catch up."""
-        with self._ready:
-            while key in self._waiting and self._running > 0:
+        While it waits, the run's process renders the newest documents not yet sent to a worker
+        itself (the workers go on with the oldest): otherwise its core would idle while the
+        workers catch up."""
+        while True:
+            self._send()  # a worker that answered meanwhile takes its next ones first
+            with self._ready:
+                if key not in self._waiting or self._running == 0:
+                    break
                 if not self._outbox:
                     self._ready.wait()
                     continue
-                stolen, document = self._outbox.pop()  # the newest: the workers' next stay
+                stolen, document = self._outbox.pop()
                 if stolen not in self._waiting:
                     continue  # dropped
-                self._ready.release()
-                try:
-                    pdf = _render_here(document)
-                finally:
-                    self._ready.acquire()
+            pdf = _render_here(document)
+            with self._ready:
                 if stolen in self._waiting:
                     self._waiting.discard(stolen)
                     self._results[stolen] = pdf
                     self.stolen += pdf is not None
+        with self._ready:
             self._waiting.discard(key)
             pdf = self._results.pop(key, None)
         if pdf is None:
@@ -147,9 +154,13 @@ class RenderWorkers:
             self._results.pop(key, None)
 
     def close(self) -> None:
+        """End the workers: a run that ended early leaves documents unsent, which are dropped."""
         with self._ready:
-            self._closing = True  # a run that ended early leaves documents unsent: drop them
-            self._ready.notify_all()
+            self._outbox.clear()
+        for worker in self._workers:
+            assert worker.process.stdin is not None
+            with contextlib.suppress(OSError):
+                worker.process.stdin.close()  # the worker ends at the end of its input
         for worker in self._workers:
             try:
                 worker.process.wait(timeout=2)
@@ -157,34 +168,37 @@ class RenderWorkers:
                 worker.process.kill()
                 worker.process.wait()
 
-    def _feed(self, worker: _Worker) -> None:
-        """Send the worker the next document whenever it holds fewer than ``IN_FLIGHT``: the
-        rest wait in the outbox, where the run's process can take them (``result``)."""
-        assert worker.process.stdin is not None
-        try:
-            while True:
-                with self._ready:
-                    self._ready.wait_for(
-                        lambda: (
-                            self._closing
-                            or not worker.answering
-                            or (self._outbox and len(worker.sent) < IN_FLIGHT)
-                        )
-                    )
-                    if self._closing or not worker.answering:
-                        return
+    def _send(self) -> None:
+        """Send each worker the oldest documents of the outbox until it holds ``IN_FLIGHT``.
+
+        Only the run's thread sends, outside the lock: a write that waits for a worker to read
+        (a pipe smaller than a few documents) never keeps its collector from the lock, so the
+        worker's answers are read and it goes on reading."""
+        while True:
+            with self._ready:
+                worker = next(
+                    (
+                        w
+                        for w in self._workers
+                        if w.accepting and w.answering and len(w.sent) < IN_FLIGHT
+                    ),
+                    None,
+                )
+                if worker is None:
+                    return
+                while self._outbox:
                     key, document = self._outbox.popleft()
-                    if key not in self._waiting:
-                        continue  # dropped before it was sent
-                    worker.sent.append(key)
+                    if key in self._waiting:
+                        break
+                else:
+                    return
+                worker.sent.append(key)
+            assert worker.process.stdin is not None
+            try:
                 write_message(worker.process.stdin, document)
-        except (BrokenPipeError, OSError):
-            # The worker is gone, perhaps after its collector gave back what it held: what
-            # this feeder sent since then goes back to the run too.
-            self._give_back(worker)
-        finally:
-            with contextlib.suppress(OSError):
-                worker.process.stdin.close()
+            except OSError:  # the worker is gone: what it held goes back to the run
+                worker.accepting = False
+                self._give_back(worker)
 
     def _collect(self, worker: _Worker) -> None:
         assert worker.process.stdout is not None
@@ -196,7 +210,7 @@ class RenderWorkers:
                     if key in self._waiting:
                         self._waiting.discard(key)
                         self._results[key] = result if ok else None
-                    self._ready.notify_all()
+                    self._ready.notify()  # the run, if it waits
         finally:
             with self._ready:
                 self._running -= 1
@@ -211,4 +225,4 @@ class RenderWorkers:
                     self._waiting.discard(key)
                     self._results[key] = None
             worker.sent.clear()
-            self._ready.notify_all()
+            self._ready.notify()
