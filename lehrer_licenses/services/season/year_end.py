@@ -77,6 +77,7 @@ from lehrer_licenses.store.models import (
     SeatAssignment,
     Subscription,
 )
+from lehrer_licenses.store.wal_checkpoints import CheckpointsBeside
 
 Progress = Callable[[int, int], None]
 DRY_RUN_BATCH = 500
@@ -231,6 +232,7 @@ class _Context:
     workers: RenderWorkers | None = None  # render processes for the invoices' PDFs
     spare_ids: dict = field(default_factory=dict)  # a server's ids for the groups' new rows
     backup: PendingBackup | None = None  # checked before the first group commits
+    checkpoints: CheckpointsBeside | None = None  # a SQLite file's, beside the groups
 
     @property
     def run_date(self) -> date:
@@ -500,7 +502,8 @@ def run_renewals(
     try:
         if ctx.issuer is not None:
             ctx.workers = RenderWorkers.start(len(ids))
-        _write_contracts(db, ids, year, ctx, run, progress)
+        with CheckpointsBeside(db) as ctx.checkpoints:
+            _write_contracts(db, ids, year, ctx, run, progress)
     finally:
         if ctx.workers is not None:
             ctx.workers.close()
@@ -552,6 +555,8 @@ def _write_contracts(
                 assert ctx.issuer is not None
                 ctx.issuer.rolled_back()
                 outcomes = _write_group(db, ids, done, year, ctx, savepoints=True, later=False)
+        if ctx.checkpoints is not None:
+            ctx.checkpoints.committed()
         for position, outcome in enumerate(outcomes, start=done + 1):
             if isinstance(outcome, RenewalItem):
                 run.items.append(outcome)
@@ -601,6 +606,8 @@ def _write_group(
     # Without autoflush: the reads of a contract do not depend on its pending writes, and one
     # flush at its end costs far less than one before every query.
     with db.transaction() as session, session.no_autoflush:
+        if ctx.checkpoints is not None:
+            ctx.checkpoints.hold(session)
         # Read in the transaction, after locking the schools (as every change of a school's
         # contracts does): another run or a clerk may have changed them since the list was read.
         if session.get_bind().dialect.name != "sqlite":
