@@ -55,7 +55,7 @@ def _checksum(data: bytes) -> int:
 
 def _forget_font_files() -> None:
     text._subset_objects.cache_clear()
-    for name in (*text._TTF_FILES,):
+    for name in text._TTF_FILES:
         font = pdfmetrics._fonts.get(name)
         if font is not None:
             font.face._subset_files.clear()

@@ -135,11 +135,4 @@ def usage_for_schools(session, school_ids: list[int], year: int) -> dict[int, di
 
 
 def usage_for_year(session, school_id: int, year: int) -> dict[date, int]:
-    rows = session.execute(
-        select(UsageCount.month, UsageCount.count).where(
-            UsageCount.school_id == school_id,
-            UsageCount.month >= date(year, 1, 1),
-            UsageCount.month <= date(year, 12, 1),
-        )
-    )
-    return {month: count for month, count in rows}
+    return usage_for_schools(session, [school_id], year)[school_id]
